@@ -1,0 +1,1 @@
+export function addToCart(id) { return fetch(`/cart/add/${id}`, { method: 'POST' }); }

@@ -1,0 +1,28 @@
+#!/usr/bin/env bash
+# Runs every test on a fresh machine: installs the Debian packages and npm packages the tests need,
+# builds, then runs the unit, differential (real Django), LSP, Neovim and code-server suites.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+need_debs=()
+for pkg in python3-django neovim chromium ripgrep build-essential libkrb5-dev libxkbfile-dev libsecret-1-dev; do
+  dpkg -s "$pkg" >/dev/null 2>&1 || need_debs+=("$pkg")
+done
+if [ ${#need_debs[@]} -gt 0 ]; then
+  echo "Installing Debian packages: ${need_debs[*]}"
+  SUDO=""; [ "$(id -u)" -ne 0 ] && SUDO="sudo"
+  $SUDO apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq "${need_debs[@]}" >/dev/null
+fi
+
+if [ ! -d node_modules ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
+  npm ci --no-audit --no-fund
+fi
+
+npm run build --silent
+npm run compile-tests --silent
+
+npx mocha
+if [ -f out/test/vscode/runInCodeServer.js ]; then
+  node out/test/vscode/runInCodeServer.js
+fi

@@ -1,0 +1,82 @@
+/**
+ * The contract of the static index: what the CLI, the language service and the benchmark rely on.
+ * Implemented by `StaticIndex` in `staticIndex.ts`.
+ */
+
+/** One place static files come from, in finder order. */
+export interface StaticSource {
+  /** Position in finder order (0 = consulted first). */
+  order: number;
+  finder: 'filesystem' | 'app' | 'custom';
+  /** Human label: `STATICFILES_DIRS[1] 'pre' → /abs/root`, `app 'blog'`, or the custom finder class. */
+  label: string;
+  /** Short label for completion details: `assets/`, `blog`, `pre → prefixed/`. */
+  shortLabel: string;
+  /** Absolute root folder (null for custom finders whose files carry their own paths). */
+  root: string | null;
+  /** Root as written in settings (STATICFILES_DIRS) or the absolute static dir (apps). */
+  rootAsWritten: string | null;
+  /** Prefix that find() uses for this source ('' for apps). */
+  prefix: string;
+  /** Prefix that collectstatic's list() uses (storage-per-root quirk). */
+  listPrefix: string;
+  /** App label for app sources. */
+  appLabel?: string;
+}
+
+/** One source providing one destination path. */
+export interface Provider {
+  source: StaticSource;
+  /** Absolute path of the file as found (not realpath'd). */
+  absPath: string;
+  /** File size in bytes. */
+  size: number;
+  /** True when collectstatic's ignore patterns drop this file from this source. */
+  ignored: boolean;
+}
+
+/** Everything known about one destination path (`/`-separated, prefix included). */
+export interface IndexEntry {
+  path: string;
+  /** Providers in finder order, the first being what findstatic --first returns. */
+  providers: Provider[];
+}
+
+/** Result of a find() lookup that mirrors `django.contrib.staticfiles.finders.find`. */
+export type FindResult =
+  | { kind: 'found'; matches: string[] }
+  | { kind: 'missing' }
+  /** The path escapes a root (`../x`, absolute): Django raises SuspiciousFileOperation. Never read. */
+  | { kind: 'escapes'; message: string };
+
+/** A child of a folder for completion. */
+export interface FolderChild {
+  name: string;
+  isFolder: boolean;
+  /** For files: the entry (winner first); for folders: the sources that contribute to it. */
+  entry?: IndexEntry;
+  sources: StaticSource[];
+}
+
+export interface StaticIndexApi {
+  readonly sources: readonly StaticSource[];
+  /** Number of destination paths known (find() view, ignored ones included). */
+  readonly size: number;
+  /** find(): first or all matches (absolute paths; folders count, as in Django). */
+  find(path: string, all: boolean): FindResult;
+  /** The entry for a normalised destination path, or undefined. */
+  get(path: string): IndexEntry | undefined;
+  /** True when a destination folder exists (prefix folders included). */
+  isFolder(path: string): boolean;
+  /** Children of a destination folder ('' = top level), sorted by name. */
+  children(folder: string): FolderChild[];
+  /** What collectstatic writes: destination → providers in finder order (first is copied), ignored ones absent. */
+  collectMap(): Map<string, string[]>;
+  /** All entries provided by more than one source in the collect view. */
+  duplicates(): IndexEntry[];
+  /** Every destination file path (find() view). */
+  allPaths(): IterableIterator<string>;
+  /** Incremental updates from file-system events (absolute paths). Return true when the index changed. */
+  fileAdded(absPath: string): boolean;
+  fileRemoved(absPath: string): boolean;
+}

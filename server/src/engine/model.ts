@@ -1,0 +1,143 @@
+/**
+ * The project model: everything the engine learned about one Django project, in Django's terms.
+ * Produced by either Django mode (running the project's interpreter) or static mode (reading settings
+ * without executing them). Both modes fill the same shape so the index, CLI and language service never
+ * care which one ran.
+ */
+
+/** How the project was learned. */
+export type LearnMode = 'django' | 'static';
+
+/** Options shared by every front (CLI flags, LSP settings). */
+export interface LearnOptions {
+  /** Force a mode; `auto` tries Django mode first and falls back to static mode with a reason. */
+  mode?: LearnMode | 'auto';
+  /** Explicit interpreter; tried first. */
+  python?: string;
+  /** Explicit settings module (`--settings`). */
+  settings?: string;
+  /** Extra environment variables for the helper (merged over `.env`). */
+  env?: Record<string, string>;
+  /** Helper timeout in milliseconds (default 15000). */
+  timeoutMs?: number;
+  /** When false, nothing from the workspace is executed (untrusted workspace): static mode only. */
+  allowExecute?: boolean;
+}
+
+/** One STATICFILES_DIRS entry, in settings order, de-duplicated on the exact (prefix, root) pair. */
+export interface StaticDirEntry {
+  /** '' for a plain entry. */
+  prefix: string;
+  /** The root exactly as written in settings (findstatic -v2 prints it this way). */
+  rootAsWritten: string;
+  /** Absolute, normalised root. */
+  root: string;
+  /**
+   * The prefix collectstatic's list() uses for this entry: Django keys one storage per root, so the
+   * last entry with the same root wins (see reference §1.2).
+   */
+  listPrefix: string;
+}
+
+/** One app with a `static/` folder as AppDirectoriesFinder sees it, or an app we could not locate. */
+export interface AppEntry {
+  /** Dotted module name (`django.contrib.admin`). */
+  name: string;
+  /** App label (`admin`). */
+  label: string;
+  /** Absolute app folder, or null when not located. */
+  path: string | null;
+  /** Absolute `<path>/static` when it is a directory; null otherwise (Django skips the app). */
+  staticDir: string | null;
+  /** Absolute `<path>/templates` when it is a directory. */
+  templatesDir: string | null;
+  /** Why the app could not be located (static mode, third-party app without a known site-packages). */
+  notLocatedReason?: string;
+}
+
+/** A file a custom finder's list() yields (Django mode only). */
+export interface CustomFinderFile {
+  /** Destination path, `/`-separated, prefix included. */
+  path: string;
+  /** Absolute source file, when the storage is local. */
+  absPath: string | null;
+}
+
+export type FinderEntry =
+  | { kind: 'filesystem'; className: string; dirs: StaticDirEntry[] }
+  | { kind: 'app'; className: string; apps: AppEntry[] }
+  | { kind: 'custom'; className: string; files: CustomFinderFile[]; error?: string };
+
+export interface TemplateEngine {
+  /** Dotted backend path. */
+  backend: string;
+  /** True for `django.template.backends.jinja2.Jinja2`. */
+  jinja: boolean;
+  /** Absolute DIRS. */
+  dirs: string[];
+  appDirs: boolean;
+  /** OPTIONS['builtins'] (libraries usable without `{% load %}`). */
+  builtins: string[];
+}
+
+/** A Django system check message (staticfiles E001–E005, W004) or one of ours. */
+export interface CheckMessage {
+  id: string;
+  level: 'error' | 'warning' | 'info';
+  message: string;
+  hint?: string;
+}
+
+/** Something the engine could not read or locate, in words a user can act on. */
+export interface Problem {
+  /** Short machine-readable kind, e.g. `setting-unreadable`, `app-not-located`, `python-timeout`. */
+  kind: string;
+  message: string;
+  /** File and 0-based line the problem is about, when known. */
+  file?: string;
+  line?: number;
+}
+
+/** Everything learned about one project. */
+export interface ProjectModel {
+  /** Directory holding manage.py (or the root when there is none). */
+  projectDir: string;
+  managePy: string | null;
+  settingsModule: string | null;
+  /** Settings files read (static mode) or reported by Python (`__file__` of the module chain). */
+  settingsFiles: string[];
+  mode: LearnMode;
+  /** Why this mode was chosen, in one sentence. */
+  modeReason: string;
+  /** Interpreter used (Django mode) or the one used to locate site-packages (static mode). */
+  python: string | null;
+  djangoVersion: string | null;
+  staticUrl: string | null;
+  /** Absolute STATIC_ROOT or null when unset. */
+  staticRoot: string | null;
+  /** Dotted staticfiles storage backend class. */
+  storage: string;
+  /** True when the storage hashes names (ManifestStaticFilesStorage or a HashedFilesMixin subclass). */
+  manifestStorage: boolean;
+  debug: boolean | null;
+  staticfilesInstalled: boolean;
+  /** The staticfiles app's ignore_patterns (default `['CVS', '.*', '*~']`). */
+  ignorePatterns: string[];
+  /** STATICFILES_FINDERS in order. */
+  finders: FinderEntry[];
+  templates: TemplateEngine[];
+  checks: CheckMessage[];
+  problems: Problem[];
+}
+
+export const DEFAULT_IGNORE_PATTERNS = ['CVS', '.*', '*~'];
+export const FILESYSTEM_FINDER = 'django.contrib.staticfiles.finders.FileSystemFinder';
+export const APP_DIRECTORIES_FINDER = 'django.contrib.staticfiles.finders.AppDirectoriesFinder';
+
+/** Raised for input the user must fix (bad flags, no project); fronts print the message, no stack. */
+export class UserError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'UserError';
+  }
+}

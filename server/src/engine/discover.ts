@@ -1,15 +1,171 @@
-import { UserError } from './model';
+import { promises as fs } from 'node:fs';
+import * as path from 'node:path';
+import fg from 'fast-glob';
+import { parser } from '@lezer/python';
+import type { SyntaxNode } from '@lezer/common';
 
 /** A Django project found below a workspace root. */
 export interface ProjectLocation {
-  /** Folder holding manage.py. */
+  /** Folder holding manage.py (or the root when there is none and a settings module was given). */
   projectDir: string;
-  managePy: string;
+  /** Absolute manage.py, or null for a project given only by its settings module. */
+  managePy: string | null;
   /** Settings module from `--settings`, DJANGO_SETTINGS_MODULE or manage.py's setdefault call; null if unknown. */
   settingsModule: string | null;
 }
 
-/** Every manage.py below `root` (not only at the root), nearest first. STUB: replaced by the Django-mode work. */
-export async function findProjects(_root: string, _settingsOverride?: string): Promise<ProjectLocation[]> {
-  throw new UserError('Project discovery is not implemented yet.');
+/** How deep below the root manage.py files are looked for. */
+const MAX_DEPTH = 6;
+
+/** Folders that never hold a project of the user's own: dependencies, caches, virtual environments. */
+const SKIPPED_FOLDERS = [
+  '**/node_modules/**',
+  '**/.git/**',
+  '**/.hg/**',
+  '**/.svn/**',
+  '**/site-packages/**',
+  '**/dist-packages/**',
+  '**/.venv/**',
+  '**/venv/**',
+  '**/.tox/**',
+  '**/.nox/**',
+  '**/__pycache__/**',
+  '**/.mypy_cache/**',
+  '**/.pytest_cache/**',
+];
+
+/**
+ * Every manage.py below `root` (the root's own first), nearest first, each with its settings module.
+ * When there is none and a settings module is given, the root itself is the project.
+ */
+export async function findProjects(root: string, settingsOverride?: string): Promise<ProjectLocation[]> {
+  const absRoot = path.resolve(root);
+  const found = await fg('**/manage.py', {
+    cwd: absRoot,
+    deep: MAX_DEPTH,
+    ignore: SKIPPED_FOLDERS,
+    onlyFiles: true,
+    followSymbolicLinks: false,
+    suppressErrors: true,
+    dot: false,
+  });
+  const relative = [...found];
+  relative.sort((a, b) => depth(a) - depth(b) || a.localeCompare(b));
+
+  const projects: ProjectLocation[] = [];
+  for (const rel of relative) {
+    const managePy = path.join(absRoot, rel);
+    const projectDir = path.dirname(managePy);
+    if (await insideVirtualEnv(absRoot, projectDir)) continue;
+    const settingsModule = settingsOverride || envSettingsModule() || (await settingsModuleFromManagePy(managePy)) || (await guessSettingsModule(projectDir));
+    projects.push({ projectDir, managePy, settingsModule });
+  }
+  const fallback = settingsOverride || envSettingsModule();
+  if (projects.length === 0 && fallback) {
+    projects.push({ projectDir: absRoot, managePy: null, settingsModule: fallback });
+  }
+  return projects;
+}
+
+function depth(relative: string): number {
+  return relative.split('/').length;
+}
+
+function envSettingsModule(): string | null {
+  return process.env.DJANGO_SETTINGS_MODULE?.trim() || null;
+}
+
+/** True when a folder between root and dir (inclusive) is a virtual environment of any name (`pyvenv.cfg`). */
+async function insideVirtualEnv(root: string, dir: string): Promise<boolean> {
+  for (let current = dir; current.startsWith(root) && current !== root; current = path.dirname(current)) {
+    if (await exists(path.join(current, 'pyvenv.cfg'))) return true;
+  }
+  return false;
+}
+
+async function exists(file: string): Promise<boolean> {
+  try {
+    await fs.access(file);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** Reads manage.py's `os.environ.setdefault('DJANGO_SETTINGS_MODULE', '...')` (or a plain assignment). */
+export async function settingsModuleFromManagePy(managePy: string): Promise<string | null> {
+  let text: string;
+  try {
+    text = await fs.readFile(managePy, 'utf8');
+  } catch {
+    return null;
+  }
+  return settingsModuleFromSource(text);
+}
+
+/** The settings module a manage.py-like source sets, from its syntax tree (comments and strings can't fool it). */
+export function settingsModuleFromSource(source: string): string | null {
+  const tree = parser.parse(source);
+  let result: string | null = null;
+  tree.iterate({
+    enter: (ref) => {
+      if (result !== null) return false;
+      if (ref.name === 'CallExpression') result = fromSetdefaultCall(ref.node, source);
+      else if (ref.name === 'AssignStatement') result = fromEnvironAssignment(ref.node, source);
+      return undefined;
+    },
+  });
+  return result;
+}
+
+/** `os.environ.setdefault("DJANGO_SETTINGS_MODULE", "x.settings")` */
+function fromSetdefaultCall(call: SyntaxNode, source: string): string | null {
+  const callee = call.firstChild;
+  if (!callee || callee.name !== 'MemberExpression') return null;
+  if (!text(callee, source).replace(/\s+/g, '').endsWith('environ.setdefault')) return null;
+  const args = call.getChild('ArgList');
+  if (!args) return null;
+  const strings = args.getChildren('String');
+  if (strings.length < 2 || stringValue(text(strings[0], source)) !== 'DJANGO_SETTINGS_MODULE') return null;
+  return validModule(stringValue(text(strings[1], source)));
+}
+
+/** `os.environ["DJANGO_SETTINGS_MODULE"] = "x.settings"` */
+function fromEnvironAssignment(assign: SyntaxNode, source: string): string | null {
+  const target = assign.firstChild;
+  const value = assign.lastChild;
+  if (!target || !value || target.name !== 'MemberExpression' || value.name !== 'String') return null;
+  const key = target.getChild('String');
+  if (!key || stringValue(text(key, source)) !== 'DJANGO_SETTINGS_MODULE') return null;
+  if (!text(target, source).replace(/\s+/g, '').startsWith('os.environ[')) return null;
+  return validModule(stringValue(text(value, source)));
+}
+
+function text(node: SyntaxNode, source: string): string {
+  return source.slice(node.from, node.to);
+}
+
+/** The value of a plain Python string literal; null for f-strings and bytes. */
+export function stringValue(literal: string): string | null {
+  const match = /^([rRuU]?)('''|"""|'|")([\s\S]*)\2$/.exec(literal);
+  if (!match) return null;
+  const [, prefix, , body] = match;
+  if (prefix.toLowerCase() === 'r') return body;
+  return body.replace(/\\(.)/g, (_whole, ch: string) => ({ n: '\n', t: '\t', r: '\r' })[ch] ?? ch);
+}
+
+function validModule(value: string | null): string | null {
+  return value && /^[A-Za-z_][\w]*(\.[A-Za-z_][\w]*)*$/.test(value) ? value : null;
+}
+
+/** Last resort for a manage.py that doesn't name its settings: a single `<pkg>/settings.py` or `<pkg>/settings/`. */
+async function guessSettingsModule(projectDir: string): Promise<string | null> {
+  const candidates = await fg(['*/settings.py', '*/settings/__init__.py'], {
+    cwd: projectDir,
+    onlyFiles: true,
+    suppressErrors: true,
+    deep: 3,
+  });
+  const modules = [...new Set(candidates.map((rel) => `${rel.split('/')[0]}.settings`))].filter((m) => validModule(m));
+  return modules.length === 1 ? modules[0] : null;
 }

@@ -1,9 +1,96 @@
+import { promises as fs } from 'node:fs';
+import * as path from 'node:path';
 import { LearnOptions, ProjectModel, UserError } from './model';
+import { findProjects, ProjectLocation } from './discover';
+import { describeAttempts, findInterpreter, sitePackagesOf, sitePackagesWithoutRunning } from './interpreter';
+import { runDjangoMode } from './djangoMode';
+import { learnStatic } from './staticMode/index';
 
 /**
  * Learns the project at or below `root`: Django mode when allowed and possible, else static mode, with the
- * reason recorded in the model. STUB: replaced by the Django-mode work.
+ * reason recorded in the model. Throws UserError only for what the user must fix (no project, a forced
+ * Django mode that cannot run).
  */
-export async function learnProject(_root: string, _options: LearnOptions = {}): Promise<ProjectModel> {
-  throw new UserError('Learning a project is not implemented yet.');
+export async function learnProject(root: string, options: LearnOptions = {}): Promise<ProjectModel> {
+  const absRoot = path.resolve(root);
+  await requireFolder(absRoot);
+  const projects = await findProjects(absRoot, options.settings);
+  if (projects.length === 0) throw new UserError(`No manage.py found below ${absRoot}; pass --settings or --root.`);
+  return learnLocation(projects[0], absRoot, options);
+}
+
+/** Learns one located project (the workspace may hold several). */
+export async function learnLocation(location: ProjectLocation, root: string, options: LearnOptions = {}): Promise<ProjectModel> {
+  const settingsModule = location.settingsModule;
+  if (!settingsModule) {
+    throw new UserError(`Could not tell the settings module of ${location.managePy ?? location.projectDir}; pass --settings.`);
+  }
+  const mode = options.mode ?? 'auto';
+  const located = { ...location, settingsModule };
+
+  if (mode === 'static') return learnStaticMode(located, root, options, 'Static mode was requested.');
+  if (options.allowExecute === false) {
+    if (mode === 'django') throw new UserError('Django mode needs a trusted workspace: this one is not trusted, so no Python is run.');
+    return learnStaticMode(located, root, options, 'Static mode: the workspace is not trusted.');
+  }
+
+  const interpreter = await findInterpreter(location.projectDir, options.python, root);
+  if (!interpreter.python) {
+    const reason = `no Python with Django found (tried ${describeAttempts(interpreter.attempts)})`;
+    if (mode === 'django') throw new UserError(`Django mode failed: ${reason}.`);
+    return learnStaticMode(located, root, options, `Static mode: ${reason}.`);
+  }
+
+  const result = await runDjangoMode({
+    projectDir: location.projectDir,
+    managePy: location.managePy,
+    settingsModule,
+    python: interpreter.python,
+    env: options.env,
+    timeoutMs: options.timeoutMs,
+  });
+  if (result.ok) return result.model;
+  if (mode === 'django') throw new UserError(`Django mode failed with ${interpreter.python}: ${result.reason}.`);
+  const model = await learnStaticMode(located, root, options, `Static mode: ${result.reason}.`, interpreter.python);
+  model.problems.unshift(result.problem);
+  return model;
+}
+
+interface LocatedProject extends ProjectLocation {
+  settingsModule: string;
+}
+
+async function learnStaticMode(
+  location: LocatedProject,
+  root: string,
+  options: LearnOptions,
+  modeReason: string,
+  knownPython?: string,
+): Promise<ProjectModel> {
+  const mayRun = options.allowExecute !== false;
+  let python: string | null = knownPython ?? null;
+  if (!python && mayRun && options.mode === 'static') {
+    // Static mode by choice still benefits from the interpreter's site-packages (running it runs no project code).
+    python = (await findInterpreter(location.projectDir, options.python, root)).python;
+  }
+  let sitePackages = python && mayRun ? await sitePackagesOf(python) : [];
+  if (sitePackages.length === 0) sitePackages = await sitePackagesWithoutRunning(location.projectDir, root);
+  return learnStatic({
+    projectDir: location.projectDir,
+    managePy: location.managePy,
+    settingsModule: location.settingsModule,
+    python,
+    sitePackages,
+    modeReason,
+  });
+}
+
+async function requireFolder(dir: string): Promise<void> {
+  let isDir = false;
+  try {
+    isDir = (await fs.stat(dir)).isDirectory();
+  } catch {
+    throw new UserError(`The folder ${dir} does not exist.`);
+  }
+  if (!isDir) throw new UserError(`${dir} is not a folder; pass the project folder with --root.`);
 }

@@ -1,0 +1,308 @@
+"""Reports how Django's staticfiles machinery sees the current project, as one JSON object on stdout.
+
+Run by the Django Static Files engine with cwd = project folder and DJANGO_SETTINGS_MODULE set. It calls
+django.setup() (so settings and app configs run), then asks Django's own finders, storages, template
+engines and system checks. Anything printed by project code goes to stderr: stdout carries only the JSON.
+Any failure becomes {"error": {...}} with exit status 0 so the caller can report it in words.
+
+Written for Django 3.2 through 5.x and Python 3.6+.
+"""
+import json
+import os
+import sys
+import traceback
+
+# Cap on files listed per custom finder: a finder walking a huge remote bucket must not flood the engine.
+MAX_CUSTOM_FILES = 200000
+
+
+def main():
+    # Project code may print (settings often do) or write to fd 1 from C code: point fd 1 at stderr and keep a
+    # private duplicate of the real stdout for the JSON.
+    json_out = os.fdopen(os.dup(1), 'w', encoding='utf-8')
+    os.dup2(2, 1)
+    sys.stdout = sys.stderr
+
+    # `python introspect.py` puts this script's folder first on sys.path; manage.py would put the project there.
+    project_dir = os.getcwd()
+    if sys.path and os.path.abspath(sys.path[0] or '.') == os.path.dirname(os.path.abspath(__file__)):
+        sys.path[0] = project_dir
+    else:
+        sys.path.insert(0, project_dir)
+
+    try:
+        result = introspect()
+    except BaseException as exc:  # noqa: B902 - settings may sys.exit() or raise anything
+        if isinstance(exc, KeyboardInterrupt):
+            raise
+        result = {
+            'error': {
+                'type': type(exc).__name__,
+                'message': str(exc),
+                'traceback': traceback.format_exc(),
+            }
+        }
+    json.dump(result, json_out, default=str)
+    json_out.write('\n')
+    json_out.flush()
+
+
+def dotted(cls):
+    return '%s.%s' % (cls.__module__, cls.__qualname__)
+
+
+def error_text(exc):
+    return '%s: %s' % (type(exc).__name__, exc)
+
+
+def introspect():
+    import django
+    django.setup()
+
+    from django.apps import apps
+    from django.conf import settings
+
+    problems = []
+    result = {
+        'djangoVersion': django.get_version(),
+        'python': sys.executable,
+        'settingsModule': os.environ.get('DJANGO_SETTINGS_MODULE'),
+        'settingsFiles': settings_files(os.environ.get('DJANGO_SETTINGS_MODULE')),
+        'staticUrl': optional_str(getattr(settings, 'STATIC_URL', None)),
+        'staticRoot': absolute_or_none(getattr(settings, 'STATIC_ROOT', None)),
+        'debug': bool(getattr(settings, 'DEBUG', False)),
+        'staticfilesInstalled': apps.is_installed('django.contrib.staticfiles'),
+        'ignorePatterns': ignore_patterns(apps),
+        'problems': problems,
+    }
+    result.update(storage_info(settings, problems))
+    result['finders'] = finders_info(settings, apps, problems)
+    result['templates'] = templates_info(problems)
+    result['checks'] = checks_info(problems)
+    return result
+
+
+def optional_str(value):
+    return None if value is None else str(value)
+
+
+def absolute_or_none(value):
+    if not value:
+        return None
+    return os.path.abspath(os.fspath(value))
+
+
+def ignore_patterns(apps):
+    try:
+        return list(apps.get_app_config('staticfiles').ignore_patterns)
+    except LookupError:
+        return ['CVS', '.*', '*~']
+
+
+def settings_files(module_name):
+    """The settings module's file, then files of modules it star-imports (`from .base import *`), depth first."""
+    files = []
+    seen = set()
+
+    def visit(name):
+        if not name or name in seen:
+            return
+        seen.add(name)
+        module = sys.modules.get(name)
+        path = getattr(module, '__file__', None)
+        if not path:
+            return
+        files.append(os.path.abspath(path))
+        for imported in star_imports(name, path, getattr(module, '__package__', None)):
+            visit(imported)
+
+    visit(module_name)
+    return files
+
+
+def star_imports(module_name, path, package):
+    import ast
+    try:
+        with open(path, 'rb') as handle:
+            tree = ast.parse(handle.read(), path)
+    except (OSError, SyntaxError, ValueError):
+        return []
+    names = []
+    for node in ast.walk(tree):
+        if isinstance(node, ast.ImportFrom) and any(alias.name == '*' for alias in node.names):
+            if node.level:
+                base = (package or module_name.rpartition('.')[0]).split('.')
+                if node.level > 1:
+                    base = base[:-(node.level - 1)]
+                target = '.'.join([part for part in base if part] + ([node.module] if node.module else []))
+            else:
+                target = node.module
+            if target:
+                names.append(target)
+    return names
+
+
+def storage_info(settings, problems):
+    from django.utils.module_loading import import_string
+    from django.contrib.staticfiles.storage import HashedFilesMixin
+
+    backend = None
+    storages = getattr(settings, 'STORAGES', None)  # Django 4.2+
+    if isinstance(storages, dict) and isinstance(storages.get('staticfiles'), dict):
+        backend = storages['staticfiles'].get('BACKEND')
+    if not backend:
+        backend = getattr(settings, 'STATICFILES_STORAGE', None)
+    if not backend:
+        backend = 'django.contrib.staticfiles.storage.StaticFilesStorage'
+    backend = str(backend)
+    manifest = False
+    try:
+        cls = import_string(backend)
+        manifest = isinstance(cls, type) and issubclass(cls, HashedFilesMixin)
+    except Exception as exc:
+        problems.append({
+            'kind': 'storage-unimportable',
+            'message': 'The staticfiles storage %s could not be imported: %s' % (backend, error_text(exc)),
+        })
+    return {'storage': backend, 'manifestStorage': manifest}
+
+
+def finders_info(settings, apps, problems):
+    from django.contrib.staticfiles import finders as finders_module
+
+    entries = []
+    for class_path in settings.STATICFILES_FINDERS:
+        class_path = str(class_path)
+        try:
+            finder = finders_module.get_finder(class_path)
+        except Exception as exc:
+            message = 'The finder %s could not be created: %s' % (class_path, error_text(exc))
+            problems.append({'kind': 'finder-failed', 'message': message})
+            entries.append({'kind': 'custom', 'className': class_path, 'files': [], 'error': message})
+            continue
+        if behaves_like(finder, finders_module.FileSystemFinder):
+            entries.append({'kind': 'filesystem', 'className': class_path, 'dirs': filesystem_dirs(finder)})
+        elif behaves_like(finder, finders_module.AppDirectoriesFinder):
+            entries.append({'kind': 'app', 'className': class_path, 'apps': app_entries(finder, apps)})
+        else:
+            entries.append(custom_finder_files(class_path, finder, problems))
+    return entries
+
+
+def behaves_like(finder, base):
+    """True for the stock finder or a subclass that keeps its find()/list() (e.g. only changes source_dir)."""
+    cls = type(finder)
+    if not isinstance(finder, base):
+        return False
+    return cls.find is base.find and cls.list is base.list
+
+
+def filesystem_dirs(finder):
+    dirs = []
+    for prefix, root in finder.locations:
+        storage = finder.storages.get(root)
+        location = getattr(storage, 'location', None) or os.path.abspath(os.fspath(root))
+        dirs.append({
+            'prefix': str(prefix),
+            'rootAsWritten': str(root),
+            'root': os.path.abspath(str(location)),
+            # Django keys one storage per root, so list() uses the prefix of the last entry with this root.
+            'listPrefix': str(getattr(storage, 'prefix', prefix) or ''),
+        })
+    return dirs
+
+
+def app_entries(finder, apps):
+    source_dir = getattr(finder, 'source_dir', 'static')
+    entries = []
+    for app_config in apps.get_app_configs():
+        storage = finder.storages.get(app_config.name)
+        static_dir = None
+        if storage is not None:
+            static_dir = os.path.abspath(str(storage.location))
+        path = os.path.abspath(app_config.path) if app_config.path else None
+        templates_dir = os.path.join(path, 'templates') if path else None
+        entries.append({
+            'name': app_config.name,
+            'label': app_config.label,
+            'path': path,
+            'staticDir': static_dir,
+            'templatesDir': templates_dir if templates_dir and os.path.isdir(templates_dir) else None,
+            'sourceDir': source_dir,
+        })
+    return entries
+
+
+def custom_finder_files(class_path, finder, problems):
+    files = []
+    entry = {'kind': 'custom', 'className': class_path, 'files': files}
+    try:
+        for path, storage in finder.list([]):
+            if len(files) >= MAX_CUSTOM_FILES:
+                problems.append({
+                    'kind': 'custom-finder-truncated',
+                    'message': 'The finder %s lists more than %d files; only the first %d are used.'
+                               % (class_path, MAX_CUSTOM_FILES, MAX_CUSTOM_FILES),
+                })
+                break
+            prefix = getattr(storage, 'prefix', None)
+            destination = os.path.join(prefix, path) if prefix else path
+            files.append({'path': destination.replace(os.sep, '/'), 'absPath': storage_path(storage, path)})
+    except Exception as exc:
+        entry['error'] = 'The finder %s failed while listing files: %s' % (class_path, error_text(exc))
+        problems.append({'kind': 'finder-failed', 'message': entry['error']})
+    return entry
+
+
+def storage_path(storage, path):
+    try:
+        return os.path.abspath(storage.path(path))
+    except Exception:  # remote storages raise NotImplementedError
+        return None
+
+
+def templates_info(problems):
+    try:
+        from django.template import engines
+        configs = engines.templates
+    except Exception as exc:
+        problems.append({'kind': 'templates-unreadable', 'message': 'TEMPLATES could not be read: %s' % error_text(exc)})
+        return []
+    result = []
+    for config in configs.values():
+        backend = str(config.get('BACKEND', ''))
+        options = config.get('OPTIONS') or {}
+        result.append({
+            'backend': backend,
+            'jinja': backend.endswith('.Jinja2') or 'jinja2' in backend.lower(),
+            'dirs': [os.path.abspath(os.fspath(d)) for d in config.get('DIRS') or []],
+            'appDirs': bool(config.get('APP_DIRS', False)),
+            'builtins': [str(b) for b in options.get('builtins') or []],
+        })
+    return result
+
+
+def checks_info(problems):
+    from django.core import checks
+    try:
+        messages = checks.run_checks(tags=['staticfiles'])
+    except Exception as exc:
+        problems.append({'kind': 'checks-failed', 'message': 'The staticfiles system checks failed: %s' % error_text(exc)})
+        return []
+    result = []
+    for message in messages:
+        if message.level >= checks.ERROR:
+            level = 'error'
+        elif message.level >= checks.WARNING:
+            level = 'warning'
+        else:
+            level = 'info'
+        item = {'id': message.id or '', 'level': level, 'message': str(message.msg)}
+        if message.hint:
+            item['hint'] = str(message.hint)
+        result.append(item)
+    return result
+
+
+if __name__ == '__main__':
+    main()

@@ -1,0 +1,173 @@
+import { promises as fs } from 'node:fs';
+import * as path from 'node:path';
+import fg from 'fast-glob';
+import { runProcess } from './processes';
+
+/** One interpreter that was considered, and why it was kept or not. */
+export interface InterpreterAttempt {
+  python: string;
+  /** Django version when `import django` worked. */
+  djangoVersion?: string;
+  /** Why it was not usable, in words. */
+  reason?: string;
+}
+
+export interface InterpreterChoice {
+  /** The first candidate where `import django` works, or null. */
+  python: string | null;
+  djangoVersion: string | null;
+  /** Every candidate in the order tried. */
+  attempts: InterpreterAttempt[];
+}
+
+const CHECK_TIMEOUT_MS = 10000;
+const VENV_NAMES = ['.venv', 'venv', 'env'];
+
+/**
+ * Interpreters to try, in order: the explicit one, the project's virtual environments (projectDir and its
+ * parents up to `stopAt`), an activated VIRTUAL_ENV, then `python3` on PATH and `/usr/bin/python3`.
+ */
+export async function interpreterCandidates(projectDir: string, explicit?: string, stopAt?: string): Promise<string[]> {
+  const candidates: string[] = [];
+  if (explicit) candidates.push(explicit.includes('/') || explicit.includes('\\') ? path.resolve(projectDir, explicit) : explicit);
+  const bin = process.platform === 'win32' ? path.join('Scripts', 'python.exe') : path.join('bin', 'python');
+  const top = stopAt ? path.resolve(stopAt) : projectDir;
+  for (let dir = projectDir; ; dir = path.dirname(dir)) {
+    for (const name of VENV_NAMES) {
+      const python = path.join(dir, name, bin);
+      if (await isFile(python)) candidates.push(python);
+    }
+    if (dir === top || !dir.startsWith(top) || path.dirname(dir) === dir) break;
+  }
+  if (process.env.VIRTUAL_ENV) candidates.push(path.join(process.env.VIRTUAL_ENV, bin));
+  if (process.platform === 'win32') candidates.push('python', 'py');
+  else candidates.push('python3', '/usr/bin/python3');
+  return [...new Set(candidates)];
+}
+
+/** The first candidate interpreter that can `import django`, with every attempt recorded. */
+export async function findInterpreter(projectDir: string, explicit?: string, stopAt?: string): Promise<InterpreterChoice> {
+  const attempts: InterpreterAttempt[] = [];
+  for (const python of await interpreterCandidates(projectDir, explicit, stopAt)) {
+    const attempt = await checkDjango(python);
+    attempts.push(attempt);
+    if (attempt.djangoVersion) return { python, djangoVersion: attempt.djangoVersion, attempts };
+  }
+  return { python: null, djangoVersion: null, attempts };
+}
+
+const djangoChecks = new Map<string, Promise<InterpreterAttempt>>();
+
+/** Whether `import django` works with this interpreter; cached per path for the life of the process. */
+export function checkDjango(python: string): Promise<InterpreterAttempt> {
+  let pending = djangoChecks.get(python);
+  if (!pending) {
+    pending = runDjangoCheck(python);
+    djangoChecks.set(python, pending);
+  }
+  return pending;
+}
+
+/** Forgets cached interpreter checks (after the user installs Django, say). */
+export function clearInterpreterCache(): void {
+  djangoChecks.clear();
+}
+
+async function runDjangoCheck(python: string): Promise<InterpreterAttempt> {
+  // cwd '/' so that a folder named `django` in the project can't pass for the real package.
+  const result = await runProcess(python, ['-c', 'import django, sys; sys.stdout.write(django.get_version())'], {
+    cwd: path.parse(process.cwd()).root,
+    env: process.env,
+    timeoutMs: CHECK_TIMEOUT_MS,
+  });
+  if (result.spawnError) return { python, reason: `cannot run it (${result.spawnError})` };
+  if (result.timedOut) return { python, reason: `'import django' took longer than ${CHECK_TIMEOUT_MS / 1000} s` };
+  if (result.code === 0 && result.stdout.trim()) return { python, djangoVersion: result.stdout.trim() };
+  const lastLine = result.stderr.trim().split('\n').pop() ?? '';
+  return { python, reason: /ModuleNotFoundError|ImportError/.test(lastLine) ? 'no Django installed' : lastLine || `exit code ${result.code}` };
+}
+
+/** Words for the attempts, e.g. `python3 (no Django installed), /usr/bin/python3 (cannot run it ...)`. */
+export function describeAttempts(attempts: InterpreterAttempt[]): string {
+  return attempts.map((a) => (a.reason ? `${a.python} (${a.reason})` : a.python)).join(', ');
+}
+
+const SITE_PACKAGES_SCRIPT = [
+  'import json, site, sys, sysconfig',
+  'paths = []',
+  'try:\n    paths += site.getsitepackages()\nexcept Exception:\n    pass',
+  'try:\n    paths.append(site.getusersitepackages())\nexcept Exception:\n    pass',
+  "paths.append(sysconfig.get_paths()['purelib'])",
+  'sys.stdout.write(json.dumps(paths))',
+].join('\n');
+
+/**
+ * The interpreter's site-packages folders that exist (runs only the interpreter, never project code).
+ * Empty when the interpreter can't be run.
+ */
+export async function sitePackagesOf(python: string): Promise<string[]> {
+  const result = await runProcess(python, ['-c', SITE_PACKAGES_SCRIPT], {
+    cwd: path.parse(process.cwd()).root,
+    env: process.env,
+    timeoutMs: CHECK_TIMEOUT_MS,
+  });
+  if (result.code !== 0) return [];
+  try {
+    const paths = JSON.parse(result.stdout) as unknown;
+    if (!Array.isArray(paths)) return [];
+    return existingDirs(paths.filter((p): p is string => typeof p === 'string'));
+  } catch {
+    return [];
+  }
+}
+
+/**
+ * site-packages folders found without executing anything: the project's virtual environments first, then
+ * the system's (Debian's dist-packages included) so django.contrib apps can still be located.
+ */
+export async function sitePackagesWithoutRunning(projectDir: string, stopAt?: string): Promise<string[]> {
+  const patterns: string[] = [];
+  const top = stopAt ? path.resolve(stopAt) : projectDir;
+  for (let dir = projectDir; ; dir = path.dirname(dir)) {
+    for (const name of VENV_NAMES) {
+      const venv = fg.convertPathToPattern(path.join(dir, name));
+      patterns.push(`${venv}/lib/python*/site-packages`, `${venv}/Lib/site-packages`);
+    }
+    if (dir === top || !dir.startsWith(top) || path.dirname(dir) === dir) break;
+  }
+  if (process.env.VIRTUAL_ENV) {
+    const venv = fg.convertPathToPattern(process.env.VIRTUAL_ENV);
+    patterns.push(`${venv}/lib/python*/site-packages`, `${venv}/Lib/site-packages`);
+  }
+  const found: string[] = [];
+  for (const pattern of patterns) {
+    found.push(...(await fg(pattern, { onlyDirectories: true, suppressErrors: true, dot: true })).sort());
+  }
+  const system = (
+    await fg(['/usr/local/lib/python3*/site-packages', '/usr/local/lib/python3*/dist-packages', '/usr/lib/python3/dist-packages', '/usr/lib/python3*/site-packages'], {
+      onlyDirectories: true,
+      suppressErrors: true,
+    })
+  ).sort();
+  return existingDirs([...found.map((p) => path.normalize(p)), ...system]);
+}
+
+async function existingDirs(paths: string[]): Promise<string[]> {
+  const result: string[] = [];
+  for (const p of new Set(paths)) {
+    try {
+      if ((await fs.stat(p)).isDirectory()) result.push(p);
+    } catch {
+      // Missing folders are normal (user site-packages rarely exists).
+    }
+  }
+  return result;
+}
+
+async function isFile(file: string): Promise<boolean> {
+  try {
+    return (await fs.stat(file)).isFile();
+  } catch {
+    return false;
+  }
+}

@@ -1,0 +1,468 @@
+import { promises as fs } from 'fs';
+import * as path from 'path';
+import { findProjects, ProjectLocation } from '../engine/discover';
+import { StaticIndexApi } from '../engine/indexTypes';
+import { LearnOptions, ProjectModel } from '../engine/model';
+import { loadProject } from '../engine/project';
+import { DjangoStaticSettings } from '../protocol';
+import { MANIFEST_NAME, readManifest } from './manifest';
+import { discoverTemplates, hasTemplateExtension, isInside, templateDirs } from './templates';
+import { FileChange, WatchTarget } from './watcher';
+
+/** A learned project of the workspace with everything the features need. */
+export interface WorkspaceProject {
+  location: ProjectLocation;
+  model: ProjectModel;
+  index: StaticIndexApi;
+  /** STATIC_ROOT/staticfiles.json, original → hashed, when collectstatic wrote one. */
+  manifest?: Map<string, string>;
+  /** Absolute template files of the project inside the workspace, sorted. */
+  templates: string[];
+  /** Milliseconds spent learning and indexing. */
+  learnMs: number;
+}
+
+/** A project that could not be learned at all, with the reason in the user's terms. */
+export interface ProjectFailure {
+  projectDir: string;
+  managePy: string | null;
+  message: string;
+}
+
+/** What changed, so the front end re-validates only what is affected. */
+export type WorkspaceChange =
+  | { kind: 'learning' }
+  | { kind: 'learned'; projects: WorkspaceProject[]; failures: ProjectFailure[] }
+  | { kind: 'static'; project: WorkspaceProject; destPaths: string[] }
+  | { kind: 'templates'; project: WorkspaceProject; added: string[]; removed: string[]; changed: string[] }
+  | { kind: 'manifest'; project: WorkspaceProject };
+
+export interface ProjectManagerOptions {
+  /** Workspace folders (absolute). */
+  roots: string[];
+  settings: DjangoStaticSettings;
+  /** False in an untrusted workspace: nothing is executed. */
+  trusted: boolean;
+  log?: (message: string) => void;
+  /** Delay before re-learning after a settings file changes. */
+  relearnDelayMs?: number;
+}
+
+/**
+ * Owns the workspace's projects: discovers and learns them in the background, keeps one static index per
+ * project up to date from file events, and maps a file to the project it belongs to. Protocol-free: the
+ * language server and the `check` command both drive it.
+ */
+export class ProjectManager {
+  private current: WorkspaceProject[] = [];
+  private failureList: ProjectFailure[] = [];
+  private generation = 0;
+  private learning: Promise<void> = Promise.resolve();
+  private isLearning = false;
+  private selectedManagePy: string | null = null;
+  private readonly listeners: ((change: WorkspaceChange) => void)[] = [];
+  private readonly relearnTimers = new Map<string, NodeJS.Timeout>();
+  private readonly templateScanTimers = new Map<string, NodeJS.Timeout>();
+  private fullRelearnTimer: NodeJS.Timeout | undefined;
+  private settings: DjangoStaticSettings;
+  private trusted: boolean;
+  private readonly roots: string[];
+
+  constructor(private readonly options: ProjectManagerOptions) {
+    this.settings = options.settings;
+    this.trusted = options.trusted;
+    this.roots = options.roots.map((r) => path.resolve(r));
+  }
+
+  onDidChange(listener: (change: WorkspaceChange) => void): void {
+    this.listeners.push(listener);
+  }
+
+  get projects(): readonly WorkspaceProject[] {
+    return this.current;
+  }
+
+  get failures(): readonly ProjectFailure[] {
+    return this.failureList;
+  }
+
+  get busy(): boolean {
+    return this.isLearning;
+  }
+
+  /** Resolves when the learning that is running (if any) has finished. */
+  whenIdle(): Promise<void> {
+    return this.learning;
+  }
+
+  updateSettings(settings: DjangoStaticSettings, trusted = this.trusted): void {
+    this.settings = settings;
+    this.trusted = trusted;
+  }
+
+  /** Discovers and learns every project again; results replace the previous ones atomically. */
+  learnAll(): Promise<void> {
+    const generation = ++this.generation;
+    this.isLearning = true;
+    this.emit({ kind: 'learning' });
+    const run = async (): Promise<void> => {
+      const locations = await this.discover();
+      const results = await Promise.all(locations.map((location) => this.learnOne(location)));
+      if (generation !== this.generation) return; // a newer learn superseded this one
+      this.current = results.filter((r): r is WorkspaceProject => 'model' in r);
+      this.failureList = results.filter((r): r is ProjectFailure => !('model' in r));
+      this.isLearning = false;
+      this.emit({ kind: 'learned', projects: this.current, failures: this.failureList });
+    };
+    this.learning = this.learning.then(run, run).catch((err) => {
+      this.isLearning = false;
+      this.log(`Learning the workspace failed: ${messageOf(err)}`);
+    });
+    return this.learning;
+  }
+
+  /** Re-learns one project (its settings changed). */
+  relearn(projectDir: string): Promise<void> {
+    const existing = this.current.find((p) => p.location.projectDir === projectDir);
+    if (!existing) return this.learnAll();
+    const generation = this.generation;
+    const run = async (): Promise<void> => {
+      const result = await this.learnOne(existing.location);
+      if (generation !== this.generation) return;
+      if ('model' in result) {
+        this.current = this.current.map((p) => (p.location.projectDir === projectDir ? result : p));
+        this.failureList = this.failureList.filter((f) => f.projectDir !== projectDir);
+      } else {
+        this.current = this.current.filter((p) => p.location.projectDir !== projectDir);
+        this.failureList = [...this.failureList.filter((f) => f.projectDir !== projectDir), result];
+      }
+      this.emit({ kind: 'learned', projects: this.current, failures: this.failureList });
+    };
+    this.learning = this.learning.then(run, run).catch((err) => this.log(`Re-learning ${projectDir} failed: ${messageOf(err)}`));
+    return this.learning;
+  }
+
+  /** Chooses the project used for files that belong to no project. Returns false when unknown. */
+  select(managePy: string): boolean {
+    const target = path.resolve(managePy);
+    const found = this.current.find((p) => p.location.managePy === target || p.location.projectDir === target);
+    if (!found) return false;
+    this.selectedManagePy = found.location.managePy ?? found.location.projectDir;
+    return true;
+  }
+
+  /** The project a file belongs to: one listing it as a template, else the deepest enclosing project, else the selected one. */
+  projectFor(file: string | null): WorkspaceProject | undefined {
+    if (this.current.length === 0) return undefined;
+    if (file) {
+      const abs = path.resolve(file);
+      const byTemplate = this.current.find((p) => p.templates.includes(abs));
+      if (byTemplate) return byTemplate;
+      const enclosing = this.current
+        .filter((p) => isInside(abs, p.location.projectDir))
+        .sort((a, b) => b.location.projectDir.length - a.location.projectDir.length)[0];
+      if (enclosing) return enclosing;
+      const byTemplateDir = this.current.find((p) => templateDirs(p.model, this.scopeOf(p)).some((d) => isInside(abs, d)));
+      if (byTemplateDir) return byTemplateDir;
+    }
+    return this.selected();
+  }
+
+  selected(): WorkspaceProject | undefined {
+    const chosen = this.current.find((p) => (p.location.managePy ?? p.location.projectDir) === this.selectedManagePy);
+    return chosen ?? this.current[0];
+  }
+
+  /** Folders to watch (when the client cannot): static roots and template folders recursively; settings, manage.py and STATIC_ROOT folders shallowly. */
+  watchTargets(): WatchTarget[] {
+    const targets = new Map<string, WatchTarget>();
+    const add = (dir: string, recursive: boolean): void => {
+      const key = path.resolve(dir);
+      const prior = targets.get(key);
+      targets.set(key, { dir: key, recursive: recursive || (prior?.recursive ?? false) });
+    };
+    for (const project of this.current) {
+      const scope = this.scopeOf(project);
+      for (const source of project.index.sources) {
+        if (source.root && scope.some((s) => isInside(source.root!, s))) add(source.root, true);
+      }
+      for (const dir of templateDirs(project.model, scope)) add(dir, true);
+      for (const file of project.model.settingsFiles) add(path.dirname(file), false);
+      add(project.location.projectDir, false);
+      if (project.model.staticRoot) add(project.model.staticRoot, false);
+    }
+    for (const root of this.roots) add(root, false);
+    return [...targets.values()];
+  }
+
+  /**
+   * Applies file-system events (from the client or our own watcher): updates indexes incrementally,
+   * template lists and manifests, and schedules a re-learn when settings change.
+   */
+  async applyFileChanges(changes: FileChange[]): Promise<void> {
+    const staticChanges = new Map<WorkspaceProject, Set<string>>();
+    for (const change of changes) {
+      const file = path.resolve(change.path);
+      if (path.basename(file) === 'manage.py' && change.kind !== 'changed') {
+        this.scheduleFullRelearn();
+        continue;
+      }
+      for (const project of this.current) {
+        if (this.isProjectConfigFile(project, file)) {
+          this.scheduleRelearn(project.location.projectDir);
+          continue;
+        }
+        if (project.model.staticRoot && file === path.join(project.model.staticRoot, MANIFEST_NAME)) {
+          project.manifest = await readManifest(project.model.staticRoot);
+          this.emit({ kind: 'manifest', project });
+          continue;
+        }
+        if (change.kind !== 'changed' || !hasTemplateExtension(file)) {
+          const dest = await this.applyStaticChange(project, file, change.kind);
+          if (dest.length > 0) {
+            const set = staticChanges.get(project) ?? new Set<string>();
+            dest.forEach((d) => set.add(d));
+            staticChanges.set(project, set);
+          }
+        }
+        this.noteTemplateChange(project, file, change.kind);
+      }
+    }
+    for (const [project, dest] of staticChanges) this.emit({ kind: 'static', project, destPaths: [...dest] });
+  }
+
+  dispose(): void {
+    for (const timer of [...this.relearnTimers.values(), ...this.templateScanTimers.values()]) clearTimeout(timer);
+    if (this.fullRelearnTimer) clearTimeout(this.fullRelearnTimer);
+    this.generation++;
+  }
+
+  // --- learning -------------------------------------------------------------------------------
+
+  private async discover(): Promise<ProjectLocation[]> {
+    const override = this.settings.settingsModule || undefined;
+    if (this.settings.managePyPath) {
+      const managePy = path.resolve(this.roots[0] ?? process.cwd(), this.settings.managePyPath);
+      const located = await findProjects(path.dirname(managePy), override).catch(() => []);
+      const own = located.find((l) => l.managePy === managePy);
+      if (own) return [own];
+      this.log(`djangoStatic.managePyPath points to ${managePy}, which was not found; discovering projects instead.`);
+    }
+    const seen = new Set<string>();
+    const locations: ProjectLocation[] = [];
+    for (const root of this.roots) {
+      let found: ProjectLocation[] = [];
+      try {
+        found = await findProjects(root, override);
+      } catch (err) {
+        this.log(`Looking for projects in ${root} failed: ${messageOf(err)}`);
+      }
+      for (const location of found) {
+        const key = location.managePy ?? location.projectDir;
+        if (seen.has(key)) continue;
+        seen.add(key);
+        locations.push(location);
+      }
+    }
+    if (locations.length === 0) this.log(`No Django project (manage.py) found in ${this.roots.join(', ') || 'the workspace'}.`);
+    return locations;
+  }
+
+  private learnOptions(location: ProjectLocation): LearnOptions & { ignoreGlobs: string[] } {
+    return {
+      mode: this.settings.mode,
+      python: this.settings.pythonPath || undefined,
+      settings: this.settings.settingsModule || location.settingsModule || undefined,
+      env: this.settings.env,
+      timeoutMs: Math.max(1, this.settings.timeoutSeconds || 15) * 1000,
+      allowExecute: this.trusted,
+      ignoreGlobs: this.settings.ignoreGlobs,
+    };
+  }
+
+  private async learnOne(location: ProjectLocation): Promise<WorkspaceProject | ProjectFailure> {
+    const started = Date.now();
+    const options = this.learnOptions(location);
+    let loaded;
+    try {
+      loaded = await loadProject(location.projectDir, options);
+    } catch (err) {
+      if (options.mode === 'static') return this.failure(location, err);
+      // Keep the editor useful: fall back to reading the settings without running them, and say why.
+      this.log(`Learning ${location.projectDir} in ${options.mode} mode failed (${messageOf(err)}); trying static mode.`);
+      try {
+        loaded = await loadProject(location.projectDir, { ...options, mode: 'static' });
+        loaded.model.modeReason = `Static mode: ${options.mode} mode failed (${messageOf(err)}).`;
+      } catch (staticErr) {
+        return this.failure(location, staticErr);
+      }
+    }
+    const project: WorkspaceProject = {
+      location,
+      model: loaded.model,
+      index: loaded.index,
+      manifest: await readManifest(loaded.model.staticRoot),
+      templates: [],
+      learnMs: 0,
+    };
+    project.templates = await discoverTemplates(loaded.model, this.settings, this.scopeOf(project));
+    project.learnMs = Date.now() - started;
+    this.log(
+      `Learned ${location.projectDir} in ${project.learnMs} ms: ${loaded.model.mode} mode (${loaded.model.modeReason}), ` +
+        `${loaded.index.size} static paths, ${project.templates.length} templates.`,
+    );
+    return project;
+  }
+
+  private failure(location: ProjectLocation, err: unknown): ProjectFailure {
+    const message = messageOf(err);
+    this.log(`Could not learn ${location.projectDir}: ${message}`);
+    return { projectDir: location.projectDir, managePy: location.managePy, message };
+  }
+
+  /** Where the user's own files live: the workspace folders plus the project folder. */
+  private scopeOf(project: WorkspaceProject): string[] {
+    return [...this.roots, project.location.projectDir];
+  }
+
+  private isProjectConfigFile(project: WorkspaceProject, file: string): boolean {
+    if (project.model.settingsFiles.some((s) => path.resolve(s) === file)) return true;
+    return path.dirname(file) === project.location.projectDir && (path.basename(file) === '.env' || file === project.location.managePy);
+  }
+
+  private scheduleRelearn(projectDir: string): void {
+    clearTimeout(this.relearnTimers.get(projectDir));
+    const delay = this.options.relearnDelayMs ?? 200;
+    this.relearnTimers.set(
+      projectDir,
+      setTimeout(() => {
+        this.relearnTimers.delete(projectDir);
+        void this.relearn(projectDir);
+      }, delay),
+    );
+  }
+
+  private scheduleFullRelearn(): void {
+    clearTimeout(this.fullRelearnTimer);
+    this.fullRelearnTimer = setTimeout(() => {
+      this.fullRelearnTimer = undefined;
+      void this.learnAll();
+    }, this.options.relearnDelayMs ?? 200);
+  }
+
+  // --- incremental updates --------------------------------------------------------------------
+
+  /** Updates the index for one event; returns the destination paths that appeared or disappeared. */
+  private async applyStaticChange(project: WorkspaceProject, file: string, kind: FileChange['kind']): Promise<string[]> {
+    const roots = project.index.sources.filter((s) => s.root && isInside(file, s.root));
+    if (roots.length === 0) return [];
+    const changed: string[] = [];
+    if (kind === 'deleted') {
+      const removedFiles = project.index.fileRemoved(file) ? [file] : [];
+      if (removedFiles.length === 0) {
+        // A deleted folder: drop every file the index knows below it.
+        const below = this.knownFilesBelow(project, file);
+        for (const f of below) if (project.index.fileRemoved(f)) removedFiles.push(f);
+      }
+      for (const f of removedFiles) changed.push(...destinationsOf(project, f));
+      return changed;
+    }
+    let stat;
+    try {
+      stat = await fs.stat(file);
+    } catch {
+      return [];
+    }
+    const files = stat.isDirectory() ? await listFiles(file) : [file];
+    for (const f of files) if (project.index.fileAdded(f)) changed.push(...destinationsOf(project, f));
+    return changed;
+  }
+
+  private knownFilesBelow(project: WorkspaceProject, folder: string): string[] {
+    const files = new Set<string>();
+    for (const dest of project.index.allPaths()) {
+      for (const provider of project.index.get(dest)?.providers ?? []) {
+        if (isInside(provider.absPath, folder) && provider.absPath !== folder) files.add(provider.absPath);
+      }
+    }
+    return [...files];
+  }
+
+  /** Template files appear and disappear rarely: re-scan the project's template folders shortly after. */
+  private noteTemplateChange(project: WorkspaceProject, file: string, kind: FileChange['kind']): void {
+    const relevant = hasTemplateExtension(file) || kind !== 'changed';
+    if (!relevant || !isInside(file, project.location.projectDir) && !this.roots.some((r) => isInside(file, r))) return;
+    if (kind === 'changed') {
+      if (project.templates.includes(file)) this.emit({ kind: 'templates', project, added: [], removed: [], changed: [file] });
+      return;
+    }
+    const key = project.location.projectDir;
+    clearTimeout(this.templateScanTimers.get(key));
+    this.templateScanTimers.set(
+      key,
+      setTimeout(() => {
+        this.templateScanTimers.delete(key);
+        void this.rescanTemplates(project);
+      }, 50),
+    );
+  }
+
+  private async rescanTemplates(project: WorkspaceProject): Promise<void> {
+    if (!this.current.includes(project)) return;
+    const before = new Set(project.templates);
+    const after = await discoverTemplates(project.model, this.settings, this.scopeOf(project));
+    const afterSet = new Set(after);
+    const added = after.filter((t) => !before.has(t));
+    const removed = project.templates.filter((t) => !afterSet.has(t));
+    project.templates = after;
+    if (added.length || removed.length) this.emit({ kind: 'templates', project, added, removed, changed: [] });
+  }
+
+  private emit(change: WorkspaceChange): void {
+    for (const listener of this.listeners) {
+      try {
+        listener(change);
+      } catch (err) {
+        this.log(`A workspace listener failed: ${messageOf(err)}`);
+      }
+    }
+  }
+
+  private log(message: string): void {
+    this.options.log?.(message);
+  }
+}
+
+/** Destination paths a source file provides, one per source whose root holds it. */
+export function destinationsOf(project: WorkspaceProject, file: string): string[] {
+  const result: string[] = [];
+  for (const source of project.index.sources) {
+    if (!source.root || !isInside(file, source.root)) continue;
+    const rel = path.relative(source.root, file).split(path.sep).join('/');
+    result.push(source.prefix ? `${source.prefix}/${rel}` : rel);
+  }
+  return result;
+}
+
+async function listFiles(dir: string): Promise<string[]> {
+  const out: string[] = [];
+  const walk = async (current: string): Promise<void> => {
+    let entries;
+    try {
+      entries = await fs.readdir(current, { withFileTypes: true });
+    } catch {
+      return;
+    }
+    for (const entry of entries) {
+      const full = path.join(current, entry.name);
+      if (entry.isDirectory()) await walk(full);
+      else if (entry.isFile() || entry.isSymbolicLink()) out.push(full);
+    }
+  };
+  await walk(dir);
+  return out;
+}
+
+export function messageOf(err: unknown): string {
+  return err instanceof Error ? err.message : String(err);
+}

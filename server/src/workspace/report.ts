@@ -1,0 +1,133 @@
+import { IndexEntry, StaticSource } from '../engine/indexTypes';
+import { FinderEntry } from '../engine/model';
+import { ProjectSummary, StaticFileItem } from '../protocol';
+import { WorkspaceProject } from './projectManager';
+
+/** How many duplicates the report lists before summarising the rest. */
+const MAX_DUPLICATES_LISTED = 50;
+
+export function summarize(project: WorkspaceProject): ProjectSummary {
+  const { model, index } = project;
+  const duplicates = index.duplicates();
+  return {
+    projectDir: model.projectDir,
+    managePy: model.managePy,
+    mode: model.mode,
+    modeReason: model.modeReason,
+    python: model.python,
+    djangoVersion: model.djangoVersion,
+    staticUrl: model.staticUrl,
+    staticRoot: model.staticRoot,
+    storage: model.storage,
+    fileCount: index.size,
+    duplicateCount: duplicates.length,
+    reportMarkdown: reportMarkdown(project, duplicates),
+  };
+}
+
+/** Every collected path with its winner, for the Find Static File picker. */
+export function listStaticFiles(project: WorkspaceProject): StaticFileItem[] {
+  const items: StaticFileItem[] = [];
+  for (const path of project.index.allPaths()) {
+    const providers = project.index.get(path)?.providers.filter((p) => !p.ignored) ?? [];
+    if (providers.length === 0) continue;
+    items.push({ path, absPath: providers[0].absPath, source: providers[0].source.shortLabel, shadowed: providers.length - 1 });
+  }
+  return items.sort((a, b) => a.path.localeCompare(b.path));
+}
+
+function reportMarkdown(project: WorkspaceProject, duplicates: IndexEntry[]): string {
+  const { model, index } = project;
+  const lines: string[] = [];
+  lines.push(`# Django static files: ${model.projectDir}`, '');
+  lines.push(`- **Mode:** ${model.mode}: ${model.modeReason}`);
+  if (model.managePy) lines.push(`- **manage.py:** \`${model.managePy}\``);
+  lines.push(`- **Settings:** ${code(model.settingsModule)}${model.settingsFiles.length ? ` (${model.settingsFiles.map(code).join(', ')})` : ''}`);
+  lines.push(`- **Python:** ${code(model.python)}, **Django:** ${model.djangoVersion ?? 'unknown'}`);
+  lines.push(`- **STATIC_URL:** ${code(model.staticUrl)}, **STATIC_ROOT:** ${code(model.staticRoot)}`);
+  lines.push(`- **Storage:** ${code(model.storage)}${model.manifestStorage ? ' (hashed names via manifest)' : ''}`);
+  if (project.manifest) lines.push(`- **Manifest:** ${project.manifest.size} entries in STATIC_ROOT/staticfiles.json`);
+  lines.push(`- **Ignore patterns:** ${model.ignorePatterns.map(code).join(', ')}`);
+  lines.push('');
+
+  const counts = filesPerSource(index.sources, index);
+  lines.push('## Finders and locations, in the order Django consults them', '');
+  model.finders.forEach((finder, i) => {
+    lines.push(`${i + 1}. ${code(finder.className)}`);
+    for (const line of finderLocations(finder, index.sources, counts)) lines.push(`   - ${line}`);
+  });
+  lines.push('');
+
+  const collected = index.collectMap().size;
+  lines.push('## Counts', '');
+  lines.push(`- ${index.size} static paths findable, ${collected} collected by collectstatic`);
+  lines.push(`- ${duplicates.length} paths provided by more than one location`);
+  lines.push(`- ${project.templates.length} templates in the workspace`);
+  lines.push(`- learned and indexed in ${project.learnMs} ms`);
+  lines.push('');
+
+  if (duplicates.length > 0) {
+    lines.push('## Duplicates (first location wins)', '');
+    for (const entry of duplicates.slice(0, MAX_DUPLICATES_LISTED)) {
+      const [winner, ...shadowed] = entry.providers.filter((p) => !p.ignored);
+      if (!winner) continue;
+      lines.push(`- ${code(entry.path)}: **winner** ${code(winner.absPath)} (${winner.source.label})`);
+      for (const loser of shadowed) lines.push(`  - shadowed: ${code(loser.absPath)} (${loser.source.label})`);
+    }
+    if (duplicates.length > MAX_DUPLICATES_LISTED) lines.push(`- … and ${duplicates.length - MAX_DUPLICATES_LISTED} more`);
+    lines.push('');
+  }
+
+  const notLocated = model.finders.flatMap((f) => (f.kind === 'app' ? f.apps.filter((a) => a.path === null) : []));
+  if (notLocated.length > 0 || model.problems.length > 0) {
+    lines.push('## Not located or not understood', '');
+    for (const app of notLocated) lines.push(`- app ${code(app.name)}: ${app.notLocatedReason ?? 'not located'}`);
+    for (const problem of model.problems) {
+      const where = problem.file ? ` (${problem.file}${problem.line !== undefined ? `:${problem.line + 1}` : ''})` : '';
+      lines.push(`- ${problem.kind}: ${problem.message}${where}`);
+    }
+    lines.push('');
+  }
+  if (model.checks.length > 0) {
+    lines.push('## System checks', '');
+    for (const check of model.checks) lines.push(`- ${check.level} ${check.id}: ${check.message}${check.hint ? ` (hint: ${check.hint})` : ''}`);
+    lines.push('');
+  }
+  return lines.join('\n');
+}
+
+function finderLocations(finder: FinderEntry, sources: readonly StaticSource[], counts: Map<number, number>): string[] {
+  const countOf = (source: StaticSource | undefined): string => (source ? `, ${counts.get(source.order) ?? 0} files` : '');
+  switch (finder.kind) {
+    case 'filesystem':
+      if (finder.dirs.length === 0) return ['no STATICFILES_DIRS'];
+      return finder.dirs.map((dir, i) => {
+        const source = sources.find((s) => s.finder === 'filesystem' && s.root === dir.root && s.prefix === dir.prefix);
+        const prefix = dir.prefix ? ` prefix ${code(dir.prefix)}` : '';
+        return `STATICFILES_DIRS[${i}]${prefix} → ${code(dir.root)}${countOf(source)}`;
+      });
+    case 'app':
+      return finder.apps.map((app) => {
+        if (app.path === null) return `app ${code(app.label)}: not located (${app.notLocatedReason ?? 'unknown'})`;
+        if (app.staticDir === null) return `app ${code(app.label)}: no static folder`;
+        const source = sources.find((s) => s.finder === 'app' && s.root === app.staticDir);
+        return `app ${code(app.label)} → ${code(app.staticDir)}${countOf(source)}`;
+      });
+    case 'custom':
+      return [`${finder.files.length} files listed${finder.error ? `; error: ${finder.error}` : ''}`];
+  }
+}
+
+function filesPerSource(sources: readonly StaticSource[], index: WorkspaceProject['index']): Map<number, number> {
+  const counts = new Map<number, number>(sources.map((s) => [s.order, 0]));
+  for (const path of index.allPaths()) {
+    for (const provider of index.get(path)?.providers ?? []) {
+      counts.set(provider.source.order, (counts.get(provider.source.order) ?? 0) + 1);
+    }
+  }
+  return counts;
+}
+
+function code(value: string | null | undefined): string {
+  return value ? `\`${value}\`` : '_unset_';
+}

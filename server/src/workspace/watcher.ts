@@ -1,0 +1,167 @@
+import * as fs from 'fs';
+import * as path from 'path';
+import { isInside } from './templates';
+
+export type FileChangeKind = 'created' | 'changed' | 'deleted';
+
+/** One file-system change, absolute path. Folder deletions arrive as one event for the folder. */
+export interface FileChange {
+  path: string;
+  kind: FileChangeKind;
+}
+
+/** A folder to watch: recursively (static roots, template folders) or just its direct children (settings). */
+export interface WatchTarget {
+  dir: string;
+  recursive: boolean;
+}
+
+export interface TreeWatcherOptions {
+  /** Folder names never descended into (node_modules, .git). */
+  skipDirNames?: Set<string>;
+  /** Coalescing delay; short so a change shows within the 300 ms budget. */
+  debounceMs?: number;
+  log?: (message: string) => void;
+}
+
+/**
+ * Watches folder trees with one `fs.watch` per folder, because recursive fs.watch is unavailable on
+ * Linux in node 20. Used only when the client cannot watch files for us.
+ */
+export class TreeWatcher {
+  private readonly watchers = new Map<string, fs.FSWatcher>();
+  private targets: WatchTarget[] = [];
+  private pending = new Map<string, 'rename' | 'change'>();
+  private timer: NodeJS.Timeout | undefined;
+  private exhausted = false;
+  private disposed = false;
+
+  constructor(
+    private readonly onChanges: (changes: FileChange[]) => void,
+    private readonly options: TreeWatcherOptions = {},
+  ) {}
+
+  /** Replaces the watched targets; folders no longer covered stop being watched. */
+  setTargets(targets: WatchTarget[]): void {
+    this.targets = targets.map((t) => ({ dir: path.resolve(t.dir), recursive: t.recursive }));
+    const wanted = new Set<string>();
+    for (const target of this.targets) {
+      if (target.recursive) this.collectTree(target.dir, wanted);
+      else if (isDirectory(target.dir)) wanted.add(target.dir);
+    }
+    for (const [dir, watcher] of this.watchers) {
+      if (!wanted.has(dir)) {
+        watcher.close();
+        this.watchers.delete(dir);
+      }
+    }
+    for (const dir of wanted) this.watchDir(dir);
+  }
+
+  get watchedFolderCount(): number {
+    return this.watchers.size;
+  }
+
+  dispose(): void {
+    this.disposed = true;
+    if (this.timer) clearTimeout(this.timer);
+    for (const watcher of this.watchers.values()) watcher.close();
+    this.watchers.clear();
+  }
+
+  private collectTree(dir: string, into: Set<string>): void {
+    let entries: fs.Dirent[];
+    try {
+      entries = fs.readdirSync(dir, { withFileTypes: true });
+    } catch {
+      return;
+    }
+    into.add(dir);
+    for (const entry of entries) {
+      if (entry.isDirectory() && !this.options.skipDirNames?.has(entry.name)) {
+        this.collectTree(path.join(dir, entry.name), into);
+      }
+    }
+  }
+
+  private watchDir(dir: string): void {
+    if (this.watchers.has(dir) || this.exhausted || this.disposed) return;
+    try {
+      const watcher = fs.watch(dir, { persistent: false }, (eventType, filename) => {
+        if (filename) this.enqueue(path.join(dir, filename.toString()), eventType);
+      });
+      watcher.on('error', () => {
+        // The folder went away; its parent reports the deletion.
+        watcher.close();
+        this.watchers.delete(dir);
+      });
+      this.watchers.set(dir, watcher);
+    } catch (err) {
+      const code = (err as NodeJS.ErrnoException).code;
+      if (code === 'ENOSPC' || code === 'EMFILE') {
+        this.exhausted = true;
+        this.options.log?.(`File watching limit reached after ${this.watchers.size} folders; later folders are not watched.`);
+      }
+    }
+  }
+
+  private enqueue(file: string, eventType: string): void {
+    const previous = this.pending.get(file);
+    this.pending.set(file, previous === 'rename' || eventType === 'rename' ? 'rename' : 'change');
+    if (!this.timer) this.timer = setTimeout(() => this.flush(), this.options.debounceMs ?? 30);
+  }
+
+  private flush(): void {
+    this.timer = undefined;
+    if (this.disposed) return;
+    const batch = this.pending;
+    this.pending = new Map();
+    const changes: FileChange[] = [];
+    for (const [file, eventType] of batch) {
+      let stat: fs.Stats | undefined;
+      try {
+        stat = fs.statSync(file);
+      } catch {
+        stat = undefined;
+      }
+      if (!stat) {
+        this.unwatchTree(file);
+        changes.push({ path: file, kind: 'deleted' });
+        continue;
+      }
+      if (stat.isDirectory()) {
+        if (this.watchers.has(file)) continue; // a child changed; the child reports itself
+        if (this.coveredRecursively(file) && !this.options.skipDirNames?.has(path.basename(file))) {
+          const tree = new Set<string>();
+          this.collectTree(file, tree);
+          for (const dir of tree) this.watchDir(dir);
+        }
+        changes.push({ path: file, kind: 'created' });
+        continue;
+      }
+      changes.push({ path: file, kind: eventType === 'rename' ? 'created' : 'changed' });
+    }
+    if (changes.length > 0) this.onChanges(changes);
+  }
+
+  private coveredRecursively(dir: string): boolean {
+    return this.targets.some((t) => t.recursive && isInside(dir, t.dir));
+  }
+
+  private unwatchTree(dir: string): void {
+    for (const [watched, watcher] of this.watchers) {
+      if (isInside(watched, dir)) {
+        watcher.close();
+        this.watchers.delete(watched);
+      }
+    }
+  }
+}
+
+function isDirectory(dir: string): boolean {
+  try {
+    return fs.statSync(dir).isDirectory();
+  } catch {
+    return false;
+  }
+}

@@ -1,0 +1,135 @@
+import * as assert from 'node:assert/strict';
+import * as path from 'node:path';
+import { findProjects, settingsModuleFromSource } from '../../server/src/engine/discover';
+import { findInterpreter, checkDjango, interpreterCandidates } from '../../server/src/engine/interpreter';
+import { DJANGO_PYTHON, MANAGE_PY, makeTree, removeTree } from './djangoFixtures';
+
+const DEMO = path.resolve(__dirname, '../../../examples/demo');
+
+describe('findProjects', () => {
+  const cleanup: string[] = [];
+  let savedEnv: string | undefined;
+  beforeEach(() => {
+    savedEnv = process.env.DJANGO_SETTINGS_MODULE;
+    delete process.env.DJANGO_SETTINGS_MODULE;
+  });
+  afterEach(() => {
+    if (savedEnv === undefined) delete process.env.DJANGO_SETTINGS_MODULE;
+    else process.env.DJANGO_SETTINGS_MODULE = savedEnv;
+    cleanup.splice(0).forEach(removeTree);
+  });
+
+  it('finds the demo project and reads its settings module from manage.py', async () => {
+    const projects = await findProjects(DEMO);
+    assert.deepEqual(projects, [{ projectDir: DEMO, managePy: path.join(DEMO, 'manage.py'), settingsModule: 'demo.settings' }]);
+  });
+
+  it('finds manage.py in nested folders, nearest first, and skips dependencies and virtual environments', async () => {
+    const root = makeTree({
+      'services/api/manage.py': MANAGE_PY,
+      'a/b/c/d/site/manage.py': MANAGE_PY.replace('proj.settings', 'deep.settings'),
+      'node_modules/pkg/manage.py': MANAGE_PY,
+      '.git/manage.py': MANAGE_PY,
+      '.venv/lib/python3.11/site-packages/x/manage.py': MANAGE_PY,
+      'venv/manage.py': MANAGE_PY,
+      'myenv/pyvenv.cfg': 'home = /usr/bin\n',
+      'myenv/lib/tool/manage.py': MANAGE_PY,
+    });
+    cleanup.push(root);
+    const projects = await findProjects(root);
+    assert.deepEqual(
+      projects.map((p) => [path.relative(root, p.managePy!), p.settingsModule]),
+      [
+        ['services/api/manage.py', 'proj.settings'],
+        ['a/b/c/d/site/manage.py', 'deep.settings'],
+      ],
+    );
+    assert.equal(projects[0].projectDir, path.join(root, 'services/api'));
+  });
+
+  it('puts the root manage.py first', async () => {
+    const root = makeTree({ 'manage.py': MANAGE_PY, 'sub/manage.py': MANAGE_PY.replace('proj.', 'sub.') });
+    cleanup.push(root);
+    const projects = await findProjects(root);
+    assert.deepEqual(projects.map((p) => p.projectDir), [root, path.join(root, 'sub')]);
+  });
+
+  it('prefers the override, then DJANGO_SETTINGS_MODULE, then manage.py', async () => {
+    const root = makeTree({ 'manage.py': MANAGE_PY });
+    cleanup.push(root);
+    assert.equal((await findProjects(root))[0].settingsModule, 'proj.settings');
+    process.env.DJANGO_SETTINGS_MODULE = 'from_env.settings';
+    assert.equal((await findProjects(root))[0].settingsModule, 'from_env.settings');
+    assert.equal((await findProjects(root, 'cli.settings'))[0].settingsModule, 'cli.settings');
+  });
+
+  it('guesses <pkg>.settings when manage.py does not name one', async () => {
+    const root = makeTree({ 'manage.py': 'import sys\n', 'site/__init__.py': '', 'site/settings.py': '' });
+    cleanup.push(root);
+    assert.equal((await findProjects(root))[0].settingsModule, 'site.settings');
+  });
+
+  it('uses the root as the project when there is no manage.py but a settings module is given', async () => {
+    const root = makeTree({ 'conf/settings.py': '' });
+    cleanup.push(root);
+    assert.deepEqual(await findProjects(root), []);
+    assert.deepEqual(await findProjects(root, 'conf.settings'), [{ projectDir: root, managePy: null, settingsModule: 'conf.settings' }]);
+  });
+});
+
+describe('settingsModuleFromSource', () => {
+  it('reads setdefault calls with either quote style and raw strings', () => {
+    assert.equal(settingsModuleFromSource(`import os\nos.environ.setdefault("DJANGO_SETTINGS_MODULE", "a.settings")\n`), 'a.settings');
+    assert.equal(settingsModuleFromSource(`import os\nos.environ.setdefault(\n  'DJANGO_SETTINGS_MODULE',\n  r'b.settings.dev',\n)\n`), 'b.settings.dev');
+  });
+
+  it('reads a plain os.environ assignment', () => {
+    assert.equal(settingsModuleFromSource(`import os\nos.environ['DJANGO_SETTINGS_MODULE'] = 'c.settings'\n`), 'c.settings');
+  });
+
+  it('ignores comments, strings, other keys and computed values', () => {
+    const source = [
+      'import os',
+      "# os.environ.setdefault('DJANGO_SETTINGS_MODULE', 'commented.settings')",
+      `DOC = "os.environ.setdefault('DJANGO_SETTINGS_MODULE', 'string.settings')"`,
+      "os.environ.setdefault('OTHER', 'other.settings')",
+      "os.environ.setdefault('DJANGO_SETTINGS_MODULE', f'{name}.settings')",
+      "os.environ.setdefault('DJANGO_SETTINGS_MODULE', 'real.settings')",
+    ].join('\n');
+    assert.equal(settingsModuleFromSource(source), 'real.settings');
+    assert.equal(settingsModuleFromSource('import os\n'), null);
+    assert.equal(settingsModuleFromSource('def broken(:\n'), null);
+  });
+});
+
+describe('interpreter discovery', () => {
+  const cleanup: string[] = [];
+  afterEach(() => cleanup.splice(0).forEach(removeTree));
+
+  it('tries the explicit interpreter, then project venvs, then python3 and /usr/bin/python3', async () => {
+    const root = makeTree({ '.venv/bin/python': '#!/bin/sh\nexit 1\n', 'venv/bin/python': '' });
+    cleanup.push(root);
+    const candidates = await interpreterCandidates(root, 'my/python');
+    assert.deepEqual(candidates.slice(0, 3), [path.join(root, 'my/python'), path.join(root, '.venv/bin/python'), path.join(root, 'venv/bin/python')]);
+    assert.deepEqual(candidates.slice(-2), ['python3', '/usr/bin/python3']);
+  });
+
+  it('skips interpreters without Django and keeps the first that imports it', async () => {
+    const root = makeTree({});
+    cleanup.push(root);
+    const choice = await findInterpreter(root, '/nonexistent/python');
+    assert.equal(choice.attempts[0].python, '/nonexistent/python');
+    assert.match(choice.attempts[0].reason ?? '', /cannot run it/);
+    assert.ok(choice.python, 'a Python with Django exists on this machine');
+    assert.match(choice.djangoVersion ?? '', /^\d+\.\d+/);
+    for (const failed of choice.attempts.slice(0, -1)) assert.ok(failed.reason);
+  });
+
+  it('recognises real Django at /usr/bin/python3 and caches the answer', async () => {
+    const first = await checkDjango(DJANGO_PYTHON);
+    assert.match(first.djangoVersion ?? '', /^3\.2\./);
+    const started = Date.now();
+    assert.deepEqual(await checkDjango(DJANGO_PYTHON), first);
+    assert.ok(Date.now() - started < 20);
+  });
+});

@@ -1,0 +1,305 @@
+import * as assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { existsSync, readFileSync } from 'node:fs';
+import * as path from 'node:path';
+import { DjangoModeInput, runDjangoMode } from '../../server/src/engine/djangoMode';
+import { parseDotenv } from '../../server/src/engine/dotenv';
+import { FinderEntry, ProjectModel } from '../../server/src/engine/model';
+import { DJANGO_PYTHON, makeProject, removeTree } from './djangoFixtures';
+
+const DEMO = path.resolve(__dirname, '../../../examples/demo');
+
+function input(projectDir: string, extra: Partial<DjangoModeInput> = {}): DjangoModeInput {
+  return { projectDir, managePy: path.join(projectDir, 'manage.py'), settingsModule: 'proj.settings', python: DJANGO_PYTHON, ...extra };
+}
+
+async function learnOk(projectDir: string, extra: Partial<DjangoModeInput> = {}): Promise<ProjectModel> {
+  const result = await runDjangoMode(input(projectDir, extra));
+  if (!result.ok) assert.fail(`Django mode failed: ${result.reason}`);
+  return result.model;
+}
+
+function finder<K extends FinderEntry['kind']>(model: ProjectModel, kind: K): Extract<FinderEntry, { kind: K }> {
+  const found = model.finders.find((f) => f.kind === kind);
+  assert.ok(found, `no ${kind} finder`);
+  return found as Extract<FinderEntry, { kind: K }>;
+}
+
+/** Runs real manage.py in a temp project (never on the user's folders). */
+function manage(projectDir: string, ...args: string[]): string {
+  return execFileSync(DJANGO_PYTHON, ['manage.py', ...args], { cwd: projectDir, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+}
+
+describe('Django mode (real Django at /usr/bin/python3)', () => {
+  const cleanup: string[] = [];
+  afterEach(() => cleanup.splice(0).forEach(removeTree));
+  function project(settings: string, extra: Record<string, string> = {}): string {
+    const dir = makeProject(settings, extra);
+    cleanup.push(dir);
+    return dir;
+  }
+
+  it('learns the demo project: finders, dirs, apps in INSTALLED_APPS order, templates', async () => {
+    const model = await learnOk(DEMO, { settingsModule: 'demo.settings' });
+    assert.equal(model.mode, 'django');
+    assert.match(model.modeReason, /^Ran Django 3\.2\.\d+ with \/usr\/bin\/python3/);
+    assert.equal(model.staticUrl, '/static/');
+    assert.equal(model.staticRoot, path.join(DEMO, 'collected_static'));
+    assert.equal(model.storage, 'django.contrib.staticfiles.storage.StaticFilesStorage');
+    assert.equal(model.manifestStorage, false);
+    assert.equal(model.staticfilesInstalled, true);
+    assert.deepEqual(model.ignorePatterns, ['CVS', '.*', '*~']);
+    assert.deepEqual(model.settingsFiles, [path.join(DEMO, 'demo/settings.py')]);
+    assert.deepEqual(model.finders.map((f) => f.kind), ['filesystem', 'app']);
+    assert.deepEqual(finder(model, 'filesystem').dirs, [
+      { prefix: '', rootAsWritten: path.join(DEMO, 'assets'), root: path.join(DEMO, 'assets'), listPrefix: '' },
+      { prefix: 'vendor', rootAsWritten: path.join(DEMO, 'vendor'), root: path.join(DEMO, 'vendor'), listPrefix: 'vendor' },
+    ]);
+    const apps = finder(model, 'app').apps;
+    assert.deepEqual(apps.map((a) => a.label), ['admin', 'auth', 'contenttypes', 'sessions', 'messages', 'staticfiles', 'blog', 'shop', 'legacy']);
+    const legacy = apps.find((a) => a.name === 'legacy')!;
+    // Not namespaced: its files sit directly under static/, colliding with STATICFILES_DIRS.
+    assert.equal(legacy.staticDir, path.join(DEMO, 'legacy/static'));
+    assert.ok(existsSync(path.join(legacy.staticDir!, 'css/site.css')));
+    assert.equal(apps.find((a) => a.label === 'auth')!.staticDir, null);
+    assert.match(apps.find((a) => a.label === 'auth')!.templatesDir ?? '', /contrib\/auth\/templates$/);
+    assert.deepEqual(model.templates, [
+      { backend: 'django.template.backends.django.DjangoTemplates', jinja: false, dirs: [path.join(DEMO, 'templates')], appDirs: true, builtins: [] },
+    ]);
+    assert.deepEqual(model.checks, []);
+  });
+
+  it('reports the storage-per-root quirk: [("p1", D), ("p2", D), D] lists everything under the last prefix', async () => {
+    const dir = project(
+      `INSTALLED_APPS = ['django.contrib.staticfiles']
+D = str(BASE_DIR / 'shared')
+STATICFILES_DIRS = [('p1', D), ('p2', D), D, ('p1', D)]
+STATIC_ROOT = BASE_DIR / 'out'
+`,
+      { 'shared/img/logo.png': 'png' },
+    );
+    const model = await learnOk(dir);
+    const shared = path.join(dir, 'shared');
+    assert.deepEqual(finder(model, 'filesystem').dirs, [
+      { prefix: 'p1', rootAsWritten: shared, root: shared, listPrefix: '' },
+      { prefix: 'p2', rootAsWritten: shared, root: shared, listPrefix: '' },
+      { prefix: '', rootAsWritten: shared, root: shared, listPrefix: '' },
+    ]);
+    // Real Django agrees: findstatic honours p1, collectstatic writes only the unprefixed copy.
+    assert.match(manage(dir, 'findstatic', 'p1/img/logo.png'), /Found 'p1\/img\/logo.png' here/);
+    manage(dir, 'collectstatic', '--noinput');
+    assert.ok(existsSync(path.join(dir, 'out/img/logo.png')));
+    assert.ok(!existsSync(path.join(dir, 'out/p1')));
+  });
+
+  it('keeps roots as written (relative, trailing slash) and makes them absolute separately', async () => {
+    const dir = project(`INSTALLED_APPS = ['django.contrib.staticfiles']
+STATICFILES_DIRS = ['assets/', ('x', 'assets')]
+`, { 'assets/a.css': '' });
+    const dirs = finder(await learnOk(dir), 'filesystem').dirs;
+    assert.deepEqual(dirs.map((d) => [d.rootAsWritten, d.root, d.listPrefix]), [
+      ['assets/', path.join(dir, 'assets'), ''],
+      ['assets', path.join(dir, 'assets'), 'x'],
+    ]);
+  });
+
+  it('lists apps in INSTALLED_APPS order, including apps without a static folder', async () => {
+    const dir = project(`INSTALLED_APPS = ['zeta', 'django.contrib.staticfiles', 'alpha.apps.AlphaConfig', 'plain']
+TEMPLATES = [{'BACKEND': 'django.template.backends.django.DjangoTemplates', 'DIRS': ['tpl'], 'APP_DIRS': True,
+              'OPTIONS': {'builtins': ['django.templatetags.static']}}]
+`, {
+      'zeta/__init__.py': '',
+      'zeta/static/zeta/z.js': '',
+      'alpha/__init__.py': '',
+      'alpha/apps.py': "from django.apps import AppConfig\nclass AlphaConfig(AppConfig):\n    name = 'alpha'\n    label = 'alpha_label'\n",
+      'alpha/static/site.css': '',
+      'plain/__init__.py': '',
+      'plain/templates/plain/x.html': '',
+    });
+    const model = await learnOk(dir);
+    assert.deepEqual(
+      finder(model, 'app').apps.map((a) => [a.name, a.label, a.staticDir && path.relative(dir, a.staticDir), a.templatesDir && path.relative(dir, a.templatesDir)]),
+      [
+        ['zeta', 'zeta', 'zeta/static', null],
+        ['django.contrib.staticfiles', 'staticfiles', null, null],
+        ['alpha', 'alpha_label', 'alpha/static', null],
+        ['plain', 'plain', null, 'plain/templates'],
+      ],
+    );
+    assert.deepEqual(model.templates[0].dirs, [path.join(dir, 'tpl')]);
+    assert.deepEqual(model.templates[0].builtins, ['django.templatetags.static']);
+  });
+
+  it('lists the files of a custom finder and captures a failing finder', async () => {
+    const dir = project(`INSTALLED_APPS = ['django.contrib.staticfiles', 'gen']
+STATICFILES_FINDERS = [
+    'gen.finders.GeneratedFinder',
+    'django.contrib.staticfiles.finders.AppDirectoriesFinder',
+    'gen.finders.BrokenFinder',
+]
+`, {
+      'gen/__init__.py': '',
+      'gen/finders.py': `import os
+from django.conf import settings
+from django.contrib.staticfiles.finders import BaseFinder
+from django.contrib.staticfiles.utils import get_files
+from django.core.files.storage import FileSystemStorage
+
+
+class GeneratedFinder(BaseFinder):
+    def __init__(self, *args, **kwargs):
+        self.storage = FileSystemStorage(location=os.path.join(settings.BASE_DIR, 'generated'))
+        self.storage.prefix = 'gen'
+
+    def check(self, **kwargs):
+        return []
+
+    def find(self, path, all=False):
+        return [] if all else None
+
+    def list(self, ignore_patterns):
+        for path in get_files(self.storage, ignore_patterns):
+            yield path, self.storage
+
+
+class BrokenFinder(BaseFinder):
+    def check(self, **kwargs):
+        return []
+
+    def find(self, path, all=False):
+        return []
+
+    def list(self, ignore_patterns):
+        raise RuntimeError('bucket unreachable')
+        yield
+`,
+      'generated/bundle.js': '',
+      'generated/css/x.css': '',
+    });
+    const model = await learnOk(dir);
+    assert.deepEqual(model.finders.map((f) => f.kind), ['custom', 'app', 'custom']);
+    const generated = model.finders[0] as Extract<FinderEntry, { kind: 'custom' }>;
+    assert.equal(generated.className, 'gen.finders.GeneratedFinder');
+    assert.deepEqual(
+      [...generated.files].sort((a, b) => a.path.localeCompare(b.path)),
+      [
+        { path: 'gen/bundle.js', absPath: path.join(dir, 'generated/bundle.js') },
+        { path: 'gen/css/x.css', absPath: path.join(dir, 'generated/css/x.css') },
+      ],
+    );
+    const broken = model.finders[2] as Extract<FinderEntry, { kind: 'custom' }>;
+    assert.match(broken.error ?? '', /RuntimeError: bucket unreachable/);
+    assert.ok(model.problems.some((p) => p.kind === 'finder-failed'));
+  });
+
+  it('reports manifest storage, staticfiles checks, star-imported settings files and keeps stdout clean', async () => {
+    const dir = makeProject('', {
+      'proj/settings.py': '',
+      'proj/settings/__init__.py': `print('hello from settings')\nfrom .base import *\nDEBUG = False\n`,
+      'proj/settings/base.py': `from pathlib import Path
+BASE_DIR = Path(__file__).resolve().parent.parent.parent
+SECRET_KEY = 'x'
+DATABASES = {}
+STATIC_URL = '/s/'
+INSTALLED_APPS = ['django.contrib.staticfiles']
+STATIC_ROOT = BASE_DIR / 'assets'
+STATICFILES_DIRS = [BASE_DIR / 'assets', ('pre/', BASE_DIR / 'other')]
+STATICFILES_STORAGE = 'django.contrib.staticfiles.storage.ManifestStaticFilesStorage'
+`,
+    });
+    cleanup.push(dir);
+    removeTree(path.join(dir, 'proj/settings.py'));
+    const model = await learnOk(dir);
+    assert.equal(model.manifestStorage, true);
+    assert.equal(model.storage, 'django.contrib.staticfiles.storage.ManifestStaticFilesStorage');
+    assert.equal(model.debug, false);
+    assert.deepEqual(model.settingsFiles, [path.join(dir, 'proj/settings/__init__.py'), path.join(dir, 'proj/settings/base.py')]);
+    assert.deepEqual(model.checks.map((c) => [c.id, c.level]).sort(), [['staticfiles.E002', 'error'], ['staticfiles.E003', 'error']]);
+    assert.ok(model.checks.find((c) => c.id === 'staticfiles.E003')!.message.includes("'pre/'"));
+  });
+
+  it('passes .env variables (and options.env over them) to the settings', async () => {
+    const dir = project(`import os
+INSTALLED_APPS = ['django.contrib.staticfiles']
+STATIC_URL = '/' + os.environ['SECRET'] + '/'
+STATIC_ROOT = os.environ.get('ROOT_FROM_ENV')
+`, { '.env': `# comment\nexport SECRET="from-dotenv"\nROOT_FROM_ENV='/tmp/collected'\n` });
+    const fromFile = await learnOk(dir);
+    assert.equal(fromFile.staticUrl, '/from-dotenv/');
+    assert.equal(fromFile.staticRoot, '/tmp/collected');
+    const overridden = await learnOk(dir, { env: { SECRET: 'from-options' } });
+    assert.equal(overridden.staticUrl, '/from-options/');
+  });
+
+  it('turns failing settings into a reason instead of throwing', async () => {
+    const dir = project(`from django.core.exceptions import ImproperlyConfigured
+raise ImproperlyConfigured('Set the DATABASE_URL environment variable')
+`);
+    const result = await runDjangoMode(input(dir));
+    assert.equal(result.ok, false);
+    assert.ok(!result.ok);
+    assert.equal(result.reason, 'running the settings failed: ImproperlyConfigured: Set the DATABASE_URL environment variable');
+    const missing = await runDjangoMode(input(dir, { settingsModule: 'nope.settings' }));
+    assert.ok(!missing.ok && /ModuleNotFoundError: No module named 'nope'/.test(missing.reason));
+  });
+
+  it('kills hanging settings and their children after the timeout', async function () {
+    this.timeout(10000);
+    const dir = project(`import os, subprocess, time
+child = subprocess.Popen(['sleep', '60'])
+open(os.path.join(str(BASE_DIR), 'child.pid'), 'w').write(str(child.pid))
+time.sleep(60)
+`);
+    const started = Date.now();
+    const result = await runDjangoMode(input(dir, { timeoutMs: 2000 }));
+    const elapsed = Date.now() - started;
+    assert.ok(!result.ok);
+    assert.match(result.reason, /took longer than 2 s/);
+    assert.ok(elapsed < 5000, `took ${elapsed} ms`);
+    const childPid = Number(readFileSync(path.join(dir, 'child.pid'), 'utf8'));
+    for (let i = 0; i < 20 && isRunning(childPid); i++) await new Promise((r) => setTimeout(r, 50));
+    assert.equal(isRunning(childPid), false, 'the settings’ child process must be killed too');
+  });
+});
+
+/** True while `pid` runs; a killed process not yet reaped (zombie) counts as gone. */
+function isRunning(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+  } catch {
+    return false;
+  }
+  try {
+    return !/^\d+ \(.*\) Z/.test(readFileSync(`/proc/${pid}/stat`, 'utf8'));
+  } catch {
+    return false;
+  }
+}
+
+describe('parseDotenv', () => {
+  it('reads KEY=VALUE with export, quotes, comments and ${VAR} expansion', () => {
+    const text = [
+      '# comment',
+      'export A=1',
+      'B = "two words"  # trailing',
+      "C='${A} literal'",
+      'D="line\\nbreak ${A}"',
+      'E=plain # comment',
+      'F=${MISSING:-fallback}',
+      'G="multi',
+      'line"',
+      'not a pair',
+      'H=',
+    ].join('\n');
+    assert.deepEqual(parseDotenv(text, {}), {
+      A: '1',
+      B: 'two words',
+      C: '${A} literal',
+      D: 'line\nbreak 1',
+      E: 'plain',
+      F: 'fallback',
+      G: 'multi\nline',
+      H: '',
+    });
+  });
+});

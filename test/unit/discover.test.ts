@@ -114,6 +114,14 @@ describe('interpreter discovery', () => {
     assert.deepEqual(candidates.slice(-2), ['python3', '/usr/bin/python3']);
   });
 
+  it('finds a virtual environment at the repository root above a nested project, and looks no higher', async () => {
+    const outer = makeTree({ '.venv/bin/python': '', 'repo/.git/HEAD': '', 'repo/.venv/bin/python': '', 'repo/src/site/manage.py': '' });
+    cleanup.push(outer);
+    const candidates = await interpreterCandidates(path.join(outer, 'repo/src/site'));
+    assert.ok(candidates.includes(path.join(outer, 'repo/.venv/bin/python')));
+    assert.ok(!candidates.includes(path.join(outer, '.venv/bin/python')));
+  });
+
   it('skips interpreters without Django and keeps the first that imports it', async () => {
     const root = makeTree({});
     cleanup.push(root);

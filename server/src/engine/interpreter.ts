@@ -31,13 +31,11 @@ export async function interpreterCandidates(projectDir: string, explicit?: strin
   const candidates: string[] = [];
   if (explicit) candidates.push(explicit.includes('/') || explicit.includes('\\') ? path.resolve(projectDir, explicit) : explicit);
   const bin = process.platform === 'win32' ? path.join('Scripts', 'python.exe') : path.join('bin', 'python');
-  const top = stopAt ? path.resolve(stopAt) : projectDir;
-  for (let dir = projectDir; ; dir = path.dirname(dir)) {
+  for (const dir of await venvSearchDirs(projectDir, stopAt)) {
     for (const name of VENV_NAMES) {
       const python = path.join(dir, name, bin);
       if (await isFile(python)) candidates.push(python);
     }
-    if (dir === top || !dir.startsWith(top) || path.dirname(dir) === dir) break;
   }
   if (process.env.VIRTUAL_ENV) candidates.push(path.join(process.env.VIRTUAL_ENV, bin));
   if (process.platform === 'win32') candidates.push('python', 'py');
@@ -127,13 +125,11 @@ export async function sitePackagesOf(python: string): Promise<string[]> {
  */
 export async function sitePackagesWithoutRunning(projectDir: string, stopAt?: string): Promise<string[]> {
   const patterns: string[] = [];
-  const top = stopAt ? path.resolve(stopAt) : projectDir;
-  for (let dir = projectDir; ; dir = path.dirname(dir)) {
+  for (const dir of await venvSearchDirs(projectDir, stopAt)) {
     for (const name of VENV_NAMES) {
       const venv = fg.convertPathToPattern(path.join(dir, name));
       patterns.push(`${venv}/lib/python*/site-packages`, `${venv}/Lib/site-packages`);
     }
-    if (dir === top || !dir.startsWith(top) || path.dirname(dir) === dir) break;
   }
   if (process.env.VIRTUAL_ENV) {
     const venv = fg.convertPathToPattern(process.env.VIRTUAL_ENV);
@@ -150,6 +146,36 @@ export async function sitePackagesWithoutRunning(projectDir: string, stopAt?: st
     })
   ).sort();
   return existingDirs([...found.map((p) => path.normalize(p)), ...system]);
+}
+
+/** How far above the project folder a virtual environment is looked for when no repository root says where to stop. */
+const MAX_LEVELS_UP = 3;
+
+/**
+ * Folders whose `.venv`/`venv`/`env` may serve the project: the project folder, then its parents up to the
+ * workspace root (`stopAt`) or, above that, up to the repository root (a folder with `.git`), a few levels at most.
+ */
+export async function venvSearchDirs(projectDir: string, stopAt?: string): Promise<string[]> {
+  const dirs: string[] = [];
+  const top = stopAt ? path.resolve(stopAt) : null;
+  let levelsAboveTop = 0;
+  for (let dir = path.resolve(projectDir); ; dir = path.dirname(dir)) {
+    dirs.push(dir);
+    const insideTop = top !== null && dir !== top && dir.startsWith(top + path.sep);
+    if (!insideTop) levelsAboveTop++;
+    if (path.dirname(dir) === dir || levelsAboveTop > MAX_LEVELS_UP) break;
+    if (!insideTop && (await exists(path.join(dir, '.git')))) break;
+  }
+  return dirs;
+}
+
+async function exists(file: string): Promise<boolean> {
+  try {
+    await fs.access(file);
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 async function existingDirs(paths: string[]): Promise<string[]> {

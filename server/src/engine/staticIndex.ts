@@ -1,5 +1,16 @@
-import { ProjectModel, UserError } from './model';
-import { StaticIndexApi } from './indexTypes';
+/**
+ * The static index: every file every finder can see, walked once per distinct root, answering the two
+ * questions Django answers differently: `finders.find()` (per-entry prefix, no ignore patterns, folders
+ * match, escaping paths raise) and collectstatic's `list()` (storage-per-root prefix, ignore patterns).
+ */
+import * as fs from 'fs';
+import { ProjectModel } from './model';
+import { FindResult, FolderChild, IndexEntry, Provider, StaticIndexApi, StaticSource } from './indexTypes';
+import { RootTree, WalkProblem } from './indexWalk';
+import { compileGlobs, compileIgnorePatterns } from './fnmatch';
+import { basename, joinRel, normalizeDestPath, relativeInside, safeJoin } from './paths';
+
+export type { WalkProblem } from './indexWalk';
 
 /** Options for building the index. */
 export interface BuildIndexOptions {
@@ -7,7 +18,368 @@ export interface BuildIndexOptions {
   ignoreGlobs?: string[];
 }
 
-/** Walks every source in finder order. STUB: replaced by the index work. */
-export async function buildIndex(_model: ProjectModel, _options: BuildIndexOptions = {}): Promise<StaticIndexApi> {
-  throw new UserError('The static index is not implemented yet.');
+/** Walks every source in finder order. */
+export async function buildIndex(model: ProjectModel, options: BuildIndexOptions = {}): Promise<StaticIndex> {
+  return new StaticIndex(model, options);
+}
+
+interface SourceSlot {
+  source: StaticSource;
+  tree: RootTree;
+  /** Custom finder files: destination path → absolute source (null for remote storages). */
+  customAbs?: Map<string, string | null>;
+}
+
+/** Collect view: destination → index of the source slot(s) providing it, in finder order. */
+type CollectTable = Map<string, number | number[]>;
+
+export class StaticIndex implements StaticIndexApi {
+  readonly sources: readonly StaticSource[];
+  private readonly slots: SourceSlot[];
+  /** Distinct walked roots (several sources may share one). */
+  private readonly trees = new Map<string, RootTree>();
+  private readonly isIgnoredName: (name: string) => boolean;
+  private collectCache: CollectTable | null = null;
+  private sizeCache: number | null = null;
+
+  constructor(model: ProjectModel, options: BuildIndexOptions = {}) {
+    this.isIgnoredName = compileIgnorePatterns(model.ignorePatterns);
+    const skip = compileGlobs(options.ignoreGlobs ?? []);
+    this.slots = buildSlots(model, (root) => {
+      let tree = this.trees.get(root);
+      if (!tree) {
+        tree = new RootTree(root, skip);
+        tree.walkAll();
+        this.trees.set(root, tree);
+      }
+      return tree;
+    });
+    this.sources = this.slots.map((s) => s.source);
+  }
+
+  /** Folders that could not be read, symlink loops and broken links met while walking. */
+  get problems(): WalkProblem[] {
+    return [...this.trees.values()].flatMap((t) => t.problems);
+  }
+
+  /** Roots (absolute) that do not exist or are not folders, in finder order. */
+  missingRoots(): StaticSource[] {
+    return this.slots.filter((s) => s.source.root !== null && !s.tree.exists).map((s) => s.source);
+  }
+
+  /** Files below one source in the find() view (ignored ones included). */
+  fileCount(source: StaticSource): number {
+    return this.slots[source.order].tree.fileCount;
+  }
+
+  get size(): number {
+    if (this.sizeCache === null) {
+      let n = 0;
+      for (const _ of this.allPaths()) n++;
+      this.sizeCache = n;
+    }
+    return this.sizeCache;
+  }
+
+  find(path: string, all: boolean): FindResult {
+    const matches: string[] = [];
+    for (const slot of this.slots) {
+      const match = this.findIn(slot, path);
+      if (match === null) continue;
+      if (typeof match === 'object') return { kind: 'escapes', message: match.escapes };
+      matches.push(match);
+      if (!all) break;
+    }
+    return matches.length ? { kind: 'found', matches } : { kind: 'missing' };
+  }
+
+  /** One location's answer, as FileSystemFinder.find_location / AppDirectoriesFinder.find_in_app give it. */
+  private findIn(slot: SourceSlot, path: string): string | null | { escapes: string } {
+    const { source, tree } = slot;
+    if (slot.customAbs) {
+      // We cannot run a custom finder's find(); match what its list() yielded, without raising.
+      const rel = normalizeDestPath(path);
+      if (rel === null || !tree.hasFileOrFolder(rel)) return null;
+      return slot.customAbs.get(rel) ?? null;
+    }
+    let rest = path;
+    if (source.prefix) {
+      const head = `${source.prefix}/`;
+      if (!path.startsWith(head)) return null;
+      rest = path.slice(head.length);
+    }
+    const joined = safeJoin(source.root!, rest);
+    if (!joined.ok) return { escapes: joined.message };
+    return tree.hasFileOrFolder(joined.rel) ? joined.path : null;
+  }
+
+  get(path: string): IndexEntry | undefined {
+    const providers: Provider[] = [];
+    for (const slot of this.slots) {
+      const rel = relForDest(slot.source.prefix, path);
+      if (rel === null || !slot.tree.hasFile(rel)) continue;
+      providers.push(this.provider(slot, rel, this.isIgnoredRel(slot, rel)));
+    }
+    return providers.length ? { path, providers } : undefined;
+  }
+
+  isFolder(path: string): boolean {
+    const folder = trimSlashes(path);
+    for (const slot of this.slots) {
+      const prefix = slot.source.prefix;
+      if (prefix && virtualChild(prefix, folder) !== null) return true;
+      const rel = relForDest(prefix, folder);
+      if (rel !== null && slot.tree.dirs.has(rel)) return true;
+    }
+    return false;
+  }
+
+  children(folder: string): FolderChild[] {
+    const base = trimSlashes(folder);
+    const folders = new Map<string, StaticSource[]>();
+    const files = new Set<string>();
+    const addFolder = (name: string, source: StaticSource) => {
+      const list = folders.get(name);
+      if (!list) folders.set(name, [source]);
+      else if (!list.includes(source)) list.push(source);
+    };
+    for (const slot of this.slots) {
+      const prefix = slot.source.prefix;
+      const virtual = prefix ? virtualChild(prefix, base) : null;
+      if (virtual !== null) {
+        if (slot.tree.exists) addFolder(virtual, slot.source);
+        continue;
+      }
+      const rel = relForDest(prefix, base);
+      const node = rel === null ? undefined : slot.tree.dirs.get(rel);
+      if (!node) continue;
+      for (const name of node.dirs) addFolder(name, slot.source);
+      for (const name of node.files) if (!slot.tree.broken.has(joinRel(rel!, name))) files.add(name);
+    }
+    const out: FolderChild[] = [];
+    for (const [name, sources] of folders) out.push({ name, isFolder: true, sources });
+    for (const name of files) {
+      const entry = this.get(joinRel(base, name));
+      if (entry) out.push({ name, isFolder: false, entry, sources: entry.providers.map((p) => p.source) });
+    }
+    return out.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : Number(b.isFolder) - Number(a.isFolder)));
+  }
+
+  collectMap(): Map<string, string[]> {
+    const out = new Map<string, string[]>();
+    for (const [dest, who] of this.collectTable()) {
+      const list = typeof who === 'number' ? [who] : who;
+      out.set(dest, list.map((i) => this.collectAbsPath(this.slots[i], dest)));
+    }
+    return out;
+  }
+
+  duplicates(): IndexEntry[] {
+    const out: IndexEntry[] = [];
+    for (const [dest, who] of this.collectTable()) {
+      if (typeof who === 'number') continue;
+      const providers = who.map((i) => {
+        const slot = this.slots[i];
+        return this.provider(slot, collectRel(slot, dest), false);
+      });
+      out.push({ path: dest, providers });
+    }
+    return out;
+  }
+
+  *allPaths(): IterableIterator<string> {
+    const seen = this.slots.length > 1 ? new Set<string>() : null;
+    for (const slot of this.slots) {
+      const prefix = slot.customAbs ? '' : slot.source.prefix;
+      for (const rel of slot.tree.filePaths()) {
+        const dest = prefix ? `${prefix}/${rel}` : rel;
+        if (seen) {
+          if (seen.has(dest)) continue;
+          seen.add(dest);
+        }
+        yield dest;
+      }
+    }
+  }
+
+  fileAdded(absPath: string): boolean {
+    return this.update(absPath, (tree, rel) => tree.addPath(rel));
+  }
+
+  fileRemoved(absPath: string): boolean {
+    return this.update(absPath, (tree, rel) => tree.removePath(rel));
+  }
+
+  private update(absPath: string, apply: (tree: RootTree, rel: string) => boolean): boolean {
+    let changed = false;
+    for (const tree of this.trees.values()) {
+      const rel = relativeInside(tree.root!, absPath.replace(/\/+$/, ''));
+      if (rel !== null && apply(tree, rel)) changed = true;
+    }
+    if (changed) {
+      this.collectCache = null;
+      this.sizeCache = null;
+    }
+    return changed;
+  }
+
+  /**
+   * Django's get_files() rules for one file of one storage: any folder on the way whose name matches prunes
+   * it, then the file name, then (below the top level) the whole relative path.
+   */
+  private isIgnoredRel(slot: SourceSlot, rel: string): boolean {
+    if (slot.customAbs) return false; // a custom finder's list() already applied the patterns
+    const parts = rel.split('/');
+    for (const part of parts) if (this.isIgnoredName(part)) return true;
+    return parts.length > 1 && this.isIgnoredName(rel);
+  }
+
+  /** collectstatic's walk, in finder order; the first source to yield a destination wins. */
+  private collectTable(): CollectTable {
+    if (this.collectCache) return this.collectCache;
+    const table: CollectTable = new Map();
+    const add = (dest: string, index: number) => {
+      const prev = table.get(dest);
+      if (prev === undefined) table.set(dest, index);
+      else if (typeof prev === 'number') table.set(dest, [prev, index]);
+      else prev.push(index);
+    };
+    this.slots.forEach((slot, index) => {
+      if (slot.customAbs) {
+        for (const dest of slot.customAbs.keys()) add(dest, index);
+        return;
+      }
+      const prefix = slot.source.listPrefix;
+      this.walkCollected(slot.tree, '', (rel) => add(prefix ? `${prefix}/${rel}` : rel, index));
+    });
+    this.collectCache = table;
+    return table;
+  }
+
+  private walkCollected(tree: RootTree, rel: string, yieldFile: (rel: string) => void): void {
+    const node = tree.dirs.get(rel);
+    if (!node) return;
+    for (const name of node.files) {
+      if (this.isIgnoredName(name)) continue;
+      const child = joinRel(rel, name);
+      if (rel && this.isIgnoredName(child)) continue;
+      yieldFile(child);
+    }
+    for (const name of node.dirs) {
+      if (this.isIgnoredName(name)) continue;
+      this.walkCollected(tree, joinRel(rel, name), yieldFile);
+    }
+  }
+
+  private collectAbsPath(slot: SourceSlot, dest: string): string {
+    if (slot.customAbs) return slot.customAbs.get(dest) ?? `${slot.source.label}:${dest}`;
+    return `${slot.source.root}/${collectRel(slot, dest)}`;
+  }
+
+  private provider(slot: SourceSlot, rel: string, ignored: boolean): Provider {
+    const absPath = slot.customAbs ? slot.customAbs.get(rel) ?? '' : `${slot.source.root}/${rel}`;
+    let size: number | undefined;
+    return {
+      source: slot.source,
+      absPath,
+      ignored,
+      // Stat only when someone asks: 100k eager stats would double the cold index time.
+      get size(): number {
+        if (size === undefined) size = fileSize(absPath);
+        return size;
+      },
+    };
+  }
+}
+
+function fileSize(absPath: string): number {
+  try {
+    return fs.statSync(absPath).size;
+  } catch {
+    return 0;
+  }
+}
+
+function trimSlashes(path: string): string {
+  return path.replace(/^\/+|\/+$/g, '');
+}
+
+/** Path inside a source for a destination in the find() view, or null when the prefix does not apply. */
+function relForDest(prefix: string, dest: string): string | null {
+  if (!prefix) return dest;
+  if (dest === prefix) return '';
+  return dest.startsWith(`${prefix}/`) ? dest.slice(prefix.length + 1) : null;
+}
+
+/** Path inside a source for a destination in the collect view. */
+function collectRel(slot: SourceSlot, dest: string): string {
+  if (slot.customAbs) return dest;
+  const prefix = slot.source.listPrefix;
+  return prefix ? dest.slice(prefix.length + 1) : dest;
+}
+
+/** The next segment of a multi-part `prefix` below `folder` when the folder lies above the prefix. */
+function virtualChild(prefix: string, folder: string): string | null {
+  if (folder === '') return prefix.split('/')[0];
+  if (!prefix.startsWith(`${folder}/`)) return null;
+  return prefix.slice(folder.length + 1).split('/')[0];
+}
+
+/** Sources in finder order, each tied to the (shared) walk of its root. */
+function buildSlots(model: ProjectModel, treeFor: (root: string) => RootTree): SourceSlot[] {
+  const slots: SourceSlot[] = [];
+  const push = (source: Omit<StaticSource, 'order'>, tree: RootTree, customAbs?: Map<string, string | null>) =>
+    slots.push({ source: { ...source, order: slots.length }, tree, customAbs });
+  for (const finder of model.finders) {
+    if (finder.kind === 'filesystem') {
+      finder.dirs.forEach((dir, i) => {
+        const rootName = `${basename(dir.root) || dir.root}/`;
+        push(
+          {
+            finder: 'filesystem',
+            label: `STATICFILES_DIRS[${i}]${dir.prefix ? ` '${dir.prefix}'` : ''} → ${dir.root}`,
+            shortLabel: dir.prefix ? `${dir.prefix} → ${rootName}` : rootName,
+            root: dir.root,
+            rootAsWritten: dir.rootAsWritten,
+            prefix: dir.prefix,
+            listPrefix: dir.listPrefix,
+          },
+          treeFor(dir.root),
+        );
+      });
+    } else if (finder.kind === 'app') {
+      for (const app of finder.apps) {
+        if (!app.staticDir) continue;
+        push(
+          {
+            finder: 'app',
+            label: `app '${app.label}'`,
+            shortLabel: app.label,
+            root: app.staticDir,
+            rootAsWritten: app.staticDir,
+            prefix: '',
+            listPrefix: '',
+            appLabel: app.label,
+          },
+          treeFor(app.staticDir),
+        );
+      }
+    } else {
+      const tree = new RootTree(null);
+      const customAbs = new Map<string, string | null>();
+      for (const file of finder.files) {
+        const dest = normalizeDestPath(file.path);
+        if (dest === null || dest === '') continue;
+        tree.addVirtualFile(dest);
+        if (!customAbs.has(dest)) customAbs.set(dest, file.absPath);
+      }
+      const short = finder.className.split('.').pop() ?? finder.className;
+      push(
+        { finder: 'custom', label: finder.className, shortLabel: short, root: null, rootAsWritten: null, prefix: '', listPrefix: '' },
+        tree,
+        customAbs,
+      );
+    }
+  }
+  return slots;
 }

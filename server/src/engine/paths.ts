@@ -1,0 +1,105 @@
+/**
+ * POSIX path helpers that behave like Python's `posixpath` and Django's `safe_join`, so the index
+ * normalises a requested static path exactly as `finders.find()` does.
+ */
+
+/** Python's `posixpath.normpath`: collapses `.`, `..`, `//` and trailing slashes; keeps a leading `//`. */
+export function normpath(path: string): string {
+  if (path === '') return '.';
+  let initialSlashes = path.startsWith('/') ? 1 : 0;
+  // POSIX allows exactly two leading slashes to mean something implementation-defined; Python keeps them.
+  if (initialSlashes && path.startsWith('//') && !path.startsWith('///')) initialSlashes = 2;
+  const out: string[] = [];
+  for (const comp of path.split('/')) {
+    if (comp === '' || comp === '.') continue;
+    if (comp !== '..' || (!initialSlashes && out.length === 0) || (out.length > 0 && out[out.length - 1] === '..')) {
+      out.push(comp);
+    } else if (out.length > 0) {
+      out.pop();
+    }
+  }
+  const joined = '/'.repeat(initialSlashes) + out.join('/');
+  return joined || '.';
+}
+
+/** Python's `posixpath.join` for two parts: an absolute second part replaces the first. */
+export function join(base: string, rel: string): string {
+  if (rel.startsWith('/')) return rel;
+  if (base === '' || base.endsWith('/')) return base + rel;
+  return `${base}/${rel}`;
+}
+
+/** Python's `posixpath.abspath` for a path that is already absolute (relative ones are resolved against `cwd`). */
+export function abspath(path: string, cwd: string = process.cwd()): string {
+  return normpath(path.startsWith('/') ? path : join(cwd, path));
+}
+
+export type SafeJoinResult =
+  | { ok: true; path: string; rel: string }
+  | { ok: false; message: string };
+
+/**
+ * Django's `safe_join(base, rel)`: the absolute joined path, or the SuspiciousFileOperation message when it
+ * leaves `base`. `rel` is also returned relative to the base ('' for the base itself), `/`-separated.
+ */
+export function safeJoin(base: string, rel: string): SafeJoinResult {
+  const basePath = abspath(base);
+  const finalPath = abspath(join(basePath, rel));
+  if (finalPath === basePath) return { ok: true, path: finalPath, rel: '' };
+  const isFsRoot = dirname(basePath) === basePath;
+  const head = basePath.endsWith('/') ? basePath : `${basePath}/`;
+  if (finalPath.startsWith(head)) return { ok: true, path: finalPath, rel: finalPath.slice(head.length) };
+  if (isFsRoot) return { ok: true, path: finalPath, rel: finalPath.replace(/^\/+/, '') };
+  return {
+    ok: false,
+    message: `The joined path (${finalPath}) is located outside of the base path component (${basePath})`,
+  };
+}
+
+/** Python's `posixpath.dirname`. */
+export function dirname(path: string): string {
+  const i = path.lastIndexOf('/') + 1;
+  let head = path.slice(0, i);
+  if (head && head !== '/'.repeat(head.length)) head = head.replace(/\/+$/, '');
+  return head;
+}
+
+/** Last segment of a `/`-separated relative path. */
+export function basename(path: string): string {
+  return path.slice(path.lastIndexOf('/') + 1);
+}
+
+/** Parent of a `/`-separated relative path ('' at top level). */
+export function parentRel(rel: string): string {
+  const i = rel.lastIndexOf('/');
+  return i === -1 ? '' : rel.slice(0, i);
+}
+
+/** `a` + `/` + `b`, where an empty side is left out. */
+export function joinRel(a: string, b: string): string {
+  if (!a) return b;
+  if (!b) return a;
+  return `${a}/${b}`;
+}
+
+/**
+ * Path of `abs` inside `root` (`/`-separated, '' for the root itself), or null when it lies outside.
+ * Both must be absolute and normalised.
+ */
+export function relativeInside(root: string, abs: string): string | null {
+  if (abs === root) return '';
+  const head = root.endsWith('/') ? root : `${root}/`;
+  return abs.startsWith(head) ? abs.slice(head.length) : null;
+}
+
+/**
+ * A destination path as the index keys it: `/`-separated, no `.`/empty segments, no leading or trailing slash.
+ * Returns null for a path that climbs out (`..` left over after normalising) or is absolute.
+ */
+export function normalizeDestPath(path: string): string | null {
+  if (path.startsWith('/')) return null;
+  const n = normpath(path);
+  if (n === '.') return '';
+  if (n === '..' || n.startsWith('../')) return null;
+  return n;
+}

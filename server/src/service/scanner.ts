@@ -1,0 +1,159 @@
+/**
+ * Reads a Django template the way Django's Parser does, keeping only what static files care about:
+ * `{% static %}` tags, `{% load %}` tags (in order, since a load only affects the tags after it),
+ * `{% extends %}`, and plain-text `src`/`href` values. `{% comment %}` blocks are skipped as the parser
+ * skips them; `{# #}` and verbatim bodies are already out of the way after the lexer.
+ */
+import { Position } from 'vscode-languageserver-types';
+import { Bit, splitContents, Token, tokenize } from './lexer';
+import { LoadTag, StaticReference, TemplateModel, UrlAttribute } from './templateModel';
+
+export type PositionAt = (offset: number) => Position;
+
+/** Libraries that provided `{% static %}` before Django 3.0 and are errors since. */
+export const REMOVED_STATIC_LIBRARIES = new Set(['staticfiles', 'admin_static']);
+
+const DOUBLE_QUOTED = /^"(?:[^"\\]|\\[\s\S])*"$/;
+const SINGLE_QUOTED = /^'(?:[^'\\]|\\[\s\S])*'$/;
+const TRANSLATED = /^_\((?:"(?:[^"\\]|\\[\s\S])*"|'(?:[^'\\]|\\[\s\S])*')\)$/;
+const URL_ATTRIBUTE = /(?<![\w-])(src|href|poster)\s*=\s*(["'])([^"'<>\n]*)\2/gi;
+
+type ScanResult = Omit<TemplateModel, 'uri' | 'version' | 'flavor'>;
+
+export function scanDjangoTemplate(text: string, positionAt: PositionAt): ScanResult {
+  const result: ScanResult = { references: [], loads: [], urlAttributes: [], skipped: [] };
+  const tokens = tokenize(text);
+  let staticLoaded = false;
+  let removedLoadSeen = false;
+  let inVerbatim = false;
+  for (let k = 0; k < tokens.length; k++) {
+    const token = tokens[k];
+    if (token.kind === 'comment') {
+      result.skipped.push([token.start, token.end]);
+      continue;
+    }
+    if (token.kind === 'text') {
+      if (!inVerbatim) collectUrlAttributes(token, positionAt, result.urlAttributes);
+      else result.skipped.push([token.start, token.end]);
+      continue;
+    }
+    if (token.kind !== 'block') continue;
+    const command = token.contents.split(/\s+/, 1)[0];
+    switch (command) {
+      case 'comment': {
+        const endAt = findEndComment(tokens, k + 1);
+        const last = endAt === -1 ? tokens[tokens.length - 1] : tokens[endAt];
+        result.skipped.push([token.start, last.end]);
+        k = endAt === -1 ? tokens.length : endAt;
+        break;
+      }
+      case 'verbatim':
+        inVerbatim = true;
+        break;
+      case 'endverbatim':
+        inVerbatim = false;
+        break;
+      case 'extends':
+        if (!result.extendsRange) result.extendsRange = { start: positionAt(token.start), end: positionAt(token.end) };
+        break;
+      case 'load': {
+        const load = readLoad(token, positionAt);
+        result.loads.push(load);
+        if (loadsStaticTag(load, (name) => name === 'static')) staticLoaded = true;
+        if (loadsStaticTag(load, (name) => REMOVED_STATIC_LIBRARIES.has(name))) removedLoadSeen = true;
+        break;
+      }
+      case 'static':
+        result.references.push(readStaticTag(token, positionAt, staticLoaded, removedLoadSeen));
+        break;
+    }
+  }
+  return result;
+}
+
+function findEndComment(tokens: Token[], from: number): number {
+  for (let k = from; k < tokens.length; k++) {
+    if (tokens[k].kind === 'block' && tokens[k].contents === 'endcomment') return k;
+  }
+  return -1;
+}
+
+/** `{% load a b %}` loads libraries; `{% load x y from lib %}` loads tags x, y from lib. */
+function readLoad(token: Token, positionAt: PositionAt): LoadTag {
+  const bits = splitContents(token.contents, token.contentsStart);
+  const isFrom = bits.length >= 4 && bits[bits.length - 2].text === 'from';
+  const libraryBits = isFrom ? [bits[bits.length - 1]] : bits.slice(1);
+  return {
+    tagRange: { start: positionAt(token.start), end: positionAt(token.end) },
+    tagStart: token.start,
+    tagEnd: token.end,
+    libraries: libraryBits.map((bit) => ({ name: bit.text, range: rangeOf(bit, positionAt) })),
+    names: isFrom ? bits.slice(1, -2).map((bit) => bit.text) : [],
+  };
+}
+
+function loadsStaticTag(load: LoadTag, isLibrary: (name: string) => boolean): boolean {
+  if (!load.libraries.some((library) => isLibrary(library.name))) return false;
+  return load.names.length === 0 || load.names.includes('static');
+}
+
+function rangeOf(bit: Bit, positionAt: PositionAt) {
+  return { start: positionAt(bit.start), end: positionAt(bit.end) };
+}
+
+/** `StaticNode.handle_token`: path is bit 2; `as` names bit 4 when the second-to-last bit is `as`. */
+function readStaticTag(token: Token, positionAt: PositionAt, loaded: boolean, afterRemovedLoad: boolean): StaticReference {
+  const bits = splitContents(token.contents, token.contentsStart);
+  const tagRange = { start: positionAt(token.start), end: positionAt(token.end) };
+  const base = { tagRange, tagStart: token.start, tagEnd: token.end, loaded, afterRemovedLoad, flavor: 'django' as const };
+  if (bits.length < 2) {
+    return { ...base, kind: 'empty', value: '', pathRange: tagRange, pathStart: token.start, pathEnd: token.end };
+  }
+  const asVariable = bits.length >= 3 && bits[bits.length - 2].text === 'as' ? bits[3]?.text : undefined;
+  return { ...base, ...readPathBit(bits[1], positionAt), asVariable };
+}
+
+function readPathBit(bit: Bit, positionAt: PositionAt) {
+  const text = bit.text;
+  let inner: [number, number] | null = null;
+  if (DOUBLE_QUOTED.test(text) || SINGLE_QUOTED.test(text)) inner = [1, text.length - 1];
+  else if (TRANSLATED.test(text)) inner = [3, text.length - 2];
+  if (!inner) {
+    return { kind: 'dynamic' as const, value: text, pathStart: bit.start, pathEnd: bit.end, pathRange: rangeOf(bit, positionAt) };
+  }
+  const quote = text[inner[0] - 1] as '"' | "'";
+  const pathStart = bit.start + inner[0];
+  const pathEnd = bit.start + inner[1];
+  return {
+    kind: 'literal' as const,
+    value: unescapeStringLiteral(text.slice(inner[0], inner[1]), quote),
+    quote,
+    pathStart,
+    pathEnd,
+    pathRange: { start: positionAt(pathStart), end: positionAt(pathEnd) },
+  };
+}
+
+/** `django.utils.text.unescape_string_literal` on the inside of the quotes. */
+function unescapeStringLiteral(inside: string, quote: string): string {
+  return inside.split('\\' + quote).join(quote).split('\\\\').join('\\');
+}
+
+export function collectUrlAttributes(token: Token, positionAt: PositionAt, into: UrlAttribute[]): void {
+  const text = token.contents;
+  if (!text.includes('=')) return;
+  URL_ATTRIBUTE.lastIndex = 0;
+  for (let match = URL_ATTRIBUTE.exec(text); match; match = URL_ATTRIBUTE.exec(text)) {
+    const value = match[3];
+    const start = token.start + match.index + match[0].length - 1 - value.length;
+    const end = start + value.length;
+    into.push({
+      attribute: match[1].toLowerCase(),
+      value,
+      start,
+      end,
+      range: { start: positionAt(start), end: positionAt(end) },
+      quote: match[2] as '"' | "'",
+    });
+  }
+}

@@ -1,0 +1,67 @@
+import { Range } from 'vscode-languageserver-types';
+
+/** Which template language a document is read as. */
+export type TemplateFlavor = 'django' | 'jinja';
+
+/** One `{% static … %}` tag or Jinja2 `static(…)` call. */
+export interface StaticReference {
+  /**
+   * `literal`: a quoted string (or `_("…")`) whose value is known; `dynamic`: a variable or filtered
+   * expression resolved at render time; `empty`: `{% static %}` without an argument.
+   */
+  kind: 'literal' | 'dynamic' | 'empty';
+  /** The literal's value (escapes resolved), or the expression as written for dynamic ones. */
+  value: string;
+  /** Range of the path text inside the quotes (literal), of the expression (dynamic), or of the tag (empty). */
+  pathRange: Range;
+  pathStart: number;
+  pathEnd: number;
+  /** The whole tag (`{% … %}`) or call (`static(…)`). */
+  tagRange: Range;
+  tagStart: number;
+  tagEnd: number;
+  /** The quote character around a literal. */
+  quote?: '"' | "'";
+  /** Variable name of `{% static … as name %}`. */
+  asVariable?: string;
+  /** True when a `{% load static %}` (or an equivalent) came before the tag in this template. */
+  loaded: boolean;
+  /** True when a removed `{% load staticfiles %}`/`admin_static` came before it (the load itself is the error). */
+  afterRemovedLoad: boolean;
+  flavor: TemplateFlavor;
+}
+
+/** One `{% load … %}` tag. */
+export interface LoadTag {
+  tagRange: Range;
+  tagStart: number;
+  tagEnd: number;
+  /** Libraries named (the last bit of the `from` form). */
+  libraries: { name: string; range: Range }[];
+  /** Tag names of `{% load a b from lib %}`, empty for the plain form. */
+  names: string[];
+}
+
+/** An `src`/`href` attribute value written as plain text (hard-coded URL candidates). */
+export interface UrlAttribute {
+  attribute: string;
+  value: string;
+  range: Range;
+  start: number;
+  end: number;
+  quote: '"' | "'";
+}
+
+/** What the service knows about one template, parsed once per uri+version. */
+export interface TemplateModel {
+  uri: string;
+  version: number;
+  flavor: TemplateFlavor;
+  references: StaticReference[];
+  loads: LoadTag[];
+  /** The `{% extends %}` tag, when present. */
+  extendsRange?: Range;
+  urlAttributes: UrlAttribute[];
+  /** Offset ranges Django never parses as tags: `{# #}`, `{% comment %}` blocks, verbatim bodies. */
+  skipped: Array<[number, number]>;
+}

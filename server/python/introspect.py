@@ -181,7 +181,9 @@ def finders_info(settings, apps, problems):
             entries.append({'kind': 'custom', 'className': class_path, 'files': [], 'error': message})
             continue
         if behaves_like(finder, finders_module.FileSystemFinder):
-            entries.append({'kind': 'filesystem', 'className': class_path, 'dirs': filesystem_dirs(finder)})
+            dirs = filesystem_dirs(finder)
+            entries.append({'kind': 'filesystem', 'className': class_path, 'dirs': dirs})
+            problems.extend(missing_dir_problems(dirs))
         elif behaves_like(finder, finders_module.AppDirectoriesFinder):
             entries.append({'kind': 'app', 'className': class_path, 'apps': app_entries(finder, apps)})
         else:
@@ -210,6 +212,22 @@ def filesystem_dirs(finder):
             'listPrefix': str(getattr(storage, 'prefix', prefix) or ''),
         })
     return dirs
+
+
+def missing_dir_problems(dirs):
+    """Django 4.0+ warns about missing STATICFILES_DIRS roots itself (W004); 3.x says nothing and collectstatic crashes."""
+    import django
+    if django.VERSION >= (4, 0):
+        return []
+    return [
+        {
+            'kind': 'static-dir-missing',
+            'message': "The directory '%s' in the STATICFILES_DIRS setting does not exist; "
+                       'collectstatic fails with FileNotFoundError on Django %s.' % (entry['rootAsWritten'], django.get_version()),
+        }
+        for entry in dirs
+        if not os.path.isdir(entry['root'])
+    ]
 
 
 def app_entries(finder, apps):

@@ -1,7 +1,7 @@
 import * as assert from 'node:assert/strict';
 import * as path from 'node:path';
 import { findProjects, settingsModuleFromSource } from '../../server/src/engine/discover';
-import { findInterpreter, checkDjango, interpreterCandidates } from '../../server/src/engine/interpreter';
+import { findInterpreter, checkDjango, interpreterCandidates, sitePackagesOf, sitePackagesWithoutRunning } from '../../server/src/engine/interpreter';
 import { DJANGO_PYTHON, MANAGE_PY, makeTree, removeTree } from './djangoFixtures';
 
 const DEMO = path.resolve(__dirname, '../../../examples/demo');
@@ -139,5 +139,18 @@ describe('interpreter discovery', () => {
     const started = Date.now();
     assert.deepEqual(await checkDjango(DJANGO_PYTHON), first);
     assert.ok(Date.now() - started < 20);
+  });
+
+  it('asks the interpreter for its site-packages, where Django lives', async () => {
+    const folders = await sitePackagesOf(DJANGO_PYTHON);
+    assert.ok(folders.includes('/usr/lib/python3/dist-packages'), folders.join(', '));
+  });
+
+  it('finds site-packages without running anything: project venv first', async () => {
+    const root = makeTree({ '.venv/lib/python3.11/site-packages/pkg/__init__.py': '' });
+    cleanup.push(root);
+    const folders = await sitePackagesWithoutRunning(root);
+    assert.equal(folders[0], path.join(root, '.venv/lib/python3.11/site-packages'));
+    assert.ok(folders.includes('/usr/lib/python3/dist-packages'));
   });
 });

@@ -94,13 +94,17 @@ STATIC_ROOT = BASE_DIR / 'out'
 
   it('keeps roots as written (relative, trailing slash) and makes them absolute separately', async () => {
     const dir = project(`INSTALLED_APPS = ['django.contrib.staticfiles']
-STATICFILES_DIRS = ['assets/', ('x', 'assets')]
+STATICFILES_DIRS = ['assets/', ('x', 'assets'), 'missing']
 `, { 'assets/a.css': '' });
-    const dirs = finder(await learnOk(dir), 'filesystem').dirs;
-    assert.deepEqual(dirs.map((d) => [d.rootAsWritten, d.root, d.listPrefix]), [
+    const model = await learnOk(dir);
+    assert.deepEqual(finder(model, 'filesystem').dirs.map((d) => [d.rootAsWritten, d.root, d.listPrefix]), [
       ['assets/', path.join(dir, 'assets'), ''],
       ['assets', path.join(dir, 'assets'), 'x'],
+      ['missing', path.join(dir, 'missing'), ''],
     ]);
+    // Django 3.2 has no W004 check; the missing folder is reported as a problem instead.
+    assert.deepEqual(model.problems.map((p) => p.kind), ['static-dir-missing']);
+    assert.match(model.problems[0].message, /'missing'.*FileNotFoundError/);
   });
 
   it('lists apps in INSTALLED_APPS order, including apps without a static folder', async () => {

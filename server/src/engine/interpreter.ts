@@ -69,6 +69,7 @@ export function checkDjango(python: string): Promise<InterpreterAttempt> {
 /** Forgets cached interpreter checks (after the user installs Django, say). */
 export function clearInterpreterCache(): void {
   djangoChecks.clear();
+  sitePackagesCache.clear();
 }
 
 async function runDjangoCheck(python: string): Promise<InterpreterAttempt> {
@@ -103,7 +104,18 @@ const SITE_PACKAGES_SCRIPT = [
  * The interpreter's site-packages folders that exist (runs only the interpreter, never project code).
  * Empty when the interpreter can't be run.
  */
-export async function sitePackagesOf(python: string): Promise<string[]> {
+export function sitePackagesOf(python: string): Promise<string[]> {
+  let pending = sitePackagesCache.get(python);
+  if (!pending) {
+    pending = querySitePackages(python);
+    sitePackagesCache.set(python, pending);
+  }
+  return pending;
+}
+
+const sitePackagesCache = new Map<string, Promise<string[]>>();
+
+async function querySitePackages(python: string): Promise<string[]> {
   const result = await runProcess(python, ['-c', SITE_PACKAGES_SCRIPT], {
     cwd: path.parse(process.cwd()).root,
     env: process.env,
@@ -139,13 +151,13 @@ export async function sitePackagesWithoutRunning(projectDir: string, stopAt?: st
   for (const pattern of patterns) {
     found.push(...(await fg(pattern, { onlyDirectories: true, suppressErrors: true, dot: true })).sort());
   }
-  const system = (
-    await fg(['/usr/local/lib/python3*/site-packages', '/usr/local/lib/python3*/dist-packages', '/usr/lib/python3/dist-packages', '/usr/lib/python3*/site-packages'], {
-      onlyDirectories: true,
-      suppressErrors: true,
-    })
-  ).sort();
-  return existingDirs([...found.map((p) => path.normalize(p)), ...system]);
+  if (process.platform !== 'win32') {
+    // The order of Debian's sys.path: /usr/local before /usr.
+    for (const pattern of ['/usr/local/lib/python3*/site-packages', '/usr/local/lib/python3*/dist-packages', '/usr/lib/python3/dist-packages', '/usr/lib/python3*/site-packages']) {
+      found.push(...(await fg(pattern, { onlyDirectories: true, suppressErrors: true })).sort());
+    }
+  }
+  return existingDirs(found.map((p) => path.normalize(p)));
 }
 
 /** How far above the project folder a virtual environment is looked for when no repository root says where to stop. */

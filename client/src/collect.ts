@@ -1,0 +1,224 @@
+/**
+ * Collect Static Files and Clear and Collect: run the project's `manage.py collectstatic` with the
+ * resolved interpreter, stream its output, turn duplicates into Problems entries and failures into one
+ * clear message, then reindex.
+ */
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import * as vscode from 'vscode';
+import { checkClearSafety } from './clientSafety';
+import {
+  CollectOutcome,
+  parseCollectOutput,
+  parseFindstaticOutput,
+  parseSettingsProbe,
+  ProbedSettings,
+  SETTINGS_PROBE_CODE,
+} from './collectOutput';
+import { Ctx } from './ctx';
+import { readSettings } from './config';
+import { commandProject, CommandProject } from './project';
+import { runPython, RunResult } from './process';
+
+export interface CollectArgs {
+  /** Project to collect (defaults to the active one). */
+  managePy?: string;
+  /**
+   * Test-only: answer the Clear and Collect confirmation without showing the dialog. Honoured only when
+   * the extension runs under a test runner (ExtensionMode.Test).
+   */
+  confirm?: boolean;
+}
+
+export type CollectStatus = 'done' | 'failed' | 'cancelled' | 'declined' | 'refused' | 'untrusted' | 'no-project' | 'no-interpreter';
+
+/** What a collect command did; returned to callers (tests, other commands). */
+export interface CollectResult {
+  status: CollectStatus;
+  message: string;
+  /** Clear and Collect: the confirmation text and how many files it said would be deleted. */
+  confirmation?: string;
+  filesToDelete?: number;
+  staticRoot?: string;
+  outcome?: CollectOutcome;
+}
+
+const FINDSTATIC_BATCH = 100;
+const CONFIRM_BUTTON = 'Delete and Collect';
+
+export async function collectStatic(ctx: Ctx, clear: boolean, args: CollectArgs = {}): Promise<CollectResult> {
+  const title = clear ? 'Clear and Collect Static Files' : 'Collect Static Files';
+  if (!vscode.workspace.isTrusted) {
+    const message = `${title} is unavailable in Restricted Mode: it runs the project's Python (manage.py collectstatic). Trust this workspace to use it.`;
+    void vscode.window.showWarningMessage(message, 'Manage Workspace Trust').then((b) => b && vscode.commands.executeCommand('workbench.trust.manage'));
+    return { status: 'untrusted', message };
+  }
+  const project = await commandProject(ctx, args.managePy);
+  if (!project) {
+    const message = `${title}: no manage.py found in this workspace.`;
+    void vscode.window.showErrorMessage(message);
+    return { status: 'no-project', message };
+  }
+  const python = await ctx.interpreter.resolve(project.folder, project.projectDir, project.serverPython);
+  if (!python) {
+    const message = `${title}: no Python interpreter that can import Django was found. Set djangoStatic.pythonPath or select an interpreter with the Python extension.`;
+    void vscode.window.showErrorMessage(message, 'Open Settings').then((b) => b && vscode.commands.executeCommand('workbench.action.openSettings', 'djangoStatic.pythonPath'));
+    return { status: 'no-interpreter', message };
+  }
+  const env = projectEnv(project);
+  const out = ctx.collectOutput;
+  out.appendLine(`\n[${new Date().toLocaleTimeString()}] ${title} in ${project.projectDir} (Python: ${python.path}, ${python.source})`);
+
+  let confirmation: string | undefined;
+  let filesToDelete: number | undefined;
+  let staticRoot: string | undefined;
+  if (clear) {
+    const probe = await probeSettings(python.path, project, env);
+    if ('error' in probe) return fail(ctx, title, 'failed', `${title}: could not read STATIC_ROOT from Django: ${probe.error}`);
+    const safety = checkClearSafety({
+      staticRoot: probe.staticRoot ? realpath(probe.staticRoot) : null,
+      projectDir: realpath(project.projectDir),
+      staticfilesDirs: probe.staticfilesDirs.map(realpath),
+      homeDir: realpath(os.homedir()),
+    });
+    if (!safety.ok) return fail(ctx, title, 'refused', `${title} refused: ${safety.reason}`);
+    staticRoot = safety.staticRoot;
+    filesToDelete = await countFiles(staticRoot);
+    confirmation = `Delete ${filesToDelete} file${filesToDelete === 1 ? '' : 's'} in ${staticRoot} and collect static files again?`;
+    const detail = 'collectstatic --clear deletes everything in STATIC_ROOT before copying. This cannot be undone.';
+    const answer = ctx.extension.extensionMode === vscode.ExtensionMode.Test && typeof args.confirm === 'boolean'
+      ? args.confirm
+      : (await vscode.window.showWarningMessage(confirmation, { modal: true, detail }, CONFIRM_BUTTON)) === CONFIRM_BUTTON;
+    out.appendLine(`${confirmation} ${answer ? 'Confirmed.' : 'Declined; nothing was deleted.'}`);
+    if (!answer) return { status: 'declined', message: 'Clear and Collect was cancelled; nothing was deleted.', confirmation, filesToDelete, staticRoot };
+  }
+
+  const commandArgs = [project.managePy, 'collectstatic', '--noinput', ...(clear ? ['--clear'] : [])];
+  out.appendLine(`$ ${python.path} ${commandArgs.map(quote).join(' ')}`);
+  const run = await vscode.window.withProgress(
+    { location: vscode.ProgressLocation.Notification, title: `Django Static: ${title}`, cancellable: true },
+    (progress, token) => {
+      let lines = 0;
+      return runPython(python.path, commandArgs, {
+        cwd: project.projectDir,
+        env,
+        onStdout: (chunk) => {
+          out.append(chunk);
+          lines += chunk.split('\n').length - 1;
+          progress.report({ message: `${lines} lines of output…` });
+        },
+        onStderr: (chunk) => out.append(chunk),
+        onCancellable: (cancel) => token.onCancellationRequested(cancel),
+      });
+    },
+  );
+  const outcome = parseCollectOutput(run.stdout, run.stderr, run.exitCode);
+  await reportDuplicates(ctx, python.path, project, env, outcome.duplicates);
+  void ctx.reindex().catch((e) => ctx.log(`Reindex after collect failed: ${e}`));
+
+  if (run.cancelled) return fail(ctx, title, 'cancelled', `${title} was cancelled; STATIC_ROOT may be partly updated.`, { outcome, confirmation, filesToDelete, staticRoot });
+  if (run.spawnError) return fail(ctx, title, 'failed', `${title}: could not run ${python.path}: ${run.spawnError}`, { outcome });
+  if (outcome.failure) return fail(ctx, title, 'failed', `${title} failed: ${outcome.failure.message}`, { outcome, confirmation, filesToDelete, staticRoot });
+  const duplicateNote = outcome.duplicates.length ? ` ${outcome.duplicates.length} duplicate path${outcome.duplicates.length === 1 ? '' : 's'} ignored (see Problems).` : '';
+  const message = `${outcome.summary?.line ?? 'collectstatic finished.'}${duplicateNote}`;
+  void vscode.window.showInformationMessage(message, 'Open Output').then((b) => b && out.show(true));
+  return { status: 'done', message, outcome, confirmation, filesToDelete, staticRoot };
+}
+
+function fail(ctx: Ctx, title: string, status: CollectStatus, message: string, extra: Partial<CollectResult> = {}): CollectResult {
+  ctx.collectOutput.appendLine(message);
+  const show = status === 'cancelled' ? vscode.window.showWarningMessage : vscode.window.showErrorMessage;
+  void show(message, 'Open Output').then((b) => b && ctx.collectOutput.show(true));
+  return { status, message, ...extra };
+}
+
+/** Environment for manage.py: the user's extra variables and settings module over the editor's environment. */
+export function projectEnv(project: CommandProject): NodeJS.ProcessEnv {
+  const settings = readSettings(project.folder);
+  const env: NodeJS.ProcessEnv = { ...process.env, ...settings.env, PYTHONUNBUFFERED: '1' };
+  if (settings.settingsModule) env.DJANGO_SETTINGS_MODULE = settings.settingsModule;
+  return env;
+}
+
+async function probeSettings(python: string, project: CommandProject, env: NodeJS.ProcessEnv): Promise<ProbedSettings | { error: string }> {
+  const timeoutMs = readSettings(project.folder).timeoutSeconds * 1000;
+  const run = await runPython(python, [project.managePy, 'shell', '-c', SETTINGS_PROBE_CODE], { cwd: project.projectDir, env, timeoutMs });
+  const probed = parseSettingsProbe(run.stdout);
+  if (probed) return probed;
+  return { error: describeFailure(run) };
+}
+
+function describeFailure(run: RunResult): string {
+  if (run.spawnError) return run.spawnError;
+  if (run.timedOut) return 'timed out';
+  const outcome = parseCollectOutput('', run.stderr, run.exitCode === 0 ? 1 : run.exitCode);
+  return outcome.failure?.message ?? `exit code ${run.exitCode}`;
+}
+
+/**
+ * One Problems entry per file collectstatic ignored, on the ignored file, pointing at the file that won.
+ * `findstatic` (real Django) says which files share each duplicate destination path, in finder order.
+ */
+async function reportDuplicates(ctx: Ctx, python: string, project: CommandProject, env: NodeJS.ProcessEnv, duplicates: string[]): Promise<void> {
+  ctx.collectDiagnostics.clear();
+  if (duplicates.length === 0) return;
+  const byFile = new Map<string, vscode.Diagnostic[]>();
+  const add = (file: string, d: vscode.Diagnostic) => byFile.set(file, [...(byFile.get(file) ?? []), d]);
+  const unique = [...new Set(duplicates)];
+  const located = new Map<string, string[]>();
+  for (let i = 0; i < unique.length; i += FINDSTATIC_BATCH) {
+    const run = await runPython(python, [project.managePy, 'findstatic', ...unique.slice(i, i + FINDSTATIC_BATCH)], { cwd: project.projectDir, env, timeoutMs: 60000 });
+    for (const [p, matches] of parseFindstaticOutput(run.stdout)) located.set(p, matches);
+  }
+  const top = new vscode.Range(0, 0, 0, 0);
+  for (const destination of unique) {
+    const matches = located.get(destination) ?? [];
+    const [winner, ...ignored] = matches;
+    if (!winner || ignored.length === 0) {
+      const d = new vscode.Diagnostic(top, `collectstatic found more than one file for '${destination}' and kept only the first.`, vscode.DiagnosticSeverity.Warning);
+      d.source = 'collectstatic';
+      add(project.managePy, d);
+      continue;
+    }
+    for (const file of ignored) {
+      const d = new vscode.Diagnostic(top, `collectstatic ignores this file: '${destination}' is collected from ${winner}, which its finder lists first.`, vscode.DiagnosticSeverity.Warning);
+      d.source = 'collectstatic';
+      d.code = 'duplicate-destination';
+      d.relatedInformation = [new vscode.DiagnosticRelatedInformation(new vscode.Location(vscode.Uri.file(winner), top), `'${destination}' is collected from here`)];
+      add(file, d);
+    }
+  }
+  for (const [file, diagnostics] of byFile) ctx.collectDiagnostics.set(vscode.Uri.file(file), diagnostics);
+}
+
+/** Files below `dir` (symlinks counted, not followed): what `collectstatic --clear` deletes. */
+export async function countFiles(dir: string): Promise<number> {
+  let count = 0;
+  const walk = async (current: string): Promise<void> => {
+    let entries: fs.Dirent[];
+    try {
+      entries = await fs.promises.readdir(current, { withFileTypes: true });
+    } catch {
+      return;
+    }
+    for (const entry of entries) {
+      if (entry.isDirectory()) await walk(path.join(current, entry.name));
+      else count++;
+    }
+  };
+  await walk(dir);
+  return count;
+}
+
+function realpath(p: string): string {
+  try {
+    return fs.realpathSync(p);
+  } catch {
+    return p;
+  }
+}
+
+function quote(arg: string): string {
+  return /^[\w@%+=:,./-]+$/.test(arg) ? arg : `'${arg.replace(/'/g, `'\\''`)}'`;
+}

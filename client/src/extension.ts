@@ -1,0 +1,56 @@
+/**
+ * Django Static Files for VS Code: starts the language server in the background, registers the commands,
+ * status bar item and report. Activation never waits for the server or for Python.
+ */
+import * as vscode from 'vscode';
+import { ProjectSummary } from '../../server/src/protocol';
+import { COMMANDS } from './commands';
+import { Ctx } from './ctx';
+import { ReportProvider } from './report';
+import { StatusBar } from './statusBar';
+
+/** What activate() returns, for tests and other extensions. */
+export interface DjangoStaticApi {
+  /** Settles once the language server is running (or failed to start). */
+  ready(): Promise<void>;
+  projects(): readonly ProjectSummary[];
+  /** Resolves with the projects the next time the server reports them (or now, if it already has). */
+  whenProjects(timeoutMs?: number): Promise<readonly ProjectSummary[]>;
+}
+
+let ctx: Ctx | undefined;
+
+export function activate(context: vscode.ExtensionContext): DjangoStaticApi {
+  const c = new Ctx(context);
+  ctx = c;
+  context.subscriptions.push(c, new StatusBar(c), new ReportProvider(c));
+  for (const [id, factory] of Object.entries(COMMANDS)) {
+    context.subscriptions.push(vscode.commands.registerCommand(id, factory(c)));
+  }
+  void vscode.commands.executeCommand('setContext', 'djangoStatic.active', true);
+  const started = c.start();
+  return {
+    ready: () => started,
+    projects: () => c.projects,
+    whenProjects: (timeoutMs = 30000) =>
+      c.projects.length
+        ? Promise.resolve(c.projects)
+        : new Promise((resolve) => {
+            const timer = setTimeout(() => {
+              sub.dispose();
+              resolve(c.projects);
+            }, timeoutMs);
+            const sub = c.onDidChangeProjects(() => {
+              if (!c.projects.length) return;
+              clearTimeout(timer);
+              sub.dispose();
+              resolve(c.projects);
+            });
+          }),
+  };
+}
+
+export async function deactivate(): Promise<void> {
+  await ctx?.stop();
+  ctx = undefined;
+}

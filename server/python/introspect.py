@@ -35,20 +35,31 @@ def main():
     except BaseException as exc:  # noqa: B902 - settings may sys.exit() or raise anything
         if isinstance(exc, KeyboardInterrupt):
             raise
-        result = {
-            'error': {
-                'type': type(exc).__name__,
-                'message': str(exc),
-                'traceback': traceback.format_exc(),
-            }
-        }
+        result = {'error': describe_error(exc, project_dir)}
     json.dump(result, json_out, default=str)
     json_out.write('\n')
     json_out.flush()
 
 
-def dotted(cls):
-    return '%s.%s' % (cls.__module__, cls.__qualname__)
+def describe_error(exc, project_dir):
+    error = {'type': type(exc).__name__, 'message': str(exc), 'traceback': traceback.format_exc()}
+    location = error_location(exc, project_dir)
+    if location:
+        error['file'], error['line'] = location
+    return error
+
+
+def error_location(exc, project_dir):
+    """The innermost place in the project's own files where the error arose (1-based line), if any."""
+    inside = os.path.join(os.path.abspath(project_dir), '')
+    if isinstance(exc, SyntaxError) and exc.filename and os.path.abspath(exc.filename).startswith(inside):
+        return os.path.abspath(exc.filename), exc.lineno or 1
+    found = None
+    for frame in traceback.extract_tb(exc.__traceback__):
+        filename = os.path.abspath(frame.filename)
+        if filename.startswith(inside) and filename != os.path.abspath(__file__):
+            found = (filename, frame.lineno)
+    return found
 
 
 def error_text(exc):

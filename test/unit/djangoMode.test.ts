@@ -5,7 +5,7 @@ import * as path from 'node:path';
 import { DjangoModeInput, runDjangoMode } from '../../server/src/engine/djangoMode';
 import { parseDotenv } from '../../server/src/engine/dotenv';
 import { FinderEntry, ProjectModel } from '../../server/src/engine/model';
-import { DJANGO_PYTHON, makeProject, removeTree } from './djangoFixtures';
+import { DJANGO_PYTHON, SETTINGS_HEAD, makeProject, removeTree } from './djangoFixtures';
 
 const DEMO = path.resolve(__dirname, '../../../examples/demo');
 
@@ -243,6 +243,13 @@ raise ImproperlyConfigured('Set the DATABASE_URL environment variable')
     assert.equal(result.ok, false);
     assert.ok(!result.ok);
     assert.equal(result.reason, 'running the settings failed: ImproperlyConfigured: Set the DATABASE_URL environment variable');
+    // The problem points at the raising line of the settings file (0-based), for a diagnostic there.
+    assert.deepEqual(result.problem, {
+      kind: 'settings-failed',
+      message: 'Running the settings failed: ImproperlyConfigured: Set the DATABASE_URL environment variable.',
+      file: path.join(dir, 'proj/settings.py'),
+      line: SETTINGS_HEAD.split('\n').length,
+    });
     const missing = await runDjangoMode(input(dir, { settingsModule: 'nope.settings' }));
     assert.ok(!missing.ok && /ModuleNotFoundError: No module named 'nope'/.test(missing.reason));
   });

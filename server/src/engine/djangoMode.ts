@@ -56,8 +56,13 @@ export async function runDjangoMode(input: DjangoModeInput): Promise<DjangoModeR
     return failure('python-failed', `the Django helper gave no report (${detail})`);
   }
   if (isErrorReport(report)) {
-    const { type, message } = report.error;
-    return failure('settings-failed', `running the settings failed: ${type}: ${firstLine(message)}`);
+    const { type, message, file, line } = report.error;
+    const failed = failure('settings-failed', `running the settings failed: ${type}: ${firstLine(message)}`);
+    if (!failed.ok && typeof file === 'string') {
+      failed.problem.file = file;
+      if (typeof line === 'number' && line >= 1) failed.problem.line = line - 1;
+    }
+    return failed;
   }
   const model = toProjectModel(report, input);
   return { ok: true, model };
@@ -79,7 +84,8 @@ export function helperScriptPath(): string | null {
 }
 
 interface ErrorReport {
-  error: { type: string; message: string; traceback?: string };
+  /** `file`/`line` (1-based): the innermost frame inside the project, when the error arose there. */
+  error: { type: string; message: string; traceback?: string; file?: unknown; line?: unknown };
 }
 
 type Report = Record<string, unknown>;

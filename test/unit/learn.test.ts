@@ -56,6 +56,12 @@ describe('learnProject', () => {
     assert.equal(model.mode, 'django');
   });
 
+  it('learns the enclosing project when the root is a folder inside it', async () => {
+    const model = await learnProject(path.join(DEMO, 'blog/static'), { python: DJANGO_PYTHON });
+    assert.equal(model.projectDir, DEMO);
+    assert.equal(model.mode, 'django');
+  });
+
   it('falls back to static mode with the reason when the settings raise', async () => {
     const dir = project(BROKEN_SETTINGS, { 'assets/a.css': '' });
     const model = await learnProject(dir, { python: DJANGO_PYTHON });

@@ -67,6 +67,26 @@ export async function findProjects(root: string, settingsOverride?: string): Pro
   return projects;
 }
 
+/** How many folders above the root manage.py is looked for when there is none below it. */
+const MAX_LEVELS_UP = 4;
+
+/**
+ * The project enclosing `dir` when `dir` is a folder inside it (the CLI run from `blog/static/`): the nearest
+ * ancestor holding manage.py, a few levels up at most. Null when there is none.
+ */
+export async function findEnclosingProject(dir: string, settingsOverride?: string): Promise<ProjectLocation | null> {
+  let current = path.resolve(dir);
+  for (let level = 0; level < MAX_LEVELS_UP && path.dirname(current) !== current; level++) {
+    current = path.dirname(current);
+    const managePy = path.join(current, 'manage.py');
+    if (!(await exists(managePy))) continue;
+    const settingsModule =
+      settingsOverride || envSettingsModule() || (await settingsModuleFromManagePy(managePy)) || (await guessSettingsModule(current));
+    return { projectDir: current, managePy, settingsModule };
+  }
+  return null;
+}
+
 function depth(relative: string): number {
   return relative.split('/').length;
 }

@@ -1,7 +1,7 @@
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import { LearnOptions, ProjectModel, UserError } from './model';
-import { findProjects, ProjectLocation } from './discover';
+import { findEnclosingProject, findProjects, ProjectLocation } from './discover';
 import { describeAttempts, findInterpreter, sitePackagesOf, sitePackagesWithoutRunning } from './interpreter';
 import { runDjangoMode } from './djangoMode';
 import { learnStatic } from './staticMode/index';
@@ -15,8 +15,9 @@ export async function learnProject(root: string, options: LearnOptions = {}): Pr
   const absRoot = path.resolve(root);
   await requireFolder(absRoot);
   const projects = await findProjects(absRoot, options.settings);
-  if (projects.length === 0) throw new UserError(`No manage.py found below ${absRoot}; pass --settings or --root.`);
-  return learnLocation(projects[0], absRoot, options);
+  const location = projects[0] ?? (await findEnclosingProject(absRoot, options.settings));
+  if (!location) throw new UserError(`No manage.py found below ${absRoot}; pass --settings or --root.`);
+  return learnLocation(location, absRoot, options);
 }
 
 /** Learns one located project (the workspace may hold several). */

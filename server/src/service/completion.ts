@@ -1,0 +1,186 @@
+/**
+ * Completion of static paths inside `{% static '…' %}` / `static('…')`, one folder at a time, and of the
+ * tag itself after `{% sta`. Works on the line left of the cursor because a tag being typed is usually
+ * not closed yet (Django tags never span lines, so the line is enough).
+ */
+import { TextDocument } from 'vscode-languageserver-textdocument';
+import {
+  Command,
+  CompletionItem,
+  CompletionItemKind,
+  CompletionList,
+  InsertTextFormat,
+  MarkupKind,
+  Position,
+  Range,
+  TextEdit,
+} from 'vscode-languageserver-types';
+import { URI } from 'vscode-uri';
+import { FolderChild, StaticIndexApi, StaticSource } from '../engine/indexTypes';
+import { formatSize, isImage, staticIsBuiltin } from './context';
+import { addLoadStaticEdit } from './edits';
+import { normalizeDestination } from './resolve';
+import { TemplateModel } from './templateModel';
+import type { ServiceContext } from './index';
+
+const DJANGO_PATH_PREFIX = /\{%-?\s*static\s+(?:_\()?(['"])([^'"]*)$/;
+const JINJA_PATH_PREFIX = /(?<![\w.])static\s*\(\s*(['"])([^'"]*)$/;
+const DJANGO_TAG_PREFIX = /\{%-?(\s*)([a-z]*)$/;
+const JINJA_TAG_PREFIX = /\{\{-?(\s*)([a-z]*)$/;
+const SEGMENT_END = /['"/\s]/;
+
+export const TRIGGER_SUGGEST: Command = { title: 'Suggest', command: 'editor.action.triggerSuggest' };
+
+export function doComplete(doc: TextDocument, pos: Position, ctx: ServiceContext, template: TemplateModel): CompletionList {
+  const empty: CompletionList = { isIncomplete: false, items: [] };
+  const offset = doc.offsetAt(pos);
+  if (template.skipped.some(([start, end]) => offset > start && offset < end)) return empty;
+  const lineText = doc.getText({ start: { line: pos.line, character: 0 }, end: { line: pos.line + 1, character: 0 } });
+  const before = lineText.slice(0, pos.character);
+  const after = lineText.slice(pos.character).replace(/\r?\n$/, '');
+  const pathMatch = (template.flavor === 'jinja' ? JINJA_PATH_PREFIX : DJANGO_PATH_PREFIX).exec(before);
+  if (pathMatch) return { isIncomplete: false, items: completePath(pathMatch[2], pos, after, ctx) };
+  const tagMatch = (template.flavor === 'jinja' ? JINJA_TAG_PREFIX : DJANGO_TAG_PREFIX).exec(before);
+  if (tagMatch && 'static'.startsWith(tagMatch[2])) {
+    return { isIncomplete: false, items: [tagSnippet(doc, pos, offset, tagMatch[0].length, after, ctx, template)] };
+  }
+  return empty;
+}
+
+function completePath(typed: string, pos: Position, after: string, ctx: ServiceContext): CompletionItem[] {
+  const slash = typed.lastIndexOf('/');
+  const segment = typed.slice(slash + 1);
+  const folder = normalizeDestination(typed.slice(0, slash + 1));
+  if (folder === null || (folder !== '' && !ctx.index.isFolder(folder))) return [];
+  const rightLength = after.search(SEGMENT_END);
+  const range = Range.create(
+    { line: pos.line, character: pos.character - segment.length },
+    { line: pos.line, character: pos.character + (rightLength === -1 ? after.length : rightLength) },
+  );
+  const slashFollows = rightLength !== -1 && after[rightLength] === '/';
+  const cached = folderItems(ctx.index, folder);
+  const items: CompletionItem[] = new Array(cached.length);
+  for (let k = 0; k < cached.length; k++) {
+    const item = cached[k];
+    const newText = item.kind === CompletionItemKind.Folder && slashFollows ? item.filterText! : item.insertText!;
+    items[k] = {
+      label: item.label,
+      kind: item.kind,
+      detail: item.detail,
+      documentation: item.documentation,
+      sortText: item.sortText,
+      filterText: item.filterText,
+      command: item.command,
+      textEdit: { range, newText },
+    };
+  }
+  return items;
+}
+
+interface FolderCache {
+  size: number;
+  folders: Map<string, CompletionItem[]>;
+}
+
+/**
+ * Items per folder, built once per index state: completion runs on every keystroke in the same folder,
+ * and building a 5,000-entry folder (index lookups, file sizes) costs far more than copying it.
+ */
+const folderCache = new WeakMap<StaticIndexApi, FolderCache>();
+
+function folderItems(index: StaticIndexApi, folder: string): CompletionItem[] {
+  let cache = folderCache.get(index);
+  if (!cache || cache.size !== index.size) {
+    cache = { size: index.size, folders: new Map() };
+    folderCache.set(index, cache);
+  }
+  let items = cache.folders.get(folder);
+  if (!items) {
+    const folderPrefix = folder === '' ? '' : folder + '/';
+    items = index.children(folder).map((child) => (child.isFolder ? folderItem(child) : fileItem(child, folderPrefix)));
+    cache.folders.set(folder, items);
+  }
+  return items;
+}
+
+/** Drops cached completion items (call when the index changed without changing its size). */
+export function forgetCompletions(index: StaticIndexApi): void {
+  folderCache.delete(index);
+}
+
+function folderItem(child: FolderChild): CompletionItem {
+  return {
+    label: child.name + '/',
+    kind: CompletionItemKind.Folder,
+    detail: sourceNames(child.sources),
+    sortText: '0' + child.name,
+    filterText: child.name,
+    insertText: child.name + '/',
+    command: TRIGGER_SUGGEST,
+  };
+}
+
+function fileItem(child: FolderChild, folderPrefix: string): CompletionItem {
+  const providers = child.entry?.providers ?? [];
+  const winner = providers[0];
+  const item: CompletionItem = {
+    label: child.name,
+    kind: CompletionItemKind.File,
+    detail: winner ? `${winner.source.shortLabel} · ${formatSize(winner.size)}` : sourceNames(child.sources),
+    sortText: '1' + child.name,
+    filterText: child.name,
+    insertText: child.name,
+  };
+  const notes: string[] = [];
+  if (winner && isImage(child.name)) notes.push(`![${folderPrefix}${child.name}](${URI.file(winner.absPath).toString()})`);
+  if (providers.length > 1) {
+    notes.push(`Shadowed copies (collectstatic keeps the ${winner.source.shortLabel} one):`);
+    for (const shadowed of providers.slice(1)) notes.push(`- ${shadowed.source.shortLabel}: \`${shadowed.absPath}\``);
+  }
+  if (providers.length > 0 && providers.every((p) => p.ignored)) notes.push('collectstatic ignores this file (ignore patterns).');
+  if (notes.length > 0) item.documentation = { kind: MarkupKind.Markdown, value: notes.join('\n\n') };
+  return item;
+}
+
+function sourceNames(sources: StaticSource[]): string {
+  return sources.map((source) => source.shortLabel).join(', ');
+}
+
+/** `{% static '…' %}` (or Jinja2's `{{ static('…') }}`), adding `{% load static %}` when it would be missing. */
+function tagSnippet(
+  doc: TextDocument,
+  pos: Position,
+  offset: number,
+  typedLength: number,
+  after: string,
+  ctx: ServiceContext,
+  template: TemplateModel,
+): CompletionItem {
+  const jinja = template.flavor === 'jinja';
+  const autoClosed = (jinja ? /^\s*-?\}\}/ : /^\s*-?%\}/).exec(after);
+  const range = Range.create(
+    { line: pos.line, character: pos.character - typedLength },
+    { line: pos.line, character: pos.character + (autoClosed ? autoClosed[0].length : 0) },
+  );
+  const snippet = jinja ? "{{ static('$1') }}$0" : "{% static '$1' %}$0";
+  const item: CompletionItem = {
+    label: jinja ? "{{ static('…') }}" : "{% static '…' %}",
+    kind: CompletionItemKind.Snippet,
+    detail: jinja ? 'Jinja2 static() call' : 'Django {% static %} tag',
+    filterText: jinja ? '{{ static' : '{% static',
+    sortText: '0static',
+    insertTextFormat: InsertTextFormat.Snippet,
+    textEdit: TextEdit.replace(range, snippet),
+    command: TRIGGER_SUGGEST,
+  };
+  if (!jinja && !staticLoadedBefore(template, offset) && !staticIsBuiltin(ctx.model)) {
+    item.additionalTextEdits = [addLoadStaticEdit(doc, template)];
+    item.documentation = 'Also adds `{% load static %}`.';
+  }
+  return item;
+}
+
+function staticLoadedBefore(template: TemplateModel, offset: number): boolean {
+  return template.loads.some((load) => load.tagEnd <= offset && load.libraries.some((lib) => lib.name === 'static') &&
+    (load.names.length === 0 || load.names.includes('static')));
+}

@@ -1,0 +1,49 @@
+/** Facts about the project a document belongs to that several features need. */
+import { ProjectModel } from '../engine/model';
+import { TemplateFlavor } from './templateModel';
+
+const JINJA_LANGUAGES = new Set(['jinja', 'jinja-html', 'jinja2', 'jinja-xml', 'j2']);
+const JINJA_EXTENSIONS = /\.(jinja2?|j2)$/i;
+const STATIC_BUILTINS = new Set(['django.templatetags.static', 'django.contrib.staticfiles.templatetags.staticfiles']);
+
+/** Reads a document as Jinja2 by language id or extension; the project's engines decide the rest. */
+export function flavorFromDocument(languageId: string, uri: string): TemplateFlavor | undefined {
+  if (JINJA_LANGUAGES.has(languageId.toLowerCase()) || JINJA_EXTENSIONS.test(uri)) return 'jinja';
+  return undefined;
+}
+
+/** True when the file sits in a folder only a Jinja2 engine reads (its DIRS, or apps' `jinja2/` folders). */
+export function jinjaByEngine(model: ProjectModel, fsPath: string): boolean {
+  const jinjaEngines = model.templates.filter((engine) => engine.jinja);
+  if (jinjaEngines.length === 0) return false;
+  const djangoEngines = model.templates.filter((engine) => !engine.jinja);
+  if (djangoEngines.length === 0) return true;
+  const under = (dir: string) => fsPath.startsWith(dir.endsWith('/') ? dir : dir + '/');
+  if (djangoEngines.some((engine) => engine.dirs.some(under))) return false;
+  if (jinjaEngines.some((engine) => engine.dirs.some(under))) return true;
+  return jinjaEngines.some((engine) => engine.appDirs) && /\/jinja2\//.test(fsPath) && !/\/templates\//.test(fsPath);
+}
+
+/** TEMPLATES OPTIONS['builtins'] that make `{% static %}` usable without a load. */
+export function staticIsBuiltin(model: ProjectModel): boolean {
+  return model.templates.some((engine) => !engine.jinja && engine.builtins.some((b) => STATIC_BUILTINS.has(b)));
+}
+
+/** Before Django 3.0 `{% load staticfiles %}` and `admin_static` were valid ways to get the tag. */
+export function removedLoadsStillValid(model: ProjectModel): boolean {
+  const major = Number((model.djangoVersion ?? '').split('.')[0]);
+  return Number.isFinite(major) && major > 0 && major < 3;
+}
+
+/** Human file size. */
+export function formatSize(bytes: number): string {
+  if (bytes < 1024) return `${bytes} B`;
+  if (bytes < 1024 * 1024) return `${(bytes / 1024).toFixed(1)} KB`;
+  return `${(bytes / (1024 * 1024)).toFixed(1)} MB`;
+}
+
+const IMAGE_EXTENSIONS = /\.(png|jpe?g|gif|svg|webp|ico)$/i;
+
+export function isImage(path: string): boolean {
+  return IMAGE_EXTENSIONS.test(path);
+}

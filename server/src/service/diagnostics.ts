@@ -1,0 +1,210 @@
+/**
+ * Template diagnostics: what Django would raise or silently get wrong for each static reference, load
+ * tag and hard-coded static URL. Suggestions are only computed for missing paths.
+ */
+import { Diagnostic, DiagnosticSeverity, Range } from 'vscode-languageserver-types';
+import { URI } from 'vscode-uri';
+import { IndexEntry } from '../engine/indexTypes';
+import { SeveritySetting } from '../protocol';
+import { removedLoadsStillValid, staticIsBuiltin } from './context';
+import { REMOVED_STATIC_LIBRARIES } from './scanner';
+import { normalizeDestination, resolvePath, lookupPathOf } from './resolve';
+import { effectiveStaticUrl } from './staticUrl';
+import { suggestPaths } from './suggest';
+import { StaticReference, TemplateModel, UrlAttribute } from './templateModel';
+import type { ServiceContext } from './index';
+
+export const DIAGNOSTIC_SOURCE = 'django-static';
+
+export type DiagnosticCode =
+  | 'missing-file'
+  | 'shadowed'
+  | 'missing-load'
+  | 'load-staticfiles'
+  | 'leading-slash'
+  | 'is-folder'
+  | 'ignored-by-collectstatic'
+  | 'escapes-root'
+  | 'no-argument'
+  | 'hardcoded-url';
+
+export const DEFAULT_SEVERITY: Record<DiagnosticCode, DiagnosticSeverity> = {
+  'missing-file': DiagnosticSeverity.Error,
+  shadowed: DiagnosticSeverity.Warning,
+  'missing-load': DiagnosticSeverity.Error,
+  'load-staticfiles': DiagnosticSeverity.Error,
+  'leading-slash': DiagnosticSeverity.Warning,
+  'is-folder': DiagnosticSeverity.Error,
+  'ignored-by-collectstatic': DiagnosticSeverity.Warning,
+  'escapes-root': DiagnosticSeverity.Error,
+  'no-argument': DiagnosticSeverity.Error,
+  'hardcoded-url': DiagnosticSeverity.Hint,
+};
+
+const SETTING_SEVERITY: Record<Exclude<SeveritySetting, 'off'>, DiagnosticSeverity> = {
+  error: DiagnosticSeverity.Error,
+  warning: DiagnosticSeverity.Warning,
+  information: DiagnosticSeverity.Information,
+  hint: DiagnosticSeverity.Hint,
+};
+
+/** What code actions need, carried in `Diagnostic.data`. */
+export interface DiagnosticData {
+  /** missing-file: closest existing paths. */
+  suggestions?: string[];
+  /** leading-slash: the path without the slash. */
+  replacement?: string;
+  /** hardcoded-url: the static path and what followed it (`?v=1`). */
+  path?: string;
+  suffix?: string;
+}
+
+type Emit = (code: DiagnosticCode, range: Range, message: string, data?: DiagnosticData, related?: Diagnostic['relatedInformation']) => void;
+
+export function validate(template: TemplateModel, ctx: ServiceContext): Diagnostic[] {
+  const diagnostics: Diagnostic[] = [];
+  const overrides = ctx.settings?.severity ?? {};
+  const emit: Emit = (code, range, message, data, related) => {
+    const override = overrides[code];
+    if (override === 'off') return;
+    const severity = (override && SETTING_SEVERITY[override]) || DEFAULT_SEVERITY[code];
+    const diagnostic: Diagnostic = { range, severity, code, source: DIAGNOSTIC_SOURCE, message };
+    if (data) diagnostic.data = data;
+    if (related && related.length > 0) diagnostic.relatedInformation = related;
+    diagnostics.push(diagnostic);
+  };
+  const legacyLoads = removedLoadsStillValid(ctx.model);
+  if (!legacyLoads) checkRemovedLoads(template, emit);
+  const builtin = staticIsBuiltin(ctx.model);
+  for (const ref of template.references) {
+    const loaded = ref.loaded || builtin || (legacyLoads && ref.afterRemovedLoad);
+    if (ref.flavor === 'django' && !loaded && !ref.afterRemovedLoad) {
+      emit('missing-load', ref.tagRange,
+        `Invalid block tag on line ${ref.tagRange.start.line + 1}: 'static'. Did you forget to register or load this tag? Add {% load static %} before it.`);
+    }
+    checkReference(ref, ctx, emit);
+  }
+  checkHardcodedUrls(template, ctx, emit);
+  return diagnostics;
+}
+
+function checkRemovedLoads(template: TemplateModel, emit: Emit): void {
+  for (const load of template.loads) {
+    for (const library of load.libraries) {
+      if (!REMOVED_STATIC_LIBRARIES.has(library.name)) continue;
+      emit('load-staticfiles', library.range,
+        `'${library.name}' is not a registered tag library: {% load ${library.name} %} was removed in Django 3.0. Use {% load static %}.`);
+    }
+  }
+}
+
+function checkReference(ref: StaticReference, ctx: ServiceContext, emit: Emit): void {
+  if (ref.kind === 'empty') {
+    emit('no-argument', ref.tagRange, "'static' takes at least one argument (path to file)");
+    return;
+  }
+  if (ref.kind === 'dynamic') return;
+  const { model, index } = ctx;
+  if (ref.value.startsWith('/')) checkLeadingSlash(ref, ctx, emit);
+  const resolution = resolvePath(lookupPathOf(ref.value, model), index);
+  const shown = `'${ref.value}'`;
+  switch (resolution.kind) {
+    case 'escapes':
+      emit('escapes-root', ref.pathRange, `${shown} points outside the static roots: Django raises SuspiciousFileOperation. ${resolution.message}`);
+      return;
+    case 'folder':
+      emit('is-folder', ref.pathRange, ref.value.replace(/\//g, '') === ''
+        ? 'Empty path: the URL is STATIC_URL itself, not a file.'
+        : `${shown} is a folder, not a file.`);
+      return;
+    case 'missing': {
+      const normalized = normalizeDestination(resolution.lookupPath);
+      const suggestions = normalized === null ? [] : suggestPaths(normalized, index);
+      const hint = suggestions.length > 0 ? ` Did you mean ${suggestions.map((s) => `'${s}'`).join(', ')}?` : '';
+      emit('missing-file', ref.pathRange, `${shown} is not found by any static files finder.${hint}`, { suggestions });
+      return;
+    }
+    case 'file':
+      checkFile(ref, resolution.entry, emit);
+      return;
+    default:
+      return;
+  }
+}
+
+function checkLeadingSlash(ref: StaticReference, ctx: ServiceContext, emit: Emit): void {
+  const { model } = ctx;
+  const replacement = ref.value.replace(/^\/+/, '');
+  let message: string;
+  if (!model.staticfilesInstalled) {
+    message = `Without django.contrib.staticfiles the leading slash is kept: the URL becomes '${ref.value}' and skips STATIC_URL.`;
+  } else if (model.manifestStorage) {
+    message = `Leading slash: works with DEBUG=True, but with ${shortClass(model.storage)} and DEBUG=False Django raises "Missing staticfiles manifest entry for '${ref.value}'".`;
+  } else {
+    message = `Leading slash: the storage strips it so this works with DEBUG on, but ManifestStaticFilesStorage would raise "Missing staticfiles manifest entry for '${ref.value}'". Write '${replacement}'.`;
+  }
+  emit('leading-slash', ref.pathRange, message, { replacement });
+}
+
+function shortClass(dotted: string): string {
+  return dotted.slice(dotted.lastIndexOf('.') + 1);
+}
+
+function checkFile(ref: StaticReference, entry: IndexEntry, emit: Emit): void {
+  const providers = entry.providers;
+  const shown = `'${entry.path}'`;
+  if (providers.length > 1) {
+    const related = providers.map((p, i) => ({
+      location: { uri: URI.file(p.absPath).toString(), range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } } },
+      message: i === 0 ? `used: ${p.source.label}` : `shadowed: ${p.source.label}`,
+    }));
+    emit('shadowed', ref.pathRange,
+      `${shown} is provided by ${providers.length} sources: ${providers[0].source.label} wins; shadowed: ${providers.slice(1).map((p) => p.source.label).join('; ')}.`,
+      undefined, related);
+  }
+  const collected = providers.find((p) => !p.ignored);
+  if (!collected) {
+    emit('ignored-by-collectstatic', ref.pathRange,
+      `collectstatic's ignore patterns skip ${shown}: it is served in development but 404s after collectstatic.`);
+  } else if (collected !== providers[0]) {
+    emit('ignored-by-collectstatic', ref.pathRange,
+      `collectstatic's ignore patterns skip ${providers[0].absPath}: development serves it, but production gets ${collected.absPath} (${collected.source.label}).`);
+  }
+}
+
+/** The STATIC_URL prefixes a hard-coded value may start with; `/static/` only counts when the rest exists. */
+function checkHardcodedUrls(template: TemplateModel, ctx: ServiceContext, emit: Emit): void {
+  if (template.urlAttributes.length === 0) return;
+  const configured = ctx.model.staticUrl ? effectiveStaticUrl(ctx.model.staticUrl) : null;
+  for (const attribute of template.urlAttributes) {
+    const match = matchStaticUrl(attribute, configured, ctx);
+    if (!match) continue;
+    const suggestion = template.flavor === 'jinja' ? `{{ static('${match.path}') }}` : `{% static '${match.path}' %}`;
+    emit('hardcoded-url', attribute.range, `Hard-coded static URL: use ${suggestion} so the URL follows STATIC_URL and hashed storage.`, match);
+  }
+}
+
+function matchStaticUrl(attribute: UrlAttribute, configured: string | null, ctx: ServiceContext): { path: string; suffix: string } | null {
+  const value = attribute.value;
+  const prefixes: Array<[string, boolean]> = [];
+  if (configured && configured !== '/') prefixes.push([configured, false]);
+  if (configured !== '/static/') prefixes.push(['/static/', true]);
+  for (const [prefix, mustExist] of prefixes) {
+    if (!value.startsWith(prefix) || value.length === prefix.length) continue;
+    const rest = value.slice(prefix.length);
+    const cut = rest.search(/[?#]/);
+    const path = cut === -1 ? rest : rest.slice(0, cut);
+    if (!path || path.includes("'") && path.includes('"')) continue;
+    if (mustExist && resolvePath(path, ctx.index).kind !== 'file') continue;
+    return { path: safeUnquote(path), suffix: cut === -1 ? '' : rest.slice(cut) };
+  }
+  return null;
+}
+
+function safeUnquote(path: string): string {
+  try {
+    return decodeURIComponent(path);
+  } catch {
+    return path;
+  }
+}

@@ -1,0 +1,172 @@
+/**
+ * The protocol-free language service for Django/Jinja2 templates: pure functions over a TextDocument and
+ * the project's static index, in the style of vscode-css-languageservice. Every entry point catches its
+ * own failures, so bad input yields an empty answer rather than an exception.
+ */
+import { TextDocument } from 'vscode-languageserver-textdocument';
+import {
+  CodeAction,
+  CodeActionContext,
+  CompletionList,
+  Diagnostic,
+  DocumentLink,
+  Hover,
+  Location,
+  Position,
+  Range,
+} from 'vscode-languageserver-types';
+import { URI } from 'vscode-uri';
+import { StaticIndexApi } from '../engine/indexTypes';
+import { ProjectModel } from '../engine/model';
+import { DjangoStaticSettings } from '../protocol';
+import { codeActions } from './codeActions';
+import { doComplete, forgetCompletions } from './completion';
+import { forgetSuggestions } from './suggest';
+import { flavorFromDocument, jinjaByEngine } from './context';
+import { definitionFor } from './definition';
+import { validate } from './diagnostics';
+import { hoverFor } from './hover';
+import { scanJinjaTemplate } from './jinja';
+import { documentLinks } from './links';
+import { lookupPathOf, normalizeDestination, referenceAt } from './resolve';
+import { scanDjangoTemplate } from './scanner';
+import { TemplateFlavor, TemplateModel } from './templateModel';
+
+export type { TemplateModel, StaticReference, LoadTag, UrlAttribute, TemplateFlavor } from './templateModel';
+export { DIAGNOSTIC_SOURCE, DEFAULT_SEVERITY } from './diagnostics';
+export type { DiagnosticCode, DiagnosticData } from './diagnostics';
+export { renderStaticUrl, storageUrl, pythonUrljoin, pythonQuote } from './staticUrl';
+
+/** Everything a feature needs about the project the document belongs to. */
+export interface ServiceContext {
+  model: ProjectModel;
+  index: StaticIndexApi;
+  settings: DjangoStaticSettings;
+  /** Parsed staticfiles.json manifest (STATIC_ROOT) paths map, if present: original → hashed. */
+  manifest?: Map<string, string>;
+}
+
+export interface LanguageService {
+  /** Parse once per uri+version (cache inside). Never throws. */
+  parseTemplate(doc: TextDocument): TemplateModel;
+  doComplete(doc: TextDocument, pos: Position, ctx: ServiceContext): CompletionList;
+  /** Winner first, then shadowed copies. */
+  findDefinition(doc: TextDocument, pos: Position, ctx: ServiceContext): Location[];
+  doHover(doc: TextDocument, pos: Position, ctx: ServiceContext): Hover | null;
+  findDocumentLinks(doc: TextDocument, ctx: ServiceContext): DocumentLink[];
+  doValidation(doc: TextDocument, ctx: ServiceContext): Diagnostic[];
+  getCodeActions(doc: TextDocument, range: Range, context: CodeActionContext, ctx: ServiceContext): CodeAction[];
+  /** Static paths the document references (for re-validating only affected documents after a file change). */
+  referencedPaths(doc: TextDocument): string[];
+}
+
+/** Characters that should open the completion list inside a static path. */
+export const COMPLETION_TRIGGER_CHARACTERS = ["'", '"', '/'];
+
+const TEMPLATE_LANGUAGES = new Set([
+  'html', 'django-html', 'django-txt', 'htmldjango', 'jinja', 'jinja-html', 'jinja2', 'jinja-xml', 'j2', 'djhtml',
+]);
+const TEMPLATE_EXTENSIONS = /\.(html?|jinja2?|j2|djhtml)$/i;
+
+/**
+ * True for template files by language id, or, given a path or URI, by extension (.html, .htm, .txt under a
+ * `templates` folder, .jinja, .jinja2, .j2, .djhtml).
+ */
+export function isTemplateLanguage(languageId: string, uriOrPath?: string): boolean {
+  if (TEMPLATE_LANGUAGES.has(languageId.toLowerCase())) return true;
+  const candidate = uriOrPath ?? (languageId.includes('.') ? languageId : '');
+  if (!candidate) return false;
+  return TEMPLATE_EXTENSIONS.test(candidate) || /(^|[/\\])templates[/\\](.+[/\\])?[^/\\]+\.txt$/i.test(candidate);
+}
+
+const CACHE_LIMIT = 500;
+
+/**
+ * Forgets what the service cached about an index (completion items, did-you-mean paths). Caches already
+ * refresh when the index's size changes; call this after updates that keep the size (file content edits).
+ */
+export function forgetIndexCaches(index: StaticIndexApi): void {
+  forgetCompletions(index);
+  forgetSuggestions(index);
+}
+
+export function createLanguageService(): LanguageService {
+  const cache = new Map<string, { version: number; flavor: TemplateFlavor; template: TemplateModel }>();
+
+  function parse(doc: TextDocument, flavor: TemplateFlavor): TemplateModel {
+    const cached = cache.get(doc.uri);
+    if (cached && cached.version === doc.version && cached.flavor === flavor) return cached.template;
+    const template = parseSafely(doc, flavor);
+    cache.delete(doc.uri);
+    cache.set(doc.uri, { version: doc.version, flavor, template });
+    if (cache.size > CACHE_LIMIT) cache.delete(cache.keys().next().value as string);
+    return template;
+  }
+
+  /** The flavour from the language id, the extension, or the project's engines. */
+  function templateFor(doc: TextDocument, ctx?: ServiceContext): TemplateModel {
+    let flavor = flavorFromDocument(doc.languageId, doc.uri);
+    if (!flavor && ctx) flavor = jinjaByEngine(ctx.model, fsPathOf(doc.uri)) ? 'jinja' : 'django';
+    return parse(doc, flavor ?? 'django');
+  }
+
+  function atReference(doc: TextDocument, pos: Position, ctx: ServiceContext) {
+    return referenceAt(templateFor(doc, ctx).references, doc.offsetAt(pos));
+  }
+
+  return {
+    parseTemplate: (doc) => templateFor(doc),
+    doComplete: (doc, pos, ctx) => guard(() => doComplete(doc, pos, ctx, templateFor(doc, ctx)), { isIncomplete: false, items: [] }),
+    findDefinition: (doc, pos, ctx) => guard(() => {
+      const ref = atReference(doc, pos, ctx);
+      return ref && ref.kind === 'literal' ? definitionFor(ref, ctx) : [];
+    }, []),
+    doHover: (doc, pos, ctx) => guard(() => {
+      const ref = atReference(doc, pos, ctx);
+      return ref ? hoverFor(ref, ctx) : null;
+    }, null),
+    findDocumentLinks: (doc, ctx) => guard(() => documentLinks(templateFor(doc, ctx), ctx), []),
+    doValidation: (doc, ctx) => guard(() => validate(templateFor(doc, ctx), ctx), []),
+    getCodeActions: (doc, range, context, ctx) => guard(() => codeActions(doc, range, context, ctx, templateFor(doc, ctx)), []),
+    referencedPaths: (doc) => guard(() => {
+      const paths = new Set<string>();
+      for (const ref of templateFor(doc).references) {
+        if (ref.kind !== 'literal') continue;
+        const path = normalizeDestination(ref.value.replace(/^\/+/, '').replace(/[?#].*$/, ''));
+        if (path !== null) paths.add(path);
+      }
+      return [...paths];
+    }, []),
+  };
+}
+
+function parseSafely(doc: TextDocument, flavor: TemplateFlavor): TemplateModel {
+  const base = { uri: doc.uri, version: doc.version, flavor };
+  try {
+    const text = doc.getText();
+    const positionAt = (offset: number) => doc.positionAt(offset);
+    const scanned = flavor === 'jinja' ? scanJinjaTemplate(text, positionAt) : scanDjangoTemplate(text, positionAt);
+    return { ...base, ...scanned };
+  } catch {
+    return { ...base, references: [], loads: [], urlAttributes: [], skipped: [] };
+  }
+}
+
+function fsPathOf(uri: string): string {
+  try {
+    return URI.parse(uri).fsPath;
+  } catch {
+    return uri;
+  }
+}
+
+function guard<T>(run: () => T, fallback: T): T {
+  try {
+    return run();
+  } catch {
+    return fallback;
+  }
+}
+
+// Re-exported for callers that need the same path rules (CLI check, LSP glue).
+export { lookupPathOf, normalizeDestination };

@@ -1,0 +1,78 @@
+/**
+ * What a literal `{% static %}` path points at, shared by hover, definition, links and diagnostics.
+ * The lookup path is the one the URL serves: with staticfiles installed the storage strips leading
+ * slashes, and hashed storages keep `?query#fragment` out of the file name.
+ */
+import { IndexEntry, StaticIndexApi } from '../engine/indexTypes';
+import { ProjectModel } from '../engine/model';
+import { StaticReference } from './templateModel';
+
+export type Resolution =
+  | { kind: 'dynamic' }
+  | { kind: 'empty' }
+  | { kind: 'file'; lookupPath: string; entry: IndexEntry }
+  | { kind: 'folder'; lookupPath: string }
+  | { kind: 'missing'; lookupPath: string }
+  | { kind: 'escapes'; lookupPath: string; message: string };
+
+/** The destination path a literal value asks for (leading slashes and, for hashed storage, query/fragment dropped). */
+export function lookupPathOf(value: string, model: ProjectModel): string {
+  let path = value.replace(/^\/+/, '');
+  if (model.manifestStorage) path = path.replace(/[?#].*$/, '');
+  return path;
+}
+
+/** `posixpath.normpath` without a leading slash; null when `..` climbs above the top. */
+export function normalizeDestination(path: string): string | null {
+  const out: string[] = [];
+  for (const segment of path.split('/')) {
+    if (segment === '' || segment === '.') continue;
+    if (segment === '..') {
+      if (out.length === 0) return null;
+      out.pop();
+    } else {
+      out.push(segment);
+    }
+  }
+  return out.join('/');
+}
+
+export function resolveReference(ref: StaticReference, model: ProjectModel, index: StaticIndexApi): Resolution {
+  if (ref.kind === 'dynamic') return { kind: 'dynamic' };
+  if (ref.kind === 'empty') return { kind: 'empty' };
+  return resolvePath(lookupPathOf(ref.value, model), index);
+}
+
+export function resolvePath(lookupPath: string, index: StaticIndexApi): Resolution {
+  const normalized = normalizeDestination(lookupPath);
+  if (normalized !== null) {
+    const entry = index.get(normalized);
+    if (entry && entry.providers.length > 0) return { kind: 'file', lookupPath, entry };
+  }
+  let found;
+  try {
+    found = index.find(lookupPath, false);
+  } catch {
+    found = { kind: 'missing' as const };
+  }
+  if (found.kind === 'escapes') return { kind: 'escapes', lookupPath, message: found.message };
+  if (normalized === null) {
+    return { kind: 'escapes', lookupPath, message: `'${lookupPath}' climbs above the static roots (SuspiciousFileOperation).` };
+  }
+  if (index.isFolder(normalized)) return { kind: 'folder', lookupPath };
+  return { kind: 'missing', lookupPath };
+}
+
+/** The reference whose tag or call contains `offset` (edges included, so a cursor after a quote counts). */
+export function referenceAt(references: readonly StaticReference[], offset: number): StaticReference | undefined {
+  let lo = 0;
+  let hi = references.length - 1;
+  while (lo <= hi) {
+    const mid = (lo + hi) >> 1;
+    const ref = references[mid];
+    if (offset < ref.tagStart) hi = mid - 1;
+    else if (offset > ref.tagEnd) lo = mid + 1;
+    else return ref;
+  }
+  return undefined;
+}

@@ -2,7 +2,34 @@
  * The language server: a thin LSP adapter over the protocol-free language service (`service/`) and the
  * workspace layer (`workspace/`). Started by dist/server.js (VS Code, stdio or IPC) and `django-static lsp --stdio`.
  */
-import { Connection, createConnection, InitializeResult, ProposedFeatures, TextDocumentSyncKind } from 'vscode-languageserver/node';
+import {
+  CancellationToken,
+  CodeActionKind,
+  CompletionList,
+  Connection,
+  createConnection,
+  DidChangeConfigurationNotification,
+  DidChangeConfigurationParams,
+  DidChangeWatchedFilesParams,
+  DidChangeWatchedFilesNotification,
+  Disposable,
+  FileChangeType,
+  FileSystemWatcher,
+  InitializeParams,
+  InitializeResult,
+  ProposedFeatures,
+  TextDocumentChangeEvent,
+  TextDocuments,
+  TextDocumentSyncKind,
+} from 'vscode-languageserver/node';
+import { TextDocument } from 'vscode-languageserver-textdocument';
+import { URI } from 'vscode-uri';
+import { createLanguageService, isTemplateLanguage, ServiceContext } from './service';
+import { DEFAULT_SETTINGS, DjangoStaticSettings, InitializationOptions, Methods, ProjectSummary, StaticFileItem } from './protocol';
+import { ProjectManager, WorkspaceChange, WorkspaceProject } from './workspace/projectManager';
+import { listStaticFiles, summarize } from './workspace/report';
+import { FileChange, TreeWatcher, WatchTarget } from './workspace/watcher';
+import { DiagnosticsPublisher, ProgressHandle } from './workspace/diagnosticsPublisher';
 
 let running: Connection | undefined;
 
@@ -11,12 +38,374 @@ export function startServer(): Connection {
   if (running) return running;
   const connection = createConnection(ProposedFeatures.all);
   running = connection;
-  connection.onInitialize((): InitializeResult => ({
-    capabilities: { textDocumentSync: TextDocumentSyncKind.Incremental },
-    serverInfo: { name: 'django-static' },
-  }));
-  connection.listen();
+  new DjangoStaticServer(connection).listen();
   return connection;
+}
+
+interface ClientSupport {
+  configuration: boolean;
+  dynamicConfiguration: boolean;
+  dynamicWatchers: boolean;
+  relativePatterns: boolean;
+}
+
+class DjangoStaticServer {
+  private readonly documents = new TextDocuments(TextDocument);
+  private readonly service = createLanguageService();
+  private settings: DjangoStaticSettings = DEFAULT_SETTINGS;
+  private trusted = true;
+  private roots: string[] = [];
+  private support: ClientSupport = { configuration: false, dynamicConfiguration: false, dynamicWatchers: false, relativePatterns: false };
+  private manager: ProjectManager | undefined;
+  private diagnostics!: DiagnosticsPublisher;
+  private ownWatcher: TreeWatcher | undefined;
+  private clientWatchers: Disposable | undefined;
+  private watchKey = '';
+
+  constructor(private readonly connection: Connection) {}
+
+  listen(): void {
+    const { connection, documents } = this;
+    this.diagnostics = new DiagnosticsPublisher({
+      service: this.service,
+      publish: (uri, diagnostics) => void connection.sendDiagnostics({ uri, diagnostics }),
+      openDocument: (uri) => documents.get(uri),
+      openUris: () => documents.keys(),
+      contextFor: (uri) => this.contextFor(uri),
+      beginProgress: (title) => this.beginProgress(title),
+      log: (m) => this.log(m),
+    });
+
+    connection.onInitialize((params) => this.initialize(params));
+    connection.onInitialized(() => void this.initialized());
+    connection.onShutdown(() => this.dispose());
+
+    connection.onCompletion(
+      this.guarded('completion', CompletionList.create([], false), (params, token) => {
+        const found = this.documentAndContext(params.textDocument.uri);
+        if (!found) return CompletionList.create([], this.manager?.busy ?? true);
+        if (token.isCancellationRequested) return CompletionList.create([], false);
+        return this.service.doComplete(found.doc, params.position, found.ctx);
+      }),
+    );
+    connection.onDefinition(
+      this.guarded('definition', [], (params) => {
+        const found = this.documentAndContext(params.textDocument.uri);
+        return found ? this.service.findDefinition(found.doc, params.position, found.ctx) : [];
+      }),
+    );
+    connection.onHover(
+      this.guarded('hover', null, (params) => {
+        const found = this.documentAndContext(params.textDocument.uri);
+        return found ? this.service.doHover(found.doc, params.position, found.ctx) : null;
+      }),
+    );
+    connection.onDocumentLinks(
+      this.guarded('documentLinks', [], (params) => {
+        const found = this.documentAndContext(params.textDocument.uri);
+        return found ? this.service.findDocumentLinks(found.doc, found.ctx) : [];
+      }),
+    );
+    connection.onCodeAction(
+      this.guarded('codeAction', [], (params) => {
+        const found = this.documentAndContext(params.textDocument.uri);
+        return found ? this.service.getCodeActions(found.doc, params.range, params.context, found.ctx) : [];
+      }),
+    );
+
+    connection.onRequest(
+      Methods.reindex,
+      this.guarded('reindex', [] as ProjectSummary[], async () => {
+        await this.manager?.learnAll();
+        return this.summaries();
+      }),
+    );
+    connection.onRequest(Methods.projects, this.guarded('projects', [] as ProjectSummary[], () => this.summaries()));
+    connection.onRequest(
+      Methods.listFiles,
+      this.guarded('listFiles', [] as StaticFileItem[], (params: { projectDir?: string } | undefined) => {
+        const project = this.projectByDir(params?.projectDir);
+        return project ? listStaticFiles(project) : [];
+      }),
+    );
+    connection.onRequest(
+      Methods.selectProject,
+      this.guarded('selectProject', false, (params: { managePy?: string } | undefined) => {
+        const selected = !!params?.managePy && !!this.manager?.select(params.managePy);
+        if (selected) this.diagnostics.validateOpenDocuments();
+        return selected;
+      }),
+    );
+
+    connection.onDidChangeConfiguration((params: DidChangeConfigurationParams) => void this.configurationChanged(params.settings));
+    connection.onDidChangeWatchedFiles((params: DidChangeWatchedFilesParams) => {
+      const changes: FileChange[] = [];
+      for (const event of params.changes) {
+        const uri = URI.parse(event.uri);
+        if (uri.scheme !== 'file') continue;
+        const kind = event.type === FileChangeType.Created ? 'created' : event.type === FileChangeType.Deleted ? 'deleted' : 'changed';
+        changes.push({ path: uri.fsPath, kind });
+      }
+      this.applyFileChanges(changes);
+    });
+
+    documents.onDidOpen((e: TextDocumentChangeEvent<TextDocument>) => this.diagnostics.schedule(e.document.uri, 0));
+    documents.onDidChangeContent((e: TextDocumentChangeEvent<TextDocument>) => this.diagnostics.schedule(e.document.uri, 80));
+    documents.onDidClose((e: TextDocumentChangeEvent<TextDocument>) => this.diagnostics.documentClosed(e.document.uri, this.isWorkspaceTemplate(e.document.uri)));
+
+    documents.listen(connection);
+    connection.listen();
+  }
+
+  // --- life cycle ---------------------------------------------------------------------------------
+
+  private initialize(params: InitializeParams): InitializeResult {
+    const options = (params.initializationOptions ?? {}) as Partial<InitializationOptions>;
+    this.settings = mergeSettings(options.settings);
+    this.trusted = options.trusted !== false;
+    this.roots = workspaceRoots(params);
+    const caps = params.capabilities;
+    this.support = {
+      configuration: !!caps.workspace?.configuration,
+      dynamicConfiguration: !!caps.workspace?.didChangeConfiguration?.dynamicRegistration,
+      dynamicWatchers: !!caps.workspace?.didChangeWatchedFiles?.dynamicRegistration,
+      relativePatterns: !!caps.workspace?.didChangeWatchedFiles?.relativePatternSupport,
+    };
+    return {
+      capabilities: {
+        textDocumentSync: TextDocumentSyncKind.Incremental,
+        completionProvider: { triggerCharacters: ["'", '"', '/', '%'], resolveProvider: false },
+        definitionProvider: true,
+        hoverProvider: true,
+        documentLinkProvider: { resolveProvider: false },
+        codeActionProvider: { codeActionKinds: [CodeActionKind.QuickFix] },
+      },
+      serverInfo: { name: 'django-static', version: '0.1.0' },
+    };
+  }
+
+  private async initialized(): Promise<void> {
+    if (this.support.configuration) this.settings = await this.pullSettings();
+    if (this.support.dynamicConfiguration) {
+      void this.connection.client.register(DidChangeConfigurationNotification.type, { section: 'djangoStatic' });
+    }
+    const manager = new ProjectManager({ roots: this.roots, settings: this.settings, trusted: this.trusted, log: (m) => this.log(m) });
+    this.manager = manager;
+    manager.onDidChange((change) => this.workspaceChanged(change));
+    // Learning runs in the background: requests are answered (neutrally) meanwhile.
+    void manager.learnAll();
+  }
+
+  private dispose(): void {
+    this.ownWatcher?.dispose();
+    this.clientWatchers?.dispose();
+    this.manager?.dispose();
+    this.diagnostics.dispose();
+  }
+
+  // --- settings -----------------------------------------------------------------------------------
+
+  private async pullSettings(): Promise<DjangoStaticSettings> {
+    try {
+      const pulled = (await this.connection.workspace.getConfiguration('djangoStatic')) as Partial<DjangoStaticSettings> | null;
+      return mergeSettings({ ...this.settings, ...(pulled ?? {}) });
+    } catch (err) {
+      this.log(`Reading the djangoStatic settings failed: ${messageOf(err)}`);
+      return this.settings;
+    }
+  }
+
+  private async configurationChanged(pushed: unknown): Promise<void> {
+    const previous = this.settings;
+    if (this.support.configuration) this.settings = await this.pullSettings();
+    else {
+      const section = (pushed as { djangoStatic?: Partial<DjangoStaticSettings> } | null)?.djangoStatic;
+      if (section) this.settings = mergeSettings({ ...this.settings, ...section });
+    }
+    if (!this.manager) return;
+    this.manager.updateSettings(this.settings, this.trusted);
+    const { severity: oldSeverity, ...oldRest } = previous;
+    const { severity: newSeverity, ...newRest } = this.settings;
+    if (JSON.stringify(oldRest) !== JSON.stringify(newRest)) void this.manager.learnAll();
+    else if (JSON.stringify(oldSeverity) !== JSON.stringify(newSeverity)) this.diagnostics.validateEverything(this.allTemplateUris());
+  }
+
+  // --- workspace events ---------------------------------------------------------------------------
+
+  private workspaceChanged(change: WorkspaceChange): void {
+    switch (change.kind) {
+      case 'learning':
+        this.diagnostics.beginLearning();
+        return;
+      case 'learned': {
+        this.connection.sendNotification(Methods.projectsChanged, this.summaries());
+        for (const failure of change.failures) {
+          void this.connection.window.showWarningMessage(`Django Static Files could not learn ${failure.managePy ?? failure.projectDir}: ${failure.message}`);
+        }
+        this.updateWatching();
+        this.diagnostics.validateEverything(this.allTemplateUris());
+        return;
+      }
+      case 'static':
+        this.diagnostics.validateAffected(change.destPaths);
+        return;
+      case 'templates':
+        for (const file of change.removed) this.diagnostics.documentClosed(URI.file(file).toString(), false);
+        for (const file of [...change.added, ...change.changed]) this.diagnostics.schedule(URI.file(file).toString(), 0);
+        this.updateWatching();
+        return;
+      case 'manifest':
+        this.diagnostics.validateOpenDocuments();
+        return;
+    }
+  }
+
+  private applyFileChanges(changes: FileChange[]): void {
+    if (changes.length === 0 || !this.manager) return;
+    this.manager.applyFileChanges(changes).catch((err) => this.log(`Applying file changes failed: ${messageOf(err)}`));
+  }
+
+  /** Asks the client to watch for us when it can; otherwise watches with our own watcher. */
+  private updateWatching(): void {
+    if (!this.manager) return;
+    const targets = this.manager.watchTargets();
+    const key = JSON.stringify(targets);
+    if (key === this.watchKey) return;
+    this.watchKey = key;
+    if (this.support.dynamicWatchers) {
+      const watchers = targets.map((t) => this.clientWatcher(t));
+      watchers.push({ globPattern: '**/manage.py' });
+      const previous = this.clientWatchers;
+      this.connection.client.register(DidChangeWatchedFilesNotification.type, { watchers }).then(
+        (registration) => {
+          this.clientWatchers = registration;
+          previous?.dispose();
+        },
+        (err) => this.log(`Registering file watchers failed: ${messageOf(err)}`),
+      );
+      return;
+    }
+    if (!this.ownWatcher) {
+      this.ownWatcher = new TreeWatcher((changes) => this.applyFileChanges(changes), {
+        skipDirNames: skippedFolderNames(this.settings.ignoreGlobs),
+        log: (m) => this.log(m),
+      });
+    }
+    this.ownWatcher.setTargets(targets);
+    this.log(`Watching ${this.ownWatcher.watchedFolderCount} folders for changes.`);
+  }
+
+  private clientWatcher(target: WatchTarget): FileSystemWatcher {
+    const pattern = target.recursive ? '**/*' : '*';
+    if (this.support.relativePatterns) return { globPattern: { baseUri: URI.file(target.dir).toString(), pattern } };
+    return { globPattern: `${target.dir.split('\\').join('/')}/${pattern}` };
+  }
+
+  private async beginProgress(title: string): Promise<ProgressHandle> {
+    try {
+      const reporter = await this.connection.window.createWorkDoneProgress();
+      reporter.begin(title, 0, undefined, false);
+      return { report: (percentage, message) => reporter.report(percentage, message), done: () => reporter.done() };
+    } catch {
+      return { report: () => undefined, done: () => undefined };
+    }
+  }
+
+  // --- helpers ------------------------------------------------------------------------------------
+
+  private summaries(): ProjectSummary[] {
+    return (this.manager?.projects ?? []).map(summarize);
+  }
+
+  private projectByDir(projectDir: string | undefined): WorkspaceProject | undefined {
+    if (!this.manager) return undefined;
+    if (!projectDir) return this.manager.selected();
+    return this.manager.projects.find((p) => p.location.projectDir === projectDir || p.model.projectDir === projectDir);
+  }
+
+  private contextFor(uri: string): ServiceContext | undefined {
+    const project = this.manager?.projectFor(fsPathOf(uri));
+    if (!project) return undefined;
+    return { model: project.model, index: project.index, settings: this.settings, manifest: project.manifest };
+  }
+
+  private documentAndContext(uri: string): { doc: TextDocument; ctx: ServiceContext } | undefined {
+    const doc = this.documents.get(uri);
+    if (!doc || !isTemplateLanguage(doc.languageId, uri)) return undefined;
+    const ctx = this.contextFor(uri);
+    return ctx ? { doc, ctx } : undefined;
+  }
+
+  private allTemplateUris(): string[] {
+    return (this.manager?.projects ?? []).flatMap((p) => p.templates.map((t) => URI.file(t).toString()));
+  }
+
+  private isWorkspaceTemplate(uri: string): boolean {
+    const file = fsPathOf(uri);
+    return !!file && !!this.manager?.projects.some((p) => p.templates.includes(file));
+  }
+
+  /** Wraps a handler: logs failures, honours cancellation, and answers a neutral value instead of an error. */
+  private guarded<P, R>(name: string, neutral: R, handler: (params: P, token: CancellationToken) => R | Promise<R>) {
+    return async (params: P, token?: CancellationToken): Promise<R> => {
+      const cancel = token ?? CancellationToken.None;
+      if (cancel.isCancellationRequested) return neutral;
+      try {
+        const result = await handler(params, cancel);
+        return cancel.isCancellationRequested ? neutral : result;
+      } catch (err) {
+        this.log(`${name} failed: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`);
+        return neutral;
+      }
+    };
+  }
+
+  private log(message: string): void {
+    this.connection.console.log(`[${new Date().toISOString().slice(11, 23)}] ${message}`);
+  }
+}
+
+function mergeSettings(partial: Partial<DjangoStaticSettings> | undefined): DjangoStaticSettings {
+  const merged: DjangoStaticSettings = { ...DEFAULT_SETTINGS };
+  if (!partial || typeof partial !== 'object') return merged;
+  for (const key of Object.keys(DEFAULT_SETTINGS) as (keyof DjangoStaticSettings)[]) {
+    const value = partial[key];
+    if (value !== undefined && value !== null && typeof value === typeof DEFAULT_SETTINGS[key]) {
+      (merged as unknown as Record<string, unknown>)[key] = value;
+    }
+  }
+  if (!['auto', 'django', 'static'].includes(merged.mode)) merged.mode = 'auto';
+  return merged;
+}
+
+function workspaceRoots(params: InitializeParams): string[] {
+  const uris = params.workspaceFolders?.map((f) => f.uri) ?? (params.rootUri ? [params.rootUri] : []);
+  const roots = uris.map(fsPathOf).filter((p): p is string => !!p);
+  if (roots.length === 0 && params.rootPath) roots.push(params.rootPath);
+  return roots;
+}
+
+function fsPathOf(uri: string): string | null {
+  try {
+    const parsed = URI.parse(uri);
+    return parsed.scheme === 'file' ? parsed.fsPath : null;
+  } catch {
+    return null;
+  }
+}
+
+/** Folder names from ignore globs of the form `** /name/ **`, which our own watcher never descends into. */
+function skippedFolderNames(globs: string[]): Set<string> {
+  const names = new Set<string>();
+  for (const glob of globs) {
+    const match = /^\*\*\/([^/*?[\]{}]+)\/\*\*$/.exec(glob);
+    if (match) names.add(match[1]);
+  }
+  return names;
+}
+
+function messageOf(err: unknown): string {
+  return err instanceof Error ? err.message : String(err);
 }
 
 startServer();

@@ -1,6 +1,151 @@
+import { promises as fs } from 'fs';
+import * as path from 'path';
+import { TextDocument } from 'vscode-languageserver-textdocument';
+import { Diagnostic, DiagnosticSeverity } from 'vscode-languageserver-types';
+import { URI } from 'vscode-uri';
 import { UserError } from '../engine/model';
-import { ParsedArgs } from './args';
+import { DEFAULT_SETTINGS, DjangoStaticSettings } from '../protocol';
+import { createLanguageService } from '../service';
+import { languageIdFor } from '../workspace/diagnosticsPublisher';
+import { ProjectManager, WorkspaceProject } from '../workspace/projectManager';
+import { allowFlags, learnOptions, ParsedArgs, rootFlag, stringFlag } from './args';
 
-export async function runCheck(_args: ParsedArgs): Promise<number> {
-  throw new UserError("'check' is not implemented yet.");
+/** One finding, positions 1-based as editors and compilers print them. */
+interface Finding {
+  file: string;
+  line: number;
+  column: number;
+  endLine: number;
+  endColumn: number;
+  severity: SeverityName;
+  code: string;
+  message: string;
+}
+
+type SeverityName = 'error' | 'warning' | 'information' | 'hint';
+
+const SEVERITY_NAMES: Record<DiagnosticSeverity, SeverityName> = {
+  [DiagnosticSeverity.Error]: 'error',
+  [DiagnosticSeverity.Warning]: 'warning',
+  [DiagnosticSeverity.Information]: 'information',
+  [DiagnosticSeverity.Hint]: 'hint',
+};
+
+/**
+ * `django-static check`: the editor's diagnostics for every template of every project below the root.
+ * Exit code 1 when there is at least one error, so it can gate CI.
+ */
+export async function runCheck(args: ParsedArgs): Promise<number> {
+  allowFlags(args, ['format']);
+  const format = stringFlag(args, 'format') ?? 'text';
+  if (format !== 'text' && format !== 'json') throw new UserError(`Unknown format '${format}': use --format text or --format json.`);
+  const root = path.resolve(rootFlag(args));
+  const options = learnOptions(args);
+  const settings: DjangoStaticSettings = {
+    ...DEFAULT_SETTINGS,
+    mode: options.mode ?? 'auto',
+    pythonPath: options.python ?? '',
+    settingsModule: options.settings ?? '',
+    timeoutSeconds: options.timeoutMs ? options.timeoutMs / 1000 : DEFAULT_SETTINGS.timeoutSeconds,
+  };
+  const debug = !!process.env.DJANGO_STATIC_DEBUG;
+  const manager = new ProjectManager({
+    roots: [root],
+    settings,
+    trusted: true,
+    log: (message) => debug && process.stderr.write(`${message}\n`),
+  });
+  await manager.learnAll();
+  manager.dispose();
+  if (manager.projects.length === 0) {
+    const reasons = manager.failures.map((f) => `${f.managePy ?? f.projectDir}: ${f.message}`);
+    throw new UserError(reasons.length ? `No project could be learned. ${reasons.join(' ')}` : `No Django project (manage.py) found below ${root}.`);
+  }
+
+  const service = createLanguageService();
+  const findings: Finding[] = [];
+  let templateCount = 0;
+  for (const project of manager.projects) {
+    const ctx = { model: project.model, index: project.index, settings, manifest: project.manifest };
+    for (const file of project.templates) {
+      const doc = await readDocument(file);
+      if (!doc) continue;
+      templateCount++;
+      let diagnostics: Diagnostic[];
+      try {
+        diagnostics = service.doValidation(doc, ctx);
+      } catch (err) {
+        process.stderr.write(`django-static: checking ${relative(file)} failed: ${err instanceof Error ? err.message : String(err)}\n`);
+        continue;
+      }
+      for (const d of diagnostics) findings.push(toFinding(file, d));
+    }
+  }
+  findings.sort((a, b) => a.file.localeCompare(b.file) || a.line - b.line || a.column - b.column);
+  const counts = countBySeverity(findings);
+
+  if (format === 'json') {
+    const projects = manager.projects.map((p) => projectInfo(p));
+    process.stdout.write(`${JSON.stringify({ projects, findings, summary: { templates: templateCount, ...counts } }, null, 2)}\n`);
+  } else {
+    for (const p of manager.projects) {
+      process.stderr.write(`${relative(p.location.projectDir) || '.'}: ${p.model.mode} mode (${p.model.modeReason}), ${p.templates.length} templates\n`);
+    }
+    for (const failure of manager.failures) process.stderr.write(`${relative(failure.projectDir)}: not checked: ${failure.message}\n`);
+    for (const f of findings) process.stdout.write(`${f.file}:${f.line}:${f.column}: ${f.severity} ${f.code} ${f.message}\n`);
+    process.stdout.write(`${summaryLine(counts, templateCount, manager.projects.length)}\n`);
+  }
+  return counts.error > 0 ? 1 : 0;
+}
+
+async function readDocument(file: string): Promise<TextDocument | undefined> {
+  try {
+    const text = await fs.readFile(file, 'utf8');
+    return TextDocument.create(URI.file(file).toString(), languageIdFor(file), 0, text);
+  } catch (err) {
+    process.stderr.write(`django-static: cannot read ${relative(file)}: ${err instanceof Error ? err.message : String(err)}\n`);
+    return undefined;
+  }
+}
+
+function toFinding(file: string, d: Diagnostic): Finding {
+  // The first line of a multi-line message is the one-line summary a terminal wants.
+  return {
+    file: relative(file),
+    line: d.range.start.line + 1,
+    column: d.range.start.character + 1,
+    endLine: d.range.end.line + 1,
+    endColumn: d.range.end.character + 1,
+    severity: SEVERITY_NAMES[d.severity ?? DiagnosticSeverity.Error],
+    code: String(d.code ?? 'unknown'),
+    message: (typeof d.message === 'string' ? d.message : d.message.value).split('\n')[0],
+  };
+}
+
+function countBySeverity(findings: Finding[]): Record<SeverityName, number> {
+  const counts: Record<SeverityName, number> = { error: 0, warning: 0, information: 0, hint: 0 };
+  for (const f of findings) counts[f.severity]++;
+  return counts;
+}
+
+function summaryLine(counts: Record<SeverityName, number>, templates: number, projects: number): string {
+  const plural = (n: number, word: string): string => `${n} ${word}${n === 1 ? '' : 's'}`;
+  const parts = [plural(counts.error, 'error'), plural(counts.warning, 'warning')];
+  if (counts.information) parts.push(`${counts.information} information`);
+  parts.push(plural(counts.hint, 'hint'));
+  return `${parts.join(', ')} in ${plural(templates, 'template')} (${plural(projects, 'project')}).`;
+}
+
+function projectInfo(p: WorkspaceProject): Record<string, unknown> {
+  return {
+    projectDir: p.location.projectDir,
+    managePy: p.location.managePy,
+    mode: p.model.mode,
+    modeReason: p.model.modeReason,
+    templates: p.templates.length,
+  };
+}
+
+function relative(file: string): string {
+  return path.relative(process.cwd(), file);
 }

@@ -1,0 +1,192 @@
+import * as assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { CodeAction, CompletionItem, CompletionList, Diagnostic, DocumentLink, Hover, Location, MarkupContent } from 'vscode-languageserver-protocol/node';
+import { Methods, ProjectSummary, StaticFileItem } from '../../server/src/protocol';
+import { copyDemo, ensureBuilt, fileUri, LspClient, positionOf, removeCopy } from './lspClient';
+
+function codes(diagnostics: Diagnostic[]): string[] {
+  return diagnostics.map((d) => String(d.code)).sort();
+}
+
+function itemsOf(result: CompletionList | CompletionItem[] | null): CompletionItem[] {
+  if (!result) return [];
+  return Array.isArray(result) ? result : result.items;
+}
+
+describe('language server over stdio: features on a copy of examples/demo', function () {
+  this.timeout(60000);
+  let root: string;
+  let client: LspClient;
+  let projects: ProjectSummary[];
+
+  before(async function () {
+    this.timeout(180000);
+    ensureBuilt();
+    root = copyDemo();
+    client = await LspClient.start({ root });
+    projects = await client.waitForProjects();
+  });
+
+  after(async () => {
+    await client?.stop();
+    if (root) removeCopy(root);
+  });
+
+  it('advertises the features and the completion trigger characters', () => {
+    const caps = client.initializeResult.capabilities;
+    assert.deepEqual((caps.completionProvider?.triggerCharacters ?? []).sort(), ['"', '%', "'", '/'].sort());
+    assert.ok(caps.definitionProvider && caps.hoverProvider && caps.documentLinkProvider && caps.codeActionProvider);
+  });
+
+  it('learns the project in Django mode and reports finders, counts and the shadowed duplicate', async () => {
+    assert.equal(projects.length, 1);
+    const [summary] = projects;
+    assert.equal(summary.projectDir, root);
+    assert.equal(summary.mode, 'django', summary.modeReason);
+    assert.equal(summary.staticUrl, '/static/');
+    assert.ok(summary.fileCount >= 8, `fileCount ${summary.fileCount}`);
+    assert.equal(summary.duplicateCount, 1);
+    const report = summary.reportMarkdown;
+    assert.match(report, /FileSystemFinder/);
+    assert.ok(report.indexOf('FileSystemFinder') < report.indexOf('AppDirectoriesFinder'), 'finders in order');
+    assert.match(report, /`css\/site\.css`: \*\*winner\*\* `[^`]*assets\/css\/site\.css`/);
+    assert.match(report, /shadowed: `[^`]*legacy\/static\/css\/site\.css`/);
+    const again = await client.request<ProjectSummary[]>(Methods.projects, {});
+    assert.deepEqual(again.map((p) => p.projectDir), [root]);
+  });
+
+  it('publishes diagnostics for every template of the workspace without opening them, with progress', async () => {
+    const noLoad = await client.waitForDiagnostics(path.join(root, 'templates/no_load.html'), 'missing-load', (d) => codes(d).includes('missing-load'));
+    assert.equal(noLoad[0].source, 'django-static');
+    const broken = await client.waitForDiagnostics(path.join(root, 'templates/broken.html'), 'missing-file', (d) => codes(d).includes('missing-file'));
+    assert.deepEqual(codes(broken), ['hardcoded-url', 'leading-slash', 'missing-file']);
+    const missing = broken.find((d) => d.code === 'missing-file')!;
+    assert.match(String(missing.message), /css\/sites\.css/);
+    assert.match(String(missing.message), /css\/site\.css/);
+    assert.ok(client.progressTokens.length > 0, 'server created work-done progress');
+    const kinds = (): string[] => client.progress.map((p) => (p as { value: { kind: string } }).value.kind);
+    await client.waitFor('progress to end', () => (kinds().includes('end') ? true : undefined));
+    assert.equal(kinds()[0], 'begin');
+  });
+
+  it('completes folders and files inside {% static %}', async () => {
+    const base = path.join(root, 'templates/base.html');
+    client.open(base);
+    const position = positionOf(base, "{% static 'css/site.css'", "{% static 'css/".length);
+    const result = await client.request<CompletionList | CompletionItem[] | null>('textDocument/completion', {
+      textDocument: { uri: fileUri(base) },
+      position,
+    });
+    const labels = itemsOf(result).map((i) => i.label);
+    assert.ok(labels.includes('site.css'), labels.join(', '));
+    assert.ok(labels.includes('print.css'), labels.join(', '));
+    const top = await client.request<CompletionList | CompletionItem[] | null>('textDocument/completion', {
+      textDocument: { uri: fileUri(base) },
+      position: positionOf(base, "{% static 'css/site.css'", "{% static '".length),
+    });
+    const topLabels = itemsOf(top).map((i) => i.label.replace(/\/$/, ''));
+    for (const folder of ['css', 'js', 'img', 'vendor', 'blog', 'shop']) assert.ok(topLabels.includes(folder), `${folder} in ${topLabels.join(', ')}`);
+  });
+
+  it('goes to the winning file first, then the shadowed one', async () => {
+    const base = path.join(root, 'templates/base.html');
+    const result = await client.request<Location[]>('textDocument/definition', {
+      textDocument: { uri: fileUri(base) },
+      position: positionOf(base, "'css/site.css'", 3),
+    });
+    assert.deepEqual(
+      result.map((l) => l.uri),
+      [fileUri(path.join(root, 'assets/css/site.css')), fileUri(path.join(root, 'legacy/static/css/site.css'))],
+    );
+  });
+
+  it('hovers with the resolved file and URL', async () => {
+    const base = path.join(root, 'templates/base.html');
+    const hover = await client.request<Hover | null>('textDocument/hover', {
+      textDocument: { uri: fileUri(base) },
+      position: positionOf(base, "'img/logo.svg'", 3),
+    });
+    assert.ok(hover, 'a hover');
+    const text = typeof hover.contents === 'string' ? hover.contents : (hover.contents as MarkupContent).value ?? JSON.stringify(hover.contents);
+    assert.match(text, /assets\/img\/logo\.svg/);
+    assert.match(text, /\/static\/img\/logo\.svg/);
+  });
+
+  it('links every static path to its winning file', async () => {
+    const base = path.join(root, 'templates/base.html');
+    const links = await client.request<DocumentLink[]>('textDocument/documentLink', { textDocument: { uri: fileUri(base) } });
+    const targets = links.map((l) => l.target);
+    assert.ok(targets.includes(fileUri(path.join(root, 'assets/css/site.css'))), targets.join('\n'));
+    assert.ok(targets.includes(fileUri(path.join(root, 'vendor/htmx/htmx.min.js'))), targets.join('\n'));
+    assert.ok(targets.includes(fileUri(path.join(root, 'assets/js/app.js'))), targets.join('\n'));
+  });
+
+  it('offers quick fixes: the did-you-mean path and removing the leading slash', async () => {
+    const broken = path.join(root, 'templates/broken.html');
+    client.open(broken);
+    const diagnostics = await client.waitForDiagnostics(broken, 'after open', (d) => codes(d).includes('missing-file'));
+    const missing = diagnostics.find((d) => d.code === 'missing-file')!;
+    const actions = await client.request<CodeAction[]>('textDocument/codeAction', {
+      textDocument: { uri: fileUri(broken) },
+      range: missing.range,
+      context: { diagnostics: [missing], only: ['quickfix'] },
+    });
+    const edits = actions.flatMap((a) => a.edit?.changes?.[fileUri(broken)] ?? []);
+    assert.ok(edits.some((e) => e.newText === 'css/site.css'), JSON.stringify(actions));
+    assert.ok(actions.every((a) => a.kind === 'quickfix'));
+
+    const slash = diagnostics.find((d) => d.code === 'leading-slash')!;
+    const slashActions = await client.request<CodeAction[]>('textDocument/codeAction', {
+      textDocument: { uri: fileUri(broken) },
+      range: slash.range,
+      context: { diagnostics: [slash] },
+    });
+    const slashEdits = slashActions.flatMap((a) => a.edit?.changes?.[fileUri(broken)] ?? []);
+    assert.ok(slashEdits.some((e) => e.newText === 'js/app.js' || e.newText === ''), JSON.stringify(slashActions));
+  });
+
+  it('re-validates an open document as it is edited', async () => {
+    const broken = path.join(root, 'templates/broken.html');
+    const fixed = fs.readFileSync(broken, 'utf8').replace("'css/sites.css'", "'css/site.css'");
+    client.change(broken, 2, fixed);
+    await client.waitForDiagnostics(broken, 'missing-file gone after the edit', (d) => !codes(d).includes('missing-file'));
+    client.change(broken, 3, fs.readFileSync(broken, 'utf8'));
+    await client.waitForDiagnostics(broken, 'missing-file back', (d) => codes(d).includes('missing-file'));
+  });
+
+  it('lists static files with their winners and selects a project', async () => {
+    const files = await client.request<StaticFileItem[]>(Methods.listFiles, { projectDir: root });
+    const site = files.find((f) => f.path === 'css/site.css');
+    assert.ok(site, 'css/site.css listed');
+    assert.equal(site.absPath, path.join(root, 'assets/css/site.css'));
+    assert.equal(site.shadowed, 1);
+    assert.ok(files.some((f) => f.path === 'vendor/htmx/htmx.min.js'));
+    assert.ok(!files.some((f) => f.path.endsWith('~')), 'ignored files are not collected');
+    assert.equal(await client.request<boolean>(Methods.selectProject, { managePy: path.join(root, 'manage.py') }), true);
+    assert.equal(await client.request<boolean>(Methods.selectProject, { managePy: '/nowhere/manage.py' }), false);
+  });
+
+  it('answers neutrally for a document that is not a template and for garbage positions', async () => {
+    const readme = path.join(root, 'README.txt');
+    client.open(readme, 'plaintext', 'just text');
+    const result = await client.request<CompletionList | null>('textDocument/completion', {
+      textDocument: { uri: fileUri(readme) },
+      position: { line: 0, character: 2 },
+    });
+    assert.equal(itemsOf(result).length, 0);
+    const base = path.join(root, 'templates/base.html');
+    const far = await client.request<Location[]>('textDocument/definition', {
+      textDocument: { uri: fileUri(base) },
+      position: { line: 9999, character: 9999 },
+    });
+    assert.deepEqual(far, []);
+  });
+
+  it('reindexes on request and announces the projects again', async () => {
+    const seen = client.projectsChanged.length;
+    const summaries = await client.request<ProjectSummary[]>(Methods.reindex, {});
+    assert.equal(summaries.length, 1);
+    await client.waitForProjects(seen);
+  });
+});

@@ -1,4 +1,18 @@
-import { ProjectModel, UserError } from '../model';
+import * as path from 'node:path';
+import { AppEntry, FinderEntry, ProjectModel, DEFAULT_IGNORE_PATTERNS, FILESYSTEM_FINDER, APP_DIRECTORIES_FINDER, UserError, Problem } from '../model';
+import { readInstalledApps } from './apps';
+import { Interpreter, ModuleState } from './interpreter';
+import { ModuleResolver } from './settingsFiles';
+import {
+  CUSTOM_FINDER_ERROR,
+  DEFAULT_FINDERS,
+  fileSystemChecks,
+  fileSystemDirs,
+  isManifestStorage,
+  SettingsReader,
+  WATCHED_SETTINGS,
+} from './toModel';
+import { isSequence } from './values';
 
 /** What static mode needs to read a project's settings without executing them. */
 export interface StaticLearnInput {
@@ -14,7 +28,127 @@ export interface StaticLearnInput {
   modeReason: string;
 }
 
-/** Reads settings through a real Python parser (never executes them). STUB: replaced by the static-mode work. */
-export async function learnStatic(_input: StaticLearnInput): Promise<ProjectModel> {
-  throw new UserError('Static mode is not implemented yet.');
+/**
+ * Reads settings through a real Python parser (never executes them) and fills the same model Django mode
+ * does. Throws UserError only when the settings module has no file under the project folder; anything
+ * else it cannot read becomes a Problem and Django's default.
+ */
+export async function learnStatic(input: StaticLearnInput): Promise<ProjectModel> {
+  const projectDir = path.resolve(input.projectDir);
+  const resolver = new ModuleResolver([projectDir], input.sitePackages.map((folder) => path.resolve(folder)));
+  const location = resolver.resolve(input.settingsModule);
+  if (!location || !location.file || !location.inProject) {
+    const asPath = input.settingsModule.split('.').join(path.sep);
+    throw new UserError(
+      `Settings module '${input.settingsModule}' was not found: neither ${asPath}.py nor ${path.join(asPath, '__init__.py')} exists under ${projectDir}.`,
+    );
+  }
+
+  const interpreter = new Interpreter({ cwd: projectDir, resolver, watchedNames: WATCHED_SETTINGS });
+  const settings = interpreter.importModule(input.settingsModule, false)!;
+  const settingsFiles = starImportChain(settings, interpreter);
+  const djangoVersion = readDjangoVersion(interpreter);
+  const reader = new SettingsReader(settings.namespace, projectDir);
+
+  const installedApps = reader.stringList('INSTALLED_APPS') ?? [];
+  const apps = readInstalledApps({
+    entries: installedApps,
+    interpreter,
+    resolver,
+    djangoVersion: djangoVersion?.majorMinor ?? null,
+    settingsSpot: spotOf(reader, 'INSTALLED_APPS'),
+    searchedSitePackages: input.sitePackages.join(', '),
+    cwd: projectDir,
+  });
+  const staticfilesInstalled = apps.apps.some((app) => app.name === 'django.contrib.staticfiles');
+
+  const staticRoot = reader.staticRoot();
+  const storage = reader.storage(djangoVersion?.majorMinor ?? null);
+  const finderProblems: Problem[] = [];
+  const finderNames = reader.stringList('STATICFILES_FINDERS') ?? DEFAULT_FINDERS;
+  const finders = finderNames.map((className) => finderEntry(className, reader, apps.apps, finderProblems));
+  const checks =
+    staticfilesInstalled && finderNames.includes(FILESYSTEM_FINDER) ? fileSystemChecks(reader, staticRoot, djangoVersion?.majorMinor ?? null) : [];
+
+  const model: ProjectModel = {
+    projectDir,
+    managePy: input.managePy,
+    settingsModule: input.settingsModule,
+    settingsFiles,
+    mode: 'static',
+    modeReason: input.modeReason,
+    python: input.python,
+    djangoVersion: djangoVersion?.text ?? null,
+    staticUrl: reader.staticUrl(),
+    staticRoot,
+    storage,
+    manifestStorage: isManifestStorage(storage),
+    debug: reader.debug(),
+    staticfilesInstalled,
+    ignorePatterns: apps.ignorePatterns ?? [...DEFAULT_IGNORE_PATTERNS],
+    finders,
+    templates: reader.templates(),
+    checks,
+    problems: [],
+  };
+  model.problems = dedupeProblems([...interpreter.problems, ...reader.problems, ...apps.problems, ...finderProblems]);
+  return model;
+}
+
+function finderEntry(className: string, reader: SettingsReader, apps: AppEntry[], problems: Problem[]): FinderEntry {
+  if (className === FILESYSTEM_FINDER) {
+    return { kind: 'filesystem', className, dirs: fileSystemDirs(reader) };
+  }
+  if (className === APP_DIRECTORIES_FINDER) return { kind: 'app', className, apps };
+  const binding = reader.binding('STATICFILES_FINDERS');
+  problems.push({
+    kind: 'custom-finder',
+    message: `The finder ${className} in STATICFILES_FINDERS is not one of Django's two built-in finders: ${CUSTOM_FINDER_ERROR}.`,
+    ...(binding ? { file: binding.file, line: binding.line } : {}),
+  });
+  return { kind: 'custom', className, files: [], error: CUSTOM_FINDER_ERROR };
+}
+
+function spotOf(reader: SettingsReader, name: string): { file: string; line: number } | null {
+  const binding = reader.binding(name);
+  return binding ? { file: binding.file, line: binding.line } : null;
+}
+
+/** The settings file, then files it star-imports, depth first (what Django mode reports). */
+function starImportChain(settings: ModuleState, interpreter: Interpreter): string[] {
+  const files: string[] = [];
+  const seen = new Set<string>();
+  const visit = (state: ModuleState | undefined) => {
+    if (!state || seen.has(state.name)) return;
+    seen.add(state.name);
+    files.push(state.file);
+    for (const imported of state.starImports) visit(interpreter.modules.get(imported));
+  };
+  visit(settings);
+  return files;
+}
+
+/** Django's version from `django/__init__.py`'s VERSION tuple (read, not imported). */
+function readDjangoVersion(interpreter: Interpreter): { text: string; majorMinor: [number, number] } | null {
+  const django = interpreter.importModule('django', true);
+  const version = django?.namespace.get('VERSION')?.value;
+  if (!version || !isSequence(version) || version.items.length < 5) return null;
+  const [major, minor, micro, release, serial] = version.items;
+  if (major.kind !== 'int' || minor.kind !== 'int' || micro.kind !== 'int' || release.kind !== 'str' || serial.kind !== 'int') return null;
+  // django.utils.version.get_version: X.Y[.Z] plus a/b/rc<serial> for pre-releases.
+  let text = micro.value === 0 ? `${major.value}.${minor.value}` : `${major.value}.${minor.value}.${micro.value}`;
+  const suffix: Record<string, string> = { alpha: 'a', beta: 'b', rc: 'rc' };
+  if (release.value === 'alpha' && serial.value === 0) text += '.dev';
+  else if (suffix[release.value]) text += `${suffix[release.value]}${serial.value}`;
+  return { text, majorMinor: [major.value, minor.value] };
+}
+
+function dedupeProblems(problems: Problem[]): Problem[] {
+  const seen = new Set<string>();
+  return problems.filter((problem) => {
+    const key = `${problem.kind}\n${problem.message}`;
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
 }

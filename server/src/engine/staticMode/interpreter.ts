@@ -1,0 +1,695 @@
+/**
+ * Runs the top-level statements of settings modules over the evaluator, in order: assignments, augmented
+ * assignments, mutating calls (`.append`), imports (project modules are read, star imports copy names),
+ * `if`/`for`/`try` when their outcome is known, and class bodies (for AppConfig attributes).
+ * Blocks whose condition cannot be known are skipped and reported.
+ */
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import type { SyntaxNode } from '@lezer/common';
+import { parser } from '@lezer/python';
+import type { Problem } from '../model';
+import { getAttribute, iterate, KNOWN_MODULE_MEMBERS, PYTHON_BUILTINS } from './builtins';
+import { bindTarget, childNodes, evaluate, EvalContext, hasSyntaxError, meaningfulChildren, textOf } from './evaluator';
+import { ModuleResolver, resolveRelativeModule } from './settingsFiles';
+import { binaryArith } from './builtins';
+import { Binding, ClassValue, isSequence, isUnknown, keyOf, PyValue, SourceSpot, str, truthy, unknown } from './values';
+
+/** A module static mode has read. */
+export interface ModuleState {
+  name: string;
+  file: string;
+  /** `__package__`: the module itself for a package, its parent otherwise. */
+  packageName: string;
+  namespace: Map<string, Binding>;
+  /** Modules named by `from X import *`, in order (absolute names). */
+  starImports: string[];
+  /** Names assigned only inside blocks static mode skipped, with why. */
+  skipped: Map<string, Binding>;
+  /** False for modules read from site-packages (their problems are not the user's). */
+  inProject: boolean;
+}
+
+/** A scope: a module namespace, or a class body over its module. */
+interface Scope {
+  vars: Map<string, Binding>;
+  module: ModuleState;
+  parent: Scope | null;
+  source: string;
+  lineStarts: number[];
+}
+
+/** A Python exception static mode models: only failed imports and explicit `raise`. */
+class PyRaise extends Error {
+  constructor(
+    readonly types: string[],
+    readonly description: string,
+  ) {
+    super(description);
+  }
+}
+
+class LoopControl extends Error {
+  constructor(readonly kind: 'break' | 'continue') {
+    super(kind);
+  }
+}
+
+const IMPORT_ERROR_TYPES = ['ModuleNotFoundError', 'ImportError', 'Exception', 'BaseException'];
+const MAX_LOOP_ITERATIONS = 10_000;
+
+export interface InterpreterOptions {
+  /** Folder Django runs in; `os.getcwd()` and relative paths resolve against it. */
+  cwd: string;
+  resolver: ModuleResolver;
+  /** Names whose loss is worth a Problem when a block holding them is skipped. */
+  watchedNames: ReadonlySet<string>;
+}
+
+export class Interpreter {
+  readonly modules = new Map<string, ModuleState>();
+  readonly problems: Problem[] = [];
+  /** Files that failed to parse cleanly, so each is reported once. */
+  private readonly reportedSyntax = new Set<string>();
+
+  constructor(private readonly options: InterpreterOptions) {}
+
+  /**
+   * Imports a module by absolute name: read once, then cached (a partially run module during a circular
+   * import, as in Python). Null when it does not resolve or is not a Python source file.
+   */
+  importModule(name: string, allowOutsideProject: boolean): ModuleState | null {
+    const cached = this.modules.get(name);
+    if (cached) return cached;
+    const location = this.options.resolver.resolve(name);
+    if (!location || (!location.inProject && !allowOutsideProject)) return null;
+    const packageName = location.isPackage ? name : name.split('.').slice(0, -1).join('.');
+    const state: ModuleState = {
+      name,
+      file: location.file ?? location.searchPaths[0],
+      packageName,
+      namespace: new Map(),
+      starImports: [],
+      skipped: new Map(),
+      inProject: location.inProject,
+    };
+    this.modules.set(name, state);
+    if (location.file) this.runFile(state, location.file);
+    return state;
+  }
+
+  /** Runs a file as the given module (the settings module itself enters here). */
+  runFile(state: ModuleState, file: string): void {
+    let source: string;
+    try {
+      source = fs.readFileSync(file, 'utf8');
+    } catch (error) {
+      this.problems.push({ kind: 'settings-unreadable-file', message: `${file} could not be read: ${(error as Error).message}`, file });
+      return;
+    }
+    const spot = { file, line: 0, env: new Set<string>() };
+    const define = (name: string, value: PyValue) => state.namespace.set(name, { value, ...spot });
+    define('__file__', str(file));
+    define('__name__', str(state.name));
+    define('__package__', str(state.packageName));
+    const scope: Scope = { vars: state.namespace, module: state, parent: null, source, lineStarts: lineStarts(source) };
+    const tree = parser.parse(source);
+    this.runBlock(childNodes(tree.topNode), scope, true);
+  }
+
+  /** Runs statements; at module top level a raised exception is reported and the next statement runs. */
+  private runBlock(statements: SyntaxNode[], scope: Scope, topLevel: boolean): void {
+    for (const statement of statements) {
+      if (!topLevel) {
+        this.runStatement(statement, scope);
+        continue;
+      }
+      try {
+        this.runStatement(statement, scope);
+      } catch (error) {
+        if (!(error instanceof PyRaise)) throw error;
+        const line = lineOf(scope, statement.from);
+        this.report(scope, {
+          kind: 'settings-raises',
+          message: `${this.relative(scope.module.file)} line ${line + 1} ${error.description}; Django would stop loading settings here, static mode read on`,
+          file: scope.module.file,
+          line,
+        });
+      }
+    }
+  }
+
+  /** Problems in site-packages modules are not the user's: only project files report. */
+  private report(scope: Scope, problem: Problem): void {
+    if (scope.module.inProject) this.problems.push(problem);
+  }
+
+  private relative(file: string): string {
+    const relative = path.relative(this.options.cwd, file);
+    return relative.startsWith('..') ? file : relative;
+  }
+
+  private context(node: SyntaxNode, scope: Scope): EvalContext {
+    return {
+      file: scope.module.file,
+      line: lineOf(scope, node.from),
+      source: scope.source,
+      cwd: this.options.cwd,
+      env: new Set(),
+      lookup: (name, ctx) => this.lookup(name, scope, ctx),
+    };
+  }
+
+  private lookup(name: string, scope: Scope, ctx: EvalContext): PyValue {
+    for (let current: Scope | null = scope; current; current = current.parent) {
+      const binding = current.vars.get(name);
+      if (binding) {
+        for (const variable of binding.env) ctx.env.add(variable);
+        return binding.value;
+      }
+    }
+    const skipped = scope.module.skipped.get(name);
+    if (skipped) return skipped.value;
+    const builtin = PYTHON_BUILTINS[name];
+    if (builtin) return builtin;
+    return unknown(`uses ${name}, which is not defined`, ctx);
+  }
+
+  private bind(scope: Scope, name: string, value: PyValue, ctx: EvalContext): void {
+    scope.vars.set(name, { value, file: ctx.file, line: ctx.line, env: new Set(ctx.env) });
+    scope.module.skipped.delete(name);
+  }
+
+  private runStatement(node: SyntaxNode, scope: Scope): void {
+    if (hasSyntaxError(node)) {
+      this.reportSyntaxError(node, scope);
+      if (node.name !== 'AssignStatement') return;
+    }
+    switch (node.name) {
+      case 'AssignStatement':
+        return this.assign(node, scope);
+      case 'UpdateStatement':
+        return this.update(node, scope);
+      case 'ExpressionStatement': {
+        const ctx = this.context(node, scope);
+        const expression = meaningfulChildren(node)[0];
+        if (expression) {
+          evaluate(expression, ctx);
+          this.noteMutation(expression, scope, ctx);
+        }
+        return;
+      }
+      case 'ImportStatement':
+        return this.importStatement(node, scope);
+      case 'IfStatement':
+        return this.ifStatement(node, scope);
+      case 'ForStatement':
+        return this.forStatement(node, scope);
+      case 'TryStatement':
+        return this.tryStatement(node, scope);
+      case 'WithStatement': {
+        const body = childNodes(node).find((c) => c.name === 'Body');
+        if (body) this.runBlock(bodyStatements(body), scope, false);
+        return;
+      }
+      case 'FunctionDefinition':
+      case 'DecoratedStatement': {
+        const definition = node.name === 'DecoratedStatement' ? childNodes(node).find((c) => c.name === 'FunctionDefinition' || c.name === 'ClassDefinition') : node;
+        if (!definition) return;
+        if (definition.name === 'ClassDefinition') return this.classDefinition(definition, scope);
+        const nameNode = childNodes(definition).find((c) => c.name === 'VariableName');
+        if (!nameNode) return;
+        const ctx = this.context(node, scope);
+        this.bind(scope, textOf(nameNode, scope.source), { kind: 'function', name: textOf(nameNode, scope.source), file: ctx.file, line: ctx.line }, ctx);
+        return;
+      }
+      case 'ClassDefinition':
+        return this.classDefinition(node, scope);
+      case 'DeleteStatement': {
+        for (const target of meaningfulChildren(node).filter((c) => c.name === 'VariableName')) scope.vars.delete(textOf(target, scope.source));
+        return;
+      }
+      case 'RaiseStatement': {
+        const raised = meaningfulChildren(node).find((c) => c.name !== 'raise' && c.name !== 'from');
+        const type = raised ? textOf(raised.name === 'CallExpression' ? raised.firstChild! : raised, scope.source) : 'Exception';
+        throw new PyRaise([type.split('.').pop()!, 'Exception', 'BaseException'], `raises ${type}`);
+      }
+      case 'BreakStatement':
+        throw new LoopControl('break');
+      case 'ContinueStatement':
+        throw new LoopControl('continue');
+      case 'WhileStatement':
+        return this.skipBlock(node, scope, 'is a while loop, which static mode does not run');
+      default:
+        return;
+    }
+  }
+
+  private reportSyntaxError(node: SyntaxNode, scope: Scope): void {
+    const file = scope.module.file;
+    if (this.reportedSyntax.has(file)) return;
+    this.reportedSyntax.add(file);
+    let errorAt = node.from;
+    node.toTree().iterate({
+      enter: (n) => {
+        if (n.type.isError && errorAt === node.from) errorAt = node.from + n.from;
+      },
+    });
+    const line = lineOf(scope, errorAt);
+    this.report(scope, {
+      kind: 'settings-syntax-error',
+      message: `${this.relative(file)} line ${line + 1} has a syntax error: Django cannot import it. Static mode read the statements it could parse and used defaults for the rest.`,
+      file,
+      line,
+    });
+  }
+
+  /** `a = b = value`, `a, b = 1, 2`, `x['k'] = v`, `X: T = v`. */
+  private assign(node: SyntaxNode, scope: Scope): void {
+    const ctx = this.context(node, scope);
+    const segments: SyntaxNode[][] = [[]];
+    for (const child of childNodes(node)) {
+      if (child.name === 'AssignOp') segments.push([]);
+      else if (child.name !== 'TypeDef') segments[segments.length - 1].push(child);
+    }
+    if (segments.length < 2) return; // a bare annotation binds nothing
+    const valueNodes = segments.pop()!;
+    const value = this.evaluateSegment(valueNodes, ctx);
+    for (const targetNodes of segments) this.assignTarget(targetNodes, value, scope, ctx);
+  }
+
+  private evaluateSegment(nodes: SyntaxNode[], ctx: EvalContext): PyValue {
+    const items = nodes.filter((c) => c.name !== ',');
+    if (items.length === 1 && !nodes.some((c) => c.name === ',')) return evaluate(items[0], ctx);
+    return { kind: 'tuple', items: items.map((item) => evaluate(item, ctx)) };
+  }
+
+  private assignTarget(targetNodes: SyntaxNode[], value: PyValue, scope: Scope, ctx: EvalContext): void {
+    const targets = targetNodes.filter((c) => c.name !== ',');
+    if (targets.length > 1 || targetNodes.some((c) => c.name === ',')) {
+      const items = isSequence(value) ? value.items : null;
+      targets.forEach((target, i) =>
+        this.assignTarget([target], items && items.length === targets.length ? items[i] : unknown(`unpacks a value static mode cannot split`, ctx), scope, ctx),
+      );
+      return;
+    }
+    const target = targets[0];
+    if (!target) return;
+    switch (target.name) {
+      case 'VariableName':
+        return this.bind(scope, textOf(target, scope.source), value, ctx);
+      case 'TupleExpression':
+      case 'ArrayExpression':
+      case 'ParenthesizedExpression':
+        return this.assignTarget(meaningfulChildren(target), value, scope, ctx);
+      case 'MemberExpression': {
+        const children = childNodes(target);
+        if (children[1]?.name !== '[') return; // attribute assignment: nothing static mode tracks
+        const container = evaluate(children[0], ctx);
+        const key = evaluate(children[2], ctx);
+        this.setItem(container, key, value);
+        this.noteMutation(target, scope, ctx);
+        return;
+      }
+    }
+  }
+
+  private setItem(container: PyValue, key: PyValue, value: PyValue): void {
+    if (container.kind === 'dict' && !isUnknown(key)) container.entries.set(keyOf(key), { key, value });
+    else if (container.kind === 'list' && key.kind === 'int') {
+      const at = key.value < 0 ? container.items.length + key.value : key.value;
+      if (at >= 0 && at < container.items.length) container.items[at] = value;
+    }
+  }
+
+  /** Records that a statement changed the binding it starts from (`X.append(...)`, `X['k'] = ...`). */
+  private noteMutation(expression: SyntaxNode, scope: Scope, ctx: EvalContext): void {
+    let root: SyntaxNode | null = expression;
+    while (root && (root.name === 'CallExpression' || root.name === 'MemberExpression')) root = root.firstChild;
+    if (!root || root.name !== 'VariableName') return;
+    const name = textOf(root, scope.source);
+    const binding = scope.vars.get(name);
+    if (!binding) return;
+    for (const variable of ctx.env) binding.env.add(variable);
+  }
+
+  /** `X += value` (in place for lists, as in Python), `X /= 'sub'`, `X['k'] += [...]`. */
+  private update(node: SyntaxNode, scope: Scope): void {
+    const ctx = this.context(node, scope);
+    const [target, operator, valueNode] = childNodes(node);
+    if (!target || !operator || !valueNode) return;
+    const op = textOf(operator, scope.source).slice(0, -1);
+    const current = evaluate(target, ctx);
+    const value = evaluate(valueNode, ctx);
+    if (op === '+' && current.kind === 'list') {
+      const more = iterate(value);
+      if (more) current.items.push(...more);
+      else current.items.push(isUnknown(value) ? { ...value, spread: true } : unknown('adds a value that is not iterable', ctx));
+      this.noteMutation(target, scope, ctx);
+      return;
+    }
+    if (op === '|' && current.kind === 'dict' && value.kind === 'dict') {
+      for (const [k, e] of value.entries) current.entries.set(k, { ...e });
+      this.noteMutation(target, scope, ctx);
+      return;
+    }
+    this.assignTarget([target], binaryArith(op, current, value, ctx), scope, ctx);
+  }
+
+  private ifStatement(node: SyntaxNode, scope: Scope): void {
+    const children = childNodes(node);
+    for (let i = 0; i < children.length; i++) {
+      const child = children[i];
+      if (child.name === 'else') {
+        const body = children[i + 1];
+        if (body) this.runBlock(bodyStatements(body), scope, false);
+        return;
+      }
+      if (child.name !== 'if' && child.name !== 'elif') continue;
+      const condition = children[i + 1];
+      const body = children[i + 2];
+      if (!condition || !body) return;
+      const ctx = this.context(condition, scope);
+      const test = truthy(evaluate(condition, ctx));
+      if (test === null) {
+        const why = `is inside \`${child.name} ${oneLine(textOf(condition, scope.source))}:\`, whose condition static mode cannot evaluate`;
+        for (const rest of children.slice(i)) if (rest.name === 'Body') this.skipBlock(rest, scope, why);
+        return;
+      }
+      if (test) {
+        this.runBlock(bodyStatements(body), scope, false);
+        return;
+      }
+      i += 2;
+    }
+  }
+
+  private forStatement(node: SyntaxNode, scope: Scope): void {
+    const children = childNodes(node);
+    const inAt = children.findIndex((c) => c.name === 'in');
+    const target = children[1];
+    const iterableNode = children[inAt + 1];
+    const bodies = children.filter((c) => c.name === 'Body');
+    if (inAt < 0 || !target || !iterableNode || !bodies[0]) return;
+    const ctx = this.context(node, scope);
+    const iterable = evaluate(iterableNode, ctx);
+    const items = iterate(iterable);
+    if (!items || items.some((item) => isUnknown(item) && item.spread) || items.length > MAX_LOOP_ITERATIONS) {
+      for (const body of bodies) this.skipBlock(body, scope, `is inside \`for ... in ${oneLine(textOf(iterableNode, scope.source))}:\`, which static mode cannot iterate`);
+      return;
+    }
+    let broke = false;
+    for (const item of [...items]) {
+      const bound = new Map<string, PyValue>();
+      const failed = bindTarget(target, item, bound, ctx);
+      for (const [name, value] of bound) this.bind(scope, name, value, ctx);
+      if (failed) return this.skipBlock(bodies[0], scope, failed.reason);
+      try {
+        this.runBlock(bodyStatements(bodies[0]), scope, false);
+      } catch (error) {
+        if (!(error instanceof LoopControl)) throw error;
+        if (error.kind === 'break') {
+          broke = true;
+          break;
+        }
+      }
+    }
+    if (!broke && bodies[1]) this.runBlock(bodyStatements(bodies[1]), scope, false);
+  }
+
+  private tryStatement(node: SyntaxNode, scope: Scope): void {
+    const children = childNodes(node);
+    const body = children[1];
+    const handlers: { types: SyntaxNode | null; alias: SyntaxNode | null; body: SyntaxNode }[] = [];
+    let elseBody: SyntaxNode | null = null;
+    let finallyBody: SyntaxNode | null = null;
+    for (let i = 2; i < children.length; i++) {
+      const child = children[i];
+      if (child.name === 'except') {
+        let j = i + 1;
+        let types: SyntaxNode | null = null;
+        let alias: SyntaxNode | null = null;
+        if (children[j] && children[j].name !== 'Body') types = children[j++];
+        if (children[j]?.name === 'as') {
+          alias = children[j + 1] ?? null;
+          j += 2;
+        }
+        if (children[j]?.name === 'Body') handlers.push({ types, alias, body: children[j] });
+        i = j;
+      } else if (child.name === 'else') elseBody = children[++i] ?? null;
+      else if (child.name === 'finally') finallyBody = children[++i] ?? null;
+    }
+    try {
+      let raised: PyRaise | null = null;
+      try {
+        if (body) this.runBlock(bodyStatements(body), scope, false);
+      } catch (error) {
+        if (!(error instanceof PyRaise)) throw error;
+        raised = error;
+      }
+      if (!raised) {
+        if (elseBody) this.runBlock(bodyStatements(elseBody), scope, false);
+        return;
+      }
+      const handler = handlers.find((h) => !h.types || handlerMatches(textOf(h.types, scope.source), raised!.types));
+      if (!handler) throw raised;
+      this.runBlock(bodyStatements(handler.body), scope, false);
+    } finally {
+      if (finallyBody) this.runBlock(bodyStatements(finallyBody), scope, false);
+    }
+  }
+
+  /** Leaves a block unrun; names it assigns keep their earlier value, and watched ones are reported. */
+  private skipBlock(block: SyntaxNode, scope: Scope, why: string): void {
+    for (const { name, line } of assignedNames(block, scope.source, scope.lineStarts)) {
+      if (this.options.watchedNames.has(name) && scope.parent === null) {
+        this.report(scope, {
+          kind: 'setting-unreadable',
+          message: `${name} in ${this.relative(scope.module.file)} line ${line + 1} could not be read: it ${why}; static mode kept its earlier value`,
+          file: scope.module.file,
+          line,
+        });
+      }
+      if (!scope.vars.has(name)) {
+        scope.module.skipped.set(name, {
+          value: unknown(`uses ${name}, which is only assigned in a block static mode skipped (line ${line + 1}: it ${why})`, { file: scope.module.file, line }),
+          file: scope.module.file,
+          line,
+          env: new Set(),
+        });
+      }
+    }
+  }
+
+  private classDefinition(node: SyntaxNode, scope: Scope): void {
+    const children = childNodes(node);
+    const nameNode = children.find((c) => c.name === 'VariableName');
+    const argList = children.find((c) => c.name === 'ArgList');
+    const body = children.find((c) => c.name === 'Body');
+    if (!nameNode) return;
+    const ctx = this.context(node, scope);
+    const bases: PyValue[] = [];
+    if (argList) {
+      const args = childNodes(argList).filter((c) => !['(', ')', ','].includes(c.name));
+      for (let i = 0; i < args.length; i++) {
+        if (args[i + 1]?.name === 'AssignOp') {
+          i += 2; // metaclass=...
+          continue;
+        }
+        bases.push(evaluate(args[i], ctx));
+      }
+    }
+    const name = textOf(nameNode, scope.source);
+    const attrs = new Map<string, Binding>();
+    const classScope: Scope = { ...scope, vars: attrs, parent: scope };
+    if (body) this.runBlock(bodyStatements(body), classScope, false);
+    const value: ClassValue = {
+      kind: 'class',
+      name,
+      module: scope.module.name,
+      bases,
+      attrs: new Map([...attrs].map(([k, b]) => [k, b.value])),
+      file: ctx.file,
+      line: ctx.line,
+    };
+    this.bind(scope, name, value, ctx);
+  }
+
+  private importStatement(node: SyntaxNode, scope: Scope): void {
+    const ctx = this.context(node, scope);
+    const children = childNodes(node);
+    if (children[0]?.name === 'import') return this.plainImport(children.slice(1), scope, ctx);
+    // from <dots><module> import <names>
+    const importAt = children.findIndex((c) => c.name === 'import');
+    let level = 0;
+    const moduleParts: string[] = [];
+    for (const child of children.slice(1, importAt)) {
+      const text = textOf(child, scope.source);
+      if (child.name === '.' || child.name === 'Ellipsis') {
+        if (moduleParts.length === 0) level += text.length;
+      } else if (child.name === 'VariableName') moduleParts.push(text);
+    }
+    const relativeName = moduleParts.join('.') || null;
+    const moduleName = level > 0 ? resolveRelativeModule(level, relativeName, scope.module.packageName) : relativeName;
+    if (!moduleName) throw new PyRaise(['ImportError', ...IMPORT_ERROR_TYPES], 'has a relative import beyond the top-level package');
+    const names = children.slice(importAt + 1).filter((c) => !['(', ')', ','].includes(c.name));
+    if (names.some((c) => c.name === '*')) return this.starImport(moduleName, level > 0, scope, ctx);
+    for (let i = 0; i < names.length; i++) {
+      const imported = textOf(names[i], scope.source);
+      let alias = imported;
+      if (names[i + 1]?.name === 'as') {
+        alias = textOf(names[i + 2], scope.source);
+        i += 2;
+      }
+      this.bind(scope, alias, this.importName(moduleName, imported, level > 0, scope, ctx), ctx);
+    }
+  }
+
+  /** `import a.b` binds `a`; `import a.b as c` binds the module a.b. */
+  private plainImport(parts: SyntaxNode[], scope: Scope, ctx: EvalContext): void {
+    const groups: SyntaxNode[][] = [[]];
+    for (const part of parts) {
+      if (part.name === ',') groups.push([]);
+      else groups[groups.length - 1].push(part);
+    }
+    for (const group of groups) {
+      const asAt = group.findIndex((c) => c.name === 'as');
+      const dotted = group
+        .slice(0, asAt < 0 ? undefined : asAt)
+        .filter((c) => c.name === 'VariableName')
+        .map((c) => textOf(c, scope.source));
+      if (!dotted.length) continue;
+      const full = dotted.join('.');
+      const alias = asAt >= 0 ? textOf(group[asAt + 1], scope.source) : null;
+      const moduleValue = this.moduleValue(full, false, scope);
+      if (alias) this.bind(scope, alias, moduleValue, ctx);
+      else this.bind(scope, dotted[0], dotted.length === 1 ? moduleValue : this.moduleValue(dotted[0], false, scope), ctx);
+    }
+  }
+
+  /**
+   * The value a module name stands for: a known stdlib module, a project module's namespace (read now, as
+   * Python would), or an external reference for anything else (site-packages modules are read only on
+   * demand, for AppConfig classes). A project import that does not resolve raises ImportError.
+   */
+  private moduleValue(name: string, relative: boolean, scope: Scope): PyValue {
+    if (name in KNOWN_MODULE_MEMBERS) return { kind: 'module', name };
+    const location = this.options.resolver.resolve(name);
+    if (location?.inProject) {
+      const state = this.importModule(name, false)!;
+      return { kind: 'module', name, namespace: state.namespace };
+    }
+    if (!location && scope.module.inProject && (relative || this.isProjectPackagePrefix(name))) {
+      throw new PyRaise(IMPORT_ERROR_TYPES, `imports ${name}, which does not exist (ModuleNotFoundError)`);
+    }
+    return { kind: 'external', module: name, name: null };
+  }
+
+  /** True when the module's top-level package is in the project, so a missing submodule is a real ImportError. */
+  private isProjectPackagePrefix(name: string): boolean {
+    const top = this.options.resolver.resolve(name.split('.')[0]);
+    return !!top && top.inProject;
+  }
+
+  private importName(moduleName: string, name: string, relative: boolean, scope: Scope, ctx: SourceSpot): PyValue {
+    const known = KNOWN_MODULE_MEMBERS[moduleName];
+    if (known) return known[name] ?? unknown(`imports ${name} from ${moduleName}, which static mode does not implement`, ctx);
+    const module = this.moduleValue(moduleName, relative, scope);
+    if (module.kind === 'module' && module.namespace) {
+      const binding = module.namespace.get(name);
+      if (binding) return binding.value;
+      const submodule = this.importModule(`${moduleName}.${name}`, false);
+      if (submodule) return { kind: 'module', name: submodule.name, namespace: submodule.namespace };
+      if (!scope.module.inProject) return unknown(`imports ${name} from ${moduleName}, which does not define it`, ctx);
+      throw new PyRaise(['ImportError', ...IMPORT_ERROR_TYPES], `imports ${name} from ${moduleName}, which does not define it (ImportError)`);
+    }
+    return getAttribute(module, name, ctx);
+  }
+
+  private starImport(moduleName: string, relative: boolean, scope: Scope, ctx: EvalContext): void {
+    const module = this.moduleValue(moduleName, relative, scope);
+    scope.module.starImports.push(moduleName);
+    if (module.kind === 'external') {
+      this.report(scope, {
+        kind: 'settings-import-unread',
+        message: `${this.relative(scope.module.file)} line ${ctx.line + 1} imports * from ${moduleName}, which static mode does not read; names it defines are unknown`,
+        file: scope.module.file,
+        line: ctx.line,
+      });
+      return;
+    }
+    if (module.kind !== 'module') return;
+    const source = module.namespace ?? new Map<string, Binding>();
+    const all = source.get('__all__')?.value;
+    const names = all && isSequence(all) ? all.items.flatMap((item) => (item.kind === 'str' ? [item.value] : [])) : [...source.keys()].filter((n) => !n.startsWith('_'));
+    for (const name of names) {
+      const binding = source.get(name);
+      if (binding) scope.vars.set(name, { ...binding, env: new Set(binding.env) });
+    }
+    if (module.name === 'os.path' || module.name === 'os' || module.name === 'pathlib') {
+      for (const [name, value] of Object.entries(KNOWN_MODULE_MEMBERS[module.name])) this.bind(scope, name, value, ctx);
+    }
+  }
+}
+
+function handlerMatches(typesText: string, raised: string[]): boolean {
+  const names = typesText.replace(/[()\s]/g, '').split(',').map((n) => n.split('.').pop()!);
+  return names.some((n) => raised.includes(n));
+}
+
+function bodyStatements(body: SyntaxNode): SyntaxNode[] {
+  return childNodes(body).filter((c) => c.name !== ':');
+}
+
+function oneLine(text: string): string {
+  const flat = text.replace(/\s+/g, ' ');
+  return flat.length > 60 ? `${flat.slice(0, 57)}...` : flat;
+}
+
+function lineStarts(source: string): number[] {
+  const starts = [0];
+  for (let i = 0; i < source.length; i++) if (source[i] === '\n') starts.push(i + 1);
+  return starts;
+}
+
+function lineOf(scope: Scope, offset: number): number {
+  return lineAt(scope.lineStarts, offset);
+}
+
+function lineAt(starts: number[], offset: number): number {
+  let low = 0;
+  let high = starts.length - 1;
+  while (low < high) {
+    const mid = (low + high + 1) >> 1;
+    if (starts[mid] <= offset) low = mid;
+    else high = mid - 1;
+  }
+  return low;
+}
+
+/** Names a block assigns or mutates (targets, augmented targets, `X.append(...)` receivers). */
+function assignedNames(block: SyntaxNode, source: string, starts: number[]): { name: string; line: number }[] {
+  const found: { name: string; line: number }[] = [];
+  const add = (node: SyntaxNode | null) => {
+    while (node && (node.name === 'MemberExpression' || node.name === 'CallExpression')) node = node.firstChild;
+    if (node && node.name === 'VariableName') found.push({ name: textOf(node, source), line: lineAt(starts, node.from) });
+  };
+  const visit = (node: SyntaxNode) => {
+    for (const child of childNodes(node)) {
+      if (child.name === 'AssignStatement') {
+        const kids = childNodes(child);
+        kids.forEach((kid, i) => {
+          if (kids[i + 1]?.name === 'AssignOp' || kids[i + 1]?.name === ',' || kids[i + 1]?.name === 'TypeDef') add(kid);
+        });
+      } else if (child.name === 'UpdateStatement') add(child.firstChild);
+      else if (child.name === 'ExpressionStatement') add(child.firstChild);
+      else if (child.name === 'ImportStatement') {
+        for (const kid of childNodes(child)) if (kid.name === 'VariableName') found.push({ name: textOf(kid, source), line: lineAt(starts, kid.from) });
+      } else if (child.name === 'FunctionDefinition' || child.name === 'ClassDefinition') {
+        add(childNodes(child).find((c) => c.name === 'VariableName') ?? null);
+      } else if (child.name === 'Body' || child.name.endsWith('Statement')) visit(child);
+    }
+  };
+  visit(block);
+  return found;
+}

@@ -1,0 +1,119 @@
+/**
+ * POSIX `os.path` and `pathlib.PurePosixPath` string rules, reproduced exactly because STATICFILES_DIRS roots
+ * are compared and printed as Python wrote them (a Path drops a trailing slash, a str keeps it).
+ */
+import * as fs from 'node:fs';
+import * as nodePath from 'node:path';
+
+/** `os.path.normpath` (POSIX): collapses `.`, `..` and repeated slashes; keeps exactly two leading slashes. */
+export function normpath(p: string): string {
+  if (p === '') return '.';
+  const initialSlashes = p.startsWith('/') ? (p.startsWith('//') && !p.startsWith('///') ? 2 : 1) : 0;
+  const parts: string[] = [];
+  for (const part of p.split('/')) {
+    if (part === '' || part === '.') continue;
+    if (part !== '..' || (!initialSlashes && parts.length === 0) || (parts.length > 0 && parts[parts.length - 1] === '..')) {
+      parts.push(part);
+    } else if (parts.length > 0) {
+      parts.pop();
+    }
+  }
+  const joined = '/'.repeat(initialSlashes) + parts.join('/');
+  return joined || '.';
+}
+
+/** `os.path.join` (POSIX). */
+export function join(first: string, ...rest: string[]): string {
+  let out = first;
+  for (const part of rest) {
+    if (part.startsWith('/')) out = part;
+    else if (out === '' || out.endsWith('/')) out += part;
+    else out += '/' + part;
+  }
+  return out;
+}
+
+/** `os.path.dirname` (POSIX). */
+export function dirname(p: string): string {
+  const cut = p.lastIndexOf('/') + 1;
+  let head = p.slice(0, cut);
+  if (head && head !== '/'.repeat(head.length)) head = head.replace(/\/+$/, '');
+  return head;
+}
+
+/** `os.path.basename` (POSIX). */
+export function basename(p: string): string {
+  return p.slice(p.lastIndexOf('/') + 1);
+}
+
+/** `os.path.abspath` relative to `cwd` (the folder Django runs in: the project folder). */
+export function abspath(p: string, cwd: string): string {
+  return normpath(p.startsWith('/') ? p : join(cwd, p));
+}
+
+/** `os.path.realpath`: symlinks resolved for the part that exists, the rest appended as normalised. */
+export function realpath(p: string, cwd: string): string {
+  const absolute = abspath(p, cwd);
+  let existing = absolute;
+  const missing: string[] = [];
+  while (existing !== '/' && existing !== '//') {
+    try {
+      const real = fs.realpathSync(existing);
+      return missing.length ? nodePath.posix.join(real, ...missing.reverse()) : real;
+    } catch {
+      missing.push(basename(existing));
+      existing = dirname(existing);
+    }
+  }
+  return absolute;
+}
+
+/** How `str(pathlib.PurePosixPath(p))` prints: no `.` parts, no repeated or trailing slashes; `..` kept. */
+export function pathlibNormalize(p: string): string {
+  if (p === '') return '.';
+  const initialSlashes = p.startsWith('/') ? (p.startsWith('//') && !p.startsWith('///') ? 2 : 1) : 0;
+  const parts = p.split('/').filter((part) => part !== '' && part !== '.');
+  const joined = '/'.repeat(initialSlashes) + parts.join('/');
+  return joined || '.';
+}
+
+/** `PurePosixPath(a) / b` with both already pathlib-normalised. */
+export function pathlibJoin(base: string, other: string): string {
+  if (other.startsWith('/')) return pathlibNormalize(other);
+  if (base === '.') return pathlibNormalize(other);
+  if (other === '.') return base;
+  return pathlibNormalize(base + '/' + other);
+}
+
+/** `PurePosixPath.parent`: lexical, `..` is a part like any other. */
+export function pathlibParent(p: string): string {
+  if (p === '/' || p === '//' || p === '.') return p;
+  const cut = p.lastIndexOf('/');
+  if (cut < 0) return '.';
+  const head = p.slice(0, cut);
+  if (head === '') return '/';
+  if (head === '/') return '//';
+  return head;
+}
+
+/** `PurePosixPath.name`. */
+export function pathlibName(p: string): string {
+  if (p === '/' || p === '//' || p === '.') return '';
+  return basename(p);
+}
+
+export function isDirectory(p: string): boolean {
+  try {
+    return fs.statSync(p).isDirectory();
+  } catch {
+    return false;
+  }
+}
+
+export function isFile(p: string): boolean {
+  try {
+    return fs.statSync(p).isFile();
+  } catch {
+    return false;
+  }
+}

@@ -143,31 +143,53 @@ export function renderStaticUrl(model: ProjectModel, name: string, debug: boolea
     const base = effectiveStaticUrl(model.staticUrl);
     return { kind: 'url', url: pythonUrljoin(base, pythonQuote(name)) };
   }
-  if (!model.manifestStorage || debug) {
-    const url = storageUrl(model.staticUrl, name);
-    return { kind: 'url', url: model.manifestStorage ? pythonUnquote(url) : url };
-  }
-  return manifestUrl(model.staticUrl, name, manifest);
+  if (!model.manifestStorage) return { kind: 'url', url: storageUrl(model.staticUrl, name) };
+  return hashedStorageUrl(model.staticUrl, name, debug, manifest);
 }
 
-/** `HashedFilesMixin._url` + `ManifestFilesMixin.stored_name` with `manifest_strict=True`, DEBUG off. */
-function manifestUrl(staticUrl: string, name: string, manifest?: Map<string, string>): RenderedUrl {
-  const hash = name.indexOf('#');
-  const cleanName = hash === -1 ? name : name.slice(0, hash);
-  const fragment = hash === -1 ? '' : name.slice(hash + 1);
-  if (urlSplit(cleanName).path.endsWith('/')) {
-    return { kind: 'url', url: pythonUnquote(storageUrl(staticUrl, name)) };
+/** `urllib.parse.urldefrag`. */
+function urlDefrag(url: string): [string, string] {
+  if (!url.includes('#')) return [url, ''];
+  const parts = urlSplit(url);
+  return [urlUnsplit({ ...parts, fragment: '' }), parts.fragment];
+}
+
+/** `HashedFilesMixin._url` with `ManifestFilesMixin.stored_name` (`manifest_strict=True`). */
+function hashedStorageUrl(staticUrl: string, name: string, debug: boolean, manifest?: Map<string, string>): RenderedUrl {
+  let hashedName = name;
+  let fragment = '';
+  let note: string | undefined;
+  if (!debug) {
+    const [cleanName, frag] = urlDefrag(name);
+    fragment = frag;
+    if (!urlSplit(cleanName).path.endsWith('/')) {
+      const stored = storedName(cleanName, manifest);
+      if (stored.kind === 'error') return stored;
+      hashedName = stored.url;
+      note = 'from staticfiles.json';
+    }
   }
-  const parsed = urlSplit(pythonUnquote(cleanName));
+  let finalUrl = storageUrl(staticUrl, hashedName);
+  // Django's @font-face hack: `font.eot?#iefix` keeps its `?`.
+  const queryFragment = name.includes('?#');
+  if (fragment || queryFragment) {
+    const parts = urlSplit(finalUrl);
+    if (fragment && !parts.fragment) parts.fragment = fragment;
+    if (queryFragment && !parts.query) parts.path += '?';
+    finalUrl = urlUnsplit(parts);
+  }
+  return { kind: 'url', url: pythonUnquote(finalUrl), note };
+}
+
+function storedName(name: string, manifest?: Map<string, string>): RenderedUrl {
+  const parsed = urlSplit(pythonUnquote(name));
   const key = parsed.path.trim();
   const hashed = manifest?.get(key);
   if (hashed === undefined) {
     const why = manifest ? '' : ' (no staticfiles.json in STATIC_ROOT yet: run collectstatic)';
     return { kind: 'error', message: `ValueError: Missing staticfiles manifest entry for '${key}'${why}` };
   }
-  let stored = hashed + (parsed.query ? '?' + parsed.query : '');
-  if (cleanName.includes('?#') && !parsed.query) stored += '?';
-  let url = storageUrl(staticUrl, stored);
-  if (fragment) url += '#' + fragment;
-  return { kind: 'url', url: pythonUnquote(url), note: 'from staticfiles.json' };
+  const unparsed = { ...parsed, path: hashed };
+  if (name.includes('?#') && !parsed.query) unparsed.path += '?';
+  return { kind: 'url', url: urlUnsplit(unparsed) };
 }

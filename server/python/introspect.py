@@ -1,9 +1,12 @@
 """Reports how Django's staticfiles machinery sees the current project, as one JSON object on stdout.
 
-Run by the Django Static Files engine with cwd = project folder and DJANGO_SETTINGS_MODULE set. It calls
-django.setup() (so settings and app configs run), then asks Django's own finders, storages, template
-engines and system checks. Anything printed by project code goes to stderr: stdout carries only the JSON.
-Any failure becomes {"error": {...}} with exit status 0 so the caller can report it in words.
+Run by the Django Static Files engine with cwd = project folder and DJANGO_SETTINGS_MODULE set, as
+`introspect.py [--manage path/to/manage.py]`. With --manage, the project's manage.py runs first, exactly as
+`manage.py findstatic` would, so whatever it prepares (sys.path entries, environment files, django-configurations)
+is in place; the moment it hands over to Django's command line, this script takes over instead. Then it calls
+django.setup() and asks Django's own finders, storages, template engines and system checks. Anything printed by
+project code goes to stderr: stdout carries only the JSON. Any failure becomes {"error": {...}} with exit
+status 0 so the caller can report it in words.
 
 Written for Django 3.2 through 5.x and Python 3.6+.
 """
@@ -30,15 +33,72 @@ def main():
     else:
         sys.path.insert(0, project_dir)
 
-    try:
-        result = introspect()
-    except BaseException as exc:  # noqa: B902 - settings may sys.exit() or raise anything
-        if isinstance(exc, KeyboardInterrupt):
-            raise
-        result = {'error': describe_error(exc, project_dir)}
+    args = sys.argv[1:]
+    manage_py = os.path.abspath(args[1]) if len(args) >= 2 and args[0] == '--manage' else None
+    if manage_py:
+        result = introspect_via_manage_py(manage_py, project_dir)
+    else:
+        result = introspect_or_error(project_dir)
     json.dump(result, json_out, default=str)
     json_out.write('\n')
     json_out.flush()
+
+
+def introspect_or_error(project_dir):
+    try:
+        return introspect()
+    except BaseException as exc:  # noqa: B902 - settings may sys.exit() or raise anything
+        if isinstance(exc, KeyboardInterrupt):
+            raise
+        return {'error': describe_error(exc, project_dir)}
+
+
+class _HandedOver(BaseException):
+    """Unwinds manage.py once Django's command line would have started (BaseException: `except Exception` can't eat it)."""
+
+
+def introspect_via_manage_py(manage_py, project_dir):
+    import runpy
+    try:
+        from django.core import management
+    except BaseException as exc:  # noqa: B902
+        if isinstance(exc, KeyboardInterrupt):
+            raise
+        return {'error': describe_error(exc, project_dir)}
+
+    outcome = {}
+
+    def take_over(*_args, **_kwargs):
+        outcome['result'] = introspect_or_error(project_dir)
+        raise _HandedOver()
+
+    saved = (management.execute_from_command_line, management.ManagementUtility.execute, sys.argv)
+    management.execute_from_command_line = take_over
+    management.ManagementUtility.execute = take_over
+    sys.argv = [manage_py, 'findstatic']
+    manage_error = None
+    try:
+        runpy.run_path(manage_py, run_name='__main__')
+    except _HandedOver:
+        pass
+    except BaseException as exc:  # noqa: B902 - manage.py may sys.exit() or raise anything
+        if isinstance(exc, KeyboardInterrupt):
+            raise
+        manage_error = exc
+    finally:
+        management.execute_from_command_line, management.ManagementUtility.execute, sys.argv = saved
+
+    if 'result' in outcome:
+        return outcome['result']
+    # manage.py never handed over to Django (a custom script, or it failed first): learn without it.
+    result = introspect_or_error(project_dir)
+    if 'problems' in result:
+        if manage_error is not None:
+            message = 'manage.py failed before starting Django (%s); the project was learned without it.' % error_text(manage_error)
+        else:
+            message = "manage.py did not call Django's execute_from_command_line; the project was learned without it."
+        result['problems'].append({'kind': 'manage-py-skipped', 'message': message})
+    return result
 
 
 def describe_error(exc, project_dir):
@@ -74,11 +134,13 @@ def introspect():
     from django.conf import settings
 
     problems = []
+    # The module Django really loaded: manage.py may have overwritten DJANGO_SETTINGS_MODULE.
+    settings_module = getattr(settings, 'SETTINGS_MODULE', None) or os.environ.get('DJANGO_SETTINGS_MODULE')
     result = {
         'djangoVersion': django.get_version(),
         'python': sys.executable,
-        'settingsModule': os.environ.get('DJANGO_SETTINGS_MODULE'),
-        'settingsFiles': settings_files(os.environ.get('DJANGO_SETTINGS_MODULE')),
+        'settingsModule': settings_module,
+        'settingsFiles': settings_files(settings_module),
         'staticUrl': optional_str(getattr(settings, 'STATIC_URL', None)),
         'staticRoot': absolute_or_none(getattr(settings, 'STATIC_ROOT', None)),
         'debug': bool(getattr(settings, 'DEBUG', False)),

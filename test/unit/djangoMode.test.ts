@@ -235,6 +235,70 @@ STATIC_ROOT = os.environ.get('ROOT_FROM_ENV')
     assert.equal(overridden.staticUrl, '/from-options/');
   });
 
+  it("runs manage.py's own set-up first (sys.path entries, environment), then takes over", async () => {
+    const dir = project(
+      `import os
+INSTALLED_APPS = ['django.contrib.staticfiles', 'inner_app']
+STATIC_URL = os.environ['FROM_MANAGE_PY']
+`,
+      {
+        // cookiecutter-django style: apps live in a folder manage.py adds to sys.path.
+        'manage.py': `import os, sys
+from pathlib import Path
+
+if __name__ == '__main__':
+    os.environ.setdefault('DJANGO_SETTINGS_MODULE', 'proj.settings')
+    os.environ['FROM_MANAGE_PY'] = '/managed/'
+    sys.path.append(str(Path(__file__).parent / 'apps'))
+    from django.core.management import execute_from_command_line
+    try:
+        execute_from_command_line(sys.argv)
+    except Exception:
+        print('swallowed')
+`,
+        'apps/inner_app/__init__.py': '',
+        'apps/inner_app/static/inner_app/x.css': '',
+      },
+    );
+    const model = await learnOk(dir);
+    assert.equal(model.staticUrl, '/managed/');
+    assert.deepEqual(finder(model, 'app').apps.map((a) => [a.name, a.staticDir]), [
+      ['django.contrib.staticfiles', null],
+      ['inner_app', path.join(dir, 'apps/inner_app/static')],
+    ]);
+    assert.deepEqual(model.problems, []);
+    // Without manage.py the app can't be imported, as `django-admin` without the path would fail too.
+    const bare = await runDjangoMode(input(dir, { managePy: null, env: { FROM_MANAGE_PY: '/x/' } }));
+    assert.ok(!bare.ok && /No module named 'inner_app'/.test(bare.reason));
+  });
+
+  it('learns without manage.py when it never hands over to Django or fails first', async () => {
+    const settings = "INSTALLED_APPS = ['django.contrib.staticfiles']\n";
+    const custom = project(settings, { 'manage.py': "print('my own tool')\n" });
+    const skipped = await learnOk(custom);
+    assert.deepEqual(skipped.problems.map((p) => p.kind), ['manage-py-skipped']);
+    assert.match(skipped.problems[0].message, /did not call Django's execute_from_command_line/);
+
+    const failing = project(settings, { 'manage.py': "import sys\nsys.exit('needs Python 4')\n" });
+    const model = await learnOk(failing);
+    assert.match(model.problems[0].message, /manage.py failed before starting Django \(SystemExit: needs Python 4\)/);
+  });
+
+  it('reports the settings module manage.py really used', async () => {
+    const dir = project("INSTALLED_APPS = []\n", {
+      'manage.py': `import os, sys
+os.environ['DJANGO_SETTINGS_MODULE'] = 'proj.other'
+from django.core.management import execute_from_command_line
+execute_from_command_line(sys.argv)
+`,
+      'proj/other.py': "SECRET_KEY = 'x'\nINSTALLED_APPS = ['django.contrib.staticfiles']\nSTATIC_URL = '/other/'\n",
+    });
+    const model = await learnOk(dir);
+    assert.equal(model.settingsModule, 'proj.other');
+    assert.equal(model.staticUrl, '/other/');
+    assert.deepEqual(model.settingsFiles, [path.join(dir, 'proj/other.py')]);
+  });
+
   it('turns failing settings into a reason instead of throwing', async () => {
     const dir = project(`from django.core.exceptions import ImproperlyConfigured
 raise ImproperlyConfigured('Set the DATABASE_URL environment variable')

@@ -19,6 +19,10 @@ export const DEFAULT_TIMEOUT_MS = 15000;
 /** What Django mode needs: a located project, a settings module and an interpreter that imports Django. */
 export interface DjangoModeInput {
   projectDir: string;
+  /**
+   * When set, manage.py runs first, as `manage.py findstatic` would, so its sys.path and environment set-up
+   * apply; the helper takes over where it hands over to Django's command line.
+   */
   managePy: string | null;
   settingsModule: string;
   python: string;
@@ -45,7 +49,8 @@ export async function runDjangoMode(input: DjangoModeInput): Promise<DjangoModeR
     PYTHONIOENCODING: 'utf-8',
     PYTHONDONTWRITEBYTECODE: '1',
   };
-  const result = await runProcess(input.python, [helper], { cwd: input.projectDir, env, timeoutMs });
+  const args = input.managePy ? [helper, '--manage', input.managePy] : [helper];
+  const result = await runProcess(input.python, args, { cwd: input.projectDir, env, timeoutMs });
   if (result.spawnError) return failure('python-failed', `${input.python} could not be started (${result.spawnError})`);
   if (result.timedOut) {
     return failure('python-timeout', `running the settings took longer than ${formatSeconds(timeoutMs)} and was stopped`);
@@ -113,7 +118,7 @@ function toProjectModel(report: Report, input: DjangoModeInput): ProjectModel {
   return {
     projectDir: input.projectDir,
     managePy: input.managePy,
-    settingsModule: input.settingsModule,
+    settingsModule: str(report.settingsModule) ?? input.settingsModule,
     settingsFiles: arr(report.settingsFiles).filter(isString),
     mode: 'django',
     modeReason: `Ran Django ${version ?? '(unknown version)'} with ${input.python}.`,

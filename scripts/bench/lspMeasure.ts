@@ -1,0 +1,191 @@
+/**
+ * Measurements over a real LSP connection: time until the server has indexed the project, completion
+ * latency in the big folder and at the root, incremental update (file written → publishDiagnostics for
+ * the affected template), diagnostics for the 5,000-line template, and the server's peak RSS.
+ */
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import type { Diagnostic } from 'vscode-languageserver-types';
+import { COMPLETION_POSITIONS, GeneratedProject } from './generate';
+import { benchSettings } from './engine';
+import { lineOf } from './inProcess';
+import { LspSession } from './lspSession';
+import { peakRssMb } from './machine';
+import { median, now, percentile, reasonOf } from './stats';
+
+export interface LatencyStats {
+  p50: number;
+  p95: number;
+  max: number;
+  samples: number;
+  /** Items in the (last) completion answer. */
+  items: number;
+}
+
+export interface LspResults {
+  /** Spawn → project summary with the full file count (Node start-up, learning and indexing). */
+  readyMs: number;
+  completionBigFolder: LatencyStats | { na: string };
+  completionRoot: LatencyStats | { na: string };
+  incrementalAddMs: number | { na: string };
+  incrementalRemoveMs: number | { na: string };
+  /** didOpen of the 5,000-line template → its publishDiagnostics. */
+  hugeDiagMs: number | { na: string };
+  /** VmHWM of the server process at the end of the session. */
+  rssMb: number | null;
+  /** Processes the server started that were still alive at the end (their memory is not in rssMb). */
+  childProcesses: number;
+}
+
+export interface LspMeasureOptions {
+  repoRoot: string;
+  runs: number;
+  completionSamples: number;
+  nodeArgs?: string[];
+  log: (line: string) => void;
+}
+
+/** Generous at 100k; short below so a server that never becomes ready does not stall a quick run. */
+const readyTimeoutMs = (files: number): number => (files >= 100_000 ? 180_000 : 30_000);
+const EVENT_TIMEOUT_MS = 10_000;
+
+export async function measureLsp(project: GeneratedProject, options: LspMeasureOptions): Promise<LspResults | { na: string }> {
+  fs.rmSync(project.incrementalAddPath, { force: true });
+  const session = new LspSession({
+    repoRoot: options.repoRoot,
+    projectRoot: project.root,
+    settings: benchSettings('static'),
+    nodeArgs: options.nodeArgs,
+    clientWatches: true,
+  });
+  try {
+    await session.initialize();
+    await session.waitForProject(project.uniquePaths, readyTimeoutMs(project.fileCount));
+    const readyMs = now() - session.spawnedAt;
+    options.log(`    LSP server ready in ${readyMs.toFixed(0)} ms`);
+
+    const completionUri = session.open(project.completionTemplate);
+    const completionBigFolder = await latency(session, completionUri, COMPLETION_POSITIONS.bigFolder, options.completionSamples, project.bigFolderEntries);
+    const completionRoot = await latency(session, completionUri, COMPLETION_POSITIONS.root, options.completionSamples, 1);
+    const incremental = await incrementalOverLsp(session, project, options.runs);
+    const hugeDiagMs = await hugeOverLsp(session, project, options.runs);
+    return {
+      readyMs,
+      completionBigFolder,
+      completionRoot,
+      ...incremental,
+      hugeDiagMs,
+      rssMb: peakRssMb(session.pid),
+      childProcesses: childrenOf(session.pid).length,
+    };
+  } catch (err) {
+    return { na: `LSP session failed: ${reasonOf(err)}${session.serverStderr ? ` (stderr: ${session.serverStderr.trim().split('\n').pop()})` : ''}` };
+  } finally {
+    fs.rmSync(project.incrementalAddPath, { force: true });
+    await session.dispose();
+  }
+}
+
+async function latency(
+  session: LspSession,
+  uri: string,
+  position: { line: number; character: number },
+  samples: number,
+  minItems: number,
+): Promise<LatencyStats | { na: string }> {
+  try {
+    const warmup = Math.min(10, samples);
+    let items = 0;
+    const times: number[] = [];
+    for (let i = 0; i < warmup + samples; i++) {
+      const start = now();
+      const answer = await session.complete(uri, position.line, position.character);
+      const ms = now() - start;
+      items = answer.length;
+      if (i >= warmup) times.push(ms);
+    }
+    if (items < minItems) return { na: `completion returned ${items} items, expected at least ${minItems}` };
+    return { p50: percentile(times, 50), p95: percentile(times, 95), max: Math.max(...times), samples: times.length, items };
+  } catch (err) {
+    return { na: `completion failed: ${reasonOf(err)}` };
+  }
+}
+
+/**
+ * Creates then deletes the file five templates reference, sending the watched-file event right after
+ * the write (as an editor's watcher would); the clock runs from just before the write until the
+ * affected template's diagnostics show the change.
+ */
+async function incrementalOverLsp(
+  session: LspSession,
+  project: GeneratedProject,
+  runs: number,
+): Promise<Pick<LspResults, 'incrementalAddMs' | 'incrementalRemoveMs'>> {
+  try {
+    const file = project.incrementalReferrers[0];
+    const text = fs.readFileSync(file, 'utf8');
+    const line = lineOf(text, project.incrementalAddDest);
+    const flagged = (diagnostics: Diagnostic[]): boolean =>
+      diagnostics.some((d) => d.code === 'missing-file' && d.range.start.line === line);
+    const uri = session.open(file, text);
+    await session.waitForDiagnostics(uri, flagged, EVENT_TIMEOUT_MS, true);
+    const add: number[] = [];
+    const remove: number[] = [];
+    fs.mkdirSync(path.dirname(project.incrementalAddPath), { recursive: true });
+    for (let run = 0; run < runs; run++) {
+      let waiting = session.waitForDiagnostics(uri, (d) => !flagged(d), EVENT_TIMEOUT_MS);
+      let start = now();
+      fs.writeFileSync(project.incrementalAddPath, '/* added by the benchmark */\n');
+      session.fileChanged(project.incrementalAddPath, 'created');
+      add.push((await waiting) - start);
+      waiting = session.waitForDiagnostics(uri, flagged, EVENT_TIMEOUT_MS);
+      start = now();
+      fs.rmSync(project.incrementalAddPath);
+      session.fileChanged(project.incrementalAddPath, 'deleted');
+      remove.push((await waiting) - start);
+    }
+    return { incrementalAddMs: median(add), incrementalRemoveMs: median(remove) };
+  } catch (err) {
+    const reason = { na: `incremental update over LSP failed: ${reasonOf(err)}` };
+    return { incrementalAddMs: reason, incrementalRemoveMs: reason };
+  }
+}
+
+/** didOpen of the 5,000-line template (closed again between runs) → its first publishDiagnostics. */
+async function hugeOverLsp(session: LspSession, project: GeneratedProject, runs: number): Promise<number | { na: string }> {
+  try {
+    const text = fs.readFileSync(project.hugeTemplate, 'utf8');
+    const times: number[] = [];
+    for (let run = 0; run < runs; run++) {
+      const uri = session.uriOf(project.hugeTemplate);
+      const waiting = session.waitForDiagnostics(uri, (d) => d.length > 0, EVENT_TIMEOUT_MS);
+      const start = now();
+      session.open(project.hugeTemplate, text, run + 1);
+      times.push((await waiting) - start);
+      session.close(uri);
+    }
+    return median(times);
+  } catch (err) {
+    return { na: `huge template over LSP failed: ${reasonOf(err)}` };
+  }
+}
+
+/** Live child processes of `pid` (Linux /proc), e.g. a Python helper still running. */
+function childrenOf(pid: number): number[] {
+  try {
+    return fs
+      .readdirSync('/proc')
+      .filter((name) => /^\d+$/.test(name))
+      .filter((name) => {
+        try {
+          const stat = fs.readFileSync(`/proc/${name}/stat`, 'utf8');
+          return Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]) === pid;
+        } catch {
+          return false;
+        }
+      })
+      .map(Number);
+  } catch {
+    return [];
+  }
+}

@@ -1,0 +1,163 @@
+/** Turns per-size results into the table, the JSON document and the PASS/MISS target lines. */
+import { MachineInfo } from './machine';
+import { HotFunction } from './profile';
+
+export type Value = number | null;
+
+/** Everything measured at one size (null = not measurable; the reason is in `unavailable`). */
+export interface SizeResult {
+  files: number;
+  uniquePaths: number;
+  duplicateFiles: number;
+  bigFolderEntries: number;
+  templates: number;
+  runs: number;
+  index_ms: Value;
+  index_warm_ms: Value;
+  learn_static_ms: Value;
+  find_ms: Value;
+  django_ms: Value;
+  index_vs_find: Value;
+  index_vs_django: Value;
+  relearn_total_ms: Value;
+  relearn_helper_ms: Value;
+  relearn_probe_ms: Value;
+  relearn_index_ms: Value;
+  lsp_ready_ms: Value;
+  completion_p50_ms: Value;
+  completion_p95_ms: Value;
+  completion_max_ms: Value;
+  completion_big_folder: { p50: number; p95: number; max: number; samples: number; items: number } | null;
+  completion_root: { p50: number; p95: number; max: number; samples: number; items: number } | null;
+  incremental_ms: Value;
+  incremental_lsp_add_ms: Value;
+  incremental_lsp_remove_ms: Value;
+  incremental_inprocess_add_ms: Value;
+  incremental_inprocess_remove_ms: Value;
+  workspace_diag_ms: Value;
+  templates_per_s: Value;
+  workspace_diagnostics: Value;
+  huge_diag_ms: Value;
+  huge_diag_lsp_ms: Value;
+  huge_diagnostics: Value;
+  rss_mb: Value;
+  /** Metric → why it has no number. */
+  unavailable: Record<string, string>;
+}
+
+export interface TargetCheck {
+  name: string;
+  size: number;
+  value: string;
+  pass: boolean | null;
+}
+
+export interface BenchReport {
+  machine: MachineInfo;
+  quick: boolean;
+  sizes: number[];
+  details: Record<string, SizeResult>;
+  client_activation_ms: Value;
+  vsix_bytes: Value;
+  unavailable: Record<string, string>;
+  targets: TargetCheck[];
+  profiles: Record<string, HotFunction[]>;
+  notes: string[];
+}
+
+/** Keys the JSON exposes per size at the top level: `{ index_ms: { "1000": 12.3, ... } }`. */
+export const HEADLINE_KEYS = [
+  'index_ms',
+  'find_ms',
+  'django_ms',
+  'index_vs_find',
+  'index_vs_django',
+  'completion_p95_ms',
+  'workspace_diag_ms',
+  'incremental_ms',
+  'rss_mb',
+] as const;
+
+export function toJson(report: BenchReport): Record<string, unknown> {
+  const headline: Record<string, Record<string, Value>> = {};
+  for (const key of HEADLINE_KEYS) {
+    headline[key] = Object.fromEntries(report.sizes.map((size) => [String(size), report.details[size][key] as Value]));
+  }
+  const { machine, quick, sizes, details, ...rest } = report;
+  return { machine, quick, sizes, ...headline, ...rest, details };
+}
+
+function fmt(value: Value, digits = 1, unit = ''): string {
+  if (value === null || !Number.isFinite(value)) return 'n/a';
+  const text = value >= 100 ? value.toFixed(0) : value.toFixed(digits);
+  return unit ? `${text} ${unit}` : text;
+}
+
+function ratio(value: Value): string {
+  return value === null ? 'n/a' : `${value.toFixed(2)}x`;
+}
+
+export function checkTargets(report: BenchReport): TargetCheck[] {
+  const size = report.sizes[report.sizes.length - 1];
+  const r = report.details[size];
+  const check = (name: string, value: Value, shown: string, ok: (v: number) => boolean): TargetCheck => ({
+    name,
+    size,
+    value: value === null ? 'n/a' : shown,
+    pass: value === null ? null : ok(value),
+  });
+  const speedup = r.index_ms && r.django_ms ? r.django_ms / r.index_ms : null;
+  return [
+    check('cold index within 1.5x of find', r.index_vs_find, ratio(r.index_vs_find), (v) => v <= 1.5),
+    check("cold index >= 10x faster than Django's dry-run", speedup, `${speedup?.toFixed(1)}x faster`, (v) => v >= 10),
+    check('completion p95 < 10 ms', r.completion_p95_ms, fmt(r.completion_p95_ms, 2, 'ms'), (v) => v < 10),
+    check(`workspace diagnostics (${r.templates} templates) < 1 s`, r.workspace_diag_ms, fmt(r.workspace_diag_ms, 1, 'ms'), (v) => v < 1000),
+    check('incremental update < 50 ms', r.incremental_ms, fmt(r.incremental_ms, 1, 'ms'), (v) => v < 50),
+    check('server RSS < 150 MB', r.rss_mb, fmt(r.rss_mb, 1, 'MB'), (v) => v < 150),
+  ];
+}
+
+export function renderTable(report: BenchReport): string {
+  const sizes = report.sizes;
+  const rows: Array<[string, (r: SizeResult) => string]> = [
+    ['static files (unique paths)', (r) => `${r.files} (${r.uniquePaths})`],
+    ['cold index, ms (static mode)', (r) => fmt(r.index_ms)],
+    ['  warm rebuild, ms', (r) => fmt(r.index_warm_ms)],
+    ['find <roots> -type f, ms', (r) => fmt(r.find_ms)],
+    ['collectstatic --dry-run, ms', (r) => fmt(r.django_ms)],
+    ['index / find', (r) => ratio(r.index_vs_find)],
+    ['index / Django', (r) => ratio(r.index_vs_django)],
+    ['re-learn after settings edit, ms', (r) => fmt(r.relearn_total_ms)],
+    ['  of which Python helper, ms', (r) => fmt(r.relearn_helper_ms)],
+    ['  interpreter checks, ms', (r) => fmt(r.relearn_probe_ms)],
+    ['  index rebuild, ms', (r) => fmt(r.relearn_index_ms)],
+    ['LSP ready (spawn → indexed), ms', (r) => fmt(r.lsp_ready_ms)],
+    ['completion big folder p50/p95/max', (r) => latencyText(r.completion_big_folder)],
+    ['  items in big folder', (r) => (r.completion_big_folder ? String(r.completion_big_folder.items) : 'n/a')],
+    ['completion root p50/p95/max', (r) => latencyText(r.completion_root)],
+    ['incremental add, LSP, ms', (r) => fmt(r.incremental_lsp_add_ms)],
+    ['incremental remove, LSP, ms', (r) => fmt(r.incremental_lsp_remove_ms)],
+    ['incremental add/remove in-process', (r) => `${fmt(r.incremental_inprocess_add_ms, 2)} / ${fmt(r.incremental_inprocess_remove_ms, 2)}`],
+    ['workspace diagnostics, ms', (r) => fmt(r.workspace_diag_ms)],
+    ['  templates per second', (r) => fmt(r.templates_per_s, 0)],
+    ['5,000-line template, in-process ms', (r) => fmt(r.huge_diag_ms)],
+    ['5,000-line template, LSP ms', (r) => fmt(r.huge_diag_lsp_ms)],
+    ['server peak RSS (VmHWM), MB', (r) => fmt(r.rss_mb)],
+  ];
+  const header = ['', ...sizes.map((s) => `${s / 1000}k files`)];
+  const body = rows.map(([label, get]) => [label, ...sizes.map((s) => get(report.details[s]))]);
+  const widths = header.map((_, i) => Math.max(...[header, ...body].map((row) => row[i].length)));
+  const line = (row: string[]): string => row.map((cell, i) => (i === 0 ? cell.padEnd(widths[i]) : cell.padStart(widths[i]))).join('  ');
+  return [line(header), widths.map((w) => '-'.repeat(w)).join('  '), ...body.map(line)].join('\n');
+}
+
+function latencyText(stats: SizeResult['completion_root']): string {
+  if (!stats) return 'n/a';
+  return `${stats.p50.toFixed(2)} / ${stats.p95.toFixed(2)} / ${stats.max.toFixed(1)} ms`;
+}
+
+export function renderTargets(targets: TargetCheck[]): string {
+  return targets
+    .map((t) => `${t.pass === null ? 'N/A ' : t.pass ? 'PASS' : 'MISS'}  ${t.name} at ${t.size / 1000}k files: ${t.value}`)
+    .join('\n');
+}

@@ -67,7 +67,12 @@ describe('learnProject', () => {
     const model = await learnProject(dir, { python: DJANGO_PYTHON });
     assert.equal(model.mode, 'static');
     assert.equal(model.modeReason, 'Static mode: running the settings failed: ImproperlyConfigured: SECRET_KEY must come from the vault.');
-    assert.ok(model.problems.some((p) => p.kind === 'settings-failed'));
+    const failed = model.problems.find((p) => p.kind === 'settings-failed');
+    assert.equal(failed?.file, path.join(dir, 'proj/settings.py'));
+    // Static mode still read what the settings say before the raise.
+    const filesystem = model.finders.find((f) => f.kind === 'filesystem');
+    assert.ok(filesystem && filesystem.kind === 'filesystem');
+    assert.deepEqual(filesystem.dirs.map((d) => d.root), [path.join(dir, 'assets')]);
   });
 
   it('throws a UserError when Django mode is forced and the settings raise', async () => {
@@ -103,6 +108,14 @@ describe('learnProject', () => {
     const model = await learnProject(DEMO, { mode: 'static' });
     assert.equal(model.mode, 'static');
     assert.equal(model.modeReason, 'Static mode was requested.');
+  });
+
+  it('learns the same model from the demo in static mode as in Django mode', async () => {
+    const django = await learnProject(DEMO, { mode: 'django', python: DJANGO_PYTHON });
+    const readOnly = await learnProject(DEMO, { mode: 'static', python: DJANGO_PYTHON });
+    const { mode: _m1, modeReason: _r1, djangoVersion: _v1, ...fromDjango } = django;
+    const { mode: _m2, modeReason: _r2, djangoVersion: _v2, ...fromStatic } = readOnly;
+    assert.deepEqual(fromStatic, fromDjango);
   });
 
   it('explains a missing project, folder or settings module in one sentence', async () => {

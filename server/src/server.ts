@@ -250,8 +250,9 @@ class DjangoStaticServer {
         this.diagnostics.validateAffected(change.destPaths);
         return;
       case 'templates':
-        for (const file of change.removed) this.diagnostics.documentClosed(URI.file(file).toString(), false);
-        for (const file of [...change.added, ...change.changed]) this.diagnostics.schedule(URI.file(file).toString(), 0);
+        this.diagnostics.templatesRemoved(change.removed.map((f) => URI.file(f).toString()));
+        this.diagnostics.templatesAdded(change.added.map((f) => URI.file(f).toString()));
+        for (const file of change.changed) this.diagnostics.schedule(URI.file(file).toString(), 0);
         this.updateWatching();
         return;
       case 'manifest':

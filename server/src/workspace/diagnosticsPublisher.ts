@@ -103,6 +103,24 @@ export class DiagnosticsPublisher {
     }
   }
 
+  /** Templates that appeared on disk: checked like the rest of the workspace. */
+  templatesAdded(uris: string[]): void {
+    for (const uri of uris) {
+      this.workspaceUris.add(uri);
+      this.schedule(uri, 0);
+    }
+  }
+
+  /** Templates that left the workspace: their diagnostics go unless the document is open. */
+  templatesRemoved(uris: string[]): void {
+    const open = new Set(this.host.openUris());
+    for (const uri of uris) {
+      this.workspaceUris.delete(uri);
+      if (open.has(uri)) this.schedule(uri, 0);
+      else this.clear(uri);
+    }
+  }
+
   documentClosed(uri: string, stillWorkspaceTemplate: boolean): void {
     if (stillWorkspaceTemplate || this.workspaceUris.has(uri)) this.schedule(uri, 0);
     else this.clear(uri);

@@ -1,0 +1,164 @@
+import * as assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { Diagnostic, FileChangeType, FileSystemWatcher } from 'vscode-languageserver-protocol/node';
+import { Methods, StaticFileItem } from '../../server/src/protocol';
+import { copyDemo, ensureBuilt, LspClient, removeCopy } from './lspClient';
+
+const hasMissing = (d: Diagnostic[]): boolean => d.some((x) => x.code === 'missing-file');
+
+/** Milliseconds from `action` until the diagnostics of `file` satisfy `predicate`. */
+async function timeUntil(client: LspClient, file: string, what: string, predicate: (d: Diagnostic[]) => boolean, action: () => void): Promise<number> {
+  const started = Date.now();
+  action();
+  await client.waitForDiagnostics(file, what, predicate, 10000);
+  return Date.now() - started;
+}
+
+describe('language server: live updates from the file system', function () {
+  this.timeout(60000);
+  before(() => ensureBuilt());
+
+  describe('with its own watcher (client cannot watch files)', () => {
+    let root: string;
+    let client: LspClient;
+    let broken: string;
+    before(async function () {
+      this.timeout(120000);
+      root = copyDemo();
+      broken = path.join(root, 'templates/broken.html');
+      client = await LspClient.start({ root, clientWatches: false });
+      await client.waitForProjects();
+      await client.waitForDiagnostics(broken, 'initial missing-file', hasMissing);
+    });
+    after(async () => {
+      await client?.stop();
+      if (root) removeCopy(root);
+    });
+
+    it('does not ask the client to watch and watches the static roots itself', () => {
+      assert.equal(client.registrations.filter((r) => r.method === 'workspace/didChangeWatchedFiles').length, 0);
+      assert.ok(client.logs.some((l) => /Watching \d+ folders/.test(l)), client.logs.join('\n'));
+    });
+
+    it('drops the missing-file diagnostic when the file is added and brings it back on delete, within 300 ms', async () => {
+      const added = path.join(root, 'assets/css/sites.css');
+      const addMs = await timeUntil(client, broken, 'missing-file gone', (d) => !hasMissing(d), () => fs.writeFileSync(added, 'body{}'));
+      const deleteMs = await timeUntil(client, broken, 'missing-file back', hasMissing, () => fs.unlinkSync(added));
+      console.log(`      own watcher: add → diagnostics ${addMs} ms, delete → diagnostics ${deleteMs} ms`);
+      assert.ok(addMs < 300 && deleteMs < 300, `add ${addMs} ms, delete ${deleteMs} ms`);
+    });
+
+    it('follows a rename of a referenced file and of a whole folder', async () => {
+      const base = path.join(root, 'templates/base.html');
+      const cssDir = path.join(root, 'assets/css');
+      fs.renameSync(path.join(cssDir, 'print.css'), path.join(cssDir, 'print2.css'));
+      await client.waitForDiagnostics(base, 'css/print.css missing after rename', hasMissing);
+      fs.renameSync(path.join(cssDir, 'print2.css'), path.join(cssDir, 'print.css'));
+      await client.waitForDiagnostics(base, 'css/print.css back', (d) => !hasMissing(d));
+
+      // A folder moved away and back: every file below it leaves and returns.
+      const jsDir = path.join(root, 'assets/js');
+      const moved = path.join(root, 'assets-js-away');
+      fs.renameSync(jsDir, moved);
+      await client.waitForDiagnostics(base, 'js/app.js missing after the folder moved', hasMissing);
+      fs.renameSync(moved, jsDir);
+      await client.waitForDiagnostics(base, 'js/app.js back with its folder', (d) => !hasMissing(d));
+    });
+
+    it('indexes files in a folder created after start-up', async () => {
+      const dir = path.join(root, 'assets/fresh/deeper');
+      fs.mkdirSync(dir, { recursive: true });
+      fs.writeFileSync(path.join(dir, 'new.js'), '1');
+      const deadline = Date.now() + 5000;
+      let files: StaticFileItem[] = [];
+      while (Date.now() < deadline) {
+        files = await client.request<StaticFileItem[]>(Methods.listFiles, { projectDir: root });
+        if (files.some((f) => f.path === 'fresh/deeper/new.js')) break;
+        await new Promise((r) => setTimeout(r, 50));
+      }
+      assert.ok(files.some((f) => f.path === 'fresh/deeper/new.js'), 'new file in a new folder is indexed');
+      // And a later file in that new folder is seen too (the new folder is watched).
+      fs.writeFileSync(path.join(dir, 'later.js'), '2');
+      const later = Date.now() + 5000;
+      while (Date.now() < later) {
+        files = await client.request<StaticFileItem[]>(Methods.listFiles, { projectDir: root });
+        if (files.some((f) => f.path === 'fresh/deeper/later.js')) break;
+        await new Promise((r) => setTimeout(r, 50));
+      }
+      assert.ok(files.some((f) => f.path === 'fresh/deeper/later.js'), 'file added later in the new folder is indexed');
+    });
+
+    it('re-learns the project when its settings change', async () => {
+      const seen = client.projectsChanged.length;
+      fs.mkdirSync(path.join(root, 'extra/css'), { recursive: true });
+      fs.writeFileSync(path.join(root, 'extra/css/extra.css'), 'p{}');
+      const settings = path.join(root, 'demo/settings.py');
+      fs.appendFileSync(settings, "\nSTATICFILES_DIRS += [('extra', BASE_DIR / 'extra')]\n");
+      const projects = await client.waitForProjects(seen, 30000);
+      assert.equal(projects.length, 1);
+      const files = await client.request<StaticFileItem[]>(Methods.listFiles, { projectDir: root });
+      assert.ok(files.some((f) => f.path === 'extra/css/extra.css'), 'the new STATICFILES_DIRS entry is indexed');
+    });
+
+    it('shows a new template on disk without opening it', async () => {
+      const fresh = path.join(root, 'templates/fresh.html');
+      fs.writeFileSync(fresh, "{% load static %}<link href=\"{% static 'css/nothing-here.css' %}\">\n");
+      await client.waitForDiagnostics(fresh, 'missing-file in a new template', hasMissing);
+      fs.unlinkSync(fresh);
+      await client.waitForDiagnostics(fresh, 'cleared after delete', (d) => d.length === 0);
+    });
+  });
+
+  describe('with the client watching (didChangeWatchedFiles)', () => {
+    let root: string;
+    let client: LspClient;
+    let broken: string;
+    before(async function () {
+      this.timeout(120000);
+      root = copyDemo();
+      broken = path.join(root, 'templates/broken.html');
+      client = await LspClient.start({ root, clientWatches: true });
+      await client.waitForProjects();
+      await client.waitForDiagnostics(broken, 'initial missing-file', hasMissing);
+    });
+    after(async () => {
+      await client?.stop();
+      if (root) removeCopy(root);
+    });
+
+    it('registers watchers for the static roots, templates and settings instead of watching itself', async () => {
+      const registration = await client.waitFor('a didChangeWatchedFiles registration', () =>
+        client.registrations.find((r) => r.method === 'workspace/didChangeWatchedFiles'),
+      );
+      const watchers = (registration.registerOptions as { watchers: FileSystemWatcher[] }).watchers;
+      const bases = watchers.map((w) => (typeof w.globPattern === 'string' ? w.globPattern : String(w.globPattern.baseUri)));
+      assert.ok(bases.some((b) => b.endsWith('/demo/assets')), bases.join('\n'));
+      assert.ok(bases.some((b) => b.endsWith('/demo/vendor')), bases.join('\n'));
+      assert.ok(bases.some((b) => b.endsWith('/demo/demo')), 'the settings folder');
+      assert.ok(!client.logs.some((l) => /Watching \d+ folders/.test(l)), 'no own watcher');
+    });
+
+    it('updates diagnostics from the events the client sends', async () => {
+      const added = path.join(root, 'assets/css/sites.css');
+      fs.writeFileSync(added, 'body{}');
+      const addMs = await timeUntil(client, broken, 'missing-file gone', (d) => !hasMissing(d), () => client.sendWatchedFile(added, FileChangeType.Created));
+      fs.unlinkSync(added);
+      const deleteMs = await timeUntil(client, broken, 'missing-file back', hasMissing, () => client.sendWatchedFile(added, FileChangeType.Deleted));
+      console.log(`      client events: add → diagnostics ${addMs} ms, delete → diagnostics ${deleteMs} ms`);
+      assert.ok(addMs < 300 && deleteMs < 300, `add ${addMs} ms, delete ${deleteMs} ms`);
+    });
+
+    it('handles a folder deletion reported as one event', async () => {
+      const base = path.join(root, 'templates/base.html');
+      const jsDir = path.join(root, 'assets/js');
+      const moved = path.join(root, 'js-away');
+      fs.renameSync(jsDir, moved);
+      client.sendWatchedFile(jsDir, FileChangeType.Deleted);
+      await client.waitForDiagnostics(base, 'js/app.js missing', hasMissing);
+      fs.renameSync(moved, jsDir);
+      client.sendWatchedFile(jsDir, FileChangeType.Created);
+      await client.waitForDiagnostics(base, 'js/app.js back', (d) => !hasMissing(d));
+    });
+  });
+});

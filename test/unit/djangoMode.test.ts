@@ -30,6 +30,41 @@ function manage(projectDir: string, ...args: string[]): string {
   return execFileSync(DJANGO_PYTHON, ['manage.py', ...args], { cwd: projectDir, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
 }
 
+const GENERATED_FINDERS = `import os
+from django.conf import settings
+from django.contrib.staticfiles.finders import BaseFinder
+from django.contrib.staticfiles.utils import get_files
+from django.core.files.storage import FileSystemStorage
+
+
+class GeneratedFinder(BaseFinder):
+    def __init__(self, *args, **kwargs):
+        self.storage = FileSystemStorage(location=os.path.join(settings.BASE_DIR, 'generated'))
+        self.storage.prefix = 'gen'
+
+    def check(self, **kwargs):
+        return []
+
+    def find(self, path, all=False):
+        return [] if all else None
+
+    def list(self, ignore_patterns):
+        for path in get_files(self.storage, ignore_patterns):
+            yield path, self.storage
+
+
+class BrokenFinder(BaseFinder):
+    def check(self, **kwargs):
+        return []
+
+    def find(self, path, all=False):
+        return []
+
+    def list(self, ignore_patterns):
+        raise RuntimeError('bucket unreachable')
+        yield
+`;
+
 describe('Django mode (real Django at /usr/bin/python3)', () => {
   const cleanup: string[] = [];
   afterEach(() => cleanup.splice(0).forEach(removeTree));
@@ -143,40 +178,7 @@ STATICFILES_FINDERS = [
 ]
 `, {
       'gen/__init__.py': '',
-      'gen/finders.py': `import os
-from django.conf import settings
-from django.contrib.staticfiles.finders import BaseFinder
-from django.contrib.staticfiles.utils import get_files
-from django.core.files.storage import FileSystemStorage
-
-
-class GeneratedFinder(BaseFinder):
-    def __init__(self, *args, **kwargs):
-        self.storage = FileSystemStorage(location=os.path.join(settings.BASE_DIR, 'generated'))
-        self.storage.prefix = 'gen'
-
-    def check(self, **kwargs):
-        return []
-
-    def find(self, path, all=False):
-        return [] if all else None
-
-    def list(self, ignore_patterns):
-        for path in get_files(self.storage, ignore_patterns):
-            yield path, self.storage
-
-
-class BrokenFinder(BaseFinder):
-    def check(self, **kwargs):
-        return []
-
-    def find(self, path, all=False):
-        return []
-
-    def list(self, ignore_patterns):
-        raise RuntimeError('bucket unreachable')
-        yield
-`,
+      'gen/finders.py': GENERATED_FINDERS,
       'generated/bundle.js': '',
       'generated/css/x.css': '',
     });
@@ -194,6 +196,30 @@ class BrokenFinder(BaseFinder):
     const broken = model.finders[2] as Extract<FinderEntry, { kind: 'custom' }>;
     assert.match(broken.error ?? '', /RuntimeError: bucket unreachable/);
     assert.ok(model.problems.some((p) => p.kind === 'finder-failed'));
+  });
+
+  it('lists custom finders (DefaultStorageFinder included) exactly as real collectstatic collects them', async () => {
+    const dir = project(`INSTALLED_APPS = ['django.contrib.staticfiles', 'gen']
+MEDIA_ROOT = BASE_DIR / 'media'
+STATIC_ROOT = BASE_DIR / 'out'
+STATICFILES_FINDERS = ['gen.finders.GeneratedFinder', 'django.contrib.staticfiles.finders.DefaultStorageFinder']
+`, {
+      'gen/__init__.py': '',
+      'gen/finders.py': GENERATED_FINDERS,
+      'generated/bundle.js': '',
+      'generated/img/a.png': '',
+      'media/uploads/m.txt': '',
+    });
+    const model = await learnOk(dir);
+    const listed = model.finders.flatMap((f) => (f.kind === 'custom' ? f.files.map((file) => file.path) : [])).sort();
+    assert.deepEqual(listed, ['gen/bundle.js', 'gen/img/a.png', 'uploads/m.txt']);
+    manage(dir, 'collectstatic', '--noinput');
+    const collected = execFileSync('find', ['.', '-type', 'f'], { cwd: path.join(dir, 'out'), encoding: 'utf8' })
+      .split('\n')
+      .filter(Boolean)
+      .map((line) => line.replace(/^\.\//, ''))
+      .sort();
+    assert.deepEqual(collected, listed);
   });
 
   it('reports manifest storage, staticfiles checks, star-imported settings files and keeps stdout clean', async () => {

@@ -1,0 +1,75 @@
+import * as assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { CLI, copyDemo, ensureBuilt, removeCopy } from './lspClient';
+
+function check(args: string[], cwd: string): { code: number | null; stdout: string; stderr: string } {
+  const result = spawnSync(process.execPath, [CLI, 'check', ...args], { cwd, encoding: 'utf8' });
+  return { code: result.status, stdout: result.stdout, stderr: result.stderr };
+}
+
+describe('django-static check', function () {
+  this.timeout(60000);
+  let root: string;
+  before(() => {
+    ensureBuilt();
+    root = copyDemo();
+  });
+  after(() => root && removeCopy(root));
+
+  it('prints the demo findings as path:line:col: severity code message and exits 1', () => {
+    const { code, stdout, stderr } = check(['--root', root], root);
+    assert.equal(code, 1, stderr);
+    const lines = stdout.trim().split('\n');
+    assert.ok(lines.includes(
+      "templates/broken.html:5:43: error missing-file 'css/sites.css' is not found by any static files finder. Did you mean 'css/site.css'?",
+    ), stdout);
+    assert.ok(lines.some((l) => l.startsWith('templates/broken.html:7:') && l.includes('warning leading-slash')), stdout);
+    assert.ok(lines.some((l) => l.startsWith('templates/broken.html:9:') && l.includes('hint hardcoded-url') && l.includes('img/logo.svg')), stdout);
+    assert.ok(lines.some((l) => l.startsWith('templates/no_load.html:4:') && l.includes('error missing-load')), stdout);
+    assert.ok(lines.some((l) => l.startsWith('templates/base.html:') && l.includes('warning shadowed') && l.includes('assets')), stdout);
+    assert.match(lines[lines.length - 1], /^2 errors, 2 warnings, 1 hint in 5 templates \(1 project\)\.$/);
+    assert.match(stderr, /django mode/);
+  });
+
+  it('prints paths relative to the working directory', () => {
+    const { stdout } = check(['--root', root], os.tmpdir());
+    const rel = path.relative(os.tmpdir(), path.join(root, 'templates/broken.html'));
+    assert.ok(stdout.split('\n').some((l) => l.startsWith(`${rel}:5:43: error missing-file`)), stdout);
+  });
+
+  it('emits JSON with 1-based positions and a summary', () => {
+    const { code, stdout } = check(['--root', root, '--format', 'json'], root);
+    assert.equal(code, 1);
+    const data = JSON.parse(stdout) as {
+      projects: { projectDir: string; mode: string }[];
+      findings: { file: string; line: number; column: number; severity: string; code: string }[];
+      summary: { templates: number; error: number; warning: number; hint: number };
+    };
+    assert.equal(data.projects[0].projectDir, root);
+    assert.deepEqual(data.summary, { templates: 5, error: 2, warning: 2, information: 0, hint: 1 });
+    const missing = data.findings.find((f) => f.code === 'missing-file');
+    assert.deepEqual([missing?.file, missing?.line, missing?.column], ['templates/broken.html', 5, 43]);
+  });
+
+  it('exits 0 when there are no errors', () => {
+    fs.writeFileSync(path.join(root, 'assets/css/sites.css'), '');
+    fs.writeFileSync(path.join(root, 'templates/no_load.html'), '{% extends "base.html" %}{% load static %}{% block content %}{% static "img/logo.svg" %}{% endblock %}');
+    const { code, stdout } = check(['--root', root], root);
+    assert.equal(code, 0, stdout);
+    assert.match(stdout, /^0 errors, /m);
+  });
+
+  it('rejects a bad format and a folder without a project with a clear message (exit 2)', () => {
+    const bad = check(['--root', root, '--format', 'xml'], root);
+    assert.equal(bad.code, 2);
+    assert.match(bad.stderr, /Unknown format 'xml'/);
+    const empty = fs.mkdtempSync(path.join(os.tmpdir(), 'ds-check-empty-'));
+    const none = check(['--root', empty], empty);
+    assert.equal(none.code, 2);
+    assert.match(none.stderr, /No Django project/);
+    fs.rmSync(empty, { recursive: true, force: true });
+  });
+});

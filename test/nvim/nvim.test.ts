@@ -1,0 +1,64 @@
+import * as assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { CLI, copyDemo, ensureBuilt, REPO, removeCopy } from '../lsp/lspClient';
+
+const NVIM = process.env.NVIM_BIN || '/usr/bin/nvim';
+/** The Lua probe lives beside the TypeScript sources (tsc does not copy it to out/). */
+const PROBE = path.join(REPO, 'test', 'nvim', 'lspProbe.lua');
+
+interface ProbeResult {
+  errors: string[];
+  filetype?: string;
+  projects?: { projectDir: string; mode: string }[];
+  completion?: string[];
+  definition?: string[];
+  diagnostics?: { code?: string; message: string; lnum: number }[];
+}
+
+describe('Neovim (built-in LSP client) against django-static lsp --stdio', function () {
+  this.timeout(90000);
+  let root: string;
+  let result: ProbeResult;
+
+  before(function () {
+    if (!fs.existsSync(NVIM)) {
+      console.log(`      SKIPPED: Neovim is not installed at ${NVIM} (apt-get install neovim, or set NVIM_BIN).`);
+      this.skip();
+    }
+    ensureBuilt();
+    root = copyDemo();
+    const out = path.join(path.dirname(root), 'nvim-result.json');
+    const started = Date.now();
+    const run = spawnSync(NVIM, ['--headless', '--clean', '-n', '-c', `luafile ${PROBE}`], {
+      cwd: root,
+      env: { ...process.env, DS_CLI: CLI, DS_ROOT: root, DS_OUT: out },
+      encoding: 'utf8',
+      timeout: 80000,
+    });
+    assert.ok(fs.existsSync(out), `nvim wrote no result (status ${run.status}, signal ${run.signal}):\n${run.stdout}\n${run.stderr}`);
+    result = JSON.parse(fs.readFileSync(out, 'utf8')) as ProbeResult;
+    console.log(`      nvim session took ${Date.now() - started} ms (filetype ${result.filetype})`);
+  });
+
+  after(() => root && removeCopy(root));
+
+  it('runs without errors and learns the project', () => {
+    assert.deepEqual(result.errors, []);
+    assert.equal(result.projects?.[0]?.projectDir, root);
+  });
+
+  it('completes inside {% static \'css/| %}', () => {
+    assert.ok(result.completion?.includes('site.css'), JSON.stringify(result.completion));
+    assert.ok(result.completion?.includes('print.css'), JSON.stringify(result.completion));
+  });
+
+  it('jumps to the winning file first, then the shadowed copy', () => {
+    assert.deepEqual(result.definition, [path.join(root, 'assets/css/site.css'), path.join(root, 'legacy/static/css/site.css')]);
+  });
+
+  it('shows the shadowed warning on the open template', () => {
+    assert.ok(result.diagnostics?.some((d) => d.code === 'shadowed' && d.lnum === 6), JSON.stringify(result.diagnostics));
+  });
+});

@@ -128,6 +128,19 @@ describe('learnProject', () => {
     await rejectsWithUserError(learnProject(unnamed), /pass --settings/);
   });
 
+  it("lets manage.py pick the settings module when its choice can't be read without running it", async () => {
+    const dir = makeTree({
+      'manage.py': MANAGE_PY.replace("'proj.settings'", "'.'.join(['proj', 'conf'])"),
+      'proj/__init__.py': '',
+      'proj/conf.py': SETTINGS_HEAD + "INSTALLED_APPS = ['django.contrib.staticfiles']\n",
+    });
+    cleanup.push(dir);
+    const model = await learnProject(dir, { python: DJANGO_PYTHON });
+    assert.equal(model.mode, 'django');
+    assert.equal(model.settingsModule, 'proj.conf');
+    await rejectsWithUserError(learnProject(dir, { mode: 'static' }), /^Could not tell the settings module of .*manage\.py; pass --settings\.$/);
+  });
+
   it('uses --settings for a folder without manage.py', async () => {
     const root = makeTree({ 'conf/__init__.py': '', 'conf/settings.py': SETTINGS_HEAD + "INSTALLED_APPS = ['django.contrib.staticfiles']\nSTATIC_URL = '/assets/'\n" });
     cleanup.push(root);

@@ -24,7 +24,8 @@ export interface DjangoModeInput {
    * apply; the helper takes over where it hands over to Django's command line.
    */
   managePy: string | null;
-  settingsModule: string;
+  /** Null lets manage.py choose (its setdefault call may be computed); the report says which one it used. */
+  settingsModule: string | null;
   python: string;
   /** Extra environment, merged over process.env and the project's `.env`. */
   env?: Record<string, string>;
@@ -45,10 +46,10 @@ export async function runDjangoMode(input: DjangoModeInput): Promise<DjangoModeR
     ...process.env,
     ...(await readDotenv(input.projectDir)),
     ...(input.env ?? {}),
-    DJANGO_SETTINGS_MODULE: input.settingsModule,
     PYTHONIOENCODING: 'utf-8',
     PYTHONDONTWRITEBYTECODE: '1',
   };
+  if (input.settingsModule) env.DJANGO_SETTINGS_MODULE = input.settingsModule;
   const args = input.managePy ? [helper, '--manage', input.managePy] : [helper];
   const result = await runProcess(input.python, args, { cwd: input.projectDir, env, timeoutMs });
   if (result.spawnError) return failure('python-failed', `${input.python} could not be started (${result.spawnError})`);

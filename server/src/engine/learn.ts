@@ -22,43 +22,48 @@ export async function learnProject(root: string, options: LearnOptions = {}): Pr
 
 /** Learns one located project (the workspace may hold several). */
 export async function learnLocation(location: ProjectLocation, root: string, options: LearnOptions = {}): Promise<ProjectModel> {
-  const settingsModule = location.settingsModule;
-  if (!settingsModule) {
-    throw new UserError(`Could not tell the settings module of ${location.managePy ?? location.projectDir}; pass --settings.`);
-  }
   const mode = options.mode ?? 'auto';
-  const located = { ...location, settingsModule };
+  const mayRun = options.allowExecute !== false;
+  // Without a settings module only manage.py itself can say which one it uses: that needs Django mode.
+  if (!location.settingsModule && (mode === 'static' || !mayRun || !location.managePy)) withSettings(location);
 
-  if (mode === 'static') return learnStaticMode(located, root, options, 'Static mode was requested.');
-  if (options.allowExecute === false) {
+  if (mode === 'static') return learnStaticMode(withSettings(location), root, options, 'Static mode was requested.');
+  if (!mayRun) {
     if (mode === 'django') throw new UserError('Django mode needs a trusted workspace: this one is not trusted, so no Python is run.');
-    return learnStaticMode(located, root, options, 'Static mode: the workspace is not trusted.');
+    return learnStaticMode(withSettings(location), root, options, 'Static mode: the workspace is not trusted.');
   }
 
   const interpreter = await findInterpreter(location.projectDir, options.python, root);
   if (!interpreter.python) {
     const reason = `no Python with Django found (tried ${describeAttempts(interpreter.attempts)})`;
     if (mode === 'django') throw new UserError(`Django mode failed: ${reason}.`);
-    return learnStaticMode(located, root, options, `Static mode: ${reason}.`);
+    return learnStaticMode(withSettings(location, reason), root, options, `Static mode: ${reason}.`);
   }
 
   const result = await runDjangoMode({
     projectDir: location.projectDir,
     managePy: location.managePy,
-    settingsModule,
+    settingsModule: location.settingsModule,
     python: interpreter.python,
     env: options.env,
     timeoutMs: options.timeoutMs,
   });
   if (result.ok) return result.model;
   if (mode === 'django') throw new UserError(`Django mode failed with ${interpreter.python}: ${result.reason}.`);
-  const model = await learnStaticMode(located, root, options, `Static mode: ${result.reason}.`, interpreter.python);
+  const model = await learnStaticMode(withSettings(location, `Django mode failed: ${result.reason}`), root, options, `Static mode: ${result.reason}.`, interpreter.python);
   model.problems.unshift(result.problem);
   return model;
 }
 
 interface LocatedProject extends ProjectLocation {
   settingsModule: string;
+}
+
+/** The location with its settings module, or a UserError asking for --settings (with why Django mode couldn't tell). */
+function withSettings(location: ProjectLocation, why?: string): LocatedProject {
+  if (location.settingsModule) return { ...location, settingsModule: location.settingsModule };
+  const where = location.managePy ?? location.projectDir;
+  throw new UserError(`Could not tell the settings module of ${where}${why ? ` (${why})` : ''}; pass --settings.`);
 }
 
 async function learnStaticMode(

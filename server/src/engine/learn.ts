@@ -49,8 +49,12 @@ export async function learnLocation(location: ProjectLocation, root: string, opt
     timeoutMs: options.timeoutMs,
   });
   if (result.ok) return result.model;
+  if (!location.settingsModule && /settings are not configured/.test(result.reason)) {
+    throw new UserError(`Could not tell the settings module of ${location.managePy} (manage.py does not set one); pass --settings.`);
+  }
   if (mode === 'django') throw new UserError(`Django mode failed with ${interpreter.python}: ${result.reason}.`);
-  const model = await learnStaticMode(withSettings(location, `Django mode failed: ${result.reason}`), root, options, `Static mode: ${result.reason}.`, interpreter.python);
+  const fallback = withSettings(location, `Django mode failed: ${result.reason}`);
+  const model = await learnStaticMode(fallback, root, options, `Static mode: ${result.reason}.`, interpreter.python);
   model.problems.unshift(result.problem);
   return model;
 }

@@ -256,6 +256,7 @@ class DjangoStaticServer {
         this.updateWatching();
         return;
       case 'manifest':
+        this.updateWatching(true); // STATIC_ROOT may have just been created
         this.diagnostics.validateOpenDocuments();
         return;
     }
@@ -267,11 +268,11 @@ class DjangoStaticServer {
   }
 
   /** Asks the client to watch for us when it can; otherwise watches with our own watcher. */
-  private updateWatching(): void {
+  private updateWatching(force = false): void {
     if (!this.manager) return;
     const targets = this.manager.watchTargets();
     const key = JSON.stringify(targets);
-    if (key === this.watchKey) return;
+    if (key === this.watchKey && !force) return;
     this.watchKey = key;
     if (this.support.dynamicWatchers) {
       const watchers = targets.map((t) => this.clientWatcher(t));

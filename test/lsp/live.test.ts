@@ -2,7 +2,7 @@ import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { Diagnostic, FileChangeType, FileSystemWatcher } from 'vscode-languageserver-protocol/node';
-import { Methods, StaticFileItem } from '../../server/src/protocol';
+import { Methods, ProjectSummary, StaticFileItem } from '../../server/src/protocol';
 import { copyDemo, ensureBuilt, LspClient, removeCopy } from './lspClient';
 
 const hasMissing = (d: Diagnostic[]): boolean => d.some((x) => x.code === 'missing-file');
@@ -13,6 +13,14 @@ async function timeUntil(client: LspClient, file: string, what: string, predicat
   action();
   await client.waitForDiagnostics(file, what, predicate, 10000);
   return Date.now() - started;
+}
+
+async function pollUntil(probe: () => Promise<boolean>, what: string, timeoutMs = 5000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await probe())) {
+    if (Date.now() > deadline) throw new Error(`Timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
 }
 
 describe('language server: live updates from the file system', function () {
@@ -99,6 +107,23 @@ describe('language server: live updates from the file system', function () {
       assert.equal(projects.length, 1);
       const files = await client.request<StaticFileItem[]>(Methods.listFiles, { projectDir: root });
       assert.ok(files.some((f) => f.path === 'extra/css/extra.css'), 'the new STATICFILES_DIRS entry is indexed');
+    });
+
+    it('reads STATIC_ROOT/staticfiles.json when collectstatic writes it, and again when it changes', async () => {
+      const staticRoot = path.join(root, 'collected_static');
+      const manifestEntries = async (): Promise<string | undefined> => {
+        const [summary] = await client.request<ProjectSummary[]>(Methods.projects, {});
+        return /\*\*Manifest:\*\* (\d+) entries/.exec(summary.reportMarkdown)?.[1];
+      };
+      assert.equal(await manifestEntries(), undefined);
+      fs.mkdirSync(staticRoot);
+      fs.writeFileSync(path.join(staticRoot, 'staticfiles.json'), JSON.stringify({ paths: { 'css/site.css': 'css/site.0123456789ab.css' }, version: '1.0' }));
+      await pollUntil(async () => (await manifestEntries()) === '1', 'manifest with 1 entry');
+      fs.writeFileSync(
+        path.join(staticRoot, 'staticfiles.json'),
+        JSON.stringify({ paths: { 'css/site.css': 'css/site.0123456789ab.css', 'js/app.js': 'js/app.ba9876543210.js' }, version: '1.0' }),
+      );
+      await pollUntil(async () => (await manifestEntries()) === '2', 'manifest with 2 entries');
     });
 
     it('shows a new template on disk without opening it', async () => {

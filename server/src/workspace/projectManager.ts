@@ -106,18 +106,21 @@ export class ProjectManager {
     this.isLearning = true;
     this.emit({ kind: 'learning' });
     const run = async (): Promise<void> => {
-      const locations = await this.discover();
-      const results = await Promise.all(locations.map((location) => this.learnOne(location)));
-      if (generation !== this.generation) return; // a newer learn superseded this one
-      this.current = results.filter((r): r is WorkspaceProject => 'model' in r);
-      this.failureList = results.filter((r): r is ProjectFailure => !('model' in r));
+      try {
+        const locations = await this.discover();
+        const results = await Promise.all(locations.map((location) => this.learnOne(location)));
+        if (generation !== this.generation) return; // a newer learn superseded this one
+        this.current = results.filter((r): r is WorkspaceProject => 'model' in r);
+        this.failureList = results.filter((r): r is ProjectFailure => !('model' in r));
+      } catch (err) {
+        if (generation !== this.generation) return;
+        this.log(`Learning the workspace failed: ${messageOf(err)}`);
+      }
+      // Always announce the outcome, so waiting fronts (progress, status bar) never hang.
       this.isLearning = false;
       this.emit({ kind: 'learned', projects: this.current, failures: this.failureList });
     };
-    this.learning = this.learning.then(run, run).catch((err) => {
-      this.isLearning = false;
-      this.log(`Learning the workspace failed: ${messageOf(err)}`);
-    });
+    this.learning = this.learning.then(run, run);
     return this.learning;
   }
 
@@ -212,7 +215,8 @@ export class ProjectManager {
           this.scheduleRelearn(project.location.projectDir);
           continue;
         }
-        if (project.model.staticRoot && file === path.join(project.model.staticRoot, MANIFEST_NAME)) {
+        // The manifest itself, or STATIC_ROOT appearing or vanishing as a whole (first collectstatic, rm -rf).
+        if (project.model.staticRoot && isInside(path.join(project.model.staticRoot, MANIFEST_NAME), file)) {
           project.manifest = await readManifest(project.model.staticRoot);
           this.emit({ kind: 'manifest', project });
           continue;

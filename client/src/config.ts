@@ -8,7 +8,8 @@ const SEVERITIES: readonly SeveritySetting[] = ['error', 'warning', 'information
 
 /** The settings for a resource (file or folder), with defaults for anything unset or of the wrong type. */
 export function readSettings(scope?: vscode.ConfigurationScope): DjangoStaticSettings {
-  const c = vscode.workspace.getConfiguration(SECTION, scope);
+  // Resource-scoped settings: default to the first folder (null = any resource when there is none).
+  const c = vscode.workspace.getConfiguration(SECTION, scope ?? vscode.workspace.workspaceFolders?.[0]?.uri ?? null);
   return {
     pythonPath: str(c.get('pythonPath'), DEFAULT_SETTINGS.pythonPath),
     mode: oneOf(c.get('mode'), ['auto', 'django', 'static'] as const, DEFAULT_SETTINGS.mode),

@@ -7,6 +7,7 @@ import * as vscode from 'vscode';
 import {
   CancellationToken,
   ConfigurationParams,
+  DidChangeConfigurationNotification,
   LanguageClient,
   LanguageClientOptions,
   ServerOptions,
@@ -38,11 +39,16 @@ export class Ctx implements vscode.Disposable {
   private summaries: ProjectSummary[] = [];
   private startError: string | undefined;
   private restartTimer: NodeJS.Timeout | undefined;
+  /** Settings the server was started with (pythonPath resolved through the Python extension when unset). */
+  private startSettings = readSettings();
 
   constructor(readonly extension: vscode.ExtensionContext) {
     this.disposables.push(
       this.output, this.collectOutput, this.collectDiagnostics, this.interpreter, this.projectsChanged, this.stateChanged,
-      vscode.workspace.onDidChangeConfiguration((e) => affectsSettings(e) && this.scheduleRestart('settings changed')),
+      vscode.workspace.onDidChangeConfiguration((e) => {
+        // pythonPath changes arrive through the interpreter resolver, which restarts the server.
+        if (affectsSettings(e) && !e.affectsConfiguration('djangoStatic.pythonPath')) void this.pushSettings();
+      }),
       this.interpreter.onDidChange(() => this.scheduleRestart('interpreter changed')),
       vscode.workspace.onDidGrantWorkspaceTrust(() => this.scheduleRestart('workspace trusted')),
       vscode.workspace.onDidChangeWorkspaceFolders(() => this.scheduleRestart('workspace folders changed')),
@@ -151,6 +157,7 @@ export class Ctx implements vscode.Disposable {
     if (!settings.managePyPath && this.extension.workspaceState.get<string>(SELECTED_PROJECT_KEY)) {
       settings.managePyPath = this.extension.workspaceState.get<string>(SELECTED_PROJECT_KEY) ?? '';
     }
+    this.startSettings = settings;
     const initializationOptions: InitializationOptions = { settings, trusted };
     this.log(`Starting the language server (${trusted ? 'trusted' : 'Restricted Mode: static mode only'}; interpreter: ${settings.pythonPath || 'discover'}).`);
     const clientOptions: LanguageClientOptions = {
@@ -161,7 +168,7 @@ export class Ctx implements vscode.Disposable {
         workspace: {
           // Servers that pull settings get the same resolved values as the initialization options.
           configuration: (params: ConfigurationParams, token: CancellationToken, next: ConfigurationNext) => {
-            if (params.items.every((i) => i.section === 'djangoStatic')) return params.items.map(() => readSettingsFresh(settings));
+            if (params.items.every((i) => i.section === 'djangoStatic')) return params.items.map(() => readSettingsFresh(this.startSettings));
             return next(params, token);
           },
         },
@@ -174,12 +181,21 @@ export class Ctx implements vscode.Disposable {
     try {
       await client.start();
       this.stateChanged.fire();
-      await this.refreshProjects().catch((e) => this.log(`Could not read the projects yet: ${e}`));
+      // Not refreshProjects(): request() waits for this very start-up to finish.
+      const summaries = await client.sendRequest<ProjectSummary[] | null>(Methods.projects, {}).catch((e) => this.log(`Could not read the projects yet: ${e}`));
+      if (summaries && summaries.length) this.setProjects(summaries);
     } catch (err) {
       this.startError = `The Django Static Files language server could not start: ${err instanceof Error ? err.message : String(err)}`;
       this.log(this.startError);
       if (this.client === client) this.client = undefined;
     }
+  }
+
+  /** Sends changed settings; the server pulls them through the configuration middleware below. */
+  private async pushSettings(): Promise<void> {
+    if (!this.client || !this.running) return;
+    const settings = readSettingsFresh(this.startSettings);
+    await this.client.sendNotification(DidChangeConfigurationNotification.type, { settings: { djangoStatic: settings } }).catch((e) => this.log(`Sending settings failed: ${e}`));
   }
 
   private setProjects(summaries: ProjectSummary[]): void {

@@ -1,0 +1,110 @@
+/**
+ * Editor tests in a real VS Code: installs code-server if missing, packages the extension (size-checked),
+ * installs the .vsix into a throw-away extensions folder, copies examples/demo to a temp folder and
+ * drives code-server with playwright-core + Debian's chromium:
+ *  (a) extension-host mocha tests (test/vscode/suite) through the `?payload=` development/test recipe;
+ *  (b) UI checks on the installed extension (suggest widget, squiggle + quick fix, Problems, commands)
+ *      with screenshots in test-results/ (copied into docs/images/ for the README).
+ * Exit code 0 only when both pass. `--keep` keeps the temp folder; `--ext-only` / `--ui-only` run one part.
+ */
+import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
+import * as path from 'node:path';
+import { chromium, Browser } from 'playwright-core';
+import { ensureCodeServer, installExtension, packageExtension, startCodeServer, RunningCodeServer, VSIX_LIMIT_BYTES } from './codeServer';
+import { resultFileFor, SuiteResult } from './results';
+import { runUiChecks } from './ui';
+import { prepareWorkspace, REPO_ROOT } from './workspace';
+
+const CHROMIUM = '/usr/bin/chromium';
+const CHROMIUM_ARGS = ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run', '--disable-quic'];
+const EXTENSION_TESTS_TIMEOUT_MS = 300000;
+const argv = new Set(process.argv.slice(2));
+
+function log(message: string): void {
+  process.stdout.write(`[code-server tests] ${message}\n`);
+}
+
+async function runExtensionHostTests(browser: Browser, server: RunningCodeServer, devExtension: string, workspace: string): Promise<boolean> {
+  const testsIndex = path.join(REPO_ROOT, 'out', 'test', 'vscode', 'suite', 'index.js');
+  const remote = (p: string) => `vscode-remote://127.0.0.1:${server.port}${p}`;
+  const payload = [
+    ['extensionDevelopmentPath', remote(devExtension)],
+    ['extensionTestsPath', remote(testsIndex)],
+    ['skipWelcome', 'true'],
+  ];
+  const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
+  const exitCode = new Promise<number>((resolve) => {
+    void page.exposeFunction('codeAutomationExit', (code: number) => resolve(code));
+  });
+  await page.exposeFunction('codeAutomationLog', (type: string, args: unknown[]) => {
+    if (process.env.DJANGO_STATIC_TEST_VERBOSE) log(`${type}: ${JSON.stringify(args)}`);
+  });
+  const started = Date.now();
+  await page.goto(`${server.url}/?folder=${encodeURIComponent(workspace)}&payload=${encodeURIComponent(JSON.stringify(payload))}`);
+  const timeout = new Promise<number>((resolve) => setTimeout(() => resolve(-1), EXTENSION_TESTS_TIMEOUT_MS).unref());
+  const code = await Promise.race([exitCode, timeout]);
+  await page.screenshot({ path: path.join(REPO_ROOT, 'test-results', 'extension-tests-end.png') }).catch(() => undefined);
+  await page.close().catch(() => undefined);
+  const resultFile = resultFileFor(workspace);
+  const result: SuiteResult | undefined = existsSync(resultFile) ? JSON.parse(readFileSync(resultFile, 'utf8')) : undefined;
+  for (const title of result?.passed ?? []) log(`  ✔ ${title}`);
+  for (const title of result?.pending ?? []) log(`  - ${title} (pending)`);
+  for (const failure of result?.failed ?? []) log(`  ✘ ${failure.title}\n${failure.error.split('\n').map((l) => `      ${l}`).join('\n')}`);
+  const seconds = ((Date.now() - started) / 1000).toFixed(1);
+  if (code === -1) log(`extension-host tests did not finish within ${EXTENSION_TESTS_TIMEOUT_MS / 1000} s`);
+  if (!result) log('extension-host tests wrote no result file (did the test runner load?)');
+  log(`extension-host tests: exit code ${code}, ${result?.passed.length ?? 0} passed, ${result?.failed.length ?? 0} failed, ${seconds} s`);
+  return code === 0 && !!result && result.failed.length === 0 && result.passed.length > 0;
+}
+
+async function main(): Promise<number> {
+  mkdirSync(path.join(REPO_ROOT, 'test-results'), { recursive: true });
+  const t0 = Date.now();
+  ensureCodeServer();
+  const vsixBytes = packageExtension();
+  log(`packaged django-static-files.vsix: ${(vsixBytes / 1024).toFixed(1)} KB (limit ${VSIX_LIMIT_BYTES / 1024} KB)`);
+  if (vsixBytes >= VSIX_LIMIT_BYTES) {
+    log('FAIL: the .vsix is over 1 MB');
+    return 1;
+  }
+  const { root, workspace } = prepareWorkspace('djstatic-codeserver-');
+  const extensionsDir = path.join(root, 'extensions');
+  mkdirSync(extensionsDir, { recursive: true });
+  let server: RunningCodeServer | undefined;
+  let browser: Browser | undefined;
+  let ok = true;
+  try {
+    const installed = installExtension(extensionsDir, path.join(root, 'config.yaml'));
+    log(`installed the .vsix into ${installed}`);
+    server = await startCodeServer(root, extensionsDir);
+    log(`code-server ${server.url} (workspace ${workspace})`);
+    browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
+    if (!argv.has('--ui-only')) {
+      // The installed folder is exactly the packaged extension, so the tests exercise what users get.
+      ok = (await runExtensionHostTests(browser, server, installed, workspace)) && ok;
+    }
+    if (!argv.has('--ext-only')) {
+      const ui = await runUiChecks(browser, server.url, workspace, log);
+      ok = ui && ok;
+    }
+  } catch (err) {
+    log(`FAIL: ${err instanceof Error ? err.stack ?? err.message : String(err)}`);
+    if (server && process.env.DJANGO_STATIC_TEST_VERBOSE) log(server.log());
+    ok = false;
+  } finally {
+    await browser?.close().catch(() => undefined);
+    await server?.stop();
+    if (argv.has('--keep')) log(`kept ${root}`);
+    else rmSync(root, { recursive: true, force: true });
+  }
+  log(`${ok ? 'PASS' : 'FAIL'} in ${((Date.now() - t0) / 1000).toFixed(1)} s`);
+  return ok ? 0 : 1;
+}
+
+main().then(
+  (code) => process.exit(code),
+  (err) => {
+    log(`FAIL: ${err instanceof Error ? err.stack : String(err)}`);
+    process.exit(1);
+  },
+);

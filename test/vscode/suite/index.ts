@@ -1,0 +1,34 @@
+/**
+ * Mocha entry point loaded by VS Code's extension host (`extensionTestsPath`). Runs every
+ * `*.test.js` beside it and writes a JSON summary next to the workspace folder, because in code-server
+ * the extension host's console is not the harness's.
+ */
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import Mocha from 'mocha';
+import * as vscode from 'vscode';
+import { resultFileFor, SuiteResult } from '../results';
+
+
+export function run(): Promise<void> {
+  const mocha = new Mocha({ ui: 'bdd', color: false, timeout: 60000, reporter: 'spec' });
+  const grep = process.env.DJANGO_STATIC_TEST_GREP;
+  if (grep) mocha.grep(grep);
+  for (const file of fs.readdirSync(__dirname).filter((f) => f.endsWith('.test.js')).sort()) {
+    mocha.addFile(path.join(__dirname, file));
+  }
+  const workspace = vscode.workspace.workspaceFolders?.[0]?.uri.fsPath;
+  const result: SuiteResult = { passed: [], failed: [], pending: [], durationMs: 0 };
+  const started = Date.now();
+  return new Promise((resolve, reject) => {
+    const runner = mocha.run((failures) => {
+      result.durationMs = Date.now() - started;
+      if (workspace) fs.writeFileSync(resultFileFor(workspace), JSON.stringify(result, null, 2));
+      if (failures > 0) reject(new Error(`${failures} extension test(s) failed.`));
+      else resolve();
+    });
+    runner.on('pass', (test) => result.passed.push(test.fullTitle()));
+    runner.on('pending', (test) => result.pending.push(test.fullTitle()));
+    runner.on('fail', (test, err: Error) => result.failed.push({ title: test.fullTitle(), error: String(err?.stack ?? err) }));
+  });
+}

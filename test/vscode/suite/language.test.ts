@@ -1,0 +1,57 @@
+// Language features through VS Code's own command API: what a user gets in the editor.
+import * as assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as vscode from 'vscode';
+import { activateAndLearn, labelOf, openDoc, positionAfter, waitFor, wsPath } from './helpers';
+
+describe('language features in a real VS Code', () => {
+  before(async function () {
+    this.timeout(90000);
+    await activateAndLearn();
+  });
+
+  it('completes {% static %} paths with the files Django would find', async () => {
+    fs.writeFileSync(wsPath('templates', 'completion.html'), "{% load static %}\n<link rel=\"stylesheet\" href=\"{% static 'css/' %}\">\n");
+    const doc = await openDoc('templates', 'completion.html');
+    const position = positionAfter(doc, "{% static 'css/");
+    const list = await waitFor(async () => {
+      const result = await vscode.commands.executeCommand<vscode.CompletionList>('vscode.executeCompletionItemProvider', doc.uri, position);
+      return result.items.length ? result : undefined;
+    }, 'static path completions');
+    // Items may be labelled by file name or by full path; what they insert must be the destination path.
+    const offered = list.items.map((item) => {
+      const label = labelOf(item);
+      return label.includes('/') ? label : `css/${label}`;
+    });
+    assert.ok(offered.includes('css/site.css'), offered.join(', '));
+    assert.ok(offered.includes('css/print.css'), offered.join(', '));
+    assert.ok(!offered.some((p) => p.includes('legacy')), 'sources must not leak into destination paths');
+  });
+
+  it('shows a diagnostic and a quick fix for a path no finder provides', async () => {
+    const doc = await openDoc('templates', 'broken.html');
+    const diagnostic = await waitFor(
+      () => vscode.languages.getDiagnostics(doc.uri).find((d) => doc.getText(d.range).includes('css/sites.css')),
+      "a diagnostic on 'css/sites.css'",
+    );
+    assert.ok(diagnostic.severity <= vscode.DiagnosticSeverity.Warning, `severity ${diagnostic.severity}`);
+    const actions = await vscode.commands.executeCommand<vscode.CodeAction[]>('vscode.executeCodeActionProvider', doc.uri, diagnostic.range);
+    const fix = actions.find((a) => a.edit && a.edit.get(doc.uri).some((e) => e.newText.includes('css/site.css')));
+    assert.ok(fix, `no quick fix offering css/site.css; got: ${actions.map((a) => a.title).join(' | ')}`);
+    assert.equal(fix.kind?.value.startsWith('quickfix'), true, `kind ${fix.kind?.value}`);
+  });
+
+  it('goes to the file collectstatic would copy (the winner, not the shadowed copy)', async () => {
+    const doc = await openDoc('templates', 'base.html');
+    const position = positionAfter(doc, "{% static 'css/si");
+    const locations = await vscode.commands.executeCommand<(vscode.Location | vscode.LocationLink)[]>('vscode.executeDefinitionProvider', doc.uri, position);
+    assert.ok(locations.length > 0, 'no definition');
+    const first = locations[0];
+    const target = 'targetUri' in first ? first.targetUri : first.uri;
+    assert.equal(target.fsPath, wsPath('assets', 'css', 'site.css'));
+    await vscode.window.showTextDocument(target);
+    assert.equal(vscode.window.activeTextEditor?.document.uri.fsPath, wsPath('assets', 'css', 'site.css'));
+  });
+  // Grammar scopes are checked at UI level (Inspect Editor Tokens and Scopes): the web workbench has no
+  // token-capture command for the extension host.
+});

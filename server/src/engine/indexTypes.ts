@@ -62,6 +62,11 @@ export interface StaticIndexApi {
   readonly sources: readonly StaticSource[];
   /** Number of destination paths known (find() view, ignored ones included). */
   readonly size: number;
+  /**
+   * Bumped on every change (fileAdded/fileRemoved returning true), so callers can key caches on it; a
+   * rename keeps `size` but changes this.
+   */
+  readonly generation?: number;
   /** find(): first or all matches (absolute paths; folders count, as in Django). */
   find(path: string, all: boolean): FindResult;
   /** The entry for a normalised destination path, or undefined. */

@@ -40,6 +40,8 @@ export class StaticIndex implements StaticIndexApi {
   private readonly trees = new Map<string, RootTree>();
   private readonly isIgnoredName: (name: string) => boolean;
   private collectCache: CollectTable | null = null;
+  /** See StaticIndexApi.generation. */
+  generation = 0;
   private sizeCache: number | null = null;
 
   constructor(model: ProjectModel, options: BuildIndexOptions = {}) {
@@ -219,6 +221,7 @@ export class StaticIndex implements StaticIndexApi {
     if (changed) {
       this.collectCache = null;
       this.sizeCache = null;
+      this.generation++;
     }
     return changed;
   }

@@ -17,7 +17,7 @@ import {
 } from 'vscode-languageserver-types';
 import { URI } from 'vscode-uri';
 import { FolderChild, StaticIndexApi, StaticSource } from '../engine/indexTypes';
-import { formatSize, isImage, staticIsBuiltin } from './context';
+import { formatSize, indexStamp, isImage, staticIsBuiltin } from './context';
 import { addLoadStaticEdit } from './edits';
 import { normalizeDestination } from './resolve';
 import { TemplateModel } from './templateModel';
@@ -78,7 +78,7 @@ function completePath(typed: string, pos: Position, after: string, ctx: ServiceC
 }
 
 interface FolderCache {
-  size: number;
+  stamp: string;
   folders: Map<string, CompletionItem[]>;
 }
 
@@ -90,8 +90,8 @@ const folderCache = new WeakMap<StaticIndexApi, FolderCache>();
 
 function folderItems(index: StaticIndexApi, folder: string): CompletionItem[] {
   let cache = folderCache.get(index);
-  if (!cache || cache.size !== index.size) {
-    cache = { size: index.size, folders: new Map() };
+  if (!cache || cache.stamp !== indexStamp(index)) {
+    cache = { stamp: indexStamp(index), folders: new Map() };
     folderCache.set(index, cache);
   }
   let items = cache.folders.get(folder);
@@ -103,7 +103,7 @@ function folderItems(index: StaticIndexApi, folder: string): CompletionItem[] {
   return items;
 }
 
-/** Drops cached completion items (call when the index changed without changing its size). */
+/** Drops cached completion items (for indexes without a generation counter). */
 export function forgetCompletions(index: StaticIndexApi): void {
   folderCache.delete(index);
 }

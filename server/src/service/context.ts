@@ -47,3 +47,8 @@ const IMAGE_EXTENSIONS = /\.(png|jpe?g|gif|svg|webp|ico)$/i;
 export function isImage(path: string): boolean {
   return IMAGE_EXTENSIONS.test(path);
 }
+
+/** A value that changes whenever the index does (generation when the index has one, else its size). */
+export function indexStamp(index: { size: number; generation?: number }): string {
+  return `${index.generation ?? ''}:${index.size}`;
+}

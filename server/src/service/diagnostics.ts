@@ -93,7 +93,7 @@ function checkRemovedLoads(template: TemplateModel, emit: Emit): void {
     for (const library of load.libraries) {
       if (!REMOVED_STATIC_LIBRARIES.has(library.name)) continue;
       emit('load-staticfiles', library.range,
-        `'${library.name}' is not a registered tag library: {% load ${library.name} %} was removed in Django 3.0. Use {% load static %}.`);
+        `'${library.name}' is not a registered tag library ({% load ${library.name} %} was removed in Django 3.0): use {% load static %}.`);
     }
   }
 }

@@ -82,8 +82,9 @@ export function isTemplateLanguage(languageId: string, uriOrPath?: string): bool
 const CACHE_LIMIT = 500;
 
 /**
- * Forgets what the service cached about an index (completion items, did-you-mean paths). Caches already
- * refresh when the index's size changes; call this after updates that keep the size (file content edits).
+ * Forgets what the service cached about an index (completion items, did-you-mean paths). Caches refresh by
+ * themselves when the index's generation changes; call this for an index without one, or after a file's
+ * content (size) changed.
  */
 export function forgetIndexCaches(index: StaticIndexApi): void {
   forgetCompletions(index);
@@ -141,15 +142,20 @@ export function createLanguageService(): LanguageService {
 }
 
 function parseSafely(doc: TextDocument, flavor: TemplateFlavor): TemplateModel {
-  const base = { uri: doc.uri, version: doc.version, flavor };
+  const template: TemplateModel = { uri: doc.uri, version: doc.version, flavor, references: [], loads: [], urlAttributes: [], skipped: [] };
   try {
     const text = doc.getText();
     const positionAt = (offset: number) => doc.positionAt(offset);
     const scanned = flavor === 'jinja' ? scanJinjaTemplate(text, positionAt) : scanDjangoTemplate(text, positionAt);
-    return { ...base, ...scanned };
+    template.references = scanned.references;
+    template.loads = scanned.loads;
+    template.urlAttributes = scanned.urlAttributes;
+    template.skipped = scanned.skipped;
+    template.extendsRange = scanned.extendsRange;
   } catch {
-    return { ...base, references: [], loads: [], urlAttributes: [], skipped: [] };
+    // Unreadable input: an empty model answers every feature with nothing.
   }
+  return template;
 }
 
 function fsPathOf(uri: string): string {

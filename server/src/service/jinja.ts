@@ -95,45 +95,45 @@ function collectStaticCalls(text: string, start: number, end: number, positionAt
 function readCall(text: string, callStart: number, argStart: number, limit: number, positionAt: PositionAt): StaticReference {
   const closeParen = text.indexOf(')', argStart);
   const callEnd = closeParen === -1 || closeParen >= limit ? limit : closeParen + 1;
-  const base = {
+  const tagRange = { start: positionAt(callStart), end: positionAt(callEnd) };
+  const ref: StaticReference = {
+    kind: 'empty',
+    value: '',
+    pathRange: tagRange,
+    pathStart: callStart,
+    pathEnd: callEnd,
+    tagRange,
     tagStart: callStart,
     tagEnd: callEnd,
-    tagRange: { start: positionAt(callStart), end: positionAt(callEnd) },
+    quote: undefined,
+    asVariable: undefined,
     loaded: true,
     afterRemovedLoad: false,
-    flavor: 'jinja' as const,
+    flavor: 'jinja',
   };
   const c = text[argStart];
   if (c === '"' || c === "'") {
     const close = closingQuote(text, argStart);
     if (close !== -1 && close < limit && /^\s*[,)]/.test(text.slice(close + 1, close + 40))) {
-      const pathStart = argStart + 1;
       const callClose = text.indexOf(')', close);
-      const tagEnd = callClose === -1 || callClose >= limit ? limit : callClose + 1;
-      return {
-        ...base,
-        tagEnd,
-        tagRange: { start: base.tagRange.start, end: positionAt(tagEnd) },
-        kind: 'literal',
-        value: text.slice(pathStart, close).replace(/\\(['"\\])/g, '$1'),
-        quote: c,
-        pathStart,
-        pathEnd: close,
-        pathRange: { start: positionAt(pathStart), end: positionAt(close) },
-      };
+      ref.tagEnd = callClose === -1 || callClose >= limit ? limit : callClose + 1;
+      ref.tagRange = { start: tagRange.start, end: positionAt(ref.tagEnd) };
+      ref.kind = 'literal';
+      ref.value = text.slice(argStart + 1, close).replace(/\\(['"\\])/g, '$1');
+      ref.quote = c;
+      ref.pathStart = argStart + 1;
+      ref.pathEnd = close;
+      ref.pathRange = { start: positionAt(ref.pathStart), end: positionAt(close) };
+      return ref;
     }
   }
-  if (c === ')') {
-    return { ...base, kind: 'empty', value: '', pathStart: callStart, pathEnd: callEnd, pathRange: base.tagRange };
-  }
+  if (c === ')') return ref;
   const exprEnd = Math.max(argStart, callEnd - (text[callEnd - 1] === ')' ? 1 : 0));
   const value = text.slice(argStart, exprEnd).trim();
-  return {
-    ...base,
-    kind: 'dynamic',
-    value,
-    pathStart: argStart,
-    pathEnd: argStart + value.length,
-    pathRange: { start: positionAt(argStart), end: positionAt(argStart + value.length) },
-  };
+  ref.kind = 'dynamic';
+  ref.value = value;
+  ref.pathStart = argStart;
+  ref.pathEnd = argStart + value.length;
+  ref.pathRange = { start: positionAt(argStart), end: positionAt(argStart + value.length) };
+  return ref;
 }

@@ -49,15 +49,18 @@ export function resolvePath(lookupPath: string, index: StaticIndexApi): Resoluti
     const entry = index.get(normalized);
     if (entry && entry.providers.length > 0) return { kind: 'file', lookupPath, entry };
   }
-  let found;
-  try {
-    found = index.find(lookupPath, false);
-  } catch {
-    found = { kind: 'missing' as const };
-  }
-  if (found.kind === 'escapes') return { kind: 'escapes', lookupPath, message: found.message };
-  if (normalized === null) {
-    return { kind: 'escapes', lookupPath, message: `'${lookupPath}' climbs above the static roots (SuspiciousFileOperation).` };
+  // Only `..` segments or an absolute path can make Django's safe_join raise; skip the lookup otherwise.
+  if (normalized === null || lookupPath.startsWith('/') || /(^|\/)\.\.(\/|$)/.test(lookupPath)) {
+    let found;
+    try {
+      found = index.find(lookupPath, false);
+    } catch {
+      found = undefined;
+    }
+    if (found?.kind === 'escapes') return { kind: 'escapes', lookupPath, message: found.message };
+    if (normalized === null) {
+      return { kind: 'escapes', lookupPath, message: `'${lookupPath}' climbs above the static roots (SuspiciousFileOperation).` };
+    }
   }
   if (index.isFolder(normalized)) return { kind: 'folder', lookupPath };
   return { kind: 'missing', lookupPath };

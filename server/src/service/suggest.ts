@@ -4,11 +4,15 @@
  * full-path distance ranking the survivors. Results are memoised per index and path.
  */
 import { StaticIndexApi } from '../engine/indexTypes';
+import { indexStamp } from './context';
 
 interface IndexPaths {
-  size: number;
+  stamp: string;
   paths: string[];
+  lower: string[];
   baseLower: string[];
+  /** Folder → indexes into `paths` of the files directly inside it. */
+  byFolder: Map<string, number[]>;
   suggestions: Map<string, string[]>;
 }
 
@@ -16,15 +20,23 @@ const cache = new WeakMap<StaticIndexApi, IndexPaths>();
 
 function pathsOf(index: StaticIndexApi): IndexPaths {
   let cached = cache.get(index);
-  if (!cached || cached.size !== index.size) {
+  if (!cached || cached.stamp !== indexStamp(index)) {
     const paths = Array.from(index.allPaths());
-    cached = { size: index.size, paths, baseLower: paths.map((p) => basename(p).toLowerCase()), suggestions: new Map() };
+    const lower = paths.map((p) => p.toLowerCase());
+    const byFolder = new Map<string, number[]>();
+    paths.forEach((p, k) => {
+      const folder = dirname(p);
+      const list = byFolder.get(folder);
+      if (list) list.push(k);
+      else byFolder.set(folder, [k]);
+    });
+    cached = { stamp: indexStamp(index), paths, lower, baseLower: lower.map(basename), byFolder, suggestions: new Map() };
     cache.set(index, cached);
   }
   return cached;
 }
 
-/** Forget cached paths (call after incremental index updates that keep the size unchanged). */
+/** Forget cached paths (for indexes without a generation counter). */
 export function forgetSuggestions(index: StaticIndexApi): void {
   cache.delete(index);
 }
@@ -65,10 +77,10 @@ export function boundedDistance(a: string, b: string, max: number): number {
 }
 
 /** Case mistakes cost less than other edits: `CSS/Site.css` should still find `css/site.css`. */
-function score(typed: string, candidate: string, max: number): number {
-  const folded = boundedDistance(typed.toLowerCase(), candidate.toLowerCase(), max);
+function score(typed: string, typedLower: string, candidate: string, candidateLower: string, max: number): number {
+  const folded = boundedDistance(typedLower, candidateLower, max);
   if (folded > max) return Infinity;
-  return folded + (typed === candidate ? 0 : 0.1 * Math.min(1, boundedDistance(typed, candidate, max + 1)));
+  return folded + (typed === candidate || folded > 0 ? 0 : 0.1);
 }
 
 /** Up to `limit` existing paths close to `missing` (a normalised destination path), best first. */
@@ -76,39 +88,30 @@ export function suggestPaths(missing: string, index: StaticIndexApi, limit = 3):
   const data = pathsOf(index);
   const memo = data.suggestions.get(missing);
   if (memo) return memo.slice(0, limit);
+  const missingLower = missing.toLowerCase();
   const maxDistance = Math.max(2, Math.floor(missing.length / 3));
-  const ranked = new Map<string, number>();
-  const consider = (candidate: string) => {
-    if (ranked.has(candidate)) return;
-    const s = score(missing, candidate, maxDistance);
-    if (s !== Infinity) ranked.set(candidate, s);
-  };
+  const ranked = new Map<number, number>();
 
-  const folder = dirname(missing);
-  if (folder === '' || index.isFolder(folder)) {
-    for (const child of index.children(folder)) {
-      if (!child.isFolder) consider(folder ? `${folder}/${child.name}` : child.name);
-    }
+  for (const k of data.byFolder.get(dirname(missing)) ?? []) {
+    const s = score(missing, missingLower, data.paths[k], data.lower[k], maxDistance);
+    if (s !== Infinity) ranked.set(k, s);
   }
 
-  const typedBase = basename(missing).toLowerCase();
+  const typedBase = basename(missingLower);
   const maxBase = Math.max(1, Math.floor(typedBase.length / 3));
   for (let k = 0; k < data.paths.length; k++) {
     const base = data.baseLower[k];
-    if (Math.abs(base.length - typedBase.length) > maxBase) continue;
+    if (Math.abs(base.length - typedBase.length) > maxBase || ranked.has(k)) continue;
     if (boundedDistance(typedBase, base, maxBase) > maxBase) continue;
-    const candidate = data.paths[k];
-    if (ranked.has(candidate)) continue;
     // A right file name in the wrong folder is a likely mistake even when the full paths differ a lot.
-    const full = score(missing, candidate, Math.max(maxDistance, missing.length));
-    const sameName = base === typedBase ? 0.5 : 1;
-    ranked.set(candidate, Math.min(full, maxDistance + sameName));
+    const full = score(missing, missingLower, data.paths[k], data.lower[k], Math.max(maxDistance, missing.length));
+    ranked.set(k, Math.min(full, maxDistance + (base === typedBase ? 0.5 : 1)));
   }
 
   const result = [...ranked.entries()]
-    .sort((x, y) => x[1] - y[1] || x[0].localeCompare(y[0]))
-    .map(([candidate]) => candidate)
-    .slice(0, Math.max(limit, 5));
+    .sort((x, y) => x[1] - y[1] || (data.paths[x[0]] < data.paths[y[0]] ? -1 : 1))
+    .slice(0, Math.max(limit, 5))
+    .map(([k]) => data.paths[k]);
   data.suggestions.set(missing, result);
   return result.slice(0, limit);
 }

@@ -141,9 +141,9 @@ describe('service/completion', () => {
     service.doComplete(doc, pos, big); // warm-up: JIT and the index's lazy sizes
     const runs: number[] = [];
     for (let i = 0; i < 5; i++) {
-      const started = process.hrtime.bigint();
+      const started = process.cpuUsage();
       const list = service.doComplete(doc, pos, big);
-      runs.push(Number(process.hrtime.bigint() - started) / 1e6);
+      runs.push(process.cpuUsage(started).user / 1000);
       assert.equal(list.items.length, 5000);
     }
     const median = runs.sort((a, b) => a - b)[2];

@@ -19,6 +19,7 @@ import {
   ProjectModel,
 } from './engine';
 import { withPythonTimer } from './pythonTimer';
+import { HotFunction, profileInProcess } from './profile';
 import { median, now, reasonOf } from './stats';
 import { DJANGO_PYTHON } from './reference';
 
@@ -202,4 +203,17 @@ async function measureIncrementalInProcess(
 export function lineOf(text: string, needle: string): number {
   const at = text.indexOf(needle);
   return at < 0 ? -1 : text.slice(0, at).split('\n').length - 1;
+}
+
+/** CPU profile (in-process, inspector) of one whole-workspace validation, for the hot-spot report. */
+export async function profileWorkspaceDiagnostics(project: GeneratedProject): Promise<HotFunction[]> {
+  const service = loadLanguageService();
+  if ('na' in service) return [];
+  const model = await learnProject(project.root, { mode: 'static', python: DJANGO_PYTHON });
+  const ctx: BenchServiceContext = { model, index: await buildIndex(model), settings: benchSettings('static') };
+  const docs = project.templates.map((file) => docFor(file, fs.readFileSync(file, 'utf8')));
+  const ls = service.create();
+  return profileInProcess(async () => {
+    for (const doc of docs) ls.doValidation(doc, ctx);
+  });
 }

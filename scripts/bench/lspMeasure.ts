@@ -82,7 +82,8 @@ export async function measureLsp(project: GeneratedProject, options: LspMeasureO
     return { na: `LSP session failed: ${reasonOf(err)}${session.serverStderr ? ` (stderr: ${session.serverStderr.trim().split('\n').pop()})` : ''}` };
   } finally {
     fs.rmSync(project.incrementalAddPath, { force: true });
-    await session.dispose();
+    // A profiled server needs time to write its .cpuprofile on exit.
+    await session.dispose(options.nodeArgs?.includes('--cpu-prof') ? 60_000 : 5000);
   }
 }
 

@@ -168,18 +168,18 @@ export class LspSession {
   }
 
   /** Polite shutdown; kills the server if it does not exit within a few seconds. */
-  async dispose(): Promise<void> {
+  async dispose(killAfterMs = 5000): Promise<void> {
     const exited = new Promise<void>((resolve) => {
       if (this.child.exitCode !== null || this.child.signalCode !== null) resolve();
       else this.child.once('exit', () => resolve());
     });
     try {
-      await withTimeout(this.connection.sendRequest(lsp.ShutdownRequest.type), 3000, () => 'shutdown timed out');
+      await withTimeout(this.connection.sendRequest(lsp.ShutdownRequest.type), killAfterMs, () => 'shutdown timed out');
       await this.connection.sendNotification(lsp.ExitNotification.type);
     } catch {
       // The server may already be gone; the kill below settles it.
     }
-    const timer = setTimeout(() => this.child.kill('SIGKILL'), 5000);
+    const timer = setTimeout(() => this.child.kill('SIGKILL'), killAfterMs);
     await exited;
     clearTimeout(timer);
     this.connection.dispose();

@@ -9,6 +9,8 @@ export interface MachineInfo {
   node: string;
   platform: string;
   date: string;
+  /** 1-minute load average when the run started: other work on the machine skews every number. */
+  loadAverage: number;
 }
 
 export function machineInfo(): MachineInfo {
@@ -26,6 +28,7 @@ export function machineInfo(): MachineInfo {
     node: process.version,
     platform: `${os.type()} ${os.release()}`,
     date: new Date().toISOString(),
+    loadAverage: Math.round(os.loadavg()[0] * 100) / 100,
   };
 }
 

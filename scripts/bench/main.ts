@@ -11,7 +11,7 @@ import * as path from 'node:path';
 import { generateProject, GeneratedProject, TEMPLATE_COUNT } from './generate';
 import { machineInfo } from './machine';
 import { measureDjangoDryRun, measureFind, timedRun } from './reference';
-import { measureRelearn, measureService } from './inProcess';
+import { measureRelearn, measureService, profileWorkspaceDiagnostics } from './inProcess';
 import { measureLsp, LspResults, LatencyStats } from './lspMeasure';
 import { BenchReport, checkTargets, renderTable, renderTargets, SizeResult, toJson, Value } from './report';
 import { renderChart } from './chart';
@@ -43,8 +43,9 @@ function parseOptions(argv: string[]): CliOptions {
 /** Progress goes to stderr with --json so stdout stays one JSON document. */
 let log: (line: string) => void = (line) => process.stdout.write(`${line}\n`);
 
-function runsFor(size: number): number {
-  return size >= 100_000 ? 3 : 5;
+/** 5 runs below 100k and 3 at 100k; --quick uses 3 everywhere to stay under a minute. */
+function runsFor(size: number, quick: boolean): number {
+  return size >= 100_000 || quick ? 3 : 5;
 }
 
 async function repeatMeasure(runs: number, measure: () => Promise<number>): Promise<number[]> {
@@ -83,7 +84,7 @@ function numberOr(value: number | { na: string } | null | undefined, key: string
 }
 
 async function measureSize(size: number, options: CliOptions): Promise<SizeResult> {
-  const runs = runsFor(size);
+  const runs = runsFor(size, options.quick);
   const unavailable: Record<string, string> = {};
   const genStart = now();
   const project = generateProject(size, { fresh: options.fresh });
@@ -118,7 +119,7 @@ async function measureSize(size: number, options: CliOptions): Promise<SizeResul
   const lspOrNa = await measureLsp(project, {
     repoRoot: REPO_ROOT,
     runs,
-    completionSamples: options.quick ? 100 : 200,
+    completionSamples: options.quick ? 50 : 200,
     log,
   });
   const lsp: Partial<LspResults> = 'na' in lspOrNa ? {} : lspOrNa;
@@ -220,6 +221,7 @@ async function profile(size: number): Promise<Record<string, HotFunction[]>> {
       log: () => undefined,
     });
     out.server = summarizeProfiles(serverDir);
+    out.workspaceDiagnostics = await profileWorkspaceDiagnostics(project);
   } catch (err) {
     log(`profiling failed: ${reasonOf(err)}`);
   } finally {
@@ -271,7 +273,7 @@ async function main(): Promise<void> {
     targets: [],
     profiles: {},
     notes: [
-      'Medians of 5 runs (3 at 100k); completion percentiles over 200 sequential requests (100 with --quick) after 10 warm-up requests.',
+      'Medians of 5 runs (3 at 100k, 3 everywhere with --quick); completion percentiles over 200 sequential requests (50 with --quick) after 10 warm-up requests.',
       'Cold index = buildIndex() on a model learned in static mode, timed inside a fresh node process per run (Python and node start-up not counted); OS file cache warm for ours, find and Django alike.',
       'find and collectstatic are spawned and timed from spawn to exit (their process start-up is counted, as a user would pay it).',
       'Incremental over LSP: from just before writing/deleting the file to the publishDiagnostics of an affected open template; the bench client sends workspace/didChangeWatchedFiles right after the write, as VS Code does (VS Code’s own watcher latency is not included).',
@@ -290,7 +292,7 @@ async function main(): Promise<void> {
     process.stdout.write(JSON.stringify(toJson(report), null, 2) + '\n');
     return;
   }
-  log(`\nMachine: ${machine.cpu}, ${machine.cores} cores, node ${machine.node}`);
+  log(`\nMachine: ${machine.cpu}, ${machine.cores} cores, node ${machine.node}, load average ${machine.loadAverage} at start`);
   log(renderTable(report));
   log(`\nTargets (at ${largest / 1000}k files${largest < 100_000 ? '; the targets are defined at 100k' : ''}):`);
   log(renderTargets(report.targets));

@@ -134,8 +134,8 @@ function fileItem(child: FolderChild, folderPrefix: string): CompletionItem {
   const notes: string[] = [];
   if (winner && isImage(child.name)) notes.push(`![${folderPrefix}${child.name}](${URI.file(winner.absPath).toString()})`);
   if (providers.length > 1) {
-    notes.push(`Shadowed copies (collectstatic keeps the ${winner.source.shortLabel} one):`);
-    for (const shadowed of providers.slice(1)) notes.push(`- ${shadowed.source.shortLabel}: \`${shadowed.absPath}\``);
+    const shadowed = providers.slice(1).map((p) => `- ${p.source.shortLabel}: \`${p.absPath}\``);
+    notes.push(`Shadowed copies (collectstatic keeps the ${winner.source.shortLabel} one):\n${shadowed.join('\n')}`);
   }
   if (providers.length > 0 && providers.every((p) => p.ignored)) notes.push('collectstatic ignores this file (ignore patterns).');
   if (notes.length > 0) item.documentation = { kind: MarkupKind.Markdown, value: notes.join('\n\n') };

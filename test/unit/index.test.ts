@@ -246,6 +246,12 @@ describe('static index: symlinks', () => {
     // collectstatic's list() does yield the broken link (and then fails copying it).
     assert.ok(idx.collectMap().has('broken.css'));
     assert.deepStrictEqual(idx.problems.map((p) => p.kind).sort(), ['broken-symlink', 'symlink-loop']);
+    // An event at the link's target reaches the folder as the index sees it.
+    fs.writeFileSync(`${proj}/elsewhere/js/y.js`, 'y');
+    assert.ok(idx.fileAdded(`${proj}/elsewhere/js/y.js`));
+    assert.deepStrictEqual(idx.find('linked/js/y.js', true), { kind: 'found', matches: [`${proj}/assets/linked/js/y.js`] });
+    assert.ok(idx.fileRemoved(`${proj}/elsewhere/js/y.js`));
+    assert.strictEqual(idx.find('linked/js/y.js', true).kind, 'missing');
   });
 });
 

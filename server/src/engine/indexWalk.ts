@@ -34,6 +34,11 @@ export class RootTree {
    */
   readonly broken = new Set<string>();
   readonly problems: WalkProblem[] = [];
+  /**
+   * Real paths of symlinked folders (the root included when it is a link) → their path in this tree, so a
+   * file-system event reported at the link's target still reaches the index.
+   */
+  readonly linkedFolders = new Map<string, string>();
   private files = 0;
 
   constructor(
@@ -81,6 +86,7 @@ export class RootTree {
     } catch {
       return;
     }
+    if (real !== this.root) this.linkedFolders.set(real, '');
     this.walkDir('', this.root, real, new Set([real]));
   }
 
@@ -229,6 +235,7 @@ export class RootTree {
         this.dirs.set(childRel, { files: [], dirs: [] });
         continue;
       }
+      if (childReal !== `${real}/${name}`) this.linkedFolders.set(childReal, childRel);
       branch.add(childReal);
       this.walkDir(childRel, childAbs, childReal, branch);
       branch.delete(childReal);

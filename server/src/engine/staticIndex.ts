@@ -214,9 +214,17 @@ export class StaticIndex implements StaticIndexApi {
 
   private update(absPath: string, apply: (tree: RootTree, rel: string) => boolean): boolean {
     let changed = false;
+    const abs = absPath.replace(/\/+$/, '');
     for (const tree of this.trees.values()) {
-      const rel = relativeInside(tree.root!, absPath.replace(/\/+$/, ''));
-      if (rel !== null && apply(tree, rel)) changed = true;
+      const rels = new Set<string>();
+      const direct = relativeInside(tree.root!, abs);
+      if (direct !== null) rels.add(direct);
+      // Also reached through a followed symlink whose target is where the event happened.
+      for (const [real, linkRel] of tree.linkedFolders) {
+        const inside = relativeInside(real, abs);
+        if (inside !== null) rels.add(joinRel(linkRel, inside));
+      }
+      for (const rel of rels) if (apply(tree, rel)) changed = true;
     }
     if (changed) {
       this.collectCache = null;

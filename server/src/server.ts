@@ -61,6 +61,7 @@ class DjangoStaticServer {
   private ownWatcher: TreeWatcher | undefined;
   private clientWatchers: Disposable | undefined;
   private watchKey = '';
+  private readonly summaryCache = new WeakMap<WorkspaceProject, ProjectSummary>();
 
   constructor(private readonly connection: Connection) {}
 
@@ -247,15 +248,18 @@ class DjangoStaticServer {
         return;
       }
       case 'static':
+        this.summaryCache.delete(change.project);
         this.diagnostics.validateAffected(change.destPaths);
         return;
       case 'templates':
+        this.summaryCache.delete(change.project);
         this.diagnostics.templatesRemoved(change.removed.map((f) => URI.file(f).toString()));
         this.diagnostics.templatesAdded(change.added.map((f) => URI.file(f).toString()));
         for (const file of change.changed) this.diagnostics.schedule(URI.file(file).toString(), 0);
         this.updateWatching();
         return;
       case 'manifest':
+        this.summaryCache.delete(change.project);
         this.updateWatching(true); // STATIC_ROOT may have just been created
         this.diagnostics.validateOpenDocuments();
         return;
@@ -293,8 +297,12 @@ class DjangoStaticServer {
         log: (m) => this.log(m),
       });
     }
-    this.ownWatcher.setTargets(targets);
-    this.log(`Watching ${this.ownWatcher.watchedFolderCount} folders for changes.`);
+    const watcher = this.ownWatcher;
+    const started = Date.now();
+    watcher.setTargets(targets).then(
+      () => this.log(`Watching ${watcher.watchedFolderCount} folders for changes (set up in ${Date.now() - started} ms).`),
+      (err) => this.log(`Watching files failed: ${messageOf(err)}`),
+    );
   }
 
   private clientWatcher(target: WatchTarget): FileSystemWatcher {
@@ -315,8 +323,16 @@ class DjangoStaticServer {
 
   // --- helpers ------------------------------------------------------------------------------------
 
+  /** Summaries are cached per project object: a re-learn makes a new object, static changes drop the entry. */
   private summaries(): ProjectSummary[] {
-    return (this.manager?.projects ?? []).map(summarize);
+    return (this.manager?.projects ?? []).map((project) => {
+      let summary = this.summaryCache.get(project);
+      if (!summary) {
+        summary = summarize(project);
+        this.summaryCache.set(project, summary);
+      }
+      return summary;
+    });
   }
 
   private projectByDir(projectDir: string | undefined): WorkspaceProject | undefined {

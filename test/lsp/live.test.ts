@@ -38,6 +38,8 @@ describe('language server: live updates from the file system', function () {
       client = await LspClient.start({ root, clientWatches: false });
       await client.waitForProjects();
       await client.waitForDiagnostics(broken, 'initial missing-file', hasMissing);
+      // The watcher walks the trees in the background after learning; changes count from when it is ready.
+      await client.waitFor('own watcher ready', () => client.logs.find((l) => /Watching \d+ folders/.test(l)));
     });
     after(async () => {
       await client?.stop();

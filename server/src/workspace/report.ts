@@ -1,3 +1,4 @@
+import { sep } from 'path';
 import { IndexEntry, StaticSource } from '../engine/indexTypes';
 import { FinderEntry } from '../engine/model';
 import { ProjectSummary, StaticFileItem } from '../protocol';
@@ -28,12 +29,21 @@ export function summarize(project: WorkspaceProject): ProjectSummary {
 /** Every collected path with its winner, for the Find Static File picker. */
 export function listStaticFiles(project: WorkspaceProject): StaticFileItem[] {
   const items: StaticFileItem[] = [];
-  for (const path of project.index.allPaths()) {
-    const providers = project.index.get(path)?.providers.filter((p) => !p.ignored) ?? [];
+  const sourceOf = sourceFinder(project.index.sources);
+  for (const [path, providers] of project.index.collectMap()) {
     if (providers.length === 0) continue;
-    items.push({ path, absPath: providers[0].absPath, source: providers[0].source.shortLabel, shadowed: providers.length - 1 });
+    const source = sourceOf(providers[0]);
+    items.push({ path, absPath: providers[0], source: source?.shortLabel ?? '', shadowed: providers.length - 1 });
   }
-  return items.sort((a, b) => a.path.localeCompare(b.path));
+  return items.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+}
+
+/** Maps an absolute file to the source whose root holds it (deepest root first, as roots may nest). */
+function sourceFinder(sources: readonly StaticSource[]): (absPath: string) => StaticSource | undefined {
+  const rooted = sources
+    .filter((s): s is StaticSource & { root: string } => s.root !== null)
+    .sort((a, b) => b.root.length - a.root.length || a.order - b.order);
+  return (absPath) => rooted.find((s) => absPath === s.root || absPath.startsWith(s.root.endsWith(sep) ? s.root : s.root + sep));
 }
 
 function reportMarkdown(project: WorkspaceProject, duplicates: IndexEntry[]): string {
@@ -50,7 +60,8 @@ function reportMarkdown(project: WorkspaceProject, duplicates: IndexEntry[]): st
   lines.push(`- **Ignore patterns:** ${model.ignorePatterns.map(code).join(', ')}`);
   lines.push('');
 
-  const counts = filesPerSource(index.sources, index);
+  const collectMap = index.collectMap();
+  const counts = filesPerSource(index.sources, collectMap);
   lines.push('## Finders and locations, in the order Django consults them', '');
   model.finders.forEach((finder, i) => {
     lines.push(`${i + 1}. ${code(finder.className)}`);
@@ -58,7 +69,7 @@ function reportMarkdown(project: WorkspaceProject, duplicates: IndexEntry[]): st
   });
   lines.push('');
 
-  const collected = index.collectMap().size;
+  const collected = collectMap.size;
   lines.push('## Counts', '');
   lines.push(`- ${index.size} static paths findable, ${collected} collected by collectstatic`);
   lines.push(`- ${duplicates.length} paths provided by more than one location`);
@@ -118,11 +129,14 @@ function finderLocations(finder: FinderEntry, sources: readonly StaticSource[], 
   }
 }
 
-function filesPerSource(sources: readonly StaticSource[], index: WorkspaceProject['index']): Map<number, number> {
+/** Files each source contributes to what collectstatic would copy (winners and shadowed copies alike). */
+function filesPerSource(sources: readonly StaticSource[], collectMap: Map<string, string[]>): Map<number, number> {
   const counts = new Map<number, number>(sources.map((s) => [s.order, 0]));
-  for (const path of index.allPaths()) {
-    for (const provider of index.get(path)?.providers ?? []) {
-      counts.set(provider.source.order, (counts.get(provider.source.order) ?? 0) + 1);
+  const sourceOf = sourceFinder(sources);
+  for (const providers of collectMap.values()) {
+    for (const absPath of providers) {
+      const source = sourceOf(absPath);
+      if (source) counts.set(source.order, (counts.get(source.order) ?? 0) + 1);
     }
   }
   return counts;

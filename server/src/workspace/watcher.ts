@@ -34,6 +34,7 @@ export class TreeWatcher {
   private pending = new Map<string, 'rename' | 'change'>();
   private timer: NodeJS.Timeout | undefined;
   private exhausted = false;
+  private setCalls = 0;
   private disposed = false;
 
   constructor(
@@ -41,13 +42,18 @@ export class TreeWatcher {
     private readonly options: TreeWatcherOptions = {},
   ) {}
 
-  /** Replaces the watched targets; folders no longer covered stop being watched. */
-  setTargets(targets: WatchTarget[]): void {
+  /**
+   * Replaces the watched targets; folders no longer covered stop being watched. Walks the trees
+   * asynchronously so a large static tree does not stall the server; a newer call supersedes an older one.
+   */
+  async setTargets(targets: WatchTarget[]): Promise<void> {
+    const call = ++this.setCalls;
     this.targets = targets.map((t) => ({ dir: path.resolve(t.dir), recursive: t.recursive }));
     const wanted = new Set<string>();
     for (const target of this.targets) {
-      if (target.recursive) this.collectTree(target.dir, wanted);
-      else if (isDirectory(target.dir)) wanted.add(target.dir);
+      if (target.recursive) await this.collectTree(target.dir, wanted);
+      else if (await isDirectory(target.dir)) wanted.add(target.dir);
+      if (call !== this.setCalls || this.disposed) return;
     }
     for (const [dir, watcher] of this.watchers) {
       if (!wanted.has(dir)) {
@@ -69,17 +75,17 @@ export class TreeWatcher {
     this.watchers.clear();
   }
 
-  private collectTree(dir: string, into: Set<string>): void {
+  private async collectTree(dir: string, into: Set<string>): Promise<void> {
     let entries: fs.Dirent[];
     try {
-      entries = fs.readdirSync(dir, { withFileTypes: true });
+      entries = await fs.promises.readdir(dir, { withFileTypes: true });
     } catch {
       return;
     }
     into.add(dir);
     for (const entry of entries) {
       if (entry.isDirectory() && !this.options.skipDirNames?.has(entry.name)) {
-        this.collectTree(path.join(dir, entry.name), into);
+        await this.collectTree(path.join(dir, entry.name), into);
       }
     }
   }
@@ -132,9 +138,8 @@ export class TreeWatcher {
       if (stat.isDirectory()) {
         if (this.watchers.has(file)) continue; // a child changed; the child reports itself
         if (this.coveredRecursively(file) && !this.options.skipDirNames?.has(path.basename(file))) {
-          const tree = new Set<string>();
-          this.collectTree(file, tree);
-          for (const dir of tree) this.watchDir(dir);
+          // Sync on purpose: files created in the new folder right after it must not slip past unwatched.
+          for (const dir of collectTreeSync(file, this.options.skipDirNames)) this.watchDir(dir);
         }
         changes.push({ path: file, kind: 'created' });
         continue;
@@ -158,10 +163,26 @@ export class TreeWatcher {
   }
 }
 
-function isDirectory(dir: string): boolean {
+async function isDirectory(dir: string): Promise<boolean> {
   try {
-    return fs.statSync(dir).isDirectory();
+    return (await fs.promises.stat(dir)).isDirectory();
   } catch {
     return false;
   }
+}
+
+function collectTreeSync(root: string, skip?: Set<string>): string[] {
+  const dirs: string[] = [];
+  const walk = (dir: string): void => {
+    let entries: fs.Dirent[];
+    try {
+      entries = fs.readdirSync(dir, { withFileTypes: true });
+    } catch {
+      return;
+    }
+    dirs.push(dir);
+    for (const entry of entries) if (entry.isDirectory() && !skip?.has(entry.name)) walk(path.join(dir, entry.name));
+  };
+  walk(root);
+  return dirs;
 }

@@ -512,6 +512,9 @@ function dictMethod(name: string, self: Extract<PyValue, { kind: 'dict' }>, args
 
 /** Python binary arithmetic between known values (`+`, `/` on paths, `%` formatting, ...). */
 export function binaryArith(op: string, left: PyValue, right: PyValue, site: SourceSpot): PyValue {
+  // `['a', 'b'] + env_list()`: keep the known items, mark the rest as an unknown run.
+  if (op === '+' && isSequence(left) && isUnknown(right)) return { kind: left.kind, items: [...left.items, { ...right, spread: true }] };
+  if (op === '+' && isSequence(right) && isUnknown(left)) return { kind: right.kind, items: [{ ...left, spread: true }, ...right.items] };
   if (isUnknown(left)) return left;
   if (isUnknown(right)) return right;
   const fail = () => unknown(`raises TypeError (unsupported operand type(s) for ${op}: '${typeName(left)}' and '${typeName(right)}'); Django would fail here`, site);

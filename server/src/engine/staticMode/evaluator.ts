@@ -185,10 +185,14 @@ function dictionary(node: SyntaxNode, ctx: EvalContext): PyValue {
 function comprehension(node: SyntaxNode, ctx: EvalContext): PyValue {
   const parts = childNodes(node).filter((c) => c.name !== '[' && c.name !== ']');
   const forCount = parts.filter((c) => c.name === 'for').length;
-  if (forCount !== 1 || parts[1]?.name !== 'for' || parts[3]?.name !== 'in') {
+  const inAt = parts.findIndex((c) => c.name === 'in');
+  if (forCount !== 1 || parts[1]?.name !== 'for' || inAt < 3) {
     return unknown('uses a list comprehension static mode does not evaluate', ctx);
   }
-  const [element, , target, , iterableNode, ...rest] = parts;
+  const element = parts[0];
+  const targets = parts.slice(2, inAt);
+  const iterableNode = parts[inAt + 1];
+  const rest = parts.slice(inAt + 2);
   const iterable = evaluate(iterableNode, ctx);
   const items = iterate(iterable);
   if (!items || items.some((item) => isUnknown(item) && item.spread)) {
@@ -198,7 +202,7 @@ function comprehension(node: SyntaxNode, ctx: EvalContext): PyValue {
   const out: PyValue[] = [];
   for (const item of items) {
     const locals = new Map(ctx.locals ?? []);
-    const bound = bindTarget(target, item, locals, ctx);
+    const bound = bindTargets(targets, item, locals, ctx);
     if (bound) return bound;
     const inner: EvalContext = { ...ctx, locals };
     let keep: boolean | null = true;
@@ -210,6 +214,19 @@ function comprehension(node: SyntaxNode, ctx: EvalContext): PyValue {
     if (keep) out.push(evaluate(element, inner));
   }
   return { kind: 'list', items: out };
+}
+
+/** Binds `a` or `a, b` (the nodes between `for` and `in`, commas included). */
+export function bindTargets(targets: SyntaxNode[], value: PyValue, into: Map<string, PyValue>, ctx: EvalContext): UnknownValue | null {
+  const names = targets.filter((c) => c.name !== ',');
+  if (names.length === 1 && names.length === targets.length) return bindTarget(names[0], value, into, ctx);
+  const items = isSequence(value) ? value.items : null;
+  if (!items || items.length !== names.length) return unknown(`unpacks ${pyRepr(value)} into ${names.length} names`, ctx);
+  for (let i = 0; i < names.length; i++) {
+    const failed = bindTarget(names[i], items[i], into, ctx);
+    if (failed) return failed;
+  }
+  return null;
 }
 
 /** Binds a comprehension or for-loop target; returns an unknown value when the target cannot be bound. */

@@ -10,7 +10,7 @@ import type { SyntaxNode } from '@lezer/common';
 import { parser } from '@lezer/python';
 import type { Problem } from '../model';
 import { getAttribute, iterate, KNOWN_MODULE_MEMBERS, PYTHON_BUILTINS } from './builtins';
-import { bindTarget, childNodes, evaluate, EvalContext, hasSyntaxError, meaningfulChildren, textOf } from './evaluator';
+import { bindTargets, childNodes, evaluate, EvalContext, hasSyntaxError, meaningfulChildren, textOf } from './evaluator';
 import { ModuleResolver, resolveRelativeModule } from './settingsFiles';
 import { binaryArith } from './builtins';
 import { Binding, ClassValue, isSequence, isUnknown, keyOf, PyValue, SourceSpot, str, truthy, unknown } from './values';
@@ -69,6 +69,8 @@ export interface InterpreterOptions {
 export class Interpreter {
   readonly modules = new Map<string, ModuleState>();
   readonly problems: Problem[] = [];
+  /** Environment variables the enclosing `if` conditions read: what runs inside depends on them. */
+  private conditionEnv: string[] = [];
   /** Files that failed to parse cleanly, so each is reported once. */
   private readonly reportedSyntax = new Set<string>();
 
@@ -176,7 +178,9 @@ export class Interpreter {
   }
 
   private bind(scope: Scope, name: string, value: PyValue, ctx: EvalContext): void {
-    scope.vars.set(name, { value, file: ctx.file, line: ctx.line, env: new Set(ctx.env) });
+    const env = new Set(ctx.env);
+    for (const variable of this.conditionEnv) env.add(variable);
+    scope.vars.set(name, { value, file: ctx.file, line: ctx.line, env });
     scope.module.skipped.delete(name);
   }
 
@@ -358,12 +362,13 @@ export class Interpreter {
 
   private ifStatement(node: SyntaxNode, scope: Scope): void {
     const children = childNodes(node);
-    for (let i = 0; i < children.length; i++) {
+    const conditionEnv: string[] = [];
+    let taken: SyntaxNode | null = null;
+    for (let i = 0; i < children.length && !taken; i++) {
       const child = children[i];
       if (child.name === 'else') {
-        const body = children[i + 1];
-        if (body) this.runBlock(bodyStatements(body), scope, false);
-        return;
+        taken = children[i + 1] ?? null;
+        break;
       }
       if (child.name !== 'if' && child.name !== 'elif') continue;
       const condition = children[i + 1];
@@ -371,26 +376,50 @@ export class Interpreter {
       if (!condition || !body) return;
       const ctx = this.context(condition, scope);
       const test = truthy(evaluate(condition, ctx));
+      conditionEnv.push(...ctx.env);
       if (test === null) {
         const why = `is inside \`${child.name} ${oneLine(textOf(condition, scope.source))}:\`, whose condition static mode cannot evaluate`;
         for (const rest of children.slice(i)) if (rest.name === 'Body') this.skipBlock(rest, scope, why);
         return;
       }
-      if (test) {
-        this.runBlock(bodyStatements(body), scope, false);
-        return;
-      }
+      if (test) taken = body;
       i += 2;
+    }
+    if (conditionEnv.length) this.reportEnvironmentBranches(children, taken, conditionEnv, scope);
+    if (!taken) return;
+    const saved = this.conditionEnv;
+    this.conditionEnv = [...saved, ...conditionEnv];
+    try {
+      this.runBlock(bodyStatements(taken), scope, false);
+    } finally {
+      this.conditionEnv = saved;
+    }
+  }
+
+  /** Watched settings in branches not taken because of an environment default are worth a note. */
+  private reportEnvironmentBranches(children: SyntaxNode[], taken: SyntaxNode | null, env: string[], scope: Scope): void {
+    const variables = [...new Set(env)].join(', ');
+    for (const body of children) {
+      if (body.name !== 'Body' || body === taken) continue;
+      for (const { name, line } of assignedNames(body, scope.source, scope.lineStarts)) {
+        if (!this.options.watchedNames.has(name) || scope.parent !== null) continue;
+        this.report(scope, {
+          kind: 'setting-from-environment',
+          message: `${name} in ${this.relative(scope.module.file)} line ${line + 1} is set in a branch that depends on environment variable${env.length > 1 ? 's' : ''} ${variables}; static mode assumed the default and did not take it`,
+          file: scope.module.file,
+          line,
+        });
+      }
     }
   }
 
   private forStatement(node: SyntaxNode, scope: Scope): void {
     const children = childNodes(node);
     const inAt = children.findIndex((c) => c.name === 'in');
-    const target = children[1];
+    const targets = children.slice(1, Math.max(1, inAt));
     const iterableNode = children[inAt + 1];
     const bodies = children.filter((c) => c.name === 'Body');
-    if (inAt < 0 || !target || !iterableNode || !bodies[0]) return;
+    if (inAt < 0 || !targets.length || !iterableNode || !bodies[0]) return;
     const ctx = this.context(node, scope);
     const iterable = evaluate(iterableNode, ctx);
     const items = iterate(iterable);
@@ -401,7 +430,7 @@ export class Interpreter {
     let broke = false;
     for (const item of [...items]) {
       const bound = new Map<string, PyValue>();
-      const failed = bindTarget(target, item, bound, ctx);
+      const failed = bindTargets(targets, item, bound, ctx);
       for (const [name, value] of bound) this.bind(scope, name, value, ctx);
       if (failed) return this.skipBlock(bodies[0], scope, failed.reason);
       try {

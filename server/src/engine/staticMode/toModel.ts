@@ -64,8 +64,9 @@ export class SettingsReader {
 
   /** Reports a value (or a part of one, `what`) static mode could not read. */
   unreadable(name: string, binding: Binding, value: UnknownValue, what?: string): void {
-    const where = value.file !== binding.file || value.line !== binding.line ? ` (${this.relative(value.file)} line ${value.line + 1})` : '';
-    const subject = what ? `${what} of ${name}` : name;
+    const where =
+      value.file !== binding.file ? ` (at ${this.relative(value.file)} line ${value.line + 1})` : value.line !== binding.line ? ` (at line ${value.line + 1})` : '';
+    const subject = what ? `${name} (${what})` : name;
     this.problems.push({
       kind: 'setting-unreadable',
       message: `${subject} in ${this.relative(binding.file)} line ${binding.line + 1} could not be read: ${value.reason}${where}`,

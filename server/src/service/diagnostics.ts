@@ -113,9 +113,7 @@ function checkReference(ref: StaticReference, ctx: ServiceContext, emit: Emit): 
       emit('escapes-root', ref.pathRange, `${shown} points outside the static roots: Django raises SuspiciousFileOperation. ${resolution.message}`);
       return;
     case 'folder':
-      emit('is-folder', ref.pathRange, ref.value.replace(/\//g, '') === ''
-        ? 'Empty path: the URL is STATIC_URL itself, not a file.'
-        : `${shown} is a folder, not a file.`);
+      checkFolder(ref, ctx, emit);
       return;
     case 'missing': {
       const normalized = normalizeDestination(resolution.lookupPath);
@@ -130,6 +128,23 @@ function checkReference(ref: StaticReference, ctx: ServiceContext, emit: Emit): 
     default:
       return;
   }
+}
+
+/**
+ * `{% static 'img/' %}` is a common way to get a folder's base URL and every storage renders it (hashed
+ * storages skip names ending in `/`); a folder without the slash, or an empty path under a hashed storage
+ * (which raises "Missing staticfiles manifest entry for ''"), is a mistake.
+ */
+function checkFolder(ref: StaticReference, ctx: ServiceContext, emit: Emit): void {
+  const lookup = lookupPathOf(ref.value, ctx.model);
+  if (lookup === '') {
+    if (!ctx.model.manifestStorage) return;
+    emit('is-folder', ref.pathRange,
+      `Empty path: with ${shortClass(ctx.model.storage)} and DEBUG=False Django raises "Missing staticfiles manifest entry for ''". Use {% get_static_prefix %} for the base URL.`);
+    return;
+  }
+  if (lookup.endsWith('/')) return;
+  emit('is-folder', ref.pathRange, `'${ref.value}' is a folder, not a file (end it with '/' if you want the folder's URL).`);
 }
 
 function checkLeadingSlash(ref: StaticReference, ctx: ServiceContext, emit: Emit): void {

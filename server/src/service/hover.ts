@@ -42,7 +42,9 @@ function describe(ref: StaticReference, ctx: ServiceContext): string[] {
       break;
     }
     case 'folder':
-      lines.push(`${title} is a folder, not a file.`);
+      lines.push(resolution.lookupPath.endsWith('/') || resolution.lookupPath === ''
+        ? `${title} is a folder: the tag renders its base URL.`
+        : `${title} is a folder, not a file.`);
       break;
     case 'escapes':
       lines.push(`${title} escapes the static roots: ${resolution.message}`);

@@ -101,12 +101,20 @@ describe('service/diagnostics', () => {
 
   it('is-folder, ignored-by-collectstatic, escapes-root, no-argument', () => {
     const { doc, diagnostics } = validate(ctx,
-      `${LOAD}{% static 'css' %}{% static 'css/' %}{% static 'backup.css~' %}{% static '.well-known/x.txt' %}{% static '../x.css' %}{% static %}`);
-    assert.deepEqual(codes(diagnostics), ['is-folder', 'is-folder', 'ignored-by-collectstatic', 'ignored-by-collectstatic', 'escapes-root', 'no-argument']);
-    assert.equal(doc.getText(diagnostics[4].range), '../x.css');
-    assert.equal(text(diagnostics[5]), "'static' takes at least one argument (path to file)");
-    assert.equal(doc.getText(diagnostics[5].range), '{% static %}');
-    assert.match(text(diagnostics[2]), /404s after collectstatic/);
+      `${LOAD}{% static 'css' %}{% static 'css/' %}{% static '' %}{% static 'backup.css~' %}{% static '.well-known/x.txt' %}{% static '../x.css' %}{% static %}`);
+    assert.deepEqual(codes(diagnostics), ['is-folder', 'ignored-by-collectstatic', 'ignored-by-collectstatic', 'escapes-root', 'no-argument']);
+    assert.equal(doc.getText(diagnostics[0].range), 'css');
+    assert.equal(doc.getText(diagnostics[3].range), '../x.css');
+    assert.equal(text(diagnostics[4]), "'static' takes at least one argument (path to file)");
+    assert.equal(doc.getText(diagnostics[4].range), '{% static %}');
+    assert.match(text(diagnostics[1]), /404s after collectstatic/);
+  });
+
+  it('is-folder: a folder URL ending in / is fine; an empty path only fails with hashed storage', async () => {
+    const hashed = await demoContext({ manifestStorage: true, debug: false });
+    const { diagnostics } = validate(hashed, `${LOAD}{% static 'css/' %}{% static '' %}`);
+    assert.deepEqual(codes(diagnostics), ['is-folder']);
+    assert.match(text(diagnostics[0]), /Missing staticfiles manifest entry for ''/);
   });
 
   it('hardcoded-url: hint on /static/ and STATIC_URL-prefixed src/href values', async () => {

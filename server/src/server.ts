@@ -21,6 +21,8 @@ import {
   TextDocumentChangeEvent,
   TextDocuments,
   TextDocumentSyncKind,
+  WorkspaceFolder,
+  WorkspaceFoldersChangeEvent,
 } from 'vscode-languageserver/node';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { URI } from 'vscode-uri';
@@ -47,6 +49,7 @@ interface ClientSupport {
   dynamicConfiguration: boolean;
   dynamicWatchers: boolean;
   relativePatterns: boolean;
+  workspaceFolders: boolean;
 }
 
 class DjangoStaticServer {
@@ -55,7 +58,7 @@ class DjangoStaticServer {
   private settings: DjangoStaticSettings = DEFAULT_SETTINGS;
   private trusted = true;
   private roots: string[] = [];
-  private support: ClientSupport = { configuration: false, dynamicConfiguration: false, dynamicWatchers: false, relativePatterns: false };
+  private support: ClientSupport = { configuration: false, dynamicConfiguration: false, dynamicWatchers: false, relativePatterns: false, workspaceFolders: false };
   private manager: ProjectManager | undefined;
   private diagnostics!: DiagnosticsPublisher;
   private ownWatcher: TreeWatcher | undefined;
@@ -171,6 +174,7 @@ class DjangoStaticServer {
       dynamicConfiguration: !!caps.workspace?.didChangeConfiguration?.dynamicRegistration,
       dynamicWatchers: !!caps.workspace?.didChangeWatchedFiles?.dynamicRegistration,
       relativePatterns: !!caps.workspace?.didChangeWatchedFiles?.relativePatternSupport,
+      workspaceFolders: !!caps.workspace?.workspaceFolders,
     };
     return {
       capabilities: {
@@ -180,6 +184,7 @@ class DjangoStaticServer {
         hoverProvider: true,
         documentLinkProvider: { resolveProvider: false },
         codeActionProvider: { codeActionKinds: [CodeActionKind.QuickFix] },
+        workspace: { workspaceFolders: { supported: true, changeNotifications: true } },
       },
       serverInfo: { name: 'django-static', version: '0.1.0' },
     };
@@ -193,6 +198,15 @@ class DjangoStaticServer {
     const manager = new ProjectManager({ roots: this.roots, settings: this.settings, trusted: this.trusted, log: (m) => this.log(m) });
     this.manager = manager;
     manager.onDidChange((change) => this.workspaceChanged(change));
+    if (this.support.workspaceFolders) {
+      this.connection.workspace.onDidChangeWorkspaceFolders((event: WorkspaceFoldersChangeEvent) => {
+        const removed = new Set(event.removed.map((f: WorkspaceFolder) => fsPathOf(f.uri)));
+        const added = event.added.map((f: WorkspaceFolder) => fsPathOf(f.uri)).filter((p): p is string => !!p);
+        this.roots = [...this.roots.filter((r) => !removed.has(r)), ...added];
+        manager.setRoots(this.roots);
+        void manager.learnAll();
+      });
+    }
     // Learning runs in the background: requests are answered (neutrally) meanwhile.
     void manager.learnAll();
   }

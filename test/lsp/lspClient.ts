@@ -69,6 +69,10 @@ export interface ClientOptions {
   /** Answer workspace/configuration with these settings (else the capability is not advertised). */
   configuration?: Partial<DjangoStaticSettings>;
   initializationOptions?: unknown;
+  /** Workspace folders (default: just `root`). */
+  folders?: string[];
+  /** Advertise workspace folder support (the server then listens for folder changes). */
+  workspaceFolderSupport?: boolean;
 }
 
 export class LspClient {
@@ -133,13 +137,14 @@ export class LspClient {
       window: { workDoneProgress: true },
       workspace: {
         configuration: options.configuration !== undefined,
+        workspaceFolders: !!options.workspaceFolderSupport,
         didChangeWatchedFiles: { dynamicRegistration: !!options.clientWatches, relativePatternSupport: !!options.clientWatches },
       },
     };
     client.initializeResult = await connection.sendRequest('initialize', {
       processId: process.pid,
       rootUri: fileUri(options.root),
-      workspaceFolders: [{ uri: fileUri(options.root), name: path.basename(options.root) }],
+      workspaceFolders: (options.folders ?? [options.root]).map((f) => ({ uri: fileUri(f), name: path.basename(f) })),
       capabilities,
       initializationOptions: options.initializationOptions,
     });

@@ -66,7 +66,7 @@ export class ProjectManager {
   private fullRelearnTimer: NodeJS.Timeout | undefined;
   private settings: DjangoStaticSettings;
   private trusted: boolean;
-  private readonly roots: string[];
+  private roots: string[];
 
   constructor(private readonly options: ProjectManagerOptions) {
     this.settings = options.settings;
@@ -93,6 +93,11 @@ export class ProjectManager {
   /** Resolves when the learning that is running (if any) has finished. */
   whenIdle(): Promise<void> {
     return this.learning;
+  }
+
+  /** Workspace folders changed (multi-root): the next learnAll discovers below the new set. */
+  setRoots(roots: string[]): void {
+    this.roots = roots.map((r) => path.resolve(r));
   }
 
   updateSettings(settings: DjangoStaticSettings, trusted = this.trusted): void {

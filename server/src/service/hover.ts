@@ -3,10 +3,9 @@ import { Hover, MarkupKind } from 'vscode-languageserver-types';
 import { URI } from 'vscode-uri';
 import { Provider, StaticSource } from '../engine/indexTypes';
 import { formatSize, isImage } from './context';
-import { resolveReference } from './resolve';
+import { normalizeDestination, resolveReference } from './resolve';
 import { renderStaticUrl, RenderedUrl } from './staticUrl';
 import { suggestPaths } from './suggest';
-import { normalizeDestination } from './resolve';
 import { StaticReference } from './templateModel';
 import type { ServiceContext } from './index';
 

@@ -95,6 +95,7 @@ export async function collectStatic(ctx: Ctx, clear: boolean, args: CollectArgs 
   }
 
   const commandArgs = [project.managePy, 'collectstatic', '--noinput', ...(clear ? ['--clear'] : [])];
+  out.show(true); // stream where the user can see it, without taking focus
   out.appendLine(`$ ${python.path} ${commandArgs.map(quote).join(' ')}`);
   const run = await vscode.window.withProgress(
     { location: vscode.ProgressLocation.Notification, title: `Django Static: ${title}`, cancellable: true },

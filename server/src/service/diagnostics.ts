@@ -195,11 +195,13 @@ function checkHardcodedUrls(template: TemplateModel, ctx: ServiceContext, emit: 
     const match = matchStaticUrl(attribute, configured, ctx);
     if (!match) continue;
     const suggestion = template.flavor === 'jinja' ? `{{ static('${match.path}') }}` : `{% static '${match.path}' %}`;
-    emit('hardcoded-url', attribute.range, `Hard-coded static URL: use ${suggestion} so the URL follows STATIC_URL and hashed storage.`, match);
+    const what = attribute.staticPath ? '{{ STATIC_URL }} skips hashed storage' : 'Hard-coded static URL';
+    emit('hardcoded-url', attribute.range, `${what}: use ${suggestion} so the URL follows STATIC_URL and hashed storage.`, match);
   }
 }
 
 function matchStaticUrl(attribute: UrlAttribute, configured: string | null, ctx: ServiceContext): { path: string; suffix: string } | null {
+  if (attribute.staticPath) return { path: safeUnquote(attribute.staticPath.path), suffix: attribute.staticPath.suffix };
   const value = attribute.value;
   const prefixes: Array<[string, boolean]> = [];
   if (configured && configured !== '/') prefixes.push([configured, false]);

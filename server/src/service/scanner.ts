@@ -37,6 +37,10 @@ export function scanDjangoTemplate(text: string, positionAt: PositionAt): ScanRe
       else result.skipped.push([token.start, token.end]);
       continue;
     }
+    if (token.kind === 'var') {
+      if (token.contents === 'STATIC_URL') collectLegacyStaticUrl(token, tokens[k + 1], positionAt, result.urlAttributes);
+      continue;
+    }
     if (token.kind !== 'block') continue;
     const command = token.contents.split(/\s+/, 1)[0];
     switch (command) {
@@ -159,6 +163,25 @@ function readPathBit(bit: Bit, positionAt: PositionAt, ref: StaticReference): vo
 function unescapeStringLiteral(inside: string, quote: string): string {
   if (!inside.includes('\\')) return inside;
   return inside.split('\\' + quote).join(quote).split('\\\\').join('\\');
+}
+
+const PATH_AFTER_STATIC_URL = /^([^"'\s<>{}?#]+)([?#][^"'\s<>{}]*)?/;
+
+/** `{{ STATIC_URL }}css/x.css`: the pre-`{% static %}` idiom, which skips hashed storage. */
+function collectLegacyStaticUrl(token: Token, next: Token | undefined, positionAt: PositionAt, into: UrlAttribute[]): void {
+  if (!next || next.kind !== 'text' || next.start !== token.end) return;
+  const match = PATH_AFTER_STATIC_URL.exec(next.contents);
+  if (!match) return;
+  const end = next.start + match[0].length;
+  into.push({
+    attribute: 'STATIC_URL',
+    value: `{{ STATIC_URL }}${match[0]}`,
+    staticPath: { path: match[1], suffix: match[2] ?? '' },
+    start: token.start,
+    end,
+    range: { start: positionAt(token.start), end: positionAt(end) },
+    quote: '"',
+  });
 }
 
 export function collectUrlAttributes(token: Token, positionAt: PositionAt, into: UrlAttribute[]): void {

@@ -42,9 +42,14 @@ export interface LoadTag {
   names: string[];
 }
 
-/** An `src`/`href` attribute value written as plain text (hard-coded URL candidates). */
+/**
+ * An `src`/`href` attribute value written as plain text (hard-coded URL candidates), or a legacy
+ * `{{ STATIC_URL }}path` (attribute `STATIC_URL`, with the path already split off).
+ */
 export interface UrlAttribute {
   attribute: string;
+  /** For `{{ STATIC_URL }}path`: the static path and what followed it (`?v=1`). */
+  staticPath?: { path: string; suffix: string };
   value: string;
   range: Range;
   start: number;

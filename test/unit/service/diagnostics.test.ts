@@ -128,6 +128,13 @@ describe('service/diagnostics', () => {
     assert.deepEqual(found.map((d) => (d.data as { path: string }).path), ['img/logo.png', 'js/app.js']);
   });
 
+  it('hardcoded-url: the legacy {{ STATIC_URL }}path idiom', () => {
+    const { doc, diagnostics } = validate(ctx, `<link href="{{ STATIC_URL }}css/site.css?v=3"><p>{{ STATIC_URL }}</p>{{ STATIC_URL }} x`);
+    assert.deepEqual(codes(diagnostics), ['hardcoded-url']);
+    assert.equal(doc.getText(diagnostics[0].range), '{{ STATIC_URL }}css/site.css?v=3');
+    assert.deepEqual(diagnostics[0].data, { path: 'css/site.css', suffix: '?v=3' });
+  });
+
   it('Jinja2: missing files in static() calls, no load needed', () => {
     const { doc, diagnostics } = validate(ctx, `{{ static('css/sites.css') }}`, 'jinja-html');
     assert.deepEqual(codes(diagnostics), ['missing-file']);

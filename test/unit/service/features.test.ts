@@ -159,6 +159,11 @@ describe('service features', () => {
       assert.equal(applied(loaded.doc, loaded.actions[0]), `${LOAD}<img src="{% static 'img/logo.png' %}">`);
     });
 
+    it('turns {{ STATIC_URL }}path into {% static %}', () => {
+      const { doc, actions } = actionsFor(ctx, `${LOAD}<link href="{{ STATIC_URL }}css/site.css">`);
+      assert.equal(applied(doc, actions[0]), `${LOAD}<link href="{% static 'css/site.css' %}">`);
+    });
+
     it('works when the client sends no diagnostics or drops their data', () => {
       const none = actionsFor(ctx, `${LOAD}{% static 'css/sites.css' %}`, false);
       assert.equal(none.actions[0].title, "Change to 'css/site.css'");

@@ -232,7 +232,7 @@ INSTALLED_APPS = ['django.contrib.staticfiles']
     },
   },
   {
-    title: 'custom finders and storage',
+    title: 'custom finders, manifest storage and a StaticFilesConfig subclass with its own ignore_patterns',
     settingsModule: 'proj.settings',
     files: {
       'manage.py': '',
@@ -244,8 +244,9 @@ DEBUG = False
 STATIC_URL = 'https://cdn.example.com/static/'
 STATICFILES_FINDERS = ('proj.finders.MyFinder', 'django.contrib.staticfiles.finders.AppDirectoriesFinder')
 STATICFILES_STORAGE = 'django.contrib.staticfiles.storage.ManifestStaticFilesStorage'
-INSTALLED_APPS = ('django.contrib.staticfiles', 'django.contrib.admin', 'django.contrib.auth', 'django.contrib.contenttypes')
+INSTALLED_APPS = ('proj.apps.Statics', 'django.contrib.admin', 'django.contrib.auth', 'django.contrib.contenttypes')
 `,
+      'proj/apps.py': "from django.contrib.staticfiles.apps import StaticFilesConfig\n\nclass Statics(StaticFilesConfig):\n    ignore_patterns = StaticFilesConfig.ignore_patterns + ['*.scss']\n",
     },
   },
 ];

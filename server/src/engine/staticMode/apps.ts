@@ -183,27 +183,12 @@ class AppReader {
     return resolved.bases.some((base) => this.ancestry(base, depth + 1) !== 'no') ? 'subclass' : 'no';
   }
 
-  /** A class attribute looked up along the bases (left to right, depth first: enough for single inheritance). */
-  classAttribute(value: PyValue, name: string, depth = 0): PyValue | undefined {
-    if (depth > MAX_BASE_DEPTH) return undefined;
-    const resolved = value.kind === 'external' ? this.resolveExternal(value, depth) : value;
-    if (!resolved || resolved.kind !== 'class') return undefined;
-    const own = resolved.attrs.get(name);
-    if (own) return own;
-    for (const base of resolved.bases) {
-      const inherited = this.classAttribute(base, name, depth + 1);
-      if (inherited) return inherited;
-    }
-    return undefined;
+  private classAttribute(value: PyValue, name: string): PyValue | undefined {
+    return this.input.interpreter.classAttribute(value, name);
   }
 
-  /** Reads the module an external name comes from (site-packages or project) to find the class it names. */
   private resolveExternal(value: Extract<PyValue, { kind: 'external' }>, depth: number): PyValue | null {
-    if (!value.name || depth > MAX_BASE_DEPTH) return null;
-    const state = this.input.interpreter.importModule(value.module, true);
-    const found = state?.namespace.get(value.name)?.value;
-    if (!found) return null;
-    return found.kind === 'external' ? this.resolveExternal(found, depth + 1) : found;
+    return this.input.interpreter.resolveExternal(value, depth);
   }
 
   private readIgnorePatterns(configClass: ConfigClass): string[] | null {

@@ -36,6 +36,8 @@ export interface EvalContext extends SourceSpot {
   lookup(name: string, ctx: EvalContext): PyValue;
   /** Comprehension variables, which shadow the scopes. */
   locals?: Map<string, PyValue>;
+  /** Attribute lookup on classes (along their bases) and on names from modules read on demand. */
+  attribute?(object: PyValue, name: string): PyValue | undefined;
 }
 
 const PUNCTUATION = new Set(['(', ')', '[', ']', '{', '}', ',', ':', '.', ';']);
@@ -328,7 +330,12 @@ function member(node: SyntaxNode, ctx: EvalContext): PyValue {
   if (children[1]?.name === '.') {
     const property = children[2];
     if (!property) return unknown('has a syntax error', ctx);
-    return getAttribute(object, textOf(property, ctx.source), ctx);
+    const name = textOf(property, ctx.source);
+    if (object.kind === 'class' || object.kind === 'external') {
+      const found = ctx.attribute?.(object, name);
+      if (found) return found;
+    }
+    return getAttribute(object, name, ctx);
   }
   return subscript(object, children.slice(2, -1), ctx, describe(children[0], ctx));
 }

@@ -91,7 +91,7 @@ export async function learnStatic(input: StaticLearnInput): Promise<ProjectModel
     checks,
     problems: [],
   };
-  model.problems = dedupeProblems([...interpreter.problems, ...reader.problems, ...apps.problems, ...finderProblems]);
+  model.problems = sortProblems(dedupeProblems([...interpreter.problems, ...reader.problems, ...apps.problems, ...finderProblems]), settingsFiles);
   return model;
 }
 
@@ -141,6 +141,18 @@ function readDjangoVersion(interpreter: Interpreter): { text: string; majorMinor
   if (release.value === 'alpha' && serial.value === 0) text += '.dev';
   else if (suffix[release.value]) text += `${suffix[release.value]}${serial.value}`;
   return { text, majorMinor: [major.value, minor.value] };
+}
+
+/** Settings files in chain order, then by line, so problems read top to bottom; the rest keep their order. */
+function sortProblems(problems: Problem[], settingsFiles: string[]): Problem[] {
+  const rank = (problem: Problem) => {
+    const index = problem.file ? settingsFiles.indexOf(problem.file) : -1;
+    return index < 0 ? settingsFiles.length : index;
+  };
+  return problems
+    .map((problem, order) => ({ problem, order }))
+    .sort((a, b) => rank(a.problem) - rank(b.problem) || (a.problem.line ?? 0) - (b.problem.line ?? 0) || a.order - b.order)
+    .map(({ problem }) => problem);
 }
 
 function dedupeProblems(problems: Problem[]): Problem[] {

@@ -57,6 +57,7 @@ class LoopControl extends Error {
 
 const IMPORT_ERROR_TYPES = ['ModuleNotFoundError', 'ImportError', 'Exception', 'BaseException'];
 const MAX_LOOP_ITERATIONS = 10_000;
+const MAX_RESOLVE_DEPTH = 20;
 
 export interface InterpreterOptions {
   /** Folder Django runs in; `os.getcwd()` and relative paths resolve against it. */
@@ -159,7 +160,51 @@ export class Interpreter {
       cwd: this.options.cwd,
       env: new Set(),
       lookup: (name, ctx) => this.lookup(name, scope, ctx),
+      attribute: (object, name) => this.attribute(object, name),
     };
+  }
+
+  private attribute(object: PyValue, name: string): PyValue | undefined {
+    if (object.kind === 'class') return this.classAttribute(object, name);
+    if (object.kind !== 'external') return undefined;
+    const resolved = this.resolveExternal(object);
+    if (!resolved) return undefined;
+    if (resolved.kind === 'class') return this.classAttribute(resolved, name);
+    if (resolved.kind === 'module' && resolved.namespace) return resolved.namespace.get(name)?.value;
+    return undefined;
+  }
+
+  /**
+   * What a name from an unread module stands for, reading that module now (site-packages included). Used
+   * for class attributes (`StaticFilesConfig.ignore_patterns`) and AppConfig bases; null when not found.
+   */
+  resolveExternal(value: Extract<PyValue, { kind: 'external' }>, depth = 0): PyValue | null {
+    if (depth > MAX_RESOLVE_DEPTH) return null;
+    if (!value.name) {
+      const state = this.importModule(value.module, true);
+      return state ? { kind: 'module', name: state.name, namespace: state.namespace } : null;
+    }
+    const state = this.importModule(value.module, true);
+    const found = state?.namespace.get(value.name)?.value;
+    if (!found) {
+      const submodule = this.importModule(`${value.module}.${value.name}`, true);
+      return submodule ? { kind: 'module', name: submodule.name, namespace: submodule.namespace } : null;
+    }
+    return found.kind === 'external' ? this.resolveExternal(found, depth + 1) : found;
+  }
+
+  /** A class attribute looked up along the bases (depth first, left to right: enough for single inheritance). */
+  classAttribute(value: PyValue, name: string, depth = 0): PyValue | undefined {
+    if (depth > MAX_RESOLVE_DEPTH) return undefined;
+    const resolved = value.kind === 'external' ? this.resolveExternal(value, depth) : value;
+    if (!resolved || resolved.kind !== 'class') return undefined;
+    const own = resolved.attrs.get(name);
+    if (own) return own;
+    for (const base of resolved.bases) {
+      const inherited = this.classAttribute(base, name, depth + 1);
+      if (inherited) return inherited;
+    }
+    return undefined;
   }
 
   private lookup(name: string, scope: Scope, ctx: EvalContext): PyValue {

@@ -1,0 +1,292 @@
+/**
+ * learnStatic end to end on generated projects: the ProjectModel fields, Django's FileSystemFinder rules,
+ * checks, storage, apps located in the project or a (fake) site-packages, and bad input turned into Problems.
+ */
+import * as assert from 'node:assert/strict';
+import * as path from 'node:path';
+import { learnStatic } from '../../server/src/engine/staticMode';
+import { AppEntry, FinderEntry, ProjectModel, UserError } from '../../server/src/engine/model';
+import { makeTree, removeTree } from './djangoFixtures';
+
+const roots: string[] = [];
+
+function tree(files: Record<string, string>): string {
+  const root = makeTree(files, 'djstatic-model-');
+  roots.push(root);
+  return root;
+}
+
+async function learn(settings: string, extra: Record<string, string> = {}, sitePackages: string[] = []): Promise<ProjectModel> {
+  const root = tree({ 'manage.py': '', 'proj/__init__.py': '', 'proj/settings.py': settings, ...extra });
+  return learnStatic({ projectDir: root, managePy: path.join(root, 'manage.py'), settingsModule: 'proj.settings', python: null, sitePackages, modeReason: 'test' });
+}
+
+/** A site-packages folder holding a minimal Django of the given version and a third-party app. */
+function fakeSitePackages(version: string): string {
+  return tree({
+    'django/__init__.py': `VERSION = (${version}, 'final', 0)\n`,
+    'django/apps/__init__.py': 'from .config import AppConfig\n',
+    'django/apps/config.py': 'class AppConfig:\n    def __init__(self, app_name, app_module):\n        self.name = app_name\n',
+    'django/contrib/__init__.py': '',
+    'django/contrib/staticfiles/__init__.py': '',
+    'django/contrib/staticfiles/apps.py': "from django.apps import AppConfig\n\nclass StaticFilesConfig(AppConfig):\n    name = 'django.contrib.staticfiles'\n    ignore_patterns = ['CVS', '.*', '*~']\n",
+    'thirdparty/__init__.py': '',
+    'thirdparty/static/thirdparty/t.css': '',
+    'thirdparty/templates/t.html': '',
+  });
+}
+
+function filesystem(model: ProjectModel): Extract<FinderEntry, { kind: 'filesystem' }> {
+  const finder = model.finders.find((f) => f.kind === 'filesystem');
+  assert.ok(finder && finder.kind === 'filesystem');
+  return finder;
+}
+
+function apps(model: ProjectModel): AppEntry[] {
+  const finder = model.finders.find((f) => f.kind === 'app');
+  assert.ok(finder && finder.kind === 'app');
+  return finder.apps;
+}
+
+describe('static mode: learnStatic', () => {
+  after(() => roots.forEach(removeTree));
+
+  it('throws a UserError only when the settings module has no file', async () => {
+    const root = tree({ 'manage.py': '' });
+    await assert.rejects(
+      learnStatic({ projectDir: root, managePy: null, settingsModule: 'missing.settings', python: null, sitePackages: [], modeReason: 'test' }),
+      (error: Error) => error instanceof UserError && /missing\/settings\.py nor missing\/settings\/__init__\.py exists/.test(error.message),
+    );
+  });
+
+  it('finds package settings (settings/__init__.py) and lists star-imported files in order', async () => {
+    const root = tree({
+      'proj/__init__.py': '',
+      'proj/settings/__init__.py': 'from .base import *\nfrom .extra import *\n',
+      'proj/settings/base.py': "STATIC_URL = 'base/'\n",
+      'proj/settings/extra.py': "from proj.settings.base import *\nSTATIC_URL = 'extra/'\n",
+    });
+    const model = await learnStatic({ projectDir: root, managePy: null, settingsModule: 'proj.settings', python: null, sitePackages: [], modeReason: 'why' });
+    assert.deepEqual(
+      model.settingsFiles.map((f) => path.relative(root, f)),
+      ['proj/settings/__init__.py', 'proj/settings/base.py', 'proj/settings/extra.py'],
+    );
+    assert.equal(model.staticUrl, '/extra/', 'a relative STATIC_URL gets the script prefix');
+    assert.equal(model.mode, 'static');
+    assert.equal(model.modeReason, 'why');
+  });
+
+  it('uses Django defaults for an empty settings file', async () => {
+    const model = await learn('');
+    assert.equal(model.staticUrl, null);
+    assert.equal(model.staticRoot, null);
+    assert.equal(model.debug, false);
+    assert.equal(model.storage, 'django.contrib.staticfiles.storage.StaticFilesStorage');
+    assert.equal(model.staticfilesInstalled, false);
+    assert.deepEqual(model.ignorePatterns, ['CVS', '.*', '*~']);
+    assert.deepEqual(
+      model.finders.map((f) => f.kind),
+      ['filesystem', 'app'],
+    );
+    assert.deepEqual(model.problems, []);
+  });
+
+  it('never throws on broken settings: syntax errors, wrong types, binary junk', async () => {
+    for (const settings of [
+      'STATIC_URL = (\n',
+      "STATICFILES_DIRS = 5\nINSTALLED_APPS = 'django.contrib.staticfiles'\nTEMPLATES = None\nSTATIC_ROOT = 3\n",
+      '\u0000\u0001\u00ff\ufffd def class ((( ]]] :::\n',
+      'import os\nSTATICFILES_DIRS = [os.path.join()]\nSTATIC_ROOT = os.path.join(None)\n',
+      "STATICFILES_DIRS = [('a', 'b', 'c'), (1, '/x'), None, ('p',)]\n",
+    ]) {
+      const model = await learn(settings);
+      assert.equal(model.mode, 'static');
+      assert.ok(model.problems.length > 0, `a problem is reported for ${JSON.stringify(settings)}`);
+    }
+  });
+
+  it("applies FileSystemFinder's de-duplication and storage-per-root prefix quirk", async () => {
+    const model = await learn(`from pathlib import Path
+BASE_DIR = Path(__file__).resolve().parent.parent
+STATICFILES_DIRS = [
+    ('p1', BASE_DIR / 'd'),
+    ('p2', BASE_DIR / 'd'),
+    BASE_DIR / 'd',
+    BASE_DIR / 'd',
+    str(BASE_DIR / 'd'),
+    'rel/assets/',
+]
+`);
+    const root = model.projectDir;
+    const d = path.join(require('node:fs').realpathSync(root), 'd');
+    assert.deepEqual(filesystem(model).dirs, [
+      { prefix: 'p1', rootAsWritten: d, root: d, listPrefix: '' },
+      { prefix: 'p2', rootAsWritten: d, root: d, listPrefix: '' },
+      { prefix: '', rootAsWritten: d, root: d, listPrefix: '' },
+      // A str root is a different storage key from the equal-looking Path.
+      { prefix: '', rootAsWritten: d, root: d, listPrefix: '' },
+      { prefix: '', rootAsWritten: 'rel/assets/', root: path.join(root, 'rel/assets'), listPrefix: '' },
+    ]);
+  });
+
+  it('uses the last prefix of the same root for listPrefix', async () => {
+    const model = await learn("STATICFILES_DIRS = ['/srv/a', ('x', '/srv/a'), ('y', '/srv/a/')]\n");
+    assert.deepEqual(
+      filesystem(model).dirs.map((d) => [d.prefix, d.rootAsWritten, d.listPrefix]),
+      [
+        ['', '/srv/a', 'x'],
+        ['x', '/srv/a', 'x'],
+        ['y', '/srv/a/', 'y'],
+      ],
+    );
+  });
+
+  it('derives staticfiles.E001, E002 and E003 with Django\'s exact texts, only when staticfiles is installed', async () => {
+    const e001 = await learn("STATICFILES_DIRS = ('/srv/assets')\nINSTALLED_APPS = ['django.contrib.staticfiles']\n");
+    assert.deepEqual(e001.checks, [
+      { id: 'staticfiles.E001', level: 'error', message: 'The STATICFILES_DIRS setting is not a tuple or list.', hint: 'Perhaps you forgot a trailing comma?' },
+    ]);
+    const others = await learn("STATIC_ROOT = '/srv/root/'\nSTATICFILES_DIRS = [('pre/', '/srv/a'), '/srv/root']\nINSTALLED_APPS = ['django.contrib.staticfiles']\n");
+    assert.deepEqual(others.checks, [
+      { id: 'staticfiles.E003', level: 'error', message: "The prefix 'pre/' in the STATICFILES_DIRS setting must not end with a slash." },
+      { id: 'staticfiles.E002', level: 'error', message: 'The STATICFILES_DIRS setting should not contain the STATIC_ROOT setting.' },
+    ]);
+    const notInstalled = await learn("STATICFILES_DIRS = ('/srv/assets')\n");
+    assert.deepEqual(notInstalled.checks, []);
+  });
+
+  it('adds W004 for a missing directory from Django 4.0 on', async () => {
+    const model = await learn(
+      "STATICFILES_DIRS = ['/nonexistent/dir']\nINSTALLED_APPS = ['django.contrib.staticfiles']\n",
+      {},
+      [fakeSitePackages('4, 2, 7')],
+    );
+    assert.equal(model.djangoVersion, '4.2.7');
+    assert.deepEqual(model.checks, [
+      { id: 'staticfiles.W004', level: 'warning', message: "The directory '/nonexistent/dir' in the STATICFILES_DIRS setting does not exist." },
+    ]);
+  });
+
+  it('records a custom finder as a custom entry plus a Problem', async () => {
+    const model = await learn("STATICFILES_FINDERS = ['django.contrib.staticfiles.finders.FileSystemFinder', 'compressor.finders.CompressorFinder']\n");
+    assert.deepEqual(model.finders[1], {
+      kind: 'custom',
+      className: 'compressor.finders.CompressorFinder',
+      files: [],
+      error: 'static mode cannot list custom finders; run in Django mode',
+    });
+    assert.ok(model.problems.some((p) => p.kind === 'custom-finder' && p.message.includes('compressor.finders.CompressorFinder')));
+  });
+
+  it('recognises manifest storages and picks STORAGES or STATICFILES_STORAGE by Django version', async () => {
+    const whitenoise = await learn("STATICFILES_STORAGE = 'whitenoise.storage.CompressedManifestStaticFilesStorage'\n");
+    assert.equal(whitenoise.manifestStorage, true);
+    const cached = await learn("STATICFILES_STORAGE = 'django.contrib.staticfiles.storage.CachedStaticFilesStorage'\n");
+    assert.equal(cached.manifestStorage, true);
+    const both = `STATICFILES_STORAGE = 'legacy.Storage'
+STORAGES = {'staticfiles': {'BACKEND': 'django.contrib.staticfiles.storage.ManifestStaticFilesStorage'}}
+`;
+    const modern = await learn(both, {}, [fakeSitePackages('4, 2, 0')]);
+    assert.equal(modern.storage, 'django.contrib.staticfiles.storage.ManifestStaticFilesStorage');
+    assert.equal(modern.manifestStorage, true);
+    const old = await learn(both, {}, [fakeSitePackages('3, 2, 25')]);
+    assert.equal(old.storage, 'legacy.Storage');
+    assert.equal(old.manifestStorage, false);
+  });
+
+  it('locates apps in the project and in site-packages, keeping unlocated ones with a reason', async () => {
+    const site = fakeSitePackages('3, 2, 25');
+    const model = await learn(
+      "INSTALLED_APPS = ['django.contrib.staticfiles', 'thirdparty', 'local', 'local_module', 'ghost', 'local.apps.Renamed']\n",
+      {
+        'local/__init__.py': '',
+        'local/apps.py': "from django.apps import AppConfig\nimport os\nclass Renamed(AppConfig):\n    name = 'local'\n    label = 'renamed'\n    path = os.path.join(os.path.dirname(__file__), 'elsewhere')\n",
+        'local/elsewhere/static/x.css': '',
+        'local_module.py': '',
+      },
+      [site],
+    );
+    const byName = apps(model);
+    assert.deepEqual(
+      byName.map((a) => [a.name, a.label]),
+      [
+        ['django.contrib.staticfiles', 'staticfiles'],
+        ['thirdparty', 'thirdparty'],
+        ['local', 'renamed'],
+        ['local_module', 'local_module'],
+        ['ghost', 'ghost'],
+        ['local', 'renamed'],
+      ],
+    );
+    assert.equal(byName[0].path, path.join(site, 'django/contrib/staticfiles'));
+    assert.equal(byName[0].staticDir, null, 'no static/ folder, so Django skips the app');
+    assert.equal(byName[1].staticDir, path.join(site, 'thirdparty/static'));
+    assert.equal(byName[1].templatesDir, path.join(site, 'thirdparty/templates'));
+    assert.equal(byName[2].path, path.join(model.projectDir, 'local/elsewhere'), 'the single AppConfig in apps.py is used, with its path');
+    assert.equal(byName[2].staticDir, path.join(model.projectDir, 'local/elsewhere/static'));
+    assert.equal(byName[3].path, model.projectDir, 'a single-module app lives in its folder');
+    assert.equal(byName[4].path, null);
+    assert.match(byName[4].notLocatedReason ?? '', /no module or AppConfig class named 'ghost'/);
+    assert.ok(model.problems.some((p) => p.kind === 'app-not-located' && p.message.includes("'ghost'")));
+    assert.ok(model.problems.some((p) => p.kind === 'apps-not-unique'), 'Django refuses duplicate labels');
+    assert.equal(model.staticfilesInstalled, true);
+  });
+
+  it('reads ignore_patterns from a StaticFilesConfig subclass', async () => {
+    const model = await learn(
+      "INSTALLED_APPS = ['proj.apps.Statics']\n",
+      { 'proj/apps.py': "from django.contrib.staticfiles.apps import StaticFilesConfig\nclass Statics(StaticFilesConfig):\n    ignore_patterns = StaticFilesConfig.ignore_patterns + ['*.scss']\n" },
+      [fakeSitePackages('3, 2, 25')],
+    );
+    assert.deepEqual(model.ignorePatterns, ['CVS', '.*', '*~', '*.scss']);
+    assert.equal(model.staticfilesInstalled, true);
+  });
+
+  it('reads TEMPLATES: backend, absolute DIRS, APP_DIRS, OPTIONS.builtins, Jinja2', async () => {
+    const model = await learn(`from pathlib import Path
+BASE_DIR = Path('/srv/app')
+TEMPLATES = [
+    {'BACKEND': 'django.template.backends.django.DjangoTemplates', 'DIRS': [BASE_DIR / 'templates', 'rel'], 'APP_DIRS': True,
+     'OPTIONS': {'builtins': ['django.templatetags.static']}},
+    {'BACKEND': 'django.template.backends.jinja2.Jinja2', 'DIRS': []},
+]
+`);
+    assert.deepEqual(model.templates, [
+      { backend: 'django.template.backends.django.DjangoTemplates', jinja: false, dirs: ['/srv/app/templates', path.join(model.projectDir, 'rel')], appDirs: true, builtins: ['django.templatetags.static'] },
+      { backend: 'django.template.backends.jinja2.Jinja2', jinja: true, dirs: [], appDirs: false, builtins: [] },
+    ]);
+  });
+
+  it('names the setting, file, line and reason of what it cannot read', async () => {
+    const model = await learn("def get_dirs():\n    return []\n\nSTATICFILES_DIRS = get_dirs()\nDEBUG = is_debug()\n");
+    const dirs = model.problems.find((p) => p.message.startsWith('STATICFILES_DIRS'));
+    assert.deepEqual(dirs, {
+      kind: 'setting-unreadable',
+      message: 'STATICFILES_DIRS in proj/settings.py line 4 could not be read: calls get_dirs(), which static mode does not execute',
+      file: path.join(model.projectDir, 'proj/settings.py'),
+      line: 3,
+    });
+    assert.deepEqual(filesystem(model).dirs, []);
+    assert.equal(model.debug, null, 'unknown, not a guess');
+  });
+
+  it('says which values came from environment defaults', async () => {
+    const model = await learn("import os\nSTATIC_ROOT = os.environ.get('STATIC_ROOT', '/srv/static')\nSTATIC_URL = os.getenv('STATIC_URL', '/s/')\n");
+    assert.equal(model.staticRoot, '/srv/static');
+    assert.equal(model.staticUrl, '/s/');
+    const notes = model.problems.filter((p) => p.kind === 'setting-from-environment').map((p) => p.message);
+    assert.deepEqual(notes, [
+      "STATIC_ROOT in proj/settings.py line 2 depends on environment variable STATIC_ROOT; static mode used the default written in settings ('/srv/static')",
+      "STATIC_URL in proj/settings.py line 3 depends on environment variable STATIC_URL; static mode used the default written in settings ('/s/')",
+    ]);
+  });
+
+  it('reports the unreadable entries of INSTALLED_APPS and keeps the others', async () => {
+    const model = await learn("INSTALLED_APPS = ['django.contrib.staticfiles'] + env.list('EXTRA_APPS')\n");
+    assert.deepEqual(
+      apps(model).map((a) => a.name),
+      ['django.contrib.staticfiles'],
+    );
+    assert.ok(model.problems.some((p) => p.message === 'INSTALLED_APPS (some entries) in proj/settings.py line 1 could not be read: uses env, which is not defined'));
+  });
+});

@@ -111,6 +111,19 @@ describe('language server: live updates from the file system', function () {
       assert.ok(files.some((f) => f.path === 'extra/css/extra.css'), 'the new STATICFILES_DIRS entry is indexed');
     });
 
+    it('sees files appear in a symlinked folder inside a static root', async () => {
+      const outside = path.join(path.dirname(root), 'outside-linked');
+      fs.mkdirSync(outside, { recursive: true });
+      fs.symlinkSync(outside, path.join(root, 'assets/linked'));
+      const page = path.join(root, 'templates/linked.html');
+      fs.writeFileSync(page, "{% load static %}<link href=\"{% static 'linked/new.css' %}\">\n");
+      await client.waitForDiagnostics(page, 'missing linked/new.css', hasMissing);
+      // The link itself appeared after start-up: wait until its folder is indexed and watched.
+      await new Promise((r) => setTimeout(r, 300));
+      fs.writeFileSync(path.join(outside, 'new.css'), 'a{}');
+      await client.waitForDiagnostics(page, 'linked/new.css found through the link', (d) => !hasMissing(d));
+    });
+
     it('reads STATIC_ROOT/staticfiles.json when collectstatic writes it, and again when it changes', async () => {
       const staticRoot = path.join(root, 'collected_static');
       const manifestEntries = async (): Promise<string | undefined> => {
@@ -118,9 +131,13 @@ describe('language server: live updates from the file system', function () {
         return /\*\*Manifest:\*\* (\d+) entries/.exec(summary.reportMarkdown)?.[1];
       };
       assert.equal(await manifestEntries(), undefined);
+      const watchLogs = (): number => client.logs.filter((l) => /Watching \d+ folders/.test(l)).length;
+      const before = watchLogs();
       fs.mkdirSync(staticRoot);
       fs.writeFileSync(path.join(staticRoot, 'staticfiles.json'), JSON.stringify({ paths: { 'css/site.css': 'css/site.0123456789ab.css' }, version: '1.0' }));
       await pollUntil(async () => (await manifestEntries()) === '1', 'manifest with 1 entry');
+      // The new STATIC_ROOT is watched once the watcher has re-walked its targets.
+      await client.waitFor('watcher updated for STATIC_ROOT', () => (watchLogs() > before ? true : undefined));
       fs.writeFileSync(
         path.join(staticRoot, 'staticfiles.json'),
         JSON.stringify({ paths: { 'css/site.css': 'css/site.0123456789ab.css', 'js/app.js': 'js/app.ba9876543210.js' }, version: '1.0' }),

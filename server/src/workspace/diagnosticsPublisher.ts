@@ -94,11 +94,14 @@ export class DiagnosticsPublisher {
     }
   }
 
-  /** Re-validates the documents that reference one of `destPaths` (or a folder of it), and those with missing files. */
-  validateAffected(destPaths: string[]): void {
-    const changed = destPaths.map(normalise);
+  /**
+   * Re-validates the documents that reference one of `destPaths` (or a folder of it), and those with
+   * missing files; every document with references when the paths are unknown (null).
+   */
+  validateAffected(destPaths: string[] | null): void {
+    const changed = destPaths?.map(normalise);
     for (const [uri, refs] of this.references) {
-      const affected = this.withMissing.has(uri) || refs.some((ref) => changed.some((dest) => related(ref, dest)));
+      const affected = !changed || this.withMissing.has(uri) || refs.some((ref) => changed.some((dest) => related(ref, dest)));
       if (affected) this.schedule(uri, 0);
     }
   }

@@ -33,7 +33,8 @@ export interface ProjectFailure {
 export type WorkspaceChange =
   | { kind: 'learning' }
   | { kind: 'learned'; projects: WorkspaceProject[]; failures: ProjectFailure[] }
-  | { kind: 'static'; project: WorkspaceProject; destPaths: string[] }
+  /** destPaths null: the index changed at paths that cannot be named (symlink targets). */
+  | { kind: 'static'; project: WorkspaceProject; destPaths: string[] | null }
   | { kind: 'templates'; project: WorkspaceProject; added: string[]; removed: string[]; changed: string[] }
   | { kind: 'manifest'; project: WorkspaceProject };
 
@@ -208,7 +209,8 @@ export class ProjectManager {
    * template lists and manifests, and schedules a re-learn when settings change.
    */
   async applyFileChanges(changes: FileChange[]): Promise<void> {
-    const staticChanges = new Map<WorkspaceProject, Set<string>>();
+    // null: something changed that we cannot name, so every referencing document is re-checked.
+    const staticChanges = new Map<WorkspaceProject, Set<string> | null>();
     for (const change of changes) {
       const file = path.resolve(change.path);
       if (path.basename(file) === 'manage.py' && change.kind !== 'changed') {
@@ -228,7 +230,8 @@ export class ProjectManager {
         }
         if (change.kind !== 'changed' || !hasTemplateExtension(file)) {
           const dest = await this.applyStaticChange(project, file, change.kind);
-          if (dest.length > 0) {
+          if (dest === null) staticChanges.set(project, null);
+          else if (dest.length > 0 && staticChanges.get(project) !== null) {
             const set = staticChanges.get(project) ?? new Set<string>();
             dest.forEach((d) => set.add(d));
             staticChanges.set(project, set);
@@ -237,7 +240,7 @@ export class ProjectManager {
         this.noteTemplateChange(project, file, change.kind);
       }
     }
-    for (const [project, dest] of staticChanges) this.emit({ kind: 'static', project, destPaths: [...dest] });
+    for (const [project, dest] of staticChanges) this.emit({ kind: 'static', project, destPaths: dest ? [...dest] : null });
   }
 
   dispose(): void {
@@ -361,30 +364,38 @@ export class ProjectManager {
 
   // --- incremental updates --------------------------------------------------------------------
 
-  /** Updates the index for one event; returns the destination paths that appeared or disappeared. */
-  private async applyStaticChange(project: WorkspaceProject, file: string, kind: FileChange['kind']): Promise<string[]> {
-    const roots = project.index.sources.filter((s) => s.root && isInside(file, s.root));
-    if (roots.length === 0) return [];
+  /**
+   * Updates the index for one event; returns the destination paths that appeared or disappeared, or
+   * null when the index changed at paths we cannot name (an event at a symlinked folder's target).
+   */
+  private async applyStaticChange(project: WorkspaceProject, file: string, kind: FileChange['kind']): Promise<string[] | null> {
+    // Events outside every root still go to the index: it maps followed symlinks' targets itself.
+    const insideRoot = project.index.sources.some((s) => s.root && isInside(file, s.root));
     const changed: string[] = [];
+    let unnamed = false;
+    const note = (f: string): void => {
+      const dests = destinationsOf(project, f);
+      if (dests.length === 0) unnamed = true;
+      changed.push(...dests);
+    };
     if (kind === 'deleted') {
-      const removedFiles = project.index.fileRemoved(file) ? [file] : [];
-      if (removedFiles.length === 0) {
-        // A deleted folder: drop every file the index knows below it.
-        const below = this.knownFilesBelow(project, file);
-        for (const f of below) if (project.index.fileRemoved(f)) removedFiles.push(f);
+      if (project.index.fileRemoved(file)) note(file);
+      else if (insideRoot) {
+        // A deleted folder the index does not take as one: drop every file it knows below it.
+        for (const f of this.knownFilesBelow(project, file)) if (project.index.fileRemoved(f)) note(f);
       }
-      for (const f of removedFiles) changed.push(...destinationsOf(project, f));
-      return changed;
+      return unnamed ? null : changed;
     }
     let stat;
     try {
       stat = await fs.stat(file);
     } catch {
-      return [];
+      return changed;
     }
+    if (stat.isDirectory() && !insideRoot) return changed; // never walk unrelated new folders (node_modules)
     const files = stat.isDirectory() ? await listFiles(file) : [file];
-    for (const f of files) if (project.index.fileAdded(f)) changed.push(...destinationsOf(project, f));
-    return changed;
+    for (const f of files) if (project.index.fileAdded(f)) note(f);
+    return unnamed ? null : changed;
   }
 
   private knownFilesBelow(project: WorkspaceProject, folder: string): string[] {

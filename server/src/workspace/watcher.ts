@@ -75,18 +75,22 @@ export class TreeWatcher {
     this.watchers.clear();
   }
 
-  private async collectTree(dir: string, into: Set<string>): Promise<void> {
+  /** Collects folders below `dir`, following symlinked folders as Django's walk does (once per real folder). */
+  private async collectTree(dir: string, into: Set<string>, seenReal = new Set<string>()): Promise<void> {
     let entries: fs.Dirent[];
     try {
+      const real = await fs.promises.realpath(dir);
+      if (seenReal.has(real)) return; // a symlink loop
+      seenReal.add(real);
       entries = await fs.promises.readdir(dir, { withFileTypes: true });
     } catch {
       return;
     }
     into.add(dir);
     for (const entry of entries) {
-      if (entry.isDirectory() && !this.options.skipDirNames?.has(entry.name)) {
-        await this.collectTree(path.join(dir, entry.name), into);
-      }
+      if (this.options.skipDirNames?.has(entry.name)) continue;
+      const full = path.join(dir, entry.name);
+      if (entry.isDirectory() || (entry.isSymbolicLink() && (await isDirectory(full)))) await this.collectTree(full, into, seenReal);
     }
   }
 

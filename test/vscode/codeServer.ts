@@ -55,7 +55,7 @@ export interface RunningCodeServer {
 }
 
 /** Starts code-server with state under `stateDir` (config, user data, extensions) and waits for /healthz. */
-export async function startCodeServer(stateDir: string, extensionsDir: string): Promise<RunningCodeServer> {
+export async function startCodeServer(stateDir: string, extensionsDir: string, options: { workspaceTrust?: boolean } = {}): Promise<RunningCodeServer> {
   const port = await freePort();
   const configFile = path.join(stateDir, 'config.yaml');
   const userData = path.join(stateDir, 'ud');
@@ -74,10 +74,13 @@ export async function startCodeServer(stateDir: string, extensionsDir: string): 
       'editor.fontSize': 15,
       'window.zoomLevel': 0,
       'chat.commandCenter.enabled': false,
+      // With trust enabled, open the folder untrusted (Restricted Mode) instead of asking.
+      'security.workspace.trust.startupPrompt': 'never',
+      'security.workspace.trust.enabled': !!options.workspaceTrust,
     }),
   );
   const args = [
-    '--auth', 'none', '--disable-telemetry', '--disable-update-check', '--disable-workspace-trust',
+    '--auth', 'none', '--disable-telemetry', '--disable-update-check', ...(options.workspaceTrust ? [] : ['--disable-workspace-trust']),
     '--bind-addr', `127.0.0.1:${port}`, '--config', configFile, '--user-data-dir', userData, '--extensions-dir', extensionsDir,
   ];
   const child = spawn(CODE_SERVER_BIN, args, { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, VSCODE_CLI_DISABLE_TELEMETRY: '1' } });

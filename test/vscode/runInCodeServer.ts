@@ -3,6 +3,7 @@
  * installs the .vsix into a throw-away extensions folder, copies examples/demo to a temp folder and
  * drives code-server with playwright-core + Debian's chromium:
  *  (a) extension-host mocha tests (test/vscode/suite) through the `?payload=` development/test recipe;
+ *      then the Restricted Mode suite in a second code-server with workspace trust on (folder untrusted);
  *  (b) UI checks on the installed extension (suggest widget, squiggle + quick fix, Problems, commands)
  *      with screenshots in test-results/ (copied into docs/images/ for the README).
  * Exit code 0 only when both pass. `--keep` keeps the temp folder; `--ext-only` / `--ui-only` run one part.
@@ -57,6 +58,21 @@ async function runExtensionHostTests(browser: Browser, server: RunningCodeServer
   return code === 0 && !!result && result.failed.length === 0 && result.passed.length > 0;
 }
 
+/** A second code-server with workspace trust enabled: the copied folder opens in Restricted Mode. */
+async function runRestrictedMode(browser: Browser, root: string, extensionsDir: string, installed: string): Promise<boolean> {
+  const { root: restrictedRoot, workspace } = prepareWorkspace('djstatic-restricted-');
+  const state = path.join(root, 'restricted-state');
+  mkdirSync(state, { recursive: true });
+  const server = await startCodeServer(state, extensionsDir, { workspaceTrust: true });
+  try {
+    log(`Restricted Mode: code-server ${server.url} with workspace trust on (workspace ${workspace})`);
+    return await runExtensionHostTests(browser, server, installed, workspace);
+  } finally {
+    await server.stop();
+    rmSync(restrictedRoot, { recursive: true, force: true });
+  }
+}
+
 async function main(): Promise<number> {
   mkdirSync(path.join(REPO_ROOT, 'test-results'), { recursive: true });
   const t0 = Date.now();
@@ -82,6 +98,7 @@ async function main(): Promise<number> {
     if (!argv.has('--ui-only')) {
       // The installed folder is exactly the packaged extension, so the tests exercise what users get.
       ok = (await runExtensionHostTests(browser, server, installed, workspace)) && ok;
+      ok = (await runRestrictedMode(browser, root, extensionsDir, installed)) && ok;
     }
     if (!argv.has('--ext-only')) {
       const ui = await runUiChecks(browser, server.url, workspace, log);

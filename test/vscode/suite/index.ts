@@ -1,6 +1,6 @@
 /**
  * Mocha entry point loaded by VS Code's extension host (`extensionTestsPath`). Runs every
- * `*.test.js` beside it and writes a JSON summary next to the workspace folder, because in code-server
+ * `*.test.js` beside it (only `restricted.test.js` when the workspace is not trusted) and writes a JSON summary next to the workspace folder, because in code-server
  * the extension host's console is not the harness's.
  */
 import * as fs from 'node:fs';
@@ -14,7 +14,10 @@ export function run(): Promise<void> {
   const mocha = new Mocha({ ui: 'bdd', color: false, timeout: 60000, reporter: 'spec' });
   const grep = process.env.DJANGO_STATIC_TEST_GREP;
   if (grep) mocha.grep(grep);
-  for (const file of fs.readdirSync(__dirname).filter((f) => f.endsWith('.test.js')).sort()) {
+  // A Restricted Mode window runs only the restricted-mode suite; a trusted one runs everything else.
+  const restrictedOnly = !vscode.workspace.isTrusted;
+  const files = fs.readdirSync(__dirname).filter((f) => f.endsWith('.test.js') && (f === 'restricted.test.js') === restrictedOnly);
+  for (const file of files.sort()) {
     mocha.addFile(path.join(__dirname, file));
   }
   const workspace = vscode.workspace.workspaceFolders?.[0]?.uri.fsPath;

@@ -33,6 +33,9 @@ import { listStaticFiles, summarize } from './workspace/report';
 import { FileChange, TreeWatcher, WatchTarget } from './workspace/watcher';
 import { DiagnosticsPublisher, ProgressHandle } from './workspace/diagnosticsPublisher';
 
+/** Requests slower than this are logged, to make a sluggish project visible in the output channel. */
+const SLOW_REQUEST_MS = 200;
+
 let running: Connection | undefined;
 
 /** Starts the server once per process (the module starts it on load; the CLI asks for the same one). */
@@ -382,8 +385,11 @@ class DjangoStaticServer {
     return async (params: P, token?: CancellationToken): Promise<R> => {
       const cancel = token ?? CancellationToken.None;
       if (cancel.isCancellationRequested) return neutral;
+      const started = Date.now();
       try {
         const result = await handler(params, cancel);
+        const took = Date.now() - started;
+        if (took > SLOW_REQUEST_MS) this.log(`${name} took ${took} ms.`);
         return cancel.isCancellationRequested ? neutral : result;
       } catch (err) {
         this.log(`${name} failed: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`);

@@ -145,6 +145,16 @@ describe('language server: live updates from the file system', function () {
       await pollUntil(async () => (await manifestEntries()) === '2', 'manifest with 2 entries');
     });
 
+    it('re-checks a closed template edited on disk', async () => {
+      const noLoad = path.join(root, 'templates/no_load.html');
+      await client.waitForDiagnostics(noLoad, 'missing-load', (d) => d.some((x) => x.code === 'missing-load'));
+      const original = fs.readFileSync(noLoad, 'utf8');
+      fs.writeFileSync(noLoad, original.replace('{% block content %}', '{% load static %}{% block content %}'));
+      await client.waitForDiagnostics(noLoad, 'missing-load gone', (d) => !d.some((x) => x.code === 'missing-load'));
+      fs.writeFileSync(noLoad, original);
+      await client.waitForDiagnostics(noLoad, 'missing-load back', (d) => d.some((x) => x.code === 'missing-load'));
+    });
+
     it('shows a new template on disk without opening it', async () => {
       const fresh = path.join(root, 'templates/fresh.html');
       fs.writeFileSync(fresh, "{% load static %}<link href=\"{% static 'css/nothing-here.css' %}\">\n");

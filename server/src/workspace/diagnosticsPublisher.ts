@@ -43,6 +43,8 @@ export class DiagnosticsPublisher {
   private workspaceUris = new Set<string>();
   private runId = 0;
   private learningProgress: Promise<ProgressHandle> | undefined;
+  private readonly diskVersions = new Map<string, { key: string; version: number }>();
+  private nextDiskVersion = -1;
 
   constructor(private readonly host: DiagnosticsHost) {}
 
@@ -138,7 +140,7 @@ export class DiagnosticsPublisher {
   private async validate(uri: string): Promise<void> {
     let diagnostics: Diagnostic[] = [];
     try {
-      const doc = this.host.openDocument(uri) ?? (this.workspaceUris.has(uri) ? await readTemplate(uri) : undefined);
+      const doc = this.host.openDocument(uri) ?? (this.workspaceUris.has(uri) ? await this.readTemplate(uri) : undefined);
       const ctx = doc && isTemplateLanguage(doc.languageId, uri) ? this.host.contextFor(uri) : undefined;
       if (doc && ctx) {
         diagnostics = this.host.service.doValidation(doc, ctx);
@@ -160,22 +162,34 @@ export class DiagnosticsPublisher {
     else this.nonEmpty.delete(uri);
   }
 
+  /**
+   * Reads a closed template from disk. The service caches parses by uri+version, so each distinct
+   * content on disk gets its own (negative, never an editor's) version; unchanged files keep theirs.
+   */
+  private async readTemplate(uri: string): Promise<TextDocument | undefined> {
+    const file = URI.parse(uri).fsPath;
+    const stat = await fs.stat(file).catch(() => undefined);
+    if (!stat?.isFile() || stat.size > MAX_TEMPLATE_BYTES) return undefined;
+    const text = await fs.readFile(file, 'utf8');
+    const key = `${stat.mtimeMs}:${stat.size}`;
+    let known = this.diskVersions.get(uri);
+    if (!known || known.key !== key) {
+      known = { key, version: this.nextDiskVersion-- };
+      this.diskVersions.set(uri, known);
+    }
+    return TextDocument.create(uri, languageIdFor(file), known.version, text);
+  }
+
   private clear(uri: string): void {
     clearTimeout(this.timers.get(uri));
     this.timers.delete(uri);
     this.references.delete(uri);
     this.withMissing.delete(uri);
+    this.diskVersions.delete(uri);
     if (this.nonEmpty.delete(uri)) this.host.publish(uri, []);
   }
 }
 
-async function readTemplate(uri: string): Promise<TextDocument | undefined> {
-  const file = URI.parse(uri).fsPath;
-  const stat = await fs.stat(file).catch(() => undefined);
-  if (!stat?.isFile() || stat.size > MAX_TEMPLATE_BYTES) return undefined;
-  const text = await fs.readFile(file, 'utf8');
-  return TextDocument.create(uri, languageIdFor(file), 0, text);
-}
 
 /** Language id for a template read from disk, as an editor would name it. */
 export function languageIdFor(file: string): string {

@@ -5,6 +5,7 @@ import { StaticIndexApi } from '../engine/indexTypes';
 import { LearnOptions, ProjectModel } from '../engine/model';
 import { loadProject } from '../engine/project';
 import { DjangoStaticSettings } from '../protocol';
+import { forgetIndexCaches } from '../service';
 import { MANIFEST_NAME, readManifest } from './manifest';
 import { discoverTemplates, hasTemplateExtension, isInside, templateDirs } from './templates';
 import { FileChange, WatchTarget } from './watcher';
@@ -392,6 +393,8 @@ export class ProjectManager {
     } catch {
       return changed;
     }
+    // New content: sizes shown in completion and cached suggestions must be recomputed.
+    if (kind === 'changed' && insideRoot && stat.isFile()) forgetIndexCaches(project.index);
     if (stat.isDirectory() && !insideRoot) return changed; // never walk unrelated new folders (node_modules)
     const files = stat.isDirectory() ? await listFiles(file) : [file];
     for (const f of files) if (project.index.fileAdded(f)) note(f);

@@ -249,6 +249,38 @@ INSTALLED_APPS = ('proj.apps.Statics', 'django.contrib.admin', 'django.contrib.a
       'proj/apps.py': "from django.contrib.staticfiles.apps import StaticFilesConfig\n\nclass Statics(StaticFilesConfig):\n    ignore_patterns = StaticFilesConfig.ignore_patterns + ['*.scss']\n",
     },
   },
+  {
+    title: 'apps found through sys.path.insert, finders from django.conf.global_settings',
+    settingsModule: 'proj.settings',
+    files: {
+      'manage.py': '',
+      'proj/__init__.py': '',
+      'proj/settings.py': `
+import os
+import sys
+from pathlib import Path
+from django.conf import global_settings
+BASE_DIR = Path(__file__).resolve().parent.parent
+sys.path.insert(0, os.path.join(BASE_DIR, 'apps'))
+sys.path.append(BASE_DIR / 'ignored_because_not_str')
+SECRET_KEY = 'x'
+STATIC_URL = '/static/'
+STATICFILES_FINDERS = list(global_settings.STATICFILES_FINDERS)
+INSTALLED_APPS = ['django.contrib.staticfiles', 'catalog', 'ordering.apps.OrderingConfig', 'shadow']
+`,
+      'apps/catalog/__init__.py': '',
+      'apps/catalog/static/catalog/c.css': '',
+      'apps/ordering/__init__.py': '',
+      'apps/ordering/apps.py': `${APP_CONFIG}\nclass OrderingConfig(AppConfig):\n    name = 'ordering'\n`,
+      'apps/ordering/static/o.css': '',
+      // sys.path.insert(0, ...) puts apps/ before the project folder: apps/shadow wins over ./shadow.
+      'apps/shadow/__init__.py': '',
+      'apps/shadow/static/from-apps.css': '',
+      'shadow/__init__.py': '',
+      'shadow/static/from-root.css': '',
+      'ignored_because_not_str/hidden/__init__.py': '',
+    },
+  },
 ];
 
 describe('static mode versus real Django (differential)', function () {

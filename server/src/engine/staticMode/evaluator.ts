@@ -36,6 +36,8 @@ export interface EvalContext extends SourceSpot {
   lookup(name: string, ctx: EvalContext): PyValue;
   /** Comprehension variables, which shadow the scopes. */
   locals?: Map<string, PyValue>;
+  /** How deep the expression being evaluated is nested (Python's own parser stops at about 200). */
+  depth?: number;
   /** Attribute lookup on classes (along their bases) and on names from modules read on demand. */
   attribute?(object: PyValue, name: string): PyValue | undefined;
 }
@@ -69,9 +71,22 @@ export function hasSyntaxError(node: SyntaxNode): boolean {
   return found;
 }
 
+const MAX_EXPRESSION_DEPTH = 200;
+
 /** Evaluates one expression node. */
 export function evaluate(node: SyntaxNode, ctx: EvalContext): PyValue {
   if (node.type.isError) return unknown('has a syntax error', ctx);
+  const depth = ctx.depth ?? 0;
+  if (depth > MAX_EXPRESSION_DEPTH) return unknown('nests expressions deeper than Python accepts', ctx);
+  ctx.depth = depth + 1;
+  try {
+    return evaluateNode(node, ctx);
+  } finally {
+    ctx.depth = depth;
+  }
+}
+
+function evaluateNode(node: SyntaxNode, ctx: EvalContext): PyValue {
   switch (node.name) {
     case 'Number': {
       const parsed = parseNumberLiteral(textOf(node, ctx.source));

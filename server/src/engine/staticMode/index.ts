@@ -6,6 +6,7 @@ import { ModuleResolver } from './settingsFiles';
 import {
   CUSTOM_FINDER_ERROR,
   DEFAULT_FINDERS,
+  DEFAULT_STORAGE,
   fileSystemChecks,
   fileSystemDirs,
   isManifestStorage,
@@ -44,6 +45,45 @@ export async function learnStatic(input: StaticLearnInput): Promise<ProjectModel
     );
   }
 
+  try {
+    return readProject(input, projectDir, resolver);
+  } catch (error) {
+    // A last resort: static mode must never take the editor down, whatever the settings hold.
+    return {
+      ...defaultModel(input, projectDir, [location.file]),
+      problems: [{ kind: 'static-mode-failed', message: `Static mode could not read the settings (${error instanceof Error ? error.message : String(error)}); Django's defaults are shown.`, file: location.file }],
+    };
+  }
+}
+
+function defaultModel(input: StaticLearnInput, projectDir: string, settingsFiles: string[]): ProjectModel {
+  return {
+    projectDir,
+    managePy: input.managePy,
+    settingsModule: input.settingsModule,
+    settingsFiles,
+    mode: 'static',
+    modeReason: input.modeReason,
+    python: input.python,
+    djangoVersion: null,
+    staticUrl: null,
+    staticRoot: null,
+    storage: DEFAULT_STORAGE,
+    manifestStorage: false,
+    debug: false,
+    staticfilesInstalled: false,
+    ignorePatterns: [...DEFAULT_IGNORE_PATTERNS],
+    finders: [
+      { kind: 'filesystem', className: FILESYSTEM_FINDER, dirs: [] },
+      { kind: 'app', className: APP_DIRECTORIES_FINDER, apps: [] },
+    ],
+    templates: [],
+    checks: [],
+    problems: [],
+  };
+}
+
+function readProject(input: StaticLearnInput, projectDir: string, resolver: ModuleResolver): ProjectModel {
   const interpreter = new Interpreter({ cwd: projectDir, resolver, watchedNames: WATCHED_SETTINGS });
   const settings = interpreter.importModule(input.settingsModule, false)!;
   const settingsFiles = starImportChain(settings, interpreter);

@@ -49,6 +49,15 @@ class PyRaise extends Error {
   }
 }
 
+/** A limit static mode keeps so hostile input cannot exhaust the stack. */
+class StaticModeLimit extends Error {}
+
+function describeFailure(error: unknown): string {
+  if (error instanceof StaticModeLimit) return `${error.message}; static mode skipped the statement`;
+  if (error instanceof RangeError) return 'is nested too deeply for static mode; static mode skipped the statement';
+  return `could not be read by static mode (${error instanceof Error ? error.message : String(error)}); static mode skipped the statement`;
+}
+
 class LoopControl extends Error {
   constructor(readonly kind: 'break' | 'continue') {
     super(kind);
@@ -58,6 +67,7 @@ class LoopControl extends Error {
 const IMPORT_ERROR_TYPES = ['ModuleNotFoundError', 'ImportError', 'Exception', 'BaseException'];
 const MAX_LOOP_ITERATIONS = 10_000;
 const MAX_RESOLVE_DEPTH = 20;
+const MAX_BLOCK_DEPTH = 100;
 
 export interface InterpreterOptions {
   /** Folder Django runs in; `os.getcwd()` and relative paths resolve against it. */
@@ -70,12 +80,35 @@ export interface InterpreterOptions {
 export class Interpreter {
   readonly modules = new Map<string, ModuleState>();
   readonly problems: Problem[] = [];
+  private blockDepth = 0;
   /** Environment variables the enclosing `if` conditions read: what runs inside depends on them. */
   private conditionEnv: string[] = [];
   /** Files that failed to parse cleanly, so each is reported once. */
   private readonly reportedSyntax = new Set<string>();
 
-  constructor(private readonly options: InterpreterOptions) {}
+  /** `sys.path` as settings see it; settings that extend it change where modules are found. */
+  private readonly sysPath: Extract<PyValue, { kind: 'list' }>;
+  private readonly sysModule: PyValue;
+
+  constructor(private readonly options: InterpreterOptions) {
+    this.sysPath = { kind: 'list', items: [str(options.cwd)] };
+    const spot = { file: '<sys>', line: 0, env: new Set<string>() };
+    this.sysModule = { kind: 'module', name: 'sys', namespace: new Map([['path', { value: this.sysPath, ...spot }]]) };
+    this.options.resolver.setProjectRoots([options.cwd]);
+  }
+
+  /** Points the resolver at the folders now on `sys.path` (site-packages stay last). */
+  private syncSysPath(): void {
+    const roots: string[] = [];
+    for (const item of this.sysPath.items) {
+      // Python's path finder skips entries that are not str: sys.path.insert(0, BASE_DIR / 'apps') does nothing.
+      if (item.kind !== 'str') continue;
+      const root = path.resolve(this.options.cwd, item.value);
+      if (!roots.includes(root)) roots.push(root);
+    }
+    if (!roots.includes(this.options.cwd)) roots.unshift(this.options.cwd);
+    this.options.resolver.setProjectRoots(roots);
+  }
 
   /**
    * Imports a module by absolute name: read once, then cached (a partially run module during a circular
@@ -84,6 +117,7 @@ export class Interpreter {
   importModule(name: string, allowOutsideProject: boolean): ModuleState | null {
     const cached = this.modules.get(name);
     if (cached) return cached;
+    this.syncSysPath();
     const location = this.options.resolver.resolve(name);
     if (!location || (!location.inProject && !allowOutsideProject)) return null;
     const packageName = location.isPackage ? name : name.split('.').slice(0, -1).join('.');
@@ -122,23 +156,32 @@ export class Interpreter {
 
   /** Runs statements; at module top level a raised exception is reported and the next statement runs. */
   private runBlock(statements: SyntaxNode[], scope: Scope, topLevel: boolean): void {
-    for (const statement of statements) {
-      if (!topLevel) {
-        this.runStatement(statement, scope);
-        continue;
+    if (!topLevel && ++this.blockDepth > MAX_BLOCK_DEPTH) {
+      this.blockDepth--;
+      throw new StaticModeLimit('nests blocks deeper than Python accepts');
+    }
+    try {
+      for (const statement of statements) {
+        if (!topLevel) {
+          this.runStatement(statement, scope);
+          continue;
+        }
+        try {
+          this.runStatement(statement, scope);
+        } catch (error) {
+          if (error instanceof LoopControl) continue;
+          const line = lineOf(scope, statement.from);
+          const why = error instanceof PyRaise ? `${error.description}; Django would stop loading settings here, static mode read on` : describeFailure(error);
+          this.report(scope, {
+            kind: error instanceof PyRaise ? 'settings-raises' : 'settings-statement-unreadable',
+            message: `${this.relative(scope.module.file)} line ${line + 1} ${why}`,
+            file: scope.module.file,
+            line,
+          });
+        }
       }
-      try {
-        this.runStatement(statement, scope);
-      } catch (error) {
-        if (!(error instanceof PyRaise)) throw error;
-        const line = lineOf(scope, statement.from);
-        this.report(scope, {
-          kind: 'settings-raises',
-          message: `${this.relative(scope.module.file)} line ${line + 1} ${error.description}; Django would stop loading settings here, static mode read on`,
-          file: scope.module.file,
-          line,
-        });
-      }
+    } finally {
+      if (!topLevel) this.blockDepth--;
     }
   }
 
@@ -648,6 +691,8 @@ export class Interpreter {
    */
   private moduleValue(name: string, relative: boolean, scope: Scope): PyValue {
     if (name in KNOWN_MODULE_MEMBERS) return { kind: 'module', name };
+    if (name === 'sys') return this.sysModule;
+    this.syncSysPath();
     const location = this.options.resolver.resolve(name);
     if (location?.inProject) {
       const state = this.importModule(name, false)!;

@@ -23,9 +23,16 @@ export class ModuleResolver {
 
   /** `projectRoots` come first, as manage.py's folder comes first on sys.path. */
   constructor(
-    private readonly projectRoots: string[],
+    private projectRoots: string[],
     private readonly siteRoots: string[],
   ) {}
+
+  /** Follows `sys.path.insert(0, BASE_DIR / 'apps')` in settings: user folders searched before site-packages. */
+  setProjectRoots(roots: string[]): void {
+    if (roots.length === this.projectRoots.length && roots.every((root, i) => root === this.projectRoots[i])) return;
+    this.projectRoots = roots;
+    this.cache.clear();
+  }
 
   resolve(dotted: string): ModuleLocation | null {
     if (this.cache.has(dotted)) return this.cache.get(dotted)!;

@@ -25,6 +25,8 @@ export interface SessionOptions {
   settings: DjangoStaticSettings;
   /** Extra node flags for the server (e.g. --cpu-prof). */
   nodeArgs?: string[];
+  /** The CLI bundle to run; default `<repoRoot>/dist/cli.js`. */
+  cliPath?: string;
   /** Advertise client-side file watching (as VS Code does); when false the server watches by itself. */
   clientWatches?: boolean;
   log?: (line: string) => void;
@@ -40,19 +42,39 @@ export class LspSession {
   private summaries: ProjectSummary[] = [];
   private summaryListeners: Array<() => void> = [];
   private stderr = '';
+  /** Set when the server process ended; every later wait fails with it instead of timing out. */
+  private exitReason: string | undefined;
+  private failListeners: Array<(reason: string) => void> = [];
   readonly spawnedAt = now();
+  /** Arrival time of the latest publishDiagnostics (any document). */
+  private lastPublishAt = now();
+  /** Work-done progress tokens the server created and has not ended. */
+  private readonly activeProgress = new Set<string | number>();
+  /** publishDiagnostics received so far. */
+  publishCount = 0;
+  /** The server's own "Checked N templates in X ms." log lines. */
+  readonly workspaceChecks: Array<{ templates: number; ms: number }> = [];
 
   constructor(private readonly options: SessionOptions) {
-    this.child = spawn(process.execPath, [...(options.nodeArgs ?? []), path.join(options.repoRoot, 'dist', 'cli.js'), 'lsp', '--stdio'], {
+    this.child = spawn(process.execPath, [...(options.nodeArgs ?? []), options.cliPath ?? path.join(options.repoRoot, 'dist', 'cli.js'), 'lsp', '--stdio'], {
       cwd: options.projectRoot,
       stdio: ['pipe', 'pipe', 'pipe'],
     });
     this.child.stderr!.on('data', (chunk: Buffer) => {
       this.stderr = (this.stderr + chunk.toString()).slice(-4000);
     });
+    // A dead server must fail the measurement, not crash the bench with EPIPE.
+    this.child.stdin!.on('error', () => undefined);
+    this.child.on('exit', (code, signal) => {
+      this.exitReason = `server exited (code ${code}, signal ${signal})${this.stderr ? `: ${this.stderr.trim().split('\n').slice(-3).join(' | ')}` : ''}`;
+      for (const fail of this.failListeners.splice(0)) fail(this.exitReason);
+    });
     this.connection = lsp.createProtocolConnection(this.child.stdout!, this.child.stdin!);
+    this.connection.onError(() => undefined);
     this.connection.onNotification(lsp.PublishDiagnosticsNotification.type, (params: Lsp.PublishDiagnosticsParams) => {
       const at = now();
+      this.lastPublishAt = at;
+      this.publishCount++;
       this.diagnostics.set(params.uri, params.diagnostics);
       this.waiters = this.waiters.filter((w) => {
         if (w.uri !== params.uri || !w.test(params.diagnostics)) return true;
@@ -67,10 +89,42 @@ export class LspSession {
     this.connection.onRequest(lsp.ConfigurationRequest.type, (params: Lsp.ConfigurationParams) => params.items.map(() => this.options.settings));
     this.connection.onRequest(lsp.RegistrationRequest.type, () => null);
     this.connection.onRequest(lsp.UnregistrationRequest.type, () => null);
-    this.connection.onRequest(lsp.WorkDoneProgressCreateRequest.type, () => null);
+    this.connection.onRequest(lsp.WorkDoneProgressCreateRequest.type, (params: Lsp.WorkDoneProgressCreateParams) => {
+      // Server work (learning, the whole-workspace check) is in progress until this token ends.
+      const token = params.token;
+      this.activeProgress.add(token);
+      const subscription = this.connection.onProgress(lsp.WorkDoneProgress.type, token, (value: Lsp.WorkDoneProgressBegin | Lsp.WorkDoneProgressReport | Lsp.WorkDoneProgressEnd) => {
+        if (value.kind === 'end') {
+          this.activeProgress.delete(token);
+          this.lastPublishAt = Math.max(this.lastPublishAt, now());
+          subscription.dispose();
+        }
+      });
+      return null;
+    });
     this.connection.onRequest(lsp.ShowMessageRequest.type, () => null);
-    this.connection.onNotification(lsp.LogMessageNotification.type, (p: Lsp.LogMessageParams) => this.options.log?.(`server: ${p.message}`));
+    this.connection.onNotification(lsp.LogMessageNotification.type, (p: Lsp.LogMessageParams) => {
+      const check = /Checked (\d+) templates in (\d+) ms/.exec(p.message);
+      if (check) this.workspaceChecks.push({ templates: Number(check[1]), ms: Number(check[2]) });
+      this.options.log?.(`server: ${p.message}`);
+    });
     this.connection.listen();
+  }
+
+  private notify(method: string, params: unknown): void {
+    this.connection.sendNotification(method, params).catch(() => undefined);
+  }
+
+  /** Rejects when the server dies first. */
+  private guard<T>(promise: Promise<T>): Promise<T> {
+    if (this.exitReason) return Promise.reject(new Error(this.exitReason));
+    return new Promise<T>((resolve, reject) => {
+      const fail = (reason: string): void => reject(new Error(reason));
+      this.failListeners.push(fail);
+      promise.then(resolve, reject).finally(() => {
+        this.failListeners = this.failListeners.filter((f) => f !== fail);
+      });
+    });
   }
 
   get pid(): number {
@@ -84,7 +138,7 @@ export class LspSession {
   async initialize(): Promise<void> {
     const rootUri = pathToFileURL(this.options.projectRoot).toString();
     const initializationOptions: InitializationOptions = { settings: this.options.settings, trusted: true };
-    await this.connection.sendRequest(lsp.InitializeRequest.type, {
+    await this.guard(this.connection.sendRequest(lsp.InitializeRequest.type, {
       processId: process.pid,
       rootUri,
       workspaceFolders: [{ uri: rootUri, name: path.basename(this.options.projectRoot) }],
@@ -103,24 +157,39 @@ export class LspSession {
         },
         window: { workDoneProgress: true },
       },
-    });
-    await this.connection.sendNotification(lsp.InitializedNotification.type, {});
+    }));
+    this.notify(lsp.InitializedNotification.method, {});
   }
 
   /** Resolves when the server reported a learned project with at least `minFiles` files. */
   waitForProject(minFiles: number, timeoutMs: number): Promise<ProjectSummary> {
     return withTimeout(
-      new Promise<ProjectSummary>((resolve) => {
+      this.guard(new Promise<ProjectSummary>((resolve) => {
         const check = (): void => {
           const found = this.summaries.find((s) => s.fileCount >= minFiles);
           if (found) resolve(found);
           else this.summaryListeners.push(check);
         };
         check();
-      }),
+      })),
       timeoutMs,
       () => `no ${Methods.projectsChanged} with >= ${minFiles} files; last: ${JSON.stringify(this.summaries.map((s) => s.fileCount))}; stderr: ${this.stderr.slice(-300)}`,
     );
+  }
+
+  /**
+   * Resolves once no work-done progress is running and no publishDiagnostics arrived for `quietMs` (the
+   * server finished a burst of work), with the time of the last publish; rejects after `maxMs`.
+   */
+  async waitQuiet(quietMs: number, maxMs: number): Promise<number> {
+    const start = now();
+    for (;;) {
+      const since = now() - this.lastPublishAt;
+      if (since >= quietMs && this.activeProgress.size === 0) return this.lastPublishAt;
+      if (now() - start > maxMs) throw new Error(`the server kept publishing diagnostics for ${maxMs} ms`);
+      if (this.exitReason) throw new Error(this.exitReason);
+      await new Promise((resolve) => setTimeout(resolve, Math.max(20, quietMs - since)));
+    }
   }
 
   uriOf(file: string): string {
@@ -130,14 +199,14 @@ export class LspSession {
   open(file: string, text = fs.readFileSync(file, 'utf8'), version = 1): string {
     const uri = this.uriOf(file);
     this.diagnostics.delete(uri);
-    void this.connection.sendNotification(lsp.DidOpenTextDocumentNotification.type, {
+    this.notify(lsp.DidOpenTextDocumentNotification.method, {
       textDocument: { uri, languageId: 'django-html', version, text },
     });
     return uri;
   }
 
   close(uri: string): void {
-    void this.connection.sendNotification(lsp.DidCloseTextDocumentNotification.type, { textDocument: { uri } });
+    this.notify(lsp.DidCloseTextDocumentNotification.method, { textDocument: { uri } });
   }
 
   /** Resolves with the arrival time of the next publishDiagnostics for `uri` that passes `test`. */
@@ -145,24 +214,23 @@ export class LspSession {
     const current = this.diagnostics.get(uri);
     if (checkCurrent && current && test(current)) return Promise.resolve(now());
     return withTimeout(
-      new Promise<number>((resolve) => this.waiters.push({ uri, test, resolve })),
+      this.guard(new Promise<number>((resolve) => this.waiters.push({ uri, test, resolve }))),
       timeoutMs,
       () => `no matching publishDiagnostics for ${uri} within ${timeoutMs} ms (last had ${this.diagnostics.get(uri)?.length ?? 'none'})`,
     );
   }
 
   async complete(uri: string, line: number, character: number): Promise<CompletionItem[]> {
-    const result = (await this.connection.sendRequest(lsp.CompletionRequest.type, {
-      textDocument: { uri },
-      position: { line, character },
-    })) as CompletionList | CompletionItem[] | null;
+    const result = (await this.guard(
+      this.connection.sendRequest(lsp.CompletionRequest.type, { textDocument: { uri }, position: { line, character } }),
+    )) as CompletionList | CompletionItem[] | null;
     if (!result) return [];
     return Array.isArray(result) ? result : result.items;
   }
 
   fileChanged(file: string, kind: 'created' | 'deleted' | 'changed'): void {
     const type = kind === 'created' ? lsp.FileChangeType.Created : kind === 'deleted' ? lsp.FileChangeType.Deleted : lsp.FileChangeType.Changed;
-    void this.connection.sendNotification(lsp.DidChangeWatchedFilesNotification.type, {
+    this.notify(lsp.DidChangeWatchedFilesNotification.method, {
       changes: [{ uri: pathToFileURL(file).toString(), type }],
     });
   }
@@ -175,7 +243,7 @@ export class LspSession {
     });
     try {
       await withTimeout(this.connection.sendRequest(lsp.ShutdownRequest.type), killAfterMs, () => 'shutdown timed out');
-      await this.connection.sendNotification(lsp.ExitNotification.type);
+      this.notify(lsp.ExitNotification.method, undefined);
     } catch {
       // The server may already be gone; the kill below settles it.
     }

@@ -8,6 +8,7 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import * as esbuild from 'esbuild';
 import { generateProject, GeneratedProject, TEMPLATE_COUNT } from './generate';
 import { machineInfo } from './machine';
 import { measureDjangoDryRun, measureFind, timedRun } from './reference';
@@ -171,9 +172,12 @@ async function measureSize(size: number, options: CliOptions): Promise<SizeResul
     incremental_ms: lspAdd !== null && lspRemove !== null ? Math.max(lspAdd, lspRemove) : null,
     incremental_lsp_add_ms: lspAdd,
     incremental_lsp_remove_ms: lspRemove,
+    incremental_lsp_settle_ms: numberOr(lsp.incrementalSettleMs, 'incremental_lsp_settle_ms', unavailable),
+    incremental_lsp_republished: lsp.incrementalRepublished ?? null,
     incremental_inprocess_add_ms: numberOr(service.incrementalAddMs, 'incremental_inprocess_add_ms', unavailable),
     incremental_inprocess_remove_ms: numberOr(service.incrementalRemoveMs, 'incremental_inprocess_remove_ms', unavailable),
     workspace_diag_ms: numberOr(service.workspaceDiagMs, 'workspace_diag_ms', unavailable),
+    workspace_diag_lsp_ms: lsp.workspaceCheckMs ?? null,
     templates_per_s: service.templatesPerSecond,
     workspace_diagnostics: service.workspaceDiagnostics,
     huge_diag_ms: numberOr(service.hugeDiagMs, 'huge_diag_ms', unavailable),
@@ -203,6 +207,27 @@ async function vsixSize(options: CliOptions, unavailable: Record<string, string>
   return fs.statSync(vsix).size;
 }
 
+/**
+ * An unminified CLI bundle for profiling, so hot functions keep their names even when dist/ holds the
+ * production build (`npm run package` minifies it).
+ */
+async function readableBundle(dir: string): Promise<string> {
+  const outfile = path.join(dir, 'bundle', 'cli.js');
+  await esbuild.build({
+    entryPoints: [path.join(REPO_ROOT, 'server', 'src', 'cli', 'main.ts')],
+    outfile,
+    bundle: true,
+    platform: 'node',
+    target: 'node18',
+    format: 'cjs',
+    minify: false,
+    logLevel: 'warning',
+  });
+  const python = path.join(REPO_ROOT, 'server', 'python');
+  if (fs.existsSync(python)) fs.cpSync(python, path.join(dir, 'bundle', 'python'), { recursive: true });
+  return outfile;
+}
+
 /** CPU profiles of the cold index build and of the LSP server at `size`, summarised by self time. */
 async function profile(size: number): Promise<Record<string, HotFunction[]>> {
   const project = generateProject(size);
@@ -215,6 +240,7 @@ async function profile(size: number): Promise<Record<string, HotFunction[]>> {
     const serverDir = path.join(base, 'server');
     await measureLsp(project, {
       repoRoot: REPO_ROOT,
+      cliPath: await readableBundle(base),
       runs: 3,
       completionSamples: 200,
       nodeArgs: ['--cpu-prof', '--cpu-prof-dir', serverDir],

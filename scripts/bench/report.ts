@@ -32,9 +32,12 @@ export interface SizeResult {
   incremental_ms: Value;
   incremental_lsp_add_ms: Value;
   incremental_lsp_remove_ms: Value;
+  incremental_lsp_settle_ms: Value;
+  incremental_lsp_republished: Value;
   incremental_inprocess_add_ms: Value;
   incremental_inprocess_remove_ms: Value;
   workspace_diag_ms: Value;
+  workspace_diag_lsp_ms: Value;
   templates_per_s: Value;
   workspace_diagnostics: Value;
   huge_diag_ms: Value;
@@ -137,9 +140,12 @@ export function renderTable(report: BenchReport): string {
     ['completion root p50/p95/max', (r) => latencyText(r.completion_root)],
     ['incremental add, LSP, ms', (r) => fmt(r.incremental_lsp_add_ms)],
     ['incremental remove, LSP, ms', (r) => fmt(r.incremental_lsp_remove_ms)],
+    ['  server busy after one add, ms', (r) => fmt(r.incremental_lsp_settle_ms)],
+    ['  templates re-published per add', (r) => fmt(r.incremental_lsp_republished, 0)],
     ['incremental add/remove in-process', (r) => `${fmt(r.incremental_inprocess_add_ms, 2)} / ${fmt(r.incremental_inprocess_remove_ms, 2)}`],
     ['workspace diagnostics, ms', (r) => fmt(r.workspace_diag_ms)],
     ['  templates per second', (r) => fmt(r.templates_per_s, 0)],
+    ["  server's own first check, ms", (r) => fmt(r.workspace_diag_lsp_ms)],
     ['5,000-line template, in-process ms', (r) => fmt(r.huge_diag_ms)],
     ['5,000-line template, LSP ms', (r) => fmt(r.huge_diag_lsp_ms)],
     ['server peak RSS (VmHWM), MB', (r) => fmt(r.rss_mb)],

@@ -28,7 +28,7 @@ import { TextDocument } from 'vscode-languageserver-textdocument';
 import { URI } from 'vscode-uri';
 import { createLanguageService, isTemplateLanguage, ServiceContext } from './service';
 import { DEFAULT_SETTINGS, DjangoStaticSettings, InitializationOptions, Methods, ProjectSummary, StaticFileItem } from './protocol';
-import { ProjectManager, WorkspaceChange, WorkspaceProject } from './workspace/projectManager';
+import { ProjectManager, templateSet, WorkspaceChange, WorkspaceProject } from './workspace/projectManager';
 import { listStaticFiles, summarize } from './workspace/report';
 import { FileChange, TreeWatcher, WatchTarget } from './workspace/watcher';
 import { DiagnosticsPublisher, ProgressHandle } from './workspace/diagnosticsPublisher';
@@ -377,7 +377,7 @@ class DjangoStaticServer {
 
   private isWorkspaceTemplate(uri: string): boolean {
     const file = fsPathOf(uri);
-    return !!file && !!this.manager?.projects.some((p) => p.templates.includes(file));
+    return !!file && !!this.manager?.projects.some((p) => templateSet(p).has(file));
   }
 
   /** Wraps a handler: logs failures, honours cancellation, and answers a neutral value instead of an error. */

@@ -10,6 +10,9 @@ import { MANIFEST_NAME, readManifest } from './manifest';
 import { discoverTemplates, hasTemplateExtension, isInside, templateDirs } from './templates';
 import { FileChange, WatchTarget } from './watcher';
 
+/** Projects learned at once: each may start a Python process. */
+const LEARN_CONCURRENCY = 4;
+
 /** A learned project of the workspace with everything the features need. */
 export interface WorkspaceProject {
   location: ProjectLocation;
@@ -115,7 +118,7 @@ export class ProjectManager {
     const run = async (): Promise<void> => {
       try {
         const locations = await this.discover();
-        const results = await Promise.all(locations.map((location) => this.learnOne(location)));
+        const results = await mapLimited(locations, LEARN_CONCURRENCY, (location) => this.learnOne(location));
         if (generation !== this.generation) return; // a newer learn superseded this one
         this.current = results.filter((r): r is WorkspaceProject => 'model' in r);
         this.failureList = results.filter((r): r is ProjectFailure => !('model' in r));
@@ -166,7 +169,7 @@ export class ProjectManager {
     if (this.current.length === 0) return undefined;
     if (file) {
       const abs = path.resolve(file);
-      const byTemplate = this.current.find((p) => p.templates.includes(abs));
+      const byTemplate = this.current.find((p) => templateSet(p).has(abs));
       if (byTemplate) return byTemplate;
       const enclosing = this.current
         .filter((p) => isInside(abs, p.location.projectDir))
@@ -416,7 +419,7 @@ export class ProjectManager {
     const relevant = hasTemplateExtension(file) || kind !== 'changed';
     if (!relevant || !isInside(file, project.location.projectDir) && !this.roots.some((r) => isInside(file, r))) return;
     if (kind === 'changed') {
-      if (project.templates.includes(file)) this.emit({ kind: 'templates', project, added: [], removed: [], changed: [file] });
+      if (templateSet(project).has(file)) this.emit({ kind: 'templates', project, added: [], removed: [], changed: [file] });
       return;
     }
     const key = project.location.projectDir;
@@ -456,6 +459,18 @@ export class ProjectManager {
   }
 }
 
+const templateSets = new WeakMap<string[], Set<string>>();
+
+/** The project's templates as a set, built once per template list. */
+export function templateSet(project: WorkspaceProject): Set<string> {
+  let set = templateSets.get(project.templates);
+  if (!set) {
+    set = new Set(project.templates);
+    templateSets.set(project.templates, set);
+  }
+  return set;
+}
+
 /** Destination paths a source file provides, one per source whose root holds it. */
 export function destinationsOf(project: WorkspaceProject, file: string): string[] {
   const result: string[] = [];
@@ -465,6 +480,20 @@ export function destinationsOf(project: WorkspaceProject, file: string): string[
     result.push(source.prefix ? `${source.prefix}/${rel}` : rel);
   }
   return result;
+}
+
+/** Like Promise.all over `items`, with at most `limit` calls running; results keep the input order. */
+async function mapLimited<T, R>(items: T[], limit: number, fn: (item: T) => Promise<R>): Promise<R[]> {
+  const results: R[] = new Array(items.length);
+  let next = 0;
+  const worker = async (): Promise<void> => {
+    while (next < items.length) {
+      const i = next++;
+      results[i] = await fn(items[i]);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
+  return results;
 }
 
 async function listFiles(dir: string): Promise<string[]> {

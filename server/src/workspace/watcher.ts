@@ -56,7 +56,8 @@ export class TreeWatcher {
       if (call !== this.setCalls || this.disposed) return;
     }
     for (const [dir, watcher] of this.watchers) {
-      if (!wanted.has(dir)) {
+      // A folder created while we walked is missing from `wanted` but still covered: keep watching it.
+      if (!wanted.has(dir) && !this.covered(dir)) {
         watcher.close();
         this.watchers.delete(dir);
       }
@@ -151,6 +152,10 @@ export class TreeWatcher {
       changes.push({ path: file, kind: eventType === 'rename' ? 'created' : 'changed' });
     }
     if (changes.length > 0) this.onChanges(changes);
+  }
+
+  private covered(dir: string): boolean {
+    return this.targets.some((t) => (t.recursive ? isInside(dir, t.dir) : dir === t.dir));
   }
 
   private coveredRecursively(dir: string): boolean {

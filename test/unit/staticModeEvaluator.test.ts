@@ -46,11 +46,23 @@ interface Run {
 
 const roots: string[] = [];
 
+/** A site-packages folder with nothing installed: modules found nowhere are then missing. */
+function emptySitePackages(): string {
+  const site = makeTree({ 'README': '' }, 'djstatic-site-');
+  roots.push(site);
+  return site;
+}
+
 /** Writes `proj/settings.py` (plus extra files) and runs the settings module. */
-function run(settings: string, extra: Record<string, string> = {}, moduleName = 'proj.settings'): Run {
+function run(settings: string, extra: Record<string, string> = {}, moduleName = 'proj.settings', sitePackages: string[] = []): Run {
   const root = makeTree({ 'proj/__init__.py': '', ...(settings !== '' || !extra['proj/settings.py'] ? { 'proj/settings.py': settings } : {}), ...extra }, 'djstatic-eval-');
   roots.push(root);
-  const interpreter = new Interpreter({ cwd: root, resolver: new ModuleResolver([root], []), watchedNames: WATCHED_SETTINGS });
+  const interpreter = new Interpreter({
+    cwd: root,
+    resolver: new ModuleResolver([root], sitePackages),
+    watchedNames: WATCHED_SETTINGS,
+    sitePackagesKnown: sitePackages.length > 0,
+  });
   const state = interpreter.importModule(moduleName, false);
   assert.ok(state, `module ${moduleName} not found`);
   return {
@@ -289,8 +301,8 @@ E = environ.get('HOME_X', '/home')
     });
 
     it('treats third-party imports as unknown values, not errors', () => {
-      const r = run('import dj_database_url\nfrom decouple import config\nA = config("X")\nB = dj_database_url.parse("x")\n');
-      assert.match((r.get('A') as { unknown: string }).unknown, /calls config\(\), which static mode does not execute/);
+      const r = run('import dj_database_url\nfrom somelib import helper\nA = helper("X")\nB = dj_database_url.parse("x")\n');
+      assert.match((r.get('A') as { unknown: string }).unknown, /calls helper\(\), which static mode does not execute/);
       assert.match((r.get('B') as { unknown: string }).unknown, /calls dj_database_url.parse\(\)/);
       assert.deepEqual(r.problems, []);
     });
@@ -315,6 +327,77 @@ G = os.getenv('URL', default='/static/')
       assert.deepEqual(r.env('E'), ['STATIC_ROOT'], 'the variable follows the value');
       assert.match((r.get('F') as { unknown: string }).unknown, /environment variable SECRET without a default/);
       assert.equal(r.get('G'), '/static/');
+    });
+  });
+
+  describe('environment libraries', () => {
+    it('answers python-decouple config() with its default, cast like decouple casts it', () => {
+      const r = run(`from decouple import config, Csv
+DEBUG = config('DEBUG', default='True', cast=bool)
+OFF = config('OFF', default=False, cast=bool)
+PORT = config('PORT', default='8000', cast=int)
+HOSTS = config('HOSTS', default='a.com, b.com', cast=Csv())
+STATIC_ROOT = config('STATIC_ROOT', default='/srv/static')
+SECRET = config('SECRET_KEY')
+`);
+      assert.equal(r.get('DEBUG'), true);
+      assert.equal(r.get('OFF'), false);
+      assert.equal(r.get('PORT'), 8000);
+      assert.deepEqual(r.get('HOSTS'), ['a.com', 'b.com']);
+      assert.equal(r.get('STATIC_ROOT'), '/srv/static');
+      assert.deepEqual(r.env('STATIC_ROOT'), ['STATIC_ROOT']);
+      assert.match((r.get('SECRET') as { unknown: string }).unknown, /SECRET_KEY through config\(\) without a default/);
+    });
+
+    it('answers django-environ with scheme and call defaults', () => {
+      const r = run(`import environ
+env = environ.Env(DEBUG=(bool, False), STATIC_URL=(str, '/static/'))
+environ.Env.read_env('.env')
+env.read_env()
+DEBUG = env('DEBUG')
+STATIC_URL = env('STATIC_URL')
+STATIC_ROOT = env.str('STATIC_ROOT', default='/srv/static')
+APPS = env.list('EXTRA_APPS', default=['x'])
+SECRET = env('SECRET_KEY')
+`);
+      assert.equal(r.get('DEBUG'), false);
+      assert.equal(r.get('STATIC_URL'), '/static/');
+      assert.equal(r.get('STATIC_ROOT'), '/srv/static');
+      assert.deepEqual(r.get('APPS'), ['x']);
+      assert.deepEqual(r.env('DEBUG'), ['DEBUG']);
+      assert.match((r.get('SECRET') as { unknown: string }).unknown, /SECRET_KEY through django-environ without a default/);
+    });
+  });
+
+  describe('sys.path', () => {
+    it('follows str entries added to sys.path and ignores Path entries, as Python does', () => {
+      const r = run(
+        "import sys, os\nfrom pathlib import Path\nsys.path.insert(0, os.path.join(os.path.dirname(os.path.dirname(__file__)), 'apps'))\nsys.path.append(Path(__file__).parent.parent / 'other')\nfrom catalog.conf import A\ntry:\n    from hidden.conf import B\nexcept ImportError:\n    B = 'not found'\n",
+        { 'apps/catalog/__init__.py': '', 'apps/catalog/conf.py': "A = 'from apps'\n", 'other/hidden/__init__.py': '', 'other/hidden/conf.py': "B = 'found'\n" },
+        'proj.settings',
+        [emptySitePackages()],
+      );
+      assert.equal(r.get('A'), 'from apps');
+      assert.equal(r.get('B'), 'not found');
+    });
+  });
+
+  describe('optional packages', () => {
+    it('takes the except branch for a package missing from known site-packages, keeps the stdlib and .pth folders', () => {
+      const site = emptySitePackages();
+      const editable = makeTree({ 'editable_pkg/__init__.py': "VALUE = 'editable'\n" }, 'djstatic-editable-');
+      roots.push(editable);
+      fs.writeFileSync(path.join(site, 'editable.pth'), `${editable}\nimport sys; sys.exit(1)\n`);
+      const { withPthFolders } = require('../../server/src/engine/staticMode/settingsFiles');
+      const r = run(
+        "INSTALLED_APPS = ['django.contrib.staticfiles']\ntry:\n    import debug_toolbar\n    INSTALLED_APPS += ['debug_toolbar']\nexcept ImportError:\n    pass\nimport logging, json\nfrom editable_pkg import VALUE\n",
+        {},
+        'proj.settings',
+        withPthFolders([site]),
+      );
+      assert.deepEqual(r.get('INSTALLED_APPS'), ['django.contrib.staticfiles']);
+      assert.deepEqual(r.get('logging'), { external: true });
+      assert.deepEqual(r.problems, []);
     });
   });
 

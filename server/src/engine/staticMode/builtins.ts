@@ -4,6 +4,7 @@
  * and the operators between them. Everything else is an unknown value with a reason.
  */
 import * as os from 'node:os';
+import { ENV_LIBRARY_MODULES, envLibraryAttribute, envLibraryCall } from './envLibraries';
 import * as pyPath from './pyPath';
 import {
   bool,
@@ -57,6 +58,7 @@ export const KNOWN_MODULE_MEMBERS: Record<string, Record<string, PyValue>> = {
   pathlib: Object.fromEntries(
     ['Path', 'PurePath', 'PosixPath', 'PurePosixPath'].map((name) => [name, { kind: 'builtin', name: 'pathlib.Path' } as PyValue]),
   ),
+  ...ENV_LIBRARY_MODULES,
 };
 
 export const PYTHON_BUILTINS: Record<string, PyValue> = Object.fromEntries(
@@ -106,6 +108,7 @@ export function getAttribute(value: PyValue, name: string, site: SourceSpot): Py
     }
     case 'builtin':
       if (value.name === 'pathlib.Path' && (name === 'cwd' || name === 'home')) return { kind: 'builtin', name: `pathlib.Path.${name}` };
+      if (value.name.startsWith('environ.')) return envLibraryAttribute(value, name, site);
       return unknown(`uses ${value.name}.${name}, which static mode does not implement`, site);
     case 'str':
     case 'list':
@@ -180,6 +183,7 @@ export function callValue(callee: PyValue, args: CallArgs, site: CallSite): PyVa
   // Mutating methods keep what is known: an unknown item is stored as such. Lookups with an unknown
   // default still answer when the key is known.
   if (unknownArg && !KEEPS_UNKNOWN_ARGUMENTS.has(callee.name)) return unknownArg;
+  if (callee.name.startsWith('decouple.') || callee.name.startsWith('environ.')) return envLibraryCall(callee, args, site);
   const [a, b, c] = args.positional;
   switch (callee.name) {
     case 'os.getenv':

@@ -2,7 +2,7 @@ import * as path from 'node:path';
 import { AppEntry, FinderEntry, ProjectModel, DEFAULT_IGNORE_PATTERNS, FILESYSTEM_FINDER, APP_DIRECTORIES_FINDER, UserError, Problem } from '../model';
 import { readInstalledApps } from './apps';
 import { Interpreter, ModuleState } from './interpreter';
-import { ModuleResolver } from './settingsFiles';
+import { ModuleResolver, withPthFolders } from './settingsFiles';
 import {
   CUSTOM_FINDER_ERROR,
   DEFAULT_FINDERS,
@@ -36,7 +36,7 @@ export interface StaticLearnInput {
  */
 export async function learnStatic(input: StaticLearnInput): Promise<ProjectModel> {
   const projectDir = path.resolve(input.projectDir);
-  const resolver = new ModuleResolver([projectDir], input.sitePackages.map((folder) => path.resolve(folder)));
+  const resolver = new ModuleResolver([projectDir], withPthFolders(input.sitePackages.map((folder) => path.resolve(folder))));
   const location = resolver.resolve(input.settingsModule);
   if (!location || !location.file || !location.inProject) {
     const asPath = input.settingsModule.split('.').join(path.sep);
@@ -84,7 +84,7 @@ function defaultModel(input: StaticLearnInput, projectDir: string, settingsFiles
 }
 
 function readProject(input: StaticLearnInput, projectDir: string, resolver: ModuleResolver): ProjectModel {
-  const interpreter = new Interpreter({ cwd: projectDir, resolver, watchedNames: WATCHED_SETTINGS });
+  const interpreter = new Interpreter({ cwd: projectDir, resolver, watchedNames: WATCHED_SETTINGS, sitePackagesKnown: input.sitePackages.length > 0 });
   const settings = interpreter.importModule(input.settingsModule, false)!;
   const settingsFiles = starImportChain(settings, interpreter);
   const djangoVersion = readDjangoVersion(interpreter);

@@ -12,6 +12,7 @@ import type { Problem } from '../model';
 import { getAttribute, iterate, KNOWN_MODULE_MEMBERS, PYTHON_BUILTINS } from './builtins';
 import { bindTargets, childNodes, evaluate, EvalContext, hasSyntaxError, meaningfulChildren, textOf } from './evaluator';
 import { ModuleResolver, resolveRelativeModule } from './settingsFiles';
+import { STDLIB_MODULES } from './stdlibModules';
 import { binaryArith } from './builtins';
 import { Binding, ClassValue, isSequence, isUnknown, keyOf, PyValue, SourceSpot, str, truthy, unknown } from './values';
 
@@ -75,6 +76,11 @@ export interface InterpreterOptions {
   resolver: ModuleResolver;
   /** Names whose loss is worth a Problem when a block holding them is skipped. */
   watchedNames: ReadonlySet<string>;
+  /**
+   * True when site-packages folders were given: a module found nowhere (project, site-packages, standard
+   * library) is then missing, as Python would find it; without them static mode cannot tell.
+   */
+  sitePackagesKnown?: boolean;
 }
 
 export class Interpreter {
@@ -701,7 +707,15 @@ export class Interpreter {
     if (!location && scope.module.inProject && (relative || this.isProjectPackagePrefix(name))) {
       throw new PyRaise(IMPORT_ERROR_TYPES, `imports ${name}, which does not exist (ModuleNotFoundError)`);
     }
+    if (!location && scope.module.inProject && this.surelyMissing(name)) {
+      throw new PyRaise(IMPORT_ERROR_TYPES, `imports ${name}, which is neither in the project, nor in the site-packages static mode knows, nor in the standard library (ModuleNotFoundError)`);
+    }
     return { kind: 'external', module: name, name: null };
+  }
+
+  private surelyMissing(name: string): boolean {
+    const top = name.split('.')[0];
+    return !!this.options.sitePackagesKnown && !STDLIB_MODULES.has(top) && !(top in KNOWN_MODULE_MEMBERS);
   }
 
   /** True when the module's top-level package is in the project, so a missing submodule is a real ImportError. */

@@ -3,6 +3,7 @@
  * (`name/__init__.py`) beats a module (`name.py`), which beats a namespace-package folder; namespace
  * portions are collected across folders and used only when nothing else matched.
  */
+import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { isDirectory, isFile } from './pyPath';
 
@@ -88,4 +89,40 @@ export function resolveRelativeModule(level: number, moduleName: string | null, 
   const kept = base.slice(0, base.length - (level - 1));
   const parts = moduleName ? [...kept, moduleName] : kept;
   return parts.length ? parts.join('.') : null;
+}
+
+/**
+ * site-packages folders plus the folders their `.pth` files add (editable installs from flit, hatch,
+ * poetry and legacy setuptools), in the order Python's site module adds them.
+ */
+export function withPthFolders(sitePackages: string[]): string[] {
+  const folders: string[] = [];
+  const add = (folder: string) => {
+    if (!folders.includes(folder)) folders.push(folder);
+  };
+  for (const site of sitePackages) {
+    add(site);
+    let names: string[] = [];
+    try {
+      names = fs.readdirSync(site).filter((name) => name.endsWith('.pth')).sort();
+    } catch {
+      continue;
+    }
+    for (const name of names) {
+      let text = '';
+      try {
+        text = fs.readFileSync(path.join(site, name), 'utf8');
+      } catch {
+        continue;
+      }
+      for (const raw of text.split(/\r?\n/)) {
+        const line = raw.trim();
+        // Lines starting with `import` are code the site module runs; static mode never does.
+        if (!line || line.startsWith('#') || line.startsWith('import ') || line.startsWith('import\t')) continue;
+        const folder = path.resolve(site, line);
+        if (isDirectory(folder)) add(folder);
+      }
+    }
+  }
+  return folders;
 }

@@ -111,12 +111,18 @@ export function createLanguageService(): LanguageService {
     return parse(doc, flavor ?? 'django');
   }
 
+  /** This version's model in whichever flavour a project-aware call already chose (a Jinja2 engine's .html). */
+  function latest(doc: TextDocument): TemplateModel {
+    const cached = cache.get(doc.uri);
+    return cached && cached.version === doc.version ? cached.template : templateFor(doc);
+  }
+
   function atReference(doc: TextDocument, pos: Position, ctx: ServiceContext) {
     return referenceAt(templateFor(doc, ctx).references, doc.offsetAt(pos));
   }
 
   return {
-    parseTemplate: (doc) => templateFor(doc),
+    parseTemplate: (doc) => guard(() => latest(doc), emptyTemplate(doc)),
     doComplete: (doc, pos, ctx) => guard(() => doComplete(doc, pos, ctx, templateFor(doc, ctx)), { isIncomplete: false, items: [] }),
     findDefinition: (doc, pos, ctx) => guard(() => {
       const ref = atReference(doc, pos, ctx);
@@ -131,7 +137,7 @@ export function createLanguageService(): LanguageService {
     getCodeActions: (doc, range, context, ctx) => guard(() => codeActions(doc, range, context, ctx, templateFor(doc, ctx)), []),
     referencedPaths: (doc) => guard(() => {
       const paths = new Set<string>();
-      for (const ref of templateFor(doc).references) {
+      for (const ref of latest(doc).references) {
         if (ref.kind !== 'literal') continue;
         const path = normalizeDestination(ref.value.replace(/^\/+/, '').replace(/[?#].*$/, ''));
         if (path !== null) paths.add(path);
@@ -141,8 +147,12 @@ export function createLanguageService(): LanguageService {
   };
 }
 
+function emptyTemplate(doc: TextDocument, flavor: TemplateFlavor = 'django'): TemplateModel {
+  return { uri: doc?.uri ?? '', version: doc?.version ?? 0, flavor, references: [], loads: [], urlAttributes: [], skipped: [] };
+}
+
 function parseSafely(doc: TextDocument, flavor: TemplateFlavor): TemplateModel {
-  const template: TemplateModel = { uri: doc.uri, version: doc.version, flavor, references: [], loads: [], urlAttributes: [], skipped: [] };
+  const template = emptyTemplate(doc, flavor);
   try {
     const text = doc.getText();
     const positionAt = (offset: number) => doc.positionAt(offset);

@@ -222,3 +222,23 @@ describe('service features', () => {
     assert.deepEqual(service.doComplete(third.doc, third.pos, live).items.map((i) => i.label), ['app.js', 'newer.js']);
   });
 });
+
+describe('service entry points never throw', () => {
+  it('answers bad documents and contexts with empty results', () => {
+    const service = createLanguageService();
+    const broken = { uri: 'file:///x.html', languageId: 'html', version: 1, getText: () => { throw new Error('boom'); } } as unknown as TextDocument;
+    const pos = { line: 0, character: 0 };
+    const badCtx = { model: null, index: null, settings: null } as unknown as ServiceContext;
+    assert.equal(service.parseTemplate(broken).references.length, 0);
+    assert.deepEqual(service.doComplete(broken, pos, badCtx).items, []);
+    assert.deepEqual(service.doValidation(broken, badCtx), []);
+    assert.deepEqual(service.findDefinition(broken, pos, badCtx), []);
+    assert.equal(service.doHover(broken, pos, badCtx), null);
+    assert.deepEqual(service.findDocumentLinks(broken, badCtx), []);
+    assert.deepEqual(service.getCodeActions(broken, { start: pos, end: pos }, { diagnostics: [] }, badCtx), []);
+    assert.deepEqual(service.referencedPaths(broken), []);
+    const fine = docOf(`{% load static %}{% static 'a.css' %}`);
+    assert.deepEqual(service.doValidation(fine, badCtx), []);
+    assert.equal(service.doHover(fine, { line: 0, character: 30 }, badCtx), null);
+  });
+});

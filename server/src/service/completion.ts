@@ -41,7 +41,8 @@ export function doComplete(doc: TextDocument, pos: Position, ctx: ServiceContext
   const pathMatch = (template.flavor === 'jinja' ? JINJA_PATH_PREFIX : DJANGO_PATH_PREFIX).exec(before);
   if (pathMatch) return { isIncomplete: false, items: completePath(pathMatch[2], pos, after, ctx) };
   const tagMatch = (template.flavor === 'jinja' ? JINJA_TAG_PREFIX : DJANGO_TAG_PREFIX).exec(before);
-  if (tagMatch && 'static'.startsWith(tagMatch[2])) {
+  // Not in the middle of a word: `{% sta|tic 'x' %}` is an existing tag being edited.
+  if (tagMatch && 'static'.startsWith(tagMatch[2]) && !/^[\w]/.test(after)) {
     return { isIncomplete: false, items: [tagSnippet(doc, pos, offset, tagMatch[0].length, after, ctx, template)] };
   }
   return empty;

@@ -130,6 +130,7 @@ describe('service/completion', () => {
       assert.equal(editOf(item).newText, "{{ static('$1') }}$0");
       assert.equal(item.additionalTextEdits, undefined);
       assert.equal(complete(ctx, `{% blo|`).items.length, 0);
+      assert.equal(complete(ctx, `{% sta|tic 'x' %}`).items.length, 0);
     });
   });
 

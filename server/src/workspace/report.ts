@@ -72,8 +72,8 @@ function reportMarkdown(project: WorkspaceProject, duplicates: IndexEntry[]): st
   const collected = collectMap.size;
   lines.push('## Counts', '');
   lines.push(`- ${index.size} static paths findable, ${collected} collected by collectstatic`);
-  lines.push(`- ${duplicates.length} paths provided by more than one location`);
-  lines.push(`- ${project.templates.length} templates in the workspace`);
+  lines.push(`- ${plural(duplicates.length, 'path')} provided by more than one location`);
+  lines.push(`- ${plural(project.templates.length, 'template')} in the workspace`);
   lines.push(`- learned and indexed in ${project.learnMs} ms`);
   lines.push('');
 
@@ -108,7 +108,7 @@ function reportMarkdown(project: WorkspaceProject, duplicates: IndexEntry[]): st
 }
 
 function finderLocations(finder: FinderEntry, sources: readonly StaticSource[], counts: Map<number, number>): string[] {
-  const countOf = (source: StaticSource | undefined): string => (source ? `, ${counts.get(source.order) ?? 0} files` : '');
+  const countOf = (source: StaticSource | undefined): string => (source ? `, ${plural(counts.get(source.order) ?? 0, 'file')} collected` : '');
   switch (finder.kind) {
     case 'filesystem':
       if (finder.dirs.length === 0) return ['no STATICFILES_DIRS'];
@@ -140,6 +140,10 @@ function filesPerSource(sources: readonly StaticSource[], collectMap: Map<string
     }
   }
   return counts;
+}
+
+function plural(count: number, word: string): string {
+  return `${count} ${word}${count === 1 ? '' : 's'}`;
 }
 
 function code(value: string | null | undefined): string {

@@ -19,6 +19,7 @@ import {
 import { Ctx } from './ctx';
 import { readSettings } from './config';
 import { commandProject, CommandProject } from './project';
+import { Interpreter } from './interpreter';
 import { runPython, RunResult } from './process';
 
 export interface CollectArgs {
@@ -41,6 +42,8 @@ export interface CollectResult {
   confirmation?: string;
   filesToDelete?: number;
   staticRoot?: string;
+  /** The interpreter that ran manage.py and where it came from. */
+  interpreter?: Interpreter;
   outcome?: CollectOutcome;
 }
 
@@ -124,7 +127,7 @@ export async function collectStatic(ctx: Ctx, clear: boolean, args: CollectArgs 
   const duplicateNote = outcome.duplicates.length ? ` ${outcome.duplicates.length} duplicate path${outcome.duplicates.length === 1 ? '' : 's'} ignored (see Problems).` : '';
   const message = `${outcome.summary?.line ?? 'collectstatic finished.'}${duplicateNote}`;
   void vscode.window.showInformationMessage(message, 'Open Output').then((b) => b && out.show(true));
-  return { status: 'done', message, outcome, confirmation, filesToDelete, staticRoot };
+  return { status: 'done', message, outcome, confirmation, filesToDelete, staticRoot, interpreter: python };
 }
 
 function fail(ctx: Ctx, title: string, status: CollectStatus, message: string, extra: Partial<CollectResult> = {}): CollectResult {

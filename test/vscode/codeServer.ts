@@ -26,13 +26,21 @@ export function packageExtension(): number {
   return statSync(VSIX).size;
 }
 
-/** Installs the .vsix into `extensionsDir`; returns the installed extension's folder. */
-export function installExtension(extensionsDir: string, configFile: string): string {
-  const r = spawnSync(CODE_SERVER_BIN, ['--config', configFile, '--extensions-dir', extensionsDir, '--install-extension', VSIX], { encoding: 'utf8' });
-  if (r.status !== 0) throw new Error(`installing the .vsix failed:\n${r.stdout}\n${r.stderr}`);
-  const folder = readdirSync(extensionsDir).find((f) => f.startsWith('django-static-files.django-static-files-'));
-  if (!folder) throw new Error(`the .vsix did not install into ${extensionsDir}:\n${r.stdout}`);
+/** Installs a .vsix (ours by default) into `extensionsDir`; returns the installed extension's folder. */
+export function installExtension(extensionsDir: string, configFile: string, vsix = VSIX, id = 'django-static-files.django-static-files'): string {
+  const r = spawnSync(CODE_SERVER_BIN, ['--config', configFile, '--extensions-dir', extensionsDir, '--install-extension', vsix], { encoding: 'utf8' });
+  if (r.status !== 0) throw new Error(`installing ${path.basename(vsix)} failed:\n${r.stdout}\n${r.stderr}`);
+  const folder = readdirSync(extensionsDir).find((f) => f.startsWith(`${id}-`));
+  if (!folder) throw new Error(`${path.basename(vsix)} did not install into ${extensionsDir}:\n${r.stdout}`);
   return path.join(extensionsDir, folder);
+}
+
+/** Packages a test fixture extension folder into `outFile` (vsce, no repository or license needed). */
+export function packageFixture(folder: string, outFile: string): string {
+  const vsce = path.join(REPO_ROOT, 'node_modules', '.bin', 'vsce');
+  const r = spawnSync(vsce, ['package', '--no-dependencies', '--allow-missing-repository', '--skip-license', '-o', outFile], { cwd: folder, encoding: 'utf8' });
+  if (r.status !== 0) throw new Error(`packaging ${folder} failed:\n${r.stdout}\n${r.stderr}`);
+  return outFile;
 }
 
 export function freePort(): Promise<number> {

@@ -11,7 +11,7 @@
 import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
 import * as path from 'node:path';
 import { chromium, Browser } from 'playwright-core';
-import { ensureCodeServer, installExtension, packageExtension, startCodeServer, RunningCodeServer, VSIX_LIMIT_BYTES } from './codeServer';
+import { ensureCodeServer, installExtension, packageExtension, packageFixture, startCodeServer, RunningCodeServer, VSIX_LIMIT_BYTES } from './codeServer';
 import { resultFileFor, SuiteResult } from './results';
 import { runUiChecks } from './ui';
 import { prepareWorkspace, REPO_ROOT } from './workspace';
@@ -24,6 +24,8 @@ const argv = new Set(process.argv.slice(2));
 function log(message: string): void {
   process.stdout.write(`[code-server tests] ${message}\n`);
 }
+
+const PYTHON_EXTENSION_STUB = path.join(REPO_ROOT, 'test', 'vscode', 'fixtures', 'python-extension-stub');
 
 async function runExtensionHostTests(browser: Browser, server: RunningCodeServer, devExtension: string, workspace: string): Promise<boolean> {
   const testsIndex = path.join(REPO_ROOT, 'out', 'test', 'vscode', 'suite', 'index.js');
@@ -92,6 +94,11 @@ async function main(): Promise<number> {
   try {
     const installed = installExtension(extensionsDir, path.join(root, 'config.yaml'));
     log(`installed the .vsix into ${installed}`);
+    if (!argv.has('--ui-only')) {
+      // The Python extension stand-in lives in the extensions folder like the real one would.
+      const stub = packageFixture(PYTHON_EXTENSION_STUB, path.join(root, 'python-extension-stub.vsix'));
+      installExtension(extensionsDir, path.join(root, 'config.yaml'), stub, 'ms-python.python');
+    }
     server = await startCodeServer(root, extensionsDir);
     log(`code-server ${server.url} (workspace ${workspace})`);
     browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });

@@ -68,6 +68,7 @@ class DjangoStaticServer {
   private clientWatchers: Disposable | undefined;
   private watchKey = '';
   private readonly summaryCache = new WeakMap<WorkspaceProject, ProjectSummary>();
+  private readonly shownFailures = new Set<string>();
 
   constructor(private readonly connection: Connection) {}
 
@@ -258,7 +259,11 @@ class DjangoStaticServer {
       case 'learned': {
         this.connection.sendNotification(Methods.projectsChanged, this.summaries());
         for (const failure of change.failures) {
-          void this.connection.window.showWarningMessage(`Django Static Files could not learn ${failure.managePy ?? failure.projectDir}: ${failure.message}`);
+          const text = `Django Static Files could not learn ${failure.managePy ?? failure.projectDir}: ${failure.message}`;
+          // Once per distinct failure: saving a still-broken settings file should not pop it up again.
+          if (this.shownFailures.has(text)) continue;
+          this.shownFailures.add(text);
+          void this.connection.window.showWarningMessage(text);
         }
         this.updateWatching();
         this.diagnostics.validateEverything(this.allTemplateUris());

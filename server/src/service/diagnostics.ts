@@ -5,11 +5,12 @@
 import { Diagnostic, DiagnosticSeverity, Range } from 'vscode-languageserver-types';
 import { URI } from 'vscode-uri';
 import { IndexEntry } from '../engine/indexTypes';
+import { ProjectModel } from '../engine/model';
 import { SeveritySetting } from '../protocol';
 import { removedLoadsStillValid, staticIsBuiltin } from './context';
 import { REMOVED_STATIC_LIBRARIES } from './scanner';
 import { normalizeDestination, resolvePath, lookupPathOf } from './resolve';
-import { effectiveStaticUrl } from './staticUrl';
+import { effectiveStaticUrl, renderStaticUrl } from './staticUrl';
 import { suggestPaths } from './suggest';
 import { StaticReference, TemplateModel, UrlAttribute } from './templateModel';
 import type { ServiceContext } from './index';
@@ -59,15 +60,22 @@ export interface DiagnosticData {
   suffix?: string;
 }
 
-type Emit = (code: DiagnosticCode, range: Range, message: string, data?: DiagnosticData, related?: Diagnostic['relatedInformation']) => void;
+type Emit = (
+  code: DiagnosticCode,
+  range: Range,
+  message: string,
+  data?: DiagnosticData,
+  related?: Diagnostic['relatedInformation'],
+  defaultSeverity?: DiagnosticSeverity,
+) => void;
 
 export function validate(template: TemplateModel, ctx: ServiceContext): Diagnostic[] {
   const diagnostics: Diagnostic[] = [];
   const overrides = ctx.settings?.severity ?? {};
-  const emit: Emit = (code, range, message, data, related) => {
+  const emit: Emit = (code, range, message, data, related, defaultSeverity) => {
     const override = overrides[code];
     if (override === 'off') return;
-    const severity = (override && SETTING_SEVERITY[override]) || DEFAULT_SEVERITY[code];
+    const severity = (override && SETTING_SEVERITY[override]) || defaultSeverity || DEFAULT_SEVERITY[code];
     const diagnostic: Diagnostic = { range, severity, code, source: DIAGNOSTIC_SOURCE, message };
     if (data) diagnostic.data = data;
     if (related && related.length > 0) diagnostic.relatedInformation = related;
@@ -109,9 +117,12 @@ function checkReference(ref: StaticReference, ctx: ServiceContext, emit: Emit): 
   const resolution = resolvePath(lookupPathOf(ref.value, model), index);
   const shown = `'${ref.value}'`;
   switch (resolution.kind) {
-    case 'escapes':
-      emit('escapes-root', ref.pathRange, `${shown} points outside the static roots: Django raises SuspiciousFileOperation. ${resolution.message}`);
+    case 'escapes': {
+      const rendered = renderStaticUrl(model, ref.value, true);
+      const url = rendered.kind === 'url' ? `the URL becomes '${rendered.url}', outside STATIC_URL, and ` : '';
+      emit('escapes-root', ref.pathRange, `${shown} points outside the static roots: ${url}findstatic raises SuspiciousFileOperation.`);
       return;
+    }
     case 'folder':
       checkFolder(ref, ctx, emit);
       return;
@@ -119,7 +130,10 @@ function checkReference(ref: StaticReference, ctx: ServiceContext, emit: Emit): 
       const normalized = normalizeDestination(resolution.lookupPath);
       const suggestions = normalized === null ? [] : suggestPaths(normalized, index);
       const hint = suggestions.length > 0 ? ` Did you mean ${suggestions.map((s) => `'${s}'`).join(', ')}?` : '';
-      emit('missing-file', ref.pathRange, `${shown} is not found by any static files finder.${hint}`, { suggestions });
+      const unknown = unlocatedSources(model);
+      const caveat = unknown.length > 0 ? ` (Not searched: ${unknown.join(', ')}; it may be there.)` : '';
+      emit('missing-file', ref.pathRange, `${shown} is not found by any static files finder.${hint}${caveat}`, { suggestions },
+        undefined, unknown.length > 0 ? DiagnosticSeverity.Warning : undefined);
       return;
     }
     case 'file':
@@ -128,6 +142,19 @@ function checkReference(ref: StaticReference, ctx: ServiceContext, emit: Emit): 
     default:
       return;
   }
+}
+
+/** Sources whose files the index cannot know (apps static mode could not locate, failing custom finders). */
+function unlocatedSources(model: ProjectModel): string[] {
+  const names: string[] = [];
+  for (const finder of model.finders) {
+    if (finder.kind === 'app') {
+      for (const app of finder.apps) if (app.path === null) names.push(`app '${app.label}'`);
+    } else if (finder.kind === 'custom' && finder.error) {
+      names.push(finder.className);
+    }
+  }
+  return names;
 }
 
 /**

@@ -59,6 +59,15 @@ describe('service/diagnostics', () => {
     assert.doesNotMatch(text(nothingClose), /Did you mean/);
   });
 
+  it('missing-file: a warning with a caveat when some apps could not be located', async () => {
+    const partial = await demoContext();
+    const appFinder = partial.model.finders.find((f) => f.kind === 'app');
+    if (appFinder?.kind === 'app') appFinder.apps.push({ name: 'thirdparty', label: 'thirdparty', path: null, staticDir: null, templatesDir: null, notLocatedReason: 'static mode' });
+    const [d] = validate(partial, `${LOAD}{% static 'thirdparty/x.js' %}`).diagnostics;
+    assert.equal(d.severity, DiagnosticSeverity.Warning);
+    assert.match(text(d), /Not searched: app 'thirdparty'/);
+  });
+
   it('shadowed: warning naming the winner and the shadowed sources', () => {
     const [d] = validate(ctx, `${LOAD}{% static 'css/site.css' %}`).diagnostics;
     assert.equal(d.code, 'shadowed');
@@ -105,6 +114,7 @@ describe('service/diagnostics', () => {
     assert.deepEqual(codes(diagnostics), ['is-folder', 'ignored-by-collectstatic', 'ignored-by-collectstatic', 'escapes-root', 'no-argument']);
     assert.equal(doc.getText(diagnostics[0].range), 'css');
     assert.equal(doc.getText(diagnostics[3].range), '../x.css');
+    assert.match(text(diagnostics[3]), /the URL becomes '\/x\.css'/);
     assert.equal(text(diagnostics[4]), "'static' takes at least one argument (path to file)");
     assert.equal(doc.getText(diagnostics[4].range), '{% static %}');
     assert.match(text(diagnostics[1]), /404s after collectstatic/);

@@ -40,7 +40,33 @@ print(json.dumps(out))
 
 const haveDjango = fs.existsSync(PYTHON) && spawnSync(PYTHON, ['-c', 'import django'], { encoding: 'utf8' }).status === 0;
 
+/** Deterministic pseudo-random templates built from the pieces the lexer cares about. */
+function randomTemplates(count: number, seed: number): string[] {
+  const pieces = ['{%', '%}', '{{', '}}', '{#', '#}', ' ', ' ', '\n', "'", '"', 'static', 'verbatim', 'endverbatim', 'verbatim v',
+    'endverbatim v', 'comment', 'x', '_(', ')', '\\', 'a b', '{', '}', '%', '#', '{% verbatim %}', '{% endverbatim %}'];
+  let state = seed;
+  const next = () => {
+    state = (state * 1103515245 + 12345) % 2147483648;
+    return state / 2147483648;
+  };
+  return Array.from({ length: count }, () => {
+    let text = '';
+    const length = 5 + Math.floor(next() * 40);
+    for (let i = 0; i < length; i++) text += pieces[Math.floor(next() * pieces.length)];
+    return text;
+  });
+}
+
 (haveDjango ? describe : describe.skip)('service/lexer against real Django Lexer', () => {
+  it('agrees on 500 random templates (tokens, contents, split_contents)', () => {
+    const samples = randomTemplates(500, 20261126);
+    const expected = djangoTokens(samples);
+    samples.forEach((sample, i) => {
+      const ours = tokenize(sample).map((t) => [t.kind, t.contents, t.kind === 'block' ? splitContents(t.contents).map((b) => b.text) : null]);
+      assert.deepEqual(ours, expected[i], `random sample ${i}: ${JSON.stringify(sample)}`);
+    });
+  });
+
   it('produces the same tokens and split_contents on tricky inputs', () => {
     const expected = djangoTokens(SAMPLES);
     SAMPLES.forEach((sample, i) => {

@@ -141,6 +141,9 @@ class AppReader {
     for (const [name, binding] of state.namespace) {
       const value = binding.value;
       if (name.startsWith('__') || (value.kind !== 'class' && value.kind !== 'external')) continue;
+      // Imported AppConfig subclasses are, by convention, named *Config; other imports (`checks`, `_`,
+      // model classes) are not read, which keeps site-packages reading small.
+      if (value.kind === 'external' && !(value.name ?? '').includes('Config')) continue;
       if (this.ancestry(value, 0) !== 'subclass') continue;
       const isDefault = this.classAttribute(value, 'default');
       if (isDefault && truthy(isDefault) === false) continue;
@@ -171,6 +174,7 @@ class AppReader {
   /** 'root' for django.apps.AppConfig itself, 'subclass' for anything deriving from it. */
   private ancestry(value: PyValue, depth: number): 'root' | 'subclass' | 'no' {
     if (depth > MAX_BASE_DEPTH) return 'no';
+    if (isAppConfigItself(value)) return 'root';
     const resolved = value.kind === 'external' ? this.resolveExternal(value, depth) : value;
     if (!resolved) {
       // Not readable (no site-packages): trust the conventional names.
@@ -184,7 +188,7 @@ class AppReader {
   }
 
   private classAttribute(value: PyValue, name: string): PyValue | undefined {
-    return this.input.interpreter.classAttribute(value, name);
+    return this.input.interpreter.classAttribute(value, name, 0, isAppConfigItself);
   }
 
   private resolveExternal(value: Extract<PyValue, { kind: 'external' }>, depth: number): PyValue | null {
@@ -200,3 +204,8 @@ class AppReader {
 }
 
 class AppNotLocated extends Error {}
+
+/** django.apps.AppConfig defines none of the attributes read here, so its module need not be read. */
+function isAppConfigItself(value: PyValue): boolean {
+  return value.kind === 'external' && value.name === 'AppConfig' && (value.module === 'django.apps' || value.module === 'django.apps.config');
+}

@@ -209,7 +209,9 @@ export class Interpreter {
       cwd: this.options.cwd,
       env: new Set(),
       lookup: (name, ctx) => this.lookup(name, scope, ctx),
-      attribute: (object, name) => this.attribute(object, name),
+      // Only the user's own code gets attributes of unread modules resolved (reading more site-packages
+      // files while reading site-packages would cascade).
+      attribute: scope.module.inProject ? (object, name) => this.attribute(object, name) : undefined,
     };
   }
 
@@ -243,14 +245,14 @@ export class Interpreter {
   }
 
   /** A class attribute looked up along the bases (depth first, left to right: enough for single inheritance). */
-  classAttribute(value: PyValue, name: string, depth = 0): PyValue | undefined {
-    if (depth > MAX_RESOLVE_DEPTH) return undefined;
+  classAttribute(value: PyValue, name: string, depth = 0, skip?: (base: PyValue) => boolean): PyValue | undefined {
+    if (depth > MAX_RESOLVE_DEPTH || skip?.(value)) return undefined;
     const resolved = value.kind === 'external' ? this.resolveExternal(value, depth) : value;
     if (!resolved || resolved.kind !== 'class') return undefined;
     const own = resolved.attrs.get(name);
     if (own) return own;
     for (const base of resolved.bases) {
-      const inherited = this.classAttribute(base, name, depth + 1);
+      const inherited = this.classAttribute(base, name, depth + 1, skip);
       if (inherited) return inherited;
     }
     return undefined;

@@ -230,6 +230,32 @@ print(json.dumps(out))
     return JSON.parse(run.stdout);
   }
 
+  it('agrees with Django on 300 generated templates (loads, comments, verbatim, order)', async () => {
+    const ctx = await makeContext({ 'assets/a.css': '' });
+    const pieces = [`{% load static %}`, `{% static 'a.css' %}`, `{% static 'a.css' %}`, `{% comment %}`, `{% endcomment %}`,
+      `{% verbatim %}`, `{% endverbatim %}`, `{# `, ` #}`, `\n`, `{% static %}`, `{% load i18n %}`, `{% load staticfiles %}`,
+      `x`, `{% static\n'a.css' %}`, `{% load static from static %}`, `{% load get_static_prefix from static %}`];
+    let state = 7;
+    const next = () => (state = (state * 1103515245 + 12345) % 2147483648) / 2147483648;
+    const sources = Array.from({ length: 300 }, () =>
+      Array.from({ length: 2 + Math.floor(next() * 8) }, () => pieces[Math.floor(next() * pieces.length)]).join(''));
+    const errors = djangoErrors(sources);
+    const ours = /Invalid block tag on line \d+: 'static'|'static' takes at least one argument|is not a registered tag library/;
+    let compared = 0;
+    sources.forEach((src, i) => {
+      const codes = service.doValidation(docOf(src), ctx).map((d) => String(d.code))
+        .filter((c) => c === 'missing-load' || c === 'no-argument' || c === 'load-staticfiles');
+      if (errors[i] === '') {
+        assert.deepEqual(codes, [], `Django compiles ${JSON.stringify(src)}`);
+        compared++;
+      } else if (ours.test(errors[i])) {
+        assert.ok(codes.length > 0, `Django: ${errors[i]} for ${JSON.stringify(src)}; we report nothing`);
+        compared++;
+      }
+    });
+    assert.ok(compared > 150, `only ${compared} comparable samples`);
+  });
+
   it('flags exactly what Django refuses to compile, with its words', async () => {
     const ctx = await makeContext({ 'assets/a.css': '' });
     const cases: Array<[string, string | null]> = [

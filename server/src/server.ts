@@ -17,7 +17,9 @@ import {
   FileSystemWatcher,
   InitializeParams,
   InitializeResult,
+  MessageType,
   ProposedFeatures,
+  ShowMessageNotification,
   TextDocumentChangeEvent,
   TextDocuments,
   TextDocumentSyncKind,
@@ -43,6 +45,8 @@ export function startServer(): Connection {
   if (running) return running;
   const connection = createConnection(ProposedFeatures.all);
   running = connection;
+  // A stray rejected promise must cost one log line, never the server process.
+  process.on('unhandledRejection', (reason) => connection.console.error(`Unhandled rejection: ${reason instanceof Error ? (reason.stack ?? reason.message) : String(reason)}`));
   new DjangoStaticServer(connection).listen();
   return connection;
 }
@@ -85,7 +89,7 @@ class DjangoStaticServer {
     });
 
     connection.onInitialize((params) => this.initialize(params));
-    connection.onInitialized(() => void this.initialized());
+    connection.onInitialized(() => this.initialized().catch((err) => this.log(`Start-up failed: ${messageOf(err)}`)));
     connection.onShutdown(() => this.dispose());
 
     connection.onCompletion(
@@ -145,7 +149,9 @@ class DjangoStaticServer {
       }),
     );
 
-    connection.onDidChangeConfiguration((params: DidChangeConfigurationParams) => void this.configurationChanged(params.settings));
+    connection.onDidChangeConfiguration((params: DidChangeConfigurationParams) =>
+      this.configurationChanged(params.settings).catch((err) => this.log(`Applying settings failed: ${messageOf(err)}`)),
+    );
     connection.onDidChangeWatchedFiles((params: DidChangeWatchedFilesParams) => {
       const changes: FileChange[] = [];
       for (const event of params.changes) {
@@ -197,7 +203,9 @@ class DjangoStaticServer {
   private async initialized(): Promise<void> {
     if (this.support.configuration) this.settings = await this.pullSettings();
     if (this.support.dynamicConfiguration) {
-      void this.connection.client.register(DidChangeConfigurationNotification.type, { section: 'djangoStatic' });
+      this.connection.client
+        .register(DidChangeConfigurationNotification.type, { section: 'djangoStatic' })
+        .then(undefined, (err) => this.log(`Registering for settings changes failed: ${messageOf(err)}`));
     }
     const manager = new ProjectManager({ roots: this.roots, settings: this.settings, trusted: this.trusted, log: (m) => this.log(m) });
     this.manager = manager;
@@ -263,7 +271,8 @@ class DjangoStaticServer {
           // Once per distinct failure: saving a still-broken settings file should not pop it up again.
           if (this.shownFailures.has(text)) continue;
           this.shownFailures.add(text);
-          void this.connection.window.showWarningMessage(text);
+          // A notification, not a request: nothing to await, nothing that can reject.
+          void this.connection.sendNotification(ShowMessageNotification.type, { type: MessageType.Warning, message: text });
         }
         this.updateWatching();
         this.diagnostics.validateEverything(this.allTemplateUris());

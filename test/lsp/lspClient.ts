@@ -105,6 +105,11 @@ export class LspClient {
       client.notify();
     });
     connection.onNotification('window/showMessage', (params: { message: string }) => client.logs.push(`showMessage: ${params.message}`));
+    connection.onRequest('window/showMessageRequest', (params: { message: string }) => {
+      client.logs.push(`showMessage: ${params.message}`);
+      client.notify();
+      return null;
+    });
     connection.onNotification(Methods.projectsChanged, (params: ProjectSummary[]) => {
       client.projectsChanged.push(params);
       client.notify();

@@ -122,6 +122,19 @@ describe('language server: bad input and untrusted workspaces', function () {
     assert.equal(fs.existsSync(marker), false, 'settings were not executed');
   });
 
+  it('says why when a project cannot be learned at all', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ds-nosettings-'));
+    fs.writeFileSync(path.join(dir, 'manage.py'), "print('no settings module here')\n");
+    const client = await LspClient.start({ root: dir });
+    clients.push(client);
+    const projects = await client.waitForProjects(0, 20000);
+    assert.deepEqual(projects, []);
+    const message = await client.waitFor('a message saying why', () => client.logs.find((l) => l.startsWith('showMessage:')));
+    assert.match(message, /manage\.py/);
+    assert.match(message, /settings/i);
+    fs.rmSync(dir, { recursive: true, force: true });
+  });
+
   it('learns nothing in an empty folder and still answers', async () => {
     const empty = fs.mkdtempSync(path.join(os.tmpdir(), 'ds-empty-'));
     const client = await LspClient.start({ root: empty });

@@ -21,6 +21,7 @@ export interface DjangoStaticApi {
 let ctx: Ctx | undefined;
 
 export function activate(context: vscode.ExtensionContext): DjangoStaticApi {
+  const activatedAt = Date.now();
   const c = new Ctx(context);
   ctx = c;
   context.subscriptions.push(c, new StatusBar(c), new ReportProvider(c));
@@ -29,6 +30,7 @@ export function activate(context: vscode.ExtensionContext): DjangoStaticApi {
   }
   void vscode.commands.executeCommand('setContext', 'djangoStatic.active', true);
   const started = c.start();
+  c.log(`Activated in ${Date.now() - activatedAt} ms; the language server starts in the background.`);
   return {
     ready: () => started,
     projects: () => c.projects,

@@ -19,6 +19,9 @@ export async function runUiChecks(browser: Browser, url: string, workspace: stri
   mkdirSync(RESULTS, { recursive: true });
   const completionLine = `<link rel="stylesheet" href="{% static 'css/' %}">`;
   writeFileSync(path.join(workspace, 'templates', 'completion.html'), `{% load static %}\n${completionLine}\n`);
+  // Outside templates/, so it opens as plain HTML: Django syntax comes from the injection grammar.
+  const plainLine = `<img src="{% static 'img/logo.svg' %}" alt="">`;
+  writeFileSync(path.join(workspace, 'plain.html'), `${plainLine}\n`);
   const page = await browser.newPage({ viewport: { width: 1280, height: 760 } });
   page.setDefaultTimeout(STEP_TIMEOUT_MS);
   const started = Date.now();
@@ -82,6 +85,18 @@ export async function runUiChecks(browser: Browser, url: string, workspace: stri
     await page.keyboard.press('Escape');
     if (!scopes.includes('string.quoted.static-path.django')) throw new Error(`scopes: ${scopes.replace(/\s+/g, ' ')}`);
     return 'string.quoted.static-path.django';
+  });
+
+  await check('injection grammar highlights Django tags in plain HTML', async () => {
+    await openFile(page, 'plain.html');
+    await gotoLine(page, 1, plainLine.indexOf('img/logo.svg') + 3);
+    await runCommand(page, 'Developer: Inspect Editor Tokens and Scopes');
+    const widget = page.locator('.token-inspect-widget');
+    await widget.waitFor();
+    const scopes = await widget.innerText();
+    await page.keyboard.press('Escape');
+    if (!/text\.html\.(basic|derivative)/.test(scopes) || !scopes.includes('string.quoted.static-path.django')) throw new Error(`scopes: ${scopes.replace(/\s+/g, ' ').slice(-300)}`);
+    return `${/text\.html\.(basic|derivative)/.exec(scopes)?.[0]} + string.quoted.static-path.django`;
   });
 
   await check('Problems panel lists the missing path', async () => {

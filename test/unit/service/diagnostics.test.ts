@@ -138,6 +138,25 @@ describe('service/diagnostics', () => {
     assert.deepEqual(found.map((d) => (d.data as { path: string }).path), ['img/logo.png', 'js/app.js']);
   });
 
+  it('ignored-by-collectstatic: the winner is dropped but another source is collected (prefix quirk)', async () => {
+    // `img/*` is matched inside each storage, before the prefix: it drops pre/img/x.png from the prefixed
+    // dir, while the app's pre/img/x.png (relative path pre/img/x.png) survives collectstatic.
+    const quirk = await makeContext(
+      { 'prefixed/img/x.png': 'dir', 'app/static/pre/img/x.png': 'app' },
+      { dirs: [['pre', 'prefixed']], apps: ['app'], ignorePatterns: ['img/*'] },
+    );
+    const diagnostics = validate(quirk, `${LOAD}{% static 'pre/img/x.png' %}`).diagnostics;
+    const ignored = diagnostics.find((d) => d.code === 'ignored-by-collectstatic');
+    assert.ok(ignored, JSON.stringify(diagnostics));
+    assert.match(text(ignored), /development serves it, but production gets .*app\/static\/pre\/img\/x\.png/);
+  });
+
+  it('hardcoded-url in Jinja2 templates suggests a static() call', () => {
+    const [d] = validate(ctx, `<img src="/static/img/logo.png">{{ x }}`, 'jinja-html').diagnostics;
+    assert.equal(d.code, 'hardcoded-url');
+    assert.match(text(d), /\{\{ static\('img\/logo\.png'\) \}\}/);
+  });
+
   it('hardcoded-url: the legacy {{ STATIC_URL }}path idiom', () => {
     const { doc, diagnostics } = validate(ctx, `<link href="{{ STATIC_URL }}css/site.css?v=3"><p>{{ STATIC_URL }}</p>{{ STATIC_URL }} x`);
     assert.deepEqual(codes(diagnostics), ['hardcoded-url']);

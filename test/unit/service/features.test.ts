@@ -159,6 +159,13 @@ describe('service features', () => {
       assert.equal(applied(loaded.doc, loaded.actions[0]), `${LOAD}<img src="{% static 'img/logo.png' %}">`);
     });
 
+    it('turns a hard-coded URL into static() in Jinja2, without a load', () => {
+      const doc = docOf(`<img src="/static/img/logo.png">`, 'jinja-html');
+      const diagnostics = service.doValidation(doc, ctx);
+      const [action] = service.getCodeActions(doc, diagnostics[0].range, { diagnostics }, ctx);
+      assert.equal(applied(doc, action), `<img src="{{ static('img/logo.png') }}">`);
+    });
+
     it('turns {{ STATIC_URL }}path into {% static %}', () => {
       const { doc, actions } = actionsFor(ctx, `${LOAD}<link href="{{ STATIC_URL }}css/site.css">`);
       assert.equal(applied(doc, actions[0]), `${LOAD}<link href="{% static 'css/site.css' %}">`);

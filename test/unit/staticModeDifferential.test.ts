@@ -103,6 +103,18 @@ async function staticModel(projectDir: string, settingsModule: string): Promise<
 
 const APP_CONFIG = 'from django.apps import AppConfig\n';
 
+/** A small deterministic PRNG (mulberry32) so a failing combination can be replayed. */
+function seeded(seed: number): () => number {
+  let state = seed >>> 0;
+  return () => {
+    state = (state + 0x6d2b79f5) >>> 0;
+    let t = state;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
 /** Generated projects covering the forms real settings files use. */
 const PROJECTS: { title: string; settingsModule: string; files: Record<string, string> }[] = [
   {
@@ -307,6 +319,48 @@ describe('static mode versus real Django (differential)', function () {
       assert.deepEqual(comparable(model), realDjango(dir, project.settingsModule));
     });
   }
+
+  it('agrees on 20 randomly generated STATICFILES_DIRS / STATIC_ROOT combinations (seeded)', async () => {
+    const random = seeded(20261126);
+    const pick = <T>(items: T[]): T => items[Math.floor(random() * items.length)];
+    const seenChecks = new Set<string>();
+    for (let round = 0; round < 20; round++) {
+      const roots = ['a', 'b', 'a/sub', 'missing'];
+      const spellings = [
+        (r: string) => `BASE_DIR / '${r}'`,
+        (r: string) => `str(BASE_DIR / '${r}')`,
+        (r: string) => `str(BASE_DIR / '${r}') + '/'`,
+        (r: string) => `os.path.join(BASE_DIR, '${r}')`,
+        (r: string) => `os.path.join(BASE_DIR, 'x', '..', '${r}')`,
+        (r: string) => `f'{BASE_DIR}/${r}'`,
+        (r: string) => `Path('${r}')`,
+        (r: string) => `'${r}'`,
+      ];
+      const entries: string[] = [];
+      const count = 1 + Math.floor(random() * 6);
+      for (let i = 0; i < count; i++) {
+        const root = pick(spellings)(pick(roots));
+        entries.push(random() < 0.4 ? `(${pick(["'p'", "'q'", "'p/q'", "''", "'p/'"])}, ${root})` : root);
+      }
+      const container = random() < 0.5 ? ['[', ']'] : ['(', ',)'];
+      const staticRoot = pick(['None', "BASE_DIR / 'a'", "str(BASE_DIR / 'out')", "'relative_out'", "''"]);
+      const settings = `import os
+from pathlib import Path
+BASE_DIR = Path(__file__).resolve().parent.parent
+SECRET_KEY = 'x'
+STATIC_URL = '/static/'
+STATIC_ROOT = ${staticRoot}
+STATICFILES_DIRS = ${container[0]}${entries.join(', ')}${container[1]}
+INSTALLED_APPS = ['django.contrib.staticfiles']
+`;
+      const dir = makeTree({ 'manage.py': '', 'proj/__init__.py': '', 'proj/settings.py': settings, 'a/sub/x.css': '', 'b/y.css': '' });
+      created.push(dir);
+      const model = await staticModel(dir, 'proj.settings');
+      assert.deepEqual(comparable(model), realDjango(dir, 'proj.settings'), settings);
+      model.checks.forEach((check) => seenChecks.add(check.id));
+    }
+    assert.deepEqual([...seenChecks].sort(), ['staticfiles.E002', 'staticfiles.E003'], 'the combinations exercise both checks');
+  });
 
   it('reports E001 for a string STATICFILES_DIRS (the forgotten trailing comma)', async () => {
     const dir = makeTree({

@@ -1,4 +1,3 @@
-import { promises as fs } from 'fs';
 import * as path from 'path';
 import { findProjects, ProjectLocation } from '../engine/discover';
 import { StaticIndexApi } from '../engine/indexTypes';
@@ -369,49 +368,22 @@ export class ProjectManager {
   // --- incremental updates --------------------------------------------------------------------
 
   /**
-   * Updates the index for one event; returns the destination paths that appeared or disappeared, or
-   * null when the index changed at paths we cannot name (an event at a symlinked folder's target).
+   * Updates the index for one event; returns the destination paths that appeared or disappeared (a
+   * folder's own path stands for everything below it), or null when the index changed at paths we cannot
+   * name (an event at a symlinked folder's target). The index takes folders whole: adding one walks it,
+   * removing one drops its subtree, so a moved folder reported as a single event is enough.
    */
   private async applyStaticChange(project: WorkspaceProject, file: string, kind: FileChange['kind']): Promise<string[] | null> {
     // Events outside every root still go to the index: it maps followed symlinks' targets itself.
     const insideRoot = project.index.sources.some((s) => s.root && isInside(file, s.root));
-    const changed: string[] = [];
-    let unnamed = false;
-    const note = (f: string): void => {
-      const dests = destinationsOf(project, f);
-      if (dests.length === 0) unnamed = true;
-      changed.push(...dests);
-    };
-    if (kind === 'deleted') {
-      if (project.index.fileRemoved(file)) note(file);
-      else if (insideRoot) {
-        // A deleted folder the index does not take as one: drop every file it knows below it.
-        for (const f of this.knownFilesBelow(project, file)) if (project.index.fileRemoved(f)) note(f);
-      }
-      return unnamed ? null : changed;
+    const changed = kind === 'deleted' ? project.index.fileRemoved(file) : project.index.fileAdded(file);
+    if (kind === 'changed' && insideRoot) {
+      // New content: sizes shown in completion and cached suggestions must be recomputed.
+      forgetIndexCaches(project.index);
     }
-    let stat;
-    try {
-      stat = await fs.stat(file);
-    } catch {
-      return changed;
-    }
-    // New content: sizes shown in completion and cached suggestions must be recomputed.
-    if (kind === 'changed' && insideRoot && stat.isFile()) forgetIndexCaches(project.index);
-    if (stat.isDirectory() && !insideRoot) return changed; // never walk unrelated new folders (node_modules)
-    const files = stat.isDirectory() ? await listFiles(file) : [file];
-    for (const f of files) if (project.index.fileAdded(f)) note(f);
-    return unnamed ? null : changed;
-  }
-
-  private knownFilesBelow(project: WorkspaceProject, folder: string): string[] {
-    const files = new Set<string>();
-    for (const dest of project.index.allPaths()) {
-      for (const provider of project.index.get(dest)?.providers ?? []) {
-        if (isInside(provider.absPath, folder) && provider.absPath !== folder) files.add(provider.absPath);
-      }
-    }
-    return [...files];
+    if (!changed) return [];
+    const dests = destinationsOf(project, file);
+    return dests.length > 0 ? dests : null;
   }
 
   /** Template files appear and disappear rarely: re-scan the project's template folders shortly after. */
@@ -494,25 +466,6 @@ async function mapLimited<T, R>(items: T[], limit: number, fn: (item: T) => Prom
   };
   await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
   return results;
-}
-
-async function listFiles(dir: string): Promise<string[]> {
-  const out: string[] = [];
-  const walk = async (current: string): Promise<void> => {
-    let entries;
-    try {
-      entries = await fs.readdir(current, { withFileTypes: true });
-    } catch {
-      return;
-    }
-    for (const entry of entries) {
-      const full = path.join(current, entry.name);
-      if (entry.isDirectory()) await walk(full);
-      else if (entry.isFile() || entry.isSymbolicLink()) out.push(full);
-    }
-  };
-  await walk(dir);
-  return out;
 }
 
 export function messageOf(err: unknown): string {

@@ -388,8 +388,11 @@ export class ProjectManager {
 
   /** Template files appear and disappear rarely: re-scan the project's template folders shortly after. */
   private noteTemplateChange(project: WorkspaceProject, file: string, kind: FileChange['kind']): void {
-    const relevant = hasTemplateExtension(file) || kind !== 'changed';
-    if (!relevant || !isInside(file, project.location.projectDir) && !this.roots.some((r) => isInside(file, r))) return;
+    if (!this.scopeOf(project).some((s) => isInside(file, s))) return;
+    // A folder (no extension) may carry templates in or out; any other file only if it is a template.
+    const mayBeFolder = kind !== 'changed' && path.extname(file) === '';
+    if (!hasTemplateExtension(file) && !mayBeFolder) return;
+    if (!hasTemplateExtension(file) && !this.inTemplateArea(project, file)) return;
     if (kind === 'changed') {
       if (templateSet(project).has(file)) this.emit({ kind: 'templates', project, added: [], removed: [], changed: [file] });
       return;
@@ -403,6 +406,13 @@ export class ProjectManager {
         void this.rescanTemplates(project);
       }, 50),
     );
+  }
+
+  /** Where a new folder could hold templates: a template folder, or anywhere when globs or the fallback scan apply. */
+  private inTemplateArea(project: WorkspaceProject, file: string): boolean {
+    if (this.settings.templateGlobs.length > 0) return true;
+    const dirs = templateDirs(project.model, this.scopeOf(project));
+    return dirs.length === 0 || dirs.some((d) => isInside(file, d));
   }
 
   private async rescanTemplates(project: WorkspaceProject): Promise<void> {

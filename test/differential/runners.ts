@@ -10,7 +10,35 @@ import * as path from 'path';
 import { GeneratedTree, Random } from './generator';
 
 export const PYTHON = '/usr/bin/python3';
-export const CLI = path.resolve(__dirname, '../../../dist/cli.js');
+const REPO = path.resolve(__dirname, '../../..');
+
+/** The CLI bundle under test: built privately by bundleCli(), so a concurrent `npm run build` cannot race it. */
+let cliPath = path.join(REPO, 'dist/cli.js');
+
+/**
+ * Bundles the current sources the way scripts/build.mjs does, into `dir` with the Python helper beside it.
+ * Falls back to dist/cli.js when esbuild is unavailable.
+ */
+export async function bundleCli(dir: string): Promise<string> {
+  try {
+    // eslint-disable-next-line @typescript-eslint/no-var-requires
+    const esbuild = require('esbuild') as typeof import('esbuild');
+    await esbuild.build({
+      entryPoints: [path.join(REPO, 'server/src/cli/main.ts')],
+      outfile: path.join(dir, 'cli.js'),
+      bundle: true,
+      platform: 'node',
+      target: 'node18',
+      format: 'cjs',
+      logLevel: 'warning',
+    });
+    fs.cpSync(path.join(REPO, 'server/python'), path.join(dir, 'python'), { recursive: true, filter: (src) => !src.includes('__pycache__') });
+    cliPath = path.join(dir, 'cli.js');
+  } catch (err) {
+    if (!fs.existsSync(cliPath)) throw new Error(`Cannot bundle the CLI (${(err as Error).message}) and dist/cli.js is missing: run npm run build.`);
+  }
+  return cliPath;
+}
 
 export interface Output {
   stdout: string;
@@ -127,7 +155,7 @@ export interface OursResult {
 }
 
 export async function runOurs(tree: GeneratedTree, q: Queries, mode: 'django' | 'static'): Promise<OursResult> {
-  const base = [CLI, '--root', tree.dir, '--mode', mode, '--python', PYTHON];
+  const base = [cliPath, '--root', tree.dir, '--mode', mode, '--python', PYTHON];
   const skipped: Output = { stdout: '', stderr: '', code: 0 };
   const [findAll, first, escaping, list] = await Promise.all([
     run(process.execPath, [base[0], 'find', ...base.slice(1), '--', ...q.all], tree.dir),

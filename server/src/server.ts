@@ -342,13 +342,17 @@ class DjangoStaticServer {
     return { globPattern: `${target.dir.split('\\').join('/')}/${pattern}` };
   }
 
+  /** Work-done progress, or a silent handle when the client shows none or does not answer within a second. */
   private async beginProgress(title: string): Promise<ProgressHandle> {
+    const silent: ProgressHandle = { report: () => undefined, done: () => undefined };
     try {
-      const reporter = await this.connection.window.createWorkDoneProgress();
+      const created = this.connection.window.createWorkDoneProgress();
+      const reporter = await Promise.race([created, new Promise<undefined>((resolve) => setTimeout(() => resolve(undefined), 1000))]);
+      if (!reporter) return silent; // the checks must not wait on a client that never answers
       reporter.begin(title, 0, undefined, false);
       return { report: (percentage, message) => reporter.report(percentage, message), done: () => reporter.done() };
     } catch {
-      return { report: () => undefined, done: () => undefined };
+      return silent;
     }
   }
 

@@ -73,6 +73,7 @@ class DjangoStaticServer {
   private watchKey = '';
   private readonly summaryCache = new WeakMap<WorkspaceProject, ProjectSummary>();
   private readonly shownFailures = new Set<string>();
+  private announceTimer: NodeJS.Timeout | undefined;
 
   constructor(private readonly connection: Connection) {}
 
@@ -224,6 +225,7 @@ class DjangoStaticServer {
   }
 
   private dispose(): void {
+    clearTimeout(this.announceTimer);
     this.ownWatcher?.dispose();
     this.clientWatchers?.dispose();
     this.manager?.dispose();
@@ -281,6 +283,7 @@ class DjangoStaticServer {
       case 'static':
         this.summaryCache.delete(change.project);
         this.diagnostics.validateAffected(change.destPaths);
+        this.announceProjectsSoon();
         return;
       case 'templates':
         this.summaryCache.delete(change.project);
@@ -295,6 +298,15 @@ class DjangoStaticServer {
         this.diagnostics.validateOpenDocuments();
         return;
     }
+  }
+
+  /** File counts changed: tell the client (status bar), at most once a second during bulk changes. */
+  private announceProjectsSoon(): void {
+    if (this.announceTimer) return;
+    this.announceTimer = setTimeout(() => {
+      this.announceTimer = undefined;
+      void this.connection.sendNotification(Methods.projectsChanged, this.summaries());
+    }, 1000);
   }
 
   private applyFileChanges(changes: FileChange[]): void {

@@ -59,6 +59,17 @@ describe('language server: live updates from the file system', function () {
       assert.ok(addMs < 300 && deleteMs < 300, `add ${addMs} ms, delete ${deleteMs} ms`);
     });
 
+    it('announces the new file count after static files change', async () => {
+      const seen = client.projectsChanged.length;
+      const before = client.projectsChanged[seen - 1][0].fileCount;
+      fs.writeFileSync(path.join(root, 'assets/css/counted.css'), '');
+      const after = await client.waitForProjects(seen, 5000);
+      assert.equal(after[0].fileCount, before + 1);
+      fs.unlinkSync(path.join(root, 'assets/css/counted.css'));
+      const again = await client.waitForProjects(seen + 1, 5000);
+      assert.equal(again[0].fileCount, before);
+    });
+
     it('follows a rename of a referenced file and of a whole folder', async () => {
       const base = path.join(root, 'templates/base.html');
       const cssDir = path.join(root, 'assets/css');
@@ -105,10 +116,13 @@ describe('language server: live updates from the file system', function () {
       fs.writeFileSync(path.join(root, 'extra/css/extra.css'), 'p{}');
       const settings = path.join(root, 'demo/settings.py');
       fs.appendFileSync(settings, "\nSTATICFILES_DIRS += [('extra', BASE_DIR / 'extra')]\n");
-      const projects = await client.waitForProjects(seen, 30000);
-      assert.equal(projects.length, 1);
-      const files = await client.request<StaticFileItem[]>(Methods.listFiles, { projectDir: root });
-      assert.ok(files.some((f) => f.path === 'extra/css/extra.css'), 'the new STATICFILES_DIRS entry is indexed');
+      // Other notices (file counts) may come first: wait for the re-learned index itself.
+      await pollUntil(async () => {
+        const files = await client.request<StaticFileItem[]>(Methods.listFiles, { projectDir: root });
+        return files.some((f) => f.path === 'extra/css/extra.css');
+      }, 'the new STATICFILES_DIRS entry to be indexed', 30000);
+      assert.ok(client.projectsChanged.length > seen, 'the re-learn was announced');
+      assert.match(client.projectsChanged[client.projectsChanged.length - 1][0].reportMarkdown, /extra/);
     });
 
     it('sees files appear in a symlinked folder inside a static root', async () => {

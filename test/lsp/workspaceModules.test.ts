@@ -130,5 +130,28 @@ describe('workspace modules', () => {
       assert.ok(!events.some((e) => e.path.includes('node_modules/y.js')), 'skipped folders stay unwatched');
       watcher.dispose();
     });
+
+    it('polls folders past the watch limit and still reports changes there', async () => {
+      const root = tree({ 'static/a/x.css': '', 'static/b/y.css': '' });
+      made.push(root);
+      const events: FileChange[] = [];
+      const watcher = new TreeWatcher((changes) => events.push(...changes), { maxWatchedFolders: 1, pollMs: 50, debounceMs: 10 });
+      await watcher.setTargets([{ dir: path.join(root, 'static'), recursive: true }]);
+      assert.equal(watcher.watchedFolderCount, 3);
+      assert.equal(watcher.polledFolderCount, 2);
+      const waitFor = async (predicate: () => boolean, what: string): Promise<void> => {
+        const deadline = Date.now() + 3000;
+        while (!predicate()) {
+          if (Date.now() > deadline) throw new Error(`no event: ${what}; got ${JSON.stringify(events)}`);
+          await new Promise((r) => setTimeout(r, 20));
+        }
+      };
+      const has = (rel: string, kind: FileChange['kind']) => () => events.some((e) => e.path === path.join(root, rel) && e.kind === kind);
+      fs.writeFileSync(path.join(root, 'static/b/z.css'), '');
+      await waitFor(has('static/b/z.css', 'created'), 'created in a polled folder');
+      fs.unlinkSync(path.join(root, 'static/a/x.css'));
+      await waitFor(has('static/a/x.css', 'deleted'), 'deleted in a polled folder');
+      watcher.dispose();
+    });
   });
 });

@@ -22,6 +22,27 @@ export interface TreeWatcherOptions {
   /** Coalescing delay; short so a change shows within the 300 ms budget. */
   debounceMs?: number;
   log?: (message: string) => void;
+  /** Poll folders beyond this many OS watches (default: only when the OS limit is hit). */
+  maxWatchedFolders?: number;
+  /** Poll interval for folders past the limit. */
+  pollMs?: number;
+}
+
+/** How often folders past the OS watch limit are polled. */
+const POLL_MS = 2000;
+
+interface FolderListing {
+  mtimeMs: number;
+  names: Set<string>;
+}
+
+function listing(dir: string): FolderListing | undefined {
+  try {
+    const mtimeMs = fs.statSync(dir).mtimeMs;
+    return { mtimeMs, names: new Set(fs.readdirSync(dir)) };
+  } catch {
+    return undefined;
+  }
 }
 
 /**
@@ -34,6 +55,8 @@ export class TreeWatcher {
   private pending = new Map<string, 'rename' | 'change'>();
   private timer: NodeJS.Timeout | undefined;
   private exhausted = false;
+  private readonly polled = new Map<string, FolderListing>();
+  private pollTimer: NodeJS.Timeout | undefined;
   private setCalls = 0;
   private disposed = false;
 
@@ -62,16 +85,24 @@ export class TreeWatcher {
         this.watchers.delete(dir);
       }
     }
+    for (const dir of this.polled.keys()) if (!wanted.has(dir) && !this.covered(dir)) this.polled.delete(dir);
     for (const dir of wanted) this.watchDir(dir);
   }
 
+  /** Folders watched by the OS plus folders polled past its limit. */
   get watchedFolderCount(): number {
-    return this.watchers.size;
+    return this.watchers.size + this.polled.size;
+  }
+
+  get polledFolderCount(): number {
+    return this.polled.size;
   }
 
   dispose(): void {
     this.disposed = true;
     if (this.timer) clearTimeout(this.timer);
+    if (this.pollTimer) clearInterval(this.pollTimer);
+    this.polled.clear();
     for (const watcher of this.watchers.values()) watcher.close();
     this.watchers.clear();
   }
@@ -96,7 +127,12 @@ export class TreeWatcher {
   }
 
   private watchDir(dir: string): void {
-    if (this.watchers.has(dir) || this.exhausted || this.disposed) return;
+    if (this.watchers.has(dir) || this.polled.has(dir) || this.disposed) return;
+    const limit = this.options.maxWatchedFolders;
+    if (this.exhausted || (limit !== undefined && this.watchers.size >= limit)) {
+      this.poll(dir);
+      return;
+    }
     try {
       const watcher = fs.watch(dir, { persistent: false }, (eventType, filename) => {
         if (filename) this.enqueue(path.join(dir, filename.toString()), eventType);
@@ -111,8 +147,39 @@ export class TreeWatcher {
       const code = (err as NodeJS.ErrnoException).code;
       if (code === 'ENOSPC' || code === 'EMFILE') {
         this.exhausted = true;
-        this.options.log?.(`File watching limit reached after ${this.watchers.size} folders; later folders are not watched.`);
+        this.options.log?.(`File watching limit reached after ${this.watchers.size} folders; polling the others every ${POLL_MS / 1000} s.`);
+        this.poll(dir);
       }
+    }
+  }
+
+  /** Past the OS watch limit: a cheap poll of the folder's mtime, re-listing it only when it changed. */
+  private poll(dir: string): void {
+    const state = listing(dir);
+    if (!state) return;
+    this.polled.set(dir, state);
+    if (!this.pollTimer) {
+      this.pollTimer = setInterval(() => this.pollOnce(), this.options.pollMs ?? POLL_MS);
+      this.pollTimer.unref();
+    }
+  }
+
+  private pollOnce(): void {
+    for (const [dir, before] of this.polled) {
+      let mtimeMs: number;
+      try {
+        mtimeMs = fs.statSync(dir).mtimeMs;
+      } catch {
+        this.polled.delete(dir);
+        this.enqueue(dir, 'rename');
+        continue;
+      }
+      if (mtimeMs === before.mtimeMs) continue;
+      const after = listing(dir);
+      if (!after) continue;
+      this.polled.set(dir, after);
+      for (const name of after.names) if (!before.names.has(name)) this.enqueue(path.join(dir, name), 'rename');
+      for (const name of before.names) if (!after.names.has(name)) this.enqueue(path.join(dir, name), 'rename');
     }
   }
 
@@ -141,7 +208,7 @@ export class TreeWatcher {
         continue;
       }
       if (stat.isDirectory()) {
-        if (this.watchers.has(file)) continue; // a child changed; the child reports itself
+        if (this.watchers.has(file) || this.polled.has(file)) continue; // a child changed; the child reports itself
         if (this.coveredRecursively(file) && !this.options.skipDirNames?.has(path.basename(file))) {
           // Sync on purpose: files created in the new folder right after it must not slip past unwatched.
           for (const dir of collectTreeSync(file, this.options.skipDirNames)) this.watchDir(dir);
@@ -169,6 +236,7 @@ export class TreeWatcher {
         this.watchers.delete(watched);
       }
     }
+    for (const polled of this.polled.keys()) if (isInside(polled, dir)) this.polled.delete(polled);
   }
 }
 

@@ -4,7 +4,8 @@
  * ever executed; what cannot be computed becomes an unknown value that says why.
  */
 import type { SyntaxNode } from '@lezer/common';
-import { binaryArith, CallArgs, callValue, compare, getAttribute, iterate } from './builtins';
+import { CallArgs, callValue, getAttribute } from './builtins';
+import { binaryArith, compare } from './operators';
 import { decodeEscapes, parseNumberLiteral, parseStringLiteral, splitStringLiteral } from './literals';
 import {
   bool,
@@ -12,6 +13,7 @@ import {
   FALSE,
   isSequence,
   isUnknown,
+  iterate,
   keyOf,
   NONE,
   pyRepr,

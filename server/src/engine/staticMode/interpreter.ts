@@ -9,12 +9,14 @@ import * as path from 'node:path';
 import type { SyntaxNode } from '@lezer/common';
 import { parser } from '@lezer/python';
 import type { Problem } from '../model';
-import { getAttribute, iterate, KNOWN_MODULE_MEMBERS, PYTHON_BUILTINS } from './builtins';
+import { getAttribute, KNOWN_MODULE_MEMBERS, PYTHON_BUILTINS } from './builtins';
+import { binaryArith } from './operators';
 import { bindTargets, childNodes, evaluate, EvalContext, hasSyntaxError, meaningfulChildren, textOf } from './evaluator';
 import { ModuleResolver, resolveRelativeModule } from './settingsFiles';
 import { STDLIB_MODULES } from './stdlibModules';
-import { binaryArith } from './builtins';
-import { Binding, ClassValue, isSequence, isUnknown, keyOf, PyValue, SourceSpot, str, truthy, unknown } from './values';
+import { describeFailure, LoopControl, PyRaise, StaticModeLimit } from './control';
+import { assignedNames, bodyStatements, handlerMatches, lineAt, lineStarts, oneLine } from './syntax';
+import { Binding, ClassValue, isSequence, isUnknown, iterate, keyOf, PyValue, SourceSpot, str, truthy, unknown } from './values';
 
 /** A module static mode has read. */
 export interface ModuleState {
@@ -38,31 +40,6 @@ interface Scope {
   parent: Scope | null;
   source: string;
   lineStarts: number[];
-}
-
-/** A Python exception static mode models: only failed imports and explicit `raise`. */
-class PyRaise extends Error {
-  constructor(
-    readonly types: string[],
-    readonly description: string,
-  ) {
-    super(description);
-  }
-}
-
-/** A limit static mode keeps so hostile input cannot exhaust the stack. */
-class StaticModeLimit extends Error {}
-
-function describeFailure(error: unknown): string {
-  if (error instanceof StaticModeLimit) return `${error.message}; static mode skipped the statement`;
-  if (error instanceof RangeError) return 'is nested too deeply for static mode; static mode skipped the statement';
-  return `could not be read by static mode (${error instanceof Error ? error.message : String(error)}); static mode skipped the statement`;
-}
-
-class LoopControl extends Error {
-  constructor(readonly kind: 'break' | 'continue') {
-    super(kind);
-  }
 }
 
 const IMPORT_ERROR_TYPES = ['ModuleNotFoundError', 'ImportError', 'Exception', 'BaseException'];
@@ -767,64 +744,6 @@ export class Interpreter {
   }
 }
 
-function handlerMatches(typesText: string, raised: string[]): boolean {
-  const names = typesText.replace(/[()\s]/g, '').split(',').map((n) => n.split('.').pop()!);
-  return names.some((n) => raised.includes(n));
-}
-
-function bodyStatements(body: SyntaxNode): SyntaxNode[] {
-  return childNodes(body).filter((c) => c.name !== ':');
-}
-
-function oneLine(text: string): string {
-  const flat = text.replace(/\s+/g, ' ');
-  return flat.length > 60 ? `${flat.slice(0, 57)}...` : flat;
-}
-
-function lineStarts(source: string): number[] {
-  const starts = [0];
-  for (let i = 0; i < source.length; i++) if (source[i] === '\n') starts.push(i + 1);
-  return starts;
-}
-
 function lineOf(scope: Scope, offset: number): number {
   return lineAt(scope.lineStarts, offset);
-}
-
-function lineAt(starts: number[], offset: number): number {
-  let low = 0;
-  let high = starts.length - 1;
-  while (low < high) {
-    const mid = (low + high + 1) >> 1;
-    if (starts[mid] <= offset) low = mid;
-    else high = mid - 1;
-  }
-  return low;
-}
-
-/** Names a block assigns or mutates (targets, augmented targets, `X.append(...)` receivers). */
-function assignedNames(block: SyntaxNode, source: string, starts: number[]): { name: string; line: number }[] {
-  const found: { name: string; line: number }[] = [];
-  const add = (node: SyntaxNode | null) => {
-    while (node && (node.name === 'MemberExpression' || node.name === 'CallExpression')) node = node.firstChild;
-    if (node && node.name === 'VariableName') found.push({ name: textOf(node, source), line: lineAt(starts, node.from) });
-  };
-  const visit = (node: SyntaxNode) => {
-    for (const child of childNodes(node)) {
-      if (child.name === 'AssignStatement') {
-        const kids = childNodes(child);
-        kids.forEach((kid, i) => {
-          if (kids[i + 1]?.name === 'AssignOp' || kids[i + 1]?.name === ',' || kids[i + 1]?.name === 'TypeDef') add(kid);
-        });
-      } else if (child.name === 'UpdateStatement') add(child.firstChild);
-      else if (child.name === 'ExpressionStatement') add(child.firstChild);
-      else if (child.name === 'ImportStatement') {
-        for (const kid of childNodes(child)) if (kid.name === 'VariableName') found.push({ name: textOf(kid, source), line: lineAt(starts, kid.from) });
-      } else if (child.name === 'FunctionDefinition' || child.name === 'ClassDefinition') {
-        add(childNodes(child).find((c) => c.name === 'VariableName') ?? null);
-      } else if (child.name === 'Body' || child.name.endsWith('Statement')) visit(child);
-    }
-  };
-  visit(block);
-  return found;
 }

@@ -8,7 +8,6 @@ import {
   APP_DIRECTORIES_FINDER,
   CheckMessage,
   FILESYSTEM_FINDER,
-  FinderEntry,
   Problem,
   StaticDirEntry,
   TemplateEngine,
@@ -306,8 +305,6 @@ export function isManifestStorage(storage: string): boolean {
 }
 
 export const CUSTOM_FINDER_ERROR = 'static mode cannot list custom finders; run in Django mode';
-
-export type FinderKind = FinderEntry['kind'];
 
 function describeValue(value: PyValue): string {
   const text = pyRepr(value);

@@ -233,3 +233,26 @@ export function typeName(value: PyValue): string {
       return value.kind;
   }
 }
+
+/** The text of a str or Path (what `os.fspath` accepts), or null. */
+export function asText(value: PyValue): string | null {
+  return value.kind === 'str' || value.kind === 'path' ? value.value : null;
+}
+
+/** A TypeError Python would raise: Django would fail to load settings there. */
+export function typeError(site: SourceSpot, message: string): PyValue {
+  return unknown(`raises TypeError (${message}); Django would fail here`, site);
+}
+
+/** True for an unknown run of list items. */
+export function isSpread(value: PyValue): boolean {
+  return value.kind === 'unknown' && value.spread === true;
+}
+
+/** The items a value yields when iterated, or null when static mode cannot know them. */
+export function iterate(value: PyValue): PyValue[] | null {
+  if (isSequence(value)) return value.items;
+  if (value.kind === 'str') return [...value.value].map(str);
+  if (value.kind === 'dict') return [...value.entries.values()].map((e) => e.key);
+  return null;
+}

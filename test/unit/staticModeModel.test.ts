@@ -105,6 +105,27 @@ describe('static mode: learnStatic', () => {
     }
   });
 
+  it('never throws on 300 random corruptions of the demo settings (seeded)', async () => {
+    const demo = require('node:fs').readFileSync(path.resolve(__dirname, '../../../examples/demo/demo/settings.py'), 'utf8') as string;
+    const tokens = ['(', ')', '[', ']', '{', '}', ',', ':', '*', '**', 'if ', 'for x in ', 'import ', 'from . import *', '\n    ', '"', "'", 'f"{', '\\', '#', 'lambda: ', 'yield ', 'None', '+=', '.append(', 'os.environ[', 'BASE_DIR / ', '\u00e9', '\u0000'];
+    let state = 7;
+    const random = () => ((state = (state * 1103515245 + 12345) % 2147483648) / 2147483648);
+    const root = tree({ 'manage.py': '', 'proj/__init__.py': '', 'proj/settings.py': '' });
+    for (let round = 0; round < 300; round++) {
+      let text = demo;
+      for (let edit = 0; edit < 1 + Math.floor(random() * 4); edit++) {
+        const at = Math.floor(random() * text.length);
+        if (random() < 0.5) text = text.slice(0, at) + text.slice(at + 1 + Math.floor(random() * 20));
+        else text = text.slice(0, at) + tokens[Math.floor(random() * tokens.length)] + text.slice(at);
+      }
+      require('node:fs').writeFileSync(path.join(root, 'proj/settings.py'), text);
+      const model = await learnStatic({ projectDir: root, managePy: null, settingsModule: 'proj.settings', python: null, sitePackages: [], modeReason: 'fuzz' });
+      assert.equal(model.mode, 'static');
+      assert.ok(Array.isArray(model.finders) && Array.isArray(model.problems));
+      assert.ok(!model.problems.some((p) => p.kind === 'static-mode-failed'), `the last-resort net was needed for:\n${text}`);
+    }
+  });
+
   it("applies FileSystemFinder's de-duplication and storage-per-root prefix quirk", async () => {
     const model = await learn(`from pathlib import Path
 BASE_DIR = Path(__file__).resolve().parent.parent

@@ -67,9 +67,12 @@ describe('django-static check', function () {
     assert.equal(bad.code, 2);
     assert.match(bad.stderr, /Unknown format 'xml'/);
     const empty = fs.mkdtempSync(path.join(os.tmpdir(), 'ds-check-empty-'));
-    const none = check(['--root', empty], empty);
-    assert.equal(none.code, 2);
-    assert.match(none.stderr, /No Django project/);
-    fs.rmSync(empty, { recursive: true, force: true });
+    try {
+      const none = check(['--root', empty], empty);
+      assert.equal(none.code, 2);
+      assert.match(none.stderr, /No Django project/);
+    } finally {
+      fs.rmSync(empty, { recursive: true, force: true });
+    }
   });
 });

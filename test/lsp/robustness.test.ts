@@ -15,10 +15,13 @@ describe('language server: bad input and untrusted workspaces', function () {
   this.timeout(60000);
   before(() => ensureBuilt());
   const roots: string[] = [];
+  /** Plain temp folders (not demo copies), removed whatever the outcome. */
+  const folders: string[] = [];
   const clients: LspClient[] = [];
   after(async () => {
     for (const client of clients) await client.stop();
     for (const root of roots) removeCopy(root);
+    for (const folder of folders) fs.rmSync(folder, { recursive: true, force: true });
   });
 
   async function start(prepare: (root: string) => void, options: { initializationOptions?: unknown } = {}): Promise<{ root: string; client: LspClient; projects: ProjectSummary[] }> {
@@ -124,6 +127,7 @@ describe('language server: bad input and untrusted workspaces', function () {
 
   it('says why when a project cannot be learned at all', async () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ds-nosettings-'));
+    folders.push(dir);
     fs.writeFileSync(path.join(dir, 'manage.py'), "print('no settings module here')\n");
     const client = await LspClient.start({ root: dir });
     clients.push(client);
@@ -132,11 +136,11 @@ describe('language server: bad input and untrusted workspaces', function () {
     const message = await client.waitFor('a message saying why', () => client.logs.find((l) => l.startsWith('showMessage:')));
     assert.match(message, /manage\.py/);
     assert.match(message, /settings/i);
-    fs.rmSync(dir, { recursive: true, force: true });
   });
 
   it('learns nothing in an empty folder and still answers', async () => {
     const empty = fs.mkdtempSync(path.join(os.tmpdir(), 'ds-empty-'));
+    folders.push(empty);
     const client = await LspClient.start({ root: empty });
     clients.push(client);
     const projects = await client.waitForProjects(0, 20000);
@@ -148,6 +152,5 @@ describe('language server: bad input and untrusted workspaces', function () {
       position: { line: 0, character: 28 },
     });
     assert.deepEqual(labels(result), []);
-    fs.rmSync(empty, { recursive: true, force: true });
   });
 });

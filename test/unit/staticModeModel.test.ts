@@ -188,6 +188,12 @@ STATICFILES_DIRS = [
     ]);
   });
 
+  it('adds the script prefix to a relative STATIC_URL from Django 3.1 on, not before', async () => {
+    assert.equal((await learn("STATIC_URL = 'static/'\n", {}, [fakeSitePackages('3, 2, 25')])).staticUrl, '/static/');
+    assert.equal((await learn("STATIC_URL = 'static/'\n", {}, [fakeSitePackages('3, 0, 14')])).staticUrl, 'static/');
+    assert.equal((await learn("STATIC_URL = 'https://cdn.example.com/s/'\n")).staticUrl, 'https://cdn.example.com/s/');
+  });
+
   it('records a custom finder as a custom entry plus a Problem', async () => {
     const model = await learn("STATICFILES_FINDERS = ['django.contrib.staticfiles.finders.FileSystemFinder', 'compressor.finders.CompressorFinder']\n");
     assert.deepEqual(model.finders[1], {

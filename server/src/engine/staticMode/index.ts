@@ -119,7 +119,7 @@ function readProject(input: StaticLearnInput, projectDir: string, resolver: Modu
     modeReason: input.modeReason,
     python: input.python,
     djangoVersion: djangoVersion?.text ?? null,
-    staticUrl: reader.staticUrl(),
+    staticUrl: reader.staticUrl(djangoVersion?.majorMinor ?? null),
     staticRoot,
     storage,
     manifestStorage: isManifestStorage(storage),

@@ -98,13 +98,14 @@ export class SettingsReader {
     });
   }
 
-  /** STATIC_URL as `settings.STATIC_URL` returns it: a relative URL gets the script prefix `/`. */
-  staticUrl(): string | null {
+  /** STATIC_URL as `settings.STATIC_URL` returns it: from Django 3.1 a relative URL gets the script prefix `/`. */
+  staticUrl(djangoVersion: [number, number] | null = null): string | null {
     const value = this.value('STATIC_URL');
     if (!value || value.kind === 'none') return null;
     const text = pyStr(value);
     if (text === null) return null;
     if (text.startsWith('http://') || text.startsWith('https://') || text.startsWith('/')) return text;
+    if (djangoVersion && (djangoVersion[0] < 3 || (djangoVersion[0] === 3 && djangoVersion[1] < 1))) return text;
     return `/${text}`;
   }
 

@@ -18,7 +18,9 @@ async function main(root: string): Promise<void> {
   const warmStart = now();
   await buildIndex(model);
   const warmMs = now() - warmStart;
-  process.stdout.write(JSON.stringify({ learnMs, coldMs, warmMs, size, sources: index.sources.length }) + '\n');
+  // What the model could not locate explains a short index (reported by the bench on a mismatch).
+  const problems = model.problems.map((p) => `${p.kind}: ${p.message}`).slice(0, 5);
+  process.stdout.write(JSON.stringify({ learnMs, coldMs, warmMs, size, sources: index.sources.length, problems }) + '\n');
 }
 
 main(process.argv[2]).catch((err: unknown) => {

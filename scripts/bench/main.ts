@@ -60,6 +60,8 @@ interface IndexRun {
   coldMs: number;
   warmMs: number;
   size: number;
+  sources: number;
+  problems: string[];
 }
 
 /** One cold index build in a fresh node process (see indexOnce.ts). */
@@ -73,7 +75,10 @@ async function indexInChild(project: GeneratedProject, nodeArgs: string[] = []):
     throw new Error(`index child printed no result (exit ${result.code}): ${result.stderr.trim().split('\n').pop()}`);
   }
   if (parsed.error) throw new Error(parsed.error);
-  if (parsed.size !== project.uniquePaths) throw new Error(`index holds ${parsed.size} paths, expected ${project.uniquePaths}`);
+  if (parsed.size !== project.uniquePaths) {
+    const sources = `${parsed.sources} of ${project.staticRoots.length} sources`;
+    throw new Error(`index holds ${parsed.size} paths, expected ${project.uniquePaths} (${sources}; problems: ${parsed.problems?.join('; ') || 'none'})`);
+  }
   return parsed as IndexRun;
 }
 

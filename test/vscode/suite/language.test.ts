@@ -52,6 +52,21 @@ describe('language features in a real VS Code', () => {
     await vscode.window.showTextDocument(target);
     assert.equal(vscode.window.activeTextEditor?.document.uri.fsPath, wsPath('assets', 'css', 'site.css'));
   });
+  it('applies djangoStatic.severity changes without a restart', async () => {
+    const doc = await openDoc('templates', 'broken.html');
+    const onPath = () => vscode.languages.getDiagnostics(doc.uri).find((d) => doc.getText(d.range).includes('css/sites.css'));
+    await waitFor(onPath, 'the missing-file diagnostic');
+    const config = vscode.workspace.getConfiguration('djangoStatic');
+    await config.update('severity', { 'missing-file': 'off' }, vscode.ConfigurationTarget.Workspace);
+    try {
+      await waitFor(() => !onPath(), "the diagnostic to go with 'missing-file': 'off'");
+    } finally {
+      await config.update('severity', undefined, vscode.ConfigurationTarget.Workspace);
+    }
+    const back = await waitFor(onPath, 'the diagnostic to come back');
+    assert.equal(back.severity, vscode.DiagnosticSeverity.Error);
+  });
+
   // Grammar scopes are checked at UI level (Inspect Editor Tokens and Scopes): the web workbench has no
   // token-capture command for the extension host.
 });

@@ -3,7 +3,8 @@
  * Generates synthetic Django projects at 1k, 10k and 100k static files (1k and 10k with --quick),
  * measures the index against `find` and Django's collectstatic --dry-run in the same run, re-learning,
  * incremental updates, completion latency over a real LSP connection, diagnostics and memory, then
- * prints a table and PASS/MISS per target. A full run writes docs/bench/results.json and index-time.svg.
+ * prints a table and PASS/MISS per target. A full run (or --out=DIR) writes results.json, index-time.svg
+ * and README-section.generated.md to docs/bench (or DIR); --sizes=1000,10000 picks the sizes.
  */
 import * as fs from 'node:fs';
 import * as os from 'node:os';
@@ -14,7 +15,7 @@ import { machineInfo } from './machine';
 import { measureDjangoDryRun, measureFind, timedRun } from './reference';
 import { measureRelearn, measureService, profileWorkspaceDiagnostics } from './inProcess';
 import { measureLsp, LspResults, LatencyStats } from './lspMeasure';
-import { BenchReport, checkTargets, renderTable, renderTargets, SizeResult, toJson, Value } from './report';
+import { BenchReport, checkTargets, renderMarkdown, renderTable, renderTargets, SizeResult, toJson, Value } from './report';
 import { renderChart } from './chart';
 import { summarizeProfiles, HotFunction } from './profile';
 import { median, now, reasonOf } from './stats';
@@ -28,6 +29,8 @@ interface CliOptions {
   fresh: boolean;
   profile: boolean;
   sizes: number[];
+  /** Where to write results.json and the chart; a full run defaults to docs/bench. */
+  outDir: string | null;
 }
 
 function parseOptions(argv: string[]): CliOptions {
@@ -38,7 +41,10 @@ function parseOptions(argv: string[]): CliOptions {
     : quick
       ? [1000, 10000]
       : [1000, 10000, 100000];
-  return { quick, json: argv.includes('--json'), fresh: argv.includes('--fresh'), profile: argv.includes('--profile'), sizes };
+  const outFlag = argv.find((a) => a.startsWith('--out='));
+  const fullRun = !quick && sizes.includes(100_000);
+  const outDir = outFlag ? path.resolve(outFlag.slice('--out='.length)) : fullRun ? DOCS_DIR : null;
+  return { quick, json: argv.includes('--json'), fresh: argv.includes('--fresh'), profile: argv.includes('--profile'), sizes, outDir };
 }
 
 /** Progress goes to stderr with --json so stdout stays one JSON document. */
@@ -261,17 +267,18 @@ async function profile(size: number): Promise<Record<string, HotFunction[]>> {
   return out;
 }
 
-function writeDocs(report: BenchReport): void {
-  fs.mkdirSync(DOCS_DIR, { recursive: true });
-  fs.writeFileSync(path.join(DOCS_DIR, 'results.json'), JSON.stringify(toJson(report), null, 2) + '\n');
+function writeDocs(report: BenchReport, outDir: string): void {
+  fs.mkdirSync(outDir, { recursive: true });
+  fs.writeFileSync(path.join(outDir, 'results.json'), JSON.stringify(toJson(report), null, 2) + '\n');
   const series = (name: string, color: string, key: 'index_ms' | 'find_ms' | 'django_ms') => ({
     name,
     color,
     points: report.sizes.map((s): [number, number | null] => [s, report.details[s][key]]),
   });
   const m = report.machine;
+  fs.writeFileSync(path.join(outDir, 'README-section.generated.md'), renderMarkdown(report));
   fs.writeFileSync(
-    path.join(DOCS_DIR, 'index-time.svg'),
+    path.join(outDir, 'index-time.svg'),
     renderChart(
       [series('our cold index', '#1f77b4', 'index_ms'), series('find -type f', '#2ca02c', 'find_ms'), series('collectstatic --dry-run', '#d62728', 'django_ms')],
       'Cold index time against file count (median)',
@@ -318,7 +325,10 @@ async function main(): Promise<void> {
     report.profiles = await profile(largest);
   }
 
-  if (!options.quick && options.sizes.includes(100_000)) writeDocs(report);
+  if (options.outDir) {
+    writeDocs(report, options.outDir);
+    log(`Wrote results.json, index-time.svg and README-section.generated.md to ${options.outDir}`);
+  }
   if (options.json) {
     process.stdout.write(JSON.stringify(toJson(report), null, 2) + '\n');
     return;

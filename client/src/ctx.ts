@@ -168,7 +168,9 @@ export class Ctx implements vscode.Disposable {
         workspace: {
           // Servers that pull settings get the same resolved values as the initialization options.
           configuration: (params: ConfigurationParams, token: CancellationToken, next: ConfigurationNext) => {
-            if (params.items.every((i) => i.section === 'djangoStatic')) return params.items.map(() => readSettingsFresh(this.startSettings));
+            if (params.items.every((i) => i.section === 'djangoStatic')) {
+              return params.items.map((i) => readSettingsFresh(this.startSettings, i.scopeUri ? vscode.Uri.parse(i.scopeUri) : undefined));
+            }
             return next(params, token);
           },
         },
@@ -210,8 +212,8 @@ export class Ctx implements vscode.Disposable {
 }
 
 /** Settings re-read at request time, keeping the interpreter resolved at start-up when the setting is empty. */
-function readSettingsFresh(atStart: ReturnType<typeof readSettings>): ReturnType<typeof readSettings> {
-  const fresh = readSettings(vscode.workspace.workspaceFolders?.[0]);
+function readSettingsFresh(atStart: ReturnType<typeof readSettings>, scope?: vscode.Uri): ReturnType<typeof readSettings> {
+  const fresh = readSettings(scope ?? vscode.workspace.workspaceFolders?.[0]);
   return { ...fresh, pythonPath: fresh.pythonPath || atStart.pythonPath, managePyPath: fresh.managePyPath || atStart.managePyPath };
 }
 

@@ -78,11 +78,7 @@ export async function runUiChecks(browser: Browser, url: string, workspace: stri
   });
 
   await check('grammar scopes the static path (Inspect Editor Tokens and Scopes)', async () => {
-    await runCommand(page, 'Developer: Inspect Editor Tokens and Scopes');
-    const widget = page.locator('.token-inspect-widget');
-    await widget.waitFor();
-    const scopes = await widget.innerText();
-    await page.keyboard.press('Escape');
+    const scopes = await inspectScopes(page);
     if (!scopes.includes('string.quoted.static-path.django')) throw new Error(`scopes: ${scopes.replace(/\s+/g, ' ')}`);
     return 'string.quoted.static-path.django';
   });
@@ -90,11 +86,7 @@ export async function runUiChecks(browser: Browser, url: string, workspace: stri
   await check('injection grammar highlights Django tags in plain HTML', async () => {
     await openFile(page, 'plain.html');
     await gotoLine(page, 1, plainLine.indexOf('img/logo.svg') + 3);
-    await runCommand(page, 'Developer: Inspect Editor Tokens and Scopes');
-    const widget = page.locator('.token-inspect-widget');
-    await widget.waitFor();
-    const scopes = await widget.innerText();
-    await page.keyboard.press('Escape');
+    const scopes = await inspectScopes(page);
     if (!/text\.html\.(basic|derivative)/.test(scopes) || !scopes.includes('string.quoted.static-path.django')) throw new Error(`scopes: ${scopes.replace(/\s+/g, ' ').slice(-300)}`);
     return `${/text\.html\.(basic|derivative)/.exec(scopes)?.[0]} + string.quoted.static-path.django`;
   });
@@ -155,6 +147,16 @@ export async function runUiChecks(browser: Browser, url: string, workspace: stri
   }
   log(`UI checks ${ok ? 'passed' : 'FAILED'} in ${((Date.now() - started) / 1000).toFixed(1)} s; screenshots in test-results/${ok ? ' (README ones copied to docs/images/)' : ''}`);
   return ok;
+}
+
+/** The TextMate scopes at the cursor, from Developer: Inspect Editor Tokens and Scopes. */
+async function inspectScopes(page: Page): Promise<string> {
+  await runCommand(page, 'Developer: Inspect Editor Tokens and Scopes');
+  const widget = page.locator('.token-inspect-widget', { hasText: 'textmate scopes' }); // not "Loading..."
+  await widget.waitFor();
+  const scopes = await widget.innerText();
+  await page.keyboard.press('Escape');
+  return scopes;
 }
 
 async function openFile(page: Page, name: string): Promise<void> {

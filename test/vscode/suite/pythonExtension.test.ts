@@ -29,8 +29,11 @@ describe('interpreter from the Python extension', () => {
     }
   });
 
-  after(async () => {
+  after(async function () {
+    this.timeout(60000);
     await vscode.workspace.getConfiguration('djangoStatic').update('pythonPath', '/usr/bin/python3', vscode.ConfigurationTarget.Workspace);
+    const { api } = await activateAndLearn();
+    await waitFor(() => api.projects()[0]?.python === '/usr/bin/python3', 'the server to return to /usr/bin/python3', 45000);
     if (links) fs.rmSync(links, { recursive: true, force: true });
   });
 

@@ -3,7 +3,7 @@
  * drives the keyboard like a user (quick open, go to line, command palette) and saves a screenshot in
  * test-results/; the README ones are copied to docs/images/.
  */
-import { copyFileSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { REPO_ROOT } from './workspace';
@@ -17,6 +17,9 @@ type Log = (message: string) => void;
 
 export async function runUiChecks(browser: Browser, url: string, workspace: string, log: Log): Promise<boolean> {
   mkdirSync(RESULTS, { recursive: true });
+  // Start from an empty STATIC_ROOT (the extension-host tests may have collected): the collect
+  // screenshot then shows a first collection, as a user would see it.
+  rmSync(path.join(workspace, 'collected_static'), { recursive: true, force: true });
   const completionLine = `<link rel="stylesheet" href="{% static 'css/' %}">`;
   writeFileSync(path.join(workspace, 'templates', 'completion.html'), `{% load static %}\n${completionLine}\n`);
   // Outside templates/, so it opens as plain HTML: Django syntax comes from the injection grammar.

@@ -39,6 +39,8 @@ export interface LspResults {
   hugeDiagMs: number | { na: string };
   /** VmHWM of the server process at the end of the session. */
   rssMb: number | null;
+  /** VmHWM once the project was indexed and the first workspace check finished. */
+  rssReadyMb: number | null;
   /** Processes the server started that were still alive at the end (their memory is not in rssMb). */
   childProcesses: number;
 }
@@ -49,6 +51,8 @@ export interface LspMeasureOptions {
   completionSamples: number;
   nodeArgs?: string[];
   cliPath?: string;
+  /** Only the completion requests (for a profile of completion alone). */
+  completionOnly?: boolean;
   log: (line: string) => void;
 }
 
@@ -81,11 +85,15 @@ export async function measureLsp(project: GeneratedProject, options: LspMeasureO
     await session.waitQuiet(QUIET_MS, READY_QUIET_MAX_MS);
     options.log(`    LSP server ready in ${readyMs.toFixed(0)} ms, idle after ${(now() - session.spawnedAt).toFixed(0)} ms`);
 
+    const rssReadyMb = peakRssMb(session.pid);
     const completionUri = session.open(project.completionTemplate);
     const completionBigFolder = await latency(session, completionUri, COMPLETION_POSITIONS.bigFolder, options.completionSamples, project.bigFolderEntries);
     const completionRoot = await latency(session, completionUri, COMPLETION_POSITIONS.root, options.completionSamples, 1);
-    const incremental = await incrementalOverLsp(session, project, options.runs);
-    const hugeDiagMs = await hugeOverLsp(session, project, options.runs);
+    const skipped = { na: 'not measured in this session' };
+    const incremental = options.completionOnly
+      ? { incrementalAddMs: skipped, incrementalRemoveMs: skipped, incrementalSettleMs: skipped, incrementalRepublished: null }
+      : await incrementalOverLsp(session, project, options.runs);
+    const hugeDiagMs = options.completionOnly ? skipped : await hugeOverLsp(session, project, options.runs);
     return {
       readyMs,
       completionBigFolder,
@@ -94,6 +102,7 @@ export async function measureLsp(project: GeneratedProject, options: LspMeasureO
       hugeDiagMs,
       workspaceCheckMs: session.workspaceChecks[0]?.ms ?? null,
       rssMb: peakRssMb(session.pid),
+      rssReadyMb,
       childProcesses: childrenOf(session.pid).length,
     };
   } catch (err) {

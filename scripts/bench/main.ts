@@ -195,6 +195,7 @@ async function measureSize(size: number, options: CliOptions): Promise<SizeResul
     huge_diag_lsp_ms: numberOr(lsp.hugeDiagMs, 'huge_diag_lsp_ms', unavailable),
     huge_diagnostics: service.hugeDiagnostics,
     rss_mb: lsp.rssMb ?? null,
+    rss_ready_mb: lsp.rssReadyMb ?? null,
     unavailable,
   };
 }
@@ -248,16 +249,21 @@ async function profile(size: number): Promise<Record<string, HotFunction[]>> {
     const indexDir = path.join(base, 'index');
     await indexInChild(project, ['--cpu-prof', '--cpu-prof-dir', indexDir]);
     out.index = summarizeProfiles(indexDir);
-    const serverDir = path.join(base, 'server');
-    await measureLsp(project, {
-      repoRoot: REPO_ROOT,
-      cliPath: await readableBundle(base),
-      runs: 3,
-      completionSamples: 200,
-      nodeArgs: ['--cpu-prof', '--cpu-prof-dir', serverDir],
-      log: () => undefined,
-    });
-    out.server = summarizeProfiles(serverDir);
+    const cliPath = await readableBundle(base);
+    // Completion alone first (after start-up), then a whole session with the file changes.
+    for (const [name, completionOnly] of [['serverCompletion', true], ['server', false]] as const) {
+      const dir = path.join(base, name);
+      await measureLsp(project, {
+        repoRoot: REPO_ROOT,
+        cliPath,
+        runs: 3,
+        completionSamples: 200,
+        completionOnly,
+        nodeArgs: ['--cpu-prof', '--cpu-prof-dir', dir],
+        log: () => undefined,
+      });
+      out[name] = summarizeProfiles(dir);
+    }
     out.workspaceDiagnostics = await profileWorkspaceDiagnostics(project);
   } catch (err) {
     log(`profiling failed: ${reasonOf(err)}`);

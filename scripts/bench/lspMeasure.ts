@@ -12,6 +12,7 @@ import { lineOf } from './inProcess';
 import { LspSession } from './lspSession';
 import { peakRssMb } from './machine';
 import { median, now, percentile, reasonOf } from './stats';
+import { monotonicUs, TimeWindow } from './profile';
 
 export interface LatencyStats {
   p50: number;
@@ -20,6 +21,8 @@ export interface LatencyStats {
   samples: number;
   /** Items in the (last) completion answer. */
   items: number;
+  /** Size of that answer as JSON (what the server encodes and sends per request). */
+  bytes: number;
 }
 
 export interface LspResults {
@@ -41,6 +44,8 @@ export interface LspResults {
   rssMb: number | null;
   /** VmHWM once the project was indexed and the first workspace check finished. */
   rssReadyMb: number | null;
+  /** Monotonic µs window of the completion requests (to cut a server profile down to them). */
+  completionWindow: TimeWindow;
   /** Processes the server started that were still alive at the end (their memory is not in rssMb). */
   childProcesses: number;
 }
@@ -87,8 +92,10 @@ export async function measureLsp(project: GeneratedProject, options: LspMeasureO
 
     const rssReadyMb = peakRssMb(session.pid);
     const completionUri = session.open(project.completionTemplate);
+    const completionWindow = { fromUs: monotonicUs(), toUs: 0 };
     const completionBigFolder = await latency(session, completionUri, COMPLETION_POSITIONS.bigFolder, options.completionSamples, project.bigFolderEntries);
     const completionRoot = await latency(session, completionUri, COMPLETION_POSITIONS.root, options.completionSamples, 1);
+    completionWindow.toUs = monotonicUs();
     const skipped = { na: 'not measured in this session' };
     const incremental = options.completionOnly
       ? { incrementalAddMs: skipped, incrementalRemoveMs: skipped, incrementalSettleMs: skipped, incrementalRepublished: null }
@@ -103,6 +110,7 @@ export async function measureLsp(project: GeneratedProject, options: LspMeasureO
       workspaceCheckMs: session.workspaceChecks[0]?.ms ?? null,
       rssMb: peakRssMb(session.pid),
       rssReadyMb,
+      completionWindow,
       childProcesses: childrenOf(session.pid).length,
     };
   } catch (err) {
@@ -124,16 +132,18 @@ async function latency(
   try {
     const warmup = Math.min(10, samples);
     let items = 0;
+    let bytes = 0;
     const times: number[] = [];
     for (let i = 0; i < warmup + samples; i++) {
       const start = now();
       const answer = await session.complete(uri, position.line, position.character);
       const ms = now() - start;
       items = answer.length;
+      if (i === 0) bytes = JSON.stringify(answer).length;
       if (i >= warmup) times.push(ms);
     }
     if (items < minItems) return { na: `completion returned ${items} items, expected at least ${minItems}` };
-    return { p50: percentile(times, 50), p95: percentile(times, 95), max: Math.max(...times), samples: times.length, items };
+    return { p50: percentile(times, 50), p95: percentile(times, 95), max: Math.max(...times), samples: times.length, items, bytes };
   } catch (err) {
     return { na: `completion failed: ${reasonOf(err)}` };
   }

@@ -253,7 +253,7 @@ async function profile(size: number): Promise<Record<string, HotFunction[]>> {
     // Completion alone first (after start-up), then a whole session with the file changes.
     for (const [name, completionOnly] of [['serverCompletion', true], ['server', false]] as const) {
       const dir = path.join(base, name);
-      await measureLsp(project, {
+      const result = await measureLsp(project, {
         repoRoot: REPO_ROOT,
         cliPath,
         runs: 3,
@@ -262,7 +262,8 @@ async function profile(size: number): Promise<Record<string, HotFunction[]>> {
         nodeArgs: ['--cpu-prof', '--cpu-prof-dir', dir],
         log: () => undefined,
       });
-      out[name] = summarizeProfiles(dir);
+      // The completion profile keeps only samples taken while the completion requests ran.
+      out[name] = summarizeProfiles(dir, 8, completionOnly && !('na' in result) ? result.completionWindow : undefined);
     }
     out.workspaceDiagnostics = await profileWorkspaceDiagnostics(project);
   } catch (err) {

@@ -25,9 +25,19 @@ export interface HotFunction {
 }
 
 /** Top `limit` functions by self time across every .cpuprofile in `dir`. */
-export function summarizeProfiles(dir: string, limit = 8): HotFunction[] {
+export function summarizeProfiles(dir: string, limit = 8, window?: TimeWindow): HotFunction[] {
   const files = fs.existsSync(dir) ? fs.readdirSync(dir).filter((f) => f.endsWith('.cpuprofile')) : [];
-  return summarize(files.map((f) => JSON.parse(fs.readFileSync(path.join(dir, f), 'utf8')) as CpuProfile), limit);
+  return summarize(files.map((f) => JSON.parse(fs.readFileSync(path.join(dir, f), 'utf8')) as CpuProfile), limit, window);
+}
+
+/** Monotonic-clock microseconds (process.hrtime, the clock V8 profiles use on Linux). */
+export interface TimeWindow {
+  fromUs: number;
+  toUs: number;
+}
+
+export function monotonicUs(): number {
+  return Number(process.hrtime.bigint() / 1000n);
 }
 
 /** Profiles `action` in this process through the inspector, then summarises it like a .cpuprofile. */
@@ -48,7 +58,7 @@ export async function profileInProcess(action: () => Promise<void>, limit = 8): 
   }
 }
 
-function summarize(profiles: CpuProfile[], limit: number): HotFunction[] {
+function summarize(profiles: CpuProfile[], limit: number, window?: TimeWindow): HotFunction[] {
   const selfMs = new Map<string, { name: string; location: string; ms: number }>();
   let totalMs = 0;
   for (const profile of profiles) {
@@ -56,7 +66,12 @@ function summarize(profiles: CpuProfile[], limit: number): HotFunction[] {
     const deltas = profile.timeDeltas ?? [];
     // Self time per node from the sample timeline (each sample's delta goes to the node it hit).
     const nodeMs = new Map<number, number>();
-    for (let i = 0; i < samples.length; i++) nodeMs.set(samples[i], (nodeMs.get(samples[i]) ?? 0) + (deltas[i] ?? 0) / 1000);
+    let at = profile.startTime;
+    for (let i = 0; i < samples.length; i++) {
+      at += deltas[i] ?? 0;
+      if (window && (at < window.fromUs || at > window.toUs)) continue;
+      nodeMs.set(samples[i], (nodeMs.get(samples[i]) ?? 0) + (deltas[i] ?? 0) / 1000);
+    }
     for (const node of profile.nodes) {
       const { functionName, url, lineNumber } = node.callFrame;
       if (['(idle)', '(program)', '(root)'].includes(functionName)) continue;

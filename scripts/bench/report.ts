@@ -27,8 +27,8 @@ export interface SizeResult {
   completion_p50_ms: Value;
   completion_p95_ms: Value;
   completion_max_ms: Value;
-  completion_big_folder: { p50: number; p95: number; max: number; samples: number; items: number } | null;
-  completion_root: { p50: number; p95: number; max: number; samples: number; items: number } | null;
+  completion_big_folder: { p50: number; p95: number; max: number; samples: number; items: number; bytes: number } | null;
+  completion_root: { p50: number; p95: number; max: number; samples: number; items: number; bytes: number } | null;
   incremental_ms: Value;
   incremental_lsp_add_ms: Value;
   incremental_lsp_remove_ms: Value;
@@ -138,12 +138,12 @@ function tableRows(report: BenchReport): { header: string[]; body: string[][] } 
     ['  index rebuild, ms', (r) => fmt(r.relearn_index_ms)],
     ['LSP ready (spawn → indexed), ms', (r) => fmt(r.lsp_ready_ms)],
     ['completion big folder p50/p95/max', (r) => latencyText(r.completion_big_folder)],
-    ['  items in big folder', (r) => (r.completion_big_folder ? String(r.completion_big_folder.items) : 'n/a')],
+    ['  items in big folder (JSON size)', (r) => (r.completion_big_folder ? `${r.completion_big_folder.items} (${(r.completion_big_folder.bytes / 1024).toFixed(0)} KiB)` : 'n/a')],
     ['completion root p50/p95/max', (r) => latencyText(r.completion_root)],
     ['incremental add, LSP, ms', (r) => fmt(r.incremental_lsp_add_ms)],
     ['incremental remove, LSP, ms', (r) => fmt(r.incremental_lsp_remove_ms)],
     ['  server busy after one add, ms', (r) => fmt(r.incremental_lsp_settle_ms)],
-    ['  templates re-published per add', (r) => fmt(r.incremental_lsp_republished, 0)],
+    ['  publishDiagnostics sent per add', (r) => fmt(r.incremental_lsp_republished, 0)],
     ['incremental add/remove in-process', (r) => `${fmt(r.incremental_inprocess_add_ms, 2)} / ${fmt(r.incremental_inprocess_remove_ms, 2)}`],
     ['workspace diagnostics, ms', (r) => fmt(r.workspace_diag_ms)],
     ['  templates per second', (r) => fmt(r.templates_per_s, 0)],

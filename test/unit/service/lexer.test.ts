@@ -149,7 +149,8 @@ describe('service/scanner (parseTemplate)', () => {
     const t = parse('{% load static %}\n' + big);
     const ms = process.cpuUsage(started).user / 1000;
     assert.equal(t.references.length, 5000);
-    assert.ok(ms < 200, `parse of 5,000 lines took ${ms} ms`);
+    // A guard against quadratic scanning, not a performance target (see `npm run bench`).
+    assert.ok(ms < 2000, `parse of 5,000 lines took ${ms} ms`);
   });
 
   it('parses once per uri+version', () => {

@@ -7,9 +7,9 @@ export interface Series {
   points: Array<[number, number | null]>;
 }
 
-const WIDTH = 720;
+const WIDTH = 780;
 const HEIGHT = 440;
-const MARGIN = { left: 80, right: 170, top: 50, bottom: 60 };
+const MARGIN = { left: 80, right: 210, top: 50, bottom: 60 };
 
 function escapeXml(text: string): string {
   return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
@@ -62,7 +62,9 @@ export function renderChart(series: Series[], title: string, subtitle: string): 
     }
     for (const [px, py] of pts) {
       parts.push(`<circle cx="${x(px).toFixed(1)}" cy="${y(py).toFixed(1)}" r="4" fill="${s.color}"/>`);
-      parts.push(`<text x="${(x(px) + 7).toFixed(1)}" y="${(y(py) - 7).toFixed(1)}" fill="${s.color}" font-size="11">${formatMs(py)}</text>`);
+      // Alternate labels above and below the line so close series stay readable.
+      const dy = i % 2 === 1 ? 16 : -8;
+      parts.push(`<text x="${(x(px) + 7).toFixed(1)}" y="${(y(py) + dy).toFixed(1)}" fill="${s.color}" font-size="11">${formatMs(py)}</text>`);
     }
     const ly = MARGIN.top + 14 + i * 22;
     const lx = MARGIN.left + plotW + 16;

@@ -296,6 +296,13 @@ function writeDocs(report: BenchReport, outDir: string): void {
 
 async function main(): Promise<void> {
   const options = parseOptions(process.argv.slice(2));
+  if (process.argv.includes('--rechart')) {
+    // Re-renders the chart and README section from the last full run's results.json (no measuring).
+    const saved = JSON.parse(fs.readFileSync(path.join(DOCS_DIR, 'results.json'), 'utf8')) as BenchReport;
+    writeDocs(saved, DOCS_DIR);
+    log(`Re-rendered the chart and README section in ${DOCS_DIR} from results.json`);
+    return;
+  }
   if (options.json) log = (line) => process.stderr.write(`${line}\n`);
   const machine = machineInfo();
   log(`Machine: ${machine.cpu}, ${machine.cores} cores, ${machine.memoryGb} GB, node ${machine.node}, ${machine.platform}`);

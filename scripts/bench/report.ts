@@ -128,7 +128,7 @@ function tableRows(report: BenchReport): { header: string[]; body: string[][] } 
     ['static files (unique paths)', (r) => `${r.files} (${r.uniquePaths})`],
     ['cold index, ms (static mode)', (r) => fmt(r.index_ms)],
     ['  warm rebuild, ms', (r) => fmt(r.index_warm_ms)],
-    ['find <roots> -type f, ms', (r) => fmt(r.find_ms)],
+    ['find ROOTS -type f, ms', (r) => fmt(r.find_ms)],
     ['collectstatic --dry-run, ms', (r) => fmt(r.django_ms)],
     ['index / find', (r) => ratio(r.index_vs_find)],
     ['index / Django', (r) => (r.index_vs_django === null ? 'n/a' : `1/${(1 / r.index_vs_django).toFixed(0)}`)],

@@ -22,11 +22,15 @@ export function normpath(path: string): string {
   return joined || '.';
 }
 
-/** Python's `posixpath.join` for two parts: an absolute second part replaces the first. */
-export function join(base: string, rel: string): string {
-  if (rel.startsWith('/')) return rel;
-  if (base === '' || base.endsWith('/')) return base + rel;
-  return `${base}/${rel}`;
+/** Python's `posixpath.join`: an absolute part replaces everything before it. */
+export function join(first: string, ...rest: string[]): string {
+  let out = first;
+  for (const part of rest) {
+    if (part.startsWith('/')) out = part;
+    else if (out === '' || out.endsWith('/')) out += part;
+    else out += `/${part}`;
+  }
+  return out;
 }
 
 /** Python's `posixpath.abspath` for a path that is already absolute (relative ones are resolved against `cwd`). */

@@ -1,54 +1,17 @@
 /**
  * POSIX `os.path` and `pathlib.PurePosixPath` string rules, reproduced exactly because STATICFILES_DIRS roots
- * are compared and printed as Python wrote them (a Path drops a trailing slash, a str keeps it).
+ * are compared and printed as Python wrote them (a Path drops a trailing slash, a str keeps it). The `posixpath`
+ * string functions are the engine's single port in `../paths`; only what needs a cwd or the disk lives here.
  */
 import * as fs from 'node:fs';
 import * as nodePath from 'node:path';
+import { abspath as posixAbspath, basename, dirname } from '../paths';
 
-/** `os.path.normpath` (POSIX): collapses `.`, `..` and repeated slashes; keeps exactly two leading slashes. */
-export function normpath(p: string): string {
-  if (p === '') return '.';
-  const initialSlashes = p.startsWith('/') ? (p.startsWith('//') && !p.startsWith('///') ? 2 : 1) : 0;
-  const parts: string[] = [];
-  for (const part of p.split('/')) {
-    if (part === '' || part === '.') continue;
-    if (part !== '..' || (!initialSlashes && parts.length === 0) || (parts.length > 0 && parts[parts.length - 1] === '..')) {
-      parts.push(part);
-    } else if (parts.length > 0) {
-      parts.pop();
-    }
-  }
-  const joined = '/'.repeat(initialSlashes) + parts.join('/');
-  return joined || '.';
-}
+export { normpath, join, dirname, basename } from '../paths';
 
-/** `os.path.join` (POSIX). */
-export function join(first: string, ...rest: string[]): string {
-  let out = first;
-  for (const part of rest) {
-    if (part.startsWith('/')) out = part;
-    else if (out === '' || out.endsWith('/')) out += part;
-    else out += '/' + part;
-  }
-  return out;
-}
-
-/** `os.path.dirname` (POSIX). */
-export function dirname(p: string): string {
-  const cut = p.lastIndexOf('/') + 1;
-  let head = p.slice(0, cut);
-  if (head && head !== '/'.repeat(head.length)) head = head.replace(/\/+$/, '');
-  return head;
-}
-
-/** `os.path.basename` (POSIX). */
-export function basename(p: string): string {
-  return p.slice(p.lastIndexOf('/') + 1);
-}
-
-/** `os.path.abspath` relative to `cwd` (the folder Django runs in: the project folder). */
+/** `os.path.abspath` relative to `cwd` (the folder Django runs in: the project folder), never this process's. */
 export function abspath(p: string, cwd: string): string {
-  return normpath(p.startsWith('/') ? p : join(cwd, p));
+  return posixAbspath(p, cwd);
 }
 
 /** `os.path.realpath`: symlinks resolved for the part that exists, the rest appended as normalised. */

@@ -3,6 +3,7 @@ import * as path from 'node:path';
 import fg from 'fast-glob';
 import { parser } from '@lezer/python';
 import type { SyntaxNode } from '@lezer/common';
+import { exists } from './fsUtil';
 
 /** A Django project found below a workspace root. */
 export interface ProjectLocation {
@@ -101,15 +102,6 @@ async function insideVirtualEnv(root: string, dir: string): Promise<boolean> {
     if (await exists(path.join(current, 'pyvenv.cfg'))) return true;
   }
   return false;
-}
-
-async function exists(file: string): Promise<boolean> {
-  try {
-    await fs.access(file);
-    return true;
-  } catch {
-    return false;
-  }
 }
 
 /** Reads manage.py's `os.environ.setdefault('DJANGO_SETTINGS_MODULE', '...')` (or a plain assignment). */

@@ -1,6 +1,7 @@
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import fg from 'fast-glob';
+import { exists } from './fsUtil';
 import { runProcess } from './processes';
 
 /** One interpreter that was considered, and why it was kept or not. */
@@ -179,15 +180,6 @@ export async function venvSearchDirs(projectDir: string, stopAt?: string): Promi
     if (!insideTop && (await exists(path.join(dir, '.git')))) break;
   }
   return dirs;
-}
-
-async function exists(file: string): Promise<boolean> {
-  try {
-    await fs.access(file);
-    return true;
-  } catch {
-    return false;
-  }
 }
 
 async function existingDirs(paths: string[]): Promise<string[]> {

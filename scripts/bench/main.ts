@@ -325,7 +325,7 @@ async function main(): Promise<void> {
     targets: [],
     profiles: {},
     notes: [
-      'Medians of 5 runs (3 at 100k, 3 everywhere with --quick); completion percentiles over 200 sequential requests (50 with --quick) after 10 warm-up requests.',
+      'Medians of 5 runs (3 at 100k, 3 everywhere with --quick; a measurement stops repeating once one run exceeds 5 s); completion percentiles over 200 sequential requests (50 with --quick) after 10 warm-up requests.',
       'Cold index = buildIndex() on a model learned in static mode, timed inside a fresh node process per run (Python and node start-up not counted); OS file cache warm for ours, find and Django alike.',
       'find and collectstatic are spawned and timed from spawn to exit (their process start-up is counted, as a user would pay it).',
       'Incremental over LSP: from just before writing/deleting the file to the publishDiagnostics of an affected open template; the bench client sends workspace/didChangeWatchedFiles right after the write, as VS Code does (VS Code’s own watcher latency is not included).',

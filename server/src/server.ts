@@ -282,7 +282,7 @@ class DjangoStaticServer {
       }
       case 'static':
         this.summaryCache.delete(change.project);
-        this.diagnostics.validateAffected(change.destPaths);
+        this.diagnostics.validateAffected(change.destPaths, change);
         this.announceProjectsSoon();
         return;
       case 'templates':

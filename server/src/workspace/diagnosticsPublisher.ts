@@ -5,6 +5,7 @@ import { Diagnostic } from 'vscode-languageserver-types';
 import { URI } from 'vscode-uri';
 import type { LanguageService, ServiceContext } from '../service';
 import { isTemplateLanguage } from '../service';
+import { isAffected, normalisePath, StaticDelta, ValidationFacts } from './affected';
 
 /** Templates larger than this are not read from disk for workspace-wide checks (minified junk, dumps). */
 const MAX_TEMPLATE_BYTES = 2 * 1024 * 1024;
@@ -35,10 +36,8 @@ export interface DiagnosticsHost {
  */
 export class DiagnosticsPublisher {
   private readonly timers = new Map<string, NodeJS.Timeout>();
-  /** Static paths each validated document references (normalised). */
-  private readonly references = new Map<string, string[]>();
-  /** Documents whose last diagnostics include missing files: new files may fix them or change suggestions. */
-  private readonly withMissing = new Set<string>();
+  /** What each validated document references, misses and was offered, to re-check only affected ones. */
+  private readonly facts = new Map<string, ValidationFacts>();
   private readonly nonEmpty = new Set<string>();
   private workspaceUris = new Set<string>();
   private runId = 0;
@@ -97,15 +96,20 @@ export class DiagnosticsPublisher {
   }
 
   /**
-   * Re-validates the documents that reference one of `destPaths` (or a folder of it), and those with
-   * missing files; every document with references when the paths are unknown (null).
+   * Re-validates the documents a static change can affect (see isAffected): those referencing a changed
+   * path, showing a removed one as a suggestion, or missing a path an added one may be suggested for.
+   * Every document with references when the paths are unknown (null). Open documents go first.
    */
-  validateAffected(destPaths: string[] | null): void {
-    const changed = destPaths?.map(normalise);
-    for (const [uri, refs] of this.references) {
-      const affected = !changed || this.withMissing.has(uri) || refs.some((ref) => changed.some((dest) => related(ref, dest)));
-      if (affected) this.schedule(uri, 0);
+  validateAffected(destPaths: string[] | null, delta?: StaticDelta): void {
+    const known = destPaths === null ? null : (delta ?? { added: destPaths, removed: destPaths });
+    const changes = known && { added: known.added.map(normalise), removed: known.removed.map(normalise) };
+    const open = new Set(this.host.openUris());
+    const affected: string[] = [];
+    for (const [uri, facts] of this.facts) {
+      if (!changes ? facts.references.length > 0 : isAffected(facts, changes)) affected.push(uri);
     }
+    affected.sort((a, b) => Number(open.has(b)) - Number(open.has(a)));
+    for (const uri of affected) this.schedule(uri, 0);
   }
 
   /** Templates that appeared on disk: checked like the rest of the workspace. */
@@ -144,22 +148,45 @@ export class DiagnosticsPublisher {
       const ctx = doc && isTemplateLanguage(doc.languageId, uri) ? this.host.contextFor(uri) : undefined;
       if (doc && ctx) {
         diagnostics = this.host.service.doValidation(doc, ctx);
-        this.references.set(uri, this.host.service.referencedPaths(doc).map(normalise));
+        this.facts.set(uri, this.factsOf(doc, diagnostics));
       } else {
-        this.references.delete(uri);
+        this.facts.delete(uri);
       }
     } catch (err) {
       this.host.log(`Validating ${uri} failed: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`);
       diagnostics = [];
     }
-    if (diagnostics.some((d) => d.code === 'missing-file')) this.withMissing.add(uri);
-    else this.withMissing.delete(uri);
     // Publishing an empty list only matters when something was shown before.
     if (diagnostics.length > 0 || this.nonEmpty.has(uri) || this.host.openDocument(uri)) {
       this.host.publish(uri, diagnostics);
     }
     if (diagnostics.length > 0) this.nonEmpty.add(uri);
     else this.nonEmpty.delete(uri);
+  }
+
+  /** References, missing references (matched to the service's references by range) and suggestions shown. */
+  private factsOf(doc: TextDocument, diagnostics: Diagnostic[]): ValidationFacts {
+    const references = this.host.service.referencedPaths(doc).map(normalise);
+    const missingAt = new Set<number>();
+    const suggestions = new Set<string>();
+    for (const d of diagnostics) {
+      if (d.code !== 'missing-file') continue;
+      missingAt.add(doc.offsetAt(d.range.start));
+      const shown = (d.data as { suggestions?: unknown } | undefined)?.suggestions;
+      if (Array.isArray(shown)) for (const s of shown) if (typeof s === 'string') suggestions.add(normalise(s));
+    }
+    const missing = new Set<string>();
+    if (missingAt.size > 0) {
+      for (const ref of this.host.service.parseTemplate(doc).references) {
+        if (ref.kind !== 'literal' || !missingAt.has(ref.pathStart)) continue;
+        // With and without a query string: hashed storage strips it before looking the path up.
+        for (const value of [ref.value, ref.value.replace(/[?#].*$/, '')]) {
+          const normalised = normalisePath(value);
+          if (normalised !== null) missing.add(normalised);
+        }
+      }
+    }
+    return { references, missing: [...missing], suggestions: [...suggestions] };
   }
 
   /**
@@ -183,8 +210,7 @@ export class DiagnosticsPublisher {
   private clear(uri: string): void {
     clearTimeout(this.timers.get(uri));
     this.timers.delete(uri);
-    this.references.delete(uri);
-    this.withMissing.delete(uri);
+    this.facts.delete(uri);
     this.diskVersions.delete(uri);
     if (this.nonEmpty.delete(uri)) this.host.publish(uri, []);
   }
@@ -199,9 +225,4 @@ export function languageIdFor(file: string): string {
 
 function normalise(p: string): string {
   return p.replace(/^\.?\/+/, '');
-}
-
-/** A reference is affected when it names the changed path, a folder holding it, or something below it. */
-function related(ref: string, dest: string): boolean {
-  return ref === dest || dest.startsWith(`${ref}/`) || ref.startsWith(`${dest}/`);
 }

@@ -11,6 +11,13 @@ import { FileChange, WatchTarget } from './watcher';
 
 /** Projects learned at once: each may start a Python process. */
 const LEARN_CONCURRENCY = 4;
+/** Beyond this many files in a new folder, every document with references is re-checked instead. */
+const MAX_NAMED_FILES = 5000;
+
+interface StaticDelta {
+  added: Set<string>;
+  removed: Set<string>;
+}
 
 /** A learned project of the workspace with everything the features need. */
 export interface WorkspaceProject {
@@ -36,8 +43,11 @@ export interface ProjectFailure {
 export type WorkspaceChange =
   | { kind: 'learning' }
   | { kind: 'learned'; projects: WorkspaceProject[]; failures: ProjectFailure[] }
-  /** destPaths null: the index changed at paths that cannot be named (symlink targets). */
-  | { kind: 'static'; project: WorkspaceProject; destPaths: string[] | null }
+  /**
+   * destPaths null: the index changed at paths that cannot be named (symlink targets). `added` and
+   * `removed` split destPaths by event; a folder added appears as the files found below it.
+   */
+  | { kind: 'static'; project: WorkspaceProject; destPaths: string[] | null; added: string[]; removed: string[] }
   | { kind: 'templates'; project: WorkspaceProject; added: string[]; removed: string[]; changed: string[] }
   | { kind: 'manifest'; project: WorkspaceProject };
 
@@ -213,7 +223,7 @@ export class ProjectManager {
    */
   async applyFileChanges(changes: FileChange[]): Promise<void> {
     // null: something changed that we cannot name, so every referencing document is re-checked.
-    const staticChanges = new Map<WorkspaceProject, Set<string> | null>();
+    const staticChanges = new Map<WorkspaceProject, StaticDelta | null>();
     for (const change of changes) {
       const file = path.resolve(change.path);
       if (path.basename(file) === 'manage.py' && change.kind !== 'changed') {
@@ -235,15 +245,20 @@ export class ProjectManager {
           const dest = await this.applyStaticChange(project, file, change.kind);
           if (dest === null) staticChanges.set(project, null);
           else if (dest.length > 0 && staticChanges.get(project) !== null) {
-            const set = staticChanges.get(project) ?? new Set<string>();
-            dest.forEach((d) => set.add(d));
-            staticChanges.set(project, set);
+            const delta = staticChanges.get(project) ?? { added: new Set<string>(), removed: new Set<string>() };
+            const into = change.kind === 'deleted' ? delta.removed : delta.added;
+            dest.forEach((d) => into.add(d));
+            staticChanges.set(project, delta);
           }
         }
         this.noteTemplateChange(project, file, change.kind);
       }
     }
-    for (const [project, dest] of staticChanges) this.emit({ kind: 'static', project, destPaths: dest ? [...dest] : null });
+    for (const [project, delta] of staticChanges) {
+      const added = delta ? [...delta.added] : [];
+      const removed = delta ? [...delta.removed] : [];
+      this.emit({ kind: 'static', project, destPaths: delta ? [...added, ...removed] : null, added, removed });
+    }
   }
 
   dispose(): void {
@@ -383,7 +398,15 @@ export class ProjectManager {
     }
     if (!changed) return [];
     const dests = destinationsOf(project, file);
-    return dests.length > 0 ? dests : null;
+    if (dests.length === 0) return null;
+    if (kind === 'deleted') return dests; // a folder's own path covers everything that was below it
+    // A folder that appeared: name its files, since any of them may become a did-you-mean suggestion.
+    const named: string[] = [];
+    for (const dest of dests) {
+      if (!project.index.isFolder(dest)) named.push(dest);
+      else if (!filesBelow(project.index, dest, named)) return null;
+    }
+    return named;
   }
 
   /** Template files appear and disappear rarely: re-scan the project's template folders shortly after. */
@@ -462,6 +485,18 @@ export function destinationsOf(project: WorkspaceProject, file: string): string[
     result.push(source.prefix ? `${source.prefix}/${rel}` : rel);
   }
   return result;
+}
+
+/** Files below a destination folder appended to `into`; false past MAX_NAMED_FILES (a bulk change). */
+function filesBelow(index: StaticIndexApi, folder: string, into: string[]): boolean {
+  into.push(folder);
+  for (const child of index.children(folder)) {
+    const dest = `${folder}/${child.name}`;
+    if (into.length > MAX_NAMED_FILES) return false;
+    if (!child.isFolder) into.push(dest);
+    else if (!filesBelow(index, dest, into)) return false;
+  }
+  return true;
 }
 
 /** Like Promise.all over `items`, with at most `limit` calls running; results keep the input order. */

@@ -1,7 +1,12 @@
 /**
  * "Did you mean" for missing static paths: edit distance against the same folder first, then the whole
- * index compared on basenames (short strings, so a 20,000-file index stays a few milliseconds), with
- * full-path distance ranking the survivors. Results are memoised per index and path.
+ * index compared on basenames, with full-path distance ranking the survivors. Results are memoised per
+ * index and path.
+ *
+ * A workspace check asks for thousands of missing paths against up to 100k files, so the basename pass
+ * must not compare against every file: distinct basenames get a bigram inverted index, and only names
+ * sharing enough bigrams with the typed one (the q-gram count filter, exact for edit distance) reach the
+ * edit-distance computation.
  */
 import { StaticIndexApi } from '../engine/indexTypes';
 import { indexStamp } from './context';
@@ -13,7 +18,21 @@ interface IndexPaths {
   baseLower: string[];
   /** Folder → indexes into `paths` of the files directly inside it. */
   byFolder: Map<string, number[]>;
+  /** Built on the first basename query (most diagnostics runs never need it). */
+  bases?: BaseIndex;
   suggestions: Map<string, string[]>;
+}
+
+/** Distinct lowercase basenames, the paths carrying each, and bigram → basename ids. */
+interface BaseIndex {
+  names: string[];
+  pathsOf: number[][];
+  /** Basename ids by name length, for names too short for the bigram filter to prune anything. */
+  byLength: Map<number, number[]>;
+  postings: Map<string, number[]>;
+  /** Scratch counters, one per basename; `touched` lists the non-zero ones so resetting stays cheap. */
+  counts: Int32Array;
+  touched: number[];
 }
 
 const cache = new WeakMap<StaticIndexApi, IndexPaths>();
@@ -34,6 +53,78 @@ function pathsOf(index: StaticIndexApi): IndexPaths {
     cache.set(index, cached);
   }
   return cached;
+}
+
+function baseIndexOf(data: IndexPaths): BaseIndex {
+  if (data.bases) return data.bases;
+  const ids = new Map<string, number>();
+  const names: string[] = [];
+  const pathsOf: number[][] = [];
+  data.baseLower.forEach((base, k) => {
+    const id = ids.get(base);
+    if (id !== undefined) {
+      pathsOf[id].push(k);
+      return;
+    }
+    ids.set(base, names.length);
+    names.push(base);
+    pathsOf.push([k]);
+  });
+  const byLength = new Map<number, number[]>();
+  const postings = new Map<string, number[]>();
+  names.forEach((name, id) => {
+    const sameLength = byLength.get(name.length);
+    if (sameLength) sameLength.push(id);
+    else byLength.set(name.length, [id]);
+    for (const gram of new Set(bigrams(name))) {
+      const list = postings.get(gram);
+      if (list) list.push(id);
+      else postings.set(gram, [id]);
+    }
+  });
+  data.bases = { names, pathsOf, byLength, postings, counts: new Int32Array(names.length), touched: [] };
+  return data.bases;
+}
+
+function bigrams(text: string): string[] {
+  const grams: string[] = [];
+  for (let i = 0; i + 2 <= text.length; i++) grams.push(text.slice(i, i + 2));
+  return grams;
+}
+
+/**
+ * Ids of basenames within `max` edits of `typed`. An edit destroys at most two of the typed name's
+ * bigrams, so a match keeps at least `typed.length - 1 - 2 * max` of them (counted with multiplicity);
+ * names below that are skipped without computing a distance.
+ */
+function closeBasenames(bases: BaseIndex, typed: string, max: number): number[] {
+  const close: number[] = [];
+  const consider = (id: number): void => {
+    const name = bases.names[id];
+    if (Math.abs(name.length - typed.length) <= max && boundedDistance(typed, name, max) <= max) close.push(id);
+  };
+  const needed = typed.length - 1 - 2 * max;
+  if (needed <= 0) {
+    for (let length = Math.max(0, typed.length - max); length <= typed.length + max; length++) {
+      for (const id of bases.byLength.get(length) ?? []) consider(id);
+    }
+    return close.sort((x, y) => x - y);
+  }
+  const multiplicity = new Map<string, number>();
+  for (const gram of bigrams(typed)) multiplicity.set(gram, (multiplicity.get(gram) ?? 0) + 1);
+  const { counts, touched } = bases;
+  for (const [gram, times] of multiplicity) {
+    for (const id of bases.postings.get(gram) ?? []) {
+      if (counts[id] === 0) touched.push(id);
+      counts[id] += times;
+    }
+  }
+  for (const id of touched) {
+    if (counts[id] >= needed) consider(id);
+    counts[id] = 0;
+  }
+  touched.length = 0;
+  return close.sort((x, y) => x - y);
 }
 
 /** Forget cached paths (for indexes without a generation counter). */
@@ -99,13 +190,15 @@ export function suggestPaths(missing: string, index: StaticIndexApi, limit = 3):
 
   const typedBase = basename(missingLower);
   const maxBase = Math.max(1, Math.floor(typedBase.length / 3));
-  for (let k = 0; k < data.paths.length; k++) {
-    const base = data.baseLower[k];
-    if (Math.abs(base.length - typedBase.length) > maxBase || ranked.has(k)) continue;
-    if (boundedDistance(typedBase, base, maxBase) > maxBase) continue;
-    // A right file name in the wrong folder is a likely mistake even when the full paths differ a lot.
-    const full = score(missing, missingLower, data.paths[k], data.lower[k], Math.max(maxDistance, missing.length));
-    ranked.set(k, Math.min(full, maxDistance + (base === typedBase ? 0.5 : 1)));
+  const bases = baseIndexOf(data);
+  for (const id of closeBasenames(bases, typedBase, maxBase)) {
+    const base = bases.names[id];
+    for (const k of bases.pathsOf[id]) {
+      if (ranked.has(k)) continue;
+      // A right file name in the wrong folder is a likely mistake even when the full paths differ a lot.
+      const full = score(missing, missingLower, data.paths[k], data.lower[k], Math.max(maxDistance, missing.length));
+      ranked.set(k, Math.min(full, maxDistance + (base === typedBase ? 0.5 : 1)));
+    }
   }
 
   const result = [...ranked.entries()]

@@ -5,6 +5,7 @@
 import {
   CancellationToken,
   CodeActionKind,
+  CompletionItem,
   CompletionList,
   Connection,
   createConnection,
@@ -37,6 +38,10 @@ import { DiagnosticsPublisher, ProgressHandle } from './workspace/diagnosticsPub
 
 /** Requests slower than this are logged, to make a sluggish project visible in the output channel. */
 const SLOW_REQUEST_MS = 200;
+/** Static changes quiet this long before the projects are summarised again for the client. */
+const ANNOUNCE_QUIET_MS = 1500;
+/** ...but no longer than this after the first unannounced change. */
+const ANNOUNCE_MAX_WAIT_MS = 10_000;
 
 let running: Connection | undefined;
 
@@ -74,6 +79,8 @@ class DjangoStaticServer {
   private readonly summaryCache = new WeakMap<WorkspaceProject, ProjectSummary>();
   private readonly shownFailures = new Set<string>();
   private announceTimer: NodeJS.Timeout | undefined;
+  private announcePendingSince: number | undefined;
+  private lastCompletionUri: string | undefined;
 
   constructor(private readonly connection: Connection) {}
 
@@ -98,9 +105,20 @@ class DjangoStaticServer {
         const found = this.documentAndContext(params.textDocument.uri);
         if (!found) return CompletionList.create([], this.manager?.busy ?? true);
         if (token.isCancellationRequested) return CompletionList.create([], false);
+        this.lastCompletionUri = params.textDocument.uri;
         return this.service.doComplete(found.doc, params.position, found.ctx);
       }),
     );
+    // Resolve carries no document: the items being resolved come from the latest completion request.
+    connection.onCompletionResolve((item: CompletionItem): CompletionItem => {
+      try {
+        const ctx = this.lastCompletionUri === undefined ? undefined : this.contextFor(this.lastCompletionUri);
+        return ctx ? this.service.resolveCompletionItem(item, ctx) : item;
+      } catch (err) {
+        this.log(`completion resolve failed: ${messageOf(err)}`);
+        return item;
+      }
+    });
     connection.onDefinition(
       this.guarded('definition', [], (params) => {
         const found = this.documentAndContext(params.textDocument.uri);
@@ -190,7 +208,7 @@ class DjangoStaticServer {
     return {
       capabilities: {
         textDocumentSync: TextDocumentSyncKind.Incremental,
-        completionProvider: { triggerCharacters: ["'", '"', '/', '%'], resolveProvider: false },
+        completionProvider: { triggerCharacters: ["'", '"', '/', '%'], resolveProvider: true },
         definitionProvider: true,
         hoverProvider: true,
         documentLinkProvider: { resolveProvider: false },
@@ -300,13 +318,20 @@ class DjangoStaticServer {
     }
   }
 
-  /** File counts changed: tell the client (status bar), at most once a second during bulk changes. */
+  /**
+   * File counts changed: tell the client (status bar, report). A summary walks the whole index (about
+   * half a second at 100k files), so it waits until changes have been quiet for a while instead of
+   * stalling requests right after every saved file; a long burst still announces now and then.
+   */
   private announceProjectsSoon(): void {
-    if (this.announceTimer) return;
+    clearTimeout(this.announceTimer);
+    this.announcePendingSince ??= Date.now();
+    const waited = Date.now() - this.announcePendingSince;
     this.announceTimer = setTimeout(() => {
       this.announceTimer = undefined;
+      this.announcePendingSince = undefined;
       void this.connection.sendNotification(Methods.projectsChanged, this.summaries());
-    }, 1000);
+    }, Math.max(0, Math.min(ANNOUNCE_QUIET_MS, ANNOUNCE_MAX_WAIT_MS - waited)));
   }
 
   private applyFileChanges(changes: FileChange[]): void {

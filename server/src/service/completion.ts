@@ -16,7 +16,7 @@ import {
   TextEdit,
 } from 'vscode-languageserver-types';
 import { URI } from 'vscode-uri';
-import { FolderChild, StaticIndexApi, StaticSource } from '../engine/indexTypes';
+import { FolderChild, Provider, StaticIndexApi, StaticSource } from '../engine/indexTypes';
 import { formatSize, indexStamp, isImage, staticIsBuiltin } from './context';
 import { addLoadStaticEdit } from './edits';
 import { normalizeDestination } from './resolve';
@@ -68,10 +68,10 @@ function completePath(typed: string, pos: Position, after: string, ctx: ServiceC
       label: item.label,
       kind: item.kind,
       detail: item.detail,
-      documentation: item.documentation,
       sortText: item.sortText,
       filterText: item.filterText,
       command: item.command,
+      data: item.data,
       textEdit: { range, newText },
     };
   }
@@ -121,6 +121,11 @@ function folderItem(child: FolderChild): CompletionItem {
   };
 }
 
+/**
+ * The list carries only what filtering and sorting need: a 5,000-file folder is sent on every keystroke,
+ * so the markdown (image preview, shadowed copies) is left to `resolveCompletionItem`, and files that
+ * have any carry their path in `data`. The filter text defaults to the label.
+ */
 function fileItem(child: FolderChild, folderPrefix: string): CompletionItem {
   const providers = child.entry?.providers ?? [];
   const winner = providers[0];
@@ -129,18 +134,30 @@ function fileItem(child: FolderChild, folderPrefix: string): CompletionItem {
     kind: CompletionItemKind.File,
     detail: winner ? `${winner.source.shortLabel} · ${formatSize(winner.size)}` : sourceNames(child.sources),
     sortText: '1' + child.name,
-    filterText: child.name,
     insertText: child.name,
   };
+  if (hasNotes(child.name, providers)) item.data = folderPrefix + child.name;
+  return item;
+}
+
+function hasNotes(name: string, providers: Provider[]): boolean {
+  return providers.length > 0 && (isImage(name) || providers.length > 1 || providers.every((p) => p.ignored));
+}
+
+/** Adds the documentation a static file item left out of the list (its path is in `data`). */
+export function resolveCompletionItem(item: CompletionItem, ctx: ServiceContext): CompletionItem {
+  if (item.kind !== CompletionItemKind.File || typeof item.data !== 'string' || item.documentation !== undefined) return item;
+  const path = item.data;
+  const providers = ctx.index.get(path)?.providers ?? [];
+  const winner = providers[0];
   const notes: string[] = [];
-  if (winner && isImage(child.name)) notes.push(`![${folderPrefix}${child.name}](${URI.file(winner.absPath).toString()})`);
+  if (winner && isImage(path)) notes.push(`![${path}](${URI.file(winner.absPath).toString()})`);
   if (providers.length > 1) {
     const shadowed = providers.slice(1).map((p) => `- ${p.source.shortLabel}: \`${p.absPath}\``);
     notes.push(`Shadowed copies (collectstatic keeps the ${winner.source.shortLabel} one):\n${shadowed.join('\n')}`);
   }
   if (providers.length > 0 && providers.every((p) => p.ignored)) notes.push('collectstatic ignores this file (ignore patterns).');
-  if (notes.length > 0) item.documentation = { kind: MarkupKind.Markdown, value: notes.join('\n\n') };
-  return item;
+  return notes.length > 0 ? { ...item, documentation: { kind: MarkupKind.Markdown, value: notes.join('\n\n') } } : item;
 }
 
 function sourceNames(sources: StaticSource[]): string {

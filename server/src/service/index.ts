@@ -7,6 +7,7 @@ import { TextDocument } from 'vscode-languageserver-textdocument';
 import {
   CodeAction,
   CodeActionContext,
+  CompletionItem,
   CompletionList,
   Diagnostic,
   DocumentLink,
@@ -20,7 +21,7 @@ import { StaticIndexApi } from '../engine/indexTypes';
 import { ProjectModel } from '../engine/model';
 import { DjangoStaticSettings } from '../protocol';
 import { codeActions } from './codeActions';
-import { doComplete, forgetCompletions } from './completion';
+import { doComplete, forgetCompletions, resolveCompletionItem } from './completion';
 import { forgetSuggestions } from './suggest';
 import { flavorFromDocument, jinjaByEngine } from './context';
 import { definitionFor } from './definition';
@@ -50,6 +51,8 @@ export interface LanguageService {
   /** Parse once per uri+version (cache inside). Never throws. */
   parseTemplate(doc: TextDocument): TemplateModel;
   doComplete(doc: TextDocument, pos: Position, ctx: ServiceContext): CompletionList;
+  /** Fills in what `doComplete` leaves out of the list (file documentation). Never throws. */
+  resolveCompletionItem(item: CompletionItem, ctx: ServiceContext): CompletionItem;
   /** Winner first, then shadowed copies. */
   findDefinition(doc: TextDocument, pos: Position, ctx: ServiceContext): Location[];
   doHover(doc: TextDocument, pos: Position, ctx: ServiceContext): Hover | null;
@@ -124,6 +127,7 @@ export function createLanguageService(): LanguageService {
   return {
     parseTemplate: (doc) => guard(() => latest(doc), emptyTemplate(doc)),
     doComplete: (doc, pos, ctx) => guard(() => doComplete(doc, pos, ctx, templateFor(doc, ctx)), { isIncomplete: false, items: [] }),
+    resolveCompletionItem: (item, ctx) => guard(() => resolveCompletionItem(item, ctx), item),
     findDefinition: (doc, pos, ctx) => guard(() => {
       const ref = atReference(doc, pos, ctx);
       return ref && ref.kind === 'literal' ? definitionFor(ref, ctx) : [];

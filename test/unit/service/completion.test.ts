@@ -17,6 +17,13 @@ function byLabel(items: CompletionItem[], label: string): CompletionItem {
   return item;
 }
 
+/** Documentation is left out of the list and filled in by completionItem/resolve. */
+function documentationOf(ctx: ServiceContext, item: CompletionItem): string | undefined {
+  assert.equal(item.documentation, undefined, 'the list itself carries no documentation');
+  const resolved = service.resolveCompletionItem(item, ctx).documentation;
+  return resolved === undefined ? undefined : (resolved as { value: string }).value;
+}
+
 function editOf(item: CompletionItem): TextEdit {
   return item.textEdit as TextEdit;
 }
@@ -45,13 +52,13 @@ describe('service/completion', () => {
     const site = byLabel(items, 'site.css');
     assert.equal(site.kind, CompletionItemKind.File);
     assert.equal(site.detail, 'assets/ · 6 B');
-    const docs = (site.documentation as { value: string }).value;
+    const docs = documentationOf(ctx, site) ?? '';
     assert.match(docs, /Shadowed/);
     assert.match(docs, /legacy/);
     const edit = editOf(site);
     assert.equal(doc.getText(edit.range), '');
     assert.equal(edit.range.start.character, `{% load static %}{% static 'css/`.length);
-    assert.equal(byLabel(items, 'print.css').documentation, undefined);
+    assert.equal(documentationOf(ctx, byLabel(items, 'print.css')), undefined);
   });
 
   it('replaces the typed partial segment, up to the closing quote', () => {
@@ -63,7 +70,7 @@ describe('service/completion', () => {
   it('previews images as markdown', () => {
     const { items } = complete(ctx, `{% load static %}{% static 'img/|' %}`);
     const logo = byLabel(items, 'logo.png');
-    assert.match((logo.documentation as { value: string }).value, /!\[img\/logo\.png\]\(file:\/\/\/.*assets\/img\/logo\.png\)/);
+    assert.match(documentationOf(ctx, logo) ?? '', /!\[img\/logo\.png\]\(file:\/\/\/.*assets\/img\/logo\.png\)/);
   });
 
   it('walks into prefixed folders and app folders', () => {

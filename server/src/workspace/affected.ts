@@ -25,10 +25,10 @@ export interface StaticDelta {
  * could become a suggestion for one of the missing references.
  */
 export function isAffected(facts: ValidationFacts, delta: StaticDelta): boolean {
-  const changed = [...delta.added, ...delta.removed];
+  const changed = delta.added.length === 0 ? delta.removed : delta.removed.length === 0 ? delta.added : [...delta.added, ...delta.removed];
   if (facts.references.some((ref) => changed.some((dest) => related(ref, dest)))) return true;
-  if (facts.suggestions.some((s) => delta.removed.some((dest) => related(s, dest)))) return true;
-  return facts.missing.some((m) => delta.added.some((dest) => mightBeSuggested(m, dest)));
+  if (delta.removed.length > 0 && facts.suggestions.some((s) => delta.removed.some((dest) => related(s, dest)))) return true;
+  return delta.added.length > 0 && facts.missing.some((m) => delta.added.some((dest) => mightBeSuggested(m, dest)));
 }
 
 /** A reference is affected when it names the changed path, a folder holding it, or something below it. */
@@ -42,13 +42,17 @@ export function related(ref: string, dest: string): boolean {
  * of their length): a false positive costs one re-check, a false negative a stale suggestion.
  */
 export function mightBeSuggested(missing: string, candidate: string): boolean {
+  const mSlash = missing.lastIndexOf('/');
+  const cSlash = candidate.lastIndexOf('/');
+  const max = Math.max(1, Math.floor((missing.length - mSlash - 1) / 3)) + 1;
+  if (Math.abs(missing.length - mSlash - (candidate.length - cSlash)) > max) {
+    // Basenames too far apart in length: only the same folder can still make it a candidate.
+    return mSlash === cSlash && missing.slice(0, mSlash + 1).toLowerCase() === candidate.slice(0, cSlash + 1).toLowerCase();
+  }
   const m = missing.toLowerCase();
   const c = candidate.toLowerCase();
   if (dirname(m) === dirname(c)) return true;
-  const mb = basename(m);
-  const cb = basename(c);
-  const max = Math.max(1, Math.floor(mb.length / 3)) + 1;
-  return Math.abs(mb.length - cb.length) <= max && withinDistance(mb, cb, max);
+  return withinDistance(basename(m), basename(c), max);
 }
 
 /** Normalises a path as the service does for destinations: no leading slash, `.` and `..` resolved. */

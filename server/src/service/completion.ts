@@ -16,7 +16,7 @@ import {
   TextEdit,
 } from 'vscode-languageserver-types';
 import { URI } from 'vscode-uri';
-import { FolderChild, Provider, StaticIndexApi, StaticSource } from '../engine/indexTypes';
+import { FolderChild, StaticIndexApi, StaticSource } from '../engine/indexTypes';
 import { formatSize, indexStamp, isImage, staticIsBuiltin } from './context';
 import { addLoadStaticEdit } from './edits';
 import { normalizeDestination } from './resolve';
@@ -85,9 +85,30 @@ interface FolderCache {
 
 /**
  * Items per folder, built once per index state: completion runs on every keystroke in the same folder,
- * and building a 5,000-entry folder (index lookups, file sizes) costs far more than copying it.
+ * and building a 5,000-entry folder (index lookups) costs far more than copying it.
  */
 const folderCache = new WeakMap<StaticIndexApi, FolderCache>();
+
+/**
+ * Folder ids per index, so a file item's `data` is a small number rather than its path. Kept across
+ * index changes (an id must still name the same folder when its item comes back for resolving).
+ */
+const folderIds = new WeakMap<StaticIndexApi, { ids: Map<string, number>; names: string[] }>();
+
+function folderIdOf(index: StaticIndexApi, folder: string): number {
+  let registry = folderIds.get(index);
+  if (!registry) {
+    registry = { ids: new Map(), names: [] };
+    folderIds.set(index, registry);
+  }
+  let id = registry.ids.get(folder);
+  if (id === undefined) {
+    id = registry.names.length;
+    registry.ids.set(folder, id);
+    registry.names.push(folder);
+  }
+  return id;
+}
 
 function folderItems(index: StaticIndexApi, folder: string): CompletionItem[] {
   let cache = folderCache.get(index);
@@ -97,8 +118,11 @@ function folderItems(index: StaticIndexApi, folder: string): CompletionItem[] {
   }
   let items = cache.folders.get(folder);
   if (!items) {
-    const folderPrefix = folder === '' ? '' : folder + '/';
-    items = index.children(folder).map((child) => (child.isFolder ? folderItem(child) : fileItem(child, folderPrefix)));
+    const children = index.children(folder);
+    const folderId = folderIdOf(index, folder);
+    // Folders sort first through sortText; without any, the labels alone give the same order.
+    const sortFiles = children.some((child) => child.isFolder);
+    items = children.map((child) => (child.isFolder ? folderItem(child) : fileItem(child, folderId, sortFiles)));
     cache.folders.set(folder, items);
   }
   return items;
@@ -123,41 +147,36 @@ function folderItem(child: FolderChild): CompletionItem {
 
 /**
  * The list carries only what filtering and sorting need: a 5,000-file folder is sent on every keystroke,
- * so the markdown (image preview, shadowed copies) is left to `resolveCompletionItem`, and files that
- * have any carry their path in `data`. The filter text defaults to the label.
+ * so the detail (source, size: a stat per file) and the markdown (image preview, shadowed copies) are
+ * left to `resolveCompletionItem`, which finds the file from the folder id in `data` and the label. The
+ * filter text defaults to the label.
  */
-function fileItem(child: FolderChild, folderPrefix: string): CompletionItem {
-  const providers = child.entry?.providers ?? [];
-  const winner = providers[0];
-  const item: CompletionItem = {
-    label: child.name,
-    kind: CompletionItemKind.File,
-    detail: winner ? `${winner.source.shortLabel} · ${formatSize(winner.size)}` : sourceNames(child.sources),
-    sortText: '1' + child.name,
-    insertText: child.name,
-  };
-  if (hasNotes(child.name, providers)) item.data = folderPrefix + child.name;
+function fileItem(child: FolderChild, folderId: number, sortFiles: boolean): CompletionItem {
+  const item: CompletionItem = { label: child.name, kind: CompletionItemKind.File, insertText: child.name, data: folderId };
+  if (sortFiles) item.sortText = '1' + child.name;
+  if (!child.entry?.providers.length) item.detail = sourceNames(child.sources);
   return item;
 }
 
-function hasNotes(name: string, providers: Provider[]): boolean {
-  return providers.length > 0 && (isImage(name) || providers.length > 1 || providers.every((p) => p.ignored));
-}
-
-/** Adds the documentation a static file item left out of the list (its path is in `data`). */
+/** Adds the detail and documentation a static file item left out of the list. */
 export function resolveCompletionItem(item: CompletionItem, ctx: ServiceContext): CompletionItem {
-  if (item.kind !== CompletionItemKind.File || typeof item.data !== 'string' || item.documentation !== undefined) return item;
-  const path = item.data;
+  if (item.kind !== CompletionItemKind.File || typeof item.data !== 'number' || item.detail !== undefined) return item;
+  const folder = folderIds.get(ctx.index)?.names[item.data];
+  if (folder === undefined) return item;
+  const path = folder === '' ? item.label : `${folder}/${item.label}`;
   const providers = ctx.index.get(path)?.providers ?? [];
   const winner = providers[0];
+  if (!winner) return item;
+  const resolved: CompletionItem = { ...item, detail: `${winner.source.shortLabel} · ${formatSize(winner.size)}` };
   const notes: string[] = [];
-  if (winner && isImage(path)) notes.push(`![${path}](${URI.file(winner.absPath).toString()})`);
+  if (isImage(path)) notes.push(`![${path}](${URI.file(winner.absPath).toString()})`);
   if (providers.length > 1) {
     const shadowed = providers.slice(1).map((p) => `- ${p.source.shortLabel}: \`${p.absPath}\``);
     notes.push(`Shadowed copies (collectstatic keeps the ${winner.source.shortLabel} one):\n${shadowed.join('\n')}`);
   }
-  if (providers.length > 0 && providers.every((p) => p.ignored)) notes.push('collectstatic ignores this file (ignore patterns).');
-  return notes.length > 0 ? { ...item, documentation: { kind: MarkupKind.Markdown, value: notes.join('\n\n') } } : item;
+  if (providers.every((p) => p.ignored)) notes.push('collectstatic ignores this file (ignore patterns).');
+  if (notes.length > 0) resolved.documentation = { kind: MarkupKind.Markdown, value: notes.join('\n\n') };
+  return resolved;
 }
 
 function sourceNames(sources: StaticSource[]): string {

@@ -17,7 +17,7 @@ function byLabel(items: CompletionItem[], label: string): CompletionItem {
   return item;
 }
 
-/** Documentation is left out of the list and filled in by completionItem/resolve. */
+/** Documentation (like a file's detail) is left out of the list and filled in by completionItem/resolve. */
 function documentationOf(ctx: ServiceContext, item: CompletionItem): string | undefined {
   assert.equal(item.documentation, undefined, 'the list itself carries no documentation');
   const resolved = service.resolveCompletionItem(item, ctx).documentation;
@@ -51,7 +51,8 @@ describe('service/completion', () => {
     const { doc, items } = complete(ctx, `{% load static %}{% static 'css/|' %}`);
     const site = byLabel(items, 'site.css');
     assert.equal(site.kind, CompletionItemKind.File);
-    assert.equal(site.detail, 'assets/ · 6 B');
+    assert.equal(site.detail, undefined, 'size and source come with completionItem/resolve');
+    assert.equal(service.resolveCompletionItem(site, ctx).detail, 'assets/ · 6 B');
     const docs = documentationOf(ctx, site) ?? '';
     assert.match(docs, /Shadowed/);
     assert.match(docs, /legacy/);

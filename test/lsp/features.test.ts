@@ -81,6 +81,12 @@ describe('language server over stdio: features on a copy of examples/demo', func
     const labels = itemsOf(result).map((i) => i.label);
     assert.ok(labels.includes('site.css'), labels.join(', '));
     assert.ok(labels.includes('print.css'), labels.join(', '));
+    // Source, size and shadowed copies come with completionItem/resolve, not in the list.
+    const site = itemsOf(result).find((i) => i.label === 'site.css')!;
+    assert.equal(site.documentation, undefined);
+    const resolved = await client.request<CompletionItem>('completionItem/resolve', site);
+    assert.match(resolved.detail ?? '', /B$/);
+    assert.match((resolved.documentation as { value: string }).value, /Shadowed copies/);
     const top = await client.request<CompletionList | CompletionItem[] | null>('textDocument/completion', {
       textDocument: { uri: fileUri(base) },
       position: positionOf(base, "{% static 'css/site.css'", "{% static '".length),

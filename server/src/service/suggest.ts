@@ -23,13 +23,16 @@ interface IndexPaths {
   suggestions: Map<string, string[]>;
 }
 
-/** Distinct lowercase basenames, the paths carrying each, and bigram → basename ids. */
+/**
+ * Distinct lowercase basenames ordered by length (so a length window is one id range), the paths
+ * carrying each, and bigram → ids of the names containing it (ascending).
+ */
 interface BaseIndex {
   names: string[];
   pathsOf: number[][];
-  /** Basename ids by name length, for names too short for the bigram filter to prune anything. */
-  byLength: Map<number, number[]>;
-  postings: Map<string, number[]>;
+  /** `lengthStart[n]`: the first id whose name is at least `n` long (up to the longest name + 1). */
+  lengthStart: number[];
+  postings: Map<number, number[]>;
   /** Scratch counters, one per basename; `touched` lists the non-zero ones so resetting stays cheap. */
   counts: Int32Array;
   touched: number[];
@@ -58,69 +61,90 @@ function pathsOf(index: StaticIndexApi): IndexPaths {
 function baseIndexOf(data: IndexPaths): BaseIndex {
   if (data.bases) return data.bases;
   const ids = new Map<string, number>();
-  const names: string[] = [];
-  const pathsOf: number[][] = [];
+  const distinct: string[] = [];
+  const carriers: number[][] = [];
   data.baseLower.forEach((base, k) => {
     const id = ids.get(base);
     if (id !== undefined) {
-      pathsOf[id].push(k);
+      carriers[id].push(k);
       return;
     }
-    ids.set(base, names.length);
-    names.push(base);
-    pathsOf.push([k]);
+    ids.set(base, distinct.length);
+    distinct.push(base);
+    carriers.push([k]);
   });
-  const byLength = new Map<number, number[]>();
-  const postings = new Map<string, number[]>();
+  const order = distinct.map((_, id) => id).sort((x, y) => distinct[x].length - distinct[y].length || x - y);
+  const names = order.map((id) => distinct[id]);
+  const pathsOf = order.map((id) => carriers[id]);
+  const longest = names.length > 0 ? names[names.length - 1].length : 0;
+  const lengthStart: number[] = new Array(longest + 2);
+  for (let n = 0, id = 0; n <= longest + 1; n++) {
+    while (id < names.length && names[id].length < n) id++;
+    lengthStart[n] = id;
+  }
+  const postings = new Map<number, number[]>();
   names.forEach((name, id) => {
-    const sameLength = byLength.get(name.length);
-    if (sameLength) sameLength.push(id);
-    else byLength.set(name.length, [id]);
-    for (const gram of new Set(bigrams(name))) {
+    for (let i = 0; i + 1 < name.length; i++) {
+      const gram = bigramAt(name, i);
       const list = postings.get(gram);
-      if (list) list.push(id);
-      else postings.set(gram, [id]);
+      if (!list) postings.set(gram, [id]);
+      else if (list[list.length - 1] !== id) list.push(id);
     }
   });
-  data.bases = { names, pathsOf, byLength, postings, counts: new Int32Array(names.length), touched: [] };
+  data.bases = { names, pathsOf, lengthStart, postings, counts: new Int32Array(names.length), touched: [] };
   return data.bases;
 }
 
-function bigrams(text: string): string[] {
-  const grams: string[] = [];
-  for (let i = 0; i + 2 <= text.length; i++) grams.push(text.slice(i, i + 2));
-  return grams;
+function bigramAt(text: string, i: number): number {
+  return text.charCodeAt(i) * 0x10000 + text.charCodeAt(i + 1);
+}
+
+/** First position in the ascending `list` holding a value of at least `value`. */
+function lowerBound(list: number[], value: number): number {
+  let lo = 0;
+  let hi = list.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (list[mid] < value) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
 }
 
 /**
- * Ids of basenames within `max` edits of `typed`. An edit destroys at most two of the typed name's
- * bigrams, so a match keeps at least `typed.length - 1 - 2 * max` of them (counted with multiplicity);
- * names below that are skipped without computing a distance.
+ * Ids of basenames within `max` edits of `typed`, ascending. Only names within `max` of its length can
+ * match (one id range). An edit destroys at most two of the typed name's bigrams, so a match keeps at
+ * least `typed.length - 1 - 2 * max` of them (counted with multiplicity); names below that are skipped
+ * without computing a distance.
  */
 function closeBasenames(bases: BaseIndex, typed: string, max: number): number[] {
+  const { names, lengthStart } = bases;
+  const at = (length: number): number => lengthStart[Math.max(0, Math.min(length, lengthStart.length - 1))];
+  const from = at(typed.length - max);
+  const to = at(typed.length + max + 1);
   const close: number[] = [];
-  const consider = (id: number): void => {
-    const name = bases.names[id];
-    if (Math.abs(name.length - typed.length) <= max && boundedDistance(typed, name, max) <= max) close.push(id);
-  };
   const needed = typed.length - 1 - 2 * max;
   if (needed <= 0) {
-    for (let length = Math.max(0, typed.length - max); length <= typed.length + max; length++) {
-      for (const id of bases.byLength.get(length) ?? []) consider(id);
-    }
-    return close.sort((x, y) => x - y);
+    for (let id = from; id < to; id++) if (boundedDistance(typed, names[id], max) <= max) close.push(id);
+    return close;
   }
-  const multiplicity = new Map<string, number>();
-  for (const gram of bigrams(typed)) multiplicity.set(gram, (multiplicity.get(gram) ?? 0) + 1);
+  const multiplicity = new Map<number, number>();
+  for (let i = 0; i + 1 < typed.length; i++) {
+    const gram = bigramAt(typed, i);
+    multiplicity.set(gram, (multiplicity.get(gram) ?? 0) + 1);
+  }
   const { counts, touched } = bases;
   for (const [gram, times] of multiplicity) {
-    for (const id of bases.postings.get(gram) ?? []) {
+    const list = bases.postings.get(gram);
+    if (!list) continue;
+    for (let j = lowerBound(list, from); j < list.length && list[j] < to; j++) {
+      const id = list[j];
       if (counts[id] === 0) touched.push(id);
       counts[id] += times;
     }
   }
   for (const id of touched) {
-    if (counts[id] >= needed) consider(id);
+    if (counts[id] >= needed && boundedDistance(typed, names[id], max) <= max) close.push(id);
     counts[id] = 0;
   }
   touched.length = 0;

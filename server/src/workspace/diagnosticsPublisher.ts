@@ -11,6 +11,8 @@ import { isAffected, normalisePath, StaticDelta, ValidationFacts } from './affec
 const MAX_TEMPLATE_BYTES = 2 * 1024 * 1024;
 /** Templates checked between two yields to the event loop, so requests are answered during a big check. */
 const BATCH = 25;
+/** Closed templates read from disk ahead of the one being checked during a workspace-wide check. */
+const READ_AHEAD = 8;
 
 export interface ProgressHandle {
   report(percentage: number, message: string): void;
@@ -81,9 +83,20 @@ export class DiagnosticsPublisher {
     this.learningProgress = undefined;
     try {
       const queue = [...open, ...templateUris.filter((u) => !open.has(u))];
+      // Reading ahead overlaps the file system round trips with checking the template before.
+      const reads = new Map<string, Promise<TextDocument | undefined>>();
       for (let i = 0; i < queue.length; i++) {
         if (run !== this.runId) return; // superseded by a newer check
-        await this.validate(queue[i]);
+        for (let j = i; j < Math.min(queue.length, i + READ_AHEAD); j++) {
+          const uri = queue[j];
+          if (reads.has(uri) || open.has(uri) || !this.workspaceUris.has(uri)) continue;
+          const read = this.readTemplate(uri);
+          read.catch(() => undefined); // validate() reports the failure when it awaits the read
+          reads.set(uri, read);
+        }
+        const preread = reads.get(queue[i]);
+        reads.delete(queue[i]);
+        await this.validate(queue[i], preread);
         if (i % BATCH === BATCH - 1) {
           progress.report(Math.round(((i + 1) * 100) / queue.length), `${i + 1}/${queue.length} templates`);
           await new Promise((resolve) => setImmediate(resolve));
@@ -141,10 +154,11 @@ export class DiagnosticsPublisher {
     this.runId++;
   }
 
-  private async validate(uri: string): Promise<void> {
+  /** `preread`: the template already being read from disk (used unless the document is open by now). */
+  private async validate(uri: string, preread?: Promise<TextDocument | undefined>): Promise<void> {
     let diagnostics: Diagnostic[] = [];
     try {
-      const doc = this.host.openDocument(uri) ?? (this.workspaceUris.has(uri) ? await this.readTemplate(uri) : undefined);
+      const doc = this.host.openDocument(uri) ?? (this.workspaceUris.has(uri) ? await (preread ?? this.readTemplate(uri)) : undefined);
       const ctx = doc && isTemplateLanguage(doc.languageId, uri) ? this.host.contextFor(uri) : undefined;
       if (doc && ctx) {
         diagnostics = this.host.service.doValidation(doc, ctx);

@@ -13,6 +13,8 @@ const MAX_TEMPLATE_BYTES = 2 * 1024 * 1024;
 const BATCH = 25;
 /** Closed templates read from disk ahead of the one being checked during a workspace-wide check. */
 const READ_AHEAD = 8;
+/** The URL prefix the service recognises in hard-coded static URLs even when STATIC_URL is another. */
+const HARDCODED_PREFIX = '/static/';
 
 export interface ProgressHandle {
   report(percentage: number, message: string): void;
@@ -181,6 +183,13 @@ export class DiagnosticsPublisher {
   /** References, missing references (matched to the service's references by range) and suggestions shown. */
   private factsOf(doc: TextDocument, diagnostics: Diagnostic[]): ValidationFacts {
     const references = this.host.service.referencedPaths(doc).map(normalise);
+    const template = this.host.service.parseTemplate(doc);
+    // A hard-coded `/static/…` URL is flagged only while the file exists (when STATIC_URL differs).
+    for (const attribute of template.urlAttributes) {
+      if (!attribute.value.startsWith(HARDCODED_PREFIX)) continue;
+      const hardcoded = normalisePath(attribute.value.slice(HARDCODED_PREFIX.length).replace(/[?#].*$/, ''));
+      if (hardcoded) references.push(hardcoded);
+    }
     const missingAt = new Set<number>();
     const suggestions = new Set<string>();
     for (const d of diagnostics) {
@@ -191,7 +200,7 @@ export class DiagnosticsPublisher {
     }
     const missing = new Set<string>();
     if (missingAt.size > 0) {
-      for (const ref of this.host.service.parseTemplate(doc).references) {
+      for (const ref of template.references) {
         if (ref.kind !== 'literal' || !missingAt.has(ref.pathStart)) continue;
         // With and without a query string: hashed storage strips it before looking the path up.
         for (const value of [ref.value, ref.value.replace(/[?#].*$/, '')]) {

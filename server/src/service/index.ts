@@ -29,7 +29,7 @@ import { validate } from './diagnostics';
 import { hoverFor } from './hover';
 import { scanJinjaTemplate } from './jinja';
 import { documentLinks } from './links';
-import { lookupPathOf, normalizeDestination, referenceAt } from './resolve';
+import { forgetResolutions, lookupPathOf, normalizeDestination, referenceAt } from './resolve';
 import { scanDjangoTemplate } from './scanner';
 import { TemplateFlavor, TemplateModel } from './templateModel';
 
@@ -85,13 +85,14 @@ export function isTemplateLanguage(languageId: string, uriOrPath?: string): bool
 const CACHE_LIMIT = 500;
 
 /**
- * Forgets what the service cached about an index (completion items, did-you-mean paths). Caches refresh by
+ * Forgets what the service cached about an index (completion items, did-you-mean paths, resolutions). Caches refresh by
  * themselves when the index's generation changes; call this for an index without one, or after a file's
  * content (size) changed.
  */
 export function forgetIndexCaches(index: StaticIndexApi): void {
   forgetCompletions(index);
   forgetSuggestions(index);
+  forgetResolutions(index);
 }
 
 export function createLanguageService(): LanguageService {

@@ -2,7 +2,8 @@ import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { DEFAULT_IGNORE_PATTERNS, ProjectModel } from '../../server/src/engine/model';
+import { ProjectModel } from '../../server/src/engine/model';
+import { model as fixtureModel } from '../unit/indexFixtures';
 import { parseManifest, readManifest } from '../../server/src/workspace/manifest';
 import { discoverTemplates, templateDirs } from '../../server/src/workspace/templates';
 import { FileChange, TreeWatcher } from '../../server/src/workspace/watcher';
@@ -17,28 +18,7 @@ function tree(files: Record<string, string>): string {
 }
 
 function model(projectDir: string, overrides: Partial<ProjectModel> = {}): ProjectModel {
-  return {
-    projectDir,
-    managePy: path.join(projectDir, 'manage.py'),
-    settingsModule: 'proj.settings',
-    settingsFiles: [],
-    mode: 'static',
-    modeReason: 'test',
-    python: null,
-    djangoVersion: null,
-    staticUrl: '/static/',
-    staticRoot: null,
-    storage: 'django.contrib.staticfiles.storage.StaticFilesStorage',
-    manifestStorage: false,
-    debug: true,
-    staticfilesInstalled: true,
-    ignorePatterns: DEFAULT_IGNORE_PATTERNS,
-    finders: [],
-    templates: [],
-    checks: [],
-    problems: [],
-    ...overrides,
-  };
+  return { ...fixtureModel([]), projectDir, managePy: path.join(projectDir, 'manage.py'), settingsModule: 'proj.settings', ...overrides };
 }
 
 describe('workspace modules', () => {

@@ -111,13 +111,7 @@ function readProject(input: StaticLearnInput, projectDir: string, resolver: Modu
     staticfilesInstalled && finderNames.includes(FILESYSTEM_FINDER) ? fileSystemChecks(reader, staticRoot, djangoVersion?.majorMinor ?? null) : [];
 
   const model: ProjectModel = {
-    projectDir,
-    managePy: input.managePy,
-    settingsModule: input.settingsModule,
-    settingsFiles,
-    mode: 'static',
-    modeReason: input.modeReason,
-    python: input.python,
+    ...defaultModel(input, projectDir, settingsFiles),
     djangoVersion: djangoVersion?.text ?? null,
     staticUrl: reader.staticUrl(djangoVersion?.majorMinor ?? null),
     staticRoot,

@@ -239,6 +239,11 @@ function comprehension(node: SyntaxNode, ctx: EvalContext): PyValue {
 export function bindTargets(targets: SyntaxNode[], value: PyValue, into: Map<string, PyValue>, ctx: EvalContext): UnknownValue | null {
   const names = targets.filter((c) => c.name !== ',');
   if (names.length === 1 && names.length === targets.length) return bindTarget(names[0], value, into, ctx);
+  return unpackInto(names, value, into, ctx);
+}
+
+/** Unpacks a sequence value into several targets, as `a, b = value` does. */
+function unpackInto(names: SyntaxNode[], value: PyValue, into: Map<string, PyValue>, ctx: EvalContext): UnknownValue | null {
   const items = isSequence(value) ? value.items : null;
   if (!items || items.length !== names.length) return unknown(`unpacks ${pyRepr(value)} into ${names.length} names`, ctx);
   for (let i = 0; i < names.length; i++) {
@@ -256,13 +261,7 @@ export function bindTarget(target: SyntaxNode, value: PyValue, into: Map<string,
   }
   if (target.name === 'TupleExpression' || target.name === 'ArrayExpression' || target.name === 'ParenthesizedExpression') {
     const names = meaningfulChildren(target);
-    const items = isSequence(value) ? value.items : null;
-    if (!items || items.length !== names.length) return unknown(`unpacks ${pyRepr(value)} into ${names.length} names`, ctx);
-    for (let i = 0; i < names.length; i++) {
-      const failed = bindTarget(names[i], items[i], into, ctx);
-      if (failed) return failed;
-    }
-    return null;
+    return unpackInto(names, value, into, ctx);
   }
   return unknown(`binds ${describe(target, ctx)}, which static mode does not support`, ctx);
 }

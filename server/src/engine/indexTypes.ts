@@ -49,6 +49,12 @@ export type FindResult =
   /** The path escapes a root (`../x`, absolute): Django raises SuspiciousFileOperation. Never read. */
   | { kind: 'escapes'; message: string };
 
+/** A destination path that appeared in (`added`) or disappeared from the find() view. */
+export interface PathChange {
+  path: string;
+  added: boolean;
+}
+
 /** A child of a folder for completion. */
 export interface FolderChild {
   name: string;
@@ -81,6 +87,11 @@ export interface StaticIndexApi {
   duplicates(): IndexEntry[];
   /** Every destination file path (find() view). */
   allPaths(): IterableIterator<string>;
+  /**
+   * The destination paths that appeared or disappeared since `generation`, in order, so a cache of paths
+   * can catch up; null when that generation is too old to answer (rebuild instead).
+   */
+  changesSince?(generation: number): PathChange[] | null;
   /** Incremental updates from file-system events (absolute paths). Return true when the index changed. */
   fileAdded(absPath: string): boolean;
   fileRemoved(absPath: string): boolean;

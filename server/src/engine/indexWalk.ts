@@ -66,6 +66,23 @@ export class RootTree {
     return this.dirs.has(rel) || this.hasFile(rel);
   }
 
+  /** Relative paths of the files find() can see at `rel` (a file) or anywhere below it (a folder). */
+  filesAt(rel: string): string[] {
+    if (this.hasFile(rel)) return [rel];
+    const out: string[] = [];
+    const visit = (folder: string): void => {
+      const node = this.dirs.get(folder);
+      if (!node) return;
+      for (const name of node.files) {
+        const path = joinRel(folder, name);
+        if (this.broken.size === 0 || !this.broken.has(path)) out.push(path);
+      }
+      for (const name of node.dirs) visit(joinRel(folder, name));
+    };
+    visit(rel);
+    return out;
+  }
+
   /** Relative paths of every file find() can see. */
   *filePaths(): IterableIterator<string> {
     for (const [rel, node] of this.dirs) {

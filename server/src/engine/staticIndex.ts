@@ -5,10 +5,10 @@
  */
 import * as fs from 'fs';
 import { ProjectModel } from './model';
-import { FindResult, FolderChild, IndexEntry, Provider, StaticIndexApi, StaticSource } from './indexTypes';
+import { FindResult, FolderChild, IndexEntry, PathChange, Provider, StaticIndexApi, StaticSource } from './indexTypes';
 import { RootTree, WalkProblem } from './indexWalk';
 import { compileGlobs, compileIgnorePatterns } from './fnmatch';
-import { basename, joinRel, normalizeDestPath, relativeInside, safeJoin } from './paths';
+import { basename, joinRel, normalizeDestPath, parentRel, relativeInside, safeJoin } from './paths';
 
 export type { WalkProblem } from './indexWalk';
 
@@ -30,6 +30,11 @@ interface SourceSlot {
   customAbs?: Map<string, string | null>;
 }
 
+/** How far back `changesSince` can answer: enough for bursts of saves, small next to the index. */
+const JOURNAL_GENERATIONS = 256;
+const JOURNAL_PATHS = 20_000;
+const NO_SLOTS: readonly number[] = [];
+
 /** Collect view: destination → index of the source slot(s) providing it, in finder order. */
 type CollectTable = Map<string, number | number[]>;
 
@@ -43,6 +48,10 @@ export class StaticIndex implements StaticIndexApi {
   /** See StaticIndexApi.generation. */
   generation = 0;
   private sizeCache: number | null = null;
+  /** Recent generations' path changes, oldest first, so caches of paths can catch up instead of rebuilding. */
+  private readonly journal: Array<{ generation: number; changes: PathChange[] }> = [];
+  /** Destination folder → slots whose tree has it (built on demand, dropped when folders come or go). */
+  private folderSlots: Map<string, number[]> | null = null;
 
   constructor(model: ProjectModel, options: BuildIndexOptions = {}) {
     this.isIgnoredName = compileIgnorePatterns(model.ignorePatterns);
@@ -117,12 +126,34 @@ export class StaticIndex implements StaticIndexApi {
 
   get(path: string): IndexEntry | undefined {
     const providers: Provider[] = [];
-    for (const slot of this.slots) {
+    for (const order of this.slotsHoldingFolder(parentRel(path))) {
+      const slot = this.slots[order];
       const rel = relForDest(slot.source.prefix, path);
       if (rel === null || !slot.tree.hasFile(rel)) continue;
       providers.push(this.provider(slot, rel, this.isIgnoredRel(slot, rel)));
     }
     return providers.length ? { path, providers } : undefined;
+  }
+
+  /**
+   * Slots (in finder order) whose tree holds the destination folder: a lookup then asks only the one or
+   * two sources that can have the file instead of all of them (50+ in a big project).
+   */
+  private slotsHoldingFolder(folder: string): readonly number[] {
+    if (!this.folderSlots) {
+      const map = new Map<string, number[]>();
+      this.slots.forEach((slot, order) => {
+        const prefix = slot.source.prefix;
+        for (const rel of slot.tree.dirs.keys()) {
+          const dest = prefix ? (rel ? `${prefix}/${rel}` : prefix) : rel;
+          const list = map.get(dest);
+          if (list) list.push(order);
+          else map.set(dest, [order]);
+        }
+      });
+      this.folderSlots = map;
+    }
+    return this.folderSlots.get(folder) ?? NO_SLOTS;
   }
 
   isFolder(path: string): boolean {
@@ -205,16 +236,25 @@ export class StaticIndex implements StaticIndexApi {
   }
 
   fileAdded(absPath: string): boolean {
-    return this.update(absPath, (tree, rel) => tree.addPath(rel));
+    return this.update(absPath, 'added');
   }
 
   fileRemoved(absPath: string): boolean {
-    return this.update(absPath, (tree, rel) => tree.removePath(rel));
+    return this.update(absPath, 'removed');
   }
 
-  private update(absPath: string, apply: (tree: RootTree, rel: string) => boolean): boolean {
-    let changed = false;
+  changesSince(generation: number): PathChange[] | null {
+    if (generation === this.generation) return [];
+    const first = this.journal[0];
+    if (generation > this.generation || !first || first.generation > generation + 1) return null;
+    return this.journal.filter((entry) => entry.generation > generation).flatMap((entry) => entry.changes);
+  }
+
+  private update(absPath: string, kind: 'added' | 'removed'): boolean {
     const abs = absPath.replace(/\/+$/, '');
+    /** Per walked tree: the files (relative to it) that appeared or disappeared. */
+    const touched = new Map<RootTree, Set<string>>();
+    let foldersChanged = false;
     for (const tree of this.trees.values()) {
       const rels = new Set<string>();
       const direct = relativeInside(tree.root!, abs);
@@ -224,14 +264,57 @@ export class StaticIndex implements StaticIndexApi {
         const inside = relativeInside(real, abs);
         if (inside !== null) rels.add(joinRel(linkRel, inside));
       }
-      for (const rel of rels) if (apply(tree, rel)) changed = true;
+      for (const rel of rels) {
+        const folders = tree.dirs.size;
+        const gone = kind === 'removed' ? tree.filesAt(rel) : [];
+        const changed = kind === 'removed' ? tree.removePath(rel) : tree.addPath(rel);
+        if (!changed) continue;
+        let files = touched.get(tree);
+        if (!files) touched.set(tree, (files = new Set()));
+        for (const file of kind === 'removed' ? gone : tree.filesAt(rel)) files.add(file);
+        if (tree.dirs.size !== folders) foldersChanged = true;
+      }
     }
-    if (changed) {
-      this.collectCache = null;
-      this.sizeCache = null;
-      this.generation++;
+    if (touched.size === 0) return false;
+    if (foldersChanged) this.folderSlots = null;
+    this.collectCache = null;
+    this.generation++;
+    const changes = this.pathChanges(touched, kind);
+    if (this.sizeCache !== null) this.sizeCache += kind === 'added' ? changes.length : -changes.length;
+    this.journal.push({ generation: this.generation, changes });
+    let kept = this.journal.reduce((n, entry) => n + entry.changes.length, 0);
+    while (this.journal.length > 1 && (this.journal.length > JOURNAL_GENERATIONS || kept > JOURNAL_PATHS)) {
+      kept -= this.journal.shift()!.changes.length;
     }
-    return changed;
+    return true;
+  }
+
+  /**
+   * Destination paths that appeared or disappeared in the find() view when the `touched` files of some
+   * trees did: a destination another source still (or already) provides did not change.
+   */
+  private pathChanges(touched: Map<RootTree, Set<string>>, kind: 'added' | 'removed'): PathChange[] {
+    const added = kind === 'added';
+    const seen = new Set<string>();
+    const changes: PathChange[] = [];
+    for (const slot of this.slots) {
+      const files = touched.get(slot.tree);
+      if (!files || slot.customAbs) continue;
+      const prefix = slot.source.prefix;
+      for (const rel of files) {
+        const dest = prefix ? `${prefix}/${rel}` : rel;
+        if (seen.has(dest)) continue;
+        seen.add(dest);
+        // Another provider now (after a removal) or before (an addition not counting what was just added).
+        const provided = this.slots.some((other) => {
+          const otherRel = relForDest(other.source.prefix, dest);
+          if (otherRel === null || !other.tree.hasFile(otherRel)) return false;
+          return !added || !touched.get(other.tree)?.has(otherRel);
+        });
+        if (!provided) changes.push({ path: dest, added });
+      }
+    }
+    return changes;
   }
 
   /**

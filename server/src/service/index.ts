@@ -95,6 +95,12 @@ export function forgetIndexCaches(index: StaticIndexApi): void {
   forgetResolutions(index);
 }
 
+/** Forgets what the service cached about files' content (sizes in completion and hover); paths stay known. */
+export function forgetFileDetails(index: StaticIndexApi): void {
+  forgetCompletions(index);
+  forgetResolutions(index);
+}
+
 export function createLanguageService(): LanguageService {
   const cache = new Map<string, { version: number; flavor: TemplateFlavor; template: TemplateModel }>();
 

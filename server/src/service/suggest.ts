@@ -12,20 +12,25 @@ import { StaticIndexApi } from '../engine/indexTypes';
 import { indexStamp } from './context';
 
 interface IndexPaths {
+  /** The index state these paths describe (`generation` lets them catch up through its journal). */
   stamp: string;
+  generation: number | undefined;
   paths: string[];
   lower: string[];
   baseLower: string[];
   /** Folder → indexes into `paths` of the files directly inside it. */
   byFolder: Map<string, number[]>;
+  /** Indexes into `paths` of files removed since the build: positions stay stable until the next one. */
+  removed: Set<number>;
   /** Built on the first basename query (most diagnostics runs never need it). */
   bases?: BaseIndex;
   suggestions: Map<string, string[]>;
 }
 
 /**
- * Distinct lowercase basenames ordered by length (so a length window is one id range), the paths
- * carrying each, and bigram → ids of the names containing it (ascending).
+ * Distinct lowercase basenames ordered by length, then by name (so a length window is one id range and
+ * a name is found by binary search), the paths carrying each, and bigram → ids of the names containing it
+ * (ascending). Names that appear after the build go to `extra` and are compared one by one.
  */
 interface BaseIndex {
   names: string[];
@@ -36,26 +41,109 @@ interface BaseIndex {
   /** Scratch counters, one per basename; `touched` lists the non-zero ones so resetting stays cheap. */
   counts: Int32Array;
   touched: number[];
+  /** Names added since the build; their ids follow the built ones (`names.length + position`). */
+  extra: string[];
+  extraPathsOf: number[][];
 }
 
 const cache = new WeakMap<StaticIndexApi, IndexPaths>();
 
+/** Removed slots and late names slow every query a little: past this many (or a tenth of the paths), rebuild. */
+const REBUILD_AFTER = 2_000;
+
 function pathsOf(index: StaticIndexApi): IndexPaths {
-  let cached = cache.get(index);
-  if (!cached || cached.stamp !== indexStamp(index)) {
-    const paths = Array.from(index.allPaths());
-    const lower = paths.map((p) => p.toLowerCase());
-    const byFolder = new Map<string, number[]>();
-    paths.forEach((p, k) => {
-      const folder = dirname(p);
-      const list = byFolder.get(folder);
-      if (list) list.push(k);
-      else byFolder.set(folder, [k]);
-    });
-    cached = { stamp: indexStamp(index), paths, lower, baseLower: lower.map(basename), byFolder, suggestions: new Map() };
-    cache.set(index, cached);
+  const cached = cache.get(index);
+  if (cached && (cached.stamp === indexStamp(index) || catchUp(cached, index))) return cached;
+  const paths = Array.from(index.allPaths());
+  const data: IndexPaths = {
+    stamp: indexStamp(index),
+    generation: index.generation,
+    paths: [],
+    lower: [],
+    baseLower: [],
+    byFolder: new Map(),
+    removed: new Set(),
+    suggestions: new Map(),
+  };
+  for (const path of paths) addPath(data, path);
+  cache.set(index, data);
+  return data;
+}
+
+/**
+ * Applies the index's path changes since `data` was built (a file saved or deleted changes one path, and
+ * rebuilding 100k paths for it took longer than the whole incremental update may). False when the index
+ * cannot say what changed, or so much did that a rebuild is the better deal.
+ */
+function catchUp(data: IndexPaths, index: StaticIndexApi): boolean {
+  if (data.generation === undefined || index.generation === undefined || !index.changesSince) return false;
+  const changes = index.changesSince(data.generation);
+  if (changes === null) return false;
+  for (const change of changes) {
+    if (change.added) addPath(data, change.path);
+    else removePath(data, change.path);
   }
-  return cached;
+  if (data.removed.size + (data.bases?.extra.length ?? 0) > Math.max(REBUILD_AFTER, data.paths.length / 10)) return false;
+  data.generation = index.generation;
+  data.stamp = indexStamp(index);
+  // Any new file may be a better suggestion, any removed one must not be offered.
+  if (changes.length > 0) data.suggestions.clear();
+  return true;
+}
+
+function addPath(data: IndexPaths, path: string): void {
+  const k = data.paths.length;
+  const lower = path.toLowerCase();
+  data.paths.push(path);
+  data.lower.push(lower === path ? path : lower);
+  const base = basename(lower);
+  data.baseLower.push(base);
+  const folder = dirname(path);
+  const list = data.byFolder.get(folder);
+  if (list) list.push(k);
+  else data.byFolder.set(folder, [k]);
+  const bases = data.bases;
+  if (!bases) return;
+  const id = nameId(bases, base);
+  if (id !== undefined) {
+    bases.pathsOf[id].push(k);
+    return;
+  }
+  const late = bases.extra.indexOf(base);
+  if (late !== -1) bases.extraPathsOf[late].push(k);
+  else {
+    bases.extra.push(base);
+    bases.extraPathsOf.push([k]);
+  }
+}
+
+function removePath(data: IndexPaths, path: string): void {
+  const list = data.byFolder.get(dirname(path));
+  const at = list ? list.findIndex((k) => data.paths[k] === path) : -1;
+  if (at === -1) return;
+  data.removed.add(list![at]);
+  list!.splice(at, 1);
+}
+
+/** Id of a built basename (binary search in its length's range). */
+function nameId(bases: BaseIndex, name: string): number | undefined {
+  if (name.length + 1 >= bases.lengthStart.length) return undefined;
+  let lo = bases.lengthStart[name.length];
+  let hi = bases.lengthStart[name.length + 1];
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (bases.names[mid] < name) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo < bases.lengthStart[name.length + 1] && bases.names[lo] === name ? lo : undefined;
+}
+
+function nameOf(bases: BaseIndex, id: number): string {
+  return id < bases.names.length ? bases.names[id] : bases.extra[id - bases.names.length];
+}
+
+function carriersOf(bases: BaseIndex, id: number): number[] {
+  return id < bases.names.length ? bases.pathsOf[id] : bases.extraPathsOf[id - bases.names.length];
 }
 
 function baseIndexOf(data: IndexPaths): BaseIndex {
@@ -64,6 +152,7 @@ function baseIndexOf(data: IndexPaths): BaseIndex {
   const distinct: string[] = [];
   const carriers: number[][] = [];
   data.baseLower.forEach((base, k) => {
+    if (data.removed.has(k)) return;
     const id = ids.get(base);
     if (id !== undefined) {
       carriers[id].push(k);
@@ -73,7 +162,9 @@ function baseIndexOf(data: IndexPaths): BaseIndex {
     distinct.push(base);
     carriers.push([k]);
   });
-  const order = distinct.map((_, id) => id).sort((x, y) => distinct[x].length - distinct[y].length || x - y);
+  const order = distinct
+    .map((_, id) => id)
+    .sort((x, y) => distinct[x].length - distinct[y].length || (distinct[x] < distinct[y] ? -1 : distinct[x] > distinct[y] ? 1 : 0));
   const names = order.map((id) => distinct[id]);
   const pathsOf = order.map((id) => carriers[id]);
   const longest = names.length > 0 ? names[names.length - 1].length : 0;
@@ -91,7 +182,7 @@ function baseIndexOf(data: IndexPaths): BaseIndex {
       else if (list[list.length - 1] !== id) list.push(id);
     }
   });
-  data.bases = { names, pathsOf, lengthStart, postings, counts: new Int32Array(names.length), touched: [] };
+  data.bases = { names, pathsOf, lengthStart, postings, counts: new Int32Array(names.length), touched: [], extra: [], extraPathsOf: [] };
   return data.bases;
 }
 
@@ -126,7 +217,7 @@ function closeBasenames(bases: BaseIndex, typed: string, max: number): number[] 
   const needed = typed.length - 1 - 2 * max;
   if (needed <= 0) {
     for (let id = from; id < to; id++) if (boundedDistance(typed, names[id], max) <= max) close.push(id);
-    return close;
+    return close.concat(closeLateNames(bases, typed, max));
   }
   const multiplicity = new Map<number, number>();
   for (let i = 0; i + 1 < typed.length; i++) {
@@ -148,7 +239,15 @@ function closeBasenames(bases: BaseIndex, typed: string, max: number): number[] 
     counts[id] = 0;
   }
   touched.length = 0;
-  return close.sort((x, y) => x - y);
+  return close.sort((x, y) => x - y).concat(closeLateNames(bases, typed, max));
+}
+
+function closeLateNames(bases: BaseIndex, typed: string, max: number): number[] {
+  const close: number[] = [];
+  bases.extra.forEach((name, e) => {
+    if (boundedDistance(typed, name, max) <= max) close.push(bases.names.length + e);
+  });
+  return close;
 }
 
 /** Forget cached paths (for indexes without a generation counter). */
@@ -216,9 +315,9 @@ export function suggestPaths(missing: string, index: StaticIndexApi, limit = 3):
   const maxBase = Math.max(1, Math.floor(typedBase.length / 3));
   const bases = baseIndexOf(data);
   for (const id of closeBasenames(bases, typedBase, maxBase)) {
-    const base = bases.names[id];
-    for (const k of bases.pathsOf[id]) {
-      if (ranked.has(k)) continue;
+    const base = nameOf(bases, id);
+    for (const k of carriersOf(bases, id)) {
+      if (ranked.has(k) || data.removed.has(k)) continue;
       // A right file name in the wrong folder is a likely mistake even when the full paths differ a lot.
       const full = score(missing, missingLower, data.paths[k], data.lower[k], Math.max(maxDistance, missing.length));
       ranked.set(k, Math.min(full, maxDistance + (base === typedBase ? 0.5 : 1)));

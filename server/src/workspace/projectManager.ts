@@ -4,7 +4,7 @@ import { StaticIndexApi } from '../engine/indexTypes';
 import { LearnOptions, ProjectModel } from '../engine/model';
 import { loadProject } from '../engine/project';
 import { DjangoStaticSettings } from '../protocol';
-import { forgetIndexCaches } from '../service';
+import { forgetFileDetails } from '../service';
 import { MANIFEST_NAME, readManifest } from './manifest';
 import { discoverTemplates, hasTemplateExtension, isInside, templateDirs } from './templates';
 import { FileChange, WatchTarget } from './watcher';
@@ -393,8 +393,8 @@ export class ProjectManager {
     const insideRoot = project.index.sources.some((s) => s.root && isInside(file, s.root));
     const changed = kind === 'deleted' ? project.index.fileRemoved(file) : project.index.fileAdded(file);
     if (kind === 'changed' && insideRoot) {
-      // New content: sizes shown in completion and cached suggestions must be recomputed.
-      forgetIndexCaches(project.index);
+      // New content: sizes shown in completion and hover must be recomputed (did-you-mean paths stay).
+      forgetFileDetails(project.index);
     }
     if (!changed) return [];
     const dests = destinationsOf(project, file);

@@ -1,0 +1,169 @@
+/**
+ * Incremental updates must leave the index (and the did-you-mean cache that catches up through its
+ * journal) exactly where a fresh walk of the same tree would be. Random file and folder events on real
+ * temp trees, with shared roots, prefixes and shadowing, compared after every step with a rebuild.
+ */
+import * as assert from 'assert';
+import * as fs from 'fs';
+import * as path from 'path';
+import { buildIndex, StaticIndex } from '../../server/src/engine/staticIndex';
+import { AppEntry, FinderEntry, ProjectModel, StaticDirEntry } from '../../server/src/engine/model';
+import { suggestPaths } from '../../server/src/service/suggest';
+import { app, dirEntry, makeTree, model } from './indexFixtures';
+
+const fsFinder = (dirs: StaticDirEntry[]): FinderEntry => ({ kind: 'filesystem', className: 'FileSystemFinder', dirs });
+const appFinder = (apps: AppEntry[]): FinderEntry => ({ kind: 'app', className: 'AppDirectoriesFinder', apps });
+
+/** Small deterministic PRNG (mulberry32) so a failure names a reproducible seed. */
+function random(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+const NAMES = ['site.css', 'Site.css', 'app.js', 'logo.png', 'main.css', 'mian.css', 'a.css', 'b.js', 'theme.css'];
+const FOLDERS = ['css', 'js', 'img', 'css/sub', 'vendor/lib', 'deep/er/most'];
+
+interface Project {
+  roots: string[];
+  model: ProjectModel;
+}
+
+/** Three roots: one shared by two STATICFILES_DIRS entries ('' and 'pre'), one prefixed 'pre', and an app. */
+function project(): Project {
+  const proj = makeTree({ 'assets/css/site.css': 'a', 'other/css/site.css': 'o', 'app/static/css/site.css': 's', 'app/models.py': '' });
+  const m = model([
+    fsFinder([dirEntry('', `${proj}/assets`), dirEntry('pre', `${proj}/other`), dirEntry('pre', `${proj}/assets`)]),
+    appFinder([app('app', `${proj}/app`)]),
+  ]);
+  return { roots: [`${proj}/assets`, `${proj}/other`, `${proj}/app/static`], model: m };
+}
+
+function pick<T>(items: readonly T[], next: () => number): T {
+  return items[Math.floor(next() * items.length)];
+}
+
+/** One random file-system change, applied on disk, then reported to the index as a watcher would. */
+function randomEvent(proj: Project, idx: StaticIndex, next: () => number): string {
+  const root = pick(proj.roots, next);
+  const folder = pick(FOLDERS, next);
+  const roll = next();
+  if (roll < 0.45) {
+    const file = path.join(root, folder, pick(NAMES, next));
+    fs.mkdirSync(path.dirname(file), { recursive: true });
+    fs.writeFileSync(file, 'x');
+    idx.fileAdded(file);
+    return `add ${file}`;
+  }
+  if (roll < 0.6) {
+    // A folder moved in whole: one event for the folder, its files never reported one by one.
+    const staging = fs.mkdtempSync(path.join(root, '..', 'staging-'));
+    for (const name of NAMES.slice(0, 1 + Math.floor(next() * 4))) fs.writeFileSync(path.join(staging, name), 'y');
+    const target = path.join(root, folder, `moved${Math.floor(next() * 3)}`);
+    if (fs.existsSync(target)) {
+      fs.rmSync(staging, { recursive: true });
+      return 'skip';
+    }
+    fs.mkdirSync(path.dirname(target), { recursive: true });
+    fs.renameSync(staging, target);
+    idx.fileAdded(target);
+    return `add folder ${target}`;
+  }
+  const existing = listFiles(root);
+  if (existing.length === 0) return 'skip';
+  const victim = pick(existing, next);
+  if (roll < 0.85) {
+    fs.rmSync(victim);
+    idx.fileRemoved(victim);
+    return `remove ${victim}`;
+  }
+  const folderToDrop = path.dirname(victim);
+  if (folderToDrop === root) return 'skip';
+  fs.rmSync(folderToDrop, { recursive: true });
+  idx.fileRemoved(folderToDrop);
+  return `remove folder ${folderToDrop}`;
+}
+
+function listFiles(dir: string): string[] {
+  if (!fs.existsSync(dir)) return [];
+  return fs.readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {
+    const abs = path.join(dir, entry.name);
+    return entry.isDirectory() ? listFiles(abs) : [abs];
+  });
+}
+
+const providersOf = (idx: StaticIndex, dest: string) => idx.get(dest)?.providers.map((p) => `${p.source.order}:${p.absPath}:${p.ignored}`);
+
+describe('static index: incremental updates agree with a fresh walk', () => {
+  for (const seed of [1, 2, 3, 4]) {
+    it(`random events, seed ${seed}: size, paths, providers, journal and suggestions`, async () => {
+      const proj = project();
+      const idx = await buildIndex(proj.model);
+      const next = random(seed);
+      // What a cache following the journal believes the path set is.
+      const followed = new Set(idx.allPaths());
+      let followedAt = idx.generation;
+      suggestPaths('css/sit.css', idx); // builds the suggestion cache, which must then catch up
+      for (let step = 0; step < 60; step++) {
+        const event = randomEvent(proj, idx, next);
+        const fresh = await buildIndex(proj.model);
+        const expected = [...fresh.allPaths()].sort();
+        const where = `seed ${seed}, step ${step}, ${event}`;
+        assert.deepStrictEqual([...idx.allPaths()].sort(), expected, where);
+        assert.strictEqual(idx.size, fresh.size, where);
+        for (const dest of expected) assert.deepStrictEqual(providersOf(idx, dest), providersOf(fresh, dest), `${where}: ${dest}`);
+        assert.deepStrictEqual([...idx.collectMap()].sort(), [...fresh.collectMap()].sort(), where);
+
+        const changes = idx.changesSince(followedAt);
+        assert.ok(changes, where);
+        for (const change of changes) {
+          if (change.added) {
+            assert.ok(!followed.has(change.path), `${where}: ${change.path} added twice`);
+            followed.add(change.path);
+          } else {
+            assert.ok(followed.delete(change.path), `${where}: ${change.path} removed but not known`);
+          }
+        }
+        followedAt = idx.generation;
+        assert.deepStrictEqual([...followed].sort(), expected, `${where}: journal`);
+
+        for (const query of ['css/sit.css', 'js/ap.js', 'pre/css/main.cs', 'img/logo.jpg', 'vendor/lib/them.css']) {
+          assert.deepStrictEqual(suggestPaths(query, idx, 5), suggestPaths(query, fresh, 5), `${where}: suggestions for ${query}`);
+        }
+      }
+    });
+  }
+
+  it('says when it cannot answer from the journal', async () => {
+    const proj = project();
+    const idx = await buildIndex(proj.model);
+    assert.deepStrictEqual(idx.changesSince(idx.generation), []);
+    assert.strictEqual(idx.changesSince(idx.generation + 1), null, 'a future generation');
+    for (let i = 0; i < 300; i++) {
+      const file = path.join(proj.roots[0], 'many', `f${i}.css`);
+      fs.mkdirSync(path.dirname(file), { recursive: true });
+      fs.writeFileSync(file, '');
+      assert.ok(idx.fileAdded(file));
+    }
+    assert.strictEqual(idx.changesSince(0), null, 'older than the journal keeps');
+    assert.deepStrictEqual(idx.changesSince(idx.generation - 1), [{ path: 'many/f299.css', added: true }, { path: 'pre/many/f299.css', added: true }]);
+  });
+
+  it('reports no path change when a source adds a copy of a path another already provides', async () => {
+    const proj = project();
+    const idx = await buildIndex(proj.model);
+    const before = idx.generation;
+    const copy = path.join(proj.roots[2], 'css', 'site.css');
+    fs.rmSync(copy);
+    assert.ok(idx.fileRemoved(copy));
+    fs.writeFileSync(copy, 'again');
+    assert.ok(idx.fileAdded(copy));
+    assert.deepStrictEqual(idx.changesSince(before), [], 'css/site.css stays provided by assets/');
+    assert.strictEqual(idx.generation, before + 2);
+  });
+});

@@ -97,6 +97,26 @@ function listFiles(dir: string): string[] {
   });
 }
 
+/** collectStats() counts what the destination table lists, without building it. */
+function assertStatsMatchTable(idx: StaticIndex, where: string): void {
+  const stats = idx.collectStats(3);
+  const table = idx.collectMap();
+  const duplicates = idx.duplicates().sort((a, b) => (a.path < b.path ? -1 : 1));
+  assert.strictEqual(stats.collected, table.size, `${where}: collected`);
+  assert.strictEqual(stats.duplicateCount, duplicates.length, `${where}: duplicate count`);
+  const listed = (entries: typeof duplicates) => entries.map((e) => [e.path, e.providers.map((p) => `${p.source.order}:${p.absPath}`)]);
+  assert.deepStrictEqual(listed(stats.duplicates), listed(duplicates.slice(0, 3)), `${where}: first duplicates`);
+  const perSource = idx.sources.map((source) => {
+    let count = 0;
+    for (const [dest, providers] of table) {
+      const rel = source.listPrefix ? (dest.startsWith(`${source.listPrefix}/`) ? dest.slice(source.listPrefix.length + 1) : null) : dest;
+      if (rel !== null && providers.includes(`${source.root}/${rel}`)) count++;
+    }
+    return count;
+  });
+  assert.deepStrictEqual(stats.perSource, perSource, `${where}: per source`);
+}
+
 const providersOf = (idx: StaticIndex, dest: string) => idx.get(dest)?.providers.map((p) => `${p.source.order}:${p.absPath}:${p.ignored}`);
 
 describe('static index: incremental updates agree with a fresh walk', () => {
@@ -118,6 +138,7 @@ describe('static index: incremental updates agree with a fresh walk', () => {
         assert.strictEqual(idx.size, fresh.size, where);
         for (const dest of expected) assert.deepStrictEqual(providersOf(idx, dest), providersOf(fresh, dest), `${where}: ${dest}`);
         assert.deepStrictEqual([...idx.collectMap()].sort(), [...fresh.collectMap()].sort(), where);
+        assertStatsMatchTable(idx, where);
 
         const changes = idx.changesSince(followedAt);
         assert.ok(changes, where);

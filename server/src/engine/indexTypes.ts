@@ -55,6 +55,18 @@ export interface PathChange {
   added: boolean;
 }
 
+/** What collectstatic would do, counted without listing every destination. */
+export interface CollectStats {
+  /** Distinct destinations written. */
+  collected: number;
+  /** Files each source yields (winners and shadowed copies alike), by `StaticSource.order`. */
+  perSource: number[];
+  /** Destinations more than one source provides. */
+  duplicateCount: number;
+  /** The first of those by path, with their providers in finder order. */
+  duplicates: IndexEntry[];
+}
+
 /** A child of a folder for completion. */
 export interface FolderChild {
   name: string;
@@ -85,6 +97,8 @@ export interface StaticIndexApi {
   collectMap(): Map<string, string[]>;
   /** All entries provided by more than one source in the collect view. */
   duplicates(): IndexEntry[];
+  /** Counts of the collect view, and the first `listed` duplicates by path. */
+  collectStats(listed?: number): CollectStats;
   /** Every destination file path (find() view). */
   allPaths(): IterableIterator<string>;
   /**

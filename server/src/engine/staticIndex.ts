@@ -5,7 +5,7 @@
  */
 import * as fs from 'fs';
 import { ProjectModel } from './model';
-import { FindResult, FolderChild, IndexEntry, PathChange, Provider, StaticIndexApi, StaticSource } from './indexTypes';
+import { CollectStats, FindResult, FolderChild, IndexEntry, PathChange, Provider, StaticIndexApi, StaticSource } from './indexTypes';
 import { RootTree, WalkProblem } from './indexWalk';
 import { compileGlobs, compileIgnorePatterns } from './fnmatch';
 import { basename, joinRel, normalizeDestPath, parentRel, relativeInside, safeJoin } from './paths';
@@ -220,6 +220,59 @@ export class StaticIndex implements StaticIndexApi {
     return out;
   }
 
+  collectStats(listed = 50): CollectStats {
+    // Grouped by destination folder: a folder only one source fills cannot hold duplicates, so names are
+    // compared only where sources overlap, and no per-file path is built (at 100k files the table of
+    // destinations cost more time and memory than everything else the summary needs).
+    const byFolder = new Map<string, Array<{ order: number; names: string[] }>>();
+    const perSource = this.slots.map(() => 0);
+    const add = (folder: string, order: number, names: string[]) => {
+      perSource[order] += names.length;
+      const list = byFolder.get(folder);
+      if (list) list.push({ order, names });
+      else byFolder.set(folder, [{ order, names }]);
+    };
+    this.slots.forEach((slot, order) => {
+      if (slot.customAbs) {
+        const folders = new Map<string, string[]>();
+        for (const dest of slot.customAbs.keys()) {
+          const folder = parentRel(dest);
+          const names = folders.get(folder);
+          if (names) names.push(basename(dest));
+          else folders.set(folder, [basename(dest)]);
+        }
+        for (const [folder, names] of folders) add(folder, order, names);
+        return;
+      }
+      const prefix = slot.source.listPrefix;
+      this.walkCollectedFolders(slot.tree, '', (rel, names) => add(joinRel(prefix, rel), order, names));
+    });
+    let collected = 0;
+    const duplicated: Array<{ path: string; orders: number[] }> = [];
+    for (const [folder, sources] of byFolder) {
+      if (sources.length === 1) {
+        collected += sources[0].names.length;
+        continue;
+      }
+      const providers = new Map<string, number[]>();
+      for (const { order, names } of sources) {
+        for (const name of names) {
+          const orders = providers.get(name);
+          if (orders) orders.push(order);
+          else providers.set(name, [order]);
+        }
+      }
+      collected += providers.size;
+      for (const [name, orders] of providers) if (orders.length > 1) duplicated.push({ path: joinRel(folder, name), orders });
+    }
+    duplicated.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+    const duplicates = duplicated.slice(0, listed).map(({ path, orders }) => ({
+      path,
+      providers: orders.map((order) => this.provider(this.slots[order], collectRel(this.slots[order], path), false)),
+    }));
+    return { collected, perSource, duplicateCount: duplicated.length, duplicates };
+  }
+
   *allPaths(): IterableIterator<string> {
     const seen = this.slots.length > 1 ? new Set<string>() : null;
     for (const slot of this.slots) {
@@ -348,6 +401,20 @@ export class StaticIndex implements StaticIndexApi {
     });
     this.collectCache = table;
     return table;
+  }
+
+  /** Like walkCollected, one folder at a time: its collected file names (the node's own list when none is ignored). */
+  private walkCollectedFolders(tree: RootTree, rel: string, yieldFolder: (rel: string, names: string[]) => void): void {
+    const node = tree.dirs.get(rel);
+    if (!node) return;
+    const kept = (name: string) => !this.isIgnoredName(name) && !(rel && this.isIgnoredName(joinRel(rel, name)));
+    // Broken links stay in: list() yields them (collectstatic then fails copying them), as in walkCollected.
+    const names = node.files.every(kept) ? node.files : node.files.filter(kept);
+    if (names.length > 0) yieldFolder(rel, names);
+    for (const name of node.dirs) {
+      if (this.isIgnoredName(name)) continue;
+      this.walkCollectedFolders(tree, joinRel(rel, name), yieldFolder);
+    }
   }
 
   private walkCollected(tree: RootTree, rel: string, yieldFile: (rel: string) => void): void {

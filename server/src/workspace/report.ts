@@ -1,5 +1,5 @@
 import { sep } from 'path';
-import { IndexEntry, StaticSource } from '../engine/indexTypes';
+import { CollectStats, StaticSource } from '../engine/indexTypes';
 import { FinderEntry } from '../engine/model';
 import { ProjectSummary, StaticFileItem } from '../protocol';
 import { WorkspaceProject } from './projectManager';
@@ -9,7 +9,7 @@ const MAX_DUPLICATES_LISTED = 50;
 
 export function summarize(project: WorkspaceProject): ProjectSummary {
   const { model, index } = project;
-  const duplicates = index.duplicates();
+  const stats = index.collectStats(MAX_DUPLICATES_LISTED);
   return {
     projectDir: model.projectDir,
     managePy: model.managePy,
@@ -21,8 +21,8 @@ export function summarize(project: WorkspaceProject): ProjectSummary {
     staticRoot: model.staticRoot,
     storage: model.storage,
     fileCount: index.size,
-    duplicateCount: duplicates.length,
-    reportMarkdown: reportMarkdown(project, duplicates),
+    duplicateCount: stats.duplicateCount,
+    reportMarkdown: reportMarkdown(project, stats),
   };
 }
 
@@ -46,7 +46,7 @@ function sourceFinder(sources: readonly StaticSource[]): (absPath: string) => St
   return (absPath) => rooted.find((s) => absPath === s.root || absPath.startsWith(s.root.endsWith(sep) ? s.root : s.root + sep));
 }
 
-function reportMarkdown(project: WorkspaceProject, duplicates: IndexEntry[]): string {
+function reportMarkdown(project: WorkspaceProject, stats: CollectStats): string {
   const { model, index } = project;
   const lines: string[] = [];
   lines.push(`# Django static files: ${model.projectDir}`, '');
@@ -60,8 +60,7 @@ function reportMarkdown(project: WorkspaceProject, duplicates: IndexEntry[]): st
   lines.push(`- **Ignore patterns:** ${model.ignorePatterns.map(code).join(', ')}`);
   lines.push('');
 
-  const collectMap = index.collectMap();
-  const counts = filesPerSource(index.sources, collectMap);
+  const counts = new Map(stats.perSource.map((count, order) => [order, count]));
   lines.push('## Finders and locations, in the order Django consults them', '');
   model.finders.forEach((finder, i) => {
     lines.push(`${i + 1}. ${code(finder.className)}`);
@@ -69,23 +68,22 @@ function reportMarkdown(project: WorkspaceProject, duplicates: IndexEntry[]): st
   });
   lines.push('');
 
-  const collected = collectMap.size;
   lines.push('## Counts', '');
-  lines.push(`- ${index.size} static paths findable, ${collected} collected by collectstatic`);
-  lines.push(`- ${plural(duplicates.length, 'path')} provided by more than one location`);
+  lines.push(`- ${index.size} static paths findable, ${stats.collected} collected by collectstatic`);
+  lines.push(`- ${plural(stats.duplicateCount, 'path')} provided by more than one location`);
   lines.push(`- ${plural(project.templates.length, 'template')} in the workspace`);
   lines.push(`- learned and indexed in ${project.learnMs} ms`);
   lines.push('');
 
-  if (duplicates.length > 0) {
+  if (stats.duplicateCount > 0) {
     lines.push('## Duplicates (first location wins)', '');
-    for (const entry of duplicates.slice(0, MAX_DUPLICATES_LISTED)) {
+    for (const entry of stats.duplicates) {
       const [winner, ...shadowed] = entry.providers.filter((p) => !p.ignored);
       if (!winner) continue;
       lines.push(`- ${code(entry.path)}: **winner** ${code(winner.absPath)} (${winner.source.label})`);
       for (const loser of shadowed) lines.push(`  - shadowed: ${code(loser.absPath)} (${loser.source.label})`);
     }
-    if (duplicates.length > MAX_DUPLICATES_LISTED) lines.push(`- … and ${duplicates.length - MAX_DUPLICATES_LISTED} more`);
+    if (stats.duplicateCount > stats.duplicates.length) lines.push(`- … and ${stats.duplicateCount - stats.duplicates.length} more`);
     lines.push('');
   }
 
@@ -127,19 +125,6 @@ function finderLocations(finder: FinderEntry, sources: readonly StaticSource[], 
     case 'custom':
       return [`${finder.files.length} files listed${finder.error ? `; error: ${finder.error}` : ''}`];
   }
-}
-
-/** Files each source contributes to what collectstatic would copy (winners and shadowed copies alike). */
-function filesPerSource(sources: readonly StaticSource[], collectMap: Map<string, string[]>): Map<number, number> {
-  const counts = new Map<number, number>(sources.map((s) => [s.order, 0]));
-  const sourceOf = sourceFinder(sources);
-  for (const providers of collectMap.values()) {
-    for (const absPath of providers) {
-      const source = sourceOf(absPath);
-      if (source) counts.set(source.order, (counts.get(source.order) ?? 0) + 1);
-    }
-  }
-  return counts;
 }
 
 function plural(count: number, word: string): string {

@@ -29,7 +29,7 @@ import {
 } from 'vscode-languageserver/node';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { URI } from 'vscode-uri';
-import { createLanguageService, isTemplateLanguage, ServiceContext } from './service';
+import { createLanguageService, isTemplateLanguage, LanguageService, ServiceContext } from './service';
 import { DEFAULT_SETTINGS, DjangoStaticSettings, InitializationOptions, Methods, ProjectSummary, StaticFileItem } from './protocol';
 import { ProjectManager, templateSet, WorkspaceChange, WorkspaceProject } from './workspace/projectManager';
 import { listStaticFiles, summarize } from './workspace/report';
@@ -66,7 +66,8 @@ interface ClientSupport {
 
 class DjangoStaticServer {
   private readonly documents = new TextDocuments(TextDocument);
-  private readonly service = createLanguageService();
+  /** Created in `initialize`, shaped by what the client supports. */
+  private service!: LanguageService;
   private settings: DjangoStaticSettings = DEFAULT_SETTINGS;
   private trusted = true;
   private roots: string[] = [];
@@ -86,16 +87,6 @@ class DjangoStaticServer {
 
   listen(): void {
     const { connection, documents } = this;
-    this.diagnostics = new DiagnosticsPublisher({
-      service: this.service,
-      publish: (uri, diagnostics) => void connection.sendDiagnostics({ uri, diagnostics }),
-      openDocument: (uri) => documents.get(uri),
-      openUris: () => documents.keys(),
-      contextFor: (uri) => this.contextFor(uri),
-      beginProgress: (title) => this.beginProgress(title),
-      log: (m) => this.log(m),
-    });
-
     connection.onInitialize((params) => this.initialize(params));
     connection.onInitialized(() => this.initialized().catch((err) => this.log(`Start-up failed: ${messageOf(err)}`)));
     connection.onShutdown(() => this.dispose());
@@ -198,6 +189,16 @@ class DjangoStaticServer {
     this.trusted = options.trusted !== false;
     this.roots = workspaceRoots(params);
     const caps = params.capabilities;
+    this.service = createLanguageService({ clientCapabilities: caps });
+    this.diagnostics = new DiagnosticsPublisher({
+      service: this.service,
+      publish: (uri, diagnostics) => void this.connection.sendDiagnostics({ uri, diagnostics }),
+      openDocument: (uri) => this.documents.get(uri),
+      openUris: () => this.documents.keys(),
+      contextFor: (uri) => this.contextFor(uri),
+      beginProgress: (title) => this.beginProgress(title),
+      log: (m) => this.log(m),
+    });
     this.support = {
       configuration: !!caps.workspace?.configuration,
       dynamicConfiguration: !!caps.workspace?.didChangeConfiguration?.dynamicRegistration,

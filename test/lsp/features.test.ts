@@ -84,6 +84,9 @@ describe('language server over stdio: features on a copy of examples/demo', func
     // Source, size and shadowed copies come with completionItem/resolve, not in the list.
     const site = itemsOf(result).find((i) => i.label === 'site.css')!;
     assert.equal(site.documentation, undefined);
+    // This client announces no completionList.itemDefaults: every item carries its own edit.
+    assert.equal((result as CompletionList).itemDefaults, undefined);
+    assert.equal((site.textEdit as { newText: string } | undefined)?.newText, 'site.css');
     const resolved = await client.request<CompletionItem>('completionItem/resolve', site);
     assert.match(resolved.detail ?? '', /B$/);
     assert.match((resolved.documentation as { value: string }).value, /Shadowed copies/);

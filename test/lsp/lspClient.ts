@@ -73,6 +73,8 @@ export interface ClientOptions {
   folders?: string[];
   /** Advertise workspace folder support (the server then listens for folder changes). */
   workspaceFolderSupport?: boolean;
+  /** Advertise `completionList.itemDefaults` with these properties (LSP 3.17; VS Code announces five). */
+  completionItemDefaults?: string[];
 }
 
 export class LspClient {
@@ -135,7 +137,10 @@ export class LspClient {
 
     const capabilities: ClientCapabilities = {
       textDocument: {
-        completion: { completionItem: { snippetSupport: true } },
+        completion: {
+          completionItem: { snippetSupport: true },
+          ...(options.completionItemDefaults ? { completionList: { itemDefaults: options.completionItemDefaults } } : {}),
+        },
         publishDiagnostics: { relatedInformation: true },
         codeAction: { codeActionLiteralSupport: { codeActionKind: { valueSet: ['quickfix'] } } },
       },

@@ -31,7 +31,21 @@ const SEGMENT_END = /['"/\s]/;
 
 export const TRIGGER_SUGGEST: Command = { title: 'Suggest', command: 'editor.action.triggerSuggest' };
 
-export function doComplete(doc: TextDocument, pos: Position, ctx: ServiceContext, template: TemplateModel): CompletionList {
+/** Which `CompletionList.itemDefaults` (LSP 3.17) the client fills into items that leave them out. */
+export interface CompletionDefaults {
+  editRange: boolean;
+  data: boolean;
+}
+
+const NO_DEFAULTS: CompletionDefaults = { editRange: false, data: false };
+
+export function doComplete(
+  doc: TextDocument,
+  pos: Position,
+  ctx: ServiceContext,
+  template: TemplateModel,
+  defaults: CompletionDefaults = NO_DEFAULTS,
+): CompletionList {
   const empty: CompletionList = { isIncomplete: false, items: [] };
   const offset = doc.offsetAt(pos);
   if (template.skipped.some(([start, end]) => offset > start && offset < end)) return empty;
@@ -39,7 +53,7 @@ export function doComplete(doc: TextDocument, pos: Position, ctx: ServiceContext
   const before = lineText.slice(0, pos.character);
   const after = lineText.slice(pos.character).replace(/\r?\n$/, '');
   const pathMatch = (template.flavor === 'jinja' ? JINJA_PATH_PREFIX : DJANGO_PATH_PREFIX).exec(before);
-  if (pathMatch) return { isIncomplete: false, items: completePath(pathMatch[2], pos, after, ctx) };
+  if (pathMatch) return completePath(pathMatch[2], pos, after, ctx, defaults) ?? empty;
   const tagMatch = (template.flavor === 'jinja' ? JINJA_TAG_PREFIX : DJANGO_TAG_PREFIX).exec(before);
   // Not in the middle of a word: `{% sta|tic 'x' %}` is an existing tag being edited.
   if (tagMatch && 'static'.startsWith(tagMatch[2]) && !/^[\w]/.test(after)) {
@@ -48,34 +62,61 @@ export function doComplete(doc: TextDocument, pos: Position, ctx: ServiceContext
   return empty;
 }
 
-function completePath(typed: string, pos: Position, after: string, ctx: ServiceContext): CompletionItem[] {
+/**
+ * Every item of a folder shares the edit range and the folder id (its `data`). With a client that takes
+ * them from `itemDefaults`, a 5,000-entry answer shrinks to labels and kinds (most of the cost of an
+ * answer is encoding it), and the cached items go out as they are.
+ */
+function completePath(typed: string, pos: Position, after: string, ctx: ServiceContext, defaults: CompletionDefaults): CompletionList | undefined {
   const slash = typed.lastIndexOf('/');
   const segment = typed.slice(slash + 1);
   const folder = normalizeDestination(typed.slice(0, slash + 1));
-  if (folder === null || (folder !== '' && !ctx.index.isFolder(folder))) return [];
+  if (folder === null || (folder !== '' && !ctx.index.isFolder(folder))) return undefined;
   const rightLength = after.search(SEGMENT_END);
   const range = Range.create(
     { line: pos.line, character: pos.character - segment.length },
     { line: pos.line, character: pos.character + (rightLength === -1 ? after.length : rightLength) },
   );
   const slashFollows = rightLength !== -1 && after[rightLength] === '/';
+  const folderId = folderIdOf(ctx.index, folder);
   const cached = folderItems(ctx.index, folder);
   const items: CompletionItem[] = new Array(cached.length);
   for (let k = 0; k < cached.length; k++) {
     const item = cached[k];
-    const newText = item.kind === CompletionItemKind.Folder && slashFollows ? item.filterText! : item.insertText!;
-    items[k] = {
-      label: item.label,
-      kind: item.kind,
-      detail: item.detail,
-      sortText: item.sortText,
-      filterText: item.filterText,
-      command: item.command,
-      data: item.data,
-      textEdit: { range, newText },
-    };
+    const isFile = item.kind === CompletionItemKind.File;
+    // A folder chosen before an existing slash must not add a second one.
+    const newText = !isFile && slashFollows ? item.filterText! : item.label;
+    if (defaults.editRange && (defaults.data || !isFile) && newText === item.label) {
+      items[k] = item;
+      continue;
+    }
+    const data = isFile && !defaults.data ? folderId : undefined;
+    if (!defaults.editRange) {
+      // One literal shape for every item keeps this copy fast (absent fields are dropped when encoded).
+      items[k] = {
+        label: item.label,
+        kind: item.kind,
+        detail: item.detail,
+        sortText: item.sortText,
+        filterText: item.filterText,
+        command: item.command,
+        data,
+        textEdit: { range, newText },
+      };
+    } else {
+      const sent: CompletionItem = { ...item };
+      if (data !== undefined) sent.data = data;
+      if (newText !== item.label) sent.textEditText = newText;
+      items[k] = sent;
+    }
   }
-  return items;
+  const list: CompletionList = { isIncomplete: false, items };
+  if (defaults.editRange || defaults.data) {
+    list.itemDefaults = {};
+    if (defaults.editRange) list.itemDefaults.editRange = range;
+    if (defaults.data) list.itemDefaults.data = folderId;
+  }
+  return list;
 }
 
 interface FolderCache {
@@ -119,10 +160,9 @@ function folderItems(index: StaticIndexApi, folder: string): CompletionItem[] {
   let items = cache.folders.get(folder);
   if (!items) {
     const children = index.children(folder);
-    const folderId = folderIdOf(index, folder);
     // Folders sort first through sortText; without any, the labels alone give the same order.
     const sortFiles = children.some((child) => child.isFolder);
-    items = children.map((child) => (child.isFolder ? folderItem(child) : fileItem(child, folderId, sortFiles)));
+    items = children.map((child) => (child.isFolder ? folderItem(child) : fileItem(child, sortFiles)));
     cache.folders.set(folder, items);
   }
   return items;
@@ -133,6 +173,10 @@ export function forgetCompletions(index: StaticIndexApi): void {
   folderCache.delete(index);
 }
 
+/**
+ * Cached items hold what does not depend on the cursor: the edit (whose text is the label, or the name
+ * alone before an existing slash) and the folder id are added per answer, or left to `itemDefaults`.
+ */
 function folderItem(child: FolderChild): CompletionItem {
   return {
     label: child.name + '/',
@@ -140,7 +184,6 @@ function folderItem(child: FolderChild): CompletionItem {
     detail: sourceNames(child.sources),
     sortText: '0' + child.name,
     filterText: child.name,
-    insertText: child.name + '/',
     command: TRIGGER_SUGGEST,
   };
 }
@@ -149,16 +192,20 @@ function folderItem(child: FolderChild): CompletionItem {
  * The list carries only what filtering and sorting need: a 5,000-file folder is sent on every keystroke,
  * so the detail (source, size: a stat per file) and the markdown (image preview, shadowed copies) are
  * left to `resolveCompletionItem`, which finds the file from the folder id in `data` and the label. The
- * filter text defaults to the label.
+ * filter text and the inserted text default to the label.
  */
-function fileItem(child: FolderChild, folderId: number, sortFiles: boolean): CompletionItem {
-  const item: CompletionItem = { label: child.name, kind: CompletionItemKind.File, insertText: child.name, data: folderId };
-  if (sortFiles) item.sortText = '1' + child.name;
+function fileItem(child: FolderChild, sortFiles: boolean): CompletionItem {
+  const item: CompletionItem = { label: child.name, kind: CompletionItemKind.File };
   if (!child.entry?.providers.length) item.detail = sourceNames(child.sources);
+  if (sortFiles) item.sortText = '1' + child.name;
   return item;
 }
 
-/** Adds the detail and documentation a static file item left out of the list. */
+/**
+ * Adds the detail and documentation a static file item left out of the list. The folder id comes in
+ * `data`, the item's own or the list's `itemDefaults.data`, which the client applies to the item it sends
+ * back (LSP 3.17: an item without a value takes the list's default).
+ */
 export function resolveCompletionItem(item: CompletionItem, ctx: ServiceContext): CompletionItem {
   if (item.kind !== CompletionItemKind.File || typeof item.data !== 'number' || item.detail !== undefined) return item;
   const folder = folderIds.get(ctx.index)?.names[item.data];

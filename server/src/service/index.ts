@@ -21,7 +21,7 @@ import { StaticIndexApi } from '../engine/indexTypes';
 import { ProjectModel } from '../engine/model';
 import { DjangoStaticSettings } from '../protocol';
 import { codeActions } from './codeActions';
-import { doComplete, forgetCompletions, resolveCompletionItem } from './completion';
+import { CompletionDefaults, doComplete, forgetCompletions, resolveCompletionItem } from './completion';
 import { forgetSuggestions } from './suggest';
 import { flavorFromDocument, jinjaByEngine } from './context';
 import { definitionFor } from './definition';
@@ -50,8 +50,15 @@ export interface ServiceContext {
 export interface LanguageService {
   /** Parse once per uri+version (cache inside). Never throws. */
   parseTemplate(doc: TextDocument): TemplateModel;
+  /**
+   * Moves the edit range and the folder's data into `itemDefaults` when the client supports them. The
+   * items may be shared between answers: treat them as read-only.
+   */
   doComplete(doc: TextDocument, pos: Position, ctx: ServiceContext): CompletionList;
-  /** Fills in what `doComplete` leaves out of the list (file documentation). Never throws. */
+  /**
+   * Fills in what `doComplete` leaves out of the list (file documentation). Expects the item as the client
+   * sends it back, with any `itemDefaults.data` applied. Never throws.
+   */
   resolveCompletionItem(item: CompletionItem, ctx: ServiceContext): CompletionItem;
   /** Winner first, then shadowed copies. */
   findDefinition(doc: TextDocument, pos: Position, ctx: ServiceContext): Location[];
@@ -101,7 +108,28 @@ export function forgetFileDetails(index: StaticIndexApi): void {
   forgetResolutions(index);
 }
 
-export function createLanguageService(): LanguageService {
+/**
+ * The part of the LSP client capabilities the service adapts its answers to (structurally compatible with
+ * the protocol's `ClientCapabilities`, so a server passes the client's `initialize` capabilities as they are).
+ */
+export interface ClientCapabilities {
+  textDocument?: {
+    completion?: {
+      completionList?: {
+        /** Properties the client fills in from `CompletionList.itemDefaults` (LSP 3.17), e.g. 'editRange', 'data'. */
+        itemDefaults?: string[];
+      };
+    };
+  };
+}
+
+export interface LanguageServiceOptions {
+  /** What the client supports; without it, answers use only what every client understands. */
+  clientCapabilities?: ClientCapabilities;
+}
+
+export function createLanguageService(options: LanguageServiceOptions = {}): LanguageService {
+  const completionDefaults = completionDefaultsOf(options.clientCapabilities);
   const cache = new Map<string, { version: number; flavor: TemplateFlavor; template: TemplateModel }>();
 
   function parse(doc: TextDocument, flavor: TemplateFlavor): TemplateModel {
@@ -133,7 +161,8 @@ export function createLanguageService(): LanguageService {
 
   return {
     parseTemplate: (doc) => guard(() => latest(doc), emptyTemplate(doc)),
-    doComplete: (doc, pos, ctx) => guard(() => doComplete(doc, pos, ctx, templateFor(doc, ctx)), { isIncomplete: false, items: [] }),
+    doComplete: (doc, pos, ctx) =>
+      guard(() => doComplete(doc, pos, ctx, templateFor(doc, ctx), completionDefaults), { isIncomplete: false, items: [] }),
     resolveCompletionItem: (item, ctx) => guard(() => resolveCompletionItem(item, ctx), item),
     findDefinition: (doc, pos, ctx) => guard(() => {
       const ref = atReference(doc, pos, ctx);
@@ -156,6 +185,11 @@ export function createLanguageService(): LanguageService {
       return [...paths];
     }, []),
   };
+}
+
+function completionDefaultsOf(capabilities: ClientCapabilities | undefined): CompletionDefaults {
+  const supported = capabilities?.textDocument?.completion?.completionList?.itemDefaults ?? [];
+  return { editRange: supported.includes('editRange'), data: supported.includes('data') };
 }
 
 function emptyTemplate(doc: TextDocument, flavor: TemplateFlavor = 'django'): TemplateModel {

@@ -1,6 +1,6 @@
 import * as assert from 'node:assert/strict';
-import { CompletionItem, CompletionItemKind, InsertTextFormat, TextEdit } from 'vscode-languageserver-types';
-import { createLanguageService, ServiceContext } from '../../../server/src/service/index';
+import { CompletionItem, CompletionItemKind, CompletionList, InsertTextFormat, Range, TextEdit } from 'vscode-languageserver-types';
+import { createLanguageService, LanguageService, ServiceContext } from '../../../server/src/service/index';
 import { docWithCursor, makeContext, removeTrees } from './helpers';
 import { demoContext } from './fixture';
 
@@ -9,6 +9,21 @@ const service = createLanguageService();
 function complete(ctx: ServiceContext, text: string, languageId = 'django-html') {
   const { doc, pos } = docWithCursor(text, languageId);
   return { doc, items: service.doComplete(doc, pos, ctx).items };
+}
+
+/** A service for a client that fills the given properties in from `CompletionList.itemDefaults`. */
+function serviceWithDefaults(itemDefaults: string[]): LanguageService {
+  return createLanguageService({ clientCapabilities: { textDocument: { completion: { completionList: { itemDefaults } } } } });
+}
+
+function completeList(withService: LanguageService, ctx: ServiceContext, text: string) {
+  const { doc, pos } = docWithCursor(text);
+  return { doc, list: withService.doComplete(doc, pos, ctx) };
+}
+
+/** What a client such as VS Code hands back for resolving: the item with the list's default data applied. */
+function asClientSendsBack(list: CompletionList, item: CompletionItem): CompletionItem {
+  return { ...item, data: item.data ?? list.itemDefaults?.data };
 }
 
 function byLabel(items: CompletionItem[], label: string): CompletionItem {
@@ -104,6 +119,95 @@ describe('service/completion', () => {
     const { items } = complete(ctx, `{{ static('css/|') }}`, 'jinja-html');
     assert.ok(items.some((i) => i.label === 'site.css'));
     assert.equal(complete(ctx, `{% static 'css/|' %}`, 'jinja-html').items.length, 0);
+  });
+
+  it('without itemDefaults support, puts the edit on every item and the folder id on every file', () => {
+    const { doc, list } = completeList(service, ctx, `{% load static %}{% static 'css/|' %}`);
+    assert.equal(list.itemDefaults, undefined);
+    const site = byLabel(list.items, 'site.css');
+    assert.equal(typeof site.data, 'number');
+    const range = editOf(site).range;
+    assert.equal(doc.getText(range), '');
+    const sent = JSON.parse(JSON.stringify(site)) as CompletionItem;
+    assert.deepEqual(sent, { label: 'site.css', kind: CompletionItemKind.File, data: site.data, textEdit: { range, newText: 'site.css' } });
+    assert.equal(byLabel(list.items, 'print.css').data, site.data);
+  });
+
+  describe('with a client that takes itemDefaults (LSP 3.17)', () => {
+    const withDefaults = serviceWithDefaults(['commitCharacters', 'editRange', 'insertTextFormat', 'insertTextMode', 'data']);
+
+    it('sends the edit range and the folder id once, and files as label and kind alone', () => {
+      const { doc, list } = completeList(withDefaults, ctx, `{% load static %}{% static "css/si|te.css" %}`);
+      const range = list.itemDefaults?.editRange as Range;
+      assert.ok(range, 'itemDefaults.editRange');
+      assert.equal(doc.getText(range), 'site.css');
+      assert.equal(typeof list.itemDefaults?.data, 'number');
+      assert.deepEqual(byLabel(list.items, 'site.css'), { label: 'site.css', kind: CompletionItemKind.File });
+      for (const item of list.items) {
+        assert.equal(item.textEdit, undefined, item.label);
+        assert.equal(item.data, undefined, item.label);
+        assert.equal(item.insertText, undefined, item.label);
+        assert.equal(item.textEditText, undefined, `${item.label}: its label is what gets inserted`);
+      }
+    });
+
+    it('keeps sort text and folders’ filter text, detail and re-trigger command', () => {
+      const { list } = completeList(withDefaults, ctx, `{% load static %}{% static '|' %}`);
+      const css = byLabel(list.items, 'css/');
+      assert.equal(css.textEditText, undefined, 'inserts its label, css/');
+      assert.equal(css.filterText, 'css');
+      assert.equal(css.sortText, '0css');
+      assert.equal(css.command?.command, 'editor.action.triggerSuggest');
+      assert.match(css.detail ?? '', /assets/);
+      assert.equal(byLabel(list.items, 'backup.css~').sortText, '1backup.css~', 'files sort after folders');
+    });
+
+    it('inserts a folder without its slash when one already follows, through textEditText', () => {
+      const { doc, list } = completeList(withDefaults, ctx, `{% static 'c|/site.css' %}`);
+      assert.equal(doc.getText(list.itemDefaults?.editRange as Range), 'c');
+      const css = byLabel(list.items, 'css/');
+      assert.equal(css.textEditText, 'css');
+      assert.equal(css.textEdit, undefined);
+      assert.equal(byLabel(list.items, 'js/').textEditText, 'js');
+      assert.equal(byLabel(list.items, 'backup.css~').textEditText, undefined);
+      // The cached items stay untouched for the next answer without a slash after the cursor.
+      const again = completeList(withDefaults, ctx, `{% static 'c|' %}`).list;
+      assert.equal(byLabel(again.items, 'css/').textEditText, undefined);
+    });
+
+    it('resolves a file whose folder id comes from itemDefaults.data', () => {
+      const { list } = completeList(withDefaults, ctx, `{% load static %}{% static 'css/|' %}`);
+      const site = asClientSendsBack(list, byLabel(list.items, 'site.css'));
+      const resolved = withDefaults.resolveCompletionItem(site, ctx);
+      assert.equal(resolved.detail, 'assets/ · 6 B');
+      assert.match((resolved.documentation as { value: string }).value, /Shadowed/);
+      const image = completeList(withDefaults, ctx, `{% static 'img/|' %}`).list;
+      const logo = withDefaults.resolveCompletionItem(asClientSendsBack(image, byLabel(image.items, 'logo.png')), ctx);
+      assert.match((logo.documentation as { value: string }).value, /!\[img\/logo\.png\]/);
+    });
+
+    it('uses only the defaults the client supports', () => {
+      const rangeOnly = completeList(serviceWithDefaults(['editRange']), ctx, `{% static 'css/|' %}`).list;
+      assert.deepEqual(Object.keys(rangeOnly.itemDefaults ?? {}), ['editRange']);
+      const site = byLabel(rangeOnly.items, 'site.css');
+      assert.equal(site.textEdit, undefined);
+      assert.equal(withDefaults.resolveCompletionItem(site, ctx).detail, 'assets/ · 6 B', 'the folder id stays on the item');
+
+      const dataOnly = completeList(serviceWithDefaults(['data', 'commitCharacters']), ctx, `{% static 'c|/x' %}`).list;
+      assert.deepEqual(Object.keys(dataOnly.itemDefaults ?? {}), ['data']);
+      assert.equal(editOf(byLabel(dataOnly.items, 'css/')).newText, 'css');
+      assert.equal(byLabel(dataOnly.items, 'backup.css~').data, undefined);
+      assert.ok(editOf(byLabel(dataOnly.items, 'backup.css~')), 'the edit stays on the item');
+
+      const neither = completeList(serviceWithDefaults(['commitCharacters']), ctx, `{% static 'css/|' %}`).list;
+      assert.equal(neither.itemDefaults, undefined);
+    });
+
+    it('leaves the {% static %} snippet with its own edit', () => {
+      const { doc, list } = completeList(withDefaults, ctx, `<p>\n{% sta|`);
+      assert.equal(list.itemDefaults, undefined);
+      assert.equal(doc.getText(editOf(list.items[0]).range), '{% sta');
+    });
   });
 
   describe('the {% static %} snippet', () => {

@@ -5,7 +5,8 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import type { Diagnostic } from 'vscode-languageserver-types';
+import { CompletionItemKind } from 'vscode-languageserver-types';
+import type { CompletionList, Diagnostic, Position, TextEdit } from 'vscode-languageserver-types';
 import { COMPLETION_POSITIONS, GeneratedProject } from './generate';
 import { benchSettings } from './engine';
 import { lineOf } from './inProcess';
@@ -21,7 +22,7 @@ export interface LatencyStats {
   samples: number;
   /** Items in the (last) completion answer. */
   items: number;
-  /** Size of that answer as JSON (what the server encodes and sends per request). */
+  /** Size of that answer (the whole list, itemDefaults included) as JSON: what the server encodes and sends per request. */
   bytes: number;
 }
 
@@ -122,6 +123,25 @@ export async function measureLsp(project: GeneratedProject, options: LspMeasureO
   }
 }
 
+/**
+ * Checks that every item inserts its own name at the cursor (the bench's cursors follow a slash or an
+ * opening quote, nothing typed yet), whether the edit comes per item or from `itemDefaults`, and that
+ * every file carries the folder id completionItem/resolve needs.
+ */
+function answerProblem(list: CompletionList, cursor: Position): string | undefined {
+  const defaults = list.itemDefaults;
+  for (const item of list.items) {
+    const edit = item.textEdit as TextEdit | undefined;
+    const range = edit?.range ?? defaults?.editRange;
+    if (!range || !('start' in range)) return `${item.label} has no edit range`;
+    if (range.start.line !== cursor.line || range.start.character !== cursor.character) return `${item.label} is not inserted at the cursor`;
+    const newText = edit ? edit.newText : (item.textEditText ?? item.label);
+    if (newText !== item.label) return `${item.label} inserts ${JSON.stringify(newText)}`;
+    if (item.kind === CompletionItemKind.File && (item.data ?? defaults?.data) === undefined) return `${item.label} has no data for resolve`;
+  }
+  return undefined;
+}
+
 async function latency(
   session: LspSession,
   uri: string,
@@ -138,8 +158,12 @@ async function latency(
       const start = now();
       const answer = await session.complete(uri, position.line, position.character);
       const ms = now() - start;
-      items = answer.length;
-      if (i === 0) bytes = JSON.stringify(answer).length;
+      items = answer.items.length;
+      if (i === 0) {
+        bytes = JSON.stringify(answer).length;
+        const problem = answerProblem(answer, position);
+        if (problem) return { na: `wrong completion answer: ${problem}` };
+      }
       if (i >= warmup) times.push(ms);
     }
     if (items < minItems) return { na: `completion returned ${items} items, expected at least ${minItems}` };

@@ -152,7 +152,11 @@ export class LspSession {
         },
         textDocument: {
           synchronization: { dynamicRegistration: false, didSave: true },
-          completion: { completionItem: { snippetSupport: true, labelDetailsSupport: true } },
+          // As VS Code (vscode-languageclient 9+) announces them: the server may move shared values into itemDefaults.
+          completion: {
+            completionItem: { snippetSupport: true, labelDetailsSupport: true },
+            completionList: { itemDefaults: ['commitCharacters', 'editRange', 'insertTextFormat', 'insertTextMode', 'data'] },
+          },
           publishDiagnostics: { relatedInformation: true, codeDescriptionSupport: true, dataSupport: true },
         },
         window: { workDoneProgress: true },
@@ -220,12 +224,13 @@ export class LspSession {
     );
   }
 
-  async complete(uri: string, line: number, character: number): Promise<CompletionItem[]> {
+  /** The answer as a list (a bare item array or null becomes one), with its itemDefaults as sent. */
+  async complete(uri: string, line: number, character: number): Promise<CompletionList> {
     const result = (await this.guard(
       this.connection.sendRequest(lsp.CompletionRequest.type, { textDocument: { uri }, position: { line, character } }),
     )) as CompletionList | CompletionItem[] | null;
-    if (!result) return [];
-    return Array.isArray(result) ? result : result.items;
+    if (!result) return { isIncomplete: false, items: [] };
+    return Array.isArray(result) ? { isIncomplete: false, items: result } : result;
   }
 
   fileChanged(file: string, kind: 'created' | 'deleted' | 'changed'): void {

@@ -14,7 +14,7 @@ import {
   State,
   TransportKind,
 } from 'vscode-languageclient/node';
-import { InitializationOptions, Methods, ProjectSummary } from '../../server/src/protocol';
+import { InitializationOptions, Methods, ProjectSummary, SERVER_V8_FLAGS } from '../../server/src/protocol';
 import { affectsSettings, readSettings } from './config';
 import { InterpreterResolver } from './interpreter';
 
@@ -143,8 +143,8 @@ export class Ctx implements vscode.Disposable {
     this.startError = undefined;
     const serverModule = this.extension.asAbsolutePath(path.join('dist', 'server.js'));
     const serverOptions: ServerOptions = {
-      run: { module: serverModule, transport: TransportKind.stdio },
-      debug: { module: serverModule, transport: TransportKind.stdio, options: { execArgv: ['--nolazy', '--inspect=6010'] } },
+      run: { module: serverModule, transport: TransportKind.stdio, options: { execArgv: SERVER_V8_FLAGS } },
+      debug: { module: serverModule, transport: TransportKind.stdio, options: { execArgv: ['--nolazy', '--inspect=6010', ...SERVER_V8_FLAGS] } },
     };
     const folder = vscode.workspace.workspaceFolders?.[0];
     const settings = readSettings(folder);

@@ -2,6 +2,7 @@
  * The language server: a thin LSP adapter over the protocol-free language service (`service/`) and the
  * workspace layer (`workspace/`). Started by dist/server.js (VS Code, stdio or IPC) and `django-static lsp --stdio`.
  */
+import * as v8 from 'v8';
 import {
   CancellationToken,
   CodeActionKind,
@@ -30,7 +31,7 @@ import {
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { URI } from 'vscode-uri';
 import { createLanguageService, isTemplateLanguage, LanguageService, ServiceContext } from './service';
-import { DEFAULT_SETTINGS, DjangoStaticSettings, InitializationOptions, Methods, ProjectSummary, StaticFileItem } from './protocol';
+import { DEFAULT_SETTINGS, DjangoStaticSettings, InitializationOptions, Methods, ProjectSummary, SERVER_V8_FLAGS, StaticFileItem } from './protocol';
 import { ProjectManager, templateSet, WorkspaceChange, WorkspaceProject } from './workspace/projectManager';
 import { listStaticFiles, summarize } from './workspace/report';
 import { FileChange, TreeWatcher, WatchTarget } from './workspace/watcher';
@@ -48,6 +49,8 @@ let running: Connection | undefined;
 /** Starts the server once per process (the module starts it on load; the CLI asks for the same one). */
 export function startServer(): Connection {
   if (running) return running;
+  // Too late for the heap's initial sizing, but it still steers growth (138 MB rather than 200 at 100k).
+  v8.setFlagsFromString(SERVER_V8_FLAGS.join(' '));
   const connection = createConnection(ProposedFeatures.all);
   running = connection;
   // A stray rejected promise must cost one log line, never the server process.

@@ -29,7 +29,7 @@ import { validate } from './diagnostics';
 import { hoverFor } from './hover';
 import { scanJinjaTemplate } from './jinja';
 import { documentLinks } from './links';
-import { forgetResolutions, lookupPathOf, normalizeDestination, referenceAt } from './resolve';
+import { lookupPathOf, normalizeDestination, referenceAt } from './resolve';
 import { scanDjangoTemplate } from './scanner';
 import { TemplateFlavor, TemplateModel } from './templateModel';
 
@@ -92,20 +92,18 @@ export function isTemplateLanguage(languageId: string, uriOrPath?: string): bool
 const CACHE_LIMIT = 500;
 
 /**
- * Forgets what the service cached about an index (completion items, did-you-mean paths, resolutions). Caches refresh by
+ * Forgets what the service cached about an index (completion items, did-you-mean paths). Caches refresh by
  * themselves when the index's generation changes; call this for an index without one, or after a file's
  * content (size) changed.
  */
 export function forgetIndexCaches(index: StaticIndexApi): void {
   forgetCompletions(index);
   forgetSuggestions(index);
-  forgetResolutions(index);
 }
 
-/** Forgets what the service cached about files' content (sizes in completion and hover); paths stay known. */
+/** Forgets what the service cached about files' content (sizes in completion); paths stay known. */
 export function forgetFileDetails(index: StaticIndexApi): void {
   forgetCompletions(index);
-  forgetResolutions(index);
 }
 
 /**

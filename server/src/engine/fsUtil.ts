@@ -9,3 +9,21 @@ export async function exists(file: string): Promise<boolean> {
     return false;
   }
 }
+
+/** True when `file` exists and is a regular file (symlinks followed). */
+export async function isFile(file: string): Promise<boolean> {
+  try {
+    return (await fs.stat(file)).isFile();
+  } catch {
+    return false;
+  }
+}
+
+/** True when `dir` exists and is a folder (symlinks followed). */
+export async function isDirectory(dir: string): Promise<boolean> {
+  try {
+    return (await fs.stat(dir)).isDirectory();
+  } catch {
+    return false;
+  }
+}

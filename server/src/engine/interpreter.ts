@@ -1,7 +1,7 @@
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import fg from 'fast-glob';
-import { exists } from './fsUtil';
+import { exists, isFile } from './fsUtil';
 import { runProcess } from './processes';
 
 /** One interpreter that was considered, and why it was kept or not. */
@@ -194,10 +194,3 @@ async function existingDirs(paths: string[]): Promise<string[]> {
   return result;
 }
 
-async function isFile(file: string): Promise<boolean> {
-  try {
-    return (await fs.stat(file)).isFile();
-  } catch {
-    return false;
-  }
-}

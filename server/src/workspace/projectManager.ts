@@ -1,5 +1,6 @@
 import * as path from 'path';
 import { findProjects, ProjectLocation } from '../engine/discover';
+import { isDirectory } from '../engine/fsUtil';
 import { StaticIndexApi } from '../engine/indexTypes';
 import { LearnOptions, ProjectModel } from '../engine/model';
 import { loadProject } from '../engine/project';
@@ -30,6 +31,11 @@ export interface WorkspaceProject {
   templates: string[];
   /** Milliseconds spent learning and indexing. */
   learnMs: number;
+  /**
+   * Static folders the settings name that did not exist when learned (a STATICFILES_DIRS entry, an app's
+   * `static/`): creating one re-learns the project, since an app gains a finder location only then.
+   */
+  awaitedRoots: string[];
 }
 
 /** A project that could not be learned at all, with the reason in the user's terms. */
@@ -209,6 +215,9 @@ export class ProjectManager {
         if (source.root && scope.some((s) => isInside(source.root!, s))) add(source.root, true);
       }
       for (const dir of templateDirs(project.model, scope)) add(dir, true);
+      for (const root of project.awaitedRoots) {
+        if (scope.some((s) => isInside(root, s))) add(path.dirname(root), false);
+      }
       for (const file of project.model.settingsFiles) add(path.dirname(file), false);
       add(project.location.projectDir, false);
       if (project.model.staticRoot) add(project.model.staticRoot, false);
@@ -232,6 +241,10 @@ export class ProjectManager {
       }
       for (const project of this.current) {
         if (this.isProjectConfigFile(project, file)) {
+          this.scheduleRelearn(project.location.projectDir);
+          continue;
+        }
+        if (change.kind === 'created' && project.awaitedRoots.some((root) => isInside(file, root))) {
           this.scheduleRelearn(project.location.projectDir);
           continue;
         }
@@ -334,6 +347,7 @@ export class ProjectManager {
       manifest: await readManifest(loaded.model.staticRoot),
       templates: [],
       learnMs: 0,
+      awaitedRoots: await awaitedRoots(loaded.model),
     };
     project.templates = await discoverTemplates(loaded.model, this.settings, this.scopeOf(project));
     project.learnMs = Date.now() - started;
@@ -515,4 +529,16 @@ async function mapLimited<T, R>(items: T[], limit: number, fn: (item: T) => Prom
 
 export function messageOf(err: unknown): string {
   return err instanceof Error ? err.message : String(err);
+}
+
+async function awaitedRoots(model: ProjectModel): Promise<string[]> {
+  const roots: string[] = [];
+  for (const finder of model.finders) {
+    if (finder.kind === 'filesystem') {
+      for (const dir of finder.dirs) if (!(await isDirectory(dir.root))) roots.push(dir.root);
+    } else if (finder.kind === 'app') {
+      for (const app of finder.apps) if (app.path && !app.staticDir) roots.push(path.join(app.path, 'static'));
+    }
+  }
+  return roots;
 }

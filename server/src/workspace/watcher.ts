@@ -1,4 +1,5 @@
 import * as fs from 'fs';
+import { isDirectory } from '../engine/fsUtil';
 import * as path from 'path';
 import { isInside } from './templates';
 
@@ -240,13 +241,6 @@ export class TreeWatcher {
   }
 }
 
-async function isDirectory(dir: string): Promise<boolean> {
-  try {
-    return (await fs.promises.stat(dir)).isDirectory();
-  } catch {
-    return false;
-  }
-}
 
 function collectTreeSync(root: string, skip?: Set<string>): string[] {
   const dirs: string[] = [];

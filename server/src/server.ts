@@ -19,6 +19,7 @@ import {
   FileSystemWatcher,
   InitializeParams,
   InitializeResult,
+  Location,
   MessageType,
   ProposedFeatures,
   ShowMessageNotification,
@@ -119,6 +120,23 @@ class DjangoStaticServer {
         return found ? this.service.findDefinition(found.doc, params.position, found.ctx) : [];
       }),
     );
+    connection.onReferences(
+      this.guarded('references', [] as Location[], async (params, token) => {
+        const found = this.documentAndContext(params.textDocument.uri);
+        if (!found) return [];
+        const path = this.service.referencedPathAt(found.doc, params.position, found.ctx);
+        if (path === null) return [];
+        // The declaration of a static path is the file collectstatic copies.
+        const locations = params.context.includeDeclaration ? this.service.findDefinition(found.doc, params.position, found.ctx).slice(0, 1) : [];
+        const others = (await this.diagnostics.documentsReferencing(path)).filter((doc) => doc.uri !== found.doc.uri);
+        for (const doc of [found.doc, ...others]) {
+          if (token.isCancellationRequested) return [];
+          const ctx = doc === found.doc ? found.ctx : this.contextFor(doc.uri);
+          if (ctx) locations.push(...this.service.findReferencesTo(doc, path, ctx));
+        }
+        return locations;
+      }),
+    );
     connection.onHover(
       this.guarded('hover', null, (params) => {
         const found = this.documentAndContext(params.textDocument.uri);
@@ -214,6 +232,7 @@ class DjangoStaticServer {
         textDocumentSync: TextDocumentSyncKind.Incremental,
         completionProvider: { triggerCharacters: ["'", '"', '/', '%'], resolveProvider: true },
         definitionProvider: true,
+        referencesProvider: true,
         hoverProvider: true,
         documentLinkProvider: { resolveProvider: false },
         codeActionProvider: { codeActionKinds: [CodeActionKind.QuickFix] },

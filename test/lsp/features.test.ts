@@ -4,6 +4,7 @@ import * as path from 'node:path';
 import { CodeAction, CompletionItem, CompletionList, Diagnostic, DocumentLink, Hover, Location, MarkupContent } from 'vscode-languageserver-protocol/node';
 import { Methods, ProjectSummary, StaticFileItem } from '../../server/src/protocol';
 import { copyDemo, ensureBuilt, fileUri, LspClient, positionOf, removeCopy } from './lspClient';
+import { URI } from 'vscode-uri';
 
 function codes(diagnostics: Diagnostic[]): string[] {
   return diagnostics.map((d) => String(d.code)).sort();
@@ -108,6 +109,30 @@ describe('language server over stdio: features on a copy of examples/demo', func
       result.map((l) => l.uri),
       [fileUri(path.join(root, 'assets/css/site.css')), fileUri(path.join(root, 'legacy/static/css/site.css'))],
     );
+  });
+
+  it('finds every template that uses a static file, the file itself first when asked', async () => {
+    assert.ok(client.initializeResult.capabilities.referencesProvider);
+    const base = path.join(root, 'templates/base.html');
+    const broken = path.join(root, 'templates/broken.html');
+    client.open(base);
+    // broken.html stays closed: its reference ('/js/app.js') is found through the workspace check.
+    await client.waitForDiagnostics(broken, 'checked', () => true);
+    const request = (includeDeclaration: boolean) =>
+      client.request<Location[]>('textDocument/references', {
+        textDocument: { uri: fileUri(base) },
+        position: positionOf(base, "'js/app.js'", 4),
+        context: { includeDeclaration },
+      });
+    const where = (locations: Location[]) => locations.map((l) => `${path.relative(root, URI.parse(l.uri).fsPath)}:${l.range.start.line}`);
+    assert.deepEqual(where(await request(false)), ['templates/base.html:13', 'templates/broken.html:6']);
+    assert.deepEqual(where(await request(true)), ['assets/js/app.js:0', 'templates/base.html:13', 'templates/broken.html:6']);
+    const outside = await client.request<Location[]>('textDocument/references', {
+      textDocument: { uri: fileUri(base) },
+      position: { line: 0, character: 0 },
+      context: { includeDeclaration: true },
+    });
+    assert.deepEqual(outside, []);
   });
 
   it('hovers with the resolved file and URL', async () => {

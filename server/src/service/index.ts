@@ -25,6 +25,7 @@ import { CompletionDefaults, doComplete, forgetCompletions, resolveCompletionIte
 import { forgetSuggestions } from './suggest';
 import { flavorFromDocument, jinjaByEngine } from './context';
 import { definitionFor } from './definition';
+import { referencesTo, servedPath, servedPathAt } from './references';
 import { validate } from './diagnostics';
 import { hoverFor } from './hover';
 import { scanJinjaTemplate } from './jinja';
@@ -68,6 +69,10 @@ export interface LanguageService {
   getCodeActions(doc: TextDocument, range: Range, context: CodeActionContext, ctx: ServiceContext): CodeAction[];
   /** Static paths the document references (for re-validating only affected documents after a file change). */
   referencedPaths(doc: TextDocument): string[];
+  /** The static path (as `referencedPaths` names it) under the cursor, or null outside a literal path. */
+  referencedPathAt(doc: TextDocument, pos: Position, ctx: ServiceContext): string | null;
+  /** Where the document references `path` (a path as `referencedPaths` names it). */
+  findReferencesTo(doc: TextDocument, path: string, ctx: ServiceContext): Location[];
 }
 
 /** Characters that should open the completion list inside a static path. */
@@ -176,12 +181,14 @@ export function createLanguageService(options: LanguageServiceOptions = {}): Lan
     referencedPaths: (doc) => guard(() => {
       const paths = new Set<string>();
       for (const ref of latest(doc).references) {
-        if (ref.kind !== 'literal') continue;
-        const path = normalizeDestination(ref.value.replace(/^\/+/, '').replace(/[?#].*$/, ''));
+        const path = servedPath(ref);
         if (path !== null) paths.add(path);
       }
       return [...paths];
     }, []),
+    referencedPathAt: (doc, pos, ctx) => guard(() => servedPathAt(templateFor(doc, ctx), doc.offsetAt(pos)), null),
+    findReferencesTo: (doc, path, ctx) =>
+      guard(() => referencesTo(templateFor(doc, ctx), path).map((range) => Location.create(doc.uri, range)), []),
   };
 }
 

@@ -213,6 +213,20 @@ export class DiagnosticsPublisher {
   }
 
   /**
+   * The checked documents whose last check found a reference to `path` (open ones as the editor has them,
+   * closed ones read from disk): what Find All References searches, without re-reading every template.
+   */
+  async documentsReferencing(path: string): Promise<TextDocument[]> {
+    const docs: TextDocument[] = [];
+    for (const [uri, facts] of this.facts) {
+      if (!facts.references.includes(path)) continue;
+      const doc = this.host.openDocument(uri) ?? (this.workspaceUris.has(uri) ? await this.readTemplate(uri).catch(() => undefined) : undefined);
+      if (doc) docs.push(doc);
+    }
+    return docs;
+  }
+
+  /**
    * Reads a closed template from disk. The service caches parses by uri+version, so each distinct
    * content on disk gets its own (negative, never an editor's) version; unchanged files keep theirs.
    */

@@ -1,0 +1,25 @@
+/**
+ * Find all references of a static file: every literal `{% static %}` path (and Jinja2 `static()` call) that
+ * serves the same file. References compare by the file a URL serves, so `css/site.css?v=2`, `/css/site.css`
+ * and `css/./site.css` all count as `css/site.css`.
+ */
+import { Range } from 'vscode-languageserver-types';
+import { normalizeDestination, referenceAt } from './resolve';
+import { StaticReference, TemplateModel } from './templateModel';
+
+/** The file a literal reference serves: no leading slashes, no query or fragment, normalised. */
+export function servedPath(ref: StaticReference): string | null {
+  if (ref.kind !== 'literal') return null;
+  return normalizeDestination(ref.value.replace(/^\/+/, '').replace(/[?#].*$/, ''));
+}
+
+/** The served path of the literal reference at `offset`, or null when there is none. */
+export function servedPathAt(template: TemplateModel, offset: number): string | null {
+  const ref = referenceAt(template.references, offset);
+  return ref ? servedPath(ref) : null;
+}
+
+/** Ranges of the paths in `template` that serve `path`. */
+export function referencesTo(template: TemplateModel, path: string): Range[] {
+  return template.references.filter((ref) => servedPath(ref) === path).map((ref) => ref.pathRange);
+}

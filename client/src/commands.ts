@@ -31,7 +31,7 @@ function findStaticFile(ctx: Ctx) {
     quickPick.busy = true;
     quickPick.show();
     try {
-      const files = await ctx.request<StaticFileItem[]>(Methods.listFiles, { projectDir: project.projectDir });
+      const files = await ctx.request(Methods.listFiles, { projectDir: project.projectDir });
       quickPick.items = (files ?? []).map((file) => ({
         label: file.path,
         description: file.shadowed ? `${file.source} $(warning) shadows ${file.shadowed}` : file.source,

@@ -10,11 +10,13 @@ import {
   DidChangeConfigurationNotification,
   LanguageClient,
   LanguageClientOptions,
+  RequestType,
+  RequestType0,
   ServerOptions,
   State,
   TransportKind,
 } from 'vscode-languageclient/node';
-import { InitializationOptions, Methods, ProjectSummary, SERVER_V8_FLAGS } from '../../server/src/protocol';
+import { InitializationOptions, Methods, ProjectsChangedParams, ProjectSummary, SERVER_V8_FLAGS } from '../../server/src/protocol';
 import { affectsSettings, readSettings } from './config';
 import { InterpreterResolver } from './interpreter';
 
@@ -111,10 +113,13 @@ export class Ctx implements vscode.Disposable {
     this.stateChanged.fire();
   }
 
-  async request<R>(method: string, params?: unknown): Promise<R> {
+  request<R>(type: RequestType0<R, void>): Promise<R>;
+  request<P, R>(type: RequestType<P, R, void>, params: P): Promise<R>;
+  async request<P, R>(type: RequestType0<R, void> | RequestType<P, R, void>, params?: P): Promise<R> {
     await this.starting;
     if (!this.client || !this.running) throw new Error(this.startError ?? 'The Django Static Files language server is not running.');
-    return this.client.sendRequest<R>(method, params ?? {});
+    // By method name: the typed overloads of sendRequest do not infer the result type of a RequestType0.
+    return this.client.sendRequest<R>(type.method, params ?? {});
   }
 
   /** Asks the server to re-learn every project; resolves with the fresh summaries. */
@@ -125,7 +130,7 @@ export class Ctx implements vscode.Disposable {
   }
 
   async refreshProjects(): Promise<void> {
-    const result = await this.request<ProjectSummary[] | null>(Methods.projects);
+    const result = await this.request(Methods.projects);
     this.setProjects(result ?? []);
   }
 
@@ -179,12 +184,12 @@ export class Ctx implements vscode.Disposable {
     const client = new LanguageClient('djangoStatic', 'Django Static Files', serverOptions, clientOptions);
     this.client = client;
     // Handlers die with the client on stop(), so they are not added to this.disposables.
-    client.onNotification(Methods.projectsChanged, (summaries: ProjectSummary[]) => this.setProjects(summaries ?? []));
+    client.onNotification(Methods.projectsChanged, (params: ProjectsChangedParams) => this.setProjects(params?.projects ?? []));
     try {
       await client.start();
       this.stateChanged.fire();
       // Not refreshProjects(): request() waits for this very start-up to finish.
-      const summaries = await client.sendRequest<ProjectSummary[] | null>(Methods.projects, {}).catch((e) => this.log(`Could not read the projects yet: ${e}`));
+      const summaries = await client.sendRequest<ProjectSummary[]>(Methods.projects.method).catch((e) => this.log(`Could not read the projects yet: ${e}`));
       if (summaries && summaries.length) this.setProjects(summaries);
     } catch (err) {
       this.startError = `The Django Static Files language server could not start: ${err instanceof Error ? err.message : String(err)}`;

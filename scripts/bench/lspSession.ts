@@ -9,7 +9,7 @@ import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type * as Lsp from 'vscode-languageserver-protocol/lib/common/api';
 import type { CompletionItem, CompletionList, Diagnostic } from 'vscode-languageserver-types';
-import { DjangoStaticSettings, InitializationOptions, Methods, ProjectSummary } from '../../server/src/protocol';
+import { DjangoStaticSettings, InitializationOptions, Methods, ProjectsChangedParams, ProjectSummary } from '../../server/src/protocol';
 import { now } from './stats';
 
 // The `/node` entry point is declared through package.json "exports", which `moduleResolution: node`
@@ -82,8 +82,8 @@ export class LspSession {
         return false;
       });
     });
-    this.connection.onNotification(Methods.projectsChanged, (params: ProjectSummary[]) => {
-      this.summaries = params;
+    this.connection.onNotification(Methods.projectsChanged, (params: ProjectsChangedParams) => {
+      this.summaries = params.projects;
       for (const listener of this.summaryListeners.splice(0)) listener();
     });
     this.connection.onRequest(lsp.ConfigurationRequest.type, (params: Lsp.ConfigurationParams) => params.items.map(() => this.options.settings));
@@ -177,7 +177,7 @@ export class LspSession {
         check();
       })),
       timeoutMs,
-      () => `no ${Methods.projectsChanged} with >= ${minFiles} files; last: ${JSON.stringify(this.summaries.map((s) => s.fileCount))}; stderr: ${this.stderr.slice(-300)}`,
+      () => `no ${Methods.projectsChanged.method} with >= ${minFiles} files; last: ${JSON.stringify(this.summaries.map((s) => s.fileCount))}; stderr: ${this.stderr.slice(-300)}`,
     );
   }
 

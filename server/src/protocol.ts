@@ -1,7 +1,8 @@
 /**
  * Custom requests, notifications and settings shared by the VS Code client and the language server.
- * Only plain types and method names live here, so the client can import it without pulling in the engine.
+ * Only plain types and typed method names live here, so the client can import it without pulling in the engine.
  */
+import { NotificationType, RequestType, RequestType0 } from 'vscode-languageserver-protocol/node';
 
 /** Severity a user can give each diagnostic code; `off` hides it. */
 export type SeveritySetting = 'error' | 'warning' | 'information' | 'hint' | 'off';
@@ -80,15 +81,31 @@ export interface StaticFileItem {
   shadowed: number;
 }
 
+/** Params of `selectProject`. */
+export interface SelectProjectParams {
+  managePy: string;
+}
+
+/** Params of `listFiles`. */
+export interface ListFilesParams {
+  projectDir: string;
+}
+
+/** Params of `projectsChanged`. */
+export interface ProjectsChangedParams {
+  projects: ProjectSummary[];
+}
+
+/** The custom requests and notifications, typed for both ends (as rust-analyzer's lsp_ext.ts). */
 export namespace Methods {
-  /** Client → server: re-learn every project and rebuild the index. */
-  export const reindex = 'djangoStatic/reindex';
-  /** Client → server: summaries of the learned projects. Result: ProjectSummary[]. */
-  export const projects = 'djangoStatic/projects';
-  /** Client → server: every collected path with its winner. Params: { projectDir }. Result: StaticFileItem[]. */
-  export const listFiles = 'djangoStatic/listFiles';
-  /** Client → server: choose the active project. Params: { managePy }. */
-  export const selectProject = 'djangoStatic/selectProject';
-  /** Server → client notification: a project was (re)learned. Params: ProjectSummary[]. */
-  export const projectsChanged = 'djangoStatic/projectsChanged';
+  /** Client → server: re-learn every project and rebuild the index; answers the new summaries. */
+  export const reindex = new RequestType0<ProjectSummary[], void>('djangoStatic/reindex');
+  /** Client → server: summaries of the learned projects. */
+  export const projects = new RequestType0<ProjectSummary[], void>('djangoStatic/projects');
+  /** Client → server: every collected path of one project with its winner. */
+  export const listFiles = new RequestType<ListFilesParams, StaticFileItem[], void>('djangoStatic/listFiles');
+  /** Client → server: choose the active project; false when no learned project has that manage.py. */
+  export const selectProject = new RequestType<SelectProjectParams, boolean, void>('djangoStatic/selectProject');
+  /** Server → client: a project was (re)learned or its file counts changed. */
+  export const projectsChanged = new NotificationType<ProjectsChangedParams>('djangoStatic/projectsChanged');
 }

@@ -308,7 +308,7 @@ class DjangoStaticServer {
         this.diagnostics.beginLearning();
         return;
       case 'learned': {
-        this.connection.sendNotification(Methods.projectsChanged, this.summaries());
+        this.connection.sendNotification(Methods.projectsChanged, { projects: this.summaries() });
         for (const failure of change.failures) {
           const text = `Django Static Files could not learn ${failure.managePy ?? failure.projectDir}: ${failure.message}`;
           // Once per distinct failure: saving a still-broken settings file should not pop it up again.
@@ -353,7 +353,7 @@ class DjangoStaticServer {
     this.announceTimer = setTimeout(() => {
       this.announceTimer = undefined;
       this.announcePendingSince = undefined;
-      void this.connection.sendNotification(Methods.projectsChanged, this.summaries());
+      void this.connection.sendNotification(Methods.projectsChanged, { projects: this.summaries() });
     }, Math.max(0, Math.min(ANNOUNCE_QUIET_MS, ANNOUNCE_MAX_WAIT_MS - waited)));
   }
 

@@ -19,7 +19,7 @@ import {
   StreamMessageWriter,
 } from 'vscode-languageserver-protocol/node';
 import { URI } from 'vscode-uri';
-import { DEFAULT_SETTINGS, DjangoStaticSettings, Methods, ProjectSummary } from '../../server/src/protocol';
+import { DEFAULT_SETTINGS, DjangoStaticSettings, Methods, ProjectsChangedParams, ProjectSummary } from '../../server/src/protocol';
 
 export const REPO = path.resolve(__dirname, '..', '..', '..');
 export const CLI = path.join(REPO, 'dist', 'cli.js');
@@ -112,8 +112,8 @@ export class LspClient {
       client.notify();
       return null;
     });
-    connection.onNotification(Methods.projectsChanged, (params: ProjectSummary[]) => {
-      client.projectsChanged.push(params);
+    connection.onNotification(Methods.projectsChanged.method, (params: ProjectsChangedParams) => {
+      client.projectsChanged.push(params.projects);
       client.notify();
     });
     connection.onNotification('$/progress', (params: unknown) => {
@@ -215,8 +215,9 @@ export class LspClient {
     this.connection.sendNotification('workspace/didChangeWatchedFiles', { changes: [{ uri: fileUri(file), type }] });
   }
 
-  request<R>(method: string, params: unknown): Promise<R> {
-    return this.connection.sendRequest(method, params) as Promise<R>;
+  /** A standard request by method name, or one of ours by its typed definition. */
+  request<R>(method: string | { method: string }, params: unknown): Promise<R> {
+    return this.connection.sendRequest(typeof method === 'string' ? method : method.method, params) as Promise<R>;
   }
 
   get stderrText(): string {

@@ -25,9 +25,7 @@ local client_id = vim.lsp.start_client({
   workspace_folders = { { uri = vim.uri_from_fname(root), name = 'demo' } },
   handlers = {
     ['djangoStatic/projectsChanged'] = function(_, params)
-      -- vscode-jsonrpc sends a single array argument by position: params = [summaries].
-      if type(params) == 'table' and type(params[1]) == 'table' and params[1].projectDir == nil then params = params[1] end
-      result.projects = params
+      result.projects = params.projects
       learned = true
     end,
   },

@@ -19,7 +19,12 @@ import {
   FileSystemWatcher,
   InitializeParams,
   InitializeResult,
+  ErrorCodes,
   Location,
+  PrepareRenameParams,
+  RenameFilesParams,
+  RenameParams,
+  ResponseError,
   MessageType,
   ProposedFeatures,
   ShowMessageNotification,
@@ -35,6 +40,7 @@ import { createLanguageService, isTemplateLanguage, LanguageService, ServiceCont
 import { DEFAULT_SETTINGS, DjangoStaticSettings, InitializationOptions, Methods, ProjectSummary, SERVER_V8_FLAGS, StaticFileItem } from './protocol';
 import { ProjectManager, templateSet, WorkspaceChange, WorkspaceProject } from './workspace/projectManager';
 import { listStaticFiles, summarize } from './workspace/report';
+import { RenameSupport, StaticRenames } from './workspace/renames';
 import { FileChange, TreeWatcher, WatchTarget } from './workspace/watcher';
 import { DiagnosticsPublisher, ProgressHandle } from './workspace/diagnosticsPublisher';
 
@@ -66,6 +72,7 @@ interface ClientSupport {
   dynamicWatchers: boolean;
   relativePatterns: boolean;
   workspaceFolders: boolean;
+  renames: RenameSupport;
 }
 
 class DjangoStaticServer {
@@ -75,7 +82,15 @@ class DjangoStaticServer {
   private settings: DjangoStaticSettings = DEFAULT_SETTINGS;
   private trusted = true;
   private roots: string[] = [];
-  private support: ClientSupport = { configuration: false, dynamicConfiguration: false, dynamicWatchers: false, relativePatterns: false, workspaceFolders: false };
+  private support: ClientSupport = {
+    configuration: false,
+    dynamicConfiguration: false,
+    dynamicWatchers: false,
+    relativePatterns: false,
+    workspaceFolders: false,
+    renames: { fileRenames: false, confirmation: false },
+  };
+  private renames!: StaticRenames;
   private manager: ProjectManager | undefined;
   private diagnostics!: DiagnosticsPublisher;
   private ownWatcher: TreeWatcher | undefined;
@@ -128,7 +143,7 @@ class DjangoStaticServer {
         if (path === null) return [];
         // The declaration of a static path is the file collectstatic copies.
         const locations = params.context.includeDeclaration ? this.service.findDefinition(found.doc, params.position, found.ctx).slice(0, 1) : [];
-        const others = (await this.diagnostics.documentsReferencing(path)).filter((doc) => doc.uri !== found.doc.uri);
+        const others = (await this.diagnostics.documentsReferencing((ref) => ref === path)).filter((doc) => doc.uri !== found.doc.uri);
         for (const doc of [found.doc, ...others]) {
           if (token.isCancellationRequested) return [];
           const ctx = doc === found.doc ? found.ctx : this.contextFor(doc.uri);
@@ -136,6 +151,29 @@ class DjangoStaticServer {
         }
         return locations;
       }),
+    );
+    connection.onPrepareRename(
+      this.guarded('prepareRename', null, (params: PrepareRenameParams) => {
+        const found = this.documentAndContext(params.textDocument.uri);
+        const answer = found ? this.service.prepareRename(found.doc, params.position, found.ctx) : null;
+        if (answer && 'message' in answer) throw new ResponseError(ErrorCodes.InvalidRequest, answer.message);
+        return answer;
+      }),
+    );
+    connection.onRenameRequest(
+      this.guarded('rename', null, async (params: RenameParams) => {
+        const found = this.documentAndContext(params.textDocument.uri);
+        const plan = found ? this.service.planRename(found.doc, params.position, params.newName, found.ctx) : null;
+        if (!plan) return null;
+        if ('message' in plan) throw new ResponseError(ErrorCodes.InvalidRequest, plan.message);
+        if (!this.support.renames.fileRenames) {
+          throw new ResponseError(ErrorCodes.InvalidRequest, 'This editor cannot rename files through a language server; rename the file itself.');
+        }
+        return this.renames.renameEdit(plan.move, plan.toAbs);
+      }),
+    );
+    connection.workspace.onWillRenameFiles(
+      this.guarded('willRenameFiles', null, (params: RenameFilesParams) => this.renames.willRenameFiles(params.files, this.support.renames)),
     );
     connection.onHover(
       this.guarded('hover', null, (params) => {
@@ -226,17 +264,33 @@ class DjangoStaticServer {
       dynamicWatchers: !!caps.workspace?.didChangeWatchedFiles?.dynamicRegistration,
       relativePatterns: !!caps.workspace?.didChangeWatchedFiles?.relativePatternSupport,
       workspaceFolders: !!caps.workspace?.workspaceFolders,
+      renames: {
+        fileRenames: !!caps.workspace?.workspaceEdit?.documentChanges && !!caps.workspace.workspaceEdit.resourceOperations?.includes('rename'),
+        confirmation: !!caps.workspace?.workspaceEdit?.documentChanges && !!caps.workspace.workspaceEdit.changeAnnotationSupport,
+      },
     };
+    this.renames = new StaticRenames({
+      service: this.service,
+      projectFor: (file) => this.manager?.projectFor(file),
+      contextFor: (uri) => this.contextFor(uri),
+      documentsReferencing: (matches) => this.diagnostics.documentsReferencing(matches),
+      openVersion: (uri) => this.documents.get(uri)?.version,
+    });
     return {
       capabilities: {
         textDocumentSync: TextDocumentSyncKind.Incremental,
         completionProvider: { triggerCharacters: ["'", '"', '/', '%'], resolveProvider: true },
         definitionProvider: true,
         referencesProvider: true,
+        renameProvider: { prepareProvider: true },
         hoverProvider: true,
         documentLinkProvider: { resolveProvider: false },
         codeActionProvider: { codeActionKinds: [CodeActionKind.QuickFix] },
-        workspace: { workspaceFolders: { supported: true, changeNotifications: true } },
+        workspace: {
+          workspaceFolders: { supported: true, changeNotifications: true },
+          // Every file move is offered to us; moves outside the static folders answer nothing.
+          fileOperations: { willRename: { filters: [{ scheme: 'file', pattern: { glob: '**/*' } }] } },
+        },
       },
       serverInfo: { name: 'django-static', version: '0.1.0' },
     };
@@ -470,6 +524,8 @@ class DjangoStaticServer {
         if (took > SLOW_REQUEST_MS) this.log(`${name} took ${took} ms.`);
         return cancel.isCancellationRequested ? neutral : result;
       } catch (err) {
+        // An answer for the user (why a rename is refused), not a failure.
+        if (err instanceof ResponseError) throw err;
         this.log(`${name} failed: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`);
         return neutral;
       }

@@ -75,6 +75,8 @@ export interface ClientOptions {
   workspaceFolderSupport?: boolean;
   /** Advertise `completionList.itemDefaults` with these properties (LSP 3.17; VS Code announces five). */
   completionItemDefaults?: string[];
+  /** Advertise workspace edits with file renames and change annotations (confirmation), as VS Code does. */
+  workspaceEdits?: boolean;
 }
 
 export class LspClient {
@@ -149,6 +151,9 @@ export class LspClient {
         configuration: options.configuration !== undefined,
         workspaceFolders: !!options.workspaceFolderSupport,
         didChangeWatchedFiles: { dynamicRegistration: !!options.clientWatches, relativePatternSupport: !!options.clientWatches },
+        ...(options.workspaceEdits
+          ? { workspaceEdit: { documentChanges: true, resourceOperations: ['create', 'rename', 'delete'], changeAnnotationSupport: { groupsOnLabel: true } } }
+          : {}),
       },
     };
     client.initializeResult = await connection.sendRequest('initialize', {

@@ -15,6 +15,7 @@ import {
   Location,
   Position,
   Range,
+  TextEdit,
 } from 'vscode-languageserver-types';
 import { URI } from 'vscode-uri';
 import { StaticIndexApi } from '../engine/indexTypes';
@@ -26,6 +27,7 @@ import { forgetSuggestions } from './suggest';
 import { flavorFromDocument, jinjaByEngine } from './context';
 import { definitionFor } from './definition';
 import { referencesTo, servedPath, servedPathAt } from './references';
+import { editsForMoves, PathMove, planRename, renameTarget } from './rename';
 import { validate } from './diagnostics';
 import { hoverFor } from './hover';
 import { scanJinjaTemplate } from './jinja';
@@ -38,6 +40,7 @@ export type { TemplateModel, StaticReference, LoadTag, UrlAttribute, TemplateFla
 export { DIAGNOSTIC_SOURCE, DEFAULT_SEVERITY } from './diagnostics';
 export type { DiagnosticCode, DiagnosticData } from './diagnostics';
 export { renderStaticUrl, storageUrl, pythonUrljoin, pythonQuote } from './staticUrl';
+export type { PathMove } from './rename';
 
 /** Everything a feature needs about the project the document belongs to. */
 export interface ServiceContext {
@@ -73,6 +76,12 @@ export interface LanguageService {
   referencedPathAt(doc: TextDocument, pos: Position, ctx: ServiceContext): string | null;
   /** Where the document references `path` (a path as `referencedPaths` names it). */
   findReferencesTo(doc: TextDocument, path: string, ctx: ServiceContext): Location[];
+  /** The path under the cursor as it can be renamed, a reason it cannot, or null outside a literal path. */
+  prepareRename(doc: TextDocument, pos: Position, ctx: ServiceContext): { range: Range; placeholder: string } | { message: string } | null;
+  /** The file move renaming the path under the cursor to `newName` means, or why it cannot happen. */
+  planRename(doc: TextDocument, pos: Position, newName: string, ctx: ServiceContext): { move: PathMove; toAbs: string } | { message: string } | null;
+  /** Edits keeping the document's paths on files that move (only paths the moving file alone serves). */
+  editsForMoves(doc: TextDocument, moves: readonly PathMove[], ctx: ServiceContext): TextEdit[];
 }
 
 /** Characters that should open the completion list inside a static path. */
@@ -187,6 +196,22 @@ export function createLanguageService(options: LanguageServiceOptions = {}): Lan
       return [...paths];
     }, []),
     referencedPathAt: (doc, pos, ctx) => guard(() => servedPathAt(templateFor(doc, ctx), doc.offsetAt(pos)), null),
+    prepareRename: (doc, pos, ctx) =>
+      guard(() => {
+        const plan = planRename(doc, pos, templateFor(doc, ctx), ctx);
+        if (!plan) return null;
+        return plan.kind === 'refused' ? { message: plan.message } : { range: plan.range, placeholder: plan.placeholder };
+      }, null),
+    planRename: (doc, pos, newName, ctx) =>
+      guard(() => {
+        const plan = planRename(doc, pos, templateFor(doc, ctx), ctx);
+        if (!plan) return null;
+        if (plan.kind === 'refused') return { message: plan.message };
+        const target = renameTarget(plan, newName, ctx);
+        if ('message' in target) return target;
+        return { move: { from: plan.from, to: target.to, fromAbs: plan.fromAbs }, toAbs: target.toAbs };
+      }, null),
+    editsForMoves: (doc, moves, ctx) => guard(() => editsForMoves(doc, templateFor(doc, ctx), moves, ctx), []),
     findReferencesTo: (doc, path, ctx) =>
       guard(() => referencesTo(templateFor(doc, ctx), path).map((range) => Location.create(doc.uri, range)), []),
   };

@@ -213,13 +213,13 @@ export class DiagnosticsPublisher {
   }
 
   /**
-   * The checked documents whose last check found a reference to `path` (open ones as the editor has them,
-   * closed ones read from disk): what Find All References searches, without re-reading every template.
+   * The checked documents whose last check found a reference `matches` accepts (open ones as the editor
+   * has them, closed ones read from disk): what references and renames search, without reading every template.
    */
-  async documentsReferencing(path: string): Promise<TextDocument[]> {
+  async documentsReferencing(matches: (path: string) => boolean): Promise<TextDocument[]> {
     const docs: TextDocument[] = [];
     for (const [uri, facts] of this.facts) {
-      if (!facts.references.includes(path)) continue;
+      if (!facts.references.some(matches)) continue;
       const doc = this.host.openDocument(uri) ?? (this.workspaceUris.has(uri) ? await this.readTemplate(uri).catch(() => undefined) : undefined);
       if (doc) docs.push(doc);
     }

@@ -1,0 +1,83 @@
+/**
+ * Renaming static files: the edits that keep `{% static %}` paths pointing at a file (or folder) that
+ * moves, and the checks before renaming the file a path names. A path is only rewritten when the moving
+ * file is the one Django serves for it and no other source provides it: otherwise the template keeps
+ * working as written, and rewriting it would change what it serves.
+ */
+import { TextDocument } from 'vscode-languageserver-textdocument';
+import { Position, Range, TextEdit } from 'vscode-languageserver-types';
+import { StaticSource } from '../engine/indexTypes';
+import { normalizeDestination, referenceAt, resolvePath } from './resolve';
+import { servedPath } from './references';
+import { TemplateModel } from './templateModel';
+import type { ServiceContext } from './index';
+
+/** A destination path moving (a folder moves everything below it), and the file or folder on disk that moves. */
+export interface PathMove {
+  from: string;
+  to: string;
+  fromAbs: string;
+}
+
+/** Edits that make the template's literal paths follow the moves; the quote style, leading slash and `?query` stay. */
+export function editsForMoves(doc: TextDocument, template: TemplateModel, moves: readonly PathMove[], ctx: ServiceContext): TextEdit[] {
+  const edits: TextEdit[] = [];
+  for (const ref of template.references) {
+    const served = servedPath(ref);
+    if (served === null) continue;
+    const move = moves.find((m) => served === m.from || served.startsWith(`${m.from}/`));
+    if (!move || !servedOnlyFrom(served, move.fromAbs, ctx)) continue;
+    const written = doc.getText(ref.pathRange);
+    // Escapes inside the literal (`\'`, `\u…`) would not survive a rewrite; leave such paths alone.
+    if (written !== ref.value) continue;
+    const leading = /^\/*/.exec(written)![0];
+    const suffix = /[?#].*$/.exec(written)?.[0] ?? '';
+    edits.push(TextEdit.replace(ref.pathRange, `${leading}${move.to}${served.slice(move.from.length)}${suffix}`));
+  }
+  return edits;
+}
+
+/** True when `path` is served by the file at (or below) `abs` and by nothing else. */
+function servedOnlyFrom(path: string, abs: string, ctx: ServiceContext): boolean {
+  const resolution = resolvePath(path, ctx.index);
+  if (resolution.kind !== 'file') return false;
+  const [winner, ...others] = resolution.entry.providers;
+  return others.length === 0 && (winner.absPath === abs || winner.absPath.startsWith(`${abs}/`));
+}
+
+/** What renaming the path under the cursor would do, or why it cannot be renamed. */
+export type RenamePlan =
+  | { kind: 'rename'; range: Range; placeholder: string; source: StaticSource; fromAbs: string; from: string }
+  | { kind: 'refused'; message: string };
+
+/** The checks `prepareRename` answers with: a literal path naming exactly one file in a source on disk. */
+export function planRename(doc: TextDocument, position: Position, template: TemplateModel, ctx: ServiceContext): RenamePlan | null {
+  const ref = referenceAt(template.references, doc.offsetAt(position));
+  const served = ref ? servedPath(ref) : null;
+  if (!ref || served === null) return null;
+  const resolution = resolvePath(served, ctx.index);
+  if (resolution.kind !== 'file') return { kind: 'refused', message: `'${served}' is not a static file; only existing files can be renamed.` };
+  const providers = resolution.entry.providers;
+  if (providers.length > 1) {
+    const names = providers.map((p) => p.source.label).join('; ');
+    return { kind: 'refused', message: `'${served}' is provided by ${providers.length} sources (${names}); rename the files themselves.` };
+  }
+  const [only] = providers;
+  if (only.source.root === null) return { kind: 'refused', message: `'${served}' comes from the custom finder ${only.source.label}, which has no folder to rename in.` };
+  return { kind: 'rename', range: ref.pathRange, placeholder: served, source: only.source, fromAbs: only.absPath, from: served };
+}
+
+/** Where the file goes for a new destination path, or why it cannot go there. */
+export function renameTarget(plan: Extract<RenamePlan, { kind: 'rename' }>, newName: string, ctx: ServiceContext): { to: string; toAbs: string } | { message: string } {
+  const to = normalizeDestination(newName.trim().replace(/^\/+/, '').replace(/[?#].*$/, ''));
+  if (!to) return { message: `'${newName}' is not a static path.` };
+  if (to === plan.from) return { message: `'${to}' is the current path.` };
+  const { prefix, root } = plan.source;
+  if (prefix && !to.startsWith(`${prefix}/`)) {
+    return { message: `'${to}' is outside the '${prefix}' prefix of ${plan.source.label}; files there are served below '${prefix}/'.` };
+  }
+  const taken = ctx.index.get(to) ?? (ctx.index.isFolder(to) ? { providers: [] } : undefined);
+  if (taken) return { message: `'${to}' already exists${taken.providers[0] ? ` (${taken.providers[0].source.label})` : ' as a folder'}.` };
+  const rel = prefix ? to.slice(prefix.length + 1) : to;
+  return { to, toAbs: `${root}/${rel}` };
+}

@@ -51,6 +51,9 @@ const ANNOUNCE_QUIET_MS = 1500;
 /** ...but no longer than this after the first unannounced change. */
 const ANNOUNCE_MAX_WAIT_MS = 10_000;
 
+/** File operations the server takes part in: every file, since static folders are only known once learned. */
+const EVERY_FILE = { filters: [{ scheme: 'file', pattern: { glob: '**/*' } }] };
+
 let running: Connection | undefined;
 
 /** Starts the server once per process (the module starts it on load; the CLI asks for the same one). */
@@ -172,6 +175,16 @@ class DjangoStaticServer {
         return this.renames.renameEdit(plan.move, plan.toAbs);
       }),
     );
+    // The editor's own file events follow later; a rename it reports is applied now, so the paths just
+    // rewritten never show as missing in between.
+    connection.workspace.onDidRenameFiles((params: RenameFilesParams) =>
+      this.applyFileChanges(
+        params.files.flatMap((f): FileChange[] => [
+          { path: URI.parse(f.oldUri).fsPath, kind: 'deleted' },
+          { path: URI.parse(f.newUri).fsPath, kind: 'created' },
+        ]),
+      ),
+    );
     connection.workspace.onWillRenameFiles(
       this.guarded('willRenameFiles', null, (params: RenameFilesParams) => this.renames.willRenameFiles(params.files, this.support.renames)),
     );
@@ -289,7 +302,7 @@ class DjangoStaticServer {
         workspace: {
           workspaceFolders: { supported: true, changeNotifications: true },
           // Every file move is offered to us; moves outside the static folders answer nothing.
-          fileOperations: { willRename: { filters: [{ scheme: 'file', pattern: { glob: '**/*' } }] } },
+          fileOperations: { willRename: EVERY_FILE, didRename: EVERY_FILE },
         },
       },
       serverInfo: { name: 'django-static', version: '0.1.0' },

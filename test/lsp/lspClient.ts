@@ -216,6 +216,11 @@ export class LspClient {
     this.connection.sendNotification('textDocument/didClose', { textDocument: { uri: fileUri(file) } });
   }
 
+  /** Sends any notification (for the ones without a helper here). */
+  sendNotification(method: string, params: unknown): void {
+    void this.connection.sendNotification(method, params);
+  }
+
   sendWatchedFile(file: string, type: FileChangeType): void {
     this.connection.sendNotification('workspace/didChangeWatchedFiles', { changes: [{ uri: fileUri(file), type }] });
   }

@@ -109,8 +109,8 @@ describe('language server: renaming static files', function () {
     // Do what the editor does once the user confirms: move the folder, write the edits, report the changes.
     fs.renameSync(oldDir, newDir);
     applyTextEdits(edit);
-    client.sendWatchedFile(oldDir, FileChangeType.Deleted);
-    client.sendWatchedFile(newDir, FileChangeType.Created);
+    // The editor reports the move itself (workspace/didRenameFiles); no file-watcher events for the folder.
+    client.sendNotification('workspace/didRenameFiles', { files: [{ oldUri: fileUri(oldDir), newUri: fileUri(newDir) }] });
     for (const change of edits) client.sendWatchedFile(URI.parse(change.textDocument.uri).fsPath, FileChangeType.Changed);
     const noLoad = path.join(root, 'templates/no_load.html');
     const logoMissing = (d: Diagnostic[]) => d.some((x) => x.code === 'missing-file' && String(x.message).includes('logo.svg'));

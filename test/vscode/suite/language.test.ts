@@ -52,6 +52,36 @@ describe('language features in a real VS Code', () => {
     await vscode.window.showTextDocument(target);
     assert.equal(vscode.window.activeTextEditor?.document.uri.fsPath, wsPath('assets', 'css', 'site.css'));
   });
+  it('renames a static file from a path, rewriting every template that served it, and back', async () => {
+    const base = await openDoc('templates', 'base.html');
+    const broken = wsPath('templates', 'broken.html');
+    const rename = async (doc: vscode.TextDocument, needle: string, newName: string) => {
+      const edit = await vscode.commands.executeCommand<vscode.WorkspaceEdit>('vscode.executeDocumentRenameProvider', doc.uri, positionAfter(doc, needle), newName);
+      assert.ok(edit, `no rename edit for ${newName}`);
+      const touched = edit.entries().map(([uri]) => vscode.workspace.asRelativePath(uri)).sort();
+      assert.deepEqual(touched, ['templates/base.html', 'templates/broken.html'], 'the templates the rename edits');
+      // Applying it moves the file; VS Code then asks the server about that move, which must add nothing twice.
+      assert.ok(await vscode.workspace.applyEdit(edit), 'the edit applies');
+      await vscode.workspace.saveAll(false);
+    };
+    await rename(base, "{% static 'js/ap", 'js/main.js');
+    assert.ok(fs.existsSync(wsPath('assets', 'js', 'main.js')) && !fs.existsSync(wsPath('assets', 'js', 'app.js')), 'the file moved');
+    assert.match(base.getText(), /\{% static 'js\/main\.js' as app_js %\}/);
+    // broken.html is edited where the editor keeps it (a buffer, saved by VS Code's refactoring rules).
+    const brokenText = async () => (await vscode.workspace.openTextDocument(broken)).getText();
+    assert.match(await brokenText(), /\{% static '\/js\/main\.js' %\}/);
+    assert.equal((base.getText().match(/main\.js/g) ?? []).length, 1, 'one edit per path');
+    // The server hears of the move from VS Code (didRenameFiles) and finds the file at its new path.
+    await waitFor(async () => {
+      const found = await vscode.commands.executeCommand<vscode.Location[]>('vscode.executeDefinitionProvider', base.uri, positionAfter(base, "{% static 'js/ma"));
+      return found.length > 0 ? found : undefined;
+    }, 'js/main.js to resolve');
+    assert.ok(!vscode.languages.getDiagnostics(base.uri).some((d) => base.getText(d.range).includes('main.js')), 'no diagnostic on the renamed path');
+    await rename(base, "{% static 'js/ma", 'js/app.js');
+    assert.ok(fs.existsSync(wsPath('assets', 'js', 'app.js')), 'renamed back');
+    assert.match(await brokenText(), /\{% static '\/js\/app\.js' %\}/);
+  });
+
   it('applies djangoStatic.severity changes without a restart', async () => {
     const doc = await openDoc('templates', 'broken.html');
     const onPath = () => vscode.languages.getDiagnostics(doc.uri).find((d) => doc.getText(d.range).includes('css/sites.css'));

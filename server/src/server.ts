@@ -40,6 +40,7 @@ import { createLanguageService, isTemplateLanguage, LanguageService, ServiceCont
 import { DEFAULT_SETTINGS, DjangoStaticSettings, InitializationOptions, Methods, ProjectSummary, SERVER_V8_FLAGS, StaticFileItem } from './protocol';
 import { ProjectManager, templateSet, WorkspaceChange, WorkspaceProject } from './workspace/projectManager';
 import { listStaticFiles, summarize } from './workspace/report';
+import { findAllReferences } from './workspace/references';
 import { RenameSupport, StaticRenames } from './workspace/renames';
 import { FileChange, TreeWatcher, WatchTarget } from './workspace/watcher';
 import { DiagnosticsPublisher, ProgressHandle } from './workspace/diagnosticsPublisher';
@@ -139,20 +140,10 @@ class DjangoStaticServer {
       }),
     );
     connection.onReferences(
-      this.guarded('references', [] as Location[], async (params, token) => {
+      this.guarded('references', [] as Location[], (params, token) => {
         const found = this.documentAndContext(params.textDocument.uri);
-        if (!found) return [];
-        const path = this.service.referencedPathAt(found.doc, params.position, found.ctx);
-        if (path === null) return [];
-        // The declaration of a static path is the file collectstatic copies.
-        const locations = params.context.includeDeclaration ? this.service.findDefinition(found.doc, params.position, found.ctx).slice(0, 1) : [];
-        const others = (await this.diagnostics.documentsReferencing((ref) => ref === path)).filter((doc) => doc.uri !== found.doc.uri);
-        for (const doc of [found.doc, ...others]) {
-          if (token.isCancellationRequested) return [];
-          const ctx = doc === found.doc ? found.ctx : this.contextFor(doc.uri);
-          if (ctx) locations.push(...this.service.findReferencesTo(doc, path, ctx));
-        }
-        return locations;
+        const host = { service: this.service, contextFor: (uri: string) => this.contextFor(uri), documentsReferencing: this.diagnostics.documentsReferencing.bind(this.diagnostics) };
+        return found ? findAllReferences(host, found.doc, params.position, found.ctx, params.context.includeDeclaration, token) : [];
       }),
     );
     connection.onPrepareRename(

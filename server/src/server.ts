@@ -394,7 +394,8 @@ class DjangoStaticServer {
       case 'manifest':
         this.summaryCache.delete(change.project);
         this.updateWatching(true); // STATIC_ROOT may have just been created
-        this.diagnostics.validateOpenDocuments();
+        // Which paths the manifest lacks (not-in-manifest) changes with every collectstatic.
+        this.diagnostics.validateAffected(null);
         return;
     }
   }

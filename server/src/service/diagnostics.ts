@@ -27,7 +27,8 @@ export type DiagnosticCode =
   | 'ignored-by-collectstatic'
   | 'escapes-root'
   | 'no-argument'
-  | 'hardcoded-url';
+  | 'hardcoded-url'
+  | 'not-in-manifest';
 
 export const DEFAULT_SEVERITY: Record<DiagnosticCode, DiagnosticSeverity> = {
   'missing-file': DiagnosticSeverity.Error,
@@ -40,6 +41,7 @@ export const DEFAULT_SEVERITY: Record<DiagnosticCode, DiagnosticSeverity> = {
   'escapes-root': DiagnosticSeverity.Error,
   'no-argument': DiagnosticSeverity.Error,
   'hardcoded-url': DiagnosticSeverity.Hint,
+  'not-in-manifest': DiagnosticSeverity.Warning,
 };
 
 const SETTING_SEVERITY: Record<Exclude<SeveritySetting, 'off'>, DiagnosticSeverity> = {
@@ -138,6 +140,7 @@ function checkReference(ref: StaticReference, ctx: ServiceContext, emit: Emit): 
     }
     case 'file':
       checkFile(ref, resolution.entry, emit);
+      if (!ref.value.startsWith('/')) checkManifest(ref, ctx, emit);
       return;
     default:
       return;
@@ -212,6 +215,19 @@ function checkFile(ref: StaticReference, entry: IndexEntry, emit: Emit): void {
     emit('ignored-by-collectstatic', ref.pathRange,
       `collectstatic's ignore patterns skip ${providers[0].absPath}: development serves it, but production gets ${collected.absPath} (${collected.source.label}).`);
   }
+}
+
+/**
+ * A file that exists but is missing from STATIC_ROOT/staticfiles.json: collectstatic last ran before it
+ * was added (or renamed), and with DEBUG=False the page fails with "Missing staticfiles manifest entry".
+ * Only when a manifest exists: before the first collectstatic every path would fail, which is not news.
+ */
+function checkManifest(ref: StaticReference, ctx: ServiceContext, emit: Emit): void {
+  if (!ctx.model.manifestStorage || !ctx.manifest) return;
+  const rendered = renderStaticUrl(ctx.model, ref.value, false, ctx.manifest);
+  if (rendered.kind !== 'error' || !rendered.message.includes('Missing staticfiles manifest entry')) return;
+  emit('not-in-manifest', ref.pathRange,
+    `'${ref.value}' exists but is not in STATIC_ROOT/staticfiles.json (collectstatic last ran before it was added): with DEBUG=False Django raises "${rendered.message.replace(/^ValueError: /, '')}". Run collectstatic.`);
 }
 
 /** The STATIC_URL prefixes a hard-coded value may start with; `/static/` only counts when the rest exists. */

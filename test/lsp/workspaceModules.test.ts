@@ -111,6 +111,28 @@ describe('workspace modules', () => {
       watcher.dispose();
     });
 
+    it('reports a folder that appears while the targets are being set up again', async () => {
+      const root = tree({ 'manage.py': '' });
+      made.push(root);
+      const events: FileChange[] = [];
+      // A long debounce: the folder's event is flushed only after the second setTargets has watched it.
+      const watcher = new TreeWatcher((changes) => events.push(...changes), { debounceMs: 300 });
+      const targets = [
+        { dir: root, recursive: false },
+        { dir: path.join(root, 'vendor'), recursive: true },
+      ];
+      await watcher.setTargets(targets);
+      fs.mkdirSync(path.join(root, 'vendor/htmx'), { recursive: true });
+      fs.writeFileSync(path.join(root, 'vendor/htmx/htmx.js'), '');
+      await watcher.setTargets(targets);
+      const deadline = Date.now() + 3000;
+      while (!events.some((e) => e.path === path.join(root, 'vendor') && e.kind === 'created')) {
+        if (Date.now() > deadline) throw new Error(`the new folder was not reported; got ${JSON.stringify(events)}`);
+        await new Promise((r) => setTimeout(r, 20));
+      }
+      watcher.dispose();
+    });
+
     it('polls folders past the watch limit and still reports changes there', async () => {
       const root = tree({ 'static/a/x.css': '', 'static/b/y.css': '' });
       made.push(root);

@@ -209,7 +209,10 @@ export class TreeWatcher {
         continue;
       }
       if (stat.isDirectory()) {
-        if (this.watchers.has(file) || this.polled.has(file)) continue; // a child changed; the child reports itself
+        // A change event on a watched folder means a child changed, and the child reports itself. A rename
+        // event still counts: a folder that appeared while setTargets walked is watched already, and
+        // skipping its own event would leave it out of the index.
+        if ((this.watchers.has(file) || this.polled.has(file)) && eventType !== 'rename') continue;
         if (this.coveredRecursively(file) && !this.options.skipDirNames?.has(path.basename(file))) {
           // Sync on purpose: files created in the new folder right after it must not slip past unwatched.
           for (const dir of collectTreeSync(file, this.options.skipDirNames)) this.watchDir(dir);

@@ -18,6 +18,7 @@ import { measureLsp, LspResults, LatencyStats } from './lspMeasure';
 import { BenchReport, checkTargets, renderMarkdown, renderTable, renderTargets, SizeResult, toJson, Value } from './report';
 import { renderChart } from './chart';
 import { summarizeProfiles, HotFunction } from './profile';
+import { SERVER_V8_FLAGS } from '../../server/src/protocol';
 import { median, now, reasonOf } from './stats';
 
 const REPO_ROOT = path.resolve(__dirname, '..', '..', '..');
@@ -134,6 +135,16 @@ async function measureSize(size: number, options: CliOptions): Promise<SizeResul
     completionSamples: options.quick ? 50 : 200,
     log,
   });
+  log('  LSP session started as VS Code starts it (V8 flags on the command line), for its memory ...');
+  const asVsCode = await measureLsp(project, {
+    repoRoot: REPO_ROOT,
+    runs: 1,
+    completionSamples: 20,
+    nodeArgs: SERVER_V8_FLAGS,
+    completionOnly: true,
+    log,
+  });
+  if ('na' in asVsCode) unavailable.rss_vscode_mb = asVsCode.na;
   const lsp: Partial<LspResults> = 'na' in lspOrNa ? {} : lspOrNa;
   if ('na' in lspOrNa) {
     unavailable.lsp = lspOrNa.na;
@@ -196,6 +207,7 @@ async function measureSize(size: number, options: CliOptions): Promise<SizeResul
     huge_diagnostics: service.hugeDiagnostics,
     rss_mb: lsp.rssMb ?? null,
     rss_ready_mb: lsp.rssReadyMb ?? null,
+    rss_vscode_mb: 'na' in asVsCode ? null : asVsCode.rssMb,
     unavailable,
   };
 }
@@ -330,6 +342,7 @@ async function main(): Promise<void> {
       'find and collectstatic are spawned and timed from spawn to exit (their process start-up is counted, as a user would pay it).',
       'Incremental over LSP: from just before writing/deleting the file to the publishDiagnostics of an affected open template; the bench client sends workspace/didChangeWatchedFiles right after the write, as VS Code does (VS Code’s own watcher latency is not included).',
       'Workspace diagnostics: doValidation on every template with a fresh language service and a freshly built index (cold parse and suggestion caches, as after learning), template texts read beforehand.',
+      `Server RSS: VmHWM of \`django-static lsp --stdio\`, which sets ${SERVER_V8_FLAGS.join(' ')} itself once running (the target is checked on this, the conservative figure); "as VS Code starts it" is a second session with the flags on the node command line, as the client passes them, measured after the workspace check and completions.`,
     ],
   };
   report.targets = checkTargets(report);

@@ -54,18 +54,35 @@ describe('django-static check', function () {
     assert.deepEqual([missing?.file, missing?.line, missing?.column], ['templates/broken.html', 5, 43]);
   });
 
+  it('emits GitHub Actions annotations, hints as notices', () => {
+    const { code, stdout } = check(['--root', root, '--format', 'github'], root);
+    assert.equal(code, 1);
+    const lines = stdout.trim().split('\n');
+    assert.ok(lines.includes(
+      "::error file=templates/broken.html,line=5,col=43,endLine=5,endColumn=56,title=django-static missing-file::'css/sites.css' is not found by any static files finder. Did you mean 'css/site.css'?",
+    ), stdout);
+    assert.ok(lines.some((l) => l.startsWith('::warning file=templates/broken.html,line=7,') && l.includes('title=django-static leading-slash::')), stdout);
+    assert.ok(lines.some((l) => l.startsWith('::notice file=templates/broken.html,line=9,') && l.includes('hardcoded-url')), stdout);
+    assert.match(lines[lines.length - 1], /^2 errors, 2 warnings, 1 hint in 5 templates/);
+  });
+
   it('exits 0 when there are no errors', () => {
     fs.writeFileSync(path.join(root, 'assets/css/sites.css'), '');
     fs.writeFileSync(path.join(root, 'templates/no_load.html'), '{% extends "base.html" %}{% load static %}{% block content %}{% static "img/logo.svg" %}{% endblock %}');
     const { code, stdout } = check(['--root', root], root);
     assert.equal(code, 0, stdout);
     assert.match(stdout, /^0 errors, /m);
+    // Warnings remain (the shadowed css/site.css, the leading slash): --fail-on warning gates on them too.
+    assert.equal(check(['--root', root, '--fail-on', 'warning'], root).code, 1);
   });
 
   it('rejects a bad format and a folder without a project with a clear message (exit 2)', () => {
     const bad = check(['--root', root, '--format', 'xml'], root);
     assert.equal(bad.code, 2);
     assert.match(bad.stderr, /Unknown format 'xml'/);
+    const badFail = check(['--root', root, '--fail-on', 'hint'], root);
+    assert.equal(badFail.code, 2);
+    assert.match(badFail.stderr, /Unknown --fail-on 'hint': use error or warning\./);
     const empty = fs.mkdtempSync(path.join(os.tmpdir(), 'ds-check-empty-'));
     try {
       const none = check(['--root', empty], empty);

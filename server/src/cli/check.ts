@@ -36,9 +36,13 @@ const SEVERITY_NAMES: Record<DiagnosticSeverity, SeverityName> = {
  * Exit code 1 when there is at least one error, so it can gate CI.
  */
 export async function runCheck(args: ParsedArgs): Promise<number> {
-  allowFlags(args, ['format']);
+  allowFlags(args, ['format', 'fail-on']);
   const format = stringFlag(args, 'format') ?? 'text';
-  if (format !== 'text' && format !== 'json') throw new UserError(`Unknown format '${format}': use --format text or --format json.`);
+  if (format !== 'text' && format !== 'json' && format !== 'github') {
+    throw new UserError(`Unknown format '${format}': use --format text, json or github.`);
+  }
+  const failOn = stringFlag(args, 'fail-on') ?? 'error';
+  if (failOn !== 'error' && failOn !== 'warning') throw new UserError(`Unknown --fail-on '${failOn}': use error or warning.`);
   const root = path.resolve(rootFlag(args));
   const options = learnOptions(args);
   const settings: DjangoStaticSettings = {
@@ -92,10 +96,11 @@ export async function runCheck(args: ParsedArgs): Promise<number> {
       process.stderr.write(`${relative(p.location.projectDir) || '.'}: ${p.model.mode} mode (${p.model.modeReason}), ${p.templates.length} templates\n`);
     }
     for (const failure of manager.failures) process.stderr.write(`${relative(failure.projectDir)}: not checked: ${failure.message}\n`);
-    for (const f of findings) process.stdout.write(`${f.file}:${f.line}:${f.column}: ${f.severity} ${f.code} ${f.message}\n`);
+    const line = format === 'github' ? githubAnnotation : (f: Finding) => `${f.file}:${f.line}:${f.column}: ${f.severity} ${f.code} ${f.message}`;
+    for (const f of findings) process.stdout.write(`${line(f)}\n`);
     process.stdout.write(`${summaryLine(counts, templateCount, manager.projects.length)}\n`);
   }
-  return counts.error > 0 ? 1 : 0;
+  return counts.error > 0 || (failOn === 'warning' && counts.warning > 0) ? 1 : 0;
 }
 
 async function readDocument(file: string): Promise<TextDocument | undefined> {
@@ -120,6 +125,18 @@ function toFinding(file: string, d: Diagnostic): Finding {
     code: String(d.code ?? 'unknown'),
     message: (typeof d.message === 'string' ? d.message : d.message.value).split('\n')[0],
   };
+}
+
+/**
+ * A GitHub Actions workflow command, so findings show on the pull request's lines. Hints and information
+ * become notices. Property values and messages are escaped as the runner expects.
+ */
+function githubAnnotation(f: Finding): string {
+  const level = f.severity === 'error' ? 'error' : f.severity === 'warning' ? 'warning' : 'notice';
+  const data = (value: string) => value.replace(/%/g, '%25').replace(/\r/g, '%0D').replace(/\n/g, '%0A');
+  const property = (value: string) => data(value).replace(/:/g, '%3A').replace(/,/g, '%2C');
+  const where = `file=${property(f.file)},line=${f.line},col=${f.column},endLine=${f.endLine},endColumn=${f.endColumn}`;
+  return `::${level} ${where},title=${property(`django-static ${f.code}`)}::${data(f.message)}`;
 }
 
 function countBySeverity(findings: Finding[]): Record<SeverityName, number> {

@@ -26,7 +26,8 @@ Commands:
   find [--first] [--root DIR] PATH...   Where Django finds PATH (like manage.py findstatic)
   list --json [--root DIR]              What collectstatic would write, with every source in finder order
   info [--root DIR]                     Mode, finders and locations, STATIC_URL/STATIC_ROOT, duplicates
-  check [--root DIR] [--format text|json]  Diagnose {% static %} usage in every template (exit 1 on errors)
+  check [--root DIR] [--format text|json|github] [--fail-on error|warning]
+                                        Diagnose {% static %} usage in every template (exit 1 on errors)
   lsp --stdio                           Start the language server over stdio
 
 Shared options:

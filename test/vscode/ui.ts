@@ -10,7 +10,7 @@ import { REPO_ROOT } from './workspace';
 
 const RESULTS = path.join(REPO_ROOT, 'test-results');
 const README_IMAGES = path.join(REPO_ROOT, 'docs', 'images');
-const README_SHOTS = ['completion.png', 'quick-fix.png', 'collect.png', 'clear-confirm.png'];
+const README_SHOTS = ['completion.png', 'quick-fix.png', 'collect.png', 'clear-confirm.png', 'rename-preview.png'];
 const STEP_TIMEOUT_MS = 20000;
 
 type Log = (message: string) => void;
@@ -54,9 +54,14 @@ export async function runUiChecks(browser: Browser, url: string, workspace: stri
   await check('completion: suggest widget lists css/ files', async () => {
     await openFile(page, 'completion.html');
     await gotoLine(page, 2, completionLine.indexOf("'css/") + 6);
-    await page.keyboard.press('Control+Space');
     const rows = page.locator('.editor-widget.suggest-widget.visible .monaco-list-row');
-    await rows.first().waitFor();
+    // A keystroke right after the go-to-line box closes can reach nothing; ask again rather than fail.
+    for (let attempt = 1; ; attempt++) {
+      await page.keyboard.press('Control+Space');
+      const shown = await rows.first().waitFor({ timeout: 5000 }).then(() => true, () => false);
+      if (shown) break;
+      if (attempt === 3) throw new Error('the suggest widget did not open after three Ctrl+Space');
+    }
     await page.locator('.suggest-widget .monaco-list-row', { hasText: 'print.css' }).first().waitFor();
     const labels = (await rows.allInnerTexts()).map((t) => t.replace(/\s+/g, ' ').trim());
     if (!labels.some((l) => l.includes('site.css'))) throw new Error(`rows: ${labels.join(' | ')}`);
@@ -141,6 +146,41 @@ export async function runUiChecks(browser: Browser, url: string, workspace: stri
     const after = listing(staticRoot);
     if (JSON.stringify(after) !== JSON.stringify(before)) throw new Error('files changed after Cancel');
     return `${before.length} files kept`;
+  });
+
+  await check('Explorer rename asks before rewriting the {% static %} paths, then applies them', async () => {
+    await runCommand(page, 'Notifications: Clear All Notifications'); // the collect toast would cover the preview
+    await openFile(page, 'app.js');
+    await runCommand(page, 'File: Reveal Active File in Explorer View');
+    await page.locator('.explorer-folders-view .monaco-list-row.selected', { hasText: 'app.js' }).waitFor();
+    await page.keyboard.press('F2');
+    const input = page.locator('.explorer-folders-view .monaco-inputbox input');
+    await input.waitFor();
+    await page.keyboard.press('Control+A');
+    await page.keyboard.type('main.js');
+    await page.keyboard.press('Enter');
+    // The server marks the template edits needsConfirmation: VS Code asks before applying anything.
+    const dialog = page.locator('.monaco-dialog-box', { hasText: 'wants to make refactoring changes with this file move' });
+    await dialog.waitFor();
+    await page.screenshot({ path: path.join(RESULTS, 'rename-confirm.png') });
+    const base = path.join(workspace, 'templates', 'base.html');
+    if (readFileSync(base, 'utf8').includes('js/main.js')) throw new Error('base.html changed before the edits were confirmed');
+    await dialog.getByRole('button', { name: 'Show Preview' }).click();
+    // Edits that need confirmation start unticked in the Refactor Preview: the user picks what to apply.
+    for (const template of ['templates/base.html', 'templates/broken.html']) {
+      const box = page.locator(`.monaco-list-row[aria-label^="${template},"] input.edit-checkbox`);
+      await box.click();
+      if (!(await box.isChecked())) throw new Error(`could not tick ${template}`);
+    }
+    await page.waitForTimeout(300);
+    await page.screenshot({ path: path.join(RESULTS, 'rename-preview.png') });
+    await page.getByRole('button', { name: 'Apply' }).first().click();
+    const deadline = Date.now() + STEP_TIMEOUT_MS;
+    while (!readFileSync(base, 'utf8').includes("{% static 'js/main.js'")) {
+      if (Date.now() > deadline) throw new Error('base.html was not updated after Apply');
+      await page.waitForTimeout(200);
+    }
+    return 'asked, previewed unticked, applied: base.html now uses js/main.js';
   });
 
   await page.close();

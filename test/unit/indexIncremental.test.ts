@@ -115,6 +115,8 @@ function assertStatsMatchTable(idx: StaticIndex, where: string): void {
     return count;
   });
   assert.deepStrictEqual(stats.perSource, perSource, `${where}: per source`);
+  const winners = new Map(idx.collectWinners().map((w) => [w.path, [w.absPath, w.copies]]));
+  assert.deepStrictEqual(winners, new Map([...table].map(([dest, providers]) => [dest, [providers[0], providers.length]])), `${where}: winners`);
 }
 
 const providersOf = (idx: StaticIndex, dest: string) => idx.get(dest)?.providers.map((p) => `${p.source.order}:${p.absPath}:${p.ignored}`);

@@ -5,7 +5,7 @@
  */
 import * as fs from 'fs';
 import { ProjectModel } from './model';
-import { CollectStats, FindResult, FolderChild, IndexEntry, PathChange, Provider, StaticIndexApi, StaticSource } from './indexTypes';
+import { CollectStats, CollectWinner, FindResult, FolderChild, IndexEntry, PathChange, Provider, StaticIndexApi, StaticSource } from './indexTypes';
 import { RootTree, WalkProblem } from './indexWalk';
 import { compileGlobs, compileIgnorePatterns } from './fnmatch';
 import { basename, joinRel, normalizeDestPath, parentRel, relativeInside, safeJoin } from './paths';
@@ -203,6 +203,16 @@ export class StaticIndex implements StaticIndexApi {
     for (const [dest, who] of this.collectTable()) {
       const list = typeof who === 'number' ? [who] : who;
       out.set(dest, list.map((i) => this.collectAbsPath(this.slots[i], dest)));
+    }
+    return out;
+  }
+
+  collectWinners(): CollectWinner[] {
+    const out: CollectWinner[] = [];
+    for (const [dest, who] of this.collectTable()) {
+      const first = typeof who === 'number' ? who : who[0];
+      const slot = this.slots[first];
+      out.push({ path: dest, source: slot.source, absPath: this.collectAbsPath(slot, dest), copies: typeof who === 'number' ? 1 : who.length });
     }
     return out;
   }

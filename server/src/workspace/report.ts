@@ -1,4 +1,3 @@
-import { sep } from 'path';
 import { CollectStats, StaticSource } from '../engine/indexTypes';
 import { FinderEntry } from '../engine/model';
 import { ProjectSummary, StaticFileItem } from '../protocol';
@@ -28,22 +27,8 @@ export function summarize(project: WorkspaceProject): ProjectSummary {
 
 /** Every collected path with its winner, for the Find Static File picker. */
 export function listStaticFiles(project: WorkspaceProject): StaticFileItem[] {
-  const items: StaticFileItem[] = [];
-  const sourceOf = sourceFinder(project.index.sources);
-  for (const [path, providers] of project.index.collectMap()) {
-    if (providers.length === 0) continue;
-    const source = sourceOf(providers[0]);
-    items.push({ path, absPath: providers[0], source: source?.shortLabel ?? '', shadowed: providers.length - 1 });
-  }
+  const items = project.index.collectWinners().map((w) => ({ path: w.path, absPath: w.absPath, source: w.source.shortLabel, shadowed: w.copies - 1 }));
   return items.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
-}
-
-/** Maps an absolute file to the source whose root holds it (deepest root first, as roots may nest). */
-function sourceFinder(sources: readonly StaticSource[]): (absPath: string) => StaticSource | undefined {
-  const rooted = sources
-    .filter((s): s is StaticSource & { root: string } => s.root !== null)
-    .sort((a, b) => b.root.length - a.root.length || a.order - b.order);
-  return (absPath) => rooted.find((s) => absPath === s.root || absPath.startsWith(s.root.endsWith(sep) ? s.root : s.root + sep));
 }
 
 function reportMarkdown(project: WorkspaceProject, stats: CollectStats): string {

@@ -7,7 +7,13 @@ import { isAffected, mightBeSuggested, normalisePath } from '../../server/src/wo
 
 /** Just what suggestPaths reads from an index. */
 function indexOf(paths: string[]): StaticIndexApi {
-  return { size: paths.length, generation: paths.length, allPaths: () => paths[Symbol.iterator]() } as unknown as StaticIndexApi;
+  const forEachFile = (visit: (folder: string, name: string) => void) => {
+    for (const p of paths) {
+      const slash = p.lastIndexOf('/');
+      visit(slash === -1 ? '' : p.slice(0, slash), p.slice(slash + 1));
+    }
+  };
+  return { size: paths.length, generation: paths.length, forEachFile } as unknown as StaticIndexApi;
 }
 
 describe('workspace/affected', () => {

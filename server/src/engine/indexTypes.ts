@@ -110,6 +110,11 @@ export interface StaticIndexApi {
   duplicates(): IndexEntry[];
   /** Counts of the collect view, and the first `listed` duplicates by path. */
   collectStats(listed?: number): CollectStats;
+  /**
+   * Every destination file (find() view) as its folder and name, the name being the index's own string:
+   * for callers that keep per-file data without building 100k path strings.
+   */
+  forEachFile(visit: (folder: string, name: string) => void): void;
   /** Every destination file path (find() view). */
   allPaths(): IterableIterator<string>;
   /**

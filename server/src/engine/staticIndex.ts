@@ -283,6 +283,27 @@ export class StaticIndex implements StaticIndexApi {
     return { collected, perSource, duplicateCount: duplicated.length, duplicates };
   }
 
+  forEachFile(visit: (folder: string, name: string) => void): void {
+    this.slotsHoldingFolder(''); // builds the folder map
+    for (const [folder, orders] of this.folderSlots!) {
+      const seen = orders.length > 1 ? new Set<string>() : null;
+      for (const order of orders) {
+        const { tree, source } = this.slots[order];
+        const rel = relForDest(source.prefix, folder);
+        const node = rel === null ? undefined : tree.dirs.get(rel);
+        if (!node) continue;
+        for (const name of node.files) {
+          if (tree.broken.size > 0 && tree.broken.has(joinRel(rel!, name))) continue;
+          if (seen) {
+            if (seen.has(name)) continue;
+            seen.add(name);
+          }
+          visit(folder, name);
+        }
+      }
+    }
+  }
+
   *allPaths(): IterableIterator<string> {
     const seen = this.slots.length > 1 ? new Set<string>() : null;
     for (const slot of this.slots) {

@@ -11,16 +11,22 @@
 import { StaticIndexApi } from '../engine/indexTypes';
 import { indexStamp } from './context';
 
+/**
+ * Every file as a folder id and its name (the index's own string): 100k path strings and their
+ * lowercase copies held 15 MB at 100k files, and only a few candidates ever need their full path.
+ */
 interface IndexPaths {
   /** The index state these paths describe (`generation` lets them catch up through its journal). */
   stamp: string;
   generation: number | undefined;
-  paths: string[];
-  lower: string[];
-  baseLower: string[];
-  /** Folder → indexes into `paths` of the files directly inside it. */
-  byFolder: Map<string, number[]>;
-  /** Indexes into `paths` of files removed since the build: positions stay stable until the next one. */
+  folders: string[];
+  folderIds: Map<string, number>;
+  /** Per folder id: the files directly inside it. */
+  folderFiles: number[][];
+  /** Per file: its folder id and its name. */
+  folderOf: number[];
+  names: string[];
+  /** Files removed since the build: positions stay stable until the next one. */
   removed: Set<number>;
   /** Built on the first basename query (most diagnostics runs never need it). */
   bases?: BaseIndex;
@@ -54,18 +60,18 @@ const REBUILD_AFTER = 2_000;
 function pathsOf(index: StaticIndexApi): IndexPaths {
   const cached = cache.get(index);
   if (cached && (cached.stamp === indexStamp(index) || catchUp(cached, index))) return cached;
-  const paths = Array.from(index.allPaths());
   const data: IndexPaths = {
     stamp: indexStamp(index),
     generation: index.generation,
-    paths: [],
-    lower: [],
-    baseLower: [],
-    byFolder: new Map(),
+    folders: [],
+    folderIds: new Map(),
+    folderFiles: [],
+    folderOf: [],
+    names: [],
     removed: new Set(),
     suggestions: new Map(),
   };
-  for (const path of paths) addPath(data, path);
+  index.forEachFile((folder, name) => addFile(data, folder, name));
   cache.set(index, data);
   return data;
 }
@@ -83,7 +89,7 @@ function catchUp(data: IndexPaths, index: StaticIndexApi): boolean {
     if (change.added) addPath(data, change.path);
     else removePath(data, change.path);
   }
-  if (data.removed.size + (data.bases?.extra.length ?? 0) > Math.max(REBUILD_AFTER, data.paths.length / 10)) return false;
+  if (data.removed.size + (data.bases?.extra.length ?? 0) > Math.max(REBUILD_AFTER, data.names.length / 10)) return false;
   data.generation = index.generation;
   data.stamp = indexStamp(index);
   // Any new file may be a better suggestion, any removed one must not be offered.
@@ -91,19 +97,21 @@ function catchUp(data: IndexPaths, index: StaticIndexApi): boolean {
   return true;
 }
 
-function addPath(data: IndexPaths, path: string): void {
-  const k = data.paths.length;
-  const lower = path.toLowerCase();
-  data.paths.push(path);
-  data.lower.push(lower === path ? path : lower);
-  const base = basename(lower);
-  data.baseLower.push(base);
-  const folder = dirname(path);
-  const list = data.byFolder.get(folder);
-  if (list) list.push(k);
-  else data.byFolder.set(folder, [k]);
+function addFile(data: IndexPaths, folder: string, name: string): void {
+  const k = data.names.length;
+  let folderId = data.folderIds.get(folder);
+  if (folderId === undefined) {
+    folderId = data.folders.length;
+    data.folderIds.set(folder, folderId);
+    data.folders.push(folder);
+    data.folderFiles.push([]);
+  }
+  data.folderOf.push(folderId);
+  data.names.push(name);
+  data.folderFiles[folderId].push(k);
   const bases = data.bases;
   if (!bases) return;
+  const base = name.toLowerCase();
   const id = nameId(bases, base);
   if (id !== undefined) {
     bases.pathsOf[id].push(k);
@@ -117,12 +125,23 @@ function addPath(data: IndexPaths, path: string): void {
   }
 }
 
+function addPath(data: IndexPaths, path: string): void {
+  addFile(data, dirname(path), basename(path));
+}
+
 function removePath(data: IndexPaths, path: string): void {
-  const list = data.byFolder.get(dirname(path));
-  const at = list ? list.findIndex((k) => data.paths[k] === path) : -1;
+  const folderId = data.folderIds.get(dirname(path));
+  const list = folderId === undefined ? undefined : data.folderFiles[folderId];
+  const name = basename(path);
+  const at = list ? list.findIndex((k) => data.names[k] === name) : -1;
   if (at === -1) return;
   data.removed.add(list![at]);
   list!.splice(at, 1);
+}
+
+function pathAt(data: IndexPaths, k: number): string {
+  const folder = data.folders[data.folderOf[k]];
+  return folder ? `${folder}/${data.names[k]}` : data.names[k];
 }
 
 /** Id of a built basename (binary search in its length's range). */
@@ -151,8 +170,9 @@ function baseIndexOf(data: IndexPaths): BaseIndex {
   const ids = new Map<string, number>();
   const distinct: string[] = [];
   const carriers: number[][] = [];
-  data.baseLower.forEach((base, k) => {
+  data.names.forEach((name, k) => {
     if (data.removed.has(k)) return;
+    const base = name.toLowerCase();
     const id = ids.get(base);
     if (id !== undefined) {
       carriers[id].push(k);
@@ -306,12 +326,16 @@ export function suggestPaths(missing: string, index: StaticIndexApi, limit = 3):
   const maxDistance = Math.max(2, Math.floor(missing.length / 3));
   const ranked = new Map<number, number>();
 
-  for (const k of data.byFolder.get(dirname(missing)) ?? []) {
-    const s = score(missing, missingLower, data.paths[k], data.lower[k], maxDistance);
+  // Same folder: a shared prefix adds nothing to an edit distance, so comparing names is comparing paths.
+  const typedName = basename(missing);
+  const typedBase = basename(missingLower);
+  const folderId = data.folderIds.get(dirname(missing));
+  for (const k of folderId === undefined ? [] : data.folderFiles[folderId]) {
+    const name = data.names[k];
+    const s = score(typedName, typedBase, name, name.toLowerCase(), maxDistance);
     if (s !== Infinity) ranked.set(k, s);
   }
 
-  const typedBase = basename(missingLower);
   const maxBase = Math.max(1, Math.floor(typedBase.length / 3));
   const bases = baseIndexOf(data);
   for (const id of closeBasenames(bases, typedBase, maxBase)) {
@@ -319,15 +343,17 @@ export function suggestPaths(missing: string, index: StaticIndexApi, limit = 3):
     for (const k of carriersOf(bases, id)) {
       if (ranked.has(k) || data.removed.has(k)) continue;
       // A right file name in the wrong folder is a likely mistake even when the full paths differ a lot.
-      const full = score(missing, missingLower, data.paths[k], data.lower[k], Math.max(maxDistance, missing.length));
+      const path = pathAt(data, k);
+      const full = score(missing, missingLower, path, path.toLowerCase(), Math.max(maxDistance, missing.length));
       ranked.set(k, Math.min(full, maxDistance + (base === typedBase ? 0.5 : 1)));
     }
   }
 
   const result = [...ranked.entries()]
-    .sort((x, y) => x[1] - y[1] || (data.paths[x[0]] < data.paths[y[0]] ? -1 : 1))
+    .map(([k, rank]) => ({ path: pathAt(data, k), rank }))
+    .sort((x, y) => x.rank - y.rank || (x.path < y.path ? -1 : 1))
     .slice(0, Math.max(limit, 5))
-    .map(([k]) => data.paths[k]);
+    .map((entry) => entry.path);
   data.suggestions.set(missing, result);
   return result.slice(0, limit);
 }

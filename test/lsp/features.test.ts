@@ -127,6 +127,11 @@ describe('language server over stdio: features on a copy of examples/demo', func
     const where = (locations: Location[]) => locations.map((l) => `${path.relative(root, URI.parse(l.uri).fsPath)}:${l.range.start.line}`);
     assert.deepEqual(where(await request(false)), ['templates/base.html:13', 'templates/broken.html:6']);
     assert.deepEqual(where(await request(true)), ['assets/js/app.js:0', 'templates/base.html:13', 'templates/broken.html:6']);
+    // A document just opened counts at once, before its first (debounced) check has run.
+    const fresh = path.join(root, 'templates/fresh.html');
+    client.open(fresh, 'django-html', "{% load static %}\n<script src=\"{% static 'js/app.js' %}\"></script>\n");
+    assert.ok(where(await request(false)).includes('templates/fresh.html:1'));
+    client.close(fresh);
     const outside = await client.request<Location[]>('textDocument/references', {
       textDocument: { uri: fileUri(base) },
       position: { line: 0, character: 0 },

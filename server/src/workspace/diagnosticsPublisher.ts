@@ -213,14 +213,21 @@ export class DiagnosticsPublisher {
   }
 
   /**
-   * The checked documents whose last check found a reference `matches` accepts (open ones as the editor
-   * has them, closed ones read from disk): what references and renames search, without reading every template.
+   * The documents referencing a path `matches` accepts: open ones as the editor has them now, closed ones
+   * whose last check found such a reference, read from disk. What references and renames search, without
+   * reading every template.
    */
   async documentsReferencing(matches: (path: string) => boolean): Promise<TextDocument[]> {
     const docs: TextDocument[] = [];
+    // Open documents as they are now: the facts of one just edited (by a rename a moment ago) lag behind.
+    const open = new Set(this.host.openUris());
+    for (const uri of open) {
+      const doc = this.host.openDocument(uri);
+      if (doc && isTemplateLanguage(doc.languageId, uri) && this.host.service.referencedPaths(doc).some(matches)) docs.push(doc);
+    }
     for (const [uri, facts] of this.facts) {
-      if (!facts.references.some(matches)) continue;
-      const doc = this.host.openDocument(uri) ?? (this.workspaceUris.has(uri) ? await this.readTemplate(uri).catch(() => undefined) : undefined);
+      if (open.has(uri) || !facts.references.some(matches) || !this.workspaceUris.has(uri)) continue;
+      const doc = await this.readTemplate(uri).catch(() => undefined);
       if (doc) docs.push(doc);
     }
     return docs;

@@ -8,18 +8,13 @@
  */
 import * as fs from 'fs';
 import * as path from 'path';
+import { seededRandom } from '../seeded';
 
-/** Deterministic pseudo-random generator (mulberry32). */
+/** Deterministic pseudo-random choices (mulberry32 underneath). */
 export class Random {
-  private state: number;
+  readonly next: () => number;
   constructor(seed: number) {
-    this.state = seed >>> 0;
-  }
-  next(): number {
-    this.state = (this.state + 0x6d2b79f5) | 0;
-    let t = Math.imul(this.state ^ (this.state >>> 15), 1 | this.state);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+    this.next = seededRandom(seed);
   }
   int(min: number, max: number): number {
     return min + Math.floor(this.next() * (max - min + 1));

@@ -2,6 +2,7 @@ import * as assert from 'assert';
 import { spawnSync } from 'child_process';
 import { compileGlobs, compileIgnorePatterns, fnmatchcase } from '../../server/src/engine/fnmatch';
 import { normpath, safeJoin } from '../../server/src/engine/paths';
+import { seededRandom } from '../seeded';
 
 const PYTHON = '/usr/bin/python3';
 
@@ -30,17 +31,6 @@ function pythonPaths(cases: Array<[string, string]>): Array<[string, string | nu
   return JSON.parse(run.stdout);
 }
 
-/** Deterministic pseudo-random generator (mulberry32). */
-function rng(seed: number): () => number {
-  return () => {
-    seed |= 0;
-    seed = (seed + 0x6d2b79f5) | 0;
-    let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 describe('fnmatch (Python-compatible)', () => {
   it('follows the rules Django relies on', () => {
     assert.ok(fnmatchcase('.hidden', '.*'));
@@ -62,7 +52,7 @@ describe('fnmatch (Python-compatible)', () => {
   });
 
   it('agrees with real Python on 3000 random patterns and names', () => {
-    const next = rng(1234);
+    const next = seededRandom(1234);
     const alphabet = ['a', 'b', 'c', '-', '!', '^', ']', '[', '*', '?', '/', '.', '\\', 'é', 'z', '&', '~', '|', 'A'];
     const pick = (len: number) => Array.from({ length: len }, () => alphabet[Math.floor(next() * alphabet.length)]).join('');
     const pairs: Array<[string, string]> = [];

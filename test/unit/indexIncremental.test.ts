@@ -10,21 +10,10 @@ import { buildIndex, StaticIndex } from '../../server/src/engine/staticIndex';
 import { AppEntry, FinderEntry, ProjectModel, StaticDirEntry } from '../../server/src/engine/model';
 import { suggestPaths } from '../../server/src/service/suggest';
 import { app, dirEntry, makeTree, model } from './indexFixtures';
+import { seededRandom } from '../seeded';
 
 const fsFinder = (dirs: StaticDirEntry[]): FinderEntry => ({ kind: 'filesystem', className: 'FileSystemFinder', dirs });
 const appFinder = (apps: AppEntry[]): FinderEntry => ({ kind: 'app', className: 'AppDirectoriesFinder', apps });
-
-/** Small deterministic PRNG (mulberry32) so a failure names a reproducible seed. */
-function random(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const NAMES = ['site.css', 'Site.css', 'app.js', 'logo.png', 'main.css', 'mian.css', 'a.css', 'b.js', 'theme.css'];
 const FOLDERS = ['css', 'js', 'img', 'css/sub', 'vendor/lib', 'deep/er/most'];
@@ -126,7 +115,7 @@ describe('static index: incremental updates agree with a fresh walk', () => {
     it(`random events, seed ${seed}: size, paths, providers, journal and suggestions`, async () => {
       const proj = project();
       const idx = await buildIndex(proj.model);
-      const next = random(seed);
+      const next = seededRandom(seed);
       // What a cache following the journal believes the path set is.
       const followed = new Set(idx.allPaths());
       let followedAt = idx.generation;

@@ -9,6 +9,7 @@ import * as path from 'node:path';
 import { learnStatic } from '../../server/src/engine/staticMode';
 import { ProjectModel } from '../../server/src/engine/model';
 import { DJANGO_PYTHON, makeTree, removeTree } from './djangoFixtures';
+import { seededRandom } from '../seeded';
 
 const SITE_PACKAGES = ['/usr/local/lib/python3.11/dist-packages', '/usr/lib/python3/dist-packages'].filter((p) => fs.existsSync(p));
 const DEMO = path.resolve(__dirname, '../../../examples/demo');
@@ -102,18 +103,6 @@ async function staticModel(projectDir: string, settingsModule: string): Promise<
 }
 
 const APP_CONFIG = 'from django.apps import AppConfig\n';
-
-/** A small deterministic PRNG (mulberry32) so a failing combination can be replayed. */
-function seeded(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** Generated projects covering the forms real settings files use. */
 const PROJECTS: { title: string; settingsModule: string; files: Record<string, string> }[] = [
@@ -321,7 +310,7 @@ describe('static mode versus real Django (differential)', function () {
   }
 
   it('agrees on 20 randomly generated STATICFILES_DIRS / STATIC_ROOT combinations (seeded)', async () => {
-    const random = seeded(20261126);
+    const random = seededRandom(20261126);
     const pick = <T>(items: T[]): T => items[Math.floor(random() * items.length)];
     const seenChecks = new Set<string>();
     for (let round = 0; round < 20; round++) {

@@ -140,12 +140,16 @@ export class StaticIndex implements StaticIndexApi {
    * two sources that can have the file instead of all of them (50+ in a big project).
    */
   private slotsHoldingFolder(folder: string): readonly number[] {
+    return this.folderMap().get(folder) ?? NO_SLOTS;
+  }
+
+  /** Destination folder → slots whose tree has it, in finder order. */
+  private folderMap(): Map<string, number[]> {
     if (!this.folderSlots) {
       const map = new Map<string, number[]>();
       this.slots.forEach((slot, order) => {
-        const prefix = slot.source.prefix;
         for (const rel of slot.tree.dirs.keys()) {
-          const dest = prefix ? (rel ? `${prefix}/${rel}` : prefix) : rel;
+          const dest = joinRel(slot.source.prefix, rel);
           const list = map.get(dest);
           if (list) list.push(order);
           else map.set(dest, [order]);
@@ -153,7 +157,7 @@ export class StaticIndex implements StaticIndexApi {
       });
       this.folderSlots = map;
     }
-    return this.folderSlots.get(folder) ?? NO_SLOTS;
+    return this.folderSlots;
   }
 
   isFolder(path: string): boolean {
@@ -255,7 +259,7 @@ export class StaticIndex implements StaticIndexApi {
         return;
       }
       const prefix = slot.source.listPrefix;
-      this.walkCollectedFolders(slot.tree, '', (rel, names) => add(joinRel(prefix, rel), order, names));
+      this.walkCollected(slot.tree, '', (rel, names) => add(joinRel(prefix, rel), order, names));
     });
     let collected = 0;
     const duplicated: Array<{ path: string; orders: number[] }> = [];
@@ -284,8 +288,7 @@ export class StaticIndex implements StaticIndexApi {
   }
 
   forEachFile(visit: (folder: string, name: string) => void): void {
-    this.slotsHoldingFolder(''); // builds the folder map
-    for (const [folder, orders] of this.folderSlots!) {
+    for (const [folder, orders] of this.folderMap()) {
       const seen = orders.length > 1 ? new Set<string>() : null;
       for (const order of orders) {
         const { tree, source } = this.slots[order];
@@ -384,9 +387,8 @@ export class StaticIndex implements StaticIndexApi {
     for (const slot of this.slots) {
       const files = touched.get(slot.tree);
       if (!files || slot.customAbs) continue;
-      const prefix = slot.source.prefix;
       for (const rel of files) {
-        const dest = prefix ? `${prefix}/${rel}` : rel;
+        const dest = joinRel(slot.source.prefix, rel);
         if (seen.has(dest)) continue;
         seen.add(dest);
         // Another provider now (after a removal) or before (an addition not counting what was just added).
@@ -428,38 +430,29 @@ export class StaticIndex implements StaticIndexApi {
         return;
       }
       const prefix = slot.source.listPrefix;
-      this.walkCollected(slot.tree, '', (rel) => add(prefix ? `${prefix}/${rel}` : rel, index));
+      this.walkCollected(slot.tree, '', (rel, names) => {
+        const folder = joinRel(prefix, rel);
+        for (const name of names) add(joinRel(folder, name), index);
+      });
     });
     this.collectCache = table;
     return table;
   }
 
-  /** Like walkCollected, one folder at a time: its collected file names (the node's own list when none is ignored). */
-  private walkCollectedFolders(tree: RootTree, rel: string, yieldFolder: (rel: string, names: string[]) => void): void {
+  /**
+   * collectstatic's get_files() walk of one storage, a folder at a time: the folder's collected file names
+   * (the node's own list when none is ignored); an ignored folder name prunes everything below it.
+   */
+  private walkCollected(tree: RootTree, rel: string, yieldFolder: (rel: string, names: string[]) => void): void {
     const node = tree.dirs.get(rel);
     if (!node) return;
     const kept = (name: string) => !this.isIgnoredName(name) && !(rel && this.isIgnoredName(joinRel(rel, name)));
-    // Broken links stay in: list() yields them (collectstatic then fails copying them), as in walkCollected.
+    // Broken links stay in: list() yields them (collectstatic then fails copying them).
     const names = node.files.every(kept) ? node.files : node.files.filter(kept);
     if (names.length > 0) yieldFolder(rel, names);
     for (const name of node.dirs) {
       if (this.isIgnoredName(name)) continue;
-      this.walkCollectedFolders(tree, joinRel(rel, name), yieldFolder);
-    }
-  }
-
-  private walkCollected(tree: RootTree, rel: string, yieldFile: (rel: string) => void): void {
-    const node = tree.dirs.get(rel);
-    if (!node) return;
-    for (const name of node.files) {
-      if (this.isIgnoredName(name)) continue;
-      const child = joinRel(rel, name);
-      if (rel && this.isIgnoredName(child)) continue;
-      yieldFile(child);
-    }
-    for (const name of node.dirs) {
-      if (this.isIgnoredName(name)) continue;
-      this.walkCollected(tree, joinRel(rel, name), yieldFile);
+      this.walkCollected(tree, joinRel(rel, name), yieldFolder);
     }
   }
 

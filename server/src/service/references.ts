@@ -7,10 +7,14 @@ import { Range } from 'vscode-languageserver-types';
 import { normalizeDestination, referenceAt } from './resolve';
 import { StaticReference, TemplateModel } from './templateModel';
 
-/** The file a literal reference serves: no leading slashes, no query or fragment, normalised. */
+/** The file a path as written serves: no leading slashes, no query or fragment, normalised. */
+export function servedPathOf(value: string): string | null {
+  return normalizeDestination(value.replace(/^\/+/, '').replace(/[?#].*$/, ''));
+}
+
+/** The file a literal reference serves. */
 export function servedPath(ref: StaticReference): string | null {
-  if (ref.kind !== 'literal') return null;
-  return normalizeDestination(ref.value.replace(/^\/+/, '').replace(/[?#].*$/, ''));
+  return ref.kind === 'literal' ? servedPathOf(ref.value) : null;
 }
 
 /** The served path of the literal reference at `offset`, or null when there is none. */

@@ -7,8 +7,8 @@
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { Position, Range, TextEdit } from 'vscode-languageserver-types';
 import { StaticSource } from '../engine/indexTypes';
-import { normalizeDestination, referenceAt, resolvePath } from './resolve';
-import { servedPath } from './references';
+import { referenceAt, resolvePath } from './resolve';
+import { servedPath, servedPathOf } from './references';
 import { TemplateModel } from './templateModel';
 import type { ServiceContext } from './index';
 
@@ -69,7 +69,7 @@ export function planRename(doc: TextDocument, position: Position, template: Temp
 
 /** Where the file goes for a new destination path, or why it cannot go there. */
 export function renameTarget(plan: Extract<RenamePlan, { kind: 'rename' }>, newName: string, ctx: ServiceContext): { to: string; toAbs: string } | { message: string } {
-  const to = normalizeDestination(newName.trim().replace(/^\/+/, '').replace(/[?#].*$/, ''));
+  const to = servedPathOf(newName.trim());
   if (!to) return { message: `'${newName}' is not a static path.` };
   if (to === plan.from) return { message: `'${to}' is the current path.` };
   const { prefix, root } = plan.source;

@@ -48,10 +48,6 @@ export function resolveReference(ref: StaticReference, model: ProjectModel, inde
  * a memo of every path a workspace check resolved held 20 MB at 100k files for no measurable gain.
  */
 export function resolvePath(lookupPath: string, index: StaticIndexApi): Resolution {
-  return resolveInIndex(lookupPath, index);
-}
-
-function resolveInIndex(lookupPath: string, index: StaticIndexApi): Resolution {
   const normalized = normalizeDestination(lookupPath);
   if (normalized !== null) {
     const entry = index.get(normalized);

@@ -9,6 +9,7 @@
  * edit-distance computation.
  */
 import { StaticIndexApi } from '../engine/indexTypes';
+import { basename, joinRel, parentRel } from '../engine/paths';
 import { indexStamp } from './context';
 
 /**
@@ -126,11 +127,11 @@ function addFile(data: IndexPaths, folder: string, name: string): void {
 }
 
 function addPath(data: IndexPaths, path: string): void {
-  addFile(data, dirname(path), basename(path));
+  addFile(data, parentRel(path), basename(path));
 }
 
 function removePath(data: IndexPaths, path: string): void {
-  const folderId = data.folderIds.get(dirname(path));
+  const folderId = data.folderIds.get(parentRel(path));
   const list = folderId === undefined ? undefined : data.folderFiles[folderId];
   const name = basename(path);
   const at = list ? list.findIndex((k) => data.names[k] === name) : -1;
@@ -140,8 +141,7 @@ function removePath(data: IndexPaths, path: string): void {
 }
 
 function pathAt(data: IndexPaths, k: number): string {
-  const folder = data.folders[data.folderOf[k]];
-  return folder ? `${folder}/${data.names[k]}` : data.names[k];
+  return joinRel(data.folders[data.folderOf[k]], data.names[k]);
 }
 
 /** Id of a built basename (binary search in its length's range). */
@@ -275,15 +275,6 @@ export function forgetSuggestions(index: StaticIndexApi): void {
   cache.delete(index);
 }
 
-function basename(path: string): string {
-  return path.slice(path.lastIndexOf('/') + 1);
-}
-
-function dirname(path: string): string {
-  const slash = path.lastIndexOf('/');
-  return slash === -1 ? '' : path.slice(0, slash);
-}
-
 let row = new Uint16Array(64);
 
 /** Levenshtein distance, or `max + 1` as soon as it must exceed `max`. */
@@ -329,7 +320,7 @@ export function suggestPaths(missing: string, index: StaticIndexApi, limit = 3):
   // Same folder: a shared prefix adds nothing to an edit distance, so comparing names is comparing paths.
   const typedName = basename(missing);
   const typedBase = basename(missingLower);
-  const folderId = data.folderIds.get(dirname(missing));
+  const folderId = data.folderIds.get(parentRel(missing));
   for (const k of folderId === undefined ? [] : data.folderFiles[folderId]) {
     const name = data.names[k];
     const s = score(typedName, typedBase, name, name.toLowerCase(), maxDistance);

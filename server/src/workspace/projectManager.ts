@@ -494,11 +494,15 @@ export function templateSet(project: WorkspaceProject): Set<string> {
 export function destinationsOf(project: WorkspaceProject, file: string): string[] {
   const result: string[] = [];
   for (const source of project.index.sources) {
-    if (!source.root || !isInside(file, source.root)) continue;
-    const rel = path.relative(source.root, file).split(path.sep).join('/');
-    result.push(source.prefix ? `${source.prefix}/${rel}` : rel);
+    if (source.root && isInside(file, source.root)) result.push(destinationIn(source.root, source.prefix, file));
   }
   return result;
+}
+
+/** The destination path of a file inside the root of a source with this prefix. */
+export function destinationIn(root: string, prefix: string, file: string): string {
+  const rel = path.relative(root, file).split(path.sep).join('/');
+  return prefix ? `${prefix}/${rel}` : rel;
 }
 
 /** Files below a destination folder appended to `into`; false past MAX_NAMED_FILES (a bulk change). */

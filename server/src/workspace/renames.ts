@@ -4,7 +4,6 @@
  * moves a file or folder in the file explorer. Paths in templates are only rewritten with the user's
  * confirmation: the explorer edits are marked `needsConfirmation`, and a client that cannot ask gets none.
  */
-import * as path from 'path';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import {
   AnnotatedTextEdit,
@@ -16,17 +15,15 @@ import {
   WorkspaceEdit,
 } from 'vscode-languageserver-types';
 import { URI } from 'vscode-uri';
-import { LanguageService, PathMove, ServiceContext } from '../service';
-import { WorkspaceProject } from './projectManager';
+import { PathMove } from '../service';
+import { StaticSource } from '../engine/indexTypes';
+import { destinationIn, WorkspaceProject } from './projectManager';
+import { ReferencesHost } from './references';
 import { isInside } from './templates';
 
-/** What renames need from the rest of the server. */
-export interface RenameHost {
-  service: LanguageService;
+/** What renames need from the rest of the server: what references need, and where files and open documents are. */
+export interface RenameHost extends ReferencesHost {
   projectFor(file: string): WorkspaceProject | undefined;
-  contextFor(uri: string): ServiceContext | undefined;
-  /** Open documents as the editor has them, closed ones read from disk, that reference a path `matches` accepts. */
-  documentsReferencing(matches: (path: string) => boolean): Promise<TextDocument[]>;
   /** The editor's version of an open document. */
   openVersion(uri: string): number | undefined;
 }
@@ -82,18 +79,14 @@ export class StaticRenames {
   private movesFor(oldAbs: string, newAbs: string): PathMove[] {
     const project = this.host.projectFor(oldAbs);
     if (!project) return [];
-    const sources = project.index.sources.filter((s) => s.root !== null);
-    const destIn = (source: (typeof sources)[number], abs: string): string => {
-      const rel = path.relative(source.root!, abs).split(path.sep).join('/');
-      return source.prefix ? (rel ? `${source.prefix}/${rel}` : source.prefix) : rel;
-    };
+    const sources = project.index.sources.filter((s): s is StaticSource & { root: string } => s.root !== null);
     const moves: PathMove[] = [];
     for (const source of sources) {
-      if (!isInside(oldAbs, source.root!) || oldAbs === source.root) continue;
-      const target = isInside(newAbs, source.root!) ? source : sources.find((s) => isInside(newAbs, s.root!) && newAbs !== s.root);
+      if (!isInside(oldAbs, source.root) || oldAbs === source.root) continue;
+      const target = isInside(newAbs, source.root) ? source : sources.find((s) => isInside(newAbs, s.root) && newAbs !== s.root);
       if (!target) continue;
-      const from = destIn(source, oldAbs);
-      const to = destIn(target, newAbs);
+      const from = destinationIn(source.root, source.prefix, oldAbs);
+      const to = destinationIn(target.root, target.prefix, newAbs);
       if (from !== to) moves.push({ from, to, fromAbs: oldAbs });
     }
     return moves;

@@ -81,6 +81,15 @@ describe('workspace modules', () => {
   });
 
   describe('TreeWatcher', () => {
+    /** Waits up to 3 s for `predicate`, naming the events seen so far when it never holds. */
+    const eventually = async (events: FileChange[], predicate: () => boolean, what: string): Promise<void> => {
+      const deadline = Date.now() + 3000;
+      while (!predicate()) {
+        if (Date.now() > deadline) throw new Error(`no event: ${what}; got ${JSON.stringify(events)}`);
+        await new Promise((r) => setTimeout(r, 20));
+      }
+    };
+
     it('reports created, changed and deleted files, new folders and their contents, folder deletions', async () => {
       const root = tree({ 'static/css/a.css': '', 'static/node_modules/x.js': '' });
       made.push(root);
@@ -88,13 +97,7 @@ describe('workspace modules', () => {
       const watcher = new TreeWatcher((changes) => events.push(...changes), { skipDirNames: new Set(['node_modules']), debounceMs: 10 });
       await watcher.setTargets([{ dir: path.join(root, 'static'), recursive: true }]);
       assert.equal(watcher.watchedFolderCount, 2, 'static and static/css; node_modules skipped');
-      const waitFor = async (predicate: () => boolean, what: string): Promise<void> => {
-        const deadline = Date.now() + 3000;
-        while (!predicate()) {
-          if (Date.now() > deadline) throw new Error(`no event: ${what}; got ${JSON.stringify(events)}`);
-          await new Promise((r) => setTimeout(r, 20));
-        }
-      };
+      const waitFor = (predicate: () => boolean, what: string) => eventually(events, predicate, what);
       const has = (rel: string, kind: FileChange['kind']) => () => events.some((e) => e.path === path.join(root, rel) && e.kind === kind);
 
       fs.writeFileSync(path.join(root, 'static/css/b.css'), 'x');
@@ -125,11 +128,7 @@ describe('workspace modules', () => {
       fs.mkdirSync(path.join(root, 'vendor/htmx'), { recursive: true });
       fs.writeFileSync(path.join(root, 'vendor/htmx/htmx.js'), '');
       await watcher.setTargets(targets);
-      const deadline = Date.now() + 3000;
-      while (!events.some((e) => e.path === path.join(root, 'vendor') && e.kind === 'created')) {
-        if (Date.now() > deadline) throw new Error(`the new folder was not reported; got ${JSON.stringify(events)}`);
-        await new Promise((r) => setTimeout(r, 20));
-      }
+      await eventually(events, () => events.some((e) => e.path === path.join(root, 'vendor') && e.kind === 'created'), 'the new folder');
       watcher.dispose();
     });
 
@@ -141,13 +140,7 @@ describe('workspace modules', () => {
       await watcher.setTargets([{ dir: path.join(root, 'static'), recursive: true }]);
       assert.equal(watcher.watchedFolderCount, 3);
       assert.equal(watcher.polledFolderCount, 2);
-      const waitFor = async (predicate: () => boolean, what: string): Promise<void> => {
-        const deadline = Date.now() + 3000;
-        while (!predicate()) {
-          if (Date.now() > deadline) throw new Error(`no event: ${what}; got ${JSON.stringify(events)}`);
-          await new Promise((r) => setTimeout(r, 20));
-        }
-      };
+      const waitFor = (predicate: () => boolean, what: string) => eventually(events, predicate, what);
       const has = (rel: string, kind: FileChange['kind']) => () => events.some((e) => e.path === path.join(root, rel) && e.kind === kind);
       fs.writeFileSync(path.join(root, 'static/b/z.css'), '');
       await waitFor(has('static/b/z.css', 'created'), 'created in a polled folder');

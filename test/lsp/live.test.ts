@@ -215,6 +215,19 @@ describe('language server: live updates from the file system', function () {
       console.log(`      client events: add → diagnostics ${addMs} ms, delete → diagnostics ${deleteMs} ms`);
     });
 
+    it('re-checks the templates using a static root that is deleted and comes back', async () => {
+      const base = path.join(root, 'templates/base.html');
+      const vendor = path.join(root, 'vendor');
+      const away = path.join(root, 'vendor-away');
+      const vendorMissing = (d: Diagnostic[]) => d.some((x) => x.code === 'missing-file' && String(x.message).includes('vendor/htmx'));
+      fs.renameSync(vendor, away);
+      client.sendWatchedFile(vendor, FileChangeType.Deleted);
+      await client.waitForDiagnostics(base, 'vendor/htmx missing', vendorMissing);
+      fs.renameSync(away, vendor);
+      client.sendWatchedFile(vendor, FileChangeType.Created);
+      await client.waitForDiagnostics(base, 'vendor/htmx back', (d) => !vendorMissing(d));
+    });
+
     it('handles a folder deletion reported as one event', async () => {
       const base = path.join(root, 'templates/base.html');
       const jsDir = path.join(root, 'assets/js');

@@ -151,6 +151,25 @@ describe('static index: incremental updates agree with a fresh walk', () => {
     });
   }
 
+  it('drops a root that is deleted and walks it again when it comes back', async () => {
+    const proj = project();
+    const other = proj.roots[1];
+    fs.mkdirSync(path.join(other, 'only'));
+    fs.writeFileSync(path.join(other, 'only/here.css'), '');
+    const idx = await buildIndex(proj.model);
+    const before = [...idx.allPaths()].sort();
+    const away = `${other}-away`;
+    fs.renameSync(other, away);
+    assert.ok(idx.fileRemoved(other));
+    // pre/css/site.css stays: assets/ is also listed under the 'pre' prefix.
+    assert.deepStrictEqual(idx.changesSince(idx.generation - 1), [{ path: 'pre/only/here.css', added: false }]);
+    fs.renameSync(away, other);
+    assert.ok(idx.fileAdded(other));
+    assert.ok(!idx.fileAdded(other), 'a root that exists is no change');
+    assert.deepStrictEqual([...idx.allPaths()].sort(), before);
+    assert.deepStrictEqual(idx.changesSince(idx.generation - 1), [{ path: 'pre/only/here.css', added: true }]);
+  });
+
   it('says when it cannot answer from the journal', async () => {
     const proj = project();
     const idx = await buildIndex(proj.model);

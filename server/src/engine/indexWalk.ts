@@ -109,7 +109,14 @@ export class RootTree {
 
   /** Adds a file or a whole folder found on disk after the first walk. Returns true when something changed. */
   addPath(rel: string): boolean {
-    if (this.root === null || rel === '' || this.dirs.has(rel) || this.hasFile(rel) || this.broken.has(rel)) return false;
+    if (this.root === null) return false;
+    if (rel === '') {
+      // The root itself (re)appeared, e.g. a branch checkout brought the folder back: walk it whole.
+      if (this.exists) return false;
+      this.walkAll();
+      return this.exists;
+    }
+    if (this.dirs.has(rel) || this.hasFile(rel) || this.broken.has(rel)) return false;
     if (this.filtered(rel)) return false;
     const abs = `${this.root}/${rel}`;
     const kind = entryKind(abs);

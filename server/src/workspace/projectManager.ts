@@ -412,7 +412,8 @@ export class ProjectManager {
     }
     if (!changed) return [];
     const dests = destinationsOf(project, file);
-    if (dests.length === 0) return null;
+    // A whole root coming or going has no single destination folder ('' or 'prefix/'): re-check everything.
+    if (dests.length === 0 || project.index.sources.some((s) => s.root === file)) return null;
     if (kind === 'deleted') return dests; // a folder's own path covers everything that was below it
     // A folder that appeared: name its files, since any of them may become a did-you-mean suggestion.
     const named: string[] = [];

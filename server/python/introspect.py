@@ -216,18 +216,24 @@ def star_imports(module_name, path, package):
 
 
 def storage_info(settings, problems):
+    import django
     from django.utils.module_loading import import_string
     from django.contrib.staticfiles.storage import HashedFilesMixin
 
-    backend = None
-    storages = getattr(settings, 'STORAGES', None)  # Django 4.2+
-    if isinstance(storages, dict) and isinstance(storages.get('staticfiles'), dict):
-        backend = storages['staticfiles'].get('BACKEND')
-    if not backend:
+    default = 'django.contrib.staticfiles.storage.StaticFilesStorage'
+    if django.VERSION >= (4, 2):
+        # 4.2 folds a STATICFILES_STORAGE into STORAGES itself; 5.1 no longer reads it at all.
+        storages = getattr(settings, 'STORAGES', None)
+        entry = storages.get('staticfiles') if isinstance(storages, dict) else None
+        backend = entry.get('BACKEND') if isinstance(entry, dict) else None
+        if not isinstance(entry, dict):
+            problems.append({
+                'kind': 'storage-missing',
+                'message': "STORAGES has no 'staticfiles' entry: collectstatic and {% static %} raise InvalidStorageError",
+            })
+    else:
         backend = getattr(settings, 'STATICFILES_STORAGE', None)
-    if not backend:
-        backend = 'django.contrib.staticfiles.storage.StaticFilesStorage'
-    backend = str(backend)
+    backend = str(backend or default)
     manifest = False
     try:
         cls = import_string(backend)

@@ -1,10 +1,11 @@
 /**
- * Differential suite against real Django 3.2: for each seeded project tree, `django-static find` must print
+ * Differential suite against real Django, once per version of the matrix (test/djangoVersions.ts): for each seeded project tree, `django-static find` must print
  * exactly what `manage.py findstatic` prints (all and --first; an escaping path fails both), and
  * `django-static list --json` must name exactly the files `collectstatic --noinput` writes, with the same
  * source winning each destination, in Django mode and in static mode.
  *
- * DIFF_SEED reproduces a run, DIFF_TREES changes the tree count (default 200), DIFF_JOBS the parallelism,
+ * DIFF_SEED reproduces a run (each version derives its own seed from it and prints it), DIFF_TREES changes the
+ * tree count on the newest version (default 200), DIFF_TREES_OLDER on each older one (default 60), DIFF_JOBS the parallelism,
  * DIFF_MODES limits the modes (`django,static`), DIFF_KEEP=1 keeps the trees on disk.
  */
 import * as assert from 'assert';
@@ -13,10 +14,12 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { generateTree, GeneratedTree, Random } from './generator';
-import { buildQueries, bundleCli, DjangoResult, Output, OursResult, pool, PYTHON, Queries, runDjango, runOurs } from './runners';
+import { DjangoVersion, describeEachDjango, newestDjango } from '../djangoVersions';
+import { buildQueries, bundleCli, DjangoResult, Output, OursResult, pool, PYTHON, Queries, runDjango, runEnv, runOurs } from './runners';
 
-const SEED = process.env.DIFF_SEED ? Number(process.env.DIFF_SEED) : Math.floor(Math.random() * 2 ** 31);
-const TREES = Number(process.env.DIFF_TREES ?? 200);
+const BASE_SEED = process.env.DIFF_SEED ? Number(process.env.DIFF_SEED) : Math.floor(Math.random() * 2 ** 31);
+const TREES_NEWEST = Number(process.env.DIFF_TREES ?? 200);
+const TREES_OLDER = Number(process.env.DIFF_TREES_OLDER ?? process.env.DIFF_TREES ?? 60);
 const JOBS = Number(process.env.DIFF_JOBS ?? Math.max(2, Math.min(6, os.cpus().length)));
 const MODES = (process.env.DIFF_MODES ?? 'django,static').split(',') as Array<'django' | 'static'>;
 
@@ -27,13 +30,19 @@ interface TreeRun {
   ours: Map<string, OursResult>;
 }
 
-function djangoAvailable(): boolean {
+function djangoAvailable(env: NodeJS.ProcessEnv): boolean {
   try {
-    execFileSync(PYTHON, ['-c', 'import django'], { stdio: 'ignore' });
+    execFileSync(PYTHON, ['-c', 'import django'], { stdio: 'ignore', env });
     return true;
   } catch {
     return false;
   }
+}
+
+/** Each version's own seed, so one DIFF_SEED replays every version and versions do not test the same trees. */
+function seedFor(v: DjangoVersion): number {
+  const [major, minor] = v.series.split('.').map(Number);
+  return (BASE_SEED ^ Math.imul(major * 100 + minor, 0x9e3779b1)) >>> 1;
 }
 
 /** Django's stderr up to its traceback, and the exception line at the end. */
@@ -75,8 +84,11 @@ function compareList(tree: GeneratedTree, django: DjangoResult, ours: Output): v
   void tree;
 }
 
-describe(`differential: django-static vs real Django (seed ${SEED}, ${TREES} trees)`, function () {
-  this.timeout(20 * 60 * 1000);
+describeEachDjango('differential: django-static vs real Django', (v) => {
+  const newest = newestDjango()?.series === v.series;
+  const TREES = newest ? TREES_NEWEST : TREES_OLDER;
+  const SEED = seedFor(v);
+  const env = runEnv(v.env);
   const runs: TreeRun[] = [];
   const failures = new Map<number, Error>();
   let workDir = '';
@@ -84,11 +96,11 @@ describe(`differential: django-static vs real Django (seed ${SEED}, ${TREES} tre
   before(async function () {
     // Each process has its own timeout; the whole batch may take long on a busy machine, so no hook limit.
     this.timeout(0);
-    if (!djangoAvailable()) {
-      console.log(`  skipped: ${PYTHON} cannot import django (apt-get install python3-django)`);
+    if (!djangoAvailable(env)) {
+      console.log(`  skipped: ${PYTHON} cannot import Django ${v.series} (apt-get install python3-django; scripts/django-versions.sh)`);
       this.skip();
     }
-    console.log(`  differential seed ${SEED}: DIFF_SEED=${SEED} DIFF_TREES=${TREES} reproduces this run`);
+    console.log(`  Django ${v.version}: seed ${SEED}, ${TREES} trees (DIFF_SEED=${BASE_SEED} reproduces every version of this run)`);
     workDir = fs.realpathSync(fs.mkdtempSync(path.join(os.tmpdir(), 'ds-diff-')));
     await bundleCli(path.join(workDir, '.cli'));
     const master = new Random(SEED);
@@ -99,9 +111,9 @@ describe(`differential: django-static vs real Django (seed ${SEED}, ${TREES} tre
         try {
           const tree = generateTree(workDir, seed);
           const queries = buildQueries(tree, new Random(seed ^ 0x5bd1e995));
-          const django = await runDjango(tree, queries);
+          const django = await runDjango(tree, queries, env);
           const ours = new Map<string, OursResult>();
-          for (const mode of MODES) ours.set(mode, await runOurs(tree, queries, mode));
+          for (const mode of MODES) ours.set(mode, await runOurs(tree, queries, mode, env));
           runs[i] = { tree, queries, django, ours };
         } catch (err) {
           failures.set(i, err as Error);
@@ -109,7 +121,7 @@ describe(`differential: django-static vs real Django (seed ${SEED}, ${TREES} tre
       }),
       JOBS,
     );
-    console.log(`  ${TREES} trees in ${((Date.now() - started) / 1000).toFixed(1)} s with ${JOBS} jobs`);
+    console.log(`  Django ${v.series}: ${TREES} trees in ${((Date.now() - started) / 1000).toFixed(1)} s with ${JOBS} jobs`);
   });
 
   after(() => {

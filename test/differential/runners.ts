@@ -1,5 +1,5 @@
 /**
- * Runs real Django 3.2 and our CLI over one generated tree and returns what each printed, so the test can
+ * Runs real Django (the version its env selects) and our CLI over one generated tree and returns what each printed, so the test can
  * compare them. Real `manage.py findstatic` runs as its own process (its bytes are what we must match);
  * the --first lookup, the escaping lookup and collectstatic share one `manage.py shell` process driving
  * the same management commands through `call_command`, which keeps ~200 trees within CI time.
@@ -46,11 +46,16 @@ export interface Output {
   code: number;
 }
 
-const ENV = { ...process.env, LANG: 'C.UTF-8', LC_ALL: 'C.UTF-8', PYTHONIOENCODING: 'utf-8', PYTHONDONTWRITEBYTECODE: '1' };
+const FIXED_ENV = { LANG: 'C.UTF-8', LC_ALL: 'C.UTF-8', PYTHONIOENCODING: 'utf-8', PYTHONDONTWRITEBYTECODE: '1' };
 
-export function run(cmd: string, args: string[], cwd: string): Promise<Output> {
+/** The environment both sides run in: `base` (which selects the Django version) with a fixed locale. */
+export function runEnv(base: NodeJS.ProcessEnv = process.env): NodeJS.ProcessEnv {
+  return { ...base, ...FIXED_ENV };
+}
+
+export function run(cmd: string, args: string[], cwd: string, env: NodeJS.ProcessEnv = runEnv()): Promise<Output> {
   return new Promise((resolve) => {
-    execFile(cmd, args, { cwd, env: ENV, encoding: 'utf8', maxBuffer: 64 * 1024 * 1024, timeout: 120_000 }, (err, stdout, stderr) => {
+    execFile(cmd, args, { cwd, env, encoding: 'utf8', maxBuffer: 64 * 1024 * 1024, timeout: 120_000 }, (err, stdout, stderr) => {
       const code = err ? (typeof (err as { code?: unknown }).code === 'number' ? ((err as { code: number }).code) : -1) : 0;
       resolve({ stdout, stderr, code });
     });
@@ -110,10 +115,12 @@ export interface DjangoResult {
   collected: Map<string, string>;
 }
 
+const DRIVER_MARK = '@@driver-result@@';
 const DRIVER = `
 import io, json, sys
 from django.core.management import call_command
 spec = json.loads(sys.stdin.read())
+MARK = '@@driver-result@@'
 def run(*args, **kw):
     out, err = io.StringIO(), io.StringIO()
     try:
@@ -126,14 +133,17 @@ res = {
     'escaping': run('findstatic', spec['escaping']) if spec['escaping'] is not None else {'stdout': '', 'stderr': '', 'code': 0},
     'collect': run('collectstatic', interactive=False, verbosity=0),
 }
-print(json.dumps(res))
+print(MARK + json.dumps(res))
 `;
 
-export async function runDjango(tree: GeneratedTree, q: Queries): Promise<DjangoResult> {
-  const findAll = await run(PYTHON, ['manage.py', 'findstatic', '--', ...q.all], tree.dir);
-  const driver = await runWithInput(PYTHON, ['manage.py', 'shell', '-c', DRIVER], tree.dir, JSON.stringify(q));
+export async function runDjango(tree: GeneratedTree, q: Queries, env: NodeJS.ProcessEnv = runEnv()): Promise<DjangoResult> {
+  const findAll = await run(PYTHON, ['manage.py', 'findstatic', '--', ...q.all], tree.dir, env);
+  const driver = await runWithInput(PYTHON, ['manage.py', 'shell', '-c', DRIVER], tree.dir, JSON.stringify(q), env);
   if (driver.code !== 0) throw new Error(`Django driver failed for tree ${tree.seed}: ${driver.stderr.slice(-2000)}`);
-  const res = JSON.parse(driver.stdout) as { first: Output; escaping: Output; collect: Output };
+  // Django 5.2's shell prints its automatic imports first: the result follows a marker.
+  const marked = driver.stdout.lastIndexOf(DRIVER_MARK);
+  if (marked === -1) throw new Error(`Django driver printed no result for tree ${tree.seed}: ${driver.stdout.slice(-2000)}`);
+  const res = JSON.parse(driver.stdout.slice(marked + DRIVER_MARK.length)) as { first: Output; escaping: Output; collect: Output };
   const staticRoot = path.join(tree.dir, 'static_root');
   const collected = new Map<string, string>();
   for (const rel of walkFiles(staticRoot)) collected.set(rel, fs.readFileSync(path.join(staticRoot, rel), 'utf8'));
@@ -154,21 +164,21 @@ export interface OursResult {
   list: Output;
 }
 
-export async function runOurs(tree: GeneratedTree, q: Queries, mode: 'django' | 'static'): Promise<OursResult> {
+export async function runOurs(tree: GeneratedTree, q: Queries, mode: 'django' | 'static', env: NodeJS.ProcessEnv = runEnv()): Promise<OursResult> {
   const base = [cliPath, '--root', tree.dir, '--mode', mode, '--python', PYTHON];
   const skipped: Output = { stdout: '', stderr: '', code: 0 };
   const [findAll, first, escaping, list] = await Promise.all([
-    run(process.execPath, [base[0], 'find', ...base.slice(1), '--', ...q.all], tree.dir),
-    run(process.execPath, [base[0], 'find', ...base.slice(1), '--first', '--', ...q.first], tree.dir),
-    q.escaping === null ? skipped : run(process.execPath, [base[0], 'find', ...base.slice(1), '--', q.escaping], tree.dir),
-    run(process.execPath, [base[0], 'list', ...base.slice(1), '--json'], tree.dir),
+    run(process.execPath, [base[0], 'find', ...base.slice(1), '--', ...q.all], tree.dir, env),
+    run(process.execPath, [base[0], 'find', ...base.slice(1), '--first', '--', ...q.first], tree.dir, env),
+    q.escaping === null ? skipped : run(process.execPath, [base[0], 'find', ...base.slice(1), '--', q.escaping], tree.dir, env),
+    run(process.execPath, [base[0], 'list', ...base.slice(1), '--json'], tree.dir, env),
   ]);
   return { findAll, first, escaping, list };
 }
 
-function runWithInput(cmd: string, args: string[], cwd: string, input: string): Promise<Output> {
+function runWithInput(cmd: string, args: string[], cwd: string, input: string, env: NodeJS.ProcessEnv): Promise<Output> {
   return new Promise((resolve) => {
-    const child = execFile(cmd, args, { cwd, env: ENV, encoding: 'utf8', maxBuffer: 64 * 1024 * 1024, timeout: 120_000 }, (err, stdout, stderr) => {
+    const child = execFile(cmd, args, { cwd, env, encoding: 'utf8', maxBuffer: 64 * 1024 * 1024, timeout: 120_000 }, (err, stdout, stderr) => {
       const code = err ? (typeof (err as { code?: unknown }).code === 'number' ? ((err as { code: number }).code) : -1) : 0;
       resolve({ stdout, stderr, code });
     });

@@ -1,6 +1,7 @@
 /**
- * Static mode versus real Django: the same project is read by static mode and introspected by Django 3.2
- * (`/usr/bin/python3`), and the finder locations, apps, URLs, checks and templates must agree.
+ * Static mode versus real Django, once per version of the matrix: the same project is read by static mode
+ * (which finds that version's django package first on the path, as the interpreter would) and introspected by
+ * real Django, and the finder locations, apps, URLs, storage, checks and templates must agree.
  */
 import * as assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
@@ -9,9 +10,10 @@ import * as path from 'node:path';
 import { learnStatic } from '../../server/src/engine/staticMode';
 import { ProjectModel } from '../../server/src/engine/model';
 import { DJANGO_PYTHON, makeTree, removeTree } from './djangoFixtures';
+import { atLeast, describeEachDjango, DjangoVersion } from '../djangoVersions';
 import { seededRandom } from '../seeded';
 
-const SITE_PACKAGES = ['/usr/local/lib/python3.11/dist-packages', '/usr/lib/python3/dist-packages'].filter((p) => fs.existsSync(p));
+const SYSTEM_SITE_PACKAGES = ['/usr/local/lib/python3.11/dist-packages', '/usr/lib/python3/dist-packages'].filter((p) => fs.existsSync(p));
 const DEMO = path.resolve(__dirname, '../../../examples/demo');
 
 /** What real Django reports, in the model's terms. */
@@ -26,6 +28,14 @@ from django.conf import settings
 from django.contrib.staticfiles.finders import get_finders, FileSystemFinder, AppDirectoriesFinder
 from django.core import checks
 from django.template import engines
+# The backend the staticfiles storage would be built from, without building it (a manifest storage without
+# STATIC_ROOT raises on construction): Django's own storage handler from 4.2, the setting before.
+if django.VERSION >= (4, 2):
+    from django.core.files.storage import storages
+    entry = storages.backends.get('staticfiles')
+    storage = entry['BACKEND'] if entry else 'InvalidStorageError'
+else:
+    storage = settings.STATICFILES_STORAGE
 finders = []
 for f in get_finders():
     if type(f) is FileSystemFinder:
@@ -48,7 +58,7 @@ print(json.dumps({
     'staticUrl': settings.STATIC_URL,
     'staticRoot': os.path.abspath(settings.STATIC_ROOT) if settings.STATIC_ROOT else None,
     'debug': bool(settings.DEBUG),
-    'storage': settings.STATICFILES_STORAGE,
+    'storage': storage,
     'staticfilesInstalled': apps.is_installed('django.contrib.staticfiles'),
     'ignorePatterns': list(apps.get_app_config('staticfiles').ignore_patterns) if apps.is_installed('django.contrib.staticfiles') else ['CVS', '.*', '*~'],
     'checks': [{'id': m.id, 'message': str(m.msg)} for m in checks.run_checks(tags=['staticfiles'])],
@@ -56,17 +66,8 @@ print(json.dumps({
 }))
 `;
 
-function djangoAvailable(): boolean {
-  try {
-    execFileSync(DJANGO_PYTHON, ['-c', 'import django'], { stdio: 'ignore' });
-    return true;
-  } catch {
-    return false;
-  }
-}
-
-function realDjango(projectDir: string, settingsModule: string): Record<string, unknown> {
-  const out = execFileSync(DJANGO_PYTHON, ['-c', INTROSPECT, settingsModule], { cwd: projectDir, encoding: 'utf8' });
+function realDjangoOf(v: DjangoVersion, projectDir: string, settingsModule: string): Record<string, unknown> {
+  const out = execFileSync(DJANGO_PYTHON, ['-c', INTROSPECT, settingsModule], { cwd: projectDir, encoding: 'utf8', env: v.env });
   return JSON.parse(out);
 }
 
@@ -91,13 +92,13 @@ function comparable(model: ProjectModel): Record<string, unknown> {
   };
 }
 
-async function staticModel(projectDir: string, settingsModule: string): Promise<ProjectModel> {
+async function staticModelOf(v: DjangoVersion, projectDir: string, settingsModule: string): Promise<ProjectModel> {
   return learnStatic({
     projectDir,
     managePy: path.join(projectDir, 'manage.py'),
     settingsModule,
     python: DJANGO_PYTHON,
-    sitePackages: SITE_PACKAGES,
+    sitePackages: [...(v.pythonpath ? [v.pythonpath] : []), ...SYSTEM_SITE_PACKAGES],
     modeReason: 'differential test',
   });
 }
@@ -282,15 +283,30 @@ INSTALLED_APPS = ['django.contrib.staticfiles', 'catalog', 'ordering.apps.Orderi
       'ignored_because_not_str/hidden/__init__.py': '',
     },
   },
+  {
+    title: 'STORAGES only (Django 3.2 ignores it, 4.2+ reads it)',
+    settingsModule: 'proj.settings',
+    files: {
+      'manage.py': '',
+      'proj/__init__.py': '',
+      'proj/settings.py': `
+SECRET_KEY = 'x'
+STATIC_URL = 'static/'
+STATIC_ROOT = '/tmp/never-written'
+STORAGES = {
+    'default': {'BACKEND': 'django.core.files.storage.FileSystemStorage'},
+    'staticfiles': {'BACKEND': 'django.contrib.staticfiles.storage.ManifestStaticFilesStorage'},
+}
+INSTALLED_APPS = ['django.contrib.staticfiles']
+`,
+    },
+  },
 ];
 
-describe('static mode versus real Django (differential)', function () {
-  this.timeout(60_000);
+describeEachDjango('static mode versus real Django (differential)', (v) => {
   const created: string[] = [];
-
-  before(function () {
-    if (!djangoAvailable()) this.skip();
-  });
+  const staticModel = (dir: string, module: string) => staticModelOf(v, dir, module);
+  const realDjango = (dir: string, module: string) => realDjangoOf(v, dir, module);
 
   after(() => created.forEach(removeTree));
 
@@ -348,7 +364,28 @@ INSTALLED_APPS = ['django.contrib.staticfiles']
       assert.deepEqual(comparable(model), realDjango(dir, 'proj.settings'), settings);
       model.checks.forEach((check) => seenChecks.add(check.id));
     }
-    assert.deepEqual([...seenChecks].sort(), ['staticfiles.E002', 'staticfiles.E003'], 'the combinations exercise both checks');
+    const expected = ['staticfiles.E002', 'staticfiles.E003', ...(atLeast(v.series, '4.0') ? ['staticfiles.W004'] : [])];
+    assert.deepEqual([...seenChecks].sort(), expected, 'the combinations exercise every check of this version');
+  });
+
+  it("follows the version when STORAGES lacks 'staticfiles' (ignored in 3.2, InvalidStorageError in 4.2, E005 from 5.1)", async () => {
+    const dir = makeTree({
+      'manage.py': '',
+      'proj/__init__.py': '',
+      'proj/settings.py': "SECRET_KEY = 'x'\nSTATIC_URL = '/static/'\nSTORAGES = {'default': {'BACKEND': 'django.core.files.storage.FileSystemStorage'}}\nINSTALLED_APPS = ['django.contrib.staticfiles']\n",
+    });
+    created.push(dir);
+    const model = await staticModel(dir, 'proj.settings');
+    const real = realDjango(dir, 'proj.settings') as { storage: string; checks: unknown[] };
+    assert.deepEqual(comparable(model).checks, real.checks);
+    const missing = model.problems.some((p) => p.kind === 'storage-missing');
+    if (atLeast(v.series, '4.2')) {
+      assert.equal(real.storage, 'InvalidStorageError');
+      assert.ok(missing, JSON.stringify(model.problems));
+    } else {
+      assert.equal(real.storage, model.storage);
+      assert.ok(!missing);
+    }
   });
 
   it('reports E001 for a string STATICFILES_DIRS (the forgotten trailing comma)', async () => {

@@ -4,6 +4,7 @@
  * path fails the whole command (Django raises SuspiciousFileOperation before printing any match).
  */
 import * as fs from 'fs';
+import * as path from 'path';
 import { UserError } from '../engine/model';
 import { loadProject } from '../engine/project';
 import { allowFlags, learnOptions, ParsedArgs, rootFlag } from './args';
@@ -31,11 +32,22 @@ export async function runFind(args: ParsedArgs): Promise<number> {
   return 0;
 }
 
-/** Python's os.path.realpath never fails; neither does this. */
-function realpath(p: string): string {
+/**
+ * Python's os.path.realpath (non-strict): never fails, and a broken link resolves to where it points, which
+ * findstatic prints for the broken links AppDirectoriesFinder matches from Django 4.2.
+ */
+function realpath(p: string, depth = 0): string {
   try {
     return fs.realpathSync(p);
   } catch {
-    return p;
+    const parent = path.dirname(p);
+    if (parent === p || depth > 40) return p;
+    const here = path.join(realpath(parent, depth + 1), path.basename(p));
+    try {
+      if (!fs.lstatSync(here).isSymbolicLink()) return here;
+      return realpath(path.resolve(path.dirname(here), fs.readlinkSync(here)), depth + 1);
+    } catch {
+      return here;
+    }
   }
 }

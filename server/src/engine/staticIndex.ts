@@ -4,6 +4,7 @@
  * match, escaping paths raise) and collectstatic's `list()` (storage-per-root prefix, ignore patterns).
  */
 import * as fs from 'fs';
+import { behaviourOf } from './djangoVersion';
 import { ProjectModel } from './model';
 import { CollectStats, CollectWinner, FindResult, FolderChild, IndexEntry, PathChange, Provider, StaticIndexApi, StaticSource } from './indexTypes';
 import { RootTree, WalkProblem } from './indexWalk';
@@ -52,9 +53,12 @@ export class StaticIndex implements StaticIndexApi {
   private readonly journal: Array<{ generation: number; changes: PathChange[] }> = [];
   /** Destination folder → slots whose tree has it (built on demand, dropped when folders come or go). */
   private folderSlots: Map<string, number[]> | null = null;
+  /** See DjangoBehaviour.appFinderSeesBrokenLinks. */
+  private readonly appFindsBrokenLinks: boolean;
 
   constructor(model: ProjectModel, options: BuildIndexOptions = {}) {
     this.isIgnoredName = compileIgnorePatterns(model.ignorePatterns);
+    this.appFindsBrokenLinks = behaviourOf(model.djangoVersion).appFinderSeesBrokenLinks;
     const skip = compileGlobs(options.ignoreGlobs ?? []);
     this.slots = buildSlots(model, (root) => {
       let tree = this.trees.get(root);
@@ -121,7 +125,8 @@ export class StaticIndex implements StaticIndexApi {
     }
     const joined = safeJoin(source.root!, rest);
     if (!joined.ok) return { escapes: joined.message };
-    return tree.hasFileOrFolder(joined.rel) ? joined.path : null;
+    if (tree.hasFileOrFolder(joined.rel)) return joined.path;
+    return this.appFindsBrokenLinks && source.finder === 'app' && tree.broken.has(joined.rel) ? joined.path : null;
   }
 
   get(path: string): IndexEntry | undefined {

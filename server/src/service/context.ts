@@ -1,5 +1,6 @@
 /** Facts about the project a document belongs to that several features need. */
 import { ProjectModel } from '../engine/model';
+import { behaviourOf } from '../engine/djangoVersion';
 import { TemplateFlavor } from './templateModel';
 
 const JINJA_LANGUAGES = new Set(['jinja', 'jinja-html', 'jinja2', 'jinja-xml', 'j2']);
@@ -31,8 +32,8 @@ export function staticIsBuiltin(model: ProjectModel): boolean {
 
 /** Before Django 3.0 `{% load staticfiles %}` and `admin_static` were valid ways to get the tag. */
 export function removedLoadsStillValid(model: ProjectModel): boolean {
-  const major = Number((model.djangoVersion ?? '').split('.')[0]);
-  return Number.isFinite(major) && major > 0 && major < 3;
+  // Unknown versions are treated as current ones here: 3.0 removed these loads long ago.
+  return model.djangoVersion !== null && behaviourOf(model.djangoVersion).loadsStaticfilesLibrary;
 }
 
 /** Human file size. */

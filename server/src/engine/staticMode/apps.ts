@@ -5,6 +5,7 @@
  * read, never run: `name`, `label`, `path` and `ignore_patterns` come from their class bodies.
  */
 import * as path from 'node:path';
+import { behaviourOf } from '../djangoVersion';
 import type { AppEntry, Problem } from '../model';
 import { Interpreter } from './interpreter';
 import { isDirectory } from './pyPath';
@@ -161,7 +162,7 @@ class AppReader {
   /** `default_app_config` in the app package (honoured by Django before 4.1). */
   private defaultAppConfig(entry: string): ConfigClass | null {
     const version = this.input.djangoVersion;
-    if (version && (version[0] > 4 || (version[0] === 4 && version[1] >= 1))) return null;
+    if (version && !behaviourOf(version).honoursDefaultAppConfig) return null;
     const state = this.input.interpreter.importModule(entry, true);
     const legacy = state?.namespace.get('default_app_config')?.value;
     if (!legacy || legacy.kind !== 'str') return null;

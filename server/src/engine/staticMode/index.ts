@@ -1,4 +1,5 @@
 import * as path from 'node:path';
+import { behaviourOf } from '../djangoVersion';
 import { AppEntry, FinderEntry, ProjectModel, DEFAULT_IGNORE_PATTERNS, FILESYSTEM_FINDER, APP_DIRECTORIES_FINDER, UserError, Problem } from '../model';
 import { readInstalledApps } from './apps';
 import { Interpreter, ModuleState } from './interpreter';
@@ -8,6 +9,7 @@ import {
   DEFAULT_FINDERS,
   DEFAULT_STORAGE,
   fileSystemChecks,
+  storagesChecks,
   fileSystemDirs,
   isManifestStorage,
   SettingsReader,
@@ -103,17 +105,19 @@ function readProject(input: StaticLearnInput, projectDir: string, resolver: Modu
   const staticfilesInstalled = apps.apps.some((app) => app.name === 'django.contrib.staticfiles');
 
   const staticRoot = reader.staticRoot();
-  const storage = reader.storage(djangoVersion?.majorMinor ?? null);
+  const django = behaviourOf(djangoVersion?.majorMinor ?? null);
+  const storage = reader.storage(django);
   const finderProblems: Problem[] = [];
   const finderNames = reader.stringList('STATICFILES_FINDERS') ?? DEFAULT_FINDERS;
   const finders = finderNames.map((className) => finderEntry(className, reader, apps.apps, finderProblems));
-  const checks =
-    staticfilesInstalled && finderNames.includes(FILESYSTEM_FINDER) ? fileSystemChecks(reader, staticRoot, djangoVersion?.majorMinor ?? null) : [];
+  const checks = staticfilesInstalled
+    ? [...(finderNames.includes(FILESYSTEM_FINDER) ? fileSystemChecks(reader, staticRoot, django) : []), ...storagesChecks(reader, django)]
+    : [];
 
   const model: ProjectModel = {
     ...defaultModel(input, projectDir, settingsFiles),
     djangoVersion: djangoVersion?.text ?? null,
-    staticUrl: reader.staticUrl(djangoVersion?.majorMinor ?? null),
+    staticUrl: reader.staticUrl(django),
     staticRoot,
     storage,
     manifestStorage: isManifestStorage(storage),

@@ -4,6 +4,7 @@
  * staticfiles system checks. Unreadable settings become Problems naming the setting, file, line and reason.
  */
 import * as path from 'node:path';
+import { behaviourOf, DjangoBehaviour } from '../djangoVersion';
 import {
   APP_DIRECTORIES_FINDER,
   CheckMessage,
@@ -99,13 +100,13 @@ export class SettingsReader {
   }
 
   /** STATIC_URL as `settings.STATIC_URL` returns it: from Django 3.1 a relative URL gets the script prefix `/`. */
-  staticUrl(djangoVersion: [number, number] | null = null): string | null {
+  staticUrl(django: DjangoBehaviour = behaviourOf(null)): string | null {
     const value = this.value('STATIC_URL');
     if (!value || value.kind === 'none') return null;
     const text = pyStr(value);
     if (text === null) return null;
     if (text.startsWith('http://') || text.startsWith('https://') || text.startsWith('/')) return text;
-    if (djangoVersion && (djangoVersion[0] < 3 || (djangoVersion[0] === 3 && djangoVersion[1] < 1))) return text;
+    if (!django.prefixesScriptName) return text;
     return `/${text}`;
   }
 
@@ -146,10 +147,13 @@ export class SettingsReader {
     return out;
   }
 
-  /** The dotted staticfiles storage class, version-aware about STORAGES (4.2+) versus STATICFILES_STORAGE. */
-  storage(djangoVersion: [number, number] | null): string {
-    const storagesAllowed = !djangoVersion || djangoVersion[0] > 4 || (djangoVersion[0] === 4 && djangoVersion[1] >= 2);
-    const legacyAllowed = !djangoVersion || djangoVersion[0] < 5 || (djangoVersion[0] === 5 && djangoVersion[1] < 1);
+  /**
+   * The dotted staticfiles storage class, version-aware about STORAGES (4.2+) versus STATICFILES_STORAGE;
+   * with the version unknown, either setting is believed rather than guessing which one Django reads.
+   */
+  storage(django: DjangoBehaviour): string {
+    const storagesAllowed = django.assumed || django.readsStorages;
+    const legacyAllowed = django.assumed || django.readsStaticfilesStorage;
     if (storagesAllowed) {
       const storages = this.value('STORAGES');
       if (storages && storages.kind === 'dict') {
@@ -157,6 +161,10 @@ export class SettingsReader {
         const backend = staticfiles && staticfiles.kind === 'dict' ? staticfiles.entries.get('s:BACKEND')?.value : undefined;
         if (backend && backend.kind === 'str') return backend.value;
         if (backend && isUnknown(backend)) this.unreadable('STORAGES', this.binding('STORAGES')!, backend, "['staticfiles']['BACKEND']");
+        if (!staticfiles && !django.assumed && (django.checksStoragesEntry || !this.value('STATICFILES_STORAGE'))) {
+          const binding = this.binding('STORAGES')!;
+          this.problems.push({ kind: 'storage-missing', message: STORAGE_MISSING, file: binding.file, line: binding.line });
+        }
       }
     }
     if (legacyAllowed) {
@@ -269,7 +277,7 @@ function parseDirEntry(item: PyValue): ParsedDir {
 }
 
 /** FileSystemFinder.check(): staticfiles.E001–E003 (and W004 from Django 4.0). */
-export function fileSystemChecks(reader: SettingsReader, staticRoot: string | null, djangoVersion: [number, number] | null): CheckMessage[] {
+export function fileSystemChecks(reader: SettingsReader, staticRoot: string | null, django: DjangoBehaviour): CheckMessage[] {
   const value = reader.binding('STATICFILES_DIRS')?.value;
   if (!value || isUnknown(value)) return [];
   const checks: CheckMessage[] = [];
@@ -277,7 +285,8 @@ export function fileSystemChecks(reader: SettingsReader, staticRoot: string | nu
     checks.push({ id: 'staticfiles.E001', level: 'error', message: 'The STATICFILES_DIRS setting is not a tuple or list.', hint: 'Perhaps you forgot a trailing comma?' });
     return checks;
   }
-  const warnMissing = !!djangoVersion && djangoVersion[0] >= 4;
+  // With the version unknown, W004 is not claimed: its absence from 3.2 would make it a false warning there.
+  const warnMissing = !django.assumed && django.warnsMissingDirs;
   for (const item of value.items) {
     let root: PyValue = item;
     if (isSequence(item) && item.items.length === 2) {
@@ -291,12 +300,24 @@ export function fileSystemChecks(reader: SettingsReader, staticRoot: string | nu
     if (staticRoot && staticRoot === pyPath.abspath(root.value, reader.cwd)) {
       checks.push({ id: 'staticfiles.E002', level: 'error', message: 'The STATICFILES_DIRS setting should not contain the STATIC_ROOT setting.' });
     }
-    if (warnMissing && !pyPath.isDirectory(pyPath.abspath(root.value, reader.cwd))) {
+    // os.path.isdir(root) as written: not normalised, so 'gone/../a' is missing when 'gone' is.
+    if (warnMissing && !pyPath.isDirectory(path.isAbsolute(root.value) ? root.value : `${reader.cwd}/${root.value}`)) {
       checks.push({ id: 'staticfiles.W004', level: 'warning', message: `The directory '${root.value}' in the STATICFILES_DIRS setting does not exist.` });
     }
   }
   return checks;
 }
+
+/** staticfiles.E005 (Django 5.1+): STORAGES, when the settings define it, must name a 'staticfiles' storage. */
+export function storagesChecks(reader: SettingsReader, django: DjangoBehaviour): CheckMessage[] {
+  if (!django.checksStoragesEntry || django.assumed) return [];
+  const storages = reader.binding('STORAGES')?.value;
+  if (!storages || storages.kind !== 'dict' || storages.entries.has('s:staticfiles')) return [];
+  return [{ id: 'staticfiles.E005', level: 'error', message: "The STORAGES setting must define a 'staticfiles' storage." }];
+}
+
+/** Said the same way in both modes when Django would fail to build the staticfiles storage. */
+export const STORAGE_MISSING = "STORAGES has no 'staticfiles' entry: collectstatic and {% static %} raise InvalidStorageError";
 
 export const DEFAULT_FINDERS = [FILESYSTEM_FINDER, APP_DIRECTORIES_FINDER];
 

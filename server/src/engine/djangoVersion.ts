@@ -1,0 +1,96 @@
+/**
+ * What differs between the Django versions we model, in one table, so every layer asks the same question
+ * ("does this project's Django do X?") instead of comparing version numbers itself. Each row was checked
+ * against the real source of 3.2, 4.2 and 5.2; rows for 6.x come from its release notes and are untested.
+ */
+
+/** `[major, minor]` */
+export type MajorMinor = [number, number];
+
+/** The newest series the test matrix runs real Django for; a newer project's Django is modelled, not tested. */
+export const NEWEST_TESTED: MajorMinor = [5, 2];
+export const OLDEST_TESTED: MajorMinor = [3, 2];
+/** What is assumed when the version cannot be told (static mode without a located django package). */
+export const ASSUMED_WHEN_UNKNOWN: MajorMinor = NEWEST_TESTED;
+
+/** `'4.2.28'`, `'5.2'`, `'6.0a1'` → `[4, 2]`; null for anything else. */
+export function parseMajorMinor(version: string | null | undefined): MajorMinor | null {
+  const m = /^(\d+)\.(\d+)/.exec(version ?? '');
+  return m ? [Number(m[1]), Number(m[2])] : null;
+}
+
+export function atLeast(version: MajorMinor, major: number, minor: number): boolean {
+  return version[0] > major || (version[0] === major && version[1] >= minor);
+}
+
+/** The behaviours that depend on the version, for one version. */
+export interface DjangoBehaviour {
+  version: MajorMinor;
+  /** True when the version was not known and ASSUMED_WHEN_UNKNOWN stands in for it. */
+  assumed: boolean;
+  /** STORAGES['staticfiles'] names the storage (4.2+). */
+  readsStorages: boolean;
+  /** STATICFILES_STORAGE names the storage (removed in 5.1). */
+  readsStaticfilesStorage: boolean;
+  /** staticfiles.E005: STORAGES without a 'staticfiles' entry (5.1+). */
+  checksStoragesEntry: boolean;
+  /** staticfiles.W004: a STATICFILES_DIRS entry that does not exist (4.0+). */
+  warnsMissingDirs: boolean;
+  /**
+   * AppDirectoriesFinder matches a broken symlink (4.2+: FileSystemStorage.exists() became os.path.lexists);
+   * FileSystemFinder still uses os.path.exists, so it never does.
+   */
+  appFinderSeesBrokenLinks: boolean;
+  /** `finders.find(path, find_all=…)` (5.2+; `all=` is deprecated there and gone in 6.1). */
+  findKeyword: 'all' | 'find_all';
+  /** staticfiles.json's `version` ('1.0' before 4.2, '1.1' with a `hash` key from 4.2). */
+  manifestVersion: '1.0' | '1.1';
+  /** ManifestStaticFilesStorage rewrites sourceMappingURL comments (4.0+). */
+  rewritesSourceMaps: boolean;
+  /** The storage can rewrite JS module imports when `support_js_module_import_aggregation` is set (4.2+). */
+  canRewriteJsModules: boolean;
+  /** An app package's `default_app_config` is honoured (before 4.1). */
+  honoursDefaultAppConfig: boolean;
+  /** `{% load staticfiles %}` and `admin_static` still give the tag (before 3.0). */
+  loadsStaticfilesLibrary: boolean;
+  /** STATIC_URL is prefixed with SCRIPT_NAME when relative (3.1+). */
+  prefixesScriptName: boolean;
+  /** Newer than the newest version the test matrix runs. */
+  untested: boolean;
+}
+
+/** The behaviour table for `version` (a version string or [major, minor]; unknown → the newest tested). */
+export function behaviourOf(version: string | MajorMinor | null | undefined): DjangoBehaviour {
+  const parsed = Array.isArray(version) ? version : parseMajorMinor(version);
+  const v = parsed ?? ASSUMED_WHEN_UNKNOWN;
+  return {
+    version: v,
+    assumed: parsed === null,
+    readsStorages: atLeast(v, 4, 2),
+    readsStaticfilesStorage: !atLeast(v, 5, 1),
+    checksStoragesEntry: atLeast(v, 5, 1),
+    warnsMissingDirs: atLeast(v, 4, 0),
+    appFinderSeesBrokenLinks: atLeast(v, 4, 2),
+    findKeyword: atLeast(v, 5, 2) ? 'find_all' : 'all',
+    manifestVersion: atLeast(v, 4, 2) ? '1.1' : '1.0',
+    rewritesSourceMaps: atLeast(v, 4, 0),
+    canRewriteJsModules: atLeast(v, 4, 2),
+    honoursDefaultAppConfig: !atLeast(v, 4, 1),
+    loadsStaticfilesLibrary: !atLeast(v, 3, 0),
+    prefixesScriptName: atLeast(v, 3, 1),
+    untested: !atLeast(NEWEST_TESTED, v[0], v[1]),
+  };
+}
+
+/** A sentence for `info` and the report when the project's Django is outside what was tested, else null. */
+export function versionCaveat(version: string | null): string | null {
+  const b = behaviourOf(version);
+  if (b.assumed) return `The project's Django version could not be told; Django ${NEWEST_TESTED.join('.')} behaviour is assumed.`;
+  if (!atLeast(b.version, OLDEST_TESTED[0], OLDEST_TESTED[1])) {
+    return `Django ${version} is older than the oldest version tested (${OLDEST_TESTED.join('.')}); it is treated as ${OLDEST_TESTED.join('.')}.`;
+  }
+  if (b.untested) {
+    return `Django ${version} is newer than the newest version tested (${NEWEST_TESTED.join('.')}); its behaviour is modelled from the release notes.`;
+  }
+  return null;
+}

@@ -6,11 +6,16 @@ import { DjangoModeInput, runDjangoMode } from '../../server/src/engine/djangoMo
 import { parseDotenv } from '../../server/src/engine/dotenv';
 import { FinderEntry, ProjectModel } from '../../server/src/engine/model';
 import { DJANGO_PYTHON, SETTINGS_HEAD, makeProject, removeTree } from './djangoFixtures';
+import { atLeast, describeEachDjango, DjangoVersion } from '../djangoVersions';
+
+/** The version under test; every helper and manage.py run of a block uses it (set by describeEachDjango). */
+let version: DjangoVersion;
 
 const DEMO = path.resolve(__dirname, '../../../examples/demo');
 
 function input(projectDir: string, extra: Partial<DjangoModeInput> = {}): DjangoModeInput {
-  return { projectDir, managePy: path.join(projectDir, 'manage.py'), settingsModule: 'proj.settings', python: DJANGO_PYTHON, ...extra };
+  const env = version.pythonpath ? { PYTHONPATH: version.env.PYTHONPATH! } : undefined;
+  return { projectDir, managePy: path.join(projectDir, 'manage.py'), settingsModule: 'proj.settings', python: DJANGO_PYTHON, env, ...extra };
 }
 
 async function learnOk(projectDir: string, extra: Partial<DjangoModeInput> = {}): Promise<ProjectModel> {
@@ -27,7 +32,7 @@ function finder<K extends FinderEntry['kind']>(model: ProjectModel, kind: K): Ex
 
 /** Runs real manage.py in a temp project (never on the user's folders). */
 function manage(projectDir: string, ...args: string[]): string {
-  return execFileSync(DJANGO_PYTHON, ['manage.py', ...args], { cwd: projectDir, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+  return execFileSync(DJANGO_PYTHON, ['manage.py', ...args], { cwd: projectDir, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], env: version.env });
 }
 
 const GENERATED_FINDERS = `import os
@@ -65,7 +70,10 @@ class BrokenFinder(BaseFinder):
         yield
 `;
 
-describe('Django mode (real Django at /usr/bin/python3)', () => {
+describeEachDjango('Django mode (real Django at /usr/bin/python3)', (v) => {
+  before(() => {
+    version = v;
+  });
   const cleanup: string[] = [];
   afterEach(() => cleanup.splice(0).forEach(removeTree));
   function project(settings: string, extra: Record<string, string> = {}): string {
@@ -77,7 +85,7 @@ describe('Django mode (real Django at /usr/bin/python3)', () => {
   it('learns the demo project: finders, dirs, apps in INSTALLED_APPS order, templates', async () => {
     const model = await learnOk(DEMO, { settingsModule: 'demo.settings' });
     assert.equal(model.mode, 'django');
-    assert.match(model.modeReason, /^Ran Django 3\.2\.\d+ with \/usr\/bin\/python3/);
+    assert.ok(model.modeReason.startsWith(`Ran Django ${v.version} with /usr/bin/python3`), model.modeReason);
     assert.equal(model.staticUrl, '/static/');
     assert.equal(model.staticRoot, path.join(DEMO, 'collected_static'));
     assert.equal(model.storage, 'django.contrib.staticfiles.storage.StaticFilesStorage');
@@ -137,9 +145,15 @@ STATICFILES_DIRS = ['assets/', ('x', 'assets'), 'missing']
       ['assets', path.join(dir, 'assets'), 'x'],
       ['missing', path.join(dir, 'missing'), ''],
     ]);
-    // Django 3.2 has no W004 check; the missing folder is reported as a problem instead.
-    assert.deepEqual(model.problems.map((p) => p.kind), ['static-dir-missing']);
-    assert.match(model.problems[0].message, /'missing'.*FileNotFoundError/);
+    if (atLeast(v.series, '4.0')) {
+      // Django warns about it itself (W004), so it is not said twice.
+      assert.deepEqual(model.problems, []);
+      assert.deepEqual(model.checks.map((c) => [c.id, c.message]), [['staticfiles.W004', "The directory 'missing' in the STATICFILES_DIRS setting does not exist."]]);
+    } else {
+      // Django 3.2 has no W004 check; the missing folder is reported as a problem instead.
+      assert.deepEqual(model.problems.map((p) => p.kind), ['static-dir-missing']);
+      assert.match(model.problems[0].message, /'missing'.*FileNotFoundError/);
+    }
   });
 
   it('lists apps in INSTALLED_APPS order, including apps without a static folder', async () => {
@@ -240,11 +254,14 @@ STATICFILES_STORAGE = 'django.contrib.staticfiles.storage.ManifestStaticFilesSto
     cleanup.push(dir);
     removeTree(path.join(dir, 'proj/settings.py'));
     const model = await learnOk(dir);
-    assert.equal(model.manifestStorage, true);
-    assert.equal(model.storage, 'django.contrib.staticfiles.storage.ManifestStaticFilesStorage');
+    // Django 5.1 no longer reads STATICFILES_STORAGE: the default storage from STORAGES is used instead.
+    const readsLegacy = !atLeast(v.series, '5.1');
+    assert.equal(model.manifestStorage, readsLegacy);
+    assert.equal(model.storage, `django.contrib.staticfiles.storage.${readsLegacy ? 'Manifest' : ''}StaticFilesStorage`);
     assert.equal(model.debug, false);
     assert.deepEqual(model.settingsFiles, [path.join(dir, 'proj/settings/__init__.py'), path.join(dir, 'proj/settings/base.py')]);
-    assert.deepEqual(model.checks.map((c) => [c.id, c.level]).sort(), [['staticfiles.E002', 'error'], ['staticfiles.E003', 'error']]);
+    const w004 = atLeast(v.series, '4.0') ? [['staticfiles.W004', 'warning'], ['staticfiles.W004', 'warning']] : [];
+    assert.deepEqual(model.checks.map((c) => [c.id, c.level]).sort(), [['staticfiles.E002', 'error'], ['staticfiles.E003', 'error'], ...w004]);
     assert.ok(model.checks.find((c) => c.id === 'staticfiles.E003')!.message.includes("'pre/'"));
   });
 

@@ -1,10 +1,10 @@
 import * as assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import * as fs from 'node:fs';
 import { Diagnostic, DiagnosticSeverity } from 'vscode-languageserver-types';
 import { createLanguageService, ServiceContext } from '../../../server/src/service/index';
 import { docOf, makeContext, removeTrees } from './helpers';
 import { demoContext } from './fixture';
+import { describeEachDjango } from '../../djangoVersions';
 
 const service = createLanguageService();
 
@@ -237,9 +237,13 @@ describe('service/diagnostics', () => {
 });
 
 const PYTHON = '/usr/bin/python3';
-const haveDjango = fs.existsSync(PYTHON) && spawnSync(PYTHON, ['-c', 'import django'], { encoding: 'utf8' }).status === 0;
+/** The environment that selects the Django version of the running block. */
+let env: NodeJS.ProcessEnv = process.env;
 
-(haveDjango ? describe : describe.skip)('service/diagnostics against real Django template errors', () => {
+describeEachDjango('service/diagnostics against real Django template errors', (v) => {
+  before(() => {
+    env = v.env;
+  });
   after(removeTrees);
 
   function djangoErrors(sources: string[]): string[] {
@@ -260,7 +264,7 @@ for src in json.load(sys.stdin):
         out.append(str(e))
 print(json.dumps(out))
 `;
-    const run = spawnSync(PYTHON, ['-c', script], { input: JSON.stringify(sources), encoding: 'utf8' });
+    const run = spawnSync(PYTHON, ['-c', script], { input: JSON.stringify(sources), encoding: 'utf8', env });
     if (run.status !== 0) throw new Error(run.stderr);
     return JSON.parse(run.stdout);
   }

@@ -10,9 +10,11 @@ import * as path from 'node:path';
 import { createLanguageService } from '../../../server/src/service/index';
 import { resolvePath, lookupPathOf } from '../../../server/src/service/resolve';
 import { docOf, makeContext, removeTrees } from './helpers';
+import { describeEachDjango } from '../../djangoVersions';
 
 const PYTHON = '/usr/bin/python3';
-const haveDjango = fs.existsSync(PYTHON) && spawnSync(PYTHON, ['-c', 'import django'], { encoding: 'utf8' }).status === 0;
+/** The environment that selects the Django version of the running block. */
+let env: NodeJS.ProcessEnv = process.env;
 
 const NAMES = [
   'css/site.css', '/css/site.css', '//css/site.css', './css/site.css', 'css//site.css', 'css/../css/site.css', 'CSS/site.css',
@@ -48,12 +50,15 @@ for name in cfg['names']:
         out.append(['not served', '%s: %s' % (type(e).__name__, e)])
 print(json.dumps(out))
 `;
-  const run = spawnSync(PYTHON, ['-c', script], { input: JSON.stringify({ root, names }), encoding: 'utf8' });
+  const run = spawnSync(PYTHON, ['-c', script], { input: JSON.stringify({ root, names }), encoding: 'utf8', env });
   if (run.status !== 0) throw new Error(run.stderr);
   return JSON.parse(run.stdout);
 }
 
-(haveDjango ? describe : describe.skip)('service/resolve against the real development server', () => {
+describeEachDjango('service/resolve against the real development server', (v) => {
+  before(() => {
+    env = v.env;
+  });
   after(removeTrees);
 
   it('calls a path a file exactly when Django serves it', async () => {

@@ -1,16 +1,15 @@
 /**
- * The URL `{% static %}` renders, checked against real Django 3.2's `django.templatetags.static.static()`
- * for each storage/DEBUG/STATIC_URL configuration (reference §4.3).
+ * The URL `{% static %}` renders, checked against real Django's `django.templatetags.static.static()` on
+ * every version of the matrix, for each storage/DEBUG/STATIC_URL configuration (reference §4.3).
  */
 import * as assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { renderStaticUrl, pythonQuote, pythonUrljoin } from '../../../server/src/service/staticUrl';
 import { makeModel, makeTree, removeTrees } from './helpers';
+import { describeEachDjango, DjangoVersion } from '../../djangoVersions';
 
 const PYTHON = '/usr/bin/python3';
-const haveDjango = fs.existsSync(PYTHON) && spawnSync(PYTHON, ['-c', 'import django'], { encoding: 'utf8' }).status === 0;
 
 const NAMES = [
   'css/m.css', '/css/m.css', '//css/m.css', 'a b&c.css', 'x\\y.css', '../x.css', '../../x.css', 'css//site.css', 'css/m.css?v=1#x',
@@ -39,17 +38,22 @@ const CONFIGS: Config[] = [
   { name: 'Manifest, DEBUG=True', staticUrl: '/static/', installed: true, manifest: true, debug: true },
 ];
 
-function djangoRender(config: Config, staticRoot: string): Array<[string, string]> {
+function djangoRender(v: DjangoVersion, config: Config, staticRoot: string): Array<[string, string]> {
   const script = `
 import json, sys
 cfg = json.load(sys.stdin)
+import django
 from django.conf import settings
+storage = 'django.contrib.staticfiles.storage.' + ('ManifestStaticFilesStorage' if cfg['manifest'] else 'StaticFilesStorage')
+if django.VERSION >= (4, 2):
+    chosen = {'STORAGES': {'default': {'BACKEND': 'django.core.files.storage.FileSystemStorage'}, 'staticfiles': {'BACKEND': storage}}}
+else:
+    chosen = {'STATICFILES_STORAGE': storage}
 settings.configure(
     DEBUG=cfg['debug'], STATIC_URL=cfg['staticUrl'], STATIC_ROOT=cfg['root'],
     INSTALLED_APPS=['django.contrib.staticfiles'] if cfg['installed'] else [],
-    STATICFILES_STORAGE='django.contrib.staticfiles.storage.' + ('ManifestStaticFilesStorage' if cfg['manifest'] else 'StaticFilesStorage'),
+    **chosen,
 )
-import django
 django.setup()
 from django.templatetags.static import static
 out = []
@@ -60,7 +64,7 @@ for name in cfg['names']:
         out.append(['error', '%s: %s' % (type(e).__name__, e)])
 print(json.dumps(out))
 `;
-  const run = spawnSync(PYTHON, ['-c', script], { input: JSON.stringify({ ...config, root: staticRoot, names: NAMES }), encoding: 'utf8' });
+  const run = spawnSync(PYTHON, ['-c', script], { input: JSON.stringify({ ...config, root: staticRoot, names: NAMES }), encoding: 'utf8', env: v.env });
   if (run.status !== 0) throw new Error(run.stderr);
   return JSON.parse(run.stdout);
 }
@@ -76,13 +80,19 @@ describe('service/staticUrl', () => {
     assert.equal(pythonUrljoin('/static/', '/css/x.css'), '/css/x.css');
   });
 
-  (haveDjango ? describe : describe.skip)('matches real Django for every configuration', () => {
+  describeEachDjango('matches real Django for every configuration', (v) => {
     for (const config of CONFIGS) {
       it(config.name, () => {
         const root = makeTree({ 'static_root/staticfiles.json': JSON.stringify({ paths: MANIFEST, version: '1.0' }) });
         const staticRoot = path.join(root, 'static_root');
-        const expected = djangoRender(config, staticRoot);
-        const model = makeModel(root, { staticUrl: config.staticUrl, staticfilesInstalled: config.installed, manifestStorage: config.manifest, debug: config.debug });
+        const expected = djangoRender(v, config, staticRoot);
+        const model = makeModel(root, {
+          djangoVersion: v.version,
+          staticUrl: config.staticUrl,
+          staticfilesInstalled: config.installed,
+          manifestStorage: config.manifest,
+          debug: config.debug,
+        });
         const manifest = new Map(Object.entries(MANIFEST));
         NAMES.forEach((name, i) => {
           const ours = renderStaticUrl(model, name, config.debug, manifest);

@@ -27,13 +27,14 @@ describe('workspace modules', () => {
 
   describe('manifest', () => {
     it('parses staticfiles.json paths and rejects anything else', async () => {
-      assert.deepEqual([...parseManifest('{"paths": {"a.css": "a.123.css", "n": 1}, "version": "1.1"}')!], [['a.css', 'a.123.css']]);
-      assert.equal(parseManifest('not json'), undefined);
-      assert.equal(parseManifest('[1,2]'), undefined);
-      assert.equal(parseManifest('{"paths": []}'), undefined);
-      assert.equal(parseManifest('null'), undefined);
-      assert.equal(await readManifest(null), undefined);
-      assert.equal(await readManifest('/nonexistent/folder'), undefined);
+      assert.deepEqual([...parseManifest('{"paths": {"a.css": "a.123.css", "n": 1}, "version": "1.1"}', '5.2')!], [['a.css', 'a.123.css']]);
+      assert.equal(parseManifest('not json', '5.2'), undefined);
+      assert.equal(parseManifest('[1,2]', '5.2'), undefined);
+      assert.equal(parseManifest('{"paths": [], "version": "1.0"}', '5.2'), undefined);
+      assert.equal(parseManifest('{"paths": {}}', '5.2'), undefined);
+      assert.equal(parseManifest('null', '5.2'), undefined);
+      assert.equal(await readManifest(null, '5.2'), undefined);
+      assert.equal(await readManifest('/nonexistent/folder', '5.2'), undefined);
     });
   });
 

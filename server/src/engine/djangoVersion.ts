@@ -41,14 +41,8 @@ export interface DjangoBehaviour {
    * FileSystemFinder still uses os.path.exists, so it never does.
    */
   appFinderSeesBrokenLinks: boolean;
-  /** `finders.find(path, find_all=…)` (5.2+; `all=` is deprecated there and gone in 6.1). */
-  findKeyword: 'all' | 'find_all';
-  /** staticfiles.json's `version` ('1.0' before 4.2, '1.1' with a `hash` key from 4.2). */
-  manifestVersion: '1.0' | '1.1';
-  /** ManifestStaticFilesStorage rewrites sourceMappingURL comments (4.0+). */
-  rewritesSourceMaps: boolean;
-  /** The storage can rewrite JS module imports when `support_js_module_import_aggregation` is set (4.2+). */
-  canRewriteJsModules: boolean;
+  /** staticfiles.json `version`s the storage loads: 3.2 only '1.0'; 4.2 writes '1.1' (with a `hash` key) and reads both. */
+  manifestVersionsRead: readonly string[];
   /** An app package's `default_app_config` is honoured (before 4.1). */
   honoursDefaultAppConfig: boolean;
   /** `{% load staticfiles %}` and `admin_static` still give the tag (before 3.0). */
@@ -71,10 +65,7 @@ export function behaviourOf(version: string | MajorMinor | null | undefined): Dj
     checksStoragesEntry: atLeast(v, 5, 1),
     warnsMissingDirs: atLeast(v, 4, 0),
     appFinderSeesBrokenLinks: atLeast(v, 4, 2),
-    findKeyword: atLeast(v, 5, 2) ? 'find_all' : 'all',
-    manifestVersion: atLeast(v, 4, 2) ? '1.1' : '1.0',
-    rewritesSourceMaps: atLeast(v, 4, 0),
-    canRewriteJsModules: atLeast(v, 4, 2),
+    manifestVersionsRead: atLeast(v, 4, 2) ? ['1.0', '1.1'] : ['1.0'],
     honoursDefaultAppConfig: !atLeast(v, 4, 1),
     loadsStaticfilesLibrary: !atLeast(v, 3, 0),
     prefixesScriptName: atLeast(v, 3, 1),

@@ -93,8 +93,9 @@ export function describeAttempts(attempts: InterpreterAttempt[]): string {
 }
 
 const SITE_PACKAGES_SCRIPT = [
-  'import json, site, sys, sysconfig',
-  'paths = []',
+  'import json, os, site, sys, sysconfig',
+  // PYTHONPATH comes before site-packages on sys.path, so a Django there is the one the project imports.
+  "paths = [os.path.abspath(p) for p in os.environ.get('PYTHONPATH', '').split(os.pathsep) if p]",
   'try:\n    paths += site.getsitepackages()\nexcept Exception:\n    pass',
   'try:\n    paths.append(site.getusersitepackages())\nexcept Exception:\n    pass',
   "paths.append(sysconfig.get_paths()['purelib'])",
@@ -148,7 +149,8 @@ export async function sitePackagesWithoutRunning(projectDir: string, stopAt?: st
     const venv = fg.convertPathToPattern(process.env.VIRTUAL_ENV);
     patterns.push(`${venv}/lib/python*/site-packages`, `${venv}/Lib/site-packages`);
   }
-  const found: string[] = [];
+  // PYTHONPATH first, as the interpreter would put it on sys.path.
+  const found: string[] = (process.env.PYTHONPATH ?? '').split(path.delimiter).filter(Boolean).map((p) => path.resolve(p));
   for (const pattern of patterns) {
     found.push(...(await fg(pattern, { onlyDirectories: true, suppressErrors: true, dot: true })).sort());
   }

@@ -1,5 +1,6 @@
 import { promises as fs } from 'fs';
 import * as path from 'path';
+import { behaviourOf } from '../engine/djangoVersion';
 
 /** Django's default ManifestFilesMixin.manifest_name. */
 export const MANIFEST_NAME = 'staticfiles.json';
@@ -9,7 +10,7 @@ export const MANIFEST_NAME = 'staticfiles.json';
  * original → hashed name. Returns undefined when there is no root, no file or the file is not a
  * manifest: a missing or broken manifest is normal before the first collectstatic.
  */
-export async function readManifest(staticRoot: string | null): Promise<Map<string, string> | undefined> {
+export async function readManifest(staticRoot: string | null, djangoVersion: string | null): Promise<Map<string, string> | undefined> {
   if (!staticRoot) return undefined;
   let text: string;
   try {
@@ -17,17 +18,22 @@ export async function readManifest(staticRoot: string | null): Promise<Map<strin
   } catch {
     return undefined;
   }
-  return parseManifest(text);
+  return parseManifest(text, djangoVersion);
 }
 
-/** Parses manifest JSON (`{"paths": {...}, "version": "1.x"}`); undefined when it is not one. */
-export function parseManifest(text: string): Map<string, string> | undefined {
+/**
+ * Parses manifest JSON (`{"paths": {...}, "version": "1.x"}`); undefined when it is not one the project's
+ * Django loads (3.2 refuses the '1.1' that 4.2+ writes), since then no hashed name can be trusted.
+ */
+export function parseManifest(text: string, djangoVersion: string | null): Map<string, string> | undefined {
   let data: unknown;
   try {
     data = JSON.parse(text);
   } catch {
     return undefined;
   }
+  const version = (data as { version?: unknown } | null)?.version;
+  if (typeof version !== 'string' || !behaviourOf(djangoVersion).manifestVersionsRead.includes(version)) return undefined;
   const paths = (data as { paths?: unknown } | null)?.paths;
   if (!paths || typeof paths !== 'object' || Array.isArray(paths)) return undefined;
   const map = new Map<string, string>();

@@ -250,7 +250,7 @@ export class ProjectManager {
         }
         // The manifest itself, or STATIC_ROOT appearing or vanishing as a whole (first collectstatic, rm -rf).
         if (project.model.staticRoot && isInside(path.join(project.model.staticRoot, MANIFEST_NAME), file)) {
-          project.manifest = await readManifest(project.model.staticRoot);
+          project.manifest = await readManifest(project.model.staticRoot, project.model.djangoVersion);
           this.emit({ kind: 'manifest', project });
           continue;
         }
@@ -344,7 +344,7 @@ export class ProjectManager {
       location,
       model: loaded.model,
       index: loaded.index,
-      manifest: await readManifest(loaded.model.staticRoot),
+      manifest: await readManifest(loaded.model.staticRoot, loaded.model.djangoVersion),
       templates: [],
       learnMs: 0,
       awaitedRoots: await awaitedRoots(loaded.model),

@@ -1,5 +1,6 @@
 import { LearnOptions, ProjectModel } from './model';
 import { StaticIndexApi } from './indexTypes';
+import { versionCaveat } from './djangoVersion';
 import { learnProject } from './learn';
 import { buildIndex, BuildIndexOptions } from './staticIndex';
 
@@ -11,6 +12,9 @@ export interface LoadedProject {
 
 export async function loadProject(root: string, options: LearnOptions & BuildIndexOptions = {}): Promise<LoadedProject> {
   const model = await learnProject(root, options);
+  const caveat = versionCaveat(model.djangoVersion);
+  // Said once, with the other problems, wherever the project is described (info, report, status bar).
+  if (caveat) model.problems.push({ kind: 'django-version-untested', message: caveat });
   const index = await buildIndex(model, options);
   return { model, index };
 }

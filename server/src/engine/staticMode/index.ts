@@ -1,5 +1,6 @@
 import * as path from 'node:path';
-import { behaviourOf } from '../djangoVersion';
+import { behaviourOf, parseMajorMinor } from '../djangoVersion';
+import { findDjangoPin } from './djangoPins';
 import { AppEntry, FinderEntry, ProjectModel, DEFAULT_IGNORE_PATTERNS, FILESYSTEM_FINDER, APP_DIRECTORIES_FINDER, UserError, Problem } from '../model';
 import { readInstalledApps } from './apps';
 import { Interpreter, ModuleState } from './interpreter';
@@ -89,7 +90,8 @@ function readProject(input: StaticLearnInput, projectDir: string, resolver: Modu
   const interpreter = new Interpreter({ cwd: projectDir, resolver, watchedNames: WATCHED_SETTINGS, sitePackagesKnown: input.sitePackages.length > 0 });
   const settings = interpreter.importModule(input.settingsModule, false)!;
   const settingsFiles = starImportChain(settings, interpreter);
-  const djangoVersion = readDjangoVersion(interpreter);
+  const versionProblems: Problem[] = [];
+  const djangoVersion = chooseVersion(readDjangoVersion(interpreter), projectDir, versionProblems);
   const reader = new SettingsReader(settings.namespace, projectDir);
 
   const installedApps = reader.stringList('INSTALLED_APPS') ?? [];
@@ -129,7 +131,10 @@ function readProject(input: StaticLearnInput, projectDir: string, resolver: Modu
     checks,
     problems: [],
   };
-  model.problems = sortProblems(dedupeProblems([...interpreter.problems, ...reader.problems, ...apps.problems, ...finderProblems]), settingsFiles);
+  model.problems = sortProblems(
+    dedupeProblems([...versionProblems, ...interpreter.problems, ...reader.problems, ...apps.problems, ...finderProblems]),
+    settingsFiles,
+  );
   return model;
 }
 
@@ -167,7 +172,35 @@ function starImportChain(settings: ModuleState, interpreter: Interpreter): strin
 }
 
 /** Django's version from `django/__init__.py`'s VERSION tuple (read, not imported). */
-function readDjangoVersion(interpreter: Interpreter): { text: string; majorMinor: [number, number] } | null {
+type FoundVersion = { text: string; majorMinor: [number, number]; file?: string };
+
+/** System folders whose Django is the machine's, not necessarily the project's (no virtualenv was found). */
+const SYSTEM_SITE = /^\/usr\/(local\/)?lib(64)?\/python3[^/]*\/(dist|site)-packages\//;
+
+/**
+ * The located django package's version, unless it is the system's own and the project's dependency files
+ * pin another series; the pins also stand in when no django package was located. Either way the user is
+ * told where a pinned version came from.
+ */
+function chooseVersion(located: FoundVersion | null, projectDir: string, problems: Problem[]): FoundVersion | null {
+  if (located && !(located.file && SYSTEM_SITE.test(located.file))) return located;
+  const pin = findDjangoPin(projectDir);
+  const majorMinor = parseMajorMinor(pin?.version);
+  if (!pin || !majorMinor) return located;
+  if (located && located.majorMinor.join('.') === majorMinor.join('.')) return located;
+  const where = `${path.relative(projectDir, pin.file) || pin.file} line ${pin.line + 1}`;
+  problems.push({
+    kind: 'django-version-from-pins',
+    message: located
+      ? `Django ${pin.version} is taken from ${where}: the only django package found is the system's ${located.text} at ${path.dirname(located.file!)}, not the project's.`
+      : `The django package was not located, so its version is taken from ${where}: Django ${pin.version}.`,
+    file: pin.file,
+    line: pin.line,
+  });
+  return { text: pin.version, majorMinor };
+}
+
+function readDjangoVersion(interpreter: Interpreter): FoundVersion | null {
   const django = interpreter.importModule('django', true);
   const version = django?.namespace.get('VERSION')?.value;
   if (!version || !isSequence(version) || version.items.length < 5) return null;
@@ -178,7 +211,7 @@ function readDjangoVersion(interpreter: Interpreter): { text: string; majorMinor
   const suffix: Record<string, string> = { alpha: 'a', beta: 'b', rc: 'rc' };
   if (release.value === 'alpha' && serial.value === 0) text += '.dev';
   else if (suffix[release.value]) text += `${suffix[release.value]}${serial.value}`;
-  return { text, majorMinor: [major.value, minor.value] };
+  return { text, majorMinor: [major.value, minor.value], file: django?.file };
 }
 
 /** Settings files in chain order, then by line, so problems read top to bottom; the rest keep their order. */

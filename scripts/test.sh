@@ -6,7 +6,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 need_debs=()
-for pkg in python3-django python3-jinja2 neovim chromium ripgrep build-essential libkrb5-dev libxkbfile-dev libsecret-1-dev; do
+for pkg in python3-django python3-jinja2 neovim chromium pre-commit ripgrep build-essential libkrb5-dev libxkbfile-dev libsecret-1-dev; do
   dpkg -s "$pkg" >/dev/null 2>&1 || need_debs+=("$pkg")
 done
 if [ ${#need_debs[@]} -gt 0 ]; then

@@ -4,16 +4,10 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { copyDemo, REPO, removeCopy } from '../lsp/lspClient';
+import { userEnv } from './env';
 
 /** What `npm pack` must ship: the CLI bundle and the helper it runs; npm adds the rest itself. */
 const SHIPPED = ['LICENSE', 'README.md', 'dist/cli.js', 'dist/python/introspect.py', 'package.json'];
-
-/** The environment a user's shell would give npm: none of the npm_* variables of a surrounding `npm test`. */
-export function userEnv(extra: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv {
-  const env: NodeJS.ProcessEnv = {};
-  for (const [key, value] of Object.entries(process.env)) if (!/^npm_/i.test(key)) env[key] = value;
-  return { ...env, ...extra };
-}
 
 function run(cmd: string, args: string[], cwd: string): SpawnSyncReturns<string> {
   const result = spawnSync(cmd, args, { cwd, env: userEnv(), encoding: 'utf8' });

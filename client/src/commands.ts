@@ -5,6 +5,7 @@ import { collectStatic, CollectArgs } from './collect';
 import { Ctx } from './ctx';
 import { findManagePyFiles, pickManagePy } from './project';
 import { ReportProvider } from './report';
+import { showShadowedCopies } from './staticFilesView';
 
 export type CommandFactory = (ctx: Ctx) => (...args: any[]) => unknown;
 
@@ -15,6 +16,7 @@ export const COMMANDS: Record<string, CommandFactory> = {
   'djangoStatic.showReport': showReport,
   'djangoStatic.reindex': reindex,
   'djangoStatic.selectProject': selectProject,
+  'djangoStatic.showShadowedCopies': showShadowedCopies,
   'djangoStatic.showOutput': (ctx) => () => ctx.output.show(true),
   'djangoStatic.restartServer': (ctx) => () => ctx.restart('requested by the user'),
 };

@@ -7,6 +7,7 @@ import { ProjectSummary } from '../../server/src/protocol';
 import { COMMANDS } from './commands';
 import { Ctx } from './ctx';
 import { ReportProvider } from './report';
+import { StaticFilesView } from './staticFilesView';
 import { StatusBar } from './statusBar';
 
 /** What activate() returns, for tests and other extensions. */
@@ -24,7 +25,7 @@ export function activate(context: vscode.ExtensionContext): DjangoStaticApi {
   const activatedAt = Date.now();
   const c = new Ctx(context);
   ctx = c;
-  context.subscriptions.push(c, new StatusBar(c), new ReportProvider(c));
+  context.subscriptions.push(c, new StatusBar(c), new ReportProvider(c), new StaticFilesView(c));
   for (const [id, factory] of Object.entries(COMMANDS)) {
     context.subscriptions.push(vscode.commands.registerCommand(id, factory(c)));
   }

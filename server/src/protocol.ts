@@ -81,6 +81,22 @@ export interface StaticFileItem {
   shadowed: number;
 }
 
+/** One source providing a collected path, for the Static Files view's "Show Shadowed Copies". */
+export interface StaticFileSource {
+  absPath: string;
+  /** Short label of the source (`assets/`, an app label, `pre → prefixed/`). */
+  source: string;
+  /** True for the copy collectstatic writes (the first in finder order). */
+  collected: boolean;
+}
+
+/** Params of `fileSources`. */
+export interface FileSourcesParams {
+  projectDir: string;
+  /** Destination path, as `listFiles` gives it. */
+  path: string;
+}
+
 /** Params of `selectProject`. */
 export interface SelectProjectParams {
   managePy: string;
@@ -104,6 +120,8 @@ export namespace Methods {
   export const projects = new RequestType0<ProjectSummary[], void>('djangoStatic/projects');
   /** Client → server: every collected path of one project with its winner. */
   export const listFiles = new RequestType<ListFilesParams, StaticFileItem[], void>('djangoStatic/listFiles');
+  /** Client → server: every source providing one collected path, in finder order (the collected one first). */
+  export const fileSources = new RequestType<FileSourcesParams, StaticFileSource[], void>('djangoStatic/fileSources');
   /** Client → server: choose the active project; false when no learned project has that manage.py. */
   export const selectProject = new RequestType<SelectProjectParams, boolean, void>('djangoStatic/selectProject');
   /** Server → client: a project was (re)learned or its file counts changed. */

@@ -37,9 +37,9 @@ import {
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { URI } from 'vscode-uri';
 import { createLanguageService, isTemplateLanguage, LanguageService, ServiceContext } from './service';
-import { DEFAULT_SETTINGS, DjangoStaticSettings, InitializationOptions, Methods, ProjectSummary, SERVER_V8_FLAGS, StaticFileItem } from './protocol';
+import { DEFAULT_SETTINGS, DjangoStaticSettings, InitializationOptions, Methods, ProjectSummary, SERVER_V8_FLAGS, StaticFileItem, StaticFileSource } from './protocol';
 import { ProjectManager, templateSet, WorkspaceChange, WorkspaceProject } from './workspace/projectManager';
-import { listStaticFiles, summarize } from './workspace/report';
+import { fileSources, listStaticFiles, summarize } from './workspace/report';
 import { findAllReferences } from './workspace/references';
 import { RenameHost, RenameSupport, StaticRenames } from './workspace/renames';
 import { FileChange, TreeWatcher, WatchTarget } from './workspace/watcher';
@@ -212,6 +212,13 @@ class DjangoStaticServer {
       this.guarded('listFiles', [] as StaticFileItem[], (params: { projectDir?: string } | undefined) => {
         const project = this.projectByDir(params?.projectDir);
         return project ? listStaticFiles(project) : [];
+      }),
+    );
+    connection.onRequest(
+      Methods.fileSources,
+      this.guarded('fileSources', [] as StaticFileSource[], (params: { projectDir?: string; path?: string } | undefined) => {
+        const project = this.projectByDir(params?.projectDir);
+        return project && params?.path ? fileSources(project, params.path) : [];
       }),
     );
     connection.onRequest(

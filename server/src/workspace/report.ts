@@ -1,6 +1,6 @@
 import { CollectStats, StaticSource } from '../engine/indexTypes';
 import { FinderEntry } from '../engine/model';
-import { ProjectSummary, StaticFileItem } from '../protocol';
+import { ProjectSummary, StaticFileItem, StaticFileSource } from '../protocol';
 import { WorkspaceProject } from './projectManager';
 
 /** How many duplicates the report lists before summarising the rest. */
@@ -29,6 +29,12 @@ export function summarize(project: WorkspaceProject): ProjectSummary {
 export function listStaticFiles(project: WorkspaceProject): StaticFileItem[] {
   const items = project.index.collectWinners().map((w) => ({ path: w.path, absPath: w.absPath, source: w.source.shortLabel, shadowed: w.copies - 1 }));
   return items.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+}
+
+/** The sources collectstatic sees for one destination, in finder order; the first is the one it copies. */
+export function fileSources(project: WorkspaceProject, destination: string): StaticFileSource[] {
+  const providers = project.index.get(destination)?.providers.filter((p) => !p.ignored) ?? [];
+  return providers.map((p, i) => ({ absPath: p.absPath, source: p.source.shortLabel, collected: i === 0 }));
 }
 
 function reportMarkdown(project: WorkspaceProject, stats: CollectStats): string {

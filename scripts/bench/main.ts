@@ -231,6 +231,31 @@ async function vsixSize(options: CliOptions, unavailable: Record<string, string>
   return fs.statSync(vsix).size;
 }
 
+/** Size of the CLI's `npm pack` tarball, packed as users get it (prepack builds for production; full runs only). */
+async function cliPackSize(options: CliOptions, unavailable: Record<string, string>): Promise<Value> {
+  if (options.quick) {
+    unavailable.cli_tgz_bytes = 'quick runs do not pack';
+    return null;
+  }
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ds-bench-pack-'));
+  try {
+    const result = await timedRun('npm', ['pack', '--json', '--pack-destination', dir], REPO_ROOT);
+    let packed: { size?: number } | undefined;
+    try {
+      packed = result.code === 0 ? (JSON.parse(result.stdout) as { size?: number }[])[0] : undefined;
+    } catch {
+      packed = undefined; // stdout was not npm's JSON: reported as a failure below
+    }
+    if (typeof packed?.size !== 'number') {
+      unavailable.cli_tgz_bytes = `npm pack failed: ${result.stderr.trim().split('\n').pop() ?? `exit ${result.code}`}`;
+      return null;
+    }
+    return packed.size;
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+}
+
 /**
  * An unminified CLI bundle for profiling, so hot functions keep their names even when dist/ holds the
  * production build (`npm run package` minifies it).
@@ -333,6 +358,7 @@ async function main(): Promise<void> {
     details,
     client_activation_ms: null,
     vsix_bytes: await vsixSize(options, unavailable),
+    cli_tgz_bytes: await cliPackSize(options, unavailable),
     unavailable,
     targets: [],
     profiles: {},
@@ -373,7 +399,7 @@ async function main(): Promise<void> {
     log('\nNot measured:');
     for (const [key, why] of gaps) log(`  ${key}: ${why}`);
   }
-  log(`\nclient activation: n/a; .vsix: ${report.vsix_bytes === null ? 'n/a' : `${(report.vsix_bytes / 1024).toFixed(0)} KiB`}`);
+  log(`\nclient activation: n/a; .vsix: ${report.vsix_bytes === null ? 'n/a' : `${(report.vsix_bytes / 1024).toFixed(0)} KiB`}; CLI npm pack: ${report.cli_tgz_bytes == null ? 'n/a' : `${(report.cli_tgz_bytes / 1024).toFixed(0)} KiB`}`);
   log(`Total bench time ${((now() - started) / 1000).toFixed(1)} s`);
 }
 

@@ -65,6 +65,8 @@ export interface BenchReport {
   details: Record<string, SizeResult>;
   client_activation_ms: Value;
   vsix_bytes: Value;
+  /** `npm pack` tarball of the CLI (optional: results recorded before it existed lack it). */
+  cli_tgz_bytes?: Value;
   unavailable: Record<string, string>;
   targets: TargetCheck[];
   profiles: Record<string, HotFunction[]>;
@@ -219,7 +221,7 @@ export function renderMarkdown(report: BenchReport): string {
     '',
     ...report.notes.map((n) => `- ${n}`),
     `- Client activation time: n/a (${report.unavailable.client_activation_ms ?? 'not measured'}).`,
-    `- Packaged extension: ${report.vsix_bytes === null ? `n/a (${report.unavailable.vsix_bytes ?? 'not packaged'})` : `${(report.vsix_bytes / 1024).toFixed(0)} KiB .vsix`}.`,
+    `- Packaged extension: ${report.vsix_bytes === null ? `n/a (${report.unavailable.vsix_bytes ?? 'not packaged'})` : `${(report.vsix_bytes / 1024).toFixed(0)} KiB .vsix`}; command line: ${report.cli_tgz_bytes == null ? `n/a (${report.unavailable.cli_tgz_bytes ?? 'not packed'})` : `${(report.cli_tgz_bytes / 1024).toFixed(0)} KiB npm pack tarball`}.`,
     '',
   ].join('\n');
 }

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Runs every test on a fresh machine: installs the Debian packages and npm packages the tests need,
 # fetches real Django 4.2 and 5.2 next to the system's 3.2, builds, then runs the unit, differential (each
-# against every Django version), LSP, Neovim and code-server suites.
+# against every Django version), LSP, Neovim, packaging (npm pack, vsce ls), pre-commit and code-server suites.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 

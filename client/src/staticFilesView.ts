@@ -108,6 +108,7 @@ export class StaticFilesView implements vscode.TreeDataProvider<Node>, vscode.Di
     this.project = project;
     if (!project) {
       this.root = undefined;
+      this.view.badge = undefined;
       this.view.message = this.ctx.failure ?? 'No Django project has been learned yet.';
       this.view.description = undefined;
       return;
@@ -117,6 +118,8 @@ export class StaticFilesView implements vscode.TreeDataProvider<Node>, vscode.Di
     this.view.message = files.length ? undefined : `collectstatic would write nothing for ${project.projectDir}.`;
     const shadowing = this.root.shadowingCount;
     this.view.description = `${path.basename(project.projectDir)}: ${plural(files.length, 'file')}${shadowing ? `, ${shadowing} shadowing` : ''}`;
+    // The badge shows on the explorer's icon too, so shadowed paths are noticed without opening the view.
+    this.view.badge = shadowing ? { value: shadowing, tooltip: `${plural(shadowing, 'collected path')} shadowing later copies` } : undefined;
   }
 
   getTreeItem(node: Node): vscode.TreeItem {

@@ -279,8 +279,12 @@ TEMPLATES = [
 ]
 `);
     assert.deepEqual(model.templates, [
-      { backend: 'django.template.backends.django.DjangoTemplates', jinja: false, dirs: ['/srv/app/templates', path.join(model.projectDir, 'rel')], appDirs: true, builtins: ['django.templatetags.static'] },
-      { backend: 'django.template.backends.jinja2.Jinja2', jinja: true, dirs: [], appDirs: false, builtins: [] },
+      {
+        backend: 'django.template.backends.django.DjangoTemplates', jinja: false, dirs: ['/srv/app/templates', path.join(model.projectDir, 'rel')], appDirs: true,
+        builtins: ['django.templatetags.static'], name: 'django', searchDirs: ['/srv/app/templates', path.join(model.projectDir, 'rel')],
+        loaders: ['cached.Loader(filesystem.Loader, app_directories.Loader)'],
+      },
+      { backend: 'django.template.backends.jinja2.Jinja2', jinja: true, dirs: [], appDirs: false, builtins: [], name: 'jinja2', searchDirs: [], loaders: ['jinja2.FileSystemLoader'] },
     ]);
   });
 

@@ -13,6 +13,7 @@ import {
   SettingsReader,
   WATCHED_SETTINGS,
 } from './toModel';
+import { readTemplates } from './templateSettings';
 import { isSequence } from './values';
 
 /** What static mode needs to read a project's settings without executing them. */
@@ -121,7 +122,7 @@ function readProject(input: StaticLearnInput, projectDir: string, resolver: Modu
     staticfilesInstalled,
     ignorePatterns: apps.ignorePatterns ?? [...DEFAULT_IGNORE_PATTERNS],
     finders,
-    templates: reader.templates(),
+    templates: readTemplates(reader, apps.apps, djangoVersion?.majorMinor ?? null),
     checks,
     problems: [],
   };

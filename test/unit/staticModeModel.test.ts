@@ -289,13 +289,13 @@ TEMPLATES = [
   });
 
   it('names the setting, file, line and reason of what it cannot read', async () => {
-    const model = await learn("def get_dirs():\n    return []\n\nSTATICFILES_DIRS = get_dirs()\nDEBUG = is_debug()\n");
+    const model = await learn("def get_dirs():\n    print('x')\n    return []\n\nSTATICFILES_DIRS = get_dirs()\nDEBUG = is_debug()\n");
     const dirs = model.problems.find((p) => p.message.startsWith('STATICFILES_DIRS'));
     assert.deepEqual(dirs, {
       kind: 'setting-unreadable',
-      message: 'STATICFILES_DIRS in proj/settings.py line 4 could not be read: calls get_dirs(), which static mode does not execute',
+      message: 'STATICFILES_DIRS in proj/settings.py line 5 could not be read: calls get_dirs(), which static mode does not execute',
       file: path.join(model.projectDir, 'proj/settings.py'),
-      line: 3,
+      line: 4,
     });
     assert.deepEqual(filesystem(model).dirs, []);
     assert.equal(model.debug, null, 'unknown, not a guess');

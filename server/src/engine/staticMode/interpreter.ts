@@ -15,6 +15,7 @@ import { bindTargets, childNodes, evaluate, EvalContext, hasSyntaxError, meaning
 import { ModuleResolver, resolveRelativeModule } from './settingsFiles';
 import { STDLIB_MODULES } from './stdlibModules';
 import { describeFailure, LoopControl, PyRaise, StaticModeLimit } from './control';
+import { defValue } from './functions';
 import { assignedNames, bodyStatements, handlerMatches, lineAt, lineStarts, oneLine } from './syntax';
 import { Binding, ClassValue, isSequence, isUnknown, iterate, keyOf, PyValue, SourceSpot, str, truthy, unknown } from './values';
 
@@ -297,7 +298,10 @@ export class Interpreter {
         const nameNode = childNodes(definition).find((c) => c.name === 'VariableName');
         if (!nameNode) return;
         const ctx = this.context(node, scope);
-        this.bind(scope, textOf(nameNode, scope.source), { kind: 'function', name: textOf(nameNode, scope.source), file: ctx.file, line: ctx.line }, ctx);
+        const name = textOf(nameNode, scope.source);
+        // Decorated defs stay uncalled: the decorator may change what calling them means.
+        const value: PyValue = node === definition && scope.parent === null ? defValue(definition, name, ctx) : { kind: 'function', name, file: ctx.file, line: ctx.line };
+        this.bind(scope, name, value, ctx);
         return;
       }
       case 'ClassDefinition':

@@ -85,6 +85,9 @@ async function learnStaticMode(
   }
   let sitePackages = python && mayRun ? await sitePackagesOf(python) : [];
   if (sitePackages.length === 0) sitePackages = await sitePackagesWithoutRunning(location.projectDir, root);
+  // PYTHONPATH comes before site-packages on sys.path, as Python puts it (the helper's env wins over ours).
+  const pythonPath = (options.env?.PYTHONPATH ?? process.env.PYTHONPATH ?? '').split(path.delimiter).filter((p) => p !== '');
+  sitePackages = [...new Set([...pythonPath.map((p) => path.resolve(location.projectDir, p)), ...sitePackages])];
   return learnStatic({
     projectDir: location.projectDir,
     managePy: location.managePy,

@@ -1,3 +1,4 @@
+import { describeOutside } from './templateCoverage';
 import { CollectStats, StaticSource } from '../engine/indexTypes';
 import { FinderEntry } from '../engine/model';
 import { ProjectSummary, StaticFileItem } from '../protocol';
@@ -58,6 +59,18 @@ function reportMarkdown(project: WorkspaceProject, stats: CollectStats): string 
   lines.push(`- ${plural(stats.duplicateCount, 'path')} provided by more than one location`);
   lines.push(`- ${plural(project.templates.length, 'template')} in the workspace`);
   lines.push(`- learned and indexed in ${project.learnMs} ms`);
+  lines.push('');
+
+  lines.push('## Templates, engine by engine in TEMPLATES order', '');
+  for (const engine of project.coverage.engines) {
+    lines.push(`- ${engine.label}: ${plural(engine.found, 'template')}${engine.loaders.length ? ` (loaders: ${engine.loaders.map(code).join(', ')})` : ''}`);
+    for (const folder of engine.folders) lines.push(`  - ${code(folder)}`);
+    if (engine.fallbackScan) lines.push(`  - also scanned the project's \`templates/\` folders, because ${engine.fallbackScan}`);
+  }
+  if (project.coverage.engines.length === 0) lines.push('- no engine');
+  if (project.coverage.fallback) lines.push(`- every \`templates/\` folder scanned, because ${project.coverage.fallback}`);
+  const outside = project.coverage.outside;
+  if (outside.count) lines.push(`- **not covered by TEMPLATES, not checked:** ${plural(outside.count, 'template-looking file')} (${describeOutside(outside)})`);
   lines.push('');
 
   if (stats.duplicateCount > 0) {

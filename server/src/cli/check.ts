@@ -50,6 +50,7 @@ export async function runCheck(args: ParsedArgs): Promise<number> {
   const failOn = stringFlag(args, 'fail-on') ?? 'error';
   if (failOn !== 'error' && failOn !== 'warning') throw new UserError(`Unknown --fail-on '${failOn}': use error or warning.`);
   const root = path.resolve(rootFlag(args));
+  await requireFolder(root);
   const options = learnOptions(args);
   const settings: DjangoStaticSettings = {
     ...DEFAULT_SETTINGS,
@@ -74,7 +75,7 @@ export async function runCheck(args: ParsedArgs): Promise<number> {
   }
   if (manager.projects.length === 0) {
     const reasons = manager.failures.map((f) => `${f.managePy ?? f.projectDir}: ${f.message}`);
-    throw new UserError(reasons.length ? `No project could be learned. ${reasons.join(' ')}` : `No Django project (manage.py) found below ${root}.`);
+    throw new UserError(reasons.length ? `No project could be learned. ${reasons.join(' ')}` : noProjectMessage(root));
   }
 
   const service = createLanguageService();
@@ -163,6 +164,21 @@ function modeNote(projects: readonly WorkspaceProject[]): string {
   if (statics.length === 0) return '';
   if (projects.length === 1) return ` Django was not run: ${statics[0].model.modeReason}`;
   return ` ${statics.length} of ${projects.length} projects read in static mode (see above).`;
+}
+
+/** A --root that does not exist, or is a file, is said as such (not as "no project found"). */
+async function requireFolder(dir: string): Promise<void> {
+  let stat;
+  try {
+    stat = await fs.stat(dir);
+  } catch {
+    throw new UserError(`The folder ${dir} does not exist; pass the project folder with --root.`);
+  }
+  if (!stat.isDirectory()) throw new UserError(`${dir} is not a folder; pass the project folder with --root.`);
+}
+
+function noProjectMessage(root: string): string {
+  return `No Django project (manage.py) found below ${root}. A project without manage.py can be checked with --settings MODULE (the dotted settings module, importable from --root).`;
 }
 
 async function readDocument(file: string): Promise<TextDocument | undefined> {

@@ -131,7 +131,8 @@ class EngineReader {
       const debug = debugOption ? truthy(debugOption) : this.reader.debug();
       const cached = (this.djangoVersion && (this.djangoVersion[0] > 4 || (this.djangoVersion[0] === 4 && this.djangoVersion[1] >= 1))) || debug === false;
       const names = chain.map(shortName).join(', ');
-      described.push(cached ? `cached.Loader(${names})` : names);
+      if (cached) described.push(`cached.Loader(${names})`);
+      else described.push(...chain.map(shortName));
     } else {
       if (engine.appDirs) {
         this.reader.problems.push({

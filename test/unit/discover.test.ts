@@ -84,6 +84,12 @@ describe('settingsModuleFromSource', () => {
     assert.equal(settingsModuleFromSource(`import os\nos.environ.setdefault(\n  'DJANGO_SETTINGS_MODULE',\n  r'b.settings.dev',\n)\n`), 'b.settings.dev');
   });
 
+  it('reads a settings module chosen by an environment variable, with its written default', () => {
+    assert.equal(settingsModuleFromSource(`import os\nos.environ.setdefault('DJANGO_SETTINGS_MODULE', os.environ.get('APP_SETTINGS', 'site.settings.dev'))\n`), 'site.settings.dev');
+    assert.equal(settingsModuleFromSource(`import os\nos.environ.setdefault('DJANGO_SETTINGS_MODULE', 'site.settings.' + os.getenv('DJANGO_ENV', 'local'))\n`), 'site.settings.local');
+    assert.equal(settingsModuleFromSource(`import os\nos.environ.setdefault('DJANGO_SETTINGS_MODULE', os.getenv('APP_SETTINGS'))\n`), null);
+  });
+
   it('reads a plain os.environ assignment', () => {
     assert.equal(settingsModuleFromSource(`import os\nos.environ['DJANGO_SETTINGS_MODULE'] = 'c.settings'\n`), 'c.settings');
   });

@@ -4,6 +4,7 @@
  */
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
+import * as os from 'node:os';
 import * as path from 'node:path';
 import { Interpreter } from '../../server/src/engine/staticMode/interpreter';
 import { ModuleResolver } from '../../server/src/engine/staticMode/settingsFiles';
@@ -446,6 +447,32 @@ C = not DEBUG and 'x'
       assert.deepEqual(r.get('STATICFILES_DIRS'), { unknown: 'calls get_dirs(), which static mode does not execute' });
       const decorated = run('import functools\n@functools.lru_cache()\ndef base():\n    return "/srv"\nX = base()\n');
       assert.deepEqual(decorated.get('X'), { unknown: 'calls base(), which static mode does not execute' });
+    });
+
+    it('reads what real settings write: __future__, an absent local settings file, env defaults', () => {
+      const site = fs.mkdtempSync(path.join(os.tmpdir(), 'djstatic-site-'));
+      try {
+        const r = run(
+          `from __future__ import absolute_import
+import os
+try:
+    from .local import *
+except ImportError:
+    LOCAL = False
+STATIC_URL = os.environ.get('STATIC_URL', '/assets/')
+ROOT = os.getenv('STATIC_ROOT', '/srv/static') if os.getenv('USE_ROOT', '1') == '1' else None
+`,
+          {},
+          'proj.settings',
+          [site],
+        );
+        assert.equal(r.get('LOCAL'), false);
+        assert.equal(r.get('STATIC_URL'), '/assets/');
+        assert.equal(r.get('ROOT'), '/srv/static');
+        assert.deepEqual(r.problems.filter((p) => p.kind !== 'setting-from-environment'), []);
+      } finally {
+        fs.rmSync(site, { recursive: true, force: true });
+      }
     });
 
     it('evaluates lambdas and small def helpers that return path expressions', () => {

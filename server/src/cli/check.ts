@@ -9,6 +9,7 @@ import { createLanguageService } from '../service';
 import { languageIdFor } from '../workspace/diagnosticsPublisher';
 import { ProjectManager, WorkspaceProject } from '../workspace/projectManager';
 import { describeOutside } from '../workspace/templateCoverage';
+import { describeUnknownSources, unknownSources } from '../engine/unknownSources';
 import { TemplateCoverage } from '../workspace/templates';
 import { allowFlags, learnOptions, ParsedArgs, rootFlag, stringFlag } from './args';
 
@@ -152,6 +153,10 @@ function coverageLines(p: WorkspaceProject, c: ProjectCoverage): string[] {
   lines.push(`${c.project}: ${p.model.mode} mode (${p.model.modeReason}), ${c.checked} of ${c.found} templates checked${perEngine ? ` (${perEngine})` : ''}`);
   for (const e of c.engines) if (e.fallbackScan) lines.push(`${c.project}: ${e.engine}: also scanned the project's templates/ folders, because ${e.fallbackScan}`);
   if (c.fallback) lines.push(`${c.project}: scanned every templates/ folder, because ${c.fallback}`);
+  const unknown = unknownSources(p.model);
+  if (unknown.length) {
+    lines.push(`${c.project}: not known to static mode, so paths they may provide are reported as information (unknown-source), not errors: ${describeUnknownSources(unknown)}`);
+  }
   if (c.outside.count) {
     lines.push(`${c.project}: ${c.outside.count} template-looking file${c.outside.count === 1 ? '' : 's'} outside what TEMPLATES covers, not checked: ${describeOutside(c.outside)}`);
   }
@@ -162,7 +167,11 @@ function coverageLines(p: WorkspaceProject, c: ProjectCoverage): string[] {
 function modeNote(projects: readonly WorkspaceProject[]): string {
   const statics = projects.filter((p) => p.model.mode === 'static');
   if (statics.length === 0) return '';
-  if (projects.length === 1) return ` Django was not run: ${statics[0].model.modeReason}`;
+  if (projects.length === 1) {
+    const unknown = unknownSources(statics[0].model);
+    const sources = unknown.length ? ` Not known: ${describeUnknownSources(unknown)}.` : '';
+    return ` Django was not run: ${statics[0].model.modeReason}${sources}`;
+  }
   return ` ${statics.length} of ${projects.length} projects read in static mode (see above).`;
 }
 

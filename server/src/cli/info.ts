@@ -8,6 +8,7 @@ import { StaticIndexApi, StaticSource } from '../engine/indexTypes';
 import { StaticIndex } from '../engine/staticIndex';
 import { loadProject } from '../engine/project';
 import { describeOutside } from '../workspace/templateCoverage';
+import { unknownSources } from '../engine/unknownSources';
 import { discoverTemplatesWithCoverage, TemplateCoverage } from '../workspace/templates';
 import { allowFlags, learnOptions, ParsedArgs, rootFlag } from './args';
 
@@ -32,6 +33,8 @@ export interface ProjectInfo {
   duplicateCount: number;
   duplicates: Array<{ path: string; sources: string[] }>;
   notLocated: Array<{ app: string; reason: string }>;
+  /** Sources whose files are unknown: paths they may provide are information, not missing. */
+  unknownSources: string[];
   problems: Array<{ kind: string; message: string; file?: string; line?: number }>;
   checks: ProjectModel['checks'];
   /** Templates per engine and what TEMPLATES leaves out (absent when not computed). */
@@ -118,6 +121,7 @@ export function describeProject(model: ProjectModel, index: StaticIndexApi, cove
     duplicateCount: duplicates.length,
     duplicates,
     notLocated,
+    unknownSources: unknownSources(model).map((u) => u.label),
     problems: [...model.problems, ...missing, ...walkProblems],
     checks: model.checks,
     ...(coverage
@@ -186,6 +190,9 @@ export function formatInfo(info: ProjectInfo): string {
     if (info.templates.fallback) line(`  Scanned every templates/ folder, because ${info.templates.fallback}`);
     const outside = info.templates.outside;
     if (outside.count) line(`  Not covered by TEMPLATES: ${outside.count} template-looking file${outside.count === 1 ? '' : 's'} (${describeOutside(outside)})`);
+  }
+  if (info.unknownSources.length) {
+    line(`Not known:    ${info.unknownSources.join(', ')} (paths they may provide are reported as unknown-source, not missing)`);
   }
   if (info.notLocated.length) {
     line('Not located:');

@@ -6,6 +6,7 @@ import { Diagnostic, DiagnosticSeverity, Range } from 'vscode-languageserver-typ
 import { URI } from 'vscode-uri';
 import { IndexEntry } from '../engine/indexTypes';
 import { ProjectModel } from '../engine/model';
+import { possibleProvider, UnknownSource, unknownSources } from '../engine/unknownSources';
 import { SeveritySetting } from '../protocol';
 import { removedLoadsStillValid, staticIsBuiltin } from './context';
 import { REMOVED_STATIC_LIBRARIES } from './scanner';
@@ -28,7 +29,8 @@ export type DiagnosticCode =
   | 'escapes-root'
   | 'no-argument'
   | 'hardcoded-url'
-  | 'not-in-manifest';
+  | 'not-in-manifest'
+  | 'unknown-source';
 
 export const DEFAULT_SEVERITY: Record<DiagnosticCode, DiagnosticSeverity> = {
   'missing-file': DiagnosticSeverity.Error,
@@ -42,6 +44,8 @@ export const DEFAULT_SEVERITY: Record<DiagnosticCode, DiagnosticSeverity> = {
   'no-argument': DiagnosticSeverity.Error,
   'hardcoded-url': DiagnosticSeverity.Hint,
   'not-in-manifest': DiagnosticSeverity.Warning,
+  // Not a defect: static mode could not read what may provide the path, so it says which source and moves on.
+  'unknown-source': DiagnosticSeverity.Information,
 };
 
 const SETTING_SEVERITY: Record<Exclude<SeveritySetting, 'off'>, DiagnosticSeverity> = {
@@ -132,10 +136,17 @@ function checkReference(ref: StaticReference, ctx: ServiceContext, emit: Emit): 
       const normalized = normalizeDestination(resolution.lookupPath);
       const suggestions = normalized === null ? [] : suggestPaths(normalized, index);
       const hint = suggestions.length > 0 ? ` Did you mean ${suggestions.map((s) => `'${s}'`).join(', ')}?` : '';
-      const unknown = unlocatedSources(model);
-      const caveat = unknown.length > 0 ? ` (Not searched: ${unknown.join(', ')}; it may be there.)` : '';
-      emit('missing-file', ref.pathRange, `${shown} is not found by any static files finder.${hint}${caveat}`, { suggestions },
-        undefined, unknown.length > 0 ? DiagnosticSeverity.Warning : undefined);
+      const provider = normalized === null ? null : possibleProvider(unknownSourcesOf(model), normalized);
+      if (provider) {
+        const why = provider.kind === 'app'
+          ? `${shown} is probably provided by ${provider.label}, which static mode could not locate.`
+          : provider.kind === 'setting'
+            ? `${shown} was not found, but it may be in ${provider.label}, which static mode could not read.`
+            : `${shown} was not found, but the finder ${provider.label} may provide it (static mode cannot list it).`;
+        emit('unknown-source', ref.pathRange, `${why}${hint}`, { suggestions });
+        return;
+      }
+      emit('missing-file', ref.pathRange, `${shown} is not found by any static files finder.${hint}`, { suggestions });
       return;
     }
     case 'file':
@@ -147,17 +158,16 @@ function checkReference(ref: StaticReference, ctx: ServiceContext, emit: Emit): 
   }
 }
 
-/** Sources whose files the index cannot know (apps static mode could not locate, failing custom finders). */
-function unlocatedSources(model: ProjectModel): string[] {
-  const names: string[] = [];
-  for (const finder of model.finders) {
-    if (finder.kind === 'app') {
-      for (const app of finder.apps) if (app.path === null) names.push(`app '${app.label}'`);
-    } else if (finder.kind === 'custom' && finder.error) {
-      names.push(finder.className);
-    }
+const unknownByModel = new WeakMap<ProjectModel, UnknownSource[]>();
+
+/** Computed once per learned model: every missing path asks. */
+function unknownSourcesOf(model: ProjectModel): UnknownSource[] {
+  let sources = unknownByModel.get(model);
+  if (!sources) {
+    sources = unknownSources(model);
+    unknownByModel.set(model, sources);
   }
-  return names;
+  return sources;
 }
 
 /**

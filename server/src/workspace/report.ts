@@ -1,8 +1,9 @@
-import { describeOutside } from './templateCoverage';
 import { CollectStats, StaticSource } from '../engine/indexTypes';
 import { FinderEntry } from '../engine/model';
 import { ProjectSummary, StaticFileItem } from '../protocol';
 import { WorkspaceProject } from './projectManager';
+import { describeOutside } from './templateCoverage';
+import { unknownSources } from '../engine/unknownSources';
 
 /** How many duplicates the report lists before summarising the rest. */
 const MAX_DUPLICATES_LISTED = 50;
@@ -58,6 +59,8 @@ function reportMarkdown(project: WorkspaceProject, stats: CollectStats): string 
   lines.push(`- ${index.size} static paths findable, ${stats.collected} collected by collectstatic`);
   lines.push(`- ${plural(stats.duplicateCount, 'path')} provided by more than one location`);
   lines.push(`- ${plural(project.templates.length, 'template')} in the workspace`);
+  const unknown = unknownSources(model);
+  if (unknown.length) lines.push(`- **not known to static mode** (paths they may provide are information, not errors): ${unknown.map((u) => u.label).join(', ')}`);
   lines.push(`- learned and indexed in ${project.learnMs} ms`);
   lines.push('');
 

@@ -1,4 +1,5 @@
 import * as assert from 'node:assert/strict';
+import * as path from 'node:path';
 import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import { Diagnostic, DiagnosticSeverity } from 'vscode-languageserver-types';
@@ -59,13 +60,26 @@ describe('service/diagnostics', () => {
     assert.doesNotMatch(text(nothingClose), /Did you mean/);
   });
 
-  it('missing-file: a warning with a caveat when some apps could not be located', async () => {
+  it('unknown-source: information, not missing-file, for a path in the namespace of an app static mode could not locate', async () => {
     const partial = await demoContext();
     const appFinder = partial.model.finders.find((f) => f.kind === 'app');
     if (appFinder?.kind === 'app') appFinder.apps.push({ name: 'thirdparty', label: 'thirdparty', path: null, staticDir: null, templatesDir: null, notLocatedReason: 'static mode' });
     const [d] = validate(partial, `${LOAD}{% static 'thirdparty/x.js' %}`).diagnostics;
-    assert.equal(d.severity, DiagnosticSeverity.Warning);
-    assert.match(text(d), /Not searched: app 'thirdparty'/);
+    assert.equal(d.code, 'unknown-source');
+    assert.equal(d.severity, DiagnosticSeverity.Information);
+    assert.equal(text(d), "'thirdparty/x.js' is probably provided by app 'thirdparty', which static mode could not locate.");
+    const [typo] = validate(partial, `${LOAD}{% static 'css/sitee.css' %}`).diagnostics;
+    assert.equal(typo.code, 'missing-file', 'an unlocated app does not make every miss uncertain');
+    assert.equal(typo.severity, DiagnosticSeverity.Error);
+    assert.doesNotMatch(text(typo), /thirdparty/);
+  });
+
+  it('unknown-source: any miss is information while STATICFILES_DIRS could not be read, naming the setting and line', async () => {
+    const partial = await demoContext();
+    partial.model.problems.push({ kind: 'setting-unreadable', message: 'STATICFILES_DIRS in demo/settings.py line 30 could not be read: calls f()', file: path.join(partial.model.projectDir, 'demo/settings.py'), line: 29 });
+    const [d] = validate(partial, `${LOAD}{% static 'css/sitee.css' %}`).diagnostics;
+    assert.equal(d.code, 'unknown-source');
+    assert.match(text(d), /^'css\/sitee\.css' was not found, but it may be in STATICFILES_DIRS \(demo\/settings\.py line 30\), which static mode could not read\. Did you mean 'css\/site\.css'\?/);
   });
 
   it('shadowed: warning naming the winner and the shadowed sources', () => {

@@ -139,6 +139,19 @@ const EXPECTED: Record<string, Expected> = {
     findings: ['shop/templates/shop/cart.html:3 unknown-source information', 'shop/templates/shop/cart.html:4 missing-file error'],
     withoutDjango: { collected: ['shop/js/cart.js'] },
   },
+  built: {
+    settings: 'proj.settings',
+    templates: [[DJ, ['shop/templates/shop/page.html']]],
+    outside: 0,
+    // A Tailwind output, a webpack bundle and a git-ignored vendor folder are not typos; the two typos are.
+    findings: [
+      'shop/templates/shop/page.html:2 not-built warning',
+      'shop/templates/shop/page.html:3 not-built warning',
+      'shop/templates/shop/page.html:4 not-built warning',
+      'shop/templates/shop/page.html:5 missing-file error',
+      'shop/templates/shop/page.html:6 missing-file error',
+    ],
+  },
   uncovered: {
     settings: 'webapp.settings',
     templates: [[DJ, []]],

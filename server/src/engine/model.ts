@@ -114,6 +114,11 @@ export interface Problem {
   line?: number;
 }
 
+/** A place a front-end build writes static files to (or .gitignore ignores): a missing path there is "not built yet". */
+export type BuildOutput =
+  | { kind: 'path'; /** Absolute folder or file. */ path: string; /** Where it was read, in words. */ from: string; command: string | null }
+  | { kind: 'gitignore'; /** The folder of the .gitignore. */ base: string; pattern: string; from: string; command: string | null };
+
 /** Everything learned about one project. */
 export interface ProjectModel {
   /** Directory holding manage.py (or the root when there is none). */
@@ -144,6 +149,8 @@ export interface ProjectModel {
   templates: TemplateEngine[];
   checks: CheckMessage[];
   problems: Problem[];
+  /** Front-end build outputs and .gitignore'd paths below the project (filled when the project is loaded). */
+  buildOutputs?: BuildOutput[];
 }
 
 export const DEFAULT_IGNORE_PATTERNS = ['CVS', '.*', '*~'];

@@ -1,5 +1,6 @@
 import { LearnOptions, ProjectModel } from './model';
 import { StaticIndexApi } from './indexTypes';
+import { findBuildOutputs } from './buildOutputs';
 import { learnProject } from './learn';
 import { buildIndex, BuildIndexOptions } from './staticIndex';
 
@@ -11,6 +12,7 @@ export interface LoadedProject {
 
 export async function loadProject(root: string, options: LearnOptions & BuildIndexOptions = {}): Promise<LoadedProject> {
   const model = await learnProject(root, options);
+  model.buildOutputs = await findBuildOutputs(model);
   const index = await buildIndex(model, options);
   return { model, index };
 }

@@ -5,7 +5,8 @@
 import { Diagnostic, DiagnosticSeverity, Range } from 'vscode-languageserver-types';
 import { URI } from 'vscode-uri';
 import { IndexEntry } from '../engine/indexTypes';
-import { ProjectModel } from '../engine/model';
+import { buildOutputFor } from '../engine/buildOutputs';
+import { BuildOutput, ProjectModel } from '../engine/model';
 import { possibleProvider, UnknownSource, unknownSources } from '../engine/unknownSources';
 import { SeveritySetting } from '../protocol';
 import { removedLoadsStillValid, staticIsBuiltin } from './context';
@@ -30,7 +31,8 @@ export type DiagnosticCode =
   | 'no-argument'
   | 'hardcoded-url'
   | 'not-in-manifest'
-  | 'unknown-source';
+  | 'unknown-source'
+  | 'not-built';
 
 export const DEFAULT_SEVERITY: Record<DiagnosticCode, DiagnosticSeverity> = {
   'missing-file': DiagnosticSeverity.Error,
@@ -46,6 +48,8 @@ export const DEFAULT_SEVERITY: Record<DiagnosticCode, DiagnosticSeverity> = {
   'not-in-manifest': DiagnosticSeverity.Warning,
   // Not a defect: static mode could not read what may provide the path, so it says which source and moves on.
   'unknown-source': DiagnosticSeverity.Information,
+  // A build output is expected to be absent before the build: CI that checks before building can lower it.
+  'not-built': DiagnosticSeverity.Warning,
 };
 
 const SETTING_SEVERITY: Record<Exclude<SeveritySetting, 'off'>, DiagnosticSeverity> = {
@@ -134,6 +138,14 @@ function checkReference(ref: StaticReference, ctx: ServiceContext, emit: Emit): 
       return;
     case 'missing': {
       const normalized = normalizeDestination(resolution.lookupPath);
+      const built = normalized === null ? null : notBuilt(normalized, ctx);
+      if (built) {
+        // Never a did-you-mean: the file is absent because nothing has built it yet, not because of a typo.
+        const how = built.output.command ? ` Build it with \`${built.output.command}\`.` : '';
+        const where = built.file.startsWith(`${ctx.model.projectDir}/`) ? built.file.slice(ctx.model.projectDir.length + 1) : built.file;
+        emit('not-built', ref.pathRange, `${shown} is not built yet: it would be ${where}, which ${built.output.kind === 'gitignore' ? `.gitignore ignores (${built.output.from})` : `${built.output.from} writes`}.${how}`);
+        return;
+      }
       const suggestions = normalized === null ? [] : suggestPaths(normalized, index);
       const hint = suggestions.length > 0 ? ` Did you mean ${suggestions.map((s) => `'${s}'`).join(', ')}?` : '';
       const provider = normalized === null ? null : possibleProvider(unknownSourcesOf(model), normalized);
@@ -156,6 +168,23 @@ function checkReference(ref: StaticReference, ctx: ServiceContext, emit: Emit): 
     default:
       return;
   }
+}
+
+/** The build output a missing destination would be written to, through the source that would serve it. */
+function notBuilt(destination: string, ctx: ServiceContext): { output: BuildOutput; file: string } | null {
+  if (!ctx.model.buildOutputs?.length) return null;
+  for (const source of ctx.index.sources) {
+    if (!source.root) continue;
+    let rest = destination;
+    if (source.prefix) {
+      if (!destination.startsWith(`${source.prefix}/`)) continue;
+      rest = destination.slice(source.prefix.length + 1);
+    }
+    const file = `${source.root.replace(/\/+$/, '')}/${rest}`;
+    const output = buildOutputFor(ctx.model.buildOutputs, file, source.root, source.finder === 'filesystem');
+    if (output) return { output, file };
+  }
+  return null;
 }
 
 const unknownByModel = new WeakMap<ProjectModel, UnknownSource[]>();

@@ -26,6 +26,8 @@ const FIXTURES = path.resolve(__dirname, '../../../test/fixtures/real');
 const ORACLE = `
 import json, os, sys
 sys.path.insert(0, os.getcwd())
+if os.path.isdir('src'):  # what the src/ layout's manage.py does
+    sys.path.insert(0, os.path.abspath('src'))
 import django
 django.setup()
 from django.template import engines
@@ -151,6 +153,12 @@ const EXPECTED: Record<string, Expected> = {
       'shop/templates/shop/page.html:5 missing-file error',
       'shop/templates/shop/page.html:6 missing-file error',
     ],
+  },
+  srclayout: {
+    settings: 'config.settings',
+    templates: [[DJ, ['src/catalog/templates/catalog/list.html']]],
+    outside: 0,
+    findings: ['src/catalog/templates/catalog/list.html:1 missing-file error'],
   },
   uncovered: {
     settings: 'webapp.settings',

@@ -198,9 +198,11 @@ export function formatInfo(info: ProjectInfo): string {
     line('Not located:');
     for (const n of info.notLocated) line(`  ${n.app}: ${n.reason}`);
   }
-  if (info.problems.length) {
+  // Apps that could not be located are listed under "Not located" already: each problem is said once.
+  const problems = info.problems.filter((p) => p.kind !== 'app-not-located');
+  if (problems.length) {
     line('Problems:');
-    for (const p of info.problems) line(`  ${p.message}${p.file ? ` (${p.file}${p.line !== undefined ? `:${p.line + 1}` : ''})` : ''}`);
+    for (const p of problems) line(`  ${p.message}${p.file ? ` (${p.file}${p.line !== undefined ? `:${p.line + 1}` : ''})` : ''}`);
   }
   if (info.checks.length) {
     line('Checks:');

@@ -59,6 +59,8 @@ export interface InterpreterOptions {
    * library) is then missing, as Python would find it; without them static mode cannot tell.
    */
   sitePackagesKnown?: boolean;
+  /** Folders manage.py puts on sys.path before settings load (`sys.path.insert(0, BASE_DIR / 'src')`). */
+  extraSysPath?: string[];
 }
 
 export class Interpreter {
@@ -75,7 +77,7 @@ export class Interpreter {
   private readonly sysModule: PyValue;
 
   constructor(private readonly options: InterpreterOptions) {
-    this.sysPath = { kind: 'list', items: [str(options.cwd)] };
+    this.sysPath = { kind: 'list', items: [str(options.cwd), ...(options.extraSysPath ?? []).map(str)] };
     const spot = { file: '<sys>', line: 0, env: new Set<string>() };
     this.sysModule = { kind: 'module', name: 'sys', namespace: new Map([['path', { value: this.sysPath, ...spot }]]) };
     this.options.resolver.setProjectRoots([options.cwd]);

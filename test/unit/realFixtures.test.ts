@@ -160,6 +160,17 @@ const EXPECTED: Record<string, Expected> = {
     outside: 0,
     findings: ['src/catalog/templates/catalog/list.html:1 missing-file error'],
   },
+  jinjahtml: {
+    settings: 'proj.settings',
+    packages: ['python3-django-jinja'],
+    templates: [
+      // match_extension '.html' and a regex leaving django/ to Django's engine; mail.txt falls through too.
+      ['django_jinja.backend.Jinja2', ['pages/templates/pages/home.html']],
+      [DJ, ['pages/templates/django/widget.html', 'pages/templates/pages/mail.txt']],
+    ],
+    outside: 0,
+    findings: ['pages/templates/django/widget.html:1 missing-file error', 'pages/templates/pages/home.html:1 missing-file error'],
+  },
   uncovered: {
     settings: 'webapp.settings',
     templates: [[DJ, []]],

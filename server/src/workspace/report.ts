@@ -23,6 +23,9 @@ export function summarize(project: WorkspaceProject): ProjectSummary {
     storage: model.storage,
     fileCount: index.size,
     duplicateCount: stats.duplicateCount,
+    templateCount: project.templates.length,
+    uncoveredTemplateCount: project.coverage.outside.count,
+    unknownSources: unknownSources(model).map((u) => u.label),
     reportMarkdown: reportMarkdown(project, stats),
   };
 }

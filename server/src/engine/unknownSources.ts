@@ -57,9 +57,11 @@ export function possibleProvider(sources: readonly UnknownSource[], destination:
   return sources.find((s) => s.kind !== 'app') ?? null;
 }
 
-/** One sentence naming every unknown source, for summaries. */
-export function describeUnknownSources(sources: readonly UnknownSource[]): string {
-  return sources.map((s) => s.label).join(', ');
+/** The unknown sources in words for a one-line summary: settings first (they make any path uncertain), then at most `limit` in all. */
+export function describeUnknownSources(sources: readonly UnknownSource[], limit = 6): string {
+  const ordered = [...sources.filter((s) => s.kind !== 'app'), ...sources.filter((s) => s.kind === 'app')];
+  const named = ordered.slice(0, limit).map((s) => s.label).join(', ');
+  return ordered.length > limit ? `${named} and ${ordered.length - limit} more (django-static info lists them)` : named;
 }
 
 function shortFile(file: string, projectDir: string): string {

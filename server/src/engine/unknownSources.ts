@@ -18,6 +18,14 @@ export interface UnknownSource {
   reason: string;
 }
 
+/**
+ * Third-party finders known to serve only their own folder: django-compressor's finder serves its output under
+ * COMPRESS_OUTPUT_DIR (`CACHE/` by default) and lists nothing, so it does not make every other miss uncertain.
+ */
+const FINDER_NAMESPACES: Record<string, string[]> = {
+  'compressor.finders.CompressorFinder': ['CACHE'],
+};
+
 /** Settings whose loss makes any path possibly provided. */
 const SOURCE_SETTINGS = /^(STATICFILES_DIRS|STATICFILES_FINDERS)\b/;
 
@@ -25,6 +33,16 @@ export function unknownSources(model: ProjectModel): UnknownSource[] {
   const sources: UnknownSource[] = [];
   const seenSettings = new Set<string>();
   for (const problem of model.problems) {
+    // Settings that stop loading (Django would raise there) or star-import names static mode cannot see leave
+    // every later setting unknown: STATICFILES_DIRS and INSTALLED_APPS may well be set past that point.
+    if ((problem.kind === 'settings-raises' || problem.kind === 'settings-import-unread') && problem.file) {
+      const label = `the settings past ${shortFile(problem.file, model.projectDir)}${problem.line !== undefined ? ` line ${problem.line + 1}` : ''}`;
+      if (!seenSettings.has(label)) {
+        seenSettings.add(label);
+        sources.push({ kind: 'setting', label, file: problem.file, line: problem.line, reason: problem.message });
+      }
+      continue;
+    }
     if (problem.kind !== 'setting-unreadable') continue;
     const setting = SOURCE_SETTINGS.exec(problem.message)?.[1];
     if (!setting) continue;
@@ -42,7 +60,8 @@ export function unknownSources(model: ProjectModel): UnknownSource[] {
         sources.push({ kind: 'app', label: `app '${app.label}'`, namespaces, reason: app.notLocatedReason ?? 'not located' });
       }
     } else if (finder.kind === 'custom' && finder.error) {
-      sources.push({ kind: 'finder', label: finder.className, reason: finder.error });
+      const namespaces = FINDER_NAMESPACES[finder.className];
+      sources.push({ kind: 'finder', label: finder.className, reason: finder.error, ...(namespaces ? { namespaces } : {}) });
     }
   }
   return sources;
@@ -50,11 +69,11 @@ export function unknownSources(model: ProjectModel): UnknownSource[] {
 
 /** The unknown source that may provide `destination`, or null when every source that could is known. */
 export function possibleProvider(sources: readonly UnknownSource[], destination: string): UnknownSource | null {
-  const byNamespace = sources.find((s) => s.kind === 'app' && s.namespaces!.some((ns) => destination.startsWith(`${ns}/`)));
+  const byNamespace = sources.find((s) => s.namespaces?.some((ns) => destination.startsWith(`${ns}/`)));
   if (byNamespace) return byNamespace;
   // An unread STATICFILES_DIRS entry or a finder that could not list may hold any path; an unlocated app
   // conventionally holds only its own namespace, so it does not make every miss uncertain.
-  return sources.find((s) => s.kind !== 'app') ?? null;
+  return sources.find((s) => s.kind !== 'app' && !s.namespaces) ?? null;
 }
 
 /** The unknown sources in words for a one-line summary: settings first (they make any path uncertain), then at most `limit` in all. */

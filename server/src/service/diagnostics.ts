@@ -153,7 +153,7 @@ function checkReference(ref: StaticReference, ctx: ServiceContext, emit: Emit): 
         const why = provider.kind === 'app'
           ? `${shown} is probably provided by ${provider.label}, which static mode could not locate.`
           : provider.kind === 'setting'
-            ? `${shown} was not found, but it may be in ${provider.label}, which static mode could not read.`
+            ? `${shown} was not found, but static mode could not read ${provider.label}, which may provide it.`
             : `${shown} was not found, but the finder ${provider.label} may provide it (static mode cannot list it).`;
         emit('unknown-source', ref.pathRange, `${why}${hint}`, { suggestions });
         return;

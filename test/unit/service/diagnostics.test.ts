@@ -74,12 +74,24 @@ describe('service/diagnostics', () => {
     assert.doesNotMatch(text(typo), /thirdparty/);
   });
 
+  it('unknown-source: settings that stop loading leave every source unknown; a compressor finder only its CACHE/ folder', async () => {
+    const stopped = await demoContext();
+    stopped.model.problems.push({ kind: 'settings-raises', message: 'settings/__init__.py line 5 imports split_settings.tools, which is ...', file: path.join(stopped.model.projectDir, 'settings/__init__.py'), line: 4 });
+    const [d] = validate(stopped, `${LOAD}{% static 'vue/js/app.js' %}`).diagnostics;
+    assert.equal(d.code, 'unknown-source');
+    assert.match(text(d), /static mode could not read the settings past settings\/__init__\.py line 5, which may provide it/);
+    const compressed = await demoContext();
+    compressed.model.finders.push({ kind: 'custom', className: 'compressor.finders.CompressorFinder', files: [], error: 'static mode cannot list custom finders' });
+    assert.equal(validate(compressed, `${LOAD}{% static 'CACHE/css/x.css' %}`).diagnostics[0].code, 'unknown-source');
+    assert.equal(validate(compressed, `${LOAD}{% static 'css/sitee.css' %}`).diagnostics[0].code, 'missing-file');
+  });
+
   it('unknown-source: any miss is information while STATICFILES_DIRS could not be read, naming the setting and line', async () => {
     const partial = await demoContext();
     partial.model.problems.push({ kind: 'setting-unreadable', message: 'STATICFILES_DIRS in demo/settings.py line 30 could not be read: calls f()', file: path.join(partial.model.projectDir, 'demo/settings.py'), line: 29 });
     const [d] = validate(partial, `${LOAD}{% static 'css/sitee.css' %}`).diagnostics;
     assert.equal(d.code, 'unknown-source');
-    assert.match(text(d), /^'css\/sitee\.css' was not found, but it may be in STATICFILES_DIRS \(demo\/settings\.py line 30\), which static mode could not read\. Did you mean 'css\/site\.css'\?/);
+    assert.match(text(d), /^'css\/sitee\.css' was not found, but static mode could not read STATICFILES_DIRS \(demo\/settings\.py line 30\), which may provide it\. Did you mean 'css\/site\.css'\?/);
   });
 
   it('shadowed: warning naming the winner and the shadowed sources', () => {

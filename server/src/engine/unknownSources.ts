@@ -32,10 +32,13 @@ const SOURCE_SETTINGS = /^(STATICFILES_DIRS|STATICFILES_FINDERS)\b/;
 export function unknownSources(model: ProjectModel): UnknownSource[] {
   const sources: UnknownSource[] = [];
   const seenSettings = new Set<string>();
+  // Static mode reads on past a statement that raises; when INSTALLED_APPS still came out empty, the settings
+  // that matter were evidently meant to come from what failed (django-split-settings' include(), say).
+  const noApps = !model.finders.some((f) => f.kind === 'app' && f.apps.length > 0);
   for (const problem of model.problems) {
-    // Settings that stop loading (Django would raise there) or star-import names static mode cannot see leave
-    // every later setting unknown: STATICFILES_DIRS and INSTALLED_APPS may well be set past that point.
-    if ((problem.kind === 'settings-raises' || problem.kind === 'settings-import-unread') && problem.file) {
+    // A star import of names static mode cannot see, or a failure before any app was set, leaves the sources
+    // unknown: STATICFILES_DIRS and INSTALLED_APPS may well come from there.
+    if ((problem.kind === 'settings-import-unread' || (problem.kind === 'settings-raises' && noApps)) && problem.file) {
       const label = `the settings past ${shortFile(problem.file, model.projectDir)}${problem.line !== undefined ? ` line ${problem.line + 1}` : ''}`;
       if (!seenSettings.has(label)) {
         seenSettings.add(label);

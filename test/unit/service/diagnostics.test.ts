@@ -76,10 +76,14 @@ describe('service/diagnostics', () => {
 
   it('unknown-source: settings that stop loading leave every source unknown; a compressor finder only its CACHE/ folder', async () => {
     const stopped = await demoContext();
+    for (const finder of stopped.model.finders) if (finder.kind === 'app') finder.apps = [];
     stopped.model.problems.push({ kind: 'settings-raises', message: 'settings/__init__.py line 5 imports split_settings.tools, which is ...', file: path.join(stopped.model.projectDir, 'settings/__init__.py'), line: 4 });
     const [d] = validate(stopped, `${LOAD}{% static 'vue/js/app.js' %}`).diagnostics;
-    assert.equal(d.code, 'unknown-source');
+    assert.equal(d.code, 'unknown-source', 'nothing installed: the apps were meant to come from what failed');
     assert.match(text(d), /static mode could not read the settings past settings\/__init__\.py line 5, which may provide it/);
+    const readOn = await demoContext();
+    readOn.model.problems.push({ kind: 'settings-raises', message: 'settings.py line 1 imports x', file: path.join(readOn.model.projectDir, 'demo/settings.py'), line: 0 });
+    assert.equal(validate(readOn, `${LOAD}{% static 'css/sitee.css' %}`).diagnostics[0].code, 'missing-file', 'static mode read the apps past the failure');
     const compressed = await demoContext();
     compressed.model.finders.push({ kind: 'custom', className: 'compressor.finders.CompressorFinder', files: [], error: 'static mode cannot list custom finders' });
     assert.equal(validate(compressed, `${LOAD}{% static 'CACHE/css/x.css' %}`).diagnostics[0].code, 'unknown-source');

@@ -34,6 +34,10 @@ export class StatusBar implements vscode.Disposable {
           `Python: ${project.python ?? 'not used'} · Django ${project.djangoVersion ?? 'unknown'}`,
           `STATIC_URL: \`${project.staticUrl ?? 'unset'}\` · STATIC_ROOT: \`${project.staticRoot ?? 'unset'}\``,
           `${project.fileCount} static files, ${project.duplicateCount} duplicate paths`,
+          project.templateCount !== undefined
+            ? `${project.templateCount} templates checked${project.uncoveredTemplateCount ? `; ${project.uncoveredTemplateCount} template-looking files outside what TEMPLATES covers` : ''}`
+            : '',
+          project.unknownSources?.length ? `Not known to static mode: ${project.unknownSources.join(', ')}` : '',
           this.ctx.projects.length > 1 ? `${this.ctx.projects.length} projects; run *Select Django Project* to switch.` : '',
           'Click for the report.',
         ].filter(Boolean).join('\n\n'),

@@ -359,6 +359,7 @@ def storage_path(storage, path):
 
 
 def templates_info(problems):
+    """Each TEMPLATES engine with the folders its loaders really search (their get_dirs()), asked of the built backends."""
     try:
         from django.template import engines
         configs = engines.templates
@@ -366,17 +367,90 @@ def templates_info(problems):
         problems.append({'kind': 'templates-unreadable', 'message': 'TEMPLATES could not be read: %s' % error_text(exc)})
         return []
     result = []
-    for config in configs.values():
+    for alias, config in configs.items():
         backend = str(config.get('BACKEND', ''))
         options = config.get('OPTIONS') or {}
-        result.append({
+        entry = {
             'backend': backend,
-            'jinja': backend.endswith('.Jinja2') or 'jinja2' in backend.lower(),
+            'name': str(alias),
+            'jinja': 'jinja' in backend.lower(),
             'dirs': [os.path.abspath(os.fspath(d)) for d in config.get('DIRS') or []],
             'appDirs': bool(config.get('APP_DIRS', False)),
             'builtins': [str(b) for b in options.get('builtins') or []],
-        })
+        }
+        try:
+            engine = engines[alias]
+        except Exception as exc:
+            message = 'The template engine %s (%s) could not be created: %s' % (alias, backend, error_text(exc))
+            problems.append({'kind': 'template-engine-failed', 'message': message})
+            entry['fallbackScan'] = message
+            result.append(entry)
+            continue
+        entry.update(engine_loaders(engine))
+        result.append(entry)
     return result
+
+
+def engine_loaders(backend):
+    """searchDirs, loaders, unknownLoaders (and django-jinja's match) of one built template backend."""
+    search_dirs, unknown, described = [], [], []
+    template_engine = getattr(backend, 'engine', None)
+    if template_engine is not None and hasattr(template_engine, 'template_loaders'):
+        for loader in template_engine.template_loaders:
+            described.append(describe_loader(loader, search_dirs, unknown))
+    else:
+        env = getattr(backend, 'env', None)
+        loader = getattr(env, 'loader', None)
+        searchpath = getattr(loader, 'searchpath', None)
+        if loader is not None and type(loader).__name__ == 'FileSystemLoader' and searchpath is not None:
+            search_dirs.extend(searchpath)
+            described.append('jinja2.FileSystemLoader')
+        else:
+            name = class_name(loader) if loader is not None else class_name(backend)
+            unknown.append(name)
+            described.append(name)
+    result = {
+        'searchDirs': unique_paths(search_dirs),
+        'loaders': described,
+        'unknownLoaders': unknown,
+    }
+    if unknown:
+        result['fallbackScan'] = '; '.join('the loader %s is not one of Django\'s own, so the files it loads are not known' % u for u in unknown)
+    if hasattr(backend, 'match_template') and hasattr(backend, 'match_extension'):
+        result['match'] = {'extension': backend.match_extension, 'regex': getattr(backend, '_match_regex', None)}
+    return result
+
+
+def describe_loader(loader, search_dirs, unknown):
+    from django.template.loaders import cached, filesystem, locmem
+    name = class_name(loader)
+    short = name.replace('django.template.loaders.', '')
+    if isinstance(loader, cached.Loader):
+        inner = [describe_loader(l, search_dirs, unknown) for l in loader.loaders]
+        return '%s(%s)' % (short, ', '.join(inner))
+    if isinstance(loader, locmem.Loader):
+        return short
+    if isinstance(loader, filesystem.Loader) and type(loader).get_template_sources is filesystem.Loader.get_template_sources:
+        # app_directories.Loader is a filesystem.Loader whose get_dirs() lists the apps' templates/.
+        search_dirs.extend(loader.get_dirs())
+        return short
+    unknown.append(name)
+    return short
+
+
+def class_name(value):
+    cls = type(value)
+    return '%s.%s' % (cls.__module__, cls.__qualname__)
+
+
+def unique_paths(paths):
+    seen, out = set(), []
+    for p in paths:
+        p = os.path.abspath(os.fspath(p))
+        if p not in seen:
+            seen.add(p)
+            out.append(p)
+    return out
 
 
 def checks_info(problems):

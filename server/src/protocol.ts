@@ -68,6 +68,11 @@ export interface ProjectSummary {
   storage: string;
   fileCount: number;
   duplicateCount: number;
+  /** Templates checked, and template-looking files TEMPLATES leaves out (optional: older servers omit them). */
+  templateCount?: number;
+  uncoveredTemplateCount?: number;
+  /** Sources static mode could not read or locate, in words; said once here instead of on every finding. */
+  unknownSources?: string[];
   /** Markdown report: finders and locations in order, counts, duplicates, anything not located. */
   reportMarkdown: string;
 }

@@ -92,4 +92,32 @@ describe('django-static check', function () {
       fs.rmSync(empty, { recursive: true, force: true });
     }
   });
+  it('reports templates found and checked per engine, and exits 4 when TEMPLATES covers none of the template-looking files', () => {
+    const { stderr } = check(['--root', root], root);
+    assert.match(stderr, /django mode \(Ran Django [^)]*\), 5 of 5 templates checked \(DjangoTemplates 5 found, 5 checked\)/);
+    const uncovered = fs.mkdtempSync(path.join(os.tmpdir(), 'djstatic-uncovered-'));
+    try {
+      fs.cpSync(path.join(__dirname, '../../../test/fixtures/real/uncovered'), uncovered, { recursive: true });
+      const result = check(['--root', uncovered, '--mode', 'static'], uncovered);
+      assert.equal(result.code, 4, result.stderr);
+      assert.match(result.stderr, /2 template-looking files outside what TEMPLATES covers, not checked: 1 in docs\/, 1 in webapp\/templates\//);
+      assert.match(result.stderr, /nothing was checked in .*: it has 2 template-looking files .* but TEMPLATES covers none of them; exit code 4\./);
+      assert.match(result.stdout, /0 errors, 0 warnings, 0 hints in 0 templates \(1 project\)\. Django was not run: Static mode was requested\./);
+    } finally {
+      fs.rmSync(uncovered, { recursive: true, force: true });
+    }
+  });
+
+  it('--mode django that cannot run Django, and an unusable --python, exit 2 with the reason (no silent fallback)', () => {
+    const forced = check(['--root', root, '--mode', 'django', '--python', '/nonexistent/python'], root);
+    assert.equal(forced.code, 2, forced.stderr);
+    assert.match(forced.stderr, /The interpreter \/nonexistent\/python cannot be used: cannot run it/);
+    assert.equal(forced.stdout, '');
+    const auto = check(['--root', root, '--python', '/nonexistent/python'], root);
+    assert.equal(auto.code, 2, auto.stderr);
+    assert.doesNotMatch(auto.stderr + auto.stdout, /Ran Django/);
+    const noRoot = check(['--root', path.join(root, 'does-not-exist')], root);
+    assert.equal(noRoot.code, 2);
+    assert.match(noRoot.stderr, /The folder .*does-not-exist does not exist/);
+  });
 });

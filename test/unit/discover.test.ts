@@ -1,5 +1,6 @@
 import * as assert from 'node:assert/strict';
 import * as path from 'node:path';
+import { chmodSync } from 'node:fs';
 import { findProjects, settingsModuleFromSource } from '../../server/src/engine/discover';
 import { findInterpreter, checkDjango, interpreterCandidates, sitePackagesOf, sitePackagesWithoutRunning } from '../../server/src/engine/interpreter';
 import { DJANGO_PYTHON, MANAGE_PY, makeTree, removeTree } from './djangoFixtures';
@@ -83,6 +84,12 @@ describe('settingsModuleFromSource', () => {
     assert.equal(settingsModuleFromSource(`import os\nos.environ.setdefault(\n  'DJANGO_SETTINGS_MODULE',\n  r'b.settings.dev',\n)\n`), 'b.settings.dev');
   });
 
+  it('reads a settings module chosen by an environment variable, with its written default', () => {
+    assert.equal(settingsModuleFromSource(`import os\nos.environ.setdefault('DJANGO_SETTINGS_MODULE', os.environ.get('APP_SETTINGS', 'site.settings.dev'))\n`), 'site.settings.dev');
+    assert.equal(settingsModuleFromSource(`import os\nos.environ.setdefault('DJANGO_SETTINGS_MODULE', 'site.settings.' + os.getenv('DJANGO_ENV', 'local'))\n`), 'site.settings.local');
+    assert.equal(settingsModuleFromSource(`import os\nos.environ.setdefault('DJANGO_SETTINGS_MODULE', os.getenv('APP_SETTINGS'))\n`), null);
+  });
+
   it('reads a plain os.environ assignment', () => {
     assert.equal(settingsModuleFromSource(`import os\nos.environ['DJANGO_SETTINGS_MODULE'] = 'c.settings'\n`), 'c.settings');
   });
@@ -122,12 +129,23 @@ describe('interpreter discovery', () => {
     assert.ok(!candidates.includes(path.join(outer, '.venv/bin/python')));
   });
 
-  it('skips interpreters without Django and keeps the first that imports it', async () => {
+  it('never replaces an explicit interpreter that cannot be used', async () => {
     const root = makeTree({});
     cleanup.push(root);
     const choice = await findInterpreter(root, '/nonexistent/python');
+    assert.equal(choice.python, null);
+    assert.equal(choice.attempts.length, 1);
     assert.equal(choice.attempts[0].python, '/nonexistent/python');
     assert.match(choice.attempts[0].reason ?? '', /cannot run it/);
+  });
+
+  it('skips interpreters without Django and keeps the first that imports it', async () => {
+    const root = makeTree({ '.venv/bin/python': '#!/bin/sh\nexit 1\n' });
+    cleanup.push(root);
+    chmodSync(path.join(root, '.venv/bin/python'), 0o755);
+    const choice = await findInterpreter(root);
+    assert.equal(choice.attempts[0].python, path.join(root, '.venv/bin/python'));
+    assert.ok(choice.attempts[0].reason);
     assert.ok(choice.python, 'a Python with Django exists on this machine');
     assert.match(choice.djangoVersion ?? '', /^\d+\.\d+/);
     for (const failed of choice.attempts.slice(0, -1)) assert.ok(failed.reason);

@@ -106,9 +106,14 @@ describeEachDjango('Django mode (real Django at /usr/bin/python3)', (v) => {
     assert.ok(existsSync(path.join(legacy.staticDir!, 'css/site.css')));
     assert.equal(apps.find((a) => a.label === 'auth')!.staticDir, null);
     assert.match(apps.find((a) => a.label === 'auth')!.templatesDir ?? '', /contrib\/auth\/templates$/);
-    assert.deepEqual(model.templates, [
-      { backend: 'django.template.backends.django.DjangoTemplates', jinja: false, dirs: [path.join(DEMO, 'templates')], appDirs: true, builtins: [] },
-    ]);
+    const { searchDirs, ...engine } = model.templates[0];
+    assert.equal(model.templates.length, 1);
+    assert.deepEqual(engine, {
+      backend: 'django.template.backends.django.DjangoTemplates', jinja: false, dirs: [path.join(DEMO, 'templates')], appDirs: true, builtins: [],
+      name: 'django', loaders: ['filesystem.Loader', 'app_directories.Loader'],
+    });
+    // The loaders' own get_dirs(): DIRS first, then every installed app's templates/ in INSTALLED_APPS order.
+    assert.deepEqual(searchDirs, [path.join(DEMO, 'templates'), ...apps.map((a) => a.templatesDir).filter((d): d is string => d !== null)]);
     assert.deepEqual(model.checks, []);
   });
 

@@ -121,7 +121,7 @@ describe('learnProject', () => {
   it('explains a missing project, folder or settings module in one sentence', async () => {
     const empty = makeTree({ 'notes.txt': '' });
     cleanup.push(empty);
-    await rejectsWithUserError(learnProject(empty), new RegExp(`^No manage.py found below ${empty}; pass --settings or --root\\.$`));
+    await rejectsWithUserError(learnProject(empty), new RegExp(`^No manage.py found below ${empty}\\. A project without manage.py can be read with --settings MODULE`));
     await rejectsWithUserError(learnProject(path.join(empty, 'missing')), /does not exist/);
     const unnamed = makeTree({ 'manage.py': 'print(1)\n' });
     cleanup.push(unnamed);

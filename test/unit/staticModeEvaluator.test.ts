@@ -4,6 +4,7 @@
  */
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
+import * as os from 'node:os';
 import * as path from 'node:path';
 import { Interpreter } from '../../server/src/engine/staticMode/interpreter';
 import { ModuleResolver } from '../../server/src/engine/staticMode/settingsFiles';
@@ -441,9 +442,62 @@ C = not DEBUG and 'x'
   });
 
   describe('what cannot be read', () => {
-    it('never calls user functions, and says which call it skipped', () => {
-      const r = run('def get_dirs():\n    return []\nSTATICFILES_DIRS = get_dirs()\n');
+    it('never calls functions with loops, branches or side effects, and says which call it skipped', () => {
+      const r = run('def get_dirs():\n    dirs = []\n    for d in ROOTS:\n        dirs.append(d)\n    return dirs\nSTATICFILES_DIRS = get_dirs()\n');
       assert.deepEqual(r.get('STATICFILES_DIRS'), { unknown: 'calls get_dirs(), which static mode does not execute' });
+      const decorated = run('import functools\n@functools.lru_cache()\ndef base():\n    return "/srv"\nX = base()\n');
+      assert.deepEqual(decorated.get('X'), { unknown: 'calls base(), which static mode does not execute' });
+    });
+
+    it('reads what real settings write: __future__, an absent local settings file, env defaults', () => {
+      const site = fs.mkdtempSync(path.join(os.tmpdir(), 'djstatic-site-'));
+      try {
+        const r = run(
+          `from __future__ import absolute_import
+import os
+try:
+    from .local import *
+except ImportError:
+    LOCAL = False
+STATIC_URL = os.environ.get('STATIC_URL', '/assets/')
+ROOT = os.getenv('STATIC_ROOT', '/srv/static') if os.getenv('USE_ROOT', '1') == '1' else None
+`,
+          {},
+          'proj.settings',
+          [site],
+        );
+        assert.equal(r.get('LOCAL'), false);
+        assert.equal(r.get('STATIC_URL'), '/assets/');
+        assert.equal(r.get('ROOT'), '/srv/static');
+        assert.deepEqual(r.problems.filter((p) => p.kind !== 'setting-from-environment'), []);
+      } finally {
+        fs.rmSync(site, { recursive: true, force: true });
+      }
+    });
+
+    it('evaluates lambdas and small def helpers that return path expressions', () => {
+      const r = run(`import os
+from pathlib import Path
+BASE_DIR = '/srv/app'
+location = lambda x: os.path.join(BASE_DIR, x)
+PATH = lambda root, *a: os.path.join(root, *a)
+def theme_dir(name, sub='static'):
+    """Where a theme keeps its files."""
+    base = Path(BASE_DIR) / 'themes'
+    return base / name / sub
+A = location('static')
+B = PATH(BASE_DIR, 'a', 'b')
+C = theme_dir('dark')
+D = theme_dir('light', sub='img')
+E = [location(d) for d in ['x', 'y']]
+F = theme_dir()
+`);
+      assert.equal(r.get('A'), '/srv/app/static');
+      assert.equal(r.get('B'), '/srv/app/a/b');
+      assert.deepEqual(r.get('C'), { path: '/srv/app/themes/dark/static' });
+      assert.deepEqual(r.get('D'), { path: '/srv/app/themes/light/img' });
+      assert.deepEqual(r.get('E'), ['/srv/app/x', '/srv/app/y']);
+      assert.match((r.get('F') as { unknown: string }).unknown, /missing argument 'name'/);
     });
 
     it('reads on after a syntax error and reports it once', () => {

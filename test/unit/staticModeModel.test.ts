@@ -279,19 +279,23 @@ TEMPLATES = [
 ]
 `);
     assert.deepEqual(model.templates, [
-      { backend: 'django.template.backends.django.DjangoTemplates', jinja: false, dirs: ['/srv/app/templates', path.join(model.projectDir, 'rel')], appDirs: true, builtins: ['django.templatetags.static'] },
-      { backend: 'django.template.backends.jinja2.Jinja2', jinja: true, dirs: [], appDirs: false, builtins: [] },
+      {
+        backend: 'django.template.backends.django.DjangoTemplates', jinja: false, dirs: ['/srv/app/templates', path.join(model.projectDir, 'rel')], appDirs: true,
+        builtins: ['django.templatetags.static'], name: 'django', searchDirs: ['/srv/app/templates', path.join(model.projectDir, 'rel')],
+        loaders: ['cached.Loader(filesystem.Loader, app_directories.Loader)'],
+      },
+      { backend: 'django.template.backends.jinja2.Jinja2', jinja: true, dirs: [], appDirs: false, builtins: [], name: 'jinja2', searchDirs: [], loaders: ['jinja2.FileSystemLoader'] },
     ]);
   });
 
   it('names the setting, file, line and reason of what it cannot read', async () => {
-    const model = await learn("def get_dirs():\n    return []\n\nSTATICFILES_DIRS = get_dirs()\nDEBUG = is_debug()\n");
+    const model = await learn("def get_dirs():\n    print('x')\n    return []\n\nSTATICFILES_DIRS = get_dirs()\nDEBUG = is_debug()\n");
     const dirs = model.problems.find((p) => p.message.startsWith('STATICFILES_DIRS'));
     assert.deepEqual(dirs, {
       kind: 'setting-unreadable',
-      message: 'STATICFILES_DIRS in proj/settings.py line 4 could not be read: calls get_dirs(), which static mode does not execute',
+      message: 'STATICFILES_DIRS in proj/settings.py line 5 could not be read: calls get_dirs(), which static mode does not execute',
       file: path.join(model.projectDir, 'proj/settings.py'),
-      line: 3,
+      line: 4,
     });
     assert.deepEqual(filesystem(model).dirs, []);
     assert.equal(model.debug, null, 'unknown, not a guess');

@@ -8,6 +8,9 @@ import { DEFAULT_SETTINGS, DjangoStaticSettings } from '../protocol';
 import { createLanguageService } from '../service';
 import { languageIdFor } from '../workspace/diagnosticsPublisher';
 import { ProjectManager, WorkspaceProject } from '../workspace/projectManager';
+import { describeOutside } from '../workspace/templateCoverage';
+import { describeUnknownSources, unknownSources } from '../engine/unknownSources';
+import { TemplateCoverage } from '../workspace/templates';
 import { allowFlags, learnOptions, ParsedArgs, rootFlag, stringFlag } from './args';
 
 /** One finding, positions 1-based as editors and compilers print them. */
@@ -31,9 +34,13 @@ const SEVERITY_NAMES: Record<DiagnosticSeverity, SeverityName> = {
   [DiagnosticSeverity.Hint]: 'hint',
 };
 
+/** Exit code when a project has template-looking files but TEMPLATES covered none of them: nothing was checked. */
+export const EXIT_NOTHING_CHECKED = 4;
+
 /**
  * `django-static check`: the editor's diagnostics for every template of every project below the root.
- * Exit code 1 when there is at least one error, so it can gate CI.
+ * Exit code 1 when there is at least one error, so it can gate CI; 4 when a project with template-looking
+ * files had none checked (a silent "0 errors" would be a lie).
  */
 export async function runCheck(args: ParsedArgs): Promise<number> {
   allowFlags(args, ['format', 'fail-on']);
@@ -44,6 +51,7 @@ export async function runCheck(args: ParsedArgs): Promise<number> {
   const failOn = stringFlag(args, 'fail-on') ?? 'error';
   if (failOn !== 'error' && failOn !== 'warning') throw new UserError(`Unknown --fail-on '${failOn}': use error or warning.`);
   const root = path.resolve(rootFlag(args));
+  await requireFolder(root);
   const options = learnOptions(args);
   const settings: DjangoStaticSettings = {
     ...DEFAULT_SETTINGS,
@@ -58,23 +66,32 @@ export async function runCheck(args: ParsedArgs): Promise<number> {
     settings,
     trusted: true,
     log: (message) => debug && process.stderr.write(`${message}\n`),
+    // --mode django means Django mode or nothing: the editor's fallback to static mode would hide the failure.
+    strictMode: true,
   });
   await manager.learnAll();
   manager.dispose();
+  if (settings.mode === 'django' && manager.failures.length > 0) {
+    throw new UserError(manager.failures.map((f) => `${relative(f.projectDir) || '.'}: ${f.message}`).join(' '));
+  }
   if (manager.projects.length === 0) {
     const reasons = manager.failures.map((f) => `${f.managePy ?? f.projectDir}: ${f.message}`);
-    throw new UserError(reasons.length ? `No project could be learned. ${reasons.join(' ')}` : `No Django project (manage.py) found below ${root}.`);
+    throw new UserError(reasons.length ? `No project could be learned. ${reasons.join(' ')}` : noProjectMessage(root));
   }
 
   const service = createLanguageService();
   const findings: Finding[] = [];
   let templateCount = 0;
+  const checkedByProject = new Map<WorkspaceProject, Set<string>>();
   for (const project of manager.projects) {
     const ctx = { model: project.model, index: project.index, settings, manifest: project.manifest };
+    const checked = new Set<string>();
+    checkedByProject.set(project, checked);
     for (const file of project.templates) {
       const doc = await readDocument(file);
       if (!doc) continue;
       templateCount++;
+      checked.add(file);
       let diagnostics: Diagnostic[];
       try {
         diagnostics = service.doValidation(doc, ctx);
@@ -88,19 +105,89 @@ export async function runCheck(args: ParsedArgs): Promise<number> {
   findings.sort((a, b) => a.file.localeCompare(b.file) || a.line - b.line || a.column - b.column);
   const counts = countBySeverity(findings);
 
+  const coverage = manager.projects.map((p) => projectCoverage(p, checkedByProject.get(p) ?? new Set()));
+  const unchecked = coverage.filter((c) => c.checked === 0 && c.outside.count > 0);
   if (format === 'json') {
-    const projects = manager.projects.map((p) => projectInfo(p));
+    const projects = manager.projects.map((p, i) => ({ ...projectInfo(p), coverage: coverage[i] }));
     process.stdout.write(`${JSON.stringify({ projects, findings, summary: { templates: templateCount, ...counts } }, null, 2)}\n`);
   } else {
-    for (const p of manager.projects) {
-      process.stderr.write(`${relative(p.location.projectDir) || '.'}: ${p.model.mode} mode (${p.model.modeReason}), ${p.templates.length} templates\n`);
-    }
+    manager.projects.forEach((p, i) => {
+      for (const text of coverageLines(p, coverage[i])) process.stderr.write(`${text}\n`);
+    });
     for (const failure of manager.failures) process.stderr.write(`${relative(failure.projectDir)}: not checked: ${failure.message}\n`);
     const line = format === 'github' ? githubAnnotation : (f: Finding) => `${f.file}:${f.line}:${f.column}: ${f.severity} ${f.code} ${f.message}`;
     for (const f of findings) process.stdout.write(`${line(f)}\n`);
-    process.stdout.write(`${summaryLine(counts, templateCount, manager.projects.length)}\n`);
+    process.stdout.write(`${summaryLine(counts, templateCount, manager.projects.length)}${modeNote(manager.projects)}\n`);
   }
+  for (const c of unchecked) {
+    process.stderr.write(
+      `django-static: nothing was checked in ${c.project}: it has ${c.outside.count} template-looking file${c.outside.count === 1 ? '' : 's'} (${describeOutside(c.outside)}) but TEMPLATES covers none of them; exit code ${EXIT_NOTHING_CHECKED}.\n`,
+    );
+  }
+  if (unchecked.length) return EXIT_NOTHING_CHECKED;
   return counts.error > 0 || (failOn === 'warning' && counts.warning > 0) ? 1 : 0;
+}
+
+interface ProjectCoverage {
+  project: string;
+  found: number;
+  checked: number;
+  engines: Array<{ engine: string; backend: string; found: number; checked: number; loaders: string[]; unknownLoaders: string[]; fallbackScan: string | null }>;
+  fallback: string | null;
+  outside: TemplateCoverage['outside'];
+}
+
+/** Templates found and checked per engine, from the workspace's coverage and what this run really read. */
+function projectCoverage(p: WorkspaceProject, checked: Set<string>): ProjectCoverage {
+  const engines = p.coverage.engines.map((e, i) => {
+    const files = p.templates.filter((t) => p.coverage.owners.get(t) === i);
+    return { engine: e.label, backend: e.backend, found: e.found, checked: files.filter((f) => checked.has(f)).length, loaders: e.loaders, unknownLoaders: e.unknownLoaders, fallbackScan: e.fallbackScan };
+  });
+  return { project: relative(p.location.projectDir) || '.', found: p.templates.length, checked: checked.size, engines, fallback: p.coverage.fallback, outside: p.coverage.outside };
+}
+
+/** The per-project lines on stderr: mode and why, templates per engine, fallbacks, and what TEMPLATES leaves out. */
+function coverageLines(p: WorkspaceProject, c: ProjectCoverage): string[] {
+  const lines: string[] = [];
+  const perEngine = c.engines.map((e) => `${e.engine} ${e.found} found, ${e.checked} checked`).join('; ');
+  lines.push(`${c.project}: ${p.model.mode} mode (${p.model.modeReason}), ${c.checked} of ${c.found} templates checked${perEngine ? ` (${perEngine})` : ''}`);
+  for (const e of c.engines) if (e.fallbackScan) lines.push(`${c.project}: ${e.engine}: also scanned the project's templates/ folders, because ${e.fallbackScan}`);
+  if (c.fallback) lines.push(`${c.project}: scanned every templates/ folder, because ${c.fallback}`);
+  const unknown = unknownSources(p.model);
+  if (unknown.length) {
+    lines.push(`${c.project}: not known to static mode, so paths they may provide are reported as information (unknown-source), not errors: ${describeUnknownSources(unknown)}`);
+  }
+  if (c.outside.count) {
+    lines.push(`${c.project}: ${c.outside.count} template-looking file${c.outside.count === 1 ? '' : 's'} outside what TEMPLATES covers, not checked: ${describeOutside(c.outside)}`);
+  }
+  return lines;
+}
+
+/** The summary says when a project was read without running Django, and why. */
+function modeNote(projects: readonly WorkspaceProject[]): string {
+  const statics = projects.filter((p) => p.model.mode === 'static');
+  if (statics.length === 0) return '';
+  if (projects.length === 1) {
+    const unknown = unknownSources(statics[0].model);
+    const sources = unknown.length ? ` Not known: ${describeUnknownSources(unknown)}.` : '';
+    return ` Django was not run: ${statics[0].model.modeReason}${sources}`;
+  }
+  return ` ${statics.length} of ${projects.length} projects read in static mode (see above).`;
+}
+
+/** A --root that does not exist, or is a file, is said as such (not as "no project found"). */
+async function requireFolder(dir: string): Promise<void> {
+  let stat;
+  try {
+    stat = await fs.stat(dir);
+  } catch {
+    throw new UserError(`The folder ${dir} does not exist; pass the project folder with --root.`);
+  }
+  if (!stat.isDirectory()) throw new UserError(`${dir} is not a folder; pass the project folder with --root.`);
+}
+
+function noProjectMessage(root: string): string {
+  return `No Django project (manage.py) found below ${root}. A project without manage.py can be checked with --settings MODULE (the dotted settings module, importable from --root).`;
 }
 
 async function readDocument(file: string): Promise<TextDocument | undefined> {

@@ -7,6 +7,9 @@ import { ProjectModel } from '../engine/model';
 import { StaticIndexApi, StaticSource } from '../engine/indexTypes';
 import { StaticIndex } from '../engine/staticIndex';
 import { loadProject } from '../engine/project';
+import { describeOutside } from '../workspace/templateCoverage';
+import { unknownSources } from '../engine/unknownSources';
+import { discoverTemplatesWithCoverage, TemplateCoverage } from '../workspace/templates';
 import { allowFlags, learnOptions, ParsedArgs, rootFlag } from './args';
 
 /** Everything `info` reports, in the shape `--json` prints. */
@@ -30,8 +33,16 @@ export interface ProjectInfo {
   duplicateCount: number;
   duplicates: Array<{ path: string; sources: string[] }>;
   notLocated: Array<{ app: string; reason: string }>;
+  /** Sources whose files are unknown: paths they may provide are information, not missing. */
+  unknownSources: string[];
   problems: Array<{ kind: string; message: string; file?: string; line?: number }>;
   checks: ProjectModel['checks'];
+  /** Templates per engine and what TEMPLATES leaves out (absent when not computed). */
+  templates?: {
+    engines: Array<{ engine: string; backend: string; found: number; folders: string[]; loaders: string[]; unknownLoaders: string[]; fallbackScan: string | null }>;
+    fallback: string | null;
+    outside: TemplateCoverage['outside'];
+  };
 }
 
 interface LocationInfo {
@@ -48,12 +59,13 @@ interface LocationInfo {
 export async function runInfo(args: ParsedArgs): Promise<number> {
   allowFlags(args, ['json']);
   const { model, index } = await loadProject(rootFlag(args), learnOptions(args));
-  const info = describeProject(model, index);
+  const { coverage } = await discoverTemplatesWithCoverage(model, { templateGlobs: [], ignoreGlobs: [] }, [model.projectDir]);
+  const info = describeProject(model, index, coverage);
   process.stdout.write(args.flags.has('json') ? `${JSON.stringify(info, null, 2)}\n` : formatInfo(info));
   return 0;
 }
 
-export function describeProject(model: ProjectModel, index: StaticIndexApi): ProjectInfo {
+export function describeProject(model: ProjectModel, index: StaticIndexApi, coverage?: TemplateCoverage): ProjectInfo {
   const concrete = index instanceof StaticIndex ? index : null;
   const sourcesByRoot = new Map<string, StaticSource[]>();
   for (const s of index.sources) if (s.root) sourcesByRoot.set(s.root, [...(sourcesByRoot.get(s.root) ?? []), s]);
@@ -109,9 +121,26 @@ export function describeProject(model: ProjectModel, index: StaticIndexApi): Pro
     duplicateCount: duplicates.length,
     duplicates,
     notLocated,
+    unknownSources: unknownSources(model).map((u) => u.label),
     problems: [...model.problems, ...missing, ...walkProblems],
     checks: model.checks,
+    ...(coverage
+      ? {
+          templates: {
+            engines: coverage.engines.map((e) => ({ engine: e.label, backend: e.backend, found: e.found, folders: e.folders, loaders: e.loaders, unknownLoaders: e.unknownLoaders, fallbackScan: e.fallbackScan })),
+            fallback: coverage.fallback,
+            outside: coverage.outside,
+          },
+        }
+      : {}),
   };
+}
+
+/** "(not set)" only when the setting really is unset: an unreadable one says so. */
+function settingText(value: string | null, name: string, problems: ProjectInfo['problems']): string {
+  if (value !== null) return value;
+  const unreadable = problems.some((p) => p.kind === 'setting-unreadable' && p.message.startsWith(`${name} `));
+  return unreadable ? '(could not be read; see Problems)' : '(not set)';
 }
 
 const MAX_DUPLICATES_SHOWN = 20;
@@ -124,8 +153,8 @@ export function formatInfo(info: ProjectInfo): string {
   line(`Settings:     ${info.settingsModule ?? '(unknown)'}`);
   line(`Mode:         ${info.mode} (${info.modeReason})`);
   line(`Django:       ${info.djangoVersion ?? '(unknown)'}${info.python ? ` via ${info.python}` : ''}`);
-  line(`STATIC_URL:   ${info.staticUrl ?? '(not set)'}`);
-  line(`STATIC_ROOT:  ${info.staticRoot ?? '(not set)'}`);
+  line(`STATIC_URL:   ${settingText(info.staticUrl, 'STATIC_URL', info.problems)}`);
+  line(`STATIC_ROOT:  ${settingText(info.staticRoot, 'STATIC_ROOT', info.problems)}`);
   line(`Storage:      ${info.storage}`);
   if (!info.staticfilesInstalled) line('Warning:      django.contrib.staticfiles is not in INSTALLED_APPS.');
   line(`Ignored by collectstatic: ${info.ignorePatterns.map((p) => `'${p}'`).join(', ') || '(nothing)'}`);
@@ -150,13 +179,30 @@ export function formatInfo(info: ProjectInfo): string {
     line(`  ${d.path}: ${d.sources[0]} wins over ${d.sources.slice(1).join(', ')}`);
   }
   if (info.duplicates.length > MAX_DUPLICATES_SHOWN) line(`  … and ${info.duplicates.length - MAX_DUPLICATES_SHOWN} more`);
+  if (info.templates) {
+    line('Templates, engine by engine in TEMPLATES order:');
+    for (const e of info.templates.engines) {
+      line(`  ${e.engine}: ${e.found} template${e.found === 1 ? '' : 's'}${e.loaders.length ? ` (loaders: ${e.loaders.join(', ')})` : ''}`);
+      for (const folder of e.folders) line(`     ${folder}`);
+      if (e.fallbackScan) line(`     also scanned the project's templates/ folders, because ${e.fallbackScan}`);
+    }
+    if (info.templates.engines.length === 0) line('  (no engine)');
+    if (info.templates.fallback) line(`  Scanned every templates/ folder, because ${info.templates.fallback}`);
+    const outside = info.templates.outside;
+    if (outside.count) line(`  Not covered by TEMPLATES: ${outside.count} template-looking file${outside.count === 1 ? '' : 's'} (${describeOutside(outside)})`);
+  }
+  if (info.unknownSources.length) {
+    line(`Not known:    ${info.unknownSources.join(', ')} (paths they may provide are reported as unknown-source, not missing)`);
+  }
   if (info.notLocated.length) {
     line('Not located:');
     for (const n of info.notLocated) line(`  ${n.app}: ${n.reason}`);
   }
-  if (info.problems.length) {
+  // Apps that could not be located are listed under "Not located" already: each problem is said once.
+  const problems = info.problems.filter((p) => p.kind !== 'app-not-located');
+  if (problems.length) {
     line('Problems:');
-    for (const p of info.problems) line(`  ${p.message}${p.file ? ` (${p.file}${p.line !== undefined ? `:${p.line + 1}` : ''})` : ''}`);
+    for (const p of problems) line(`  ${p.message}${p.file ? ` (${p.file}${p.line !== undefined ? `:${p.line + 1}` : ''})` : ''}`);
   }
   if (info.checks.length) {
     line('Checks:');

@@ -34,6 +34,13 @@ Shared options:
   --mode django|static   Run the project's Python (django) or read settings without executing them (static)
   --python PATH          Interpreter to use in Django mode
   --settings MODULE      Settings module (default: DJANGO_SETTINGS_MODULE or manage.py's default)
+
+Exit codes:
+  0  no errors (check: no findings at or above --fail-on)
+  1  check found errors (or warnings with --fail-on warning)
+  2  a usage or project error: bad option, no project, --mode django when Django cannot run, an unusable --python
+  3  an internal error
+  4  check: a project has template-looking files but TEMPLATES covers none of them, so nothing was checked
 `;
 
 async function main(argv: string[]): Promise<number> {

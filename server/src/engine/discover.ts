@@ -137,9 +137,43 @@ function fromSetdefaultCall(call: SyntaxNode, source: string): string | null {
   if (!text(callee, source).replace(/\s+/g, '').endsWith('environ.setdefault')) return null;
   const args = call.getChild('ArgList');
   if (!args) return null;
-  const strings = args.getChildren('String');
-  if (strings.length < 2 || stringValue(text(strings[0], source)) !== 'DJANGO_SETTINGS_MODULE') return null;
-  return validModule(stringValue(text(strings[1], source)));
+  const values = args.getChildren('String').length ? meaningful(args) : [];
+  if (values.length < 2 || values[0].name !== 'String' || stringValue(text(values[0], source)) !== 'DJANGO_SETTINGS_MODULE') return null;
+  const module = defaultString(values[1], source);
+  return module === null ? null : validModule(module);
+}
+
+function meaningful(node: SyntaxNode): SyntaxNode[] {
+  const out: SyntaxNode[] = [];
+  for (let child = node.firstChild; child; child = child.nextSibling) if (!['(', ')', ',', 'Comment'].includes(child.name)) out.push(child);
+  return out;
+}
+
+/**
+ * The text a settings-module expression gives when environment variables keep their written defaults:
+ * a literal, `os.environ.get('X', 'proj.settings.dev')` / `os.getenv(...)`, or `'proj.settings.' + <one of those>`.
+ */
+function defaultString(node: SyntaxNode, source: string): string | null {
+  if (node.name === 'String') return stringValue(text(node, source));
+  if (node.name === 'CallExpression') {
+    const callee = node.firstChild ? text(node.firstChild, source).replace(/\s+/g, '') : '';
+    const args = node.getChild('ArgList');
+    if (!/(^|\.)(environ\.get|getenv)$/.test(callee) || !args) return null;
+    const parts = meaningful(args);
+    return parts.length === 2 ? defaultString(parts[1], source) : null;
+  }
+  if (node.name === 'BinaryExpression') {
+    const [left, op, right] = meaningful(node);
+    if (!left || !op || !right || text(op, source) !== '+') return null;
+    const a = defaultString(left, source);
+    const b = defaultString(right, source);
+    return a !== null && b !== null ? a + b : null;
+  }
+  if (node.name === 'ParenthesizedExpression') {
+    const inner = meaningful(node);
+    return inner.length === 1 ? defaultString(inner[0], source) : null;
+  }
+  return null;
 }
 
 /** `os.environ["DJANGO_SETTINGS_MODULE"] = "x.settings"` */

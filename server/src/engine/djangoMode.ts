@@ -183,13 +183,24 @@ function toTemplateEngine(value: unknown): TemplateEngine | null {
   const raw = obj(value);
   const backend = str(raw?.backend);
   if (!raw || !backend) return null;
-  return {
+  const engine: TemplateEngine = {
     backend,
     jinja: raw.jinja === true,
     dirs: arr(raw.dirs).filter(isString),
     appDirs: raw.appDirs === true,
     builtins: arr(raw.builtins).filter(isString),
   };
+  const name = str(raw.name);
+  if (name) engine.name = name;
+  if (Array.isArray(raw.searchDirs)) engine.searchDirs = raw.searchDirs.filter(isString);
+  if (Array.isArray(raw.loaders)) engine.loaders = raw.loaders.filter(isString);
+  const unknownLoaders = arr(raw.unknownLoaders).filter(isString);
+  if (unknownLoaders.length) engine.unknownLoaders = unknownLoaders;
+  const fallbackScan = str(raw.fallbackScan);
+  if (fallbackScan) engine.fallbackScan = fallbackScan;
+  const match = obj(raw.match);
+  if (match) engine.match = { extension: str(match.extension), regex: str(match.regex) };
+  return engine;
 }
 
 function toCheck(value: unknown): CheckMessage | null {

@@ -44,10 +44,15 @@ export async function interpreterCandidates(projectDir: string, explicit?: strin
   return [...new Set(candidates)];
 }
 
-/** The first candidate interpreter that can `import django`, with every attempt recorded. */
+/**
+ * The first candidate interpreter that can `import django`, with every attempt recorded. An explicit
+ * interpreter is the only candidate: when it cannot be used that is the answer, never another Python
+ * (the user asked for that one, and silently running a different Django would mislead).
+ */
 export async function findInterpreter(projectDir: string, explicit?: string, stopAt?: string): Promise<InterpreterChoice> {
   const attempts: InterpreterAttempt[] = [];
-  for (const python of await interpreterCandidates(projectDir, explicit, stopAt)) {
+  const candidates = await interpreterCandidates(projectDir, explicit, stopAt);
+  for (const python of explicit ? candidates.slice(0, 1) : candidates) {
     const attempt = await checkDjango(python);
     attempts.push(attempt);
     if (attempt.djangoVersion) return { python, djangoVersion: attempt.djangoVersion, attempts };

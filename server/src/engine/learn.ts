@@ -2,7 +2,7 @@ import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import { LearnOptions, ProjectModel, UserError } from './model';
 import { findEnclosingProject, findProjects, ProjectLocation } from './discover';
-import { describeAttempts, findInterpreter, sitePackagesOf, sitePackagesWithoutRunning } from './interpreter';
+import { describeAttempts, findInterpreter, InterpreterAttempt, sitePackagesOf, sitePackagesWithoutRunning } from './interpreter';
 import { runDjangoMode } from './djangoMode';
 import { learnStatic } from './staticMode/index';
 
@@ -16,7 +16,7 @@ export async function learnProject(root: string, options: LearnOptions = {}): Pr
   await requireFolder(absRoot);
   const projects = await findProjects(absRoot, options.settings);
   const location = projects[0] ?? (await findEnclosingProject(absRoot, options.settings));
-  if (!location) throw new UserError(`No manage.py found below ${absRoot}; pass --settings or --root.`);
+  if (!location) throw new UserError(`No manage.py found below ${absRoot}. A project without manage.py can be read with --settings MODULE (the dotted settings module, importable from --root).`);
   return learnLocation(location, absRoot, options);
 }
 
@@ -34,6 +34,7 @@ export async function learnLocation(location: ProjectLocation, root: string, opt
   }
 
   const interpreter = await findInterpreter(location.projectDir, options.python, root);
+  if (options.python && !interpreter.python) throw unusablePython(interpreter.attempts);
   if (!interpreter.python) {
     const reason = `no Python with Django found (tried ${describeAttempts(interpreter.attempts)})`;
     if (mode === 'django') throw new UserError(`Django mode failed: ${reason}.`);
@@ -59,6 +60,12 @@ export async function learnLocation(location: ProjectLocation, root: string, opt
   return model;
 }
 
+/** An explicit interpreter that cannot import Django is an error in every mode, never replaced by another one. */
+function unusablePython(attempts: InterpreterAttempt[]): UserError {
+  const attempt = attempts[0];
+  return new UserError(`The interpreter ${attempt?.python ?? '(none)'} cannot be used${attempt?.reason ? `: ${attempt.reason}` : ''}; it is not replaced by another one (fix the path, or leave it out to let the project's own be found).`);
+}
+
 interface LocatedProject extends ProjectLocation {
   settingsModule: string;
 }
@@ -81,10 +88,15 @@ async function learnStaticMode(
   let python: string | null = knownPython ?? null;
   if (!python && mayRun && options.mode === 'static') {
     // Static mode by choice still benefits from the interpreter's site-packages (running it runs no project code).
-    python = (await findInterpreter(location.projectDir, options.python, root)).python;
+    const choice = await findInterpreter(location.projectDir, options.python, root);
+    if (options.python && !choice.python) throw unusablePython(choice.attempts);
+    python = choice.python;
   }
   let sitePackages = python && mayRun ? await sitePackagesOf(python) : [];
   if (sitePackages.length === 0) sitePackages = await sitePackagesWithoutRunning(location.projectDir, root);
+  // PYTHONPATH comes before site-packages on sys.path, as Python puts it (the helper's env wins over ours).
+  const pythonPath = (options.env?.PYTHONPATH ?? process.env.PYTHONPATH ?? '').split(path.delimiter).filter((p) => p !== '');
+  sitePackages = [...new Set([...pythonPath.map((p) => path.resolve(location.projectDir, p)), ...sitePackages])];
   return learnStatic({
     projectDir: location.projectDir,
     managePy: location.managePy,

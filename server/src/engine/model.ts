@@ -71,13 +71,29 @@ export type FinderEntry =
 export interface TemplateEngine {
   /** Dotted backend path. */
   backend: string;
-  /** True for `django.template.backends.jinja2.Jinja2`. */
+  /** True when the engine's templates use Jinja2's grammar (Django's Jinja2 backend, django-jinja). */
   jinja: boolean;
   /** Absolute DIRS. */
   dirs: string[];
   appDirs: boolean;
   /** OPTIONS['builtins'] (libraries usable without `{% load %}`). */
   builtins: string[];
+  /** The engine's alias (NAME, else the backend's module name), as `django.template.engines` keys it. */
+  name?: string;
+  /**
+   * Folders the engine's file loaders search, in order, absolute: what each filesystem/app_directories loader's
+   * `get_dirs()` returns (inside cached.Loader too), or a Jinja2 FileSystemLoader's search path. Absent in
+   * models built without it: DIRS, then the apps' `templates/` when APP_DIRS is on.
+   */
+  searchDirs?: string[];
+  /** The loader chain as Django builds it, e.g. `cached.Loader(filesystem.Loader, app_directories.Loader)`. */
+  loaders?: string[];
+  /** Loaders whose templates cannot be listed (custom loaders), by dotted name. */
+  unknownLoaders?: string[];
+  /** django-jinja: the template names the engine takes (`match_extension`, `match_regex`); others fall through. */
+  match?: { extension: string | null; regex: string | null };
+  /** Why the project's own `templates/` folders are scanned for this engine as well (a custom loader, an unreadable DIRS). */
+  fallbackScan?: string;
 }
 
 /** A Django system check message (staticfiles E001–E005, W004) or one of ours. */
@@ -97,6 +113,11 @@ export interface Problem {
   file?: string;
   line?: number;
 }
+
+/** A place a front-end build writes static files to (or .gitignore ignores): a missing path there is "not built yet". */
+export type BuildOutput =
+  | { kind: 'path'; /** Absolute folder or file. */ path: string; /** Where it was read, in words. */ from: string; command: string | null }
+  | { kind: 'gitignore'; /** The folder of the .gitignore. */ base: string; pattern: string; from: string; command: string | null };
 
 /** Everything learned about one project. */
 export interface ProjectModel {
@@ -128,6 +149,8 @@ export interface ProjectModel {
   templates: TemplateEngine[];
   checks: CheckMessage[];
   problems: Problem[];
+  /** Front-end build outputs and .gitignore'd paths below the project (filled when the project is loaded). */
+  buildOutputs?: BuildOutput[];
 }
 
 export const DEFAULT_IGNORE_PATTERNS = ['CVS', '.*', '*~'];

@@ -1,6 +1,7 @@
 import { LearnOptions, ProjectModel } from './model';
 import { StaticIndexApi } from './indexTypes';
 import { versionCaveat } from './djangoVersion';
+import { findBuildOutputs } from './buildOutputs';
 import { learnProject } from './learn';
 import { buildIndex, BuildIndexOptions } from './staticIndex';
 
@@ -15,6 +16,7 @@ export async function loadProject(root: string, options: LearnOptions & BuildInd
   const caveat = versionCaveat(model.djangoVersion);
   // Said once, with the other problems, wherever the project is described (info, report, status bar).
   if (caveat) model.problems.push({ kind: 'django-version-untested', message: caveat });
+  model.buildOutputs = await findBuildOutputs(model);
   const index = await buildIndex(model, options);
   return { model, index };
 }

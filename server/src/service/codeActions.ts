@@ -28,6 +28,7 @@ export function codeActions(
     };
     switch (diagnostic.code) {
       case 'missing-file':
+      case 'unknown-source':
         (data.suggestions ?? []).forEach((suggestion, i) => {
           fix(`Change to '${suggestion}'`, [TextEdit.replace(diagnostic.range, escapeForQuote(doc, diagnostic.range, suggestion))], i === 0);
         });

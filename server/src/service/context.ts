@@ -1,6 +1,7 @@
 /** Facts about the project a document belongs to that several features need. */
 import { ProjectModel } from '../engine/model';
 import { behaviourOf } from '../engine/djangoVersion';
+import { engineIndexOf } from '../engine/templateEngines';
 import { TemplateFlavor } from './templateModel';
 
 const JINJA_LANGUAGES = new Set(['jinja', 'jinja-html', 'jinja2', 'jinja-xml', 'j2']);
@@ -13,16 +14,18 @@ export function flavorFromDocument(languageId: string, uri: string): TemplateFla
   return undefined;
 }
 
-/** True when the file sits in a folder only a Jinja2 engine reads (its DIRS, or apps' `jinja2/` folders). */
+/**
+ * True when the engine that loads the file (TEMPLATES order, each engine's own folders and django-jinja's
+ * match_extension) is a Jinja2 one. Files no engine's folders hold (scanned as a fallback) are Jinja2 when
+ * only Jinja2 engines exist, or when they sit in a `jinja2/` folder.
+ */
 export function jinjaByEngine(model: ProjectModel, fsPath: string): boolean {
+  const owner = engineIndexOf(model, fsPath);
+  if (owner >= 0) return model.templates[owner].jinja;
   const jinjaEngines = model.templates.filter((engine) => engine.jinja);
   if (jinjaEngines.length === 0) return false;
-  const djangoEngines = model.templates.filter((engine) => !engine.jinja);
-  if (djangoEngines.length === 0) return true;
-  const under = (dir: string) => fsPath.startsWith(dir.endsWith('/') ? dir : dir + '/');
-  if (djangoEngines.some((engine) => engine.dirs.some(under))) return false;
-  if (jinjaEngines.some((engine) => engine.dirs.some(under))) return true;
-  return jinjaEngines.some((engine) => engine.appDirs) && /\/jinja2\//.test(fsPath) && !/\/templates\//.test(fsPath);
+  if (jinjaEngines.length === model.templates.length) return true;
+  return /\/jinja2\//.test(fsPath) && !/\/templates\//.test(fsPath);
 }
 
 /** TEMPLATES OPTIONS['builtins'] that make `{% static %}` usable without a load. */

@@ -5,7 +5,9 @@
 import { Diagnostic, DiagnosticSeverity, Range } from 'vscode-languageserver-types';
 import { URI } from 'vscode-uri';
 import { IndexEntry } from '../engine/indexTypes';
-import { ProjectModel } from '../engine/model';
+import { buildOutputFor } from '../engine/buildOutputs';
+import { BuildOutput, ProjectModel } from '../engine/model';
+import { possibleProvider, UnknownSource, unknownSources } from '../engine/unknownSources';
 import { SeveritySetting } from '../protocol';
 import { removedLoadsStillValid, staticIsBuiltin } from './context';
 import { REMOVED_STATIC_LIBRARIES } from './scanner';
@@ -28,7 +30,9 @@ export type DiagnosticCode =
   | 'escapes-root'
   | 'no-argument'
   | 'hardcoded-url'
-  | 'not-in-manifest';
+  | 'not-in-manifest'
+  | 'unknown-source'
+  | 'not-built';
 
 export const DEFAULT_SEVERITY: Record<DiagnosticCode, DiagnosticSeverity> = {
   'missing-file': DiagnosticSeverity.Error,
@@ -42,6 +46,10 @@ export const DEFAULT_SEVERITY: Record<DiagnosticCode, DiagnosticSeverity> = {
   'no-argument': DiagnosticSeverity.Error,
   'hardcoded-url': DiagnosticSeverity.Hint,
   'not-in-manifest': DiagnosticSeverity.Warning,
+  // Not a defect: static mode could not read what may provide the path, so it says which source and moves on.
+  'unknown-source': DiagnosticSeverity.Information,
+  // A build output is expected to be absent before the build: CI that checks before building can lower it.
+  'not-built': DiagnosticSeverity.Warning,
 };
 
 const SETTING_SEVERITY: Record<Exclude<SeveritySetting, 'off'>, DiagnosticSeverity> = {
@@ -130,12 +138,27 @@ function checkReference(ref: StaticReference, ctx: ServiceContext, emit: Emit): 
       return;
     case 'missing': {
       const normalized = normalizeDestination(resolution.lookupPath);
+      const built = normalized === null ? null : notBuilt(normalized, ctx);
+      if (built) {
+        // Never a did-you-mean: the file is absent because nothing has built it yet, not because of a typo.
+        const how = built.output.command ? ` Build it with \`${built.output.command}\`.` : '';
+        const where = built.file.startsWith(`${ctx.model.projectDir}/`) ? built.file.slice(ctx.model.projectDir.length + 1) : built.file;
+        emit('not-built', ref.pathRange, `${shown} is not built yet: it would be ${where}, which ${built.output.kind === 'gitignore' ? `.gitignore ignores (${built.output.from})` : `${built.output.from} writes`}.${how}`);
+        return;
+      }
       const suggestions = normalized === null ? [] : suggestPaths(normalized, index);
       const hint = suggestions.length > 0 ? ` Did you mean ${suggestions.map((s) => `'${s}'`).join(', ')}?` : '';
-      const unknown = unlocatedSources(model);
-      const caveat = unknown.length > 0 ? ` (Not searched: ${unknown.join(', ')}; it may be there.)` : '';
-      emit('missing-file', ref.pathRange, `${shown} is not found by any static files finder.${hint}${caveat}`, { suggestions },
-        undefined, unknown.length > 0 ? DiagnosticSeverity.Warning : undefined);
+      const provider = normalized === null ? null : possibleProvider(unknownSourcesOf(model), normalized);
+      if (provider) {
+        const why = provider.kind === 'app'
+          ? `${shown} is probably provided by ${provider.label}, which static mode could not locate.`
+          : provider.kind === 'setting'
+            ? `${shown} was not found, but static mode could not read ${provider.label}, which may provide it.`
+            : `${shown} was not found, but the finder ${provider.label} may provide it (static mode cannot list it).`;
+        emit('unknown-source', ref.pathRange, `${why}${hint}`, { suggestions });
+        return;
+      }
+      emit('missing-file', ref.pathRange, `${shown} is not found by any static files finder.${hint}`, { suggestions });
       return;
     }
     case 'file':
@@ -147,17 +170,33 @@ function checkReference(ref: StaticReference, ctx: ServiceContext, emit: Emit): 
   }
 }
 
-/** Sources whose files the index cannot know (apps static mode could not locate, failing custom finders). */
-function unlocatedSources(model: ProjectModel): string[] {
-  const names: string[] = [];
-  for (const finder of model.finders) {
-    if (finder.kind === 'app') {
-      for (const app of finder.apps) if (app.path === null) names.push(`app '${app.label}'`);
-    } else if (finder.kind === 'custom' && finder.error) {
-      names.push(finder.className);
+/** The build output a missing destination would be written to, through the source that would serve it. */
+function notBuilt(destination: string, ctx: ServiceContext): { output: BuildOutput; file: string } | null {
+  if (!ctx.model.buildOutputs?.length) return null;
+  for (const source of ctx.index.sources) {
+    if (!source.root) continue;
+    let rest = destination;
+    if (source.prefix) {
+      if (!destination.startsWith(`${source.prefix}/`)) continue;
+      rest = destination.slice(source.prefix.length + 1);
     }
+    const file = `${source.root.replace(/\/+$/, '')}/${rest}`;
+    const output = buildOutputFor(ctx.model.buildOutputs, file, source.root, source.finder === 'filesystem');
+    if (output) return { output, file };
   }
-  return names;
+  return null;
+}
+
+const unknownByModel = new WeakMap<ProjectModel, UnknownSource[]>();
+
+/** Computed once per learned model: every missing path asks. */
+function unknownSourcesOf(model: ProjectModel): UnknownSource[] {
+  let sources = unknownByModel.get(model);
+  if (!sources) {
+    sources = unknownSources(model);
+    unknownByModel.set(model, sources);
+  }
+  return sources;
 }
 
 /**

@@ -193,7 +193,8 @@ export class DiagnosticsPublisher {
     const missingAt = new Set<number>();
     const suggestions = new Set<string>();
     for (const d of diagnostics) {
-      if (d.code !== 'missing-file') continue;
+      // Any finding about a path no source provides clears when the file appears.
+      if (d.code !== 'missing-file' && d.code !== 'unknown-source' && d.code !== 'not-built') continue;
       missingAt.add(doc.offsetAt(d.range.start));
       const shown = (d.data as { suggestions?: unknown } | undefined)?.suggestions;
       if (Array.isArray(shown)) for (const s of shown) if (typeof s === 'string') suggestions.add(normalise(s));

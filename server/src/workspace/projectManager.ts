@@ -7,7 +7,7 @@ import { loadProject } from '../engine/project';
 import { DjangoStaticSettings } from '../protocol';
 import { forgetFileDetails } from '../service';
 import { MANIFEST_NAME, readManifest } from './manifest';
-import { discoverTemplates, hasTemplateExtension, isInside, templateDirs } from './templates';
+import { discoverTemplatesWithCoverage, hasTemplateExtension, isInside, scansProjectTemplateFolders, templateDirs, TemplateCoverage } from './templates';
 import { FileChange, WatchTarget } from './watcher';
 
 /** Projects learned at once: each may start a Python process. */
@@ -29,6 +29,8 @@ export interface WorkspaceProject {
   manifest?: Map<string, string>;
   /** Absolute template files of the project inside the workspace, sorted. */
   templates: string[];
+  /** Templates per engine and template-looking files TEMPLATES does not cover. */
+  coverage: TemplateCoverage;
   /** Milliseconds spent learning and indexing. */
   learnMs: number;
   /**
@@ -66,6 +68,8 @@ export interface ProjectManagerOptions {
   log?: (message: string) => void;
   /** Delay before re-learning after a settings file changes. */
   relearnDelayMs?: number;
+  /** True for the command line: a forced mode that fails is a failure, not a fallback to static mode. */
+  strictMode?: boolean;
 }
 
 /**
@@ -330,11 +334,12 @@ export class ProjectManager {
     try {
       loaded = await loadProject(location.projectDir, options);
     } catch (err) {
-      if (options.mode === 'static') return this.failure(location, err);
+      if (options.mode === 'static' || (options.mode === 'django' && this.options.strictMode)) return this.failure(location, err);
       // Keep the editor useful: fall back to reading the settings without running them, and say why.
       this.log(`Learning ${location.projectDir} in ${options.mode} mode failed (${messageOf(err)}); trying static mode.`);
       try {
-        loaded = await loadProject(location.projectDir, { ...options, mode: 'static' });
+        // An unusable interpreter must not stop static mode, which runs none.
+        loaded = await loadProject(location.projectDir, { ...options, mode: 'static', python: this.options.strictMode ? options.python : undefined });
         loaded.model.modeReason = `Static mode: ${options.mode} mode failed (${messageOf(err)}).`;
       } catch (staticErr) {
         return this.failure(location, staticErr);
@@ -346,10 +351,13 @@ export class ProjectManager {
       index: loaded.index,
       manifest: await readManifest(loaded.model.staticRoot, loaded.model.djangoVersion),
       templates: [],
+      coverage: { engines: [], fallback: null, unowned: 0, owners: new Map(), outside: { count: 0, folders: [] } },
       learnMs: 0,
       awaitedRoots: await awaitedRoots(loaded.model),
     };
-    project.templates = await discoverTemplates(loaded.model, this.settings, this.scopeOf(project));
+    const discovered = await discoverTemplatesWithCoverage(loaded.model, this.settings, this.scopeOf(project));
+    project.templates = discovered.templates;
+    project.coverage = discovered.coverage;
     project.learnMs = Date.now() - started;
     this.log(
       `Learned ${location.projectDir} in ${project.learnMs} ms: ${loaded.model.mode} mode (${loaded.model.modeReason}), ` +
@@ -450,13 +458,15 @@ export class ProjectManager {
   private inTemplateArea(project: WorkspaceProject, file: string): boolean {
     if (this.settings.templateGlobs.length > 0) return true;
     const dirs = templateDirs(project.model, this.scopeOf(project));
-    return dirs.length === 0 || dirs.some((d) => isInside(file, d));
+    return dirs.length === 0 || scansProjectTemplateFolders(project.model) || dirs.some((d) => isInside(file, d));
   }
 
   private async rescanTemplates(project: WorkspaceProject): Promise<void> {
     if (!this.current.includes(project)) return;
     const before = new Set(project.templates);
-    const after = await discoverTemplates(project.model, this.settings, this.scopeOf(project));
+    const discovered = await discoverTemplatesWithCoverage(project.model, this.settings, this.scopeOf(project));
+    const after = discovered.templates;
+    project.coverage = discovered.coverage;
     const afterSet = new Set(after);
     const added = after.filter((t) => !before.has(t));
     const removed = project.templates.filter((t) => !afterSet.has(t));

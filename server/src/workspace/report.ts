@@ -2,6 +2,8 @@ import { CollectStats, StaticSource } from '../engine/indexTypes';
 import { FinderEntry } from '../engine/model';
 import { ProjectSummary, StaticFileItem, StaticFileSource } from '../protocol';
 import { WorkspaceProject } from './projectManager';
+import { describeOutside } from './templateCoverage';
+import { unknownSources } from '../engine/unknownSources';
 
 /** How many duplicates the report lists before summarising the rest. */
 const MAX_DUPLICATES_LISTED = 50;
@@ -21,6 +23,9 @@ export function summarize(project: WorkspaceProject): ProjectSummary {
     storage: model.storage,
     fileCount: index.size,
     duplicateCount: stats.duplicateCount,
+    templateCount: project.templates.length,
+    uncoveredTemplateCount: project.coverage.outside.count,
+    unknownSources: unknownSources(model).map((u) => u.label),
     reportMarkdown: reportMarkdown(project, stats),
   };
 }
@@ -63,7 +68,21 @@ function reportMarkdown(project: WorkspaceProject, stats: CollectStats): string 
   lines.push(`- ${index.size} static paths findable, ${stats.collected} collected by collectstatic`);
   lines.push(`- ${plural(stats.duplicateCount, 'path')} provided by more than one location`);
   lines.push(`- ${plural(project.templates.length, 'template')} in the workspace`);
+  const unknown = unknownSources(model);
+  if (unknown.length) lines.push(`- **not known to static mode** (paths they may provide are information, not errors): ${unknown.map((u) => u.label).join(', ')}`);
   lines.push(`- learned and indexed in ${project.learnMs} ms`);
+  lines.push('');
+
+  lines.push('## Templates, engine by engine in TEMPLATES order', '');
+  for (const engine of project.coverage.engines) {
+    lines.push(`- ${engine.label}: ${plural(engine.found, 'template')}${engine.loaders.length ? ` (loaders: ${engine.loaders.map(code).join(', ')})` : ''}`);
+    for (const folder of engine.folders) lines.push(`  - ${code(folder)}`);
+    if (engine.fallbackScan) lines.push(`  - also scanned the project's \`templates/\` folders, because ${engine.fallbackScan}`);
+  }
+  if (project.coverage.engines.length === 0) lines.push('- no engine');
+  if (project.coverage.fallback) lines.push(`- every \`templates/\` folder scanned, because ${project.coverage.fallback}`);
+  const outside = project.coverage.outside;
+  if (outside.count) lines.push(`- **not covered by TEMPLATES, not checked:** ${plural(outside.count, 'template-looking file')} (${describeOutside(outside)})`);
   lines.push('');
 
   if (stats.duplicateCount > 0) {

@@ -1,4 +1,5 @@
 import * as assert from 'node:assert/strict';
+import * as path from 'node:path';
 import { spawnSync } from 'node:child_process';
 import { Diagnostic, DiagnosticSeverity } from 'vscode-languageserver-types';
 import { createLanguageService, ServiceContext } from '../../../server/src/service/index';
@@ -59,13 +60,42 @@ describe('service/diagnostics', () => {
     assert.doesNotMatch(text(nothingClose), /Did you mean/);
   });
 
-  it('missing-file: a warning with a caveat when some apps could not be located', async () => {
+  it('unknown-source: information, not missing-file, for a path in the namespace of an app static mode could not locate', async () => {
     const partial = await demoContext();
     const appFinder = partial.model.finders.find((f) => f.kind === 'app');
     if (appFinder?.kind === 'app') appFinder.apps.push({ name: 'thirdparty', label: 'thirdparty', path: null, staticDir: null, templatesDir: null, notLocatedReason: 'static mode' });
     const [d] = validate(partial, `${LOAD}{% static 'thirdparty/x.js' %}`).diagnostics;
-    assert.equal(d.severity, DiagnosticSeverity.Warning);
-    assert.match(text(d), /Not searched: app 'thirdparty'/);
+    assert.equal(d.code, 'unknown-source');
+    assert.equal(d.severity, DiagnosticSeverity.Information);
+    assert.equal(text(d), "'thirdparty/x.js' is probably provided by app 'thirdparty', which static mode could not locate.");
+    const [typo] = validate(partial, `${LOAD}{% static 'css/sitee.css' %}`).diagnostics;
+    assert.equal(typo.code, 'missing-file', 'an unlocated app does not make every miss uncertain');
+    assert.equal(typo.severity, DiagnosticSeverity.Error);
+    assert.doesNotMatch(text(typo), /thirdparty/);
+  });
+
+  it('unknown-source: settings that stop loading leave every source unknown; a compressor finder only its CACHE/ folder', async () => {
+    const stopped = await demoContext();
+    for (const finder of stopped.model.finders) if (finder.kind === 'app') finder.apps = [];
+    stopped.model.problems.push({ kind: 'settings-raises', message: 'settings/__init__.py line 5 imports split_settings.tools, which is ...', file: path.join(stopped.model.projectDir, 'settings/__init__.py'), line: 4 });
+    const [d] = validate(stopped, `${LOAD}{% static 'vue/js/app.js' %}`).diagnostics;
+    assert.equal(d.code, 'unknown-source', 'nothing installed: the apps were meant to come from what failed');
+    assert.match(text(d), /static mode could not read the settings past settings\/__init__\.py line 5, which may provide it/);
+    const readOn = await demoContext();
+    readOn.model.problems.push({ kind: 'settings-raises', message: 'settings.py line 1 imports x', file: path.join(readOn.model.projectDir, 'demo/settings.py'), line: 0 });
+    assert.equal(validate(readOn, `${LOAD}{% static 'css/sitee.css' %}`).diagnostics[0].code, 'missing-file', 'static mode read the apps past the failure');
+    const compressed = await demoContext();
+    compressed.model.finders.push({ kind: 'custom', className: 'compressor.finders.CompressorFinder', files: [], error: 'static mode cannot list custom finders' });
+    assert.equal(validate(compressed, `${LOAD}{% static 'CACHE/css/x.css' %}`).diagnostics[0].code, 'unknown-source');
+    assert.equal(validate(compressed, `${LOAD}{% static 'css/sitee.css' %}`).diagnostics[0].code, 'missing-file');
+  });
+
+  it('unknown-source: any miss is information while STATICFILES_DIRS could not be read, naming the setting and line', async () => {
+    const partial = await demoContext();
+    partial.model.problems.push({ kind: 'setting-unreadable', message: 'STATICFILES_DIRS in demo/settings.py line 30 could not be read: calls f()', file: path.join(partial.model.projectDir, 'demo/settings.py'), line: 29 });
+    const [d] = validate(partial, `${LOAD}{% static 'css/sitee.css' %}`).diagnostics;
+    assert.equal(d.code, 'unknown-source');
+    assert.match(text(d), /^'css\/sitee\.css' was not found, but static mode could not read STATICFILES_DIRS \(demo\/settings\.py line 30\), which may provide it\. Did you mean 'css\/site\.css'\?/);
   });
 
   it('shadowed: warning naming the winner and the shadowed sources', () => {

@@ -5,6 +5,7 @@
  */
 import type { SyntaxNode } from '@lezer/common';
 import { CallArgs, callValue, getAttribute } from './builtins';
+import { lambdaValue } from './functions';
 import { binaryArith, compare } from './operators';
 import { decodeEscapes, parseNumberLiteral, parseStringLiteral, splitStringLiteral } from './literals';
 import {
@@ -141,6 +142,8 @@ function evaluateNode(node: SyntaxNode, ctx: EvalContext): PyValue {
       return member(node, ctx);
     case 'CallExpression':
       return call(node, ctx);
+    case 'LambdaExpression':
+      return lambdaValue(node, ctx);
     default:
       return unknown(`uses ${describe(node, ctx)}, which static mode does not evaluate`, ctx);
   }
@@ -405,6 +408,10 @@ function call(node: SyntaxNode, ctx: EvalContext): PyValue {
   const [calleeNode, argList] = childNodes(node);
   const callee = evaluate(calleeNode, ctx);
   const calleeText = describe(calleeNode, ctx);
+  if (callee.kind === 'function' && callee.invoke) {
+    const args = argList ? parseArgs(argList, ctx) : { positional: [], keywords: new Map<string, PyValue>() };
+    return 'kind' in args ? args : callee.invoke(args.positional, args.keywords, ctx.env);
+  }
   if (callee.kind === 'function' || callee.kind === 'class' || callee.kind === 'external') {
     return unknown(`calls ${calleeText}(), which static mode does not execute`, ctx);
   }

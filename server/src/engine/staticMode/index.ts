@@ -1,6 +1,8 @@
+import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { behaviourOf, parseMajorMinor } from '../djangoVersion';
 import { findDjangoPin } from './djangoPins';
+import { isDirectory } from './pyPath';
 import { AppEntry, FinderEntry, ProjectModel, DEFAULT_IGNORE_PATTERNS, FILESYSTEM_FINDER, APP_DIRECTORIES_FINDER, UserError, Problem } from '../model';
 import { readInstalledApps } from './apps';
 import { Interpreter, ModuleState } from './interpreter';
@@ -16,6 +18,7 @@ import {
   SettingsReader,
   WATCHED_SETTINGS,
 } from './toModel';
+import { readTemplates } from './templateSettings';
 import { isSequence } from './values';
 
 /** What static mode needs to read a project's settings without executing them. */
@@ -33,13 +36,35 @@ export interface StaticLearnInput {
 }
 
 /**
+ * Folders manage.py adds to sys.path (src/ and apps/ layouts): a `sys.path.insert/append(...)` call whose
+ * string literals, joined to manage.py's folder, name an existing folder. Read as text, never run.
+ */
+export function managePySysPath(managePy: string | null): string[] {
+  if (!managePy) return [];
+  let source: string;
+  try {
+    source = fs.readFileSync(managePy, 'utf8');
+  } catch {
+    return [];
+  }
+  const folders: string[] = [];
+  for (const call of source.matchAll(/sys\.path\.(?:insert|append)\(([^\n]*)\)/g)) {
+    const parts = [...call[1].matchAll(/['"]([^'"]+)['"]/g)].map((m) => m[1]);
+    if (!parts.length) continue;
+    const folder = path.resolve(path.dirname(managePy), ...parts);
+    if (isDirectory(folder) && !folders.includes(folder)) folders.push(folder);
+  }
+  return folders;
+}
+
+/**
  * Reads settings through a real Python parser (never executes them) and fills the same model Django mode
  * does. Throws UserError only when the settings module has no file under the project folder; anything
  * else it cannot read becomes a Problem and Django's default.
  */
 export async function learnStatic(input: StaticLearnInput): Promise<ProjectModel> {
   const projectDir = path.resolve(input.projectDir);
-  const resolver = new ModuleResolver([projectDir], withPthFolders(input.sitePackages.map((folder) => path.resolve(folder))));
+  const resolver = new ModuleResolver([projectDir, ...managePySysPath(input.managePy)], withPthFolders(input.sitePackages.map((folder) => path.resolve(folder))));
   const location = resolver.resolve(input.settingsModule);
   if (!location || !location.file || !location.inProject) {
     const asPath = input.settingsModule.split('.').join(path.sep);
@@ -87,7 +112,13 @@ function defaultModel(input: StaticLearnInput, projectDir: string, settingsFiles
 }
 
 function readProject(input: StaticLearnInput, projectDir: string, resolver: ModuleResolver): ProjectModel {
-  const interpreter = new Interpreter({ cwd: projectDir, resolver, watchedNames: WATCHED_SETTINGS, sitePackagesKnown: input.sitePackages.length > 0 });
+  const interpreter = new Interpreter({
+    cwd: projectDir,
+    resolver,
+    watchedNames: WATCHED_SETTINGS,
+    sitePackagesKnown: input.sitePackages.length > 0,
+    extraSysPath: managePySysPath(input.managePy),
+  });
   const settings = interpreter.importModule(input.settingsModule, false)!;
   const settingsFiles = starImportChain(settings, interpreter);
   const versionProblems: Problem[] = [];
@@ -127,7 +158,7 @@ function readProject(input: StaticLearnInput, projectDir: string, resolver: Modu
     staticfilesInstalled,
     ignorePatterns: apps.ignorePatterns ?? [...DEFAULT_IGNORE_PATTERNS],
     finders,
-    templates: reader.templates(),
+    templates: readTemplates(reader, apps.apps, djangoVersion?.majorMinor ?? null),
     checks,
     problems: [],
   };

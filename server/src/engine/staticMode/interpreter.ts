@@ -15,6 +15,7 @@ import { bindTargets, childNodes, evaluate, EvalContext, hasSyntaxError, meaning
 import { ModuleResolver, resolveRelativeModule } from './settingsFiles';
 import { STDLIB_MODULES } from './stdlibModules';
 import { describeFailure, LoopControl, PyRaise, StaticModeLimit } from './control';
+import { defValue } from './functions';
 import { assignedNames, bodyStatements, handlerMatches, lineAt, lineStarts, oneLine } from './syntax';
 import { Binding, ClassValue, isSequence, isUnknown, iterate, keyOf, PyValue, SourceSpot, str, truthy, unknown } from './values';
 
@@ -58,6 +59,8 @@ export interface InterpreterOptions {
    * library) is then missing, as Python would find it; without them static mode cannot tell.
    */
   sitePackagesKnown?: boolean;
+  /** Folders manage.py puts on sys.path before settings load (`sys.path.insert(0, BASE_DIR / 'src')`). */
+  extraSysPath?: string[];
 }
 
 export class Interpreter {
@@ -74,7 +77,7 @@ export class Interpreter {
   private readonly sysModule: PyValue;
 
   constructor(private readonly options: InterpreterOptions) {
-    this.sysPath = { kind: 'list', items: [str(options.cwd)] };
+    this.sysPath = { kind: 'list', items: [str(options.cwd), ...(options.extraSysPath ?? []).map(str)] };
     const spot = { file: '<sys>', line: 0, env: new Set<string>() };
     this.sysModule = { kind: 'module', name: 'sys', namespace: new Map([['path', { value: this.sysPath, ...spot }]]) };
     this.options.resolver.setProjectRoots([options.cwd]);
@@ -297,7 +300,10 @@ export class Interpreter {
         const nameNode = childNodes(definition).find((c) => c.name === 'VariableName');
         if (!nameNode) return;
         const ctx = this.context(node, scope);
-        this.bind(scope, textOf(nameNode, scope.source), { kind: 'function', name: textOf(nameNode, scope.source), file: ctx.file, line: ctx.line }, ctx);
+        const name = textOf(nameNode, scope.source);
+        // Decorated defs stay uncalled: the decorator may change what calling them means.
+        const value: PyValue = node === definition && scope.parent === null ? defValue(definition, name, ctx) : { kind: 'function', name, file: ctx.file, line: ctx.line };
+        this.bind(scope, name, value, ctx);
         return;
       }
       case 'ClassDefinition':

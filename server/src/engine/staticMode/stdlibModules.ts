@@ -19,7 +19,9 @@ export const STDLIB_MODULES: ReadonlySet<string> = new Set(
     'symtable sys sysconfig syslog tabnanny tarfile telnetlib tempfile termios textwrap this threading time timeit ' +
     'tkinter token tokenize tomllib trace traceback tracemalloc tty turtle turtledemo types typing unicodedata ' +
     'unittest urllib uu uuid venv warnings wave weakref webbrowser winreg winsound wsgiref xdrlib xml xmlrpc zipapp ' +
-    'zipfile zipimport zlib zoneinfo '
+    'zipfile zipimport zlib zoneinfo ' +
+    // Not in sys.stdlib_module_names's public part, yet always importable (settings start with `from __future__ import ...`).
+    '__future__ __main__ _thread _collections_abc _io _weakref '
   )
     .trim()
     .split(' '),

@@ -11,7 +11,6 @@ import {
   FILESYSTEM_FINDER,
   Problem,
   StaticDirEntry,
-  TemplateEngine,
 } from '../model';
 import * as pyPath from './pyPath';
 import { Binding, isSequence, isUnknown, pyRepr, pyStr, PyValue, truthy, UnknownValue } from './values';
@@ -172,57 +171,6 @@ export class SettingsReader {
       if (legacy && legacy.kind === 'str') return legacy.value;
     }
     return DEFAULT_STORAGE;
-  }
-
-  templates(): TemplateEngine[] {
-    const value = this.value('TEMPLATES');
-    if (!value) return [];
-    const binding = this.binding('TEMPLATES')!;
-    if (!isSequence(value)) {
-      this.wrongType('TEMPLATES', binding, 'a list', value);
-      return [];
-    }
-    const engines: TemplateEngine[] = [];
-    for (const item of value.items) {
-      if (isUnknown(item)) {
-        this.unreadable('TEMPLATES', binding, item, 'an engine');
-        continue;
-      }
-      if (item.kind !== 'dict') {
-        this.wrongType('An entry of TEMPLATES', binding, 'a dict', item);
-        continue;
-      }
-      const get = (key: string) => item.entries.get(`s:${key}`)?.value;
-      const backend = get('BACKEND');
-      if (!backend || backend.kind !== 'str') {
-        if (backend && isUnknown(backend)) this.unreadable('TEMPLATES', binding, backend, "an engine's BACKEND");
-        continue;
-      }
-      const dirs: string[] = [];
-      const dirsValue = get('DIRS');
-      if (dirsValue && isUnknown(dirsValue)) this.unreadable('TEMPLATES', binding, dirsValue, `DIRS of ${backend.value}`);
-      else if (dirsValue && isSequence(dirsValue)) {
-        for (const dir of dirsValue.items) {
-          if (dir.kind === 'str' || dir.kind === 'path') dirs.push(pyPath.abspath(dir.value, this.cwd));
-          else if (isUnknown(dir)) this.unreadable('TEMPLATES', binding, dir, `an entry of DIRS of ${backend.value}`);
-        }
-      }
-      const appDirs = get('APP_DIRS');
-      const options = get('OPTIONS');
-      const builtinsValue = options && options.kind === 'dict' ? options.entries.get('s:builtins')?.value : undefined;
-      const builtins: string[] = [];
-      if (builtinsValue && isSequence(builtinsValue)) {
-        for (const b of builtinsValue.items) if (b.kind === 'str') builtins.push(b.value);
-      } else if (builtinsValue && isUnknown(builtinsValue)) this.unreadable('TEMPLATES', binding, builtinsValue, "OPTIONS['builtins']");
-      engines.push({
-        backend: backend.value,
-        jinja: backend.value.endsWith('.Jinja2') || backend.value.toLowerCase().includes('jinja2'),
-        dirs,
-        appDirs: appDirs ? truthy(appDirs) === true : false,
-        builtins,
-      });
-    }
-    return engines;
   }
 }
 

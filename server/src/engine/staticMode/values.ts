@@ -38,8 +38,11 @@ export type PyValue =
   /** A module static mode knows the meaning of (`os`, `os.path`, `pathlib`, `os.environ`), or a project module. */
   | { kind: 'module'; name: string; namespace?: Map<string, Binding> }
   | ClassValue
-  /** A `def`: calling it is never done. */
-  | ({ kind: 'function'; name: string } & SourceSpot)
+  /**
+   * A `def` or a lambda. `invoke` is set when its body is small enough to evaluate (a lambda, or a def of
+   * plain assignments ending in `return`); other functions are never called.
+   */
+  | ({ kind: 'function'; name: string; invoke?: FunctionBody } & SourceSpot)
   /** A name imported from a module static mode did not read (third-party, Django itself). */
   | { kind: 'external'; module: string; name: string | null }
   /**
@@ -49,6 +52,9 @@ export type PyValue =
   | ({ kind: 'unknown'; reason: string; spread?: boolean } & SourceSpot);
 
 export type UnknownValue = Extract<PyValue, { kind: 'unknown' }>;
+
+/** Evaluates a function's body for the given arguments; `env` collects the environment variables it read. */
+export type FunctionBody = (positional: PyValue[], keywords: Map<string, PyValue>, env: Set<string>) => PyValue;
 
 /** A name in a module namespace. */
 export interface Binding extends SourceSpot {

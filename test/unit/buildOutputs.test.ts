@@ -1,0 +1,24 @@
+import * as assert from 'node:assert/strict';
+import { buildOutputFor, gitignoreMatch } from '../../server/src/engine/buildOutputs';
+import { BuildOutput } from '../../server/src/engine/model';
+
+describe('build outputs', () => {
+  it('matches .gitignore patterns as git does: anchored with a slash, any depth without, folders ignore their contents', () => {
+    assert.equal(gitignoreMatch('static_src/vendor/', '/p', '/p/static_src/vendor/htmx.js'), '/p/static_src/vendor');
+    assert.equal(gitignoreMatch('vendor/', '/p', '/p/static_src/vendor/htmx.js'), '/p/static_src/vendor');
+    assert.equal(gitignoreMatch('/vendor/', '/p', '/p/static_src/vendor/htmx.js'), null, 'a leading slash anchors');
+    assert.equal(gitignoreMatch('*.min.js', '/p', '/p/a/b/x.min.js'), '/p/a/b/x.min.js');
+    assert.equal(gitignoreMatch('css/*.css', '/p', '/p/css/a/b.css'), null, '* stays within a folder');
+    assert.equal(gitignoreMatch('css/**/*.css', '/p', '/p/css/a/b.css'), '/p/css/a/b.css');
+    assert.equal(gitignoreMatch('dist', '/p', '/q/dist/x.js'), null, 'only below its own folder');
+  });
+
+  it("does not take 'static/' (STATIC_ROOT, usually) for every app's static folder, but does for a STATICFILES_DIRS root", () => {
+    const outputs: BuildOutput[] = [{ kind: 'gitignore', base: '/p', pattern: 'static/', from: '.gitignore line 1: static/', command: null }];
+    assert.equal(buildOutputFor(outputs, '/p/shop/static/shop/x.js', '/p/shop/static', false), null);
+    assert.ok(buildOutputFor(outputs, '/p/front/static/x.js', '/p/front/static', true));
+    const dist: BuildOutput[] = [{ kind: 'path', path: '/p/frontend/dist', from: 'webpack.config.js', command: 'npm run build' }];
+    assert.equal(buildOutputFor(dist, '/p/frontend/dist/bundle.js', '/p/frontend/dist', true)?.command, 'npm run build');
+    assert.equal(buildOutputFor(dist, '/p/frontend/distx/bundle.js', '/p/frontend/distx', true), null);
+  });
+});

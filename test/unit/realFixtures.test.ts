@@ -19,6 +19,7 @@ import { languageIdFor } from '../../server/src/workspace/diagnosticsPublisher';
 import { discoverTemplatesWithCoverage } from '../../server/src/workspace/templates';
 import { thirdPartySitePackages } from '../thirdParty';
 import { DJANGO_PYTHON } from './djangoFixtures';
+import { describeEachDjango } from '../djangoVersions';
 
 const FIXTURES = path.resolve(__dirname, '../../../test/fixtures/real');
 
@@ -192,8 +193,7 @@ async function findingsOf(model: ProjectModel, index: Awaited<ReturnType<typeof 
   return out.sort();
 }
 
-describe('real-project fixtures against real Django 3.2', function () {
-  this.timeout(120000);
+describeEachDjango('real-project fixtures against real Django', (v) => {
   for (const [name, expected] of Object.entries(EXPECTED)) {
     describe(name, () => {
       const projectDir = path.join(FIXTURES, name);
@@ -208,6 +208,8 @@ describe('real-project fixtures against real Django 3.2', function () {
             this.skip();
           }
         }
+        // This version's Django first, then the third-party packages the fixture needs.
+        pythonPath = [v.pythonpath, pythonPath].filter(Boolean).join(path.delimiter) || null;
         oracle = expected.withoutDjango
           ? { engines: [], collected: expected.withoutDjango.collected }
           : askDjango(projectDir, expected.settings, pythonPath);

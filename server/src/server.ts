@@ -107,6 +107,7 @@ class DjangoStaticServer {
   private announceTimer: NodeJS.Timeout | undefined;
   private announcePendingSince: number | undefined;
   private lastCompletionUri: string | undefined;
+  private readonly answeredFrom = new WeakSet<WorkspaceProject>();
 
   constructor(private readonly connection: Connection) {}
 
@@ -117,8 +118,8 @@ class DjangoStaticServer {
     connection.onShutdown(() => this.dispose());
 
     connection.onCompletion(
-      this.guarded('completion', CompletionList.create([], false), (params, token) => {
-        const found = this.documentAndContext(params.textDocument.uri);
+      this.guarded('completion', CompletionList.create([], false), async (params, token) => {
+        const found = await this.documentAndContext(params.textDocument.uri, token);
         if (!found) return CompletionList.create([], this.manager?.busy ?? true);
         if (token.isCancellationRequested) return CompletionList.create([], false);
         this.lastCompletionUri = params.textDocument.uri;
@@ -136,28 +137,28 @@ class DjangoStaticServer {
       }
     });
     connection.onDefinition(
-      this.guarded('definition', [], (params) => {
-        const found = this.documentAndContext(params.textDocument.uri);
+      this.guarded('definition', [], async (params, token) => {
+        const found = await this.documentAndContext(params.textDocument.uri, token);
         return found ? this.service.findDefinition(found.doc, params.position, found.ctx) : [];
       }),
     );
     connection.onReferences(
-      this.guarded('references', [] as Location[], (params, token) => {
-        const found = this.documentAndContext(params.textDocument.uri);
+      this.guarded('references', [] as Location[], async (params, token) => {
+        const found = await this.documentAndContext(params.textDocument.uri, token);
         return found ? findAllReferences(this.templateHost, found.doc, params.position, found.ctx, params.context.includeDeclaration, token) : [];
       }),
     );
     connection.onPrepareRename(
-      this.guarded('prepareRename', null, (params: PrepareRenameParams) => {
-        const found = this.documentAndContext(params.textDocument.uri);
+      this.guarded('prepareRename', null, async (params: PrepareRenameParams, token) => {
+        const found = await this.documentAndContext(params.textDocument.uri, token);
         const answer = found ? this.service.prepareRename(found.doc, params.position, found.ctx) : null;
         if (answer && 'message' in answer) throw new ResponseError(ErrorCodes.InvalidRequest, answer.message);
         return answer;
       }),
     );
     connection.onRenameRequest(
-      this.guarded('rename', null, async (params: RenameParams) => {
-        const found = this.documentAndContext(params.textDocument.uri);
+      this.guarded('rename', null, async (params: RenameParams, token) => {
+        const found = await this.documentAndContext(params.textDocument.uri, token);
         const plan = found ? this.service.planRename(found.doc, params.position, params.newName, found.ctx) : null;
         if (!plan) return null;
         if ('message' in plan) throw new ResponseError(ErrorCodes.InvalidRequest, plan.message);
@@ -181,20 +182,20 @@ class DjangoStaticServer {
       this.guarded('willRenameFiles', null, (params: RenameFilesParams) => this.renames.willRenameFiles(params.files, this.support.renames)),
     );
     connection.onHover(
-      this.guarded('hover', null, (params) => {
-        const found = this.documentAndContext(params.textDocument.uri);
+      this.guarded('hover', null, async (params, token) => {
+        const found = await this.documentAndContext(params.textDocument.uri, token);
         return found ? this.service.doHover(found.doc, params.position, found.ctx) : null;
       }),
     );
     connection.onDocumentLinks(
-      this.guarded('documentLinks', [], (params) => {
-        const found = this.documentAndContext(params.textDocument.uri);
+      this.guarded('documentLinks', [], async (params, token) => {
+        const found = await this.documentAndContext(params.textDocument.uri, token);
         return found ? this.service.findDocumentLinks(found.doc, found.ctx) : [];
       }),
     );
     connection.onCodeAction(
-      this.guarded('codeAction', [], (params) => {
-        const found = this.documentAndContext(params.textDocument.uri);
+      this.guarded('codeAction', [], async (params, token) => {
+        const found = await this.documentAndContext(params.textDocument.uri, token);
         return found ? this.service.getCodeActions(found.doc, params.range, params.context, found.ctx) : [];
       }),
     );
@@ -309,7 +310,7 @@ class DjangoStaticServer {
         .register(DidChangeConfigurationNotification.type, { section: 'djangoStatic' })
         .then(undefined, (err) => this.log(`Registering for settings changes failed: ${messageOf(err)}`));
     }
-    const manager = new ProjectManager({ roots: this.roots, settings: this.settings, trusted: this.trusted, log: (m) => this.log(m) });
+    const manager = new ProjectManager({ roots: this.roots, settings: this.settings, trusted: this.trusted, log: (m) => this.log(m), staticFirst: true });
     this.manager = manager;
     manager.onDidChange((change) => this.workspaceChanged(change));
     if (this.support.workspaceFolders) {
@@ -321,7 +322,7 @@ class DjangoStaticServer {
         void manager.learnAll();
       });
     }
-    // Learning runs in the background: requests are answered (neutrally) meanwhile.
+    // Learning runs in the background: requests about a project being learned wait for it.
     void manager.learnAll();
   }
 
@@ -378,9 +379,22 @@ class DjangoStaticServer {
           void this.connection.sendNotification(ShowMessageNotification.type, { type: MessageType.Warning, message: text });
         }
         this.updateWatching();
-        this.diagnostics.validateEverything(this.allTemplateUris());
+        // After a static reading, each Django-mode answer re-checked what it changed (`refined`).
+        if (!change.refined) this.diagnostics.validateEverything(this.allTemplateUris());
         return;
       }
+      case 'refined':
+        this.connection.sendNotification(Methods.projectsChanged, { projects: this.summaries() });
+        this.updateWatching();
+        if (change.everything) this.diagnostics.validateEverything(this.allTemplateUris());
+        else if (change.added.length + change.removed.length > 0) {
+          this.diagnostics.validateAffected([...new Set([...change.added, ...change.removed])], change);
+        }
+        this.log(
+          `Django mode's reading of ${change.project.location.projectDir} replaced the static one: ` +
+            (change.everything ? 're-checking every template.' : `${change.added.length} paths added, ${change.removed.length} removed or changed.`),
+        );
+        return;
       case 'static':
         this.summaryCache.delete(change.project);
         this.diagnostics.validateAffected(change.destPaths, change);
@@ -497,21 +511,37 @@ class DjangoStaticServer {
     return this.manager.projects.find((p) => p.location.projectDir === projectDir || p.model.projectDir === projectDir);
   }
 
+  /** For diagnostics: none from a static reading that may miss sources, so nothing shows as missing wrongly. */
   private contextFor(uri: string): ServiceContext | undefined {
     const project = this.manager?.projectFor(fsPathOf(uri));
-    if (!project) return undefined;
+    return project && project.stage !== 'held' ? this.contextOf(project) : undefined;
+  }
+
+  private contextOf(project: WorkspaceProject): ServiceContext {
     return { model: project.model, index: project.index, settings: this.settings, manifest: project.manifest };
   }
 
-  private documentAndContext(uri: string): { doc: TextDocument; ctx: ServiceContext } | undefined {
+  /** For requests: waits while the document's project is being learned (see projectForRequest). */
+  private async documentAndContext(uri: string, token: CancellationToken): Promise<{ doc: TextDocument; ctx: ServiceContext } | undefined> {
     const doc = this.documents.get(uri);
-    if (!doc || !isTemplateLanguage(doc.languageId, uri)) return undefined;
-    const ctx = this.contextFor(uri);
-    return ctx ? { doc, ctx } : undefined;
+    if (!doc || !isTemplateLanguage(doc.languageId, uri) || !this.manager) return undefined;
+    const project = await this.manager.projectForRequest(fsPathOf(uri), token, learnTimeoutMs(this.settings));
+    if (!project || token.isCancellationRequested) return undefined;
+    this.noteAnsweringFrom(project);
+    return { doc: this.documents.get(uri) ?? doc, ctx: this.contextOf(project) };
   }
 
+  /** Says once per reading which one requests are answered from. */
+  private noteAnsweringFrom(project: WorkspaceProject): void {
+    if (this.answeredFrom.has(project)) return;
+    this.answeredFrom.add(project);
+    const which = project.stage === 'final' ? `${project.model.mode} mode` : `the static reading (${project.stage}; Django mode is still learning)`;
+    this.log(`Answering requests about ${project.location.projectDir} from ${which}.`);
+  }
+
+  /** Templates of every project whose reading may show diagnostics. */
   private allTemplateUris(): string[] {
-    return (this.manager?.projects ?? []).flatMap((p) => p.templates.map((t) => URI.file(t).toString()));
+    return (this.manager?.projects ?? []).filter((p) => p.stage !== 'held').flatMap((p) => p.templates.map((t) => URI.file(t).toString()));
   }
 
   private isWorkspaceTemplate(uri: string): boolean {
@@ -542,6 +572,11 @@ class DjangoStaticServer {
   private log(message: string): void {
     this.connection.console.log(`[${new Date().toISOString().slice(11, 23)}] ${message}`);
   }
+}
+
+/** How long a request waits for its project: as long as learning may take (the helper's timeout), plus indexing. */
+function learnTimeoutMs(settings: DjangoStaticSettings): number {
+  return Math.max(1, settings.timeoutSeconds || 15) * 1000 + 5000;
 }
 
 function mergeSettings(partial: Partial<DjangoStaticSettings> | undefined): DjangoStaticSettings {

@@ -185,9 +185,19 @@ export class LspClient {
     }
   }
 
-  /** Waits for the first (or next after `seen`) projectsChanged notification. */
+  /**
+   * Waits for the first (or next after `seen`) projectsChanged notification that is final: a static reading
+   * served while Django mode is learned (`refining`) is skipped.
+   */
   waitForProjects(seen = 0, timeoutMs = 30000): Promise<ProjectSummary[]> {
-    return this.waitFor('projectsChanged', () => (this.projectsChanged.length > seen ? this.projectsChanged[this.projectsChanged.length - 1] : undefined), timeoutMs);
+    return this.waitFor(
+      'projectsChanged',
+      () => {
+        const latest = this.projectsChanged.length > seen ? this.projectsChanged[this.projectsChanged.length - 1] : undefined;
+        return latest && !latest.some((p) => p.refining) ? latest : undefined;
+      },
+      timeoutMs,
+    );
   }
 
   /** Waits until the diagnostics of `file` satisfy `predicate`. */

@@ -2,8 +2,10 @@ import * as path from 'path';
 import { findProjects, ProjectLocation } from '../engine/discover';
 import { isDirectory } from '../engine/fsUtil';
 import { StaticIndexApi } from '../engine/indexTypes';
+import { learnLocation } from '../engine/learn';
 import { LearnOptions, ProjectModel } from '../engine/model';
-import { loadProject } from '../engine/project';
+import { compareReadings, mayMissSources, ReadingDifference } from '../engine/readings';
+import { buildIndex } from '../engine/staticIndex';
 import { DjangoStaticSettings } from '../protocol';
 import { forgetFileDetails } from '../service';
 import { MANIFEST_NAME, readManifest } from './manifest';
@@ -20,10 +22,24 @@ interface StaticDelta {
   removed: Set<string>;
 }
 
+/**
+ * How far a project's learning has come. `preview`: the static reading, served while Django mode is
+ * learned behind it. `held`: a static reading that may miss sources (settings it could not read), so
+ * neither requests nor diagnostics use it until Django mode answers. `final`: learned in the mode asked for.
+ */
+export type LearnStage = 'preview' | 'held' | 'final';
+
+/** The LSP CancellationToken's shape, without depending on the protocol. */
+export interface Cancellation {
+  readonly isCancellationRequested: boolean;
+  onCancellationRequested(listener: () => void): { dispose(): void };
+}
+
 /** A learned project of the workspace with everything the features need. */
 export interface WorkspaceProject {
   location: ProjectLocation;
   model: ProjectModel;
+  stage: LearnStage;
   index: StaticIndexApi;
   /** STATIC_ROOT/staticfiles.json, original → hashed, when collectstatic wrote one. */
   manifest?: Map<string, string>;
@@ -48,7 +64,17 @@ export interface ProjectFailure {
 /** What changed, so the front end re-validates only what is affected. */
 export type WorkspaceChange =
   | { kind: 'learning' }
-  | { kind: 'learned'; projects: WorkspaceProject[]; failures: ProjectFailure[] }
+  /**
+   * `refined`: the projects were announced before as static readings and each refinement came as a
+   * `refined` change, so there is nothing left to re-check as a whole.
+   */
+  | { kind: 'learned'; projects: WorkspaceProject[]; failures: ProjectFailure[]; refined?: boolean }
+  /**
+   * Django mode's reading replaced a static one (`previous`). `everything`: what every template's
+   * diagnostics depend on changed (or nothing was published from the static reading); else only the
+   * destination paths in `added`/`removed` differ (a winner that changed is in both).
+   */
+  | { kind: 'refined'; project: WorkspaceProject; previous: WorkspaceProject; everything: boolean; added: string[]; removed: string[] }
   /**
    * destPaths null: the index changed at paths that cannot be named (symlink targets). `added` and
    * `removed` split destPaths by event; a folder added appears as the files found below it.
@@ -66,6 +92,11 @@ export interface ProjectManagerOptions {
   log?: (message: string) => void;
   /** Delay before re-learning after a settings file changes. */
   relearnDelayMs?: number;
+  /**
+   * Serve a new project's static reading while Django mode is learned behind it (the language server);
+   * the `check` command wants the final answer only.
+   */
+  staticFirst?: boolean;
 }
 
 /**
@@ -81,6 +112,10 @@ export class ProjectManager {
   private isLearning = false;
   private selectedManagePy: string | null = null;
   private readonly listeners: ((change: WorkspaceChange) => void)[] = [];
+  /** Requests waiting for a project: woken on every change. */
+  private readonly changeWaiters = new Set<() => void>();
+  /** Locations of the running learnAll that have no project yet. */
+  private pendingLocations: ProjectLocation[] = [];
   private readonly relearnTimers = new Map<string, NodeJS.Timeout>();
   private readonly templateScanTimers = new Map<string, NodeJS.Timeout>();
   private fullRelearnTimer: NodeJS.Timeout | undefined;
@@ -131,10 +166,21 @@ export class ProjectManager {
     this.isLearning = true;
     this.emit({ kind: 'learning' });
     const run = async (): Promise<void> => {
+      let refined = false;
       try {
         const locations = await this.discover();
-        const results = await mapLimited(locations, LEARN_CONCURRENCY, (location) => this.learnOne(location));
         if (generation !== this.generation) return; // a newer learn superseded this one
+        const known = new Map(this.current.map((p) => [p.location.projectDir, p]));
+        this.pendingLocations = locations.filter((l) => !known.has(l.projectDir));
+        const previews = this.staticFirst() ? await this.preview(this.pendingLocations, generation) : new Map<string, WorkspaceProject>();
+        if (generation !== this.generation) return;
+        refined = previews.size > 0;
+        const results = await mapLimited(locations, LEARN_CONCURRENCY, async (location) => {
+          const previous = previews.get(location.projectDir);
+          const result = await this.learnOne(location, previous);
+          return previous && generation === this.generation ? this.refine(previous, result) : result;
+        });
+        if (generation !== this.generation) return;
         this.current = results.filter((r): r is WorkspaceProject => 'model' in r);
         this.failureList = results.filter((r): r is ProjectFailure => !('model' in r));
       } catch (err) {
@@ -143,7 +189,8 @@ export class ProjectManager {
       }
       // Always announce the outcome, so waiting fronts (progress, status bar) never hang.
       this.isLearning = false;
-      this.emit({ kind: 'learned', projects: this.current, failures: this.failureList });
+      this.pendingLocations = [];
+      this.emit({ kind: 'learned', projects: this.current, failures: this.failureList, refined });
     };
     this.learning = this.learning.then(run, run);
     return this.learning;
@@ -194,6 +241,22 @@ export class ProjectManager {
       if (byTemplateDir) return byTemplateDir;
     }
     return this.selected();
+  }
+
+  /**
+   * The project to answer a request about `file` from. While that project is being learned (or held as
+   * a static reading that may miss sources) this waits for it, at most `timeoutMs` and never past a
+   * cancellation; a file that belongs to no project gets undefined at once.
+   */
+  async projectForRequest(file: string | null, cancel: Cancellation, timeoutMs: number): Promise<WorkspaceProject | undefined> {
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      const project = this.projectFor(file);
+      if (!this.mustWait(file, project) || cancel.isCancellationRequested) return project;
+      const left = deadline - Date.now();
+      if (left <= 0) return project;
+      await this.nextChange(left, cancel);
+    }
   }
 
   selected(): WorkspaceProject | undefined {
@@ -280,6 +343,31 @@ export class ProjectManager {
     this.generation++;
   }
 
+  // --- waiting ---------------------------------------------------------------------------------
+
+  private mustWait(file: string | null, project: WorkspaceProject | undefined): boolean {
+    if (!this.isLearning) return false;
+    if (!project || project.stage === 'held') return true;
+    // A project answers, but the file may belong to another one still being learned.
+    const abs = file && path.resolve(file);
+    return !!abs && this.pendingLocations.some((l) => isInside(abs, l.projectDir) && !this.current.some((p) => p.location.projectDir === l.projectDir));
+  }
+
+  /** Resolves on the next workspace change, after `ms`, or on cancellation, whichever comes first. */
+  private nextChange(ms: number, cancel: Cancellation): Promise<void> {
+    return new Promise<void>((resolve) => {
+      const done = (): void => {
+        clearTimeout(timer);
+        subscription.dispose();
+        this.changeWaiters.delete(done);
+        resolve();
+      };
+      const timer = setTimeout(done, ms);
+      const subscription = cancel.onCancellationRequested(done);
+      this.changeWaiters.add(done);
+    });
+  }
+
   // --- learning -------------------------------------------------------------------------------
 
   private async discover(): Promise<ProjectLocation[]> {
@@ -323,37 +411,100 @@ export class ProjectManager {
     };
   }
 
-  private async learnOne(location: ProjectLocation): Promise<WorkspaceProject | ProjectFailure> {
+  /** Static-first applies in auto mode where Python may run; explicit modes and untrusted workspaces answer once. */
+  private staticFirst(): boolean {
+    return !!this.options.staticFirst && this.settings.mode === 'auto' && this.trusted;
+  }
+
+  /** Static readings of new projects, announced at once (a `learned` change) and keyed by project folder. */
+  private async preview(locations: ProjectLocation[], generation: number): Promise<Map<string, WorkspaceProject>> {
+    const previews = new Map<string, WorkspaceProject>();
+    if (locations.length === 0) return previews;
+    // Failures stay silent here: the Django-mode pass reports them.
+    const results = await mapLimited(locations, LEARN_CONCURRENCY, (location) => this.learnOne(location, undefined, 'static', true));
+    if (generation !== this.generation) return previews;
+    for (const result of results) if ('model' in result) previews.set(result.location.projectDir, result);
+    if (previews.size === 0) return previews;
+    this.current = [...this.current, ...previews.values()];
+    this.emit({ kind: 'learned', projects: this.current, failures: this.failureList });
+    return previews;
+  }
+
+  /** Django mode's answer replaces the static reading it was learned behind. */
+  private refine(previous: WorkspaceProject, result: WorkspaceProject | ProjectFailure): WorkspaceProject {
+    if (!('model' in result)) {
+      // Django mode (and the static fallback) failed where the preview had read the settings: keep it.
+      previous.stage = 'final';
+      this.emit({ kind: 'refined', project: previous, previous, everything: true, added: [], removed: [] });
+      return previous;
+    }
+    const difference = compareReadings(previous.model, result.model);
+    this.logDisagreement(result, difference);
+    this.current = this.current.map((p) => (p === previous ? result : p));
+    const sameTemplates = previous.templates.join('\n') === result.templates.join('\n');
+    const everything = previous.stage === 'held' || difference.settingsDiffer || !sameTemplates;
+    const delta = everything || previous.index === result.index ? { added: [], removed: [] } : pathDelta(previous.index, result.index);
+    this.emit({ kind: 'refined', project: result, previous, everything, ...delta });
+    return result;
+  }
+
+  private logDisagreement(project: WorkspaceProject, d: ReadingDifference): void {
+    const where = project.location.projectDir;
+    for (const source of d.onlyLater) this.log(`Static mode missed a source Django mode sees in ${where}: ${source}.`);
+    for (const source of d.onlyEarlier) this.log(`Static mode saw a source Django mode does not in ${where}: ${source}.`);
+    if (d.reordered) this.log(`Static mode ordered the sources of ${where} differently from Django mode (which file wins may differ).`);
+    if (d.settingsDiffer) this.log(`Static mode read STATIC_URL, the storage or the template engines of ${where} differently from Django mode.`);
+  }
+
+  /**
+   * Learns one location in `mode` (the configured one by default). A static reading that comes first is
+   * `preview` or `held`; `previous`, a static reading of the same sources, lends its index instead of a
+   * second walk.
+   */
+  private async learnOne(
+    location: ProjectLocation,
+    previous?: WorkspaceProject,
+    mode = this.settings.mode,
+    first = false,
+  ): Promise<WorkspaceProject | ProjectFailure> {
     const started = Date.now();
-    const options = this.learnOptions(location);
-    let loaded;
+    const options = { ...this.learnOptions(location), mode };
+    const learn = (opts: LearnOptions): Promise<ProjectModel> => learnLocation(location, location.projectDir, opts);
+    let model: ProjectModel;
     try {
-      loaded = await loadProject(location.projectDir, options);
+      model = await learn(options);
     } catch (err) {
+      if (first) return { projectDir: location.projectDir, managePy: location.managePy, message: messageOf(err) };
       if (options.mode === 'static') return this.failure(location, err);
       // Keep the editor useful: fall back to reading the settings without running them, and say why.
       this.log(`Learning ${location.projectDir} in ${options.mode} mode failed (${messageOf(err)}); trying static mode.`);
       try {
-        loaded = await loadProject(location.projectDir, { ...options, mode: 'static' });
-        loaded.model.modeReason = `Static mode: ${options.mode} mode failed (${messageOf(err)}).`;
+        model = await learn({ ...options, mode: 'static' });
+        model.modeReason = `Static mode: ${options.mode} mode failed (${messageOf(err)}).`;
       } catch (staticErr) {
         return this.failure(location, staticErr);
       }
     }
+    if (first) model.modeReason = 'Static reading, answered from while Django mode is learned.';
+    const reuse = previous && !compareReadings(previous.model, model).sourcesDiffer;
+    const index = reuse ? previous.index : await buildIndex(model, options);
     const project: WorkspaceProject = {
       location,
-      model: loaded.model,
-      index: loaded.index,
-      manifest: await readManifest(loaded.model.staticRoot),
+      model,
+      stage: !first ? 'final' : mayMissSources(model) ? 'held' : 'preview',
+      index,
+      manifest: await readManifest(model.staticRoot),
       templates: [],
       learnMs: 0,
-      awaitedRoots: await awaitedRoots(loaded.model),
+      awaitedRoots: await awaitedRoots(model),
     };
-    project.templates = await discoverTemplates(loaded.model, this.settings, this.scopeOf(project));
+    project.templates = await discoverTemplates(model, this.settings, this.scopeOf(project));
     project.learnMs = Date.now() - started;
+    const what = first ? `Read ${location.projectDir} statically` : `Learned ${location.projectDir}`;
+    const serving = project.stage === 'preview' ? '; answering from it while Django mode is learned' : project.stage === 'held' ? '; waiting for Django mode, since it may miss sources' : '';
     this.log(
-      `Learned ${location.projectDir} in ${project.learnMs} ms: ${loaded.model.mode} mode (${loaded.model.modeReason}), ` +
-        `${loaded.index.size} static paths, ${project.templates.length} templates.`,
+      `${what} in ${project.learnMs} ms: ${model.mode} mode (${model.modeReason}), ` +
+        `${index.size} static paths${reuse ? ' (index kept from the static reading)' : ''}, ${project.templates.length} templates${serving}.`,
     );
     return project;
   }
@@ -465,6 +616,7 @@ export class ProjectManager {
   }
 
   private emit(change: WorkspaceChange): void {
+    for (const wake of [...this.changeWaiters]) wake();
     for (const listener of this.listeners) {
       try {
         listener(change);
@@ -516,6 +668,22 @@ function filesBelow(index: StaticIndexApi, folder: string, into: string[]): bool
     else if (!filesBelow(index, dest, into)) return false;
   }
   return true;
+}
+
+/** Destination paths only one index has, and (in both lists) shared ones whose winning file differs. */
+function pathDelta(before: StaticIndexApi, after: StaticIndexApi): { added: string[]; removed: string[] } {
+  const added: string[] = [];
+  const removed: string[] = [];
+  for (const p of before.allPaths()) {
+    const now = after.get(p);
+    if (!now) removed.push(p);
+    else if (now.providers[0]?.absPath !== before.get(p)?.providers[0]?.absPath) {
+      added.push(p);
+      removed.push(p);
+    }
+  }
+  for (const p of after.allPaths()) if (!before.get(p)) added.push(p);
+  return { added, removed };
 }
 
 /** Like Promise.all over `items`, with at most `limit` calls running; results keep the input order. */

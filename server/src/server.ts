@@ -98,6 +98,9 @@ class DjangoStaticServer {
   private templateHost!: RenameHost;
   private renames!: StaticRenames;
   private manager: ProjectManager | undefined;
+  /** Settles once `initialized` created the manager (it first pulls the settings from the client). */
+  private readonly managerStarted: Promise<ProjectManager | undefined>;
+  private managerCreated: (manager: ProjectManager | undefined) => void = () => undefined;
   private diagnostics!: DiagnosticsPublisher;
   private ownWatcher: TreeWatcher | undefined;
   private clientWatchers: Disposable | undefined;
@@ -109,12 +112,19 @@ class DjangoStaticServer {
   private lastCompletionUri: string | undefined;
   private readonly answeredFrom = new WeakSet<WorkspaceProject>();
 
-  constructor(private readonly connection: Connection) {}
+  constructor(private readonly connection: Connection) {
+    this.managerStarted = new Promise((resolve) => (this.managerCreated = resolve));
+  }
 
   listen(): void {
     const { connection, documents } = this;
     connection.onInitialize((params) => this.initialize(params));
-    connection.onInitialized(() => this.initialized().catch((err) => this.log(`Start-up failed: ${messageOf(err)}`)));
+    connection.onInitialized(() =>
+      this.initialized().catch((err) => {
+        this.managerCreated(undefined);
+        this.log(`Start-up failed: ${messageOf(err)}`);
+      }),
+    );
     connection.onShutdown(() => this.dispose());
 
     connection.onCompletion(
@@ -313,6 +323,7 @@ class DjangoStaticServer {
     const manager = new ProjectManager({ roots: this.roots, settings: this.settings, trusted: this.trusted, log: (m) => this.log(m), staticFirst: true });
     this.manager = manager;
     manager.onDidChange((change) => this.workspaceChanged(change));
+    this.managerCreated(manager);
     if (this.support.workspaceFolders) {
       this.connection.workspace.onDidChangeWorkspaceFolders((event: WorkspaceFoldersChangeEvent) => {
         const removed = new Set(event.removed.map((f: WorkspaceFolder) => fsPathOf(f.uri)));
@@ -524,8 +535,11 @@ class DjangoStaticServer {
   /** For requests: waits while the document's project is being learned (see projectForRequest). */
   private async documentAndContext(uri: string, token: CancellationToken): Promise<{ doc: TextDocument; ctx: ServiceContext } | undefined> {
     const doc = this.documents.get(uri);
-    if (!doc || !isTemplateLanguage(doc.languageId, uri) || !this.manager) return undefined;
-    const project = await this.manager.projectForRequest(fsPathOf(uri), token, learnTimeoutMs(this.settings));
+    if (!doc || !isTemplateLanguage(doc.languageId, uri)) return undefined;
+    // A request sent right after `initialized` may come before the settings were pulled.
+    const manager = this.manager ?? (await this.managerStarted);
+    if (!manager) return undefined;
+    const project = await manager.projectForRequest(fsPathOf(uri), token, learnTimeoutMs(this.settings));
     if (!project || token.isCancellationRequested) return undefined;
     this.noteAnsweringFrom(project);
     return { doc: this.documents.get(uri) ?? doc, ctx: this.contextOf(project) };

@@ -81,6 +81,8 @@ export interface ClientOptions {
 
 export class LspClient {
   readonly diagnostics = new Map<string, Diagnostic[]>();
+  /** publishDiagnostics received per document uri. */
+  readonly publishCounts = new Map<string, number>();
   readonly logs: string[] = [];
   readonly registrations: Registration[] = [];
   readonly projectsChanged: ProjectSummary[][] = [];
@@ -102,6 +104,7 @@ export class LspClient {
     child.stderr!.on('data', (chunk: Buffer) => (client.stderr += chunk.toString()));
     connection.onNotification('textDocument/publishDiagnostics', (params: PublishDiagnosticsParams) => {
       client.diagnostics.set(params.uri, params.diagnostics);
+      client.publishCounts.set(params.uri, (client.publishCounts.get(params.uri) ?? 0) + 1);
       client.notify();
     });
     connection.onNotification('window/logMessage', (params: { message: string }) => {

@@ -111,6 +111,7 @@ class DjangoStaticServer {
   private announcePendingSince: number | undefined;
   private lastCompletionUri: string | undefined;
   private readonly answeredFrom = new WeakSet<WorkspaceProject>();
+  private announced: ProjectSummary[] = [];
 
   constructor(private readonly connection: Connection) {
     this.managerStarted = new Promise((resolve) => (this.managerCreated = resolve));
@@ -380,7 +381,7 @@ class DjangoStaticServer {
         this.diagnostics.beginLearning();
         return;
       case 'learned': {
-        this.connection.sendNotification(Methods.projectsChanged, { projects: this.summaries() });
+        this.announceProjects();
         for (const failure of change.failures) {
           const text = `Django Static Files could not learn ${failure.managePy ?? failure.projectDir}: ${failure.message}`;
           // Once per distinct failure: saving a still-broken settings file should not pop it up again.
@@ -395,7 +396,7 @@ class DjangoStaticServer {
         return;
       }
       case 'refined':
-        this.connection.sendNotification(Methods.projectsChanged, { projects: this.summaries() });
+        this.announceProjects();
         this.updateWatching();
         if (change.everything) this.diagnostics.validateEverything(this.allTemplateUris());
         else if (change.added.length + change.removed.length > 0) {
@@ -439,8 +440,16 @@ class DjangoStaticServer {
     this.announceTimer = setTimeout(() => {
       this.announceTimer = undefined;
       this.announcePendingSince = undefined;
-      void this.connection.sendNotification(Methods.projectsChanged, { projects: this.summaries() });
+      this.announceProjects();
     }, Math.max(0, Math.min(ANNOUNCE_QUIET_MS, ANNOUNCE_MAX_WAIT_MS - waited)));
+  }
+
+  /** Tells the client the projects, unless it was told exactly these already (the end of a refined learn). */
+  private announceProjects(): void {
+    const summaries = this.summaries();
+    if (summaries.length === this.announced.length && summaries.every((s, i) => s === this.announced[i])) return;
+    this.announced = summaries;
+    void this.connection.sendNotification(Methods.projectsChanged, { projects: summaries });
   }
 
   private applyFileChanges(changes: FileChange[]): void {

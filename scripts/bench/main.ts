@@ -15,6 +15,7 @@ import { machineInfo } from './machine';
 import { measureDjangoDryRun, measureFind, timedRun } from './reference';
 import { measureRelearn, measureService, profileWorkspaceDiagnostics } from './inProcess';
 import { measureLsp, LspResults, LatencyStats } from './lspMeasure';
+import { FIRST_ANSWER_MODES, FirstAnswerMode, measureFirstAnswers } from './firstAnswer';
 import { BenchReport, checkTargets, renderMarkdown, renderTable, renderTargets, SizeResult, toJson, Value } from './report';
 import { renderChart } from './chart';
 import { summarizeProfiles, HotFunction } from './profile';
@@ -135,6 +136,20 @@ async function measureSize(size: number, options: CliOptions): Promise<SizeResul
     completionSamples: options.quick ? 50 : 200,
     log,
   });
+  log('  first correct completion and definition from spawn, per mode ...');
+  const first = {} as Record<'completion' | 'definition' | 'wrong', Record<FirstAnswerMode, Value>>;
+  for (const key of ['completion', 'definition', 'wrong'] as const) first[key] = { static: null, auto: null, django: null };
+  for (const mode of FIRST_ANSWER_MODES) {
+    const answers = await measureFirstAnswers(project, mode, runs, REPO_ROOT);
+    if ('na' in answers) {
+      unavailable[`first_answer_${mode}`] = answers.na;
+      continue;
+    }
+    first.completion[mode] = answers.completionMs;
+    first.definition[mode] = answers.definitionMs;
+    first.wrong[mode] = answers.wrongAnswers;
+    log(`    ${mode}: completion ${answers.completionMs.toFixed(0)} ms, definition ${answers.definitionMs.toFixed(0)} ms from spawn (${answers.wrongAnswers} wrong answers first)`);
+  }
   log('  LSP session started as VS Code starts it (V8 flags on the command line), for its memory ...');
   const asVsCode = await measureLsp(project, {
     repoRoot: REPO_ROOT,
@@ -186,6 +201,9 @@ async function measureSize(size: number, options: CliOptions): Promise<SizeResul
     relearn_probe_ms: relearn?.probeMs ?? null,
     relearn_index_ms: relearn?.indexMs ?? null,
     lsp_ready_ms: lsp.readyMs ?? null,
+    first_completion_ms: first.completion,
+    first_definition_ms: first.definition,
+    first_wrong_answers: first.wrong,
     completion_p50_ms: bothLatencies.length ? Math.max(...bothLatencies.map((s) => s.p50)) : null,
     completion_p95_ms: bothLatencies.length ? Math.max(...bothLatencies.map((s) => s.p95)) : null,
     completion_max_ms: bothLatencies.length ? Math.max(...bothLatencies.map((s) => s.max)) : null,

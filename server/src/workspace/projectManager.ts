@@ -1,7 +1,8 @@
 import * as path from 'path';
-import { findProjects, ProjectLocation } from '../engine/discover';
+import { findProjects, projectAt, ProjectLocation } from '../engine/discover';
 import { isDirectory } from '../engine/fsUtil';
 import { StaticIndexApi } from '../engine/indexTypes';
+import { findInterpreter } from '../engine/interpreter';
 import { learnLocation } from '../engine/learn';
 import { LearnOptions, ProjectModel } from '../engine/model';
 import { compareReadings, mayMissSources, ReadingDifference } from '../engine/readings';
@@ -116,6 +117,8 @@ export class ProjectManager {
   private readonly changeWaiters = new Set<() => void>();
   /** Locations of the running learnAll that have no project yet. */
   private pendingLocations: ProjectLocation[] = [];
+  /** True while the workspace is searched for projects: a file may belong to one not found yet. */
+  private discovering = false;
   private readonly relearnTimers = new Map<string, NodeJS.Timeout>();
   private readonly templateScanTimers = new Map<string, NodeJS.Timeout>();
   private fullRelearnTimer: NodeJS.Timeout | undefined;
@@ -168,11 +171,20 @@ export class ProjectManager {
     const run = async (): Promise<void> => {
       let refined = false;
       try {
-        const locations = await this.discover();
-        if (generation !== this.generation) return; // a newer learn superseded this one
         const known = new Map(this.current.map((p) => [p.location.projectDir, p]));
-        this.pendingLocations = locations.filter((l) => !known.has(l.projectDir));
-        const previews = this.staticFirst() ? await this.preview(this.pendingLocations, generation) : new Map<string, WorkspaceProject>();
+        const staged = this.staticFirst();
+        this.discovering = true;
+        // The usual workspace is one project at its root: read it while the walk looks for others.
+        const early = staged ? this.previewRoots(known, generation) : Promise.resolve(new Map<string, WorkspaceProject>());
+        const locations = await this.discover().finally(() => {
+          this.discovering = false;
+          this.wakeWaiters(); // those waiting only for the search to end
+        });
+        if (generation !== this.generation) return; // a newer learn superseded this one
+        const previews = await early;
+        for (const dir of previews.keys()) if (!locations.some((l) => l.projectDir === dir)) previews.delete(dir);
+        this.pendingLocations = locations.filter((l) => !known.has(l.projectDir) && !previews.has(l.projectDir));
+        if (staged) for (const [dir, p] of await this.preview(this.pendingLocations, generation)) previews.set(dir, p);
         if (generation !== this.generation) return;
         refined = previews.size > 0;
         const results = await mapLimited(locations, LEARN_CONCURRENCY, async (location) => {
@@ -348,8 +360,9 @@ export class ProjectManager {
   private mustWait(file: string | null, project: WorkspaceProject | undefined): boolean {
     if (!this.isLearning) return false;
     if (!project || project.stage === 'held') return true;
-    // A project answers, but the file may belong to another one still being learned.
+    // A project answers, but the file may belong to another one still being learned (or not found yet).
     const abs = file && path.resolve(file);
+    if (this.discovering && !(abs && templateSet(project).has(abs))) return true;
     return !!abs && this.pendingLocations.some((l) => isInside(abs, l.projectDir) && !this.current.some((p) => p.location.projectDir === l.projectDir));
   }
 
@@ -416,6 +429,16 @@ export class ProjectManager {
     return !!this.options.staticFirst && this.settings.mode === 'auto' && this.trusted;
   }
 
+  /** Previews of the projects right at the workspace roots that are not known yet. */
+  private async previewRoots(known: Map<string, WorkspaceProject>, generation: number): Promise<Map<string, WorkspaceProject>> {
+    if (this.settings.managePyPath) return new Map(); // discovery decides which project that names
+    const override = this.settings.settingsModule || undefined;
+    const found = await Promise.all(this.roots.map((root) => projectAt(root, override).catch(() => null)));
+    const fresh = found.filter((l): l is ProjectLocation => !!l && !known.has(l.projectDir));
+    this.pendingLocations = fresh;
+    return this.preview(fresh, generation);
+  }
+
   /** Static readings of new projects, announced at once (a `learned` change) and keyed by project folder. */
   private async preview(locations: ProjectLocation[], generation: number): Promise<Map<string, WorkspaceProject>> {
     const previews = new Map<string, WorkspaceProject>();
@@ -468,7 +491,10 @@ export class ProjectManager {
     first = false,
   ): Promise<WorkspaceProject | ProjectFailure> {
     const started = Date.now();
-    const options = { ...this.learnOptions(location), mode };
+    // The first reading runs no Python at all (the interpreter check alone takes longer than the whole
+    // reading): site-packages are looked for where virtual environments and the system keep them.
+    const options = { ...this.learnOptions(location), mode, ...(first ? { allowExecute: false } : {}) };
+    if (first) this.prefetchInterpreter(location);
     const learn = (opts: LearnOptions): Promise<ProjectModel> => learnLocation(location, location.projectDir, opts);
     let model: ProjectModel;
     try {
@@ -487,18 +513,24 @@ export class ProjectManager {
     }
     if (first) model.modeReason = 'Static reading, answered from while Django mode is learned.';
     const reuse = previous && !compareReadings(previous.model, model).sourcesDiffer;
-    const index = reuse ? previous.index : await buildIndex(model, options);
+    const scope = [...this.roots, location.projectDir];
+    // Independent reads of the file system: overlapped rather than one after another.
+    const [index, manifest, awaited, templates] = await Promise.all([
+      reuse ? previous.index : buildIndex(model, options),
+      readManifest(model.staticRoot),
+      awaitedRoots(model),
+      discoverTemplates(model, this.settings, scope),
+    ]);
     const project: WorkspaceProject = {
       location,
       model,
       stage: !first ? 'final' : mayMissSources(model) ? 'held' : 'preview',
       index,
-      manifest: await readManifest(model.staticRoot),
-      templates: [],
+      manifest,
+      templates,
       learnMs: 0,
-      awaitedRoots: await awaitedRoots(model),
+      awaitedRoots: awaited,
     };
-    project.templates = await discoverTemplates(model, this.settings, this.scopeOf(project));
     project.learnMs = Date.now() - started;
     const what = first ? `Read ${location.projectDir} statically` : `Learned ${location.projectDir}`;
     const serving = project.stage === 'preview' ? '; answering from it while Django mode is learned' : project.stage === 'held' ? '; waiting for Django mode, since it may miss sources' : '';
@@ -507,6 +539,12 @@ export class ProjectManager {
         `${index.size} static paths${reuse ? ' (index kept from the static reading)' : ''}, ${project.templates.length} templates${serving}.`,
     );
     return project;
+  }
+
+  /** Starts the interpreter check Django mode will need (it is cached), so it runs beside the static reading. */
+  private prefetchInterpreter(location: ProjectLocation): void {
+    const options = this.learnOptions(location);
+    findInterpreter(location.projectDir, options.python, location.projectDir).catch(() => undefined);
   }
 
   private failure(location: ProjectLocation, err: unknown): ProjectFailure {
@@ -615,8 +653,12 @@ export class ProjectManager {
     if (added.length || removed.length) this.emit({ kind: 'templates', project, added, removed, changed: [] });
   }
 
-  private emit(change: WorkspaceChange): void {
+  private wakeWaiters(): void {
     for (const wake of [...this.changeWaiters]) wake();
+  }
+
+  private emit(change: WorkspaceChange): void {
+    this.wakeWaiters();
     for (const listener of this.listeners) {
       try {
         listener(change);

@@ -403,7 +403,7 @@ class DjangoStaticServer {
           this.diagnostics.validateAffected([...new Set([...change.added, ...change.removed])], change);
         }
         this.log(
-          `Django mode's reading of ${change.project.location.projectDir} replaced the static one: ` +
+          `${change.project.model.mode === 'django' ? 'Django' : 'Static'} mode's reading of ${change.project.location.projectDir} replaced the first static one: ` +
             (change.everything ? 're-checking every template.' : `${change.added.length} paths added, ${change.removed.length} removed or changed.`),
         );
         return;
@@ -558,7 +558,7 @@ class DjangoStaticServer {
   private noteAnsweringFrom(project: WorkspaceProject): void {
     if (this.answeredFrom.has(project)) return;
     this.answeredFrom.add(project);
-    const which = project.stage === 'final' ? `${project.model.mode} mode` : `the static reading (${project.stage}; Django mode is still learning)`;
+    const which = project.stage === 'final' ? `${project.model.mode} mode` : `the static reading without Python (${project.stage}; the full reading is still learning)`;
     this.log(`Answering requests about ${project.location.projectDir} from ${which}.`);
   }
 

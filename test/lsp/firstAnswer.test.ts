@@ -52,7 +52,7 @@ describe('language server over stdio: the first answer, asked right after initia
     return root;
   }
 
-  for (const mode of ['auto', 'django'] as const) {
+  for (const mode of ['auto', 'static', 'django'] as const) {
     it(`answers completion, definition and hover right in ${mode} mode, not empty while learning`, async () => {
       const root = demo();
       const client = await start(root, { mode });
@@ -67,9 +67,9 @@ describe('language server over stdio: the first answer, asked right after initia
         await client.waitForProjects();
         assert.ok(client.projectsChanged.every((projects) => projects.every((p) => p.mode === 'django' && !p.refining)));
       } else {
-        assert.match(from, /static reading \(preview/);
+        assert.match(from, /static reading without Python \(preview/);
         const projects = await client.waitForProjects();
-        assert.equal(projects[0].mode, 'django', 'Django mode replaced the static reading');
+        assert.equal(projects[0].mode, mode === 'auto' ? 'django' : 'static', 'the full reading replaced the first one');
         assert.equal(client.projectsChanged[0][0].refining, true, 'the static reading was announced first');
       }
     });

@@ -424,9 +424,12 @@ export class ProjectManager {
     };
   }
 
-  /** Static-first applies in auto mode where Python may run; explicit modes and untrusted workspaces answer once. */
+  /**
+   * A first reading without Python pays where Python may run: before Django mode (auto), or before static
+   * mode asks the interpreter for its site-packages. Django mode by choice and untrusted workspaces answer once.
+   */
   private staticFirst(): boolean {
-    return !!this.options.staticFirst && this.settings.mode === 'auto' && this.trusted;
+    return !!this.options.staticFirst && this.settings.mode !== 'django' && this.trusted;
   }
 
   /** Previews of the projects right at the workspace roots that are not known yet. */
@@ -453,7 +456,7 @@ export class ProjectManager {
     return previews;
   }
 
-  /** Django mode's answer replaces the static reading it was learned behind. */
+  /** The final answer (Django mode's, or static mode's with the interpreter's site-packages) replaces the preview. */
   private refine(previous: WorkspaceProject, result: WorkspaceProject | ProjectFailure): WorkspaceProject {
     if (!('model' in result)) {
       // Django mode (and the static fallback) failed where the preview had read the settings: keep it.
@@ -471,12 +474,14 @@ export class ProjectManager {
     return result;
   }
 
+  /** Where the first reading and the final one disagree in a way that matters: gaps of static mode worth fixing. */
   private logDisagreement(project: WorkspaceProject, d: ReadingDifference): void {
     const where = project.location.projectDir;
-    for (const source of d.onlyLater) this.log(`Static mode missed a source Django mode sees in ${where}: ${source}.`);
-    for (const source of d.onlyEarlier) this.log(`Static mode saw a source Django mode does not in ${where}: ${source}.`);
-    if (d.reordered) this.log(`Static mode ordered the sources of ${where} differently from Django mode (which file wins may differ).`);
-    if (d.settingsDiffer) this.log(`Static mode read STATIC_URL, the storage or the template engines of ${where} differently from Django mode.`);
+    const later = project.model.mode === 'django' ? 'Django mode' : "static mode with the interpreter's site-packages";
+    for (const source of d.onlyLater) this.log(`Static mode missed a source ${later} sees in ${where}: ${source}.`);
+    for (const source of d.onlyEarlier) this.log(`Static mode saw a source ${later} does not in ${where}: ${source}.`);
+    if (d.reordered) this.log(`Static mode ordered the sources of ${where} differently from ${later} (which file wins may differ).`);
+    if (d.settingsDiffer) this.log(`Static mode read STATIC_URL, the storage or the template engines of ${where} differently from ${later}.`);
   }
 
   /**
@@ -511,7 +516,7 @@ export class ProjectManager {
         return this.failure(location, staticErr);
       }
     }
-    if (first) model.modeReason = 'Static reading, answered from while Django mode is learned.';
+    if (first) model.modeReason = `Static reading without Python, answered from while ${this.settings.mode === 'static' ? "the interpreter's site-packages are looked up" : 'Django mode is learned'}.`;
     const reuse = previous && !compareReadings(previous.model, model).sourcesDiffer;
     const scope = [...this.roots, location.projectDir];
     // Independent reads of the file system: overlapped rather than one after another.
@@ -533,7 +538,7 @@ export class ProjectManager {
     };
     project.learnMs = Date.now() - started;
     const what = first ? `Read ${location.projectDir} statically` : `Learned ${location.projectDir}`;
-    const serving = project.stage === 'preview' ? '; answering from it while Django mode is learned' : project.stage === 'held' ? '; waiting for Django mode, since it may miss sources' : '';
+    const serving = project.stage === 'preview' ? '; answering from it meanwhile' : project.stage === 'held' ? '; not answering from it, since it may miss sources' : '';
     this.log(
       `${what} in ${project.learnMs} ms: ${model.mode} mode (${model.modeReason}), ` +
         `${index.size} static paths${reuse ? ' (index kept from the static reading)' : ''}, ${project.templates.length} templates${serving}.`,

@@ -152,16 +152,63 @@ describe('language server over stdio: the first answer, asked right after initia
     const page = write(root, 'templates/page.html', "{% load static %}\n<link href=\"{% static 'css/site.css' %}\">\n<link href=\"{% static 'css/late.css' %}\">\n");
     const other = write(root, 'templates/other.html', '{% load static %}\n<link href="/static/css/site.css">\n');
     const client = await start(root);
+    client.open(page);
     const missing = (d: Diagnostic[]): string[] => d.filter((x) => x.code === 'missing-file').map((x) => String(x.message));
-    // The static reading is published first (it read every setting), then Django mode's answer fixes it.
+    // The open template shows the static reading first (it read every setting), then Django mode's answer fixes it.
     await client.waitForDiagnostics(page, 'css/late.css missing in the static reading', (d) => missing(d).some((m) => m.includes('css/late.css')));
     await client.waitForDiagnostics(other, 'a hard-coded URL', (d) => d.some((x) => x.code === 'hardcoded-url'));
     await client.waitForDiagnostics(page, "Django mode's answer", (d) => missing(d).length === 0);
     const projects = await client.waitForProjects();
     assert.equal(projects[0].mode, 'django');
     assert.ok(client.logs.some((l) => /Static mode missed a source Django mode sees in .*extra/.test(l)), client.logs.join('\n'));
-    // Only what changed was checked again: other.html, which nothing Django mode added concerns, was published once.
+    // The closed templates are checked once, from the final reading: other.html was published once.
     assert.equal(client.publishCounts.get(fileUri(other)), 1, client.logs.join('\n'));
+  });
+});
+
+describe('language server over stdio: a static reading that may miss sources', function () {
+  this.timeout(60000);
+  let root: string;
+  let client: LspClient | undefined;
+
+  before(() => ensureBuilt());
+  after(async () => {
+    await client?.stop();
+    if (root) fs.rmSync(root, { recursive: true, force: true });
+  });
+
+  it('publishes no missing file from it, and answers from Django mode', async () => {
+    root = fs.mkdtempSync(path.join(os.tmpdir(), 'ds-held-'));
+    write(root, 'manage.py', "import os, sys\nos.environ.setdefault('DJANGO_SETTINGS_MODULE', 'proj.settings')\nfrom django.core.management import execute_from_command_line\nexecute_from_command_line(sys.argv)\n");
+    write(root, 'proj/__init__.py', '');
+    write(root, 'proj/paths.py', "from pathlib import Path\nASSETS = Path(__file__).resolve().parent.parent / 'assets'\n");
+    write(
+      root,
+      'proj/settings.py',
+      [
+        'import importlib',
+        "SECRET_KEY = 'x'",
+        "INSTALLED_APPS = ['django.contrib.staticfiles']",
+        "STATIC_URL = '/static/'",
+        '# Static mode cannot run this: it reads the setting as unknown, so its reading may miss files.',
+        "STATICFILES_DIRS = [importlib.import_module('proj.paths').ASSETS]",
+        "TEMPLATES = [{'BACKEND': 'django.template.backends.django.DjangoTemplates', 'DIRS': [__import__('os').path.dirname(__file__) + '/../templates']}]",
+        '',
+      ].join('\n'),
+    );
+    write(root, 'assets/css/site.css', 'body {}\n');
+    const page = write(root, 'templates/page.html', "{% load static %}\n<link href=\"{% static 'css/site.css' %}\">\n");
+    client = await LspClient.start({ root });
+    client.open(page);
+    const uri = fileUri(page);
+    const definition = await client.request<Location[]>('textDocument/definition', { textDocument: { uri }, position: positionOf(page, "'css/site.css'", 3) });
+    assert.deepEqual(definition.map((l) => l.uri), [fileUri(path.join(root, 'assets/css/site.css'))]);
+    const projects = await client.waitForProjects();
+    assert.equal(projects[0].mode, 'django');
+    await client.waitFor('the final reading to be checked', () => client!.logs.find((l) => /Checked \d+ templates/.test(l)));
+    const shown = client.published.filter((p) => p.uri === uri).flatMap((p) => p.diagnostics);
+    assert.deepEqual(shown.filter((d) => d.code === 'missing-file'), [], 'no missing file from the static reading');
+    assert.ok(client.logs.some((l) => /not answering from it, since it may miss sources/.test(l)), client.logs.join('\n'));
   });
 });
 

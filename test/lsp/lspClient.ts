@@ -83,6 +83,8 @@ export class LspClient {
   readonly diagnostics = new Map<string, Diagnostic[]>();
   /** publishDiagnostics received per document uri. */
   readonly publishCounts = new Map<string, number>();
+  /** Every publishDiagnostics received, in order. */
+  readonly published: PublishDiagnosticsParams[] = [];
   readonly logs: string[] = [];
   readonly registrations: Registration[] = [];
   readonly projectsChanged: ProjectSummary[][] = [];
@@ -105,6 +107,7 @@ export class LspClient {
     connection.onNotification('textDocument/publishDiagnostics', (params: PublishDiagnosticsParams) => {
       client.diagnostics.set(params.uri, params.diagnostics);
       client.publishCounts.set(params.uri, (client.publishCounts.get(params.uri) ?? 0) + 1);
+      client.published.push(params);
       client.notify();
     });
     connection.onNotification('window/logMessage', (params: { message: string }) => {

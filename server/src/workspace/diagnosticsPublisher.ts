@@ -46,6 +46,8 @@ export class DiagnosticsPublisher {
   private learningProgress: Promise<ProgressHandle> | undefined;
   private readonly diskVersions = new Map<string, { key: string; version: number }>();
   private nextDiskVersion = -1;
+  /** Open documents: the version and diagnostics last published. */
+  private readonly shownOpen = new Map<string, string>();
   /** Where the latest workspace check spent its time (ms), for its log line. */
   private spent = { read: 0, check: 0, facts: 0, publish: 0 };
 
@@ -150,6 +152,7 @@ export class DiagnosticsPublisher {
   }
 
   documentClosed(uri: string, stillWorkspaceTemplate: boolean): void {
+    this.shownOpen.delete(uri);
     if (stillWorkspaceTemplate || this.workspaceUris.has(uri)) this.schedule(uri, 0);
     else this.clear(uri);
   }
@@ -180,8 +183,13 @@ export class DiagnosticsPublisher {
       this.host.log(`Validating ${uri} failed: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`);
       diagnostics = [];
     }
-    // Publishing an empty list only matters when something was shown before.
-    if (diagnostics.length > 0 || this.nonEmpty.has(uri) || this.host.openDocument(uri)) {
+    // Publishing an empty list only matters when something was shown before; an open document checked
+    // again at the same version with the same result (a final reading that agrees) is not sent again.
+    const open = this.host.openDocument(uri);
+    const shown = open && `${open.version}:${JSON.stringify(diagnostics)}`;
+    if (shown && this.shownOpen.get(uri) === shown) return;
+    if (shown) this.shownOpen.set(uri, shown);
+    if (diagnostics.length > 0 || this.nonEmpty.has(uri) || open) {
       const publishStart = performance.now();
       this.host.publish(uri, diagnostics);
       this.spent.publish += performance.now() - publishStart;
@@ -277,6 +285,7 @@ export class DiagnosticsPublisher {
   }
 
   private clear(uri: string): void {
+    this.shownOpen.delete(uri);
     clearTimeout(this.timers.get(uri));
     this.timers.delete(uri);
     this.facts.delete(uri);

@@ -66,10 +66,10 @@ export interface ProjectFailure {
 export type WorkspaceChange =
   | { kind: 'learning' }
   /**
-   * `refined`: the projects were announced before as static readings and each refinement came as a
-   * `refined` change, so there is nothing left to re-check as a whole.
+   * `preview`: static readings announced while the final ones are learned. `refined`: the end of a learn
+   * whose final readings each came as a `refined` change, so nothing is left to re-check as a whole.
    */
-  | { kind: 'learned'; projects: WorkspaceProject[]; failures: ProjectFailure[]; refined?: boolean }
+  | { kind: 'learned'; projects: WorkspaceProject[]; failures: ProjectFailure[]; refined?: boolean; preview?: boolean }
   /**
    * Django mode's reading replaced a static one (`previous`). `everything`: what every template's
    * diagnostics depend on changed (or nothing was published from the static reading); else only the
@@ -452,7 +452,7 @@ export class ProjectManager {
     for (const result of results) if ('model' in result) previews.set(result.location.projectDir, result);
     if (previews.size === 0) return previews;
     this.current = [...this.current, ...previews.values()];
-    this.emit({ kind: 'learned', projects: this.current, failures: this.failureList });
+    this.emit({ kind: 'learned', projects: this.current, failures: this.failureList, preview: true });
     return previews;
   }
 

@@ -114,7 +114,8 @@ class DjangoStaticServer {
   private announcePendingSince: number | undefined;
   private lastCompletionUri: string | undefined;
   private readonly answeredFrom = new WeakSet<WorkspaceProject>();
-  private announced: ProjectSummary[] = [];
+  /** What projectsChanged said last; undefined until it was first sent (an empty list is news too). */
+  private announced: ProjectSummary[] | undefined;
   private outputCorked = false;
 
   constructor(private readonly connection: Connection) {
@@ -469,7 +470,8 @@ class DjangoStaticServer {
   /** Tells the client the projects, unless it was told exactly these already (the end of a refined learn). */
   private announceProjects(): void {
     const summaries = this.summaries();
-    if (summaries.length === this.announced.length && summaries.every((s, i) => s === this.announced[i])) return;
+    const last = this.announced;
+    if (last && summaries.length === last.length && summaries.every((s, i) => s === last[i])) return;
     this.announced = summaries;
     void this.connection.sendNotification(Methods.projectsChanged, { projects: summaries });
   }

@@ -52,9 +52,6 @@ const ANNOUNCE_QUIET_MS = 1500;
 /** ...but no longer than this after the first unannounced change. */
 const ANNOUNCE_MAX_WAIT_MS = 10_000;
 
-/** The transport is stdin/stdout (how VS Code, the CLI and other editors start it), not IPC or a socket. */
-const STDIO = process.argv.includes('--stdio');
-
 /** File operations the server takes part in: every file, since static folders are only known once learned. */
 const EVERY_FILE = { filters: [{ scheme: 'file', pattern: { glob: '**/*' } }] };
 
@@ -116,7 +113,6 @@ class DjangoStaticServer {
   private readonly answeredFrom = new WeakSet<WorkspaceProject>();
   /** What projectsChanged said last; undefined until it was first sent (an empty list is news too). */
   private announced: ProjectSummary[] | undefined;
-  private outputCorked = false;
 
   constructor(private readonly connection: Connection) {
     this.managerStarted = new Promise((resolve) => (this.managerCreated = resolve));
@@ -273,10 +269,7 @@ class DjangoStaticServer {
     this.service = createLanguageService({ clientCapabilities: caps });
     this.diagnostics = new DiagnosticsPublisher({
       service: this.service,
-      publish: (uri, diagnostics) => {
-        this.batchOutput();
-        void this.connection.sendDiagnostics({ uri, diagnostics });
-      },
+      publish: (uri, diagnostics) => void this.connection.sendDiagnostics({ uri, diagnostics }),
       openDocument: (uri) => this.documents.get(uri),
       openUris: () => this.documents.keys(),
       contextFor: (uri) => this.contextFor(uri),
@@ -450,21 +443,6 @@ class DjangoStaticServer {
       this.announcePendingSince = undefined;
       this.announceProjects();
     }, Math.max(0, Math.min(ANNOUNCE_QUIET_MS, ANNOUNCE_MAX_WAIT_MS - waited)));
-  }
-
-  /**
-   * Gathers what is written to stdout until the event loop turns, so a workspace check's two thousand
-   * notifications go out in a few writes instead of two blocking writes each (a header, then the body:
-   * that was a third of the server's first check).
-   */
-  private batchOutput(): void {
-    if (this.outputCorked || !STDIO) return;
-    this.outputCorked = true;
-    process.stdout.cork();
-    setImmediate(() => {
-      this.outputCorked = false;
-      process.stdout.uncork();
-    });
   }
 
   /** Tells the client the projects, unless it was told exactly these already (the end of a refined learn). */

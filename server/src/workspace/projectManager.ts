@@ -186,7 +186,8 @@ export class ProjectManager {
         this.pendingLocations = locations.filter((l) => !known.has(l.projectDir) && !previews.has(l.projectDir));
         if (staged) for (const [dir, p] of await this.preview(this.pendingLocations, generation)) previews.set(dir, p);
         if (generation !== this.generation) return;
-        refined = previews.size > 0;
+        // Only when every project came through a first reading was each one checked on its refinement.
+        refined = previews.size > 0 && locations.every((l) => previews.has(l.projectDir));
         const results = await mapLimited(locations, LEARN_CONCURRENCY, async (location) => {
           const previous = previews.get(location.projectDir);
           const result = await this.learnOne(location, previous);

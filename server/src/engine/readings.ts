@@ -21,14 +21,17 @@ export interface ReadingDifference {
   settingsDiffer: boolean;
 }
 
+/** Problems that say nothing about what the reading may have missed. */
+const NOT_GAPS = new Set(['apps-not-unique', 'django-version-untested']);
+
 /**
  * Whether a static reading may lack sources or settings Django mode would see. Every problem static mode
  * records is about a setting it watches (STATICFILES_DIRS, INSTALLED_APPS, STATIC_URL...) that it could not
  * read or located an app it could not find, so any of them can hide files; apps-not-unique is an error
- * Django raises too, not a gap.
+ * Django raises too, and a Django version outside the tested ones is a caveat, not a gap.
  */
 export function mayMissSources(model: ProjectModel): boolean {
-  return model.mode === 'static' && model.problems.some((p) => p.kind !== 'apps-not-unique');
+  return model.mode === 'static' && model.problems.some((p) => !NOT_GAPS.has(p.kind));
 }
 
 export function compareReadings(earlier: ProjectModel, later: ProjectModel): ReadingDifference {
@@ -40,8 +43,13 @@ export function compareReadings(earlier: ProjectModel, later: ProjectModel): Rea
   const onlyEarlier = before.filter((s) => !afterSet.has(s));
   const shared = (list: SourceKey[], other: Set<SourceKey>): string => list.filter((s) => other.has(s)).join('\n');
   const reordered = shared(before, afterSet) !== shared(after, beforeSet);
+  // The Django version counts too: which one runs decides details of what the finders find.
   const sourcesDiffer =
-    onlyLater.length > 0 || onlyEarlier.length > 0 || reordered || JSON.stringify(earlier.ignorePatterns) !== JSON.stringify(later.ignorePatterns);
+    onlyLater.length > 0 ||
+    onlyEarlier.length > 0 ||
+    reordered ||
+    JSON.stringify(earlier.ignorePatterns) !== JSON.stringify(later.ignorePatterns) ||
+    earlier.djangoVersion !== later.djangoVersion;
   return {
     onlyLater: onlyLater.map(describe),
     onlyEarlier: onlyEarlier.map(describe),

@@ -3,10 +3,9 @@ import { findProjects, projectAt, ProjectLocation } from '../engine/discover';
 import { isDirectory } from '../engine/fsUtil';
 import { StaticIndexApi } from '../engine/indexTypes';
 import { findInterpreter } from '../engine/interpreter';
-import { learnLocation } from '../engine/learn';
 import { LearnOptions, ProjectModel } from '../engine/model';
 import { compareReadings, mayMissSources, ReadingDifference } from '../engine/readings';
-import { buildIndex } from '../engine/staticIndex';
+import { LoadedProject, loadLocation } from '../engine/project';
 import { DjangoStaticSettings } from '../protocol';
 import { forgetFileDetails } from '../service';
 import { MANIFEST_NAME, readManifest } from './manifest';
@@ -501,28 +500,32 @@ export class ProjectManager {
     // reading): site-packages are looked for where virtual environments and the system keep them.
     const options = { ...this.learnOptions(location), mode, ...(first ? { allowExecute: false } : {}) };
     if (first) this.prefetchInterpreter(location);
-    const learn = (opts: LearnOptions): Promise<ProjectModel> => learnLocation(location, location.projectDir, opts);
-    let model: ProjectModel;
+    // The index of a first reading with the same sources is kept: one walk of the static folders, not two.
+    let reused = false;
+    const reuse = (model: ProjectModel): StaticIndexApi | undefined => {
+      reused = !!previous && !compareReadings(previous.model, model).sourcesDiffer;
+      return reused ? previous?.index : undefined;
+    };
+    let loaded: LoadedProject;
     try {
-      model = await learn(options);
+      loaded = await loadLocation(location, options, reuse);
     } catch (err) {
       if (first) return { projectDir: location.projectDir, managePy: location.managePy, message: messageOf(err) };
       if (options.mode === 'static') return this.failure(location, err);
       // Keep the editor useful: fall back to reading the settings without running them, and say why.
       this.log(`Learning ${location.projectDir} in ${options.mode} mode failed (${messageOf(err)}); trying static mode.`);
       try {
-        model = await learn({ ...options, mode: 'static' });
-        model.modeReason = `Static mode: ${options.mode} mode failed (${messageOf(err)}).`;
+        loaded = await loadLocation(location, { ...options, mode: 'static' }, reuse);
+        loaded.model.modeReason = `Static mode: ${options.mode} mode failed (${messageOf(err)}).`;
       } catch (staticErr) {
         return this.failure(location, staticErr);
       }
     }
+    const { model, index } = loaded;
     if (first) model.modeReason = `Static reading without Python, answered from while ${this.settings.mode === 'static' ? "the interpreter's site-packages are looked up" : 'Django mode is learned'}.`;
-    const reuse = previous && !compareReadings(previous.model, model).sourcesDiffer;
     const scope = [...this.roots, location.projectDir];
     // Independent reads of the file system: overlapped rather than one after another.
-    const [index, manifest, awaited, templates] = await Promise.all([
-      reuse ? previous.index : buildIndex(model, options),
+    const [manifest, awaited, templates] = await Promise.all([
       readManifest(model.staticRoot),
       awaitedRoots(model),
       discoverTemplates(model, this.settings, scope),
@@ -542,7 +545,7 @@ export class ProjectManager {
     const serving = project.stage === 'preview' ? '; answering from it meanwhile' : project.stage === 'held' ? '; not answering from it, since it may miss sources' : '';
     this.log(
       `${what} in ${project.learnMs} ms: ${model.mode} mode (${model.modeReason}), ` +
-        `${index.size} static paths${reuse ? ' (index kept from the static reading)' : ''}, ${project.templates.length} templates${serving}.`,
+        `${index.size} static paths${reused ? ' (index kept from the static reading)' : ''}, ${project.templates.length} templates${serving}.`,
     );
     return project;
   }

@@ -17,14 +17,9 @@ export async function loadProject(root: string, options: LearnOptions & BuildInd
 }
 
 /**
- * One located project (a workspace's), learned and indexed as loadProject does. `reuse` may lend the index
- * of an earlier reading with the same sources instead of walking them again.
+ * The model of one located project (a workspace's), as loadProject learns it: whatever loadProject adds to
+ * the model belongs here too. The caller indexes it (buildIndex), or keeps an earlier reading's index.
  */
-export async function loadLocation(
-  location: ProjectLocation,
-  options: LearnOptions & BuildIndexOptions = {},
-  reuse?: (model: ProjectModel) => StaticIndexApi | undefined,
-): Promise<LoadedProject> {
-  const model = await learnLocation(location, location.projectDir, options);
-  return { model, index: reuse?.(model) ?? (await buildIndex(model, options)) };
+export function learnLocated(location: ProjectLocation, options: LearnOptions = {}): Promise<ProjectModel> {
+  return learnLocation(location, location.projectDir, options);
 }

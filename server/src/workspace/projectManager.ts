@@ -5,7 +5,8 @@ import { StaticIndexApi } from '../engine/indexTypes';
 import { findInterpreter } from '../engine/interpreter';
 import { LearnOptions, ProjectModel } from '../engine/model';
 import { compareReadings, mayMissSources, ReadingDifference } from '../engine/readings';
-import { LoadedProject, loadLocation } from '../engine/project';
+import { learnLocated } from '../engine/project';
+import { buildIndex } from '../engine/staticIndex';
 import { DjangoStaticSettings } from '../protocol';
 import { forgetFileDetails } from '../service';
 import { MANIFEST_NAME, readManifest } from './manifest';
@@ -500,32 +501,28 @@ export class ProjectManager {
     // reading): site-packages are looked for where virtual environments and the system keep them.
     const options = { ...this.learnOptions(location), mode, ...(first ? { allowExecute: false } : {}) };
     if (first) this.prefetchInterpreter(location);
-    // The index of a first reading with the same sources is kept: one walk of the static folders, not two.
-    let reused = false;
-    const reuse = (model: ProjectModel): StaticIndexApi | undefined => {
-      reused = !!previous && !compareReadings(previous.model, model).sourcesDiffer;
-      return reused ? previous?.index : undefined;
-    };
-    let loaded: LoadedProject;
+    let model: ProjectModel;
     try {
-      loaded = await loadLocation(location, options, reuse);
+      model = await learnLocated(location, options);
     } catch (err) {
       if (first) return { projectDir: location.projectDir, managePy: location.managePy, message: messageOf(err) };
       if (options.mode === 'static') return this.failure(location, err);
       // Keep the editor useful: fall back to reading the settings without running them, and say why.
       this.log(`Learning ${location.projectDir} in ${options.mode} mode failed (${messageOf(err)}); trying static mode.`);
       try {
-        loaded = await loadLocation(location, { ...options, mode: 'static' }, reuse);
-        loaded.model.modeReason = `Static mode: ${options.mode} mode failed (${messageOf(err)}).`;
+        model = await learnLocated(location, { ...options, mode: 'static' });
+        model.modeReason = `Static mode: ${options.mode} mode failed (${messageOf(err)}).`;
       } catch (staticErr) {
         return this.failure(location, staticErr);
       }
     }
-    const { model, index } = loaded;
     if (first) model.modeReason = `Static reading without Python, answered from while ${this.settings.mode === 'static' ? "the interpreter's site-packages are looked up" : 'Django mode is learned'}.`;
+    // The index of a first reading with the same sources is kept: one walk of the static folders, not two.
+    const reused = !!previous && !compareReadings(previous.model, model).sourcesDiffer;
     const scope = [...this.roots, location.projectDir];
     // Independent reads of the file system: overlapped rather than one after another.
-    const [manifest, awaited, templates] = await Promise.all([
+    const [index, manifest, awaited, templates] = await Promise.all([
+      reused && previous ? previous.index : buildIndex(model, options),
       readManifest(model.staticRoot),
       awaitedRoots(model),
       discoverTemplates(model, this.settings, scope),

@@ -9,7 +9,7 @@ import { isAffected, normalisePath, StaticDelta, ValidationFacts } from './affec
 
 /** Templates larger than this are not read from disk for workspace-wide checks (minified junk, dumps). */
 const MAX_TEMPLATE_BYTES = 2 * 1024 * 1024;
-/** Templates checked between two yields to the event loop, so requests are answered during a big check. */
+/** Templates checked between two progress reports. */
 const BATCH = 25;
 /** The URL prefix the service recognises in hard-coded static URLs even when STATIC_URL is another. */
 const HARDCODED_PREFIX = '/static/';
@@ -98,10 +98,10 @@ export class DiagnosticsPublisher {
         const preread = open.has(uri) || !this.workspaceUris.has(uri) ? undefined : Promise.resolve(this.readTemplateNow(uri));
         this.spent.read += performance.now() - readStart;
         await this.validate(uri, preread);
-        if (i % BATCH === BATCH - 1) {
-          progress.report(Math.round(((i + 1) * 100) / queue.length), `${i + 1}/${queue.length} templates`);
-          await new Promise((resolve) => setImmediate(resolve));
-        }
+        if (i % BATCH === BATCH - 1) progress.report(Math.round(((i + 1) * 100) / queue.length), `${i + 1}/${queue.length} templates`);
+        // A turn of the event loop per template: the connection writes one message per turn, so the
+        // notifications go out as they are made instead of piling up (and up the heap) behind the check.
+        await new Promise((resolve) => setImmediate(resolve));
       }
       const { read, check, facts, publish } = this.spent;
       const ms = (n: number): string => n.toFixed(0);

@@ -15,7 +15,7 @@ export interface DjangoStaticApi {
   /** Settles once the language server is running (or failed to start). */
   ready(): Promise<void>;
   projects(): readonly ProjectSummary[];
-  /** Resolves with the projects the next time the server reports them (or now, if it already has). */
+  /** Resolves with the projects once the server reports them learned (or now, if it has): a first static reading still refining does not count. */
   whenProjects(timeoutMs?: number): Promise<readonly ProjectSummary[]>;
 }
 
@@ -35,8 +35,9 @@ export function activate(context: vscode.ExtensionContext): DjangoStaticApi {
   return {
     ready: () => started,
     projects: () => c.projects,
+    // Learned means the final readings: a first static one (`refining`) is not waited for.
     whenProjects: (timeoutMs = 30000) =>
-      c.projects.length
+      learned(c.projects)
         ? Promise.resolve(c.projects)
         : new Promise((resolve) => {
             const timer = setTimeout(() => {
@@ -44,7 +45,7 @@ export function activate(context: vscode.ExtensionContext): DjangoStaticApi {
               resolve(c.projects);
             }, timeoutMs);
             const sub = c.onDidChangeProjects(() => {
-              if (!c.projects.length) return;
+              if (!learned(c.projects)) return;
               clearTimeout(timer);
               sub.dispose();
               resolve(c.projects);
@@ -56,4 +57,8 @@ export function activate(context: vscode.ExtensionContext): DjangoStaticApi {
 export async function deactivate(): Promise<void> {
   await ctx?.stop();
   ctx = undefined;
+}
+
+function learned(projects: readonly ProjectSummary[]): boolean {
+  return projects.length > 0 && projects.every((p) => !p.refining);
 }

@@ -25,7 +25,9 @@ export class StatusBar implements vscode.Disposable {
     if (project) {
       const name = path.basename(project.projectDir);
       const dup = project.duplicateCount ? `, $(warning) ${project.duplicateCount}` : '';
-      this.item.text = `$(file-symlink-directory) ${name}: ${project.mode} · ${project.fileCount} files${dup}`;
+      // The static reading answers first; say so until Django mode's answer replaces it.
+      const mode = project.refining ? `${project.mode}, Django mode $(sync~spin)` : project.mode;
+      this.item.text = `$(file-symlink-directory) ${name}: ${mode} · ${project.fileCount} files${dup}`;
       this.item.tooltip = new vscode.MarkdownString(
         [
           `**Django Static Files**${restricted}`,

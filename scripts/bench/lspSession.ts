@@ -233,6 +233,15 @@ export class LspSession {
     return Array.isArray(result) ? { isIncomplete: false, items: result } : result;
   }
 
+  /** Definition targets as file paths (Location and LocationLink answers alike). */
+  async definition(uri: string, line: number, character: number): Promise<string[]> {
+    const result = (await this.guard(
+      this.connection.sendRequest(lsp.DefinitionRequest.type, { textDocument: { uri }, position: { line, character } }),
+    )) as Array<{ uri?: string; targetUri?: string }> | { uri?: string; targetUri?: string } | null;
+    const list = !result ? [] : Array.isArray(result) ? result : [result];
+    return list.map((l) => new URL(l.uri ?? l.targetUri ?? '').pathname).map(decodeURIComponent);
+  }
+
   fileChanged(file: string, kind: 'created' | 'deleted' | 'changed'): void {
     const type = kind === 'created' ? lsp.FileChangeType.Created : kind === 'deleted' ? lsp.FileChangeType.Deleted : lsp.FileChangeType.Changed;
     this.notify(lsp.DidChangeWatchedFilesNotification.method, {

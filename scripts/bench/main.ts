@@ -15,6 +15,7 @@ import { machineInfo } from './machine';
 import { measureDjangoDryRun, measureFind, timedRun } from './reference';
 import { measureRelearn, measureService, profileWorkspaceDiagnostics } from './inProcess';
 import { measureLsp, LspResults, LatencyStats } from './lspMeasure';
+import { FIRST_ANSWER_MODES, FirstAnswerMode, measureFirstAnswers } from './firstAnswer';
 import { BenchReport, checkTargets, renderMarkdown, renderTable, renderTargets, SizeResult, toJson, Value } from './report';
 import { renderChart } from './chart';
 import { summarizeProfiles, HotFunction } from './profile';
@@ -135,6 +136,20 @@ async function measureSize(size: number, options: CliOptions): Promise<SizeResul
     completionSamples: options.quick ? 50 : 200,
     log,
   });
+  log('  first correct completion and definition from spawn, per mode ...');
+  const first = {} as Record<'completion' | 'definition' | 'wrong', Record<FirstAnswerMode, Value>>;
+  for (const key of ['completion', 'definition', 'wrong'] as const) first[key] = { static: null, auto: null, django: null };
+  for (const mode of FIRST_ANSWER_MODES) {
+    const answers = await measureFirstAnswers(project, mode, runs, REPO_ROOT);
+    if ('na' in answers) {
+      unavailable[`first_answer_${mode}`] = answers.na;
+      continue;
+    }
+    first.completion[mode] = answers.completionMs;
+    first.definition[mode] = answers.definitionMs;
+    first.wrong[mode] = answers.wrongAnswers;
+    log(`    ${mode}: completion ${answers.completionMs.toFixed(0)} ms, definition ${answers.definitionMs.toFixed(0)} ms from spawn (${answers.wrongAnswers} wrong answers first)`);
+  }
   log('  LSP session started as VS Code starts it (V8 flags on the command line), for its memory ...');
   const asVsCode = await measureLsp(project, {
     repoRoot: REPO_ROOT,
@@ -186,6 +201,9 @@ async function measureSize(size: number, options: CliOptions): Promise<SizeResul
     relearn_probe_ms: relearn?.probeMs ?? null,
     relearn_index_ms: relearn?.indexMs ?? null,
     lsp_ready_ms: lsp.readyMs ?? null,
+    first_completion_ms: first.completion,
+    first_definition_ms: first.definition,
+    first_wrong_answers: first.wrong,
     completion_p50_ms: bothLatencies.length ? Math.max(...bothLatencies.map((s) => s.p50)) : null,
     completion_p95_ms: bothLatencies.length ? Math.max(...bothLatencies.map((s) => s.p95)) : null,
     completion_max_ms: bothLatencies.length ? Math.max(...bothLatencies.map((s) => s.max)) : null,
@@ -367,6 +385,7 @@ async function main(): Promise<void> {
       'Cold index = buildIndex() on a model learned in static mode, timed inside a fresh node process per run (Python and node start-up not counted); OS file cache warm for ours, find and Django alike.',
       'find and collectstatic are spawned and timed from spawn to exit (their process start-up is counted, as a user would pay it).',
       'Incremental over LSP: from just before writing/deleting the file to the publishDiagnostics of an affected open template; the bench client sends workspace/didChangeWatchedFiles right after the write, as VS Code does (VS Code’s own watcher latency is not included).',
+      'First correct completion/definition: a fresh server per run, initialize, open a template and ask at once (no waiting for the project), timed from spawn until an answer holds the expected item (a wrong or empty one is asked again and counted); static / auto / django is djangoStatic.mode (auto, the default, answers from a first static reading while Django mode is learned).',
       'Workspace diagnostics: doValidation on every template with a fresh language service and a freshly built index (cold parse and suggestion caches, as after learning), template texts read beforehand.',
       `Server RSS: VmHWM of \`django-static lsp --stdio\`, which sets ${SERVER_V8_FLAGS.join(' ')} itself once running (the target is checked on this, the conservative figure); "as VS Code starts it" is a second session with the flags on the node command line, as the client passes them, measured after the workspace check and completions.`,
     ],

@@ -24,6 +24,11 @@ export interface SizeResult {
   relearn_probe_ms: Value;
   relearn_index_ms: Value;
   lsp_ready_ms: Value;
+  /** Spawn → first completion holding the expected item, per configured mode (auto: the static reading answers first). */
+  first_completion_ms: Record<'static' | 'auto' | 'django', Value>;
+  first_definition_ms: Record<'static' | 'auto' | 'django', Value>;
+  /** Empty or wrong answers the client got before the right one (0 when requests wait for the project). */
+  first_wrong_answers: Record<'static' | 'auto' | 'django', Value>;
   completion_p50_ms: Value;
   completion_p95_ms: Value;
   completion_max_ms: Value;
@@ -91,6 +96,9 @@ export function toJson(report: BenchReport): Record<string, unknown> {
   for (const key of HEADLINE_KEYS) {
     headline[key] = Object.fromEntries(report.sizes.map((size) => [String(size), report.details[size][key] as Value]));
   }
+  for (const key of ['first_completion_ms', 'first_definition_ms'] as const) {
+    headline[key] = Object.fromEntries(report.sizes.map((size) => [String(size), report.details[size][key]])) as unknown as Record<string, Value>;
+  }
   const { machine, quick, sizes, details, ...rest } = report;
   return { machine, quick, sizes, ...headline, ...rest, details };
 }
@@ -115,6 +123,13 @@ export function checkTargets(report: BenchReport): TargetCheck[] {
     pass: value === null ? null : ok(value),
   });
   const speedup = r.index_ms && r.django_ms ? r.django_ms / r.index_ms : null;
+  // The first answer has its own targets at 10k and 100k, in the default (auto) mode.
+  const firstAnswer = ([[10_000, 250], [100_000, 600]] as const)
+    .filter(([files]) => report.details[files])
+    .map(([files, limit]): TargetCheck => {
+      const value = report.details[files].first_completion_ms?.auto ?? null;
+      return { name: `first correct completion < ${limit} ms from spawn`, size: files, value: value === null ? 'n/a' : fmt(value, 0, 'ms'), pass: value === null ? null : value < limit };
+    });
   return [
     check('cold index within 1.5x of find', r.index_vs_find, ratio(r.index_vs_find), (v) => v <= 1.5),
     check("cold index >= 10x faster than Django's dry-run", speedup, `${speedup?.toFixed(1)}x faster`, (v) => v >= 10),
@@ -122,6 +137,7 @@ export function checkTargets(report: BenchReport): TargetCheck[] {
     check(`workspace diagnostics (${r.templates} templates) < 1 s`, r.workspace_diag_ms, fmt(r.workspace_diag_ms, 1, 'ms'), (v) => v < 1000),
     check('incremental update < 50 ms', r.incremental_ms, fmt(r.incremental_ms, 1, 'ms'), (v) => v < 50),
     check('server RSS < 150 MB', r.rss_mb, fmt(r.rss_mb, 1, 'MB'), (v) => v < 150),
+    ...firstAnswer,
   ];
 }
 
@@ -141,6 +157,8 @@ function tableRows(report: BenchReport): { header: string[]; body: string[][] } 
     ['  interpreter checks, ms', (r) => fmt(r.relearn_probe_ms)],
     ['  index rebuild, ms', (r) => fmt(r.relearn_index_ms)],
     ['LSP ready (spawn → indexed), ms', (r) => fmt(r.lsp_ready_ms)],
+    ['first correct completion from spawn, ms: static / auto / django', (r) => modes(r.first_completion_ms)],
+    ['first correct definition from spawn, ms: static / auto / django', (r) => modes(r.first_definition_ms)],
     ['completion big folder p50/p95/max', (r) => latencyText(r.completion_big_folder)],
     ['  items in big folder (JSON size)', (r) => (r.completion_big_folder ? `${r.completion_big_folder.items} (${(r.completion_big_folder.bytes / 1024).toFixed(0)} KiB)` : 'n/a')],
     ['completion root p50/p95/max', (r) => latencyText(r.completion_root)],
@@ -168,6 +186,10 @@ export function renderTable(report: BenchReport): string {
   const widths = header.map((_, i) => Math.max(...[header, ...body].map((row) => row[i].length)));
   const line = (row: string[]): string => row.map((cell, i) => (i === 0 ? cell.padEnd(widths[i]) : cell.padStart(widths[i]))).join('  ');
   return [line(header), widths.map((w) => '-'.repeat(w)).join('  '), ...body.map(line)].join('\n');
+}
+
+function modes(values: SizeResult['first_completion_ms'] | undefined): string {
+  return values ? `${fmt(values.static, 0)} / ${fmt(values.auto, 0)} / ${fmt(values.django, 0)}` : 'n/a';
 }
 
 function latencyText(stats: SizeResult['completion_root']): string {

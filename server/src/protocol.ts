@@ -61,6 +61,8 @@ export interface ProjectSummary {
   managePy: string | null;
   mode: 'django' | 'static';
   modeReason: string;
+  /** True while this is the static reading served until Django mode's answer replaces it. */
+  refining?: boolean;
   python: string | null;
   djangoVersion: string | null;
   staticUrl: string | null;

@@ -98,6 +98,9 @@ class DjangoStaticServer {
   private templateHost!: RenameHost;
   private renames!: StaticRenames;
   private manager: ProjectManager | undefined;
+  /** Settles once `initialized` created the manager (it first pulls the settings from the client). */
+  private readonly managerStarted: Promise<ProjectManager | undefined>;
+  private managerCreated: (manager: ProjectManager | undefined) => void = () => undefined;
   private diagnostics!: DiagnosticsPublisher;
   private ownWatcher: TreeWatcher | undefined;
   private clientWatchers: Disposable | undefined;
@@ -107,18 +110,28 @@ class DjangoStaticServer {
   private announceTimer: NodeJS.Timeout | undefined;
   private announcePendingSince: number | undefined;
   private lastCompletionUri: string | undefined;
+  private readonly answeredFrom = new WeakSet<WorkspaceProject>();
+  /** What projectsChanged said last; undefined until it was first sent (an empty list is news too). */
+  private announced: ProjectSummary[] | undefined;
 
-  constructor(private readonly connection: Connection) {}
+  constructor(private readonly connection: Connection) {
+    this.managerStarted = new Promise((resolve) => (this.managerCreated = resolve));
+  }
 
   listen(): void {
     const { connection, documents } = this;
     connection.onInitialize((params) => this.initialize(params));
-    connection.onInitialized(() => this.initialized().catch((err) => this.log(`Start-up failed: ${messageOf(err)}`)));
+    connection.onInitialized(() =>
+      this.initialized().catch((err) => {
+        this.managerCreated(undefined);
+        this.log(`Start-up failed: ${messageOf(err)}`);
+      }),
+    );
     connection.onShutdown(() => this.dispose());
 
     connection.onCompletion(
-      this.guarded('completion', CompletionList.create([], false), (params, token) => {
-        const found = this.documentAndContext(params.textDocument.uri);
+      this.guarded('completion', CompletionList.create([], false), async (params, token) => {
+        const found = await this.documentAndContext(params.textDocument.uri, token);
         if (!found) return CompletionList.create([], this.manager?.busy ?? true);
         if (token.isCancellationRequested) return CompletionList.create([], false);
         this.lastCompletionUri = params.textDocument.uri;
@@ -136,28 +149,28 @@ class DjangoStaticServer {
       }
     });
     connection.onDefinition(
-      this.guarded('definition', [], (params) => {
-        const found = this.documentAndContext(params.textDocument.uri);
+      this.guarded('definition', [], async (params, token) => {
+        const found = await this.documentAndContext(params.textDocument.uri, token);
         return found ? this.service.findDefinition(found.doc, params.position, found.ctx) : [];
       }),
     );
     connection.onReferences(
-      this.guarded('references', [] as Location[], (params, token) => {
-        const found = this.documentAndContext(params.textDocument.uri);
+      this.guarded('references', [] as Location[], async (params, token) => {
+        const found = await this.documentAndContext(params.textDocument.uri, token);
         return found ? findAllReferences(this.templateHost, found.doc, params.position, found.ctx, params.context.includeDeclaration, token) : [];
       }),
     );
     connection.onPrepareRename(
-      this.guarded('prepareRename', null, (params: PrepareRenameParams) => {
-        const found = this.documentAndContext(params.textDocument.uri);
+      this.guarded('prepareRename', null, async (params: PrepareRenameParams, token) => {
+        const found = await this.documentAndContext(params.textDocument.uri, token);
         const answer = found ? this.service.prepareRename(found.doc, params.position, found.ctx) : null;
         if (answer && 'message' in answer) throw new ResponseError(ErrorCodes.InvalidRequest, answer.message);
         return answer;
       }),
     );
     connection.onRenameRequest(
-      this.guarded('rename', null, async (params: RenameParams) => {
-        const found = this.documentAndContext(params.textDocument.uri);
+      this.guarded('rename', null, async (params: RenameParams, token) => {
+        const found = await this.documentAndContext(params.textDocument.uri, token);
         const plan = found ? this.service.planRename(found.doc, params.position, params.newName, found.ctx) : null;
         if (!plan) return null;
         if ('message' in plan) throw new ResponseError(ErrorCodes.InvalidRequest, plan.message);
@@ -181,20 +194,20 @@ class DjangoStaticServer {
       this.guarded('willRenameFiles', null, (params: RenameFilesParams) => this.renames.willRenameFiles(params.files, this.support.renames)),
     );
     connection.onHover(
-      this.guarded('hover', null, (params) => {
-        const found = this.documentAndContext(params.textDocument.uri);
+      this.guarded('hover', null, async (params, token) => {
+        const found = await this.documentAndContext(params.textDocument.uri, token);
         return found ? this.service.doHover(found.doc, params.position, found.ctx) : null;
       }),
     );
     connection.onDocumentLinks(
-      this.guarded('documentLinks', [], (params) => {
-        const found = this.documentAndContext(params.textDocument.uri);
+      this.guarded('documentLinks', [], async (params, token) => {
+        const found = await this.documentAndContext(params.textDocument.uri, token);
         return found ? this.service.findDocumentLinks(found.doc, found.ctx) : [];
       }),
     );
     connection.onCodeAction(
-      this.guarded('codeAction', [], (params) => {
-        const found = this.documentAndContext(params.textDocument.uri);
+      this.guarded('codeAction', [], async (params, token) => {
+        const found = await this.documentAndContext(params.textDocument.uri, token);
         return found ? this.service.getCodeActions(found.doc, params.range, params.context, found.ctx) : [];
       }),
     );
@@ -316,9 +329,10 @@ class DjangoStaticServer {
         .register(DidChangeConfigurationNotification.type, { section: 'djangoStatic' })
         .then(undefined, (err) => this.log(`Registering for settings changes failed: ${messageOf(err)}`));
     }
-    const manager = new ProjectManager({ roots: this.roots, settings: this.settings, trusted: this.trusted, log: (m) => this.log(m) });
+    const manager = new ProjectManager({ roots: this.roots, settings: this.settings, trusted: this.trusted, log: (m) => this.log(m), staticFirst: true });
     this.manager = manager;
     manager.onDidChange((change) => this.workspaceChanged(change));
+    this.managerCreated(manager);
     if (this.support.workspaceFolders) {
       this.connection.workspace.onDidChangeWorkspaceFolders((event: WorkspaceFoldersChangeEvent) => {
         const removed = new Set(event.removed.map((f: WorkspaceFolder) => fsPathOf(f.uri)));
@@ -328,7 +342,7 @@ class DjangoStaticServer {
         void manager.learnAll();
       });
     }
-    // Learning runs in the background: requests are answered (neutrally) meanwhile.
+    // Learning runs in the background: requests about a project being learned wait for it.
     void manager.learnAll();
   }
 
@@ -375,7 +389,7 @@ class DjangoStaticServer {
         this.diagnostics.beginLearning();
         return;
       case 'learned': {
-        this.connection.sendNotification(Methods.projectsChanged, { projects: this.summaries() });
+        this.announceProjects();
         for (const failure of change.failures) {
           const text = `Django Static Files could not learn ${failure.managePy ?? failure.projectDir}: ${failure.message}`;
           // Once per distinct failure: saving a still-broken settings file should not pop it up again.
@@ -385,9 +399,22 @@ class DjangoStaticServer {
           void this.connection.sendNotification(ShowMessageNotification.type, { type: MessageType.Warning, message: text });
         }
         this.updateWatching();
-        this.diagnostics.validateEverything(this.allTemplateUris());
+        // A first reading shows in the open documents at once; the whole workspace is checked once, from
+        // the final reading (`refined`): the check is not done twice, nor slowed by the learning behind it.
+        if (change.preview) this.diagnostics.validateOpenDocuments();
+        else if (!change.refined) this.diagnostics.validateEverything(this.allTemplateUris());
         return;
       }
+      case 'refined':
+        this.announceProjects();
+        this.updateWatching();
+        // Open documents whose diagnostics did not change are not published again (see the publisher).
+        this.diagnostics.validateEverything(this.allTemplateUris());
+        this.log(
+          `${change.project.model.mode === 'django' ? 'Django' : 'Static'} mode's reading of ${change.project.location.projectDir} replaced the first static one: ` +
+            (change.everything ? 're-checking every template.' : `${change.added.length} paths added, ${change.removed.length} removed or changed.`),
+        );
+        return;
       case 'static':
         this.summaryCache.delete(change.project);
         this.diagnostics.validateAffected(change.destPaths, change);
@@ -421,8 +448,17 @@ class DjangoStaticServer {
     this.announceTimer = setTimeout(() => {
       this.announceTimer = undefined;
       this.announcePendingSince = undefined;
-      void this.connection.sendNotification(Methods.projectsChanged, { projects: this.summaries() });
+      this.announceProjects();
     }, Math.max(0, Math.min(ANNOUNCE_QUIET_MS, ANNOUNCE_MAX_WAIT_MS - waited)));
+  }
+
+  /** Tells the client the projects, unless it was told exactly these already (the end of a refined learn). */
+  private announceProjects(): void {
+    const summaries = this.summaries();
+    const last = this.announced;
+    if (last && summaries.length === last.length && summaries.every((s, i) => s === last[i])) return;
+    this.announced = summaries;
+    void this.connection.sendNotification(Methods.projectsChanged, { projects: summaries });
   }
 
   private applyFileChanges(changes: FileChange[]): void {
@@ -504,21 +540,40 @@ class DjangoStaticServer {
     return this.manager.projects.find((p) => p.location.projectDir === projectDir || p.model.projectDir === projectDir);
   }
 
+  /** For diagnostics: none from a static reading that may miss sources, so nothing shows as missing wrongly. */
   private contextFor(uri: string): ServiceContext | undefined {
     const project = this.manager?.projectFor(fsPathOf(uri));
-    if (!project) return undefined;
+    return project && project.stage !== 'held' ? this.contextOf(project) : undefined;
+  }
+
+  private contextOf(project: WorkspaceProject): ServiceContext {
     return { model: project.model, index: project.index, settings: this.settings, manifest: project.manifest };
   }
 
-  private documentAndContext(uri: string): { doc: TextDocument; ctx: ServiceContext } | undefined {
+  /** For requests: waits while the document's project is being learned (see projectForRequest). */
+  private async documentAndContext(uri: string, token: CancellationToken): Promise<{ doc: TextDocument; ctx: ServiceContext } | undefined> {
     const doc = this.documents.get(uri);
     if (!doc || !isTemplateLanguage(doc.languageId, uri)) return undefined;
-    const ctx = this.contextFor(uri);
-    return ctx ? { doc, ctx } : undefined;
+    // A request sent right after `initialized` may come before the settings were pulled.
+    const manager = this.manager ?? (await this.managerStarted);
+    if (!manager) return undefined;
+    const project = await manager.projectForRequest(fsPathOf(uri), token, learnTimeoutMs(this.settings));
+    if (!project || token.isCancellationRequested) return undefined;
+    this.noteAnsweringFrom(project);
+    return { doc: this.documents.get(uri) ?? doc, ctx: this.contextOf(project) };
   }
 
+  /** Says once per reading which one requests are answered from. */
+  private noteAnsweringFrom(project: WorkspaceProject): void {
+    if (this.answeredFrom.has(project)) return;
+    this.answeredFrom.add(project);
+    const which = project.stage === 'final' ? `${project.model.mode} mode` : `the static reading without Python (${project.stage}; the full reading is still learning)`;
+    this.log(`Answering requests about ${project.location.projectDir} from ${which}.`);
+  }
+
+  /** Templates of every project whose reading may show diagnostics. */
   private allTemplateUris(): string[] {
-    return (this.manager?.projects ?? []).flatMap((p) => p.templates.map((t) => URI.file(t).toString()));
+    return (this.manager?.projects ?? []).filter((p) => p.stage !== 'held').flatMap((p) => p.templates.map((t) => URI.file(t).toString()));
   }
 
   private isWorkspaceTemplate(uri: string): boolean {
@@ -549,6 +604,11 @@ class DjangoStaticServer {
   private log(message: string): void {
     this.connection.console.log(`[${new Date().toISOString().slice(11, 23)}] ${message}`);
   }
+}
+
+/** How long a request waits for its project: as long as learning may take (the helper's timeout), plus indexing. */
+function learnTimeoutMs(settings: DjangoStaticSettings): number {
+  return Math.max(1, settings.timeoutSeconds || 15) * 1000 + 5000;
 }
 
 function mergeSettings(partial: Partial<DjangoStaticSettings> | undefined): DjangoStaticSettings {

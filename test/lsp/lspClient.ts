@@ -81,6 +81,10 @@ export interface ClientOptions {
 
 export class LspClient {
   readonly diagnostics = new Map<string, Diagnostic[]>();
+  /** publishDiagnostics received per document uri. */
+  readonly publishCounts = new Map<string, number>();
+  /** Every publishDiagnostics received, in order. */
+  readonly published: PublishDiagnosticsParams[] = [];
   readonly logs: string[] = [];
   readonly registrations: Registration[] = [];
   readonly projectsChanged: ProjectSummary[][] = [];
@@ -102,6 +106,8 @@ export class LspClient {
     child.stderr!.on('data', (chunk: Buffer) => (client.stderr += chunk.toString()));
     connection.onNotification('textDocument/publishDiagnostics', (params: PublishDiagnosticsParams) => {
       client.diagnostics.set(params.uri, params.diagnostics);
+      client.publishCounts.set(params.uri, (client.publishCounts.get(params.uri) ?? 0) + 1);
+      client.published.push(params);
       client.notify();
     });
     connection.onNotification('window/logMessage', (params: { message: string }) => {
@@ -185,9 +191,19 @@ export class LspClient {
     }
   }
 
-  /** Waits for the first (or next after `seen`) projectsChanged notification. */
+  /**
+   * Waits for the first (or next after `seen`) projectsChanged notification that is final: a static reading
+   * served while Django mode is learned (`refining`) is skipped.
+   */
   waitForProjects(seen = 0, timeoutMs = 30000): Promise<ProjectSummary[]> {
-    return this.waitFor('projectsChanged', () => (this.projectsChanged.length > seen ? this.projectsChanged[this.projectsChanged.length - 1] : undefined), timeoutMs);
+    return this.waitFor(
+      'projectsChanged',
+      () => {
+        const latest = this.projectsChanged.length > seen ? this.projectsChanged[this.projectsChanged.length - 1] : undefined;
+        return latest && !latest.some((p) => p.refining) ? latest : undefined;
+      },
+      timeoutMs,
+    );
   }
 
   /** Waits until the diagnostics of `file` satisfy `predicate`. */

@@ -1,9 +1,12 @@
 -- Drives Neovim's built-in LSP client (0.7 API) against `django-static lsp --stdio` and writes what it
--- got to a JSON file. Inputs come from the environment: DS_CLI, DS_ROOT, DS_OUT.
+-- got to a JSON file. Inputs come from the environment: DS_CLI, DS_ROOT, DS_OUT; with DS_IMMEDIATE set it asks
+-- right after the server is initialized instead of waiting for the project to be learned.
 local cli = os.getenv('DS_CLI')
 local root = os.getenv('DS_ROOT')
 local out = os.getenv('DS_OUT')
+local immediate = os.getenv('DS_IMMEDIATE') ~= nil
 local result = { errors = {} }
+local started = vim.loop.hrtime()
 
 local function finish()
   local f = io.open(out, 'w')
@@ -18,8 +21,10 @@ local function fail(message)
 end
 
 local learned = false
+local initialized = false
 local client_id = vim.lsp.start_client({
   name = 'django-static',
+  on_init = function() initialized = true end,
   cmd = { 'node', cli, 'lsp', '--stdio' },
   root_dir = root,
   workspace_folders = { { uri = vim.uri_from_fname(root), name = 'demo' } },
@@ -39,7 +44,12 @@ local buf = vim.api.nvim_get_current_buf()
 result.filetype = vim.bo[buf].filetype
 vim.lsp.buf_attach_client(buf, client_id)
 
-if not vim.wait(30000, function() return learned end, 50) then
+if immediate then
+  if not vim.wait(30000, function() return initialized end, 5) then
+    return fail('the server was not initialized within 30 s')
+  end
+  result.asked_before_learned = not learned
+elseif not vim.wait(30000, function() return learned end, 50) then
   return fail('no djangoStatic/projectsChanged within 30 s')
 end
 
@@ -82,6 +92,17 @@ for _, response in pairs(definition or {}) do
   end
 end
 result.definition = targets
+
+local hover = vim.lsp.buf_request_sync(buf, 'textDocument/hover', {
+  textDocument = { uri = uri },
+  position = { line = line_nr, character = col + 2 },
+}, 10000)
+for _, response in pairs(hover or {}) do
+  local contents = response.result and response.result.contents
+  if type(contents) == 'table' then contents = contents.value or vim.inspect(contents) end
+  result.hover = contents
+end
+result.answered_ms = (vim.loop.hrtime() - started) / 1e6
 
 -- Diagnostics of another template arrive without opening it; the open one gets its own.
 vim.wait(5000, function() return #vim.diagnostic.get(buf) > 0 end, 50)

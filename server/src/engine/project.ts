@@ -2,7 +2,8 @@ import { LearnOptions, ProjectModel } from './model';
 import { StaticIndexApi } from './indexTypes';
 import { versionCaveat } from './djangoVersion';
 import { findBuildOutputs } from './buildOutputs';
-import { learnProject } from './learn';
+import { ProjectLocation } from './discover';
+import { learnLocation, learnProject } from './learn';
 import { buildIndex, BuildIndexOptions } from './staticIndex';
 
 /** A learned project with its index: what every front works from. */
@@ -12,11 +13,24 @@ export interface LoadedProject {
 }
 
 export async function loadProject(root: string, options: LearnOptions & BuildIndexOptions = {}): Promise<LoadedProject> {
-  const model = await learnProject(root, options);
+  const model = await completeModel(await learnProject(root, options));
+  const index = await buildIndex(model, options);
+  return { model, index };
+}
+
+/**
+ * The model of one located project (a workspace's), as loadProject learns it. The caller indexes it
+ * (buildIndex), or keeps an earlier reading's index.
+ */
+export async function learnLocated(location: ProjectLocation, options: LearnOptions = {}): Promise<ProjectModel> {
+  return completeModel(await learnLocation(location, location.projectDir, options));
+}
+
+/** What every front adds to a learned model: the version caveat and the front-end build outputs. */
+async function completeModel(model: ProjectModel): Promise<ProjectModel> {
   const caveat = versionCaveat(model.djangoVersion);
   // Said once, with the other problems, wherever the project is described (info, report, status bar).
   if (caveat) model.problems.push({ kind: 'django-version-untested', message: caveat });
   model.buildOutputs = await findBuildOutputs(model);
-  const index = await buildIndex(model, options);
-  return { model, index };
+  return model;
 }

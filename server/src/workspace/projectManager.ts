@@ -1,9 +1,12 @@
 import * as path from 'path';
-import { findProjects, ProjectLocation } from '../engine/discover';
+import { findProjects, projectAt, ProjectLocation } from '../engine/discover';
 import { isDirectory } from '../engine/fsUtil';
 import { StaticIndexApi } from '../engine/indexTypes';
+import { findInterpreter } from '../engine/interpreter';
 import { LearnOptions, ProjectModel } from '../engine/model';
-import { loadProject } from '../engine/project';
+import { compareReadings, mayMissSources, ReadingDifference } from '../engine/readings';
+import { learnLocated } from '../engine/project';
+import { buildIndex } from '../engine/staticIndex';
 import { DjangoStaticSettings } from '../protocol';
 import { forgetFileDetails } from '../service';
 import { MANIFEST_NAME, readManifest } from './manifest';
@@ -20,10 +23,24 @@ interface StaticDelta {
   removed: Set<string>;
 }
 
+/**
+ * How far a project's learning has come. `preview`: the static reading, served while Django mode is
+ * learned behind it. `held`: a static reading that may miss sources (settings it could not read), so
+ * neither requests nor diagnostics use it until Django mode answers. `final`: learned in the mode asked for.
+ */
+export type LearnStage = 'preview' | 'held' | 'final';
+
+/** The LSP CancellationToken's shape, without depending on the protocol. */
+export interface Cancellation {
+  readonly isCancellationRequested: boolean;
+  onCancellationRequested(listener: () => void): { dispose(): void };
+}
+
 /** A learned project of the workspace with everything the features need. */
 export interface WorkspaceProject {
   location: ProjectLocation;
   model: ProjectModel;
+  stage: LearnStage;
   index: StaticIndexApi;
   /** STATIC_ROOT/staticfiles.json, original → hashed, when collectstatic wrote one. */
   manifest?: Map<string, string>;
@@ -50,7 +67,17 @@ export interface ProjectFailure {
 /** What changed, so the front end re-validates only what is affected. */
 export type WorkspaceChange =
   | { kind: 'learning' }
-  | { kind: 'learned'; projects: WorkspaceProject[]; failures: ProjectFailure[] }
+  /**
+   * `preview`: static readings announced while the final ones are learned. `refined`: the end of a learn
+   * whose final readings each came as a `refined` change, so nothing is left to re-check as a whole.
+   */
+  | { kind: 'learned'; projects: WorkspaceProject[]; failures: ProjectFailure[]; refined?: boolean; preview?: boolean }
+  /**
+   * Django mode's reading replaced a static one (`previous`). `everything`: what every template's
+   * diagnostics depend on changed (or nothing was published from the static reading); else only the
+   * destination paths in `added`/`removed` differ (a winner that changed is in both).
+   */
+  | { kind: 'refined'; project: WorkspaceProject; previous: WorkspaceProject; everything: boolean; added: string[]; removed: string[] }
   /**
    * destPaths null: the index changed at paths that cannot be named (symlink targets). `added` and
    * `removed` split destPaths by event; a folder added appears as the files found below it.
@@ -70,6 +97,11 @@ export interface ProjectManagerOptions {
   relearnDelayMs?: number;
   /** True for the command line: a forced mode that fails is a failure, not a fallback to static mode. */
   strictMode?: boolean;
+  /**
+   * Serve a new project's static reading while Django mode is learned behind it (the language server);
+   * the `check` command wants the final answer only.
+   */
+  staticFirst?: boolean;
 }
 
 /**
@@ -85,6 +117,12 @@ export class ProjectManager {
   private isLearning = false;
   private selectedManagePy: string | null = null;
   private readonly listeners: ((change: WorkspaceChange) => void)[] = [];
+  /** Requests waiting for a project: woken on every change. */
+  private readonly changeWaiters = new Set<() => void>();
+  /** Locations of the running learnAll that have no project yet. */
+  private pendingLocations: ProjectLocation[] = [];
+  /** True while the workspace is searched for projects: a file may belong to one not found yet. */
+  private discovering = false;
   private readonly relearnTimers = new Map<string, NodeJS.Timeout>();
   private readonly templateScanTimers = new Map<string, NodeJS.Timeout>();
   private fullRelearnTimer: NodeJS.Timeout | undefined;
@@ -135,10 +173,31 @@ export class ProjectManager {
     this.isLearning = true;
     this.emit({ kind: 'learning' });
     const run = async (): Promise<void> => {
+      let refined = false;
       try {
-        const locations = await this.discover();
-        const results = await mapLimited(locations, LEARN_CONCURRENCY, (location) => this.learnOne(location));
+        const known = new Map(this.current.map((p) => [p.location.projectDir, p]));
+        const staged = this.staticFirst();
+        this.discovering = true;
+        // The usual workspace is one project at its root: read it while the walk looks for others.
+        const early = staged ? this.previewRoots(known, generation) : Promise.resolve(new Map<string, WorkspaceProject>());
+        const locations = await this.discover().finally(() => {
+          this.discovering = false;
+          this.wakeWaiters(); // those waiting only for the search to end
+        });
         if (generation !== this.generation) return; // a newer learn superseded this one
+        const previews = await early;
+        for (const dir of previews.keys()) if (!locations.some((l) => l.projectDir === dir)) previews.delete(dir);
+        this.pendingLocations = locations.filter((l) => !known.has(l.projectDir) && !previews.has(l.projectDir));
+        if (staged) for (const [dir, p] of await this.preview(this.pendingLocations, generation)) previews.set(dir, p);
+        if (generation !== this.generation) return;
+        // Only when every project came through a first reading was each one checked on its refinement.
+        refined = previews.size > 0 && locations.every((l) => previews.has(l.projectDir));
+        const results = await mapLimited(locations, LEARN_CONCURRENCY, async (location) => {
+          const previous = previews.get(location.projectDir);
+          const result = await this.learnOne(location, previous);
+          return previous && generation === this.generation ? this.refine(previous, result) : result;
+        });
+        if (generation !== this.generation) return;
         this.current = results.filter((r): r is WorkspaceProject => 'model' in r);
         this.failureList = results.filter((r): r is ProjectFailure => !('model' in r));
       } catch (err) {
@@ -147,7 +206,8 @@ export class ProjectManager {
       }
       // Always announce the outcome, so waiting fronts (progress, status bar) never hang.
       this.isLearning = false;
-      this.emit({ kind: 'learned', projects: this.current, failures: this.failureList });
+      this.pendingLocations = [];
+      this.emit({ kind: 'learned', projects: this.current, failures: this.failureList, refined });
     };
     this.learning = this.learning.then(run, run);
     return this.learning;
@@ -198,6 +258,22 @@ export class ProjectManager {
       if (byTemplateDir) return byTemplateDir;
     }
     return this.selected();
+  }
+
+  /**
+   * The project to answer a request about `file` from. While that project is being learned (or held as
+   * a static reading that may miss sources) this waits for it, at most `timeoutMs` and never past a
+   * cancellation; a file that belongs to no project gets undefined at once.
+   */
+  async projectForRequest(file: string | null, cancel: Cancellation, timeoutMs: number): Promise<WorkspaceProject | undefined> {
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      const project = this.projectFor(file);
+      if (!this.mustWait(file, project) || cancel.isCancellationRequested) return project;
+      const left = deadline - Date.now();
+      if (left <= 0) return project;
+      await this.nextChange(left, cancel);
+    }
   }
 
   selected(): WorkspaceProject | undefined {
@@ -284,6 +360,32 @@ export class ProjectManager {
     this.generation++;
   }
 
+  // --- waiting ---------------------------------------------------------------------------------
+
+  private mustWait(file: string | null, project: WorkspaceProject | undefined): boolean {
+    if (!this.isLearning) return false;
+    if (!project || project.stage === 'held') return true;
+    // A project answers, but the file may belong to another one still being learned (or not found yet).
+    const abs = file && path.resolve(file);
+    if (this.discovering && !(abs && templateSet(project).has(abs))) return true;
+    return !!abs && this.pendingLocations.some((l) => isInside(abs, l.projectDir) && !this.current.some((p) => p.location.projectDir === l.projectDir));
+  }
+
+  /** Resolves on the next workspace change, after `ms`, or on cancellation, whichever comes first. */
+  private nextChange(ms: number, cancel: Cancellation): Promise<void> {
+    return new Promise<void>((resolve) => {
+      const done = (): void => {
+        clearTimeout(timer);
+        subscription.dispose();
+        this.changeWaiters.delete(done);
+        resolve();
+      };
+      const timer = setTimeout(done, ms);
+      const subscription = cancel.onCancellationRequested(done);
+      this.changeWaiters.add(done);
+    });
+  }
+
   // --- learning -------------------------------------------------------------------------------
 
   private async discover(): Promise<ProjectLocation[]> {
@@ -327,43 +429,134 @@ export class ProjectManager {
     };
   }
 
-  private async learnOne(location: ProjectLocation): Promise<WorkspaceProject | ProjectFailure> {
+  /**
+   * A first reading without Python pays where Python may run: before Django mode (auto), or before static
+   * mode asks the interpreter for its site-packages. Django mode by choice and untrusted workspaces answer once.
+   */
+  private staticFirst(): boolean {
+    return !!this.options.staticFirst && this.settings.mode !== 'django' && this.trusted;
+  }
+
+  /** Previews of the projects right at the workspace roots that are not known yet. */
+  private async previewRoots(known: Map<string, WorkspaceProject>, generation: number): Promise<Map<string, WorkspaceProject>> {
+    if (this.settings.managePyPath) return new Map(); // discovery decides which project that names
+    const override = this.settings.settingsModule || undefined;
+    const found = await Promise.all(this.roots.map((root) => projectAt(root, override).catch(() => null)));
+    const fresh = found.filter((l): l is ProjectLocation => !!l && !known.has(l.projectDir));
+    this.pendingLocations = fresh;
+    return this.preview(fresh, generation);
+  }
+
+  /** Static readings of new projects, announced at once (a `learned` change) and keyed by project folder. */
+  private async preview(locations: ProjectLocation[], generation: number): Promise<Map<string, WorkspaceProject>> {
+    const previews = new Map<string, WorkspaceProject>();
+    if (locations.length === 0) return previews;
+    // Failures stay silent here: the Django-mode pass reports them.
+    const results = await mapLimited(locations, LEARN_CONCURRENCY, (location) => this.learnOne(location, undefined, 'static', true));
+    if (generation !== this.generation) return previews;
+    for (const result of results) if ('model' in result) previews.set(result.location.projectDir, result);
+    if (previews.size === 0) return previews;
+    this.current = [...this.current, ...previews.values()];
+    this.emit({ kind: 'learned', projects: this.current, failures: this.failureList, preview: true });
+    return previews;
+  }
+
+  /** The final answer (Django mode's, or static mode's with the interpreter's site-packages) replaces the preview. */
+  private refine(previous: WorkspaceProject, result: WorkspaceProject | ProjectFailure): WorkspaceProject {
+    if (!('model' in result)) {
+      // Django mode (and the static fallback) failed where the preview had read the settings: keep it.
+      previous.stage = 'final';
+      this.emit({ kind: 'refined', project: previous, previous, everything: true, added: [], removed: [] });
+      return previous;
+    }
+    const difference = compareReadings(previous.model, result.model);
+    this.logDisagreement(result, difference);
+    this.current = this.current.map((p) => (p === previous ? result : p));
+    const sameTemplates = previous.templates.join('\n') === result.templates.join('\n');
+    const everything = previous.stage === 'held' || difference.settingsDiffer || !sameTemplates;
+    const delta = everything || previous.index === result.index ? { added: [], removed: [] } : pathDelta(previous.index, result.index);
+    this.emit({ kind: 'refined', project: result, previous, everything, ...delta });
+    return result;
+  }
+
+  /** Where the first reading and the final one disagree in a way that matters: gaps of static mode worth fixing. */
+  private logDisagreement(project: WorkspaceProject, d: ReadingDifference): void {
+    const where = project.location.projectDir;
+    const later = project.model.mode === 'django' ? 'Django mode' : "static mode with the interpreter's site-packages";
+    for (const source of d.onlyLater) this.log(`Static mode missed a source ${later} sees in ${where}: ${source}.`);
+    for (const source of d.onlyEarlier) this.log(`Static mode saw a source ${later} does not in ${where}: ${source}.`);
+    if (d.reordered) this.log(`Static mode ordered the sources of ${where} differently from ${later} (which file wins may differ).`);
+    if (d.settingsDiffer) this.log(`Static mode read STATIC_URL, the storage or the template engines of ${where} differently from ${later}.`);
+  }
+
+  /**
+   * Learns one location in `mode` (the configured one by default). A static reading that comes first is
+   * `preview` or `held`; `previous`, a static reading of the same sources, lends its index instead of a
+   * second walk.
+   */
+  private async learnOne(
+    location: ProjectLocation,
+    previous?: WorkspaceProject,
+    mode = this.settings.mode,
+    first = false,
+  ): Promise<WorkspaceProject | ProjectFailure> {
     const started = Date.now();
-    const options = this.learnOptions(location);
-    let loaded;
+    // The first reading runs no Python at all (the interpreter check alone takes longer than the whole
+    // reading): site-packages are looked for where virtual environments and the system keep them.
+    const options = { ...this.learnOptions(location), mode, ...(first ? { allowExecute: false } : {}) };
+    if (first) this.prefetchInterpreter(location);
+    let model: ProjectModel;
     try {
-      loaded = await loadProject(location.projectDir, options);
+      model = await learnLocated(location, options);
     } catch (err) {
+      if (first) return { projectDir: location.projectDir, managePy: location.managePy, message: messageOf(err) };
       if (options.mode === 'static' || (options.mode === 'django' && this.options.strictMode)) return this.failure(location, err);
       // Keep the editor useful: fall back to reading the settings without running them, and say why.
       this.log(`Learning ${location.projectDir} in ${options.mode} mode failed (${messageOf(err)}); trying static mode.`);
       try {
         // An unusable interpreter must not stop static mode, which runs none.
-        loaded = await loadProject(location.projectDir, { ...options, mode: 'static', python: this.options.strictMode ? options.python : undefined });
-        loaded.model.modeReason = `Static mode: ${options.mode} mode failed (${messageOf(err)}).`;
+        model = await learnLocated(location, { ...options, mode: 'static', python: this.options.strictMode ? options.python : undefined });
+        model.modeReason = `Static mode: ${options.mode} mode failed (${messageOf(err)}).`;
       } catch (staticErr) {
         return this.failure(location, staticErr);
       }
     }
+    if (first) model.modeReason = `Static reading without Python, answered from while ${this.settings.mode === 'static' ? "the interpreter's site-packages are looked up" : 'Django mode is learned'}.`;
+    // The index of a first reading with the same sources is kept: one walk of the static folders, not two.
+    const reused = !!previous && !compareReadings(previous.model, model).sourcesDiffer;
+    const scope = [...this.roots, location.projectDir];
+    // Independent reads of the file system: overlapped rather than one after another.
+    const [index, manifest, awaited, discovered] = await Promise.all([
+      reused && previous ? previous.index : buildIndex(model, options),
+      readManifest(model.staticRoot, model.djangoVersion),
+      awaitedRoots(model),
+      discoverTemplatesWithCoverage(model, this.settings, scope),
+    ]);
     const project: WorkspaceProject = {
       location,
-      model: loaded.model,
-      index: loaded.index,
-      manifest: await readManifest(loaded.model.staticRoot, loaded.model.djangoVersion),
-      templates: [],
-      coverage: { engines: [], fallback: null, unowned: 0, owners: new Map(), outside: { count: 0, folders: [] } },
+      model,
+      stage: !first ? 'final' : mayMissSources(model) ? 'held' : 'preview',
+      index,
+      manifest,
+      templates: discovered.templates,
+      coverage: discovered.coverage,
       learnMs: 0,
-      awaitedRoots: await awaitedRoots(loaded.model),
+      awaitedRoots: awaited,
     };
-    const discovered = await discoverTemplatesWithCoverage(loaded.model, this.settings, this.scopeOf(project));
-    project.templates = discovered.templates;
-    project.coverage = discovered.coverage;
     project.learnMs = Date.now() - started;
+    const what = first ? `Read ${location.projectDir} statically` : `Learned ${location.projectDir}`;
+    const serving = project.stage === 'preview' ? '; answering from it meanwhile' : project.stage === 'held' ? '; not answering from it, since it may miss sources' : '';
     this.log(
-      `Learned ${location.projectDir} in ${project.learnMs} ms: ${loaded.model.mode} mode (${loaded.model.modeReason}), ` +
-        `${loaded.index.size} static paths, ${project.templates.length} templates.`,
+      `${what} in ${project.learnMs} ms: ${model.mode} mode (${model.modeReason}), ` +
+        `${index.size} static paths${reused ? ' (index kept from the static reading)' : ''}, ${project.templates.length} templates${serving}.`,
     );
     return project;
+  }
+
+  /** Starts the interpreter check Django mode will need (it is cached), so it runs beside the static reading. */
+  private prefetchInterpreter(location: ProjectLocation): void {
+    const options = this.learnOptions(location);
+    findInterpreter(location.projectDir, options.python, location.projectDir).catch(() => undefined);
   }
 
   private failure(location: ProjectLocation, err: unknown): ProjectFailure {
@@ -474,7 +667,12 @@ export class ProjectManager {
     if (added.length || removed.length) this.emit({ kind: 'templates', project, added, removed, changed: [] });
   }
 
+  private wakeWaiters(): void {
+    for (const wake of [...this.changeWaiters]) wake();
+  }
+
   private emit(change: WorkspaceChange): void {
+    this.wakeWaiters();
     for (const listener of this.listeners) {
       try {
         listener(change);
@@ -526,6 +724,22 @@ function filesBelow(index: StaticIndexApi, folder: string, into: string[]): bool
     else if (!filesBelow(index, dest, into)) return false;
   }
   return true;
+}
+
+/** Destination paths only one index has, and (in both lists) shared ones whose winning file differs. */
+function pathDelta(before: StaticIndexApi, after: StaticIndexApi): { added: string[]; removed: string[] } {
+  const added: string[] = [];
+  const removed: string[] = [];
+  for (const p of before.allPaths()) {
+    const now = after.get(p);
+    if (!now) removed.push(p);
+    else if (now.providers[0]?.absPath !== before.get(p)?.providers[0]?.absPath) {
+      added.push(p);
+      removed.push(p);
+    }
+  }
+  for (const p of after.allPaths()) if (!before.get(p)) added.push(p);
+  return { added, removed };
 }
 
 /** Like Promise.all over `items`, with at most `limit` calls running; results keep the input order. */

@@ -16,6 +16,7 @@ export function summarize(project: WorkspaceProject): ProjectSummary {
     managePy: model.managePy,
     mode: model.mode,
     modeReason: model.modeReason,
+    refining: project.stage !== 'final',
     python: model.python,
     djangoVersion: model.djangoVersion,
     staticUrl: model.staticUrl,

@@ -1,0 +1,89 @@
+/**
+ * The first correct answer, as an editor gets it: spawn the server, initialize, open a template and ask
+ * for completion and definition at once, without waiting for the project. An answer counts only when it
+ * holds the expected item; a wrong or empty one is asked again (as a user would retype), and counted.
+ */
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { COMPLETION_POSITIONS, GeneratedProject } from './generate';
+import { benchSettings } from './engine';
+import { LspSession, withTimeout } from './lspSession';
+import { median, now, reasonOf } from './stats';
+import { DEFAULT_SETTINGS } from '../../server/src/protocol';
+
+/** How the server is configured: static and django force a mode; auto is the default (static reading first). */
+export type FirstAnswerMode = 'static' | 'auto' | 'django';
+export const FIRST_ANSWER_MODES: FirstAnswerMode[] = ['static', 'auto', 'django'];
+
+export interface FirstAnswers {
+  completionMs: number;
+  definitionMs: number;
+  /** Wrong (empty) answers received before the right one, summed over the runs. */
+  wrongAnswers: number;
+}
+
+const EXPECTED_FILE = 'd0/big/item_0000.png';
+const DEFINITION_LINE = 3;
+const DEFINITION_TEXT = `<img src="{% static '${EXPECTED_FILE}' %}">`;
+const GIVE_UP_MS = 60_000;
+const RETRY_MS = 20;
+
+export async function measureFirstAnswers(
+  project: GeneratedProject,
+  mode: FirstAnswerMode,
+  runs: number,
+  repoRoot: string,
+  cliPath?: string,
+): Promise<FirstAnswers | { na: string }> {
+  const completion: number[] = [];
+  const definition: number[] = [];
+  let wrongAnswers = 0;
+  try {
+    for (let run = 0; run < runs; run++) {
+      const one = await firstAnswersOnce(project, mode, repoRoot, cliPath);
+      completion.push(one.completionMs);
+      definition.push(one.definitionMs);
+      wrongAnswers += one.wrongAnswers;
+    }
+  } catch (err) {
+    return { na: `first answers in ${mode} mode: ${reasonOf(err)}` };
+  }
+  return { completionMs: median(completion), definitionMs: median(definition), wrongAnswers };
+}
+
+async function firstAnswersOnce(project: GeneratedProject, mode: FirstAnswerMode, repoRoot: string, cliPath?: string): Promise<FirstAnswers> {
+  const session = new LspSession({
+    repoRoot,
+    projectRoot: project.root,
+    settings: mode === 'auto' ? { ...DEFAULT_SETTINGS } : benchSettings(mode),
+    cliPath,
+    clientWatches: true,
+  });
+  try {
+    await session.initialize();
+    const text = `${fs.readFileSync(project.completionTemplate, 'utf8').trimEnd()}\n${DEFINITION_TEXT}\n`;
+    const uri = session.open(project.completionTemplate, text);
+    let wrongAnswers = 0;
+    const expectedTarget = path.join(project.staticRoots[0], EXPECTED_FILE);
+    const until = async (ask: () => Promise<boolean>): Promise<number> => {
+      for (;;) {
+        if (await ask()) return now() - session.spawnedAt;
+        wrongAnswers++;
+        if (now() - session.spawnedAt > GIVE_UP_MS) throw new Error(`no correct answer within ${GIVE_UP_MS} ms`);
+        await new Promise((resolve) => setTimeout(resolve, RETRY_MS));
+      }
+    };
+    const position = COMPLETION_POSITIONS.bigFolder;
+    const [completionMs, definitionMs] = await withTimeout(
+      Promise.all([
+        until(async () => (await session.complete(uri, position.line, position.character)).items.some((i) => i.label === path.basename(EXPECTED_FILE))),
+        until(async () => (await session.definition(uri, DEFINITION_LINE, DEFINITION_TEXT.indexOf(EXPECTED_FILE) + 3)).includes(expectedTarget)),
+      ]),
+      GIVE_UP_MS + 5000,
+      () => 'the server never answered',
+    );
+    return { completionMs, definitionMs, wrongAnswers };
+  } finally {
+    await session.dispose();
+  }
+}

@@ -1,0 +1,220 @@
+import * as assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { CancellationTokenSource, CompletionItem, CompletionList, Diagnostic, Hover, Location, MarkupContent } from 'vscode-languageserver-protocol/node';
+import { copyDemo, ensureBuilt, fileUri, LspClient, positionOf, removeCopy } from './lspClient';
+
+function labels(result: CompletionList | CompletionItem[] | null): string[] {
+  if (!result) return [];
+  return (Array.isArray(result) ? result : result.items).map((i) => i.label);
+}
+
+function hoverText(hover: Hover | null): string {
+  if (!hover) return '';
+  return typeof hover.contents === 'string' ? hover.contents : ((hover.contents as MarkupContent).value ?? JSON.stringify(hover.contents));
+}
+
+/** Completion, definition and hover on base.html, all sent at once, as an editor does on opening a file. */
+async function askEverything(client: LspClient, root: string): Promise<{ items: string[]; definition: string[]; hover: string }> {
+  const base = path.join(root, 'templates/base.html');
+  client.open(base);
+  const uri = fileUri(base);
+  const [completion, definition, hover] = await Promise.all([
+    client.request<CompletionList | CompletionItem[] | null>('textDocument/completion', {
+      textDocument: { uri },
+      position: positionOf(base, "{% static 'css/site.css'", "{% static 'css/".length),
+    }),
+    client.request<Location[]>('textDocument/definition', { textDocument: { uri }, position: positionOf(base, "'css/site.css'", 3) }),
+    client.request<Hover | null>('textDocument/hover', { textDocument: { uri }, position: positionOf(base, "'img/logo.svg'", 3) }),
+  ]);
+  return { items: labels(completion), definition: definition.map((l) => l.uri), hover: hoverText(hover) };
+}
+
+describe('language server over stdio: the first answer, asked right after initialized', function () {
+  this.timeout(60000);
+  const cleanup: (() => Promise<void> | void)[] = [];
+
+  before(() => ensureBuilt());
+  afterEach(async () => {
+    for (const step of cleanup.splice(0).reverse()) await step();
+  });
+
+  async function start(root: string, configuration?: Parameters<typeof LspClient.start>[0]['configuration']): Promise<LspClient> {
+    const client = await LspClient.start({ root, configuration });
+    cleanup.push(() => client.stop());
+    return client;
+  }
+
+  function demo(): string {
+    const root = copyDemo();
+    cleanup.push(() => removeCopy(root));
+    return root;
+  }
+
+  for (const mode of ['auto', 'static', 'django'] as const) {
+    it(`answers completion, definition and hover right in ${mode} mode, not empty while learning`, async () => {
+      const root = demo();
+      const client = await start(root, { mode });
+      const answer = await askEverything(client, root);
+      assert.ok(answer.items.includes('site.css'), `completion: ${answer.items.join(', ')}`);
+      assert.deepEqual(answer.definition.slice(0, 2), [fileUri(path.join(root, 'assets/css/site.css')), fileUri(path.join(root, 'legacy/static/css/site.css'))]);
+      assert.match(answer.hover, /assets\/img\/logo\.svg/);
+      const from = await client.waitFor('the log of which reading answered', () => client.logs.find((l) => /Answering requests about/.test(l)));
+      if (mode === 'django') {
+        assert.match(from, /from django mode/);
+        // An explicit Django mode never shows the static reading, not even for a moment.
+        await client.waitForProjects();
+        assert.ok(client.projectsChanged.every((projects) => projects.every((p) => p.mode === 'django' && !p.refining)));
+      } else {
+        assert.match(from, /static reading without Python \(preview/);
+        const projects = await client.waitForProjects();
+        assert.equal(projects[0].mode, mode === 'auto' ? 'django' : 'static', 'the full reading replaced the first one');
+        assert.equal(client.projectsChanged[0][0].refining, true, 'the static reading was announced first');
+      }
+    });
+  }
+
+  it('answers from static mode alone in an untrusted workspace', async () => {
+    const root = demo();
+    const client = await LspClient.start({ root, initializationOptions: { trusted: false } });
+    cleanup.push(() => client.stop());
+    const answer = await askEverything(client, root);
+    assert.ok(answer.items.includes('site.css'));
+    const projects = await client.waitForProjects();
+    assert.equal(projects[0].mode, 'static');
+    assert.ok(client.projectsChanged.every((list) => list.every((p) => !p.refining)));
+  });
+
+  it('returns a cancelled waiting request at once, and answers the others once learned', async () => {
+    const root = demo();
+    // Django mode takes three seconds to import these settings; the request waits for it.
+    const settings = path.join(root, 'demo', 'settings.py');
+    fs.writeFileSync(settings, `import time\ntime.sleep(3)\n${fs.readFileSync(settings, 'utf8')}`);
+    const client = await start(root, { mode: 'django' });
+    const base = path.join(root, 'templates/base.html');
+    client.open(base);
+    const params = { textDocument: { uri: fileUri(base) }, position: positionOf(base, "{% static 'css/site.css'", "{% static 'css/".length) };
+    const source = new CancellationTokenSource();
+    const started = Date.now();
+    const cancelled = client.connection.sendRequest('textDocument/completion', params, source.token).then(
+      (r) => ({ at: Date.now(), items: labels(r as CompletionList | null) }),
+      () => ({ at: Date.now(), items: [] as string[] }),
+    );
+    const patient = client.request<CompletionList | null>('textDocument/completion', params);
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    const cancelledAt = Date.now();
+    source.cancel();
+    const answer = await cancelled;
+    assert.ok(answer.at - cancelledAt < 1000, `the cancelled request took ${answer.at - cancelledAt} ms after the cancellation`);
+    assert.deepEqual(answer.items, []);
+    const later = labels(await patient);
+    assert.ok(Date.now() - started > 2500, 'the other request waited for Django mode');
+    assert.ok(later.includes('site.css'), later.join(', '));
+  });
+
+  it('republishes what Django mode sees differently from the static reading', async () => {
+    const root = fs.mkdtempSync(path.join(os.tmpdir(), 'ds-refine-'));
+    cleanup.push(() => fs.rmSync(root, { recursive: true, force: true }));
+    write(root, 'manage.py', "import os, sys\nos.environ.setdefault('DJANGO_SETTINGS_MODULE', 'proj.settings')\nfrom django.core.management import execute_from_command_line\nexecute_from_command_line(sys.argv)\n");
+    write(root, 'proj/__init__.py', '');
+    write(
+      root,
+      'proj/settings.py',
+      [
+        'from pathlib import Path',
+        'BASE_DIR = Path(__file__).resolve().parent.parent',
+        "SECRET_KEY = 'x'",
+        "INSTALLED_APPS = ['django.contrib.staticfiles', 'late']",
+        "STATIC_URL = '/static/'",
+        "STATICFILES_DIRS = [BASE_DIR / 'assets']",
+        "TEMPLATES = [{'BACKEND': 'django.template.backends.django.DjangoTemplates', 'DIRS': [BASE_DIR / 'templates']}]",
+        '',
+      ].join('\n'),
+    );
+    // An app that adds a folder to STATICFILES_DIRS when Django starts: only Django mode can see it.
+    write(root, 'late/__init__.py', '');
+    write(
+      root,
+      'late/apps.py',
+      [
+        'from django.apps import AppConfig',
+        'from django.conf import settings',
+        'class LateConfig(AppConfig):',
+        "    name = 'late'",
+        '    def ready(self):',
+        "        settings.STATICFILES_DIRS = [*settings.STATICFILES_DIRS, str(settings.BASE_DIR / 'extra')]",
+        '',
+      ].join('\n'),
+    );
+    write(root, 'assets/css/site.css', 'body {}\n');
+    write(root, 'extra/css/late.css', 'p {}\n');
+    const page = write(root, 'templates/page.html', "{% load static %}\n<link href=\"{% static 'css/site.css' %}\">\n<link href=\"{% static 'css/late.css' %}\">\n");
+    const other = write(root, 'templates/other.html', '{% load static %}\n<link href="/static/css/site.css">\n');
+    const client = await start(root);
+    client.open(page);
+    const missing = (d: Diagnostic[]): string[] => d.filter((x) => x.code === 'missing-file').map((x) => String(x.message));
+    // The open template shows the static reading first (it read every setting), then Django mode's answer fixes it.
+    await client.waitForDiagnostics(page, 'css/late.css missing in the static reading', (d) => missing(d).some((m) => m.includes('css/late.css')));
+    await client.waitForDiagnostics(other, 'a hard-coded URL', (d) => d.some((x) => x.code === 'hardcoded-url'));
+    await client.waitForDiagnostics(page, "Django mode's answer", (d) => missing(d).length === 0);
+    const projects = await client.waitForProjects();
+    assert.equal(projects[0].mode, 'django');
+    assert.ok(client.logs.some((l) => /Static mode missed a source Django mode sees in .*extra/.test(l)), client.logs.join('\n'));
+    // The closed templates are checked once, from the final reading: other.html was published once.
+    assert.equal(client.publishCounts.get(fileUri(other)), 1, client.logs.join('\n'));
+  });
+});
+
+describe('language server over stdio: a static reading that may miss sources', function () {
+  this.timeout(60000);
+  let root: string;
+  let client: LspClient | undefined;
+
+  before(() => ensureBuilt());
+  after(async () => {
+    await client?.stop();
+    if (root) fs.rmSync(root, { recursive: true, force: true });
+  });
+
+  it('publishes no missing file from it, and answers from Django mode', async () => {
+    root = fs.mkdtempSync(path.join(os.tmpdir(), 'ds-held-'));
+    write(root, 'manage.py', "import os, sys\nos.environ.setdefault('DJANGO_SETTINGS_MODULE', 'proj.settings')\nfrom django.core.management import execute_from_command_line\nexecute_from_command_line(sys.argv)\n");
+    write(root, 'proj/__init__.py', '');
+    write(root, 'proj/paths.py', "from pathlib import Path\nASSETS = Path(__file__).resolve().parent.parent / 'assets'\n");
+    write(
+      root,
+      'proj/settings.py',
+      [
+        'import importlib',
+        "SECRET_KEY = 'x'",
+        "INSTALLED_APPS = ['django.contrib.staticfiles']",
+        "STATIC_URL = '/static/'",
+        '# Static mode cannot run this: it reads the setting as unknown, so its reading may miss files.',
+        "STATICFILES_DIRS = [importlib.import_module('proj.paths').ASSETS]",
+        "TEMPLATES = [{'BACKEND': 'django.template.backends.django.DjangoTemplates', 'DIRS': [__import__('os').path.dirname(__file__) + '/../templates']}]",
+        '',
+      ].join('\n'),
+    );
+    write(root, 'assets/css/site.css', 'body {}\n');
+    const page = write(root, 'templates/page.html', "{% load static %}\n<link href=\"{% static 'css/site.css' %}\">\n");
+    client = await LspClient.start({ root });
+    client.open(page);
+    const uri = fileUri(page);
+    const definition = await client.request<Location[]>('textDocument/definition', { textDocument: { uri }, position: positionOf(page, "'css/site.css'", 3) });
+    assert.deepEqual(definition.map((l) => l.uri), [fileUri(path.join(root, 'assets/css/site.css'))]);
+    const projects = await client.waitForProjects();
+    assert.equal(projects[0].mode, 'django');
+    await client.waitFor('the final reading to be checked', () => client!.logs.find((l) => /Checked \d+ templates/.test(l)));
+    const shown = client.published.filter((p) => p.uri === uri).flatMap((p) => p.diagnostics);
+    assert.deepEqual(shown.filter((d) => d.code === 'missing-file'), [], 'no missing file from the static reading');
+    assert.ok(client.logs.some((l) => /not answering from it, since it may miss sources/.test(l)), client.logs.join('\n'));
+  });
+});
+
+function write(root: string, rel: string, text: string): string {
+  const file = path.join(root, rel);
+  fs.mkdirSync(path.dirname(file), { recursive: true });
+  fs.writeFileSync(file, text);
+  return file;
+}

@@ -4,7 +4,6 @@
  * moves a file or folder in the file explorer. Paths in templates are only rewritten with the user's
  * confirmation: the explorer edits are marked `needsConfirmation`, and a client that cannot ask gets none.
  */
-import { TextDocument } from 'vscode-languageserver-textdocument';
 import {
   AnnotatedTextEdit,
   ChangeAnnotation,

@@ -121,6 +121,7 @@ print(json.dumps({
     'w004': 'staticfiles.W004' in inspect.getsource(finders.FileSystemFinder.check),
     'e005': 'E005' in inspect.getsource(__import__('django.contrib.staticfiles.checks', fromlist=['x'])),
     'defaultAppConfig': 'default_app_config' in inspect.getsource(config),
+    'cachedInDebug': 'cached.Loader' in inspect.getsource(__import__('django.template.engine', fromlist=['x']).Engine.__init__) and 'if not debug' not in inspect.getsource(__import__('django.template.engine', fromlist=['x']).Engine.__init__),
 }))
 `;
     const real = JSON.parse(pythonSays(v, script, '')) as Record<string, boolean>;
@@ -131,6 +132,7 @@ print(json.dumps({
         w004: table.warnsMissingDirs,
         e005: table.checksStoragesEntry,
         defaultAppConfig: table.honoursDefaultAppConfig,
+        cachedInDebug: table.cachesTemplatesInDebug,
       },
       real,
     );

@@ -110,7 +110,8 @@ describeEachDjango('Django mode (real Django at /usr/bin/python3)', (v) => {
     assert.equal(model.templates.length, 1);
     assert.deepEqual(engine, {
       backend: 'django.template.backends.django.DjangoTemplates', jinja: false, dirs: [path.join(DEMO, 'templates')], appDirs: true, builtins: [],
-      name: 'django', loaders: ['filesystem.Loader', 'app_directories.Loader'],
+      // With DEBUG on, Django 4.1+ still wraps the default loaders in the cached loader.
+      name: 'django', loaders: atLeast(v.series, '4.1') ? ['cached.Loader(filesystem.Loader, app_directories.Loader)'] : ['filesystem.Loader', 'app_directories.Loader'],
     });
     // The loaders' own get_dirs(): DIRS first, then every installed app's templates/ in INSTALLED_APPS order.
     assert.deepEqual(searchDirs, [path.join(DEMO, 'templates'), ...apps.map((a) => a.templatesDir).filter((d): d is string => d !== null)]);

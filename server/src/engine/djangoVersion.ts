@@ -43,6 +43,8 @@ export interface DjangoBehaviour {
   appFinderSeesBrokenLinks: boolean;
   /** staticfiles.json `version`s the storage loads: 3.2 only '1.0'; 4.2 writes '1.1' (with a `hash` key) and reads both. */
   manifestVersionsRead: readonly string[];
+  /** The default template loaders are wrapped in cached.Loader with DEBUG on too (4.1+; before, only with it off). */
+  cachesTemplatesInDebug: boolean;
   /** An app package's `default_app_config` is honoured (before 4.1). */
   honoursDefaultAppConfig: boolean;
   /** `{% load staticfiles %}` and `admin_static` still give the tag (before 3.0). */
@@ -66,6 +68,7 @@ export function behaviourOf(version: string | MajorMinor | null | undefined): Dj
     warnsMissingDirs: atLeast(v, 4, 0),
     appFinderSeesBrokenLinks: atLeast(v, 4, 2),
     manifestVersionsRead: atLeast(v, 4, 2) ? ['1.0', '1.1'] : ['1.0'],
+    cachesTemplatesInDebug: atLeast(v, 4, 1),
     honoursDefaultAppConfig: !atLeast(v, 4, 1),
     loadsStaticfilesLibrary: !atLeast(v, 3, 0),
     prefixesScriptName: atLeast(v, 3, 1),

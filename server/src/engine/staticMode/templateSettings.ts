@@ -9,6 +9,7 @@
 import * as path from 'node:path';
 import type { AppEntry, TemplateEngine } from '../model';
 import { defaultAppDirname, defaultEngineName, DJANGO_BACKEND, DJANGO_JINJA_BACKEND, isJinjaBackend, JINJA2_BACKEND } from '../templateEngines';
+import { behaviourOf } from '../djangoVersion';
 import * as pyPath from './pyPath';
 import type { SettingsReader } from './toModel';
 import { Binding, isSequence, isUnknown, PyValue, truthy } from './values';
@@ -127,9 +128,8 @@ class EngineReader {
       const chain = engine.appDirs ? [FILESYSTEM_LOADER, APP_DIRECTORIES_LOADER] : [FILESYSTEM_LOADER];
       for (const loader of chain) this.loader({ kind: 'str', value: loader }, engine, searchDirs, 0);
       const debugOption = options ? get(options, 'debug') : undefined;
-      // Django 4.1 caches in DEBUG too; before, only when debug is off.
       const debug = debugOption ? truthy(debugOption) : this.reader.debug();
-      const cached = (this.djangoVersion && (this.djangoVersion[0] > 4 || (this.djangoVersion[0] === 4 && this.djangoVersion[1] >= 1))) || debug === false;
+      const cached = (this.djangoVersion !== null && behaviourOf(this.djangoVersion).cachesTemplatesInDebug) || debug === false;
       const names = chain.map(shortName).join(', ');
       if (cached) described.push(`cached.Loader(${names})`);
       else described.push(...chain.map(shortName));

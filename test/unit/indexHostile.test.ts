@@ -125,7 +125,7 @@ describe('static index: hostile trees', function () {
     const root = makeTree({ 'manage.py': MANAGE_PY, 'proj/__init__.py': '', 'proj/settings.py': `${SETTINGS_HEAD}INSTALLED_APPS = ['django.contrib.staticfiles']\nSTATICFILES_DIRS = ['/']\n` });
     const info = run(process.execPath, [CLI, 'info', '--mode', 'static'], root);
     assert.equal(info.code, 0, info.stderr);
-    assert.match(info.stdout, /Stopped after [\d,]+ entries in \/ \(limit: (250,000 entries|10 s)\)/);
+    assert.match(info.stdout, /Stopped after [\d,]+ entries in \/ \(limit: (100,000 entries|10 s)\)/);
     assert.ok(info.ms < 60_000, `took ${info.ms} ms`);
   });
 });

@@ -74,6 +74,11 @@ export class RootTree {
     this.budget = new WalkBudget(limits);
   }
 
+  /** Files and folders read so far (counted against the budgets). */
+  get entriesRead(): number {
+    return this.budget.entries;
+  }
+
   /** Why the walk stopped early (`400,000 entries`), or null when it read the whole root. */
   get stoppedBy(): string | null {
     return this.budget.stopped;
@@ -355,7 +360,10 @@ export class RootTree {
     if (!this.budget.take(entries.length)) return;
     const filter = this.filter;
     let subdirs: Array<[string, string]> | undefined; // name, real path
+    let read = 0;
     for (const entry of entries) {
+      // A folder of thousands of symlinks costs a stat and a realpath each: let the caller pause inside it.
+      if ((++read & 511) === 0) yield;
       const name = entry.name;
       let kind: 'dir' | 'file' | 'broken' | 'missing';
       if (entry.isDirectory()) kind = 'dir';

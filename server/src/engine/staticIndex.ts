@@ -7,7 +7,7 @@ import * as fs from 'fs';
 import { ProjectModel } from './model';
 import { CollectStats, CollectWinner, FindResult, FolderChild, IndexEntry, PathChange, Provider, StaticIndexApi, StaticSource } from './indexTypes';
 import { RootTree, WalkProblem } from './indexWalk';
-import type { WalkLimits } from './walkBudget';
+import { DEFAULT_WALK_LIMITS, WalkLimits } from './walkBudget';
 import { compileGlobs, compileIgnorePatterns } from './fnmatch';
 import { basename, joinRel, normalizeDestPath, parentRel, relativeInside, safeJoin } from './paths';
 
@@ -28,10 +28,14 @@ export interface BuildIndexOptions {
 export async function buildIndex(model: ProjectModel, options: BuildIndexOptions = {}): Promise<StaticIndex> {
   const skip = compileGlobs(options.ignoreGlobs ?? []);
   const walked = new Map<string, RootTree>();
+  const limits = options.walkLimits ?? DEFAULT_WALK_LIMITS;
+  let left = limits.maxIndexEntries ?? Infinity;
   for (const root of walkedRoots(model)) {
     if (walked.has(root)) continue;
-    const tree = new RootTree(root, skip, options.walkLimits);
+    const own = left < limits.maxEntries ? { ...limits, maxEntries: Math.max(0, left), shared: true } : limits;
+    const tree = new RootTree(root, skip, own);
     await tree.walkAllAsync();
+    left -= tree.entriesRead;
     walked.set(root, tree);
   }
   return new StaticIndex(model, options, walked);

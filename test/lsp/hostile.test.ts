@@ -1,6 +1,6 @@
 /**
  * A hostile project next to a normal one, over real JSON-RPC: while the hostile one is (re)learned (settings
- * that double a list forty times, STATICFILES_DIRS of `/` and `/sys`), requests on the other project's
+ * that double a list forty times, loop 10^8 times, STATICFILES_DIRS of `/` and `/sys`), requests on the other project's
  * documents are still answered within a second, and the hostile project ends up learned with problems that
  * say what was cut short, instead of a server that stalls for minutes or dies.
  */
@@ -20,6 +20,10 @@ for _ in [0]*40:
     A = A + A
 B = [0]*10**9
 STATICFILES_DIRS = ['/', '/sys']
+X = 0
+for a in [0]*10000:
+    for b in [0]*10000:
+        X = a
 `;
 
 function labels(result: CompletionList | CompletionItem[] | null): string[] {
@@ -85,6 +89,7 @@ describe('language server: a hostile project does not stall the others', functio
     const report = learned.find((p) => p.projectDir === bad)!.reportMarkdown;
     assert.match(report, /settings\.py line 4 could not be read: value too large/);
     assert.match(report, /settings\.py line 6 could not be read: value too large/);
+    assert.match(report, /settings\.py line 9 could not be read: took too long/);
     assert.match(report, /Stopped after [\d,]+ entries in \/ /);
   });
 });

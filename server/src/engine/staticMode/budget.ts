@@ -26,8 +26,11 @@ export interface BudgetLimits {
   maxMillis: number;
 }
 
-/** Far above any real settings module (Django's own modules read for AppConfigs use a few thousand steps). */
-export const DEFAULT_LIMITS: BudgetLimits = { maxValueSize: 1_000_000, maxTotalSize: 50_000_000, maxSteps: 2_000_000, maxMillis: 2_000 };
+/**
+ * Far above any real settings module (Django's own modules read for AppConfigs use a few thousand steps). The
+ * reading is synchronous, so the time limit is also how long a language server can be kept from answering.
+ */
+export const DEFAULT_LIMITS: BudgetLimits = { maxValueSize: 1_000_000, maxTotalSize: 50_000_000, maxSteps: 2_000_000, maxMillis: 500 };
 
 export class Budget {
   private steps = 0;

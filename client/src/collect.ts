@@ -8,6 +8,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { checkClearSafety } from './clientSafety';
+import { clearConfirmation, scanStaticRoot } from './clearScan';
 import {
   CollectOutcome,
   parseCollectOutput,
@@ -79,16 +80,24 @@ export async function collectStatic(ctx: Ctx, clear: boolean, args: CollectArgs 
   if (clear) {
     const probe = await probeSettings(python.path, project, env);
     if ('error' in probe) return fail(ctx, title, 'failed', `${title}: could not read STATIC_ROOT from Django: ${probe.error}`);
+    // Symlinks resolved everywhere: a STATIC_ROOT that is a link to a source folder is that source folder.
+    const root = probe.staticRoot ? realpath(probe.staticRoot) : null;
+    const scan = root ? await scanStaticRoot(root) : undefined;
     const safety = checkClearSafety({
-      staticRoot: probe.staticRoot ? realpath(probe.staticRoot) : null,
+      staticRoot: root,
       projectDir: realpath(project.projectDir),
       staticfilesDirs: probe.staticfilesDirs.map(realpath),
       homeDir: realpath(os.homedir()),
+      apps: probe.apps.map((a) => ({ label: a.label, path: realpath(a.path) })),
+      templateDirs: probe.templateDirs.map(realpath),
+      settingsDir: probe.settingsDir ? realpath(probe.settingsDir) : null,
+      pythonPrefixes: probe.pythonPrefixes.map(realpath),
+      scan,
     });
     if (!safety.ok) return fail(ctx, title, 'refused', `${title} refused: ${safety.reason}`);
     staticRoot = safety.staticRoot;
-    filesToDelete = await countFiles(staticRoot);
-    confirmation = `Delete ${filesToDelete} file${filesToDelete === 1 ? '' : 's'} in ${staticRoot} and collect static files again?`;
+    filesToDelete = scan?.files ?? 0;
+    confirmation = clearConfirmation(staticRoot, scan);
     const detail = 'collectstatic --clear deletes everything in STATIC_ROOT before copying. This cannot be undone.';
     const answer = ctx.extension.extensionMode === vscode.ExtensionMode.Test && typeof args.confirm === 'boolean'
       ? args.confirm
@@ -194,25 +203,6 @@ async function reportDuplicates(ctx: Ctx, python: string, project: CommandProjec
     }
   }
   for (const [file, diagnostics] of byFile) ctx.collectDiagnostics.set(vscode.Uri.file(file), diagnostics);
-}
-
-/** Files below `dir` (symlinks counted, not followed): what `collectstatic --clear` deletes. */
-export async function countFiles(dir: string): Promise<number> {
-  let count = 0;
-  const walk = async (current: string): Promise<void> => {
-    let entries: fs.Dirent[];
-    try {
-      entries = await fs.promises.readdir(current, { withFileTypes: true });
-    } catch {
-      return;
-    }
-    for (const entry of entries) {
-      if (entry.isDirectory()) await walk(path.join(current, entry.name));
-      else count++;
-    }
-  };
-  await walk(dir);
-  return count;
 }
 
 function realpath(p: string): string {

@@ -143,16 +143,27 @@ export const SETTINGS_PROBE_MARKER = 'DJANGO_STATIC_SETTINGS_JSON:';
 
 /** Python run through `manage.py shell -c`: STATIC_ROOT and STATICFILES_DIRS exactly as Django sees them. */
 export const SETTINGS_PROBE_CODE = [
-  'import json, os',
+  'import json, os, sys, importlib',
   'from django.conf import settings',
+  'from django.apps import apps',
   "root = getattr(settings, 'STATIC_ROOT', None)",
   "dirs = [d[1] if isinstance(d, (list, tuple)) else d for d in getattr(settings, 'STATICFILES_DIRS', [])]",
-  `print(${JSON.stringify(SETTINGS_PROBE_MARKER)} + json.dumps({'staticRoot': os.path.abspath(os.fspath(root)) if root else None, 'staticfilesDirs': [os.path.abspath(os.fspath(d)) for d in dirs]}))`,
+  "app_list = [{'label': a.label, 'path': os.path.abspath(a.path)} for a in apps.get_app_configs()]",
+  "tdirs = [os.path.abspath(os.fspath(d)) for t in getattr(settings, 'TEMPLATES', []) for d in (t.get('DIRS') or [])]",
+  "tdirs += [os.path.join(a['path'], 'templates') for a in app_list if os.path.isdir(os.path.join(a['path'], 'templates'))]",
+  "module = importlib.import_module(settings.SETTINGS_MODULE) if settings.SETTINGS_MODULE else None",
+  "sdir = os.path.dirname(os.path.abspath(module.__file__)) if module and getattr(module, '__file__', None) else None",
+  `print(${JSON.stringify(SETTINGS_PROBE_MARKER)} + json.dumps({'staticRoot': os.path.abspath(os.fspath(root)) if root else None, 'staticfilesDirs': [os.path.abspath(os.fspath(d)) for d in dirs], 'apps': app_list, 'templateDirs': tdirs, 'settingsDir': sdir, 'pythonPrefixes': sorted({sys.prefix, sys.base_prefix})}))`,
 ].join('\n');
 
 export interface ProbedSettings {
   staticRoot: string | null;
   staticfilesDirs: string[];
+  /** What Clear and Collect must not delete (clientSafety.ts); empty when an older probe answered. */
+  apps: { label: string; path: string }[];
+  templateDirs: string[];
+  settingsDir: string | null;
+  pythonPrefixes: string[];
 }
 
 export function parseSettingsProbe(stdout: string): ProbedSettings | null {
@@ -160,9 +171,14 @@ export function parseSettingsProbe(stdout: string): ProbedSettings | null {
     if (!line.startsWith(SETTINGS_PROBE_MARKER)) continue;
     try {
       const value = JSON.parse(line.slice(SETTINGS_PROBE_MARKER.length)) as Partial<ProbedSettings>;
+      const strings = (list: unknown): string[] => (Array.isArray(list) ? list.filter((d): d is string => typeof d === 'string') : []);
       return {
         staticRoot: typeof value.staticRoot === 'string' ? value.staticRoot : null,
-        staticfilesDirs: Array.isArray(value.staticfilesDirs) ? value.staticfilesDirs.filter((d): d is string => typeof d === 'string') : [],
+        staticfilesDirs: strings(value.staticfilesDirs),
+        apps: Array.isArray(value.apps) ? value.apps.filter((a) => a && typeof a.label === 'string' && typeof a.path === 'string') : [],
+        templateDirs: strings(value.templateDirs),
+        settingsDir: typeof value.settingsDir === 'string' ? value.settingsDir : null,
+        pythonPrefixes: strings(value.pythonPrefixes),
       };
     } catch {
       return null;

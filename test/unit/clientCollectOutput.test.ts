@@ -106,10 +106,15 @@ describe('client: collectstatic output parsing (real Django)', function () {
   it('probes STATIC_ROOT and STATICFILES_DIRS through manage.py shell', () => {
     const run = manage(project, ['shell', '-c', SETTINGS_PROBE_CODE]);
     assert.equal(run.code, 0, run.stderr);
-    assert.deepEqual(parseSettingsProbe(run.stdout), {
+    const probed = parseSettingsProbe(run.stdout)!;
+    assert.deepEqual({ staticRoot: probed.staticRoot, staticfilesDirs: probed.staticfilesDirs }, {
       staticRoot: path.join(project, 'collected_static'),
       staticfilesDirs: [path.join(project, 'assets'), path.join(project, 'vendor')],
     });
+    // What Clear and Collect must not delete: apps, templates, the settings package, the environment.
+    assert.ok(probed.apps.some((a) => a.label === 'staticfiles'));
+    assert.ok(probed.settingsDir?.startsWith(project), String(probed.settingsDir));
+    assert.ok(probed.pythonPrefixes.length > 0);
     assert.equal(parseSettingsProbe('noise\n'), null);
   });
 

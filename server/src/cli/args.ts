@@ -50,13 +50,23 @@ export function learnOptions(args: ParsedArgs): LearnOptions {
   if (mode !== undefined && mode !== 'django' && mode !== 'static' && mode !== 'auto') {
     throw new UserError(`Unknown mode '${mode}': use --mode django or --mode static.`);
   }
-  const timeout = stringFlag(args, 'timeout');
   return {
     mode: mode ?? 'auto',
     python: stringFlag(args, 'python'),
     settings: stringFlag(args, 'settings'),
-    timeoutMs: timeout ? Number(timeout) * 1000 : undefined,
+    timeoutMs: timeoutFlag(args),
   };
+}
+
+/** `--timeout SECONDS` for the Django-mode helper: a positive number of seconds, at most a day. */
+function timeoutFlag(args: ParsedArgs): number | undefined {
+  const text = stringFlag(args, 'timeout');
+  if (text === undefined) return undefined;
+  const seconds = /^\s*\d+(\.\d+)?\s*$/.test(text) ? Number(text) : NaN;
+  if (!(seconds > 0) || seconds > 86_400) {
+    throw new UserError(`Invalid --timeout '${text}': give the seconds the Django helper may run, a number above 0 (for example --timeout 30).`);
+  }
+  return seconds * 1000;
 }
 
 /** Rejects flags a command does not know, so a typo is not silently ignored. */

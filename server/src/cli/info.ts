@@ -97,7 +97,8 @@ export function describeProject(model: ProjectModel, index: StaticIndexApi, cove
   const notLocated = model.finders.flatMap((f) =>
     f.kind === 'app' ? f.apps.filter((a) => !a.path).map((a) => ({ app: a.name, reason: a.notLocatedReason ?? 'not located' })) : [],
   );
-  const walkProblems = concrete ? concrete.problems.map((p) => ({ kind: p.kind, message: p.message })) : [];
+  // A stopped walk is already a model problem (loadProject).
+  const walkProblems = concrete ? concrete.problems.filter((p) => !model.problems.some((m) => m.message === p.message)).map((p) => ({ kind: p.kind, message: p.message })) : [];
   const missing = concrete
     ? concrete.missingRoots().map((s) => ({ kind: 'root-missing', message: `${s.label}: the folder does not exist.` }))
     : [];

@@ -54,8 +54,9 @@ export async function runDjangoMode(input: DjangoModeInput): Promise<DjangoModeR
   const result = await runProcess(input.python, args, { cwd: input.projectDir, env, timeoutMs });
   if (result.spawnError) return failure('python-failed', `${input.python} could not be started (${result.spawnError})`);
   if (result.timedOut) {
-    return failure('python-timeout', `running the settings took longer than ${formatSeconds(timeoutMs)} and was stopped`);
+    return escapedNote(failure('python-timeout', `running the settings took longer than ${formatSeconds(timeoutMs)} and was stopped`), result.escaped);
   }
+  if (result.outputLimit) return escapedNote(failure('python-failed', 'the Django helper printed more output than a report can hold and was stopped'), result.escaped);
   const report = parseReport(result.stdout);
   if (!report) {
     const detail = lastLines(result.stderr) || `exit code ${result.code ?? result.signal}`;
@@ -68,10 +69,25 @@ export async function runDjangoMode(input: DjangoModeInput): Promise<DjangoModeR
       failed.problem.file = file;
       if (typeof line === 'number' && line >= 1) failed.problem.line = line - 1;
     }
-    return failed;
+    return escapedNote(failed, result.escaped);
   }
   const model = toProjectModel(report, input);
-  return { ok: true, model };
+  return escapedNote({ ok: true, model }, result.escaped);
+}
+
+/**
+ * Says when the settings started processes that left the helper's process group (a daemon): they were
+ * ended, but a settings module doing that is worth knowing about.
+ */
+function escapedNote(result: DjangoModeResult, escaped: number[] | undefined): DjangoModeResult {
+  if (!escaped?.length) return result;
+  const problem: Problem = {
+    kind: 'python-escaped',
+    message: `Running the settings started ${escaped.length === 1 ? 'a process' : `${escaped.length} processes`} (pid ${escaped.join(', ')}) that left the helper's process group; ${escaped.length === 1 ? 'it was' : 'they were'} stopped when the helper finished.`,
+  };
+  if (result.ok) result.model.problems.push(problem);
+  else result.problem.message += ` ${problem.message}`;
+  return result;
 }
 
 function failure(kind: string, reason: string): DjangoModeResult {

@@ -1,12 +1,22 @@
 /**
  * One walk of one static root, kept as a small tree: per folder, the names of its files and sub-folders.
  * No per-file path strings are built while walking (that was most of the cost at 100k files); lookups go
- * folder map → name. Symlinked folders are followed like Django's `os.scandir(...).is_dir()`, but a link back
- * to a folder on the current branch is not entered again (Django would recurse until the OS refuses).
+ * folder map → name. Symlinked folders are followed like Django's `os.scandir(...).is_dir()`, with two
+ * exceptions that keep the tree finite:
+ *
+ * - a link back to a folder on the current branch (a loop) is not walked again: Django's list() recurses until
+ *   the OS refuses the 41st link, so collectstatic fails, while find() resolves paths through the loop;
+ * - a real folder reached through more than `maxRepeats` links is not walked again either (a folder of links
+ *   pointing at each other otherwise grows factorially: 9 folders took 90 s and 2.9 GB).
+ *
+ * Both become aliases: a path through them is answered through the folder they lead to, following at most 40
+ * links as path resolution does, so find() answers what findstatic answers. The walk also stops after a
+ * number of entries or a time (walkBudget.ts), and can pause between folders so a server keeps answering.
  */
 import * as fs from 'fs';
 import { PathFilter } from './fnmatch';
 import { basename, joinRel, parentRel } from './paths';
+import { MAX_SYMLINK_HOPS, WalkBudget, WalkLimits, yieldToEventLoop } from './walkBudget';
 
 /** Names directly inside one folder of a root, in directory order. */
 export interface DirNode {
@@ -18,12 +28,16 @@ export interface DirNode {
 
 /** Something the walk could not read; it never stops the walk. */
 export interface WalkProblem {
-  kind: 'unreadable' | 'symlink-loop' | 'broken-symlink';
+  kind: 'unreadable' | 'symlink-loop' | 'broken-symlink' | 'symlink-repeat' | 'walk-stopped' | 'more-problems';
   path: string;
   message: string;
 }
 
 const SMALL_FOLDER = 24;
+/** A hostile root (`/sys`) can hold thousands of loops: the first ones say enough. */
+const MAX_PROBLEMS = 50;
+/** How long a walk runs before it lets other work in (walkAllAsync). */
+const SLICE_MS = 10;
 
 export class RootTree {
   /** Every folder ('' = the root itself while it exists) with its children's names. */
@@ -33,19 +47,77 @@ export class RootTree {
    * but find() never matches them because `os.path.exists` is false. They are listed in their folder's files.
    */
   readonly broken = new Set<string>();
-  readonly problems: WalkProblem[] = [];
+  /** What the walk met, the first MAX_PROBLEMS of them. */
+  private readonly listed: WalkProblem[] = [];
+  private hidden = 0;
   /**
    * Real paths of symlinked folders (the root included when it is a link) → their path in this tree, so a
    * file-system event reported at the link's target still reaches the index.
    */
   readonly linkedFolders = new Map<string, string>();
+  /** Link folders not walked (loops, repeats) → the walked folder they lead to. */
+  private readonly aliases = new Map<string, string>();
+  /** Walked folders that are symlinks: each counts towards the 40 links path resolution follows. */
+  private readonly linkRels = new Set<string>();
+  /** Real folder → where it was first walked and how many times. */
+  private readonly visits = new Map<string, { rel: string; count: number }>();
+  private rootIsLink = false;
   private files = 0;
+  private readonly budget: WalkBudget;
 
   constructor(
     /** Absolute root; null for a custom finder's virtual tree. */
     readonly root: string | null,
     private readonly filter: PathFilter | null = null,
-  ) {}
+    limits?: WalkLimits,
+  ) {
+    this.budget = new WalkBudget(limits);
+  }
+
+  /** Files and folders read so far (counted against the budgets). */
+  get entriesRead(): number {
+    return this.budget.entries;
+  }
+
+  /** Why the walk stopped early (`400,000 entries`), or null when it read the whole root. */
+  get stoppedBy(): string | null {
+    return this.budget.stopped;
+  }
+
+  /**
+   * The walked folder a path stands for, following aliases the way path resolution follows links; null when
+   * that takes more than 40 links (ELOOP: `os.path.exists` is false, findstatic finds nothing).
+   */
+  resolve(rel: string): string | null {
+    if (this.aliases.size === 0 || rel === '') return rel;
+    let hops = this.rootIsLink ? 1 : 0;
+    let current = '';
+    for (const part of rel.split('/')) {
+      current = current ? `${current}/${part}` : part;
+      const target = this.aliases.get(current);
+      if (target !== undefined) {
+        current = target;
+        hops++;
+      } else if (this.linkRels.has(current)) hops++;
+      if (hops > MAX_SYMLINK_HOPS) return null;
+    }
+    return current;
+  }
+
+  /** A folder's names, through aliases. */
+  node(rel: string): DirNode | undefined {
+    const real = this.resolve(rel);
+    return real === null ? undefined : this.dirs.get(real);
+  }
+
+  /** True when some paths are answered through loops or repeated links (see resolve). */
+  get hasAliases(): boolean {
+    return this.aliases.size > 0;
+  }
+
+  hasFolder(rel: string): boolean {
+    return this.node(rel) !== undefined;
+  }
 
   get exists(): boolean {
     return this.dirs.has('');
@@ -57,18 +129,27 @@ export class RootTree {
   }
 
   hasFile(rel: string): boolean {
+    if (this.aliases.size > 0) rel = this.canonical(rel) ?? '\0';
     const node = this.dirs.get(parentRel(rel));
     if (!node || !nodeHasFile(node, basename(rel))) return false;
     return this.broken.size === 0 || !this.broken.has(rel);
   }
 
   hasFileOrFolder(rel: string): boolean {
-    return this.dirs.has(rel) || this.hasFile(rel);
+    return this.hasFolder(rel) || this.hasFile(rel);
+  }
+
+  /** `rel` with its folder resolved through aliases (the last name is kept), or null past 40 links. */
+  private canonical(rel: string): string | null {
+    if (this.aliases.size === 0) return rel;
+    const folder = this.resolve(parentRel(rel));
+    return folder === null ? null : joinRel(folder, basename(rel));
   }
 
   /** Relative paths of the files find() can see at `rel` (a file) or anywhere below it (a folder). */
   filesAt(rel: string): string[] {
-    if (this.hasFile(rel)) return [rel];
+    if (this.hasFile(rel)) return [this.canonical(rel)!];
+    rel = this.resolve(rel) ?? '\0';
     const out: string[] = [];
     const visit = (folder: string): void => {
       const node = this.dirs.get(folder);
@@ -95,6 +176,20 @@ export class RootTree {
 
   /** Walks the whole root (call once, on a fresh tree). */
   walkAll(): void {
+    for (const _ of this.walkRoot());
+  }
+
+  /** The same walk, pausing every few milliseconds so the event loop (a server's requests) keeps running. */
+  async walkAllAsync(): Promise<void> {
+    let slice = Date.now();
+    for (const _ of this.walkRoot()) {
+      if (Date.now() - slice < SLICE_MS) continue;
+      await yieldToEventLoop();
+      slice = Date.now();
+    }
+  }
+
+  private *walkRoot(): Generator<void> {
     if (this.root === null) return;
     let real: string;
     try {
@@ -103,8 +198,13 @@ export class RootTree {
     } catch {
       return;
     }
-    if (real !== this.root) this.linkedFolders.set(real, '');
-    this.walkDir('', this.root, real, new Set([real]));
+    this.budget.restart();
+    if (real !== this.root) {
+      this.linkedFolders.set(real, '');
+      this.rootIsLink = true;
+    }
+    this.visits.set(real, { rel: '', count: 1 });
+    yield* this.walkDir('', this.root, real, new Map([[real, '']]));
   }
 
   /** Adds a file or a whole folder found on disk after the first walk. Returns true when something changed. */
@@ -116,6 +216,9 @@ export class RootTree {
       this.walkAll();
       return this.exists;
     }
+    const canonical = this.canonical(rel);
+    if (canonical === null) return false;
+    rel = canonical;
     if (this.dirs.has(rel) || this.hasFile(rel) || this.broken.has(rel)) return false;
     if (this.filtered(rel)) return false;
     const abs = `${this.root}/${rel}`;
@@ -130,7 +233,9 @@ export class RootTree {
         return false;
       }
       this.dirs.get(parentRel(rel))!.dirs.push(basename(rel));
-      this.walkDir(rel, abs, real, new Set([real]));
+      this.budget.restart();
+      this.visits.set(real, { rel, count: (this.visits.get(real)?.count ?? 0) + 1 });
+      for (const _ of this.walkDir(rel, abs, real, new Map([[real, rel]])));
     } else {
       this.addFile(rel, kind === 'broken');
     }
@@ -143,9 +248,20 @@ export class RootTree {
       if (!this.exists) return false;
       this.dirs.clear();
       this.broken.clear();
+      this.aliases.clear();
+      this.linkRels.clear();
+      this.visits.clear();
       this.files = 0;
       return true;
     }
+    if (this.aliases.delete(rel)) {
+      const linkParent = this.dirs.get(parentRel(rel));
+      if (linkParent) removeName(linkParent.dirs, basename(rel));
+      return true;
+    }
+    const canonical = this.canonical(rel);
+    if (canonical === null) return false;
+    rel = canonical;
     const parent = this.dirs.get(parentRel(rel));
     const name = basename(rel);
     if (parent && nodeHasFile(parent, name)) {
@@ -158,7 +274,16 @@ export class RootTree {
     if (!this.dirs.has(rel)) return false;
     this.dropFolder(rel);
     if (parent) removeName(parent.dirs, name);
+    this.forgetBelow(rel);
     return true;
+  }
+
+  /** Drops aliases, links and visits recorded below a removed folder (one pass, not one per sub-folder). */
+  private forgetBelow(rel: string): void {
+    const below = (r: string) => r === rel || r.startsWith(`${rel}/`);
+    for (const key of [...this.aliases.keys()]) if (below(key)) this.aliases.delete(key);
+    for (const key of [...this.linkRels]) if (below(key)) this.linkRels.delete(key);
+    for (const [real, visit] of [...this.visits]) if (below(visit.rel)) this.visits.delete(real);
   }
 
   /** Adds a file a custom finder listed (virtual tree, nothing on disk is read). */
@@ -201,20 +326,44 @@ export class RootTree {
     this.dirs.delete(rel);
   }
 
-  /** `branch` holds the real paths of the folders from the root down to this one (loop guard). */
-  private walkDir(rel: string, abs: string, real: string, branch: Set<string>): void {
+  /** A stopped walk first (it explains everything else that looks missing), then what it met. */
+  get problems(): WalkProblem[] {
+    const out: WalkProblem[] = [];
+    if (this.budget.stopped) {
+      const message = `Stopped after ${this.budget.entries.toLocaleString('en')} entries in ${this.root} (limit: ${this.budget.stopped}); the index holds what was read before.`;
+      out.push({ kind: 'walk-stopped', path: this.root ?? '', message });
+    }
+    out.push(...this.listed);
+    if (this.hidden) out.push({ kind: 'more-problems', path: this.root ?? '', message: `${this.hidden} more problems in ${this.root} not listed.` });
+    return out;
+  }
+
+  private problem(problem: WalkProblem): void {
+    if (this.listed.length < MAX_PROBLEMS) this.listed.push(problem);
+    else this.hidden++;
+  }
+
+  /**
+   * `branch` maps the real paths of the folders from the root down to this one to their place in the tree
+   * (loop guard). Yields after each folder so a caller can pause.
+   */
+  private *walkDir(rel: string, abs: string, real: string, branch: Map<string, string>): Generator<void> {
     const node: DirNode = { files: [], dirs: [] };
     this.dirs.set(rel, node);
     let entries: fs.Dirent[];
     try {
       entries = fs.readdirSync(abs, { withFileTypes: true });
     } catch (err) {
-      this.problems.push({ kind: 'unreadable', path: abs, message: `Cannot read folder ${abs}: ${(err as Error).message}` });
+      this.problem({ kind: 'unreadable', path: abs, message: `Cannot read folder ${abs}: ${(err as Error).message}` });
       return;
     }
+    if (!this.budget.take(entries.length)) return;
     const filter = this.filter;
     let subdirs: Array<[string, string]> | undefined; // name, real path
+    let read = 0;
     for (const entry of entries) {
+      // A folder of thousands of symlinks costs a stat and a realpath each: let the caller pause inside it.
+      if ((++read & 511) === 0) yield;
       const name = entry.name;
       let kind: 'dir' | 'file' | 'broken' | 'missing';
       if (entry.isDirectory()) kind = 'dir';
@@ -241,30 +390,50 @@ export class RootTree {
       this.files++;
       if (kind === 'broken') {
         this.broken.add(joinRel(rel, name));
-        this.problems.push({ kind: 'broken-symlink', path: `${abs}/${name}`, message: `Broken symbolic link ${abs}/${name}.` });
+        this.problem({ kind: 'broken-symlink', path: `${abs}/${name}`, message: `Broken symbolic link ${abs}/${name}.` });
       }
     }
+    yield;
     if (!subdirs) return;
     for (const [name, childReal] of subdirs) {
+      if (this.budget.stopped) return;
       const childRel = rel ? `${rel}/${name}` : name;
       const childAbs = `${abs}/${name}`;
       node.dirs.push(name);
-      if (branch.has(childReal)) {
-        this.problems.push({
+      const above = branch.get(childReal);
+      if (above !== undefined) {
+        this.aliases.set(childRel, above);
+        this.problem({
           kind: 'symlink-loop',
           path: childAbs,
-          message: `Symbolic link ${childAbs} points back to a folder above it; not followed again.`,
+          message: `Symbolic link ${childAbs} points back to a folder above it: findstatic finds files through it, but collectstatic would fail with "Too many levels of symbolic links".`,
         });
-        // Still a folder for find() (`os.path.exists` is true), just not walked a second time.
-        this.dirs.set(childRel, { files: [], dirs: [] });
         continue;
       }
-      if (childReal !== `${real}/${name}`) this.linkedFolders.set(childReal, childRel);
-      branch.add(childReal);
-      this.walkDir(childRel, childAbs, childReal, branch);
+      const visit = this.visits.get(childReal);
+      if (visit && visit.count >= this.budget.limits.maxRepeats) {
+        this.aliases.set(childRel, visit.rel);
+        if (visit.count++ === this.budget.limits.maxRepeats) {
+          this.problem({
+            kind: 'symlink-repeat',
+            path: childAbs,
+            message: `Folder ${childReal} is reached through more than ${this.budget.limits.maxRepeats} symbolic links in ${this.root}; ${childAbs} and later ones are not walked again (findstatic paths through them still resolve; collectstatic would copy them again).`,
+          });
+        }
+        continue;
+      }
+      if (visit) visit.count++;
+      else this.visits.set(childReal, { rel: childRel, count: 1 });
+      if (childReal !== `${real}/${name}`) {
+        this.linkedFolders.set(childReal, childRel);
+        this.linkRels.add(childRel);
+      }
+      branch.set(childReal, childRel);
+      yield* this.walkDir(childRel, childAbs, childReal, branch);
       branch.delete(childReal);
     }
   }
+
 }
 
 function nodeHasFile(node: DirNode, name: string): boolean {

@@ -15,6 +15,8 @@ export interface LoadedProject {
 export async function loadProject(root: string, options: LearnOptions & BuildIndexOptions = {}): Promise<LoadedProject> {
   const model = await completeModel(await learnProject(root, options));
   const index = await buildIndex(model, options);
+  // A walk cut short is a project problem (report, status), not only an index detail: files past it look missing.
+  for (const problem of index.problems) if (problem.kind === 'walk-stopped') model.problems.push({ kind: problem.kind, message: problem.message });
   return { model, index };
 }
 

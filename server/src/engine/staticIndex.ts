@@ -8,6 +8,7 @@ import { behaviourOf } from './djangoVersion';
 import { ProjectModel } from './model';
 import { CollectStats, CollectWinner, FindResult, FolderChild, IndexEntry, PathChange, Provider, StaticIndexApi, StaticSource } from './indexTypes';
 import { RootTree, WalkProblem } from './indexWalk';
+import { DEFAULT_WALK_LIMITS, WalkLimits } from './walkBudget';
 import { compileGlobs, compileIgnorePatterns } from './fnmatch';
 import { basename, joinRel, normalizeDestPath, parentRel, relativeInside, safeJoin } from './paths';
 
@@ -17,11 +18,38 @@ export type { WalkProblem } from './indexWalk';
 export interface BuildIndexOptions {
   /** Extra globs never indexed (node_modules inside a static root stays indexed unless listed here). */
   ignoreGlobs?: string[];
+  /** What walking one root may cost (walkBudget.ts). */
+  walkLimits?: WalkLimits;
 }
 
-/** Walks every source in finder order. */
+/**
+ * Walks every source in finder order, pausing between folders so a server answering requests on the same
+ * thread keeps answering while a big (or hostile: `STATICFILES_DIRS = ['/']`) root is walked.
+ */
 export async function buildIndex(model: ProjectModel, options: BuildIndexOptions = {}): Promise<StaticIndex> {
-  return new StaticIndex(model, options);
+  const skip = compileGlobs(options.ignoreGlobs ?? []);
+  const walked = new Map<string, RootTree>();
+  const limits = options.walkLimits ?? DEFAULT_WALK_LIMITS;
+  let left = limits.maxIndexEntries ?? Infinity;
+  for (const root of walkedRoots(model)) {
+    if (walked.has(root)) continue;
+    const own = left < limits.maxEntries ? { ...limits, maxEntries: Math.max(0, left), shared: true } : limits;
+    const tree = new RootTree(root, skip, own);
+    await tree.walkAllAsync();
+    left -= tree.entriesRead;
+    walked.set(root, tree);
+  }
+  return new StaticIndex(model, options, walked);
+}
+
+/** The roots the index walks, in finder order (a root several sources share appears more than once). */
+function walkedRoots(model: ProjectModel): string[] {
+  const roots: string[] = [];
+  for (const finder of model.finders) {
+    if (finder.kind === 'filesystem') for (const dir of finder.dirs) roots.push(dir.root);
+    else if (finder.kind === 'app') for (const app of finder.apps) if (app.staticDir) roots.push(app.staticDir);
+  }
+  return roots;
 }
 
 interface SourceSlot {
@@ -56,17 +84,18 @@ export class StaticIndex implements StaticIndexApi {
   /** See DjangoBehaviour.appFinderSeesBrokenLinks. */
   private readonly appFindsBrokenLinks: boolean;
 
-  constructor(model: ProjectModel, options: BuildIndexOptions = {}) {
+  /** `walked` holds trees already walked (buildIndex walks them without blocking); others are walked here. */
+  constructor(model: ProjectModel, options: BuildIndexOptions = {}, walked?: ReadonlyMap<string, RootTree>) {
     this.isIgnoredName = compileIgnorePatterns(model.ignorePatterns);
     this.appFindsBrokenLinks = behaviourOf(model.djangoVersion).appFinderSeesBrokenLinks;
     const skip = compileGlobs(options.ignoreGlobs ?? []);
     this.slots = buildSlots(model, (root) => {
-      let tree = this.trees.get(root);
+      let tree = this.trees.get(root) ?? walked?.get(root);
       if (!tree) {
-        tree = new RootTree(root, skip);
+        tree = new RootTree(root, skip, options.walkLimits);
         tree.walkAll();
-        this.trees.set(root, tree);
       }
+      this.trees.set(root, tree);
       return tree;
     });
     this.sources = this.slots.map((s) => s.source);
@@ -145,7 +174,11 @@ export class StaticIndex implements StaticIndexApi {
    * two sources that can have the file instead of all of them (50+ in a big project).
    */
   private slotsHoldingFolder(folder: string): readonly number[] {
-    return this.folderMap().get(folder) ?? NO_SLOTS;
+    const slots = this.folderMap().get(folder);
+    if (slots) return slots;
+    // A folder reached through a symlink loop is not in the map (it holds walked folders only): ask the
+    // sources whose trees have such links.
+    return this.slots.flatMap((slot, order) => (slot.tree.hasAliases ? [order] : []));
   }
 
   /** Destination folder → slots whose tree has it, in finder order. */
@@ -171,7 +204,7 @@ export class StaticIndex implements StaticIndexApi {
       const prefix = slot.source.prefix;
       if (prefix && virtualChild(prefix, folder) !== null) return true;
       const rel = relForDest(prefix, folder);
-      if (rel !== null && slot.tree.dirs.has(rel)) return true;
+      if (rel !== null && slot.tree.hasFolder(rel)) return true;
     }
     return false;
   }
@@ -193,10 +226,11 @@ export class StaticIndex implements StaticIndexApi {
         continue;
       }
       const rel = relForDest(prefix, base);
-      const node = rel === null ? undefined : slot.tree.dirs.get(rel);
+      const real = rel === null ? null : slot.tree.resolve(rel);
+      const node = real === null ? undefined : slot.tree.dirs.get(real);
       if (!node) continue;
       for (const name of node.dirs) addFolder(name, slot.source);
-      for (const name of node.files) if (!slot.tree.broken.has(joinRel(rel!, name))) files.add(name);
+      for (const name of node.files) if (!slot.tree.broken.has(joinRel(real!, name))) files.add(name);
     }
     const out: FolderChild[] = [];
     for (const [name, sources] of folders) out.push({ name, isFolder: true, sources });

@@ -103,7 +103,25 @@ export function validate(template: TemplateModel, ctx: ServiceContext): Diagnost
     checkReference(ref, ctx, emit);
   }
   checkHardcodedUrls(template, ctx, emit);
-  return diagnostics;
+  return capped(diagnostics, template);
+}
+
+/** Diagnostics published per document at most; a note says when there were more (or references were dropped). */
+export const MAX_DIAGNOSTICS_PER_DOCUMENT = 1_000;
+
+function capped(diagnostics: Diagnostic[], template: TemplateModel): Diagnostic[] {
+  const notes: string[] = [];
+  const { truncated } = template;
+  if (truncated) {
+    notes.push(`Too many {% static %} references in this template (more than ${truncated.kept.toLocaleString('en')}); showing the first ${truncated.kept.toLocaleString('en')}.`);
+  }
+  if (diagnostics.length > MAX_DIAGNOSTICS_PER_DOCUMENT) {
+    notes.push(`Too many problems in this template (${diagnostics.length.toLocaleString('en')}); showing the first ${MAX_DIAGNOSTICS_PER_DOCUMENT.toLocaleString('en')}.`);
+    diagnostics = diagnostics.slice(0, MAX_DIAGNOSTICS_PER_DOCUMENT);
+  }
+  if (notes.length === 0) return diagnostics;
+  const at = template.references[0]?.tagRange ?? { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } };
+  return [...diagnostics, { range: at, severity: DiagnosticSeverity.Information, code: 'too-many', source: DIAGNOSTIC_SOURCE, message: notes.join(' ') }];
 }
 
 function checkRemovedLoads(template: TemplateModel, emit: Emit): void {

@@ -4,7 +4,7 @@
  * No `{% load %}` exists: `static` is a global the environment provides.
  */
 import { collectUrlAttributes, PositionAt } from './scanner';
-import { StaticReference, TemplateModel } from './templateModel';
+import { scanFull, StaticReference, TemplateModel } from './templateModel';
 
 type ScanResult = Omit<TemplateModel, 'uri' | 'version' | 'flavor'>;
 
@@ -16,7 +16,7 @@ export function scanJinjaTemplate(text: string, positionAt: PositionAt): ScanRes
   const result: ScanResult = { references: [], loads: [], urlAttributes: [], skipped: [] };
   let textStart = 0;
   let i = 0;
-  while (i < text.length) {
+  while (i < text.length && !scanFull(result)) {
     const open = text.indexOf('{', i);
     if (open === -1 || open + 1 >= text.length) break;
     const closer = CLOSERS[text.substr(open, 2)];

@@ -6,7 +6,7 @@
  */
 import { Position } from 'vscode-languageserver-types';
 import { Bit, splitContents, Token, tokenize } from './lexer';
-import { LoadTag, StaticReference, TemplateModel, UrlAttribute } from './templateModel';
+import { LoadTag, scanFull, StaticReference, TemplateModel, UrlAttribute } from './templateModel';
 
 export type PositionAt = (offset: number) => Position;
 
@@ -27,6 +27,7 @@ export function scanDjangoTemplate(text: string, positionAt: PositionAt): ScanRe
   let removedLoadSeen = false;
   let inVerbatim = false;
   for (let k = 0; k < tokens.length; k++) {
+    if (scanFull(result)) break;
     const token = tokens[k];
     if (token.kind === 'comment') {
       result.skipped.push([token.start, token.end]);

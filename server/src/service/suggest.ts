@@ -54,6 +54,10 @@ interface BaseIndex {
 }
 
 const cache = new WeakMap<StaticIndexApi, IndexPaths>();
+/** Answers remembered per index (oldest dropped first): a workspace check asks about a few hundred. */
+const MAX_MEMO = 2_000;
+/** Longer missing paths get no suggestion (Linux caps a path at 4,096 bytes; real static paths are far shorter). */
+const MAX_SUGGESTED_LENGTH = 1_024;
 
 /** Removed slots and late names slow every query a little: past this many (or a tenth of the paths), rebuild. */
 const REBUILD_AFTER = 2_000;
@@ -310,6 +314,8 @@ function score(typed: string, typedLower: string, candidate: string, candidateLo
 
 /** Up to `limit` existing paths close to `missing` (a normalised destination path), best first. */
 export function suggestPaths(missing: string, index: StaticIndexApi, limit = 3): string[] {
+  // A path longer than any real file's is no typo of one; comparing it would cost time in its length.
+  if (missing.length > MAX_SUGGESTED_LENGTH) return [];
   const data = pathsOf(index);
   const memo = data.suggestions.get(missing);
   if (memo) return memo.slice(0, limit);
@@ -345,6 +351,8 @@ export function suggestPaths(missing: string, index: StaticIndexApi, limit = 3):
     .sort((x, y) => x.rank - y.rank || (x.path < y.path ? -1 : 1))
     .slice(0, Math.max(limit, 5))
     .map((entry) => entry.path);
+  // Bounded: a long session asks about many distinct missing paths (150 long ones once added 158 MB).
+  if (data.suggestions.size >= MAX_MEMO) data.suggestions.delete(data.suggestions.keys().next().value!);
   data.suggestions.set(missing, result);
   return result.slice(0, limit);
 }

@@ -57,6 +57,17 @@ export interface UrlAttribute {
   quote: '"' | "'";
 }
 
+/**
+ * References (and URL attributes) read per document; real templates hold tens. The readers stop once they
+ * have one more than this, so a 10 MB template of references costs a bounded scan, not 250k objects.
+ */
+export const MAX_REFERENCES_PER_DOCUMENT = 5_000;
+
+/** True once a reader has collected enough (one past the limit, so the model knows it was cut). */
+export function scanFull(result: { references: unknown[]; urlAttributes: unknown[] }): boolean {
+  return result.references.length > MAX_REFERENCES_PER_DOCUMENT || result.urlAttributes.length > MAX_REFERENCES_PER_DOCUMENT;
+}
+
 /** What the service knows about one template, parsed once per uri+version. */
 export interface TemplateModel {
   uri: string;
@@ -69,4 +80,6 @@ export interface TemplateModel {
   urlAttributes: UrlAttribute[];
   /** Offset ranges Django never parses as tags: `{# #}`, `{% comment %}` blocks, verbatim bodies. */
   skipped: Array<[number, number]>;
+  /** Set when the document held more references than are read per document: how many, and how many were kept. */
+  truncated?: { kept: number };
 }

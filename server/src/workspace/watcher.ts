@@ -29,6 +29,9 @@ export interface TreeWatcherOptions {
   pollMs?: number;
 }
 
+/** Folders watched at most (the index walk stops at 250,000 entries; real trees have far fewer folders). */
+const MAX_TREE_FOLDERS = 20_000;
+
 /** How often folders past the OS watch limit are polled. */
 const POLL_MS = 2000;
 
@@ -117,6 +120,12 @@ export class TreeWatcher {
       seenReal.add(real);
       entries = await fs.promises.readdir(dir, { withFileTypes: true });
     } catch {
+      return;
+    }
+    // A hostile root (`STATICFILES_DIRS = ['/']`) must not turn into a watch, or a poll, per folder on disk.
+    if (into.size >= MAX_TREE_FOLDERS) {
+      if (into.size === MAX_TREE_FOLDERS) this.options.log?.(`Watching stopped at ${MAX_TREE_FOLDERS} folders; folders below ${dir} and later ones are not watched.`);
+      into.add(dir);
       return;
     }
     into.add(dir);

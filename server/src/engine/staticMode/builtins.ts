@@ -4,6 +4,7 @@
  * and the operators between them. Everything else is an unknown value with a reason.
  */
 import * as os from 'node:os';
+import { step } from './budget';
 import { ENV_LIBRARY_MODULES, envLibraryAttribute, envLibraryCall } from './envLibraries';
 import { dictMethod, listMethod, strMethod } from './methods';
 import * as pyPath from './pyPath';
@@ -206,7 +207,7 @@ export function callValue(callee: PyValue, args: CallArgs, site: CallSite): PyVa
       if (callee.name === 'reversed') return { kind: 'list', items: [...items].reverse() };
       const texts = items.map(asText);
       if (texts.some((t) => t === null)) return unknown('calls sorted() on values static mode cannot order', site);
-      return { kind: 'list', items: [...items].sort((x, y) => (asText(x)! < asText(y)! ? -1 : asText(x)! > asText(y)! ? 1 : 0)) };
+      return { kind: 'list', items: [...items].sort((x, y) => (step(), asText(x)! < asText(y)! ? -1 : asText(x)! > asText(y)! ? 1 : 0)) };
     }
     case 'dict': {
       const entries: DictEntries = new Map();

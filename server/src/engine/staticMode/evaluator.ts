@@ -4,6 +4,7 @@
  * ever executed; what cannot be computed becomes an unknown value that says why.
  */
 import type { SyntaxNode } from '@lezer/common';
+import { admit, step } from './budget';
 import { CallArgs, callValue, getAttribute } from './builtins';
 import { lambdaValue } from './functions';
 import { binaryArith, compare } from './operators';
@@ -82,8 +83,9 @@ export function evaluate(node: SyntaxNode, ctx: EvalContext): PyValue {
   const depth = ctx.depth ?? 0;
   if (depth > MAX_EXPRESSION_DEPTH) return unknown('nests expressions deeper than Python accepts', ctx);
   ctx.depth = depth + 1;
+  step();
   try {
-    return evaluateNode(node, ctx);
+    return admit(evaluateNode(node, ctx));
   } finally {
     ctx.depth = depth;
   }

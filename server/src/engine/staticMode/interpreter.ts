@@ -6,7 +6,7 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import type { SyntaxNode } from '@lezer/common';
+import type { SyntaxNode, Tree } from '@lezer/common';
 import { parser } from '@lezer/python';
 import type { Problem } from '../model';
 import { getAttribute, KNOWN_MODULE_MEMBERS, PYTHON_BUILTINS } from './builtins';
@@ -14,7 +14,8 @@ import { binaryArith } from './operators';
 import { bindTargets, childNodes, evaluate, EvalContext, hasSyntaxError, meaningfulChildren, textOf } from './evaluator';
 import { ModuleResolver, resolveRelativeModule } from './settingsFiles';
 import { STDLIB_MODULES } from './stdlibModules';
-import { describeFailure, LoopControl, PyRaise, StaticModeLimit } from './control';
+import { Budget, BudgetLimits, grow, step, withBudget } from './budget';
+import { BudgetExceeded, describeFailure, LoopControl, PyRaise, StaticModeLimit } from './control';
 import { defValue } from './functions';
 import { assignedNames, bodyStatements, handlerMatches, lineAt, lineStarts, oneLine } from './syntax';
 import { Binding, ClassValue, isSequence, isUnknown, iterate, keyOf, PyValue, SourceSpot, str, truthy, unknown } from './values';
@@ -61,7 +62,12 @@ export interface InterpreterOptions {
   sitePackagesKnown?: boolean;
   /** Folders manage.py puts on sys.path before settings load (`sys.path.insert(0, BASE_DIR / 'src')`). */
   extraSysPath?: string[];
+  /** What reading may cost (budget.ts); the defaults are far above any real settings module. */
+  limits?: BudgetLimits;
 }
+
+/** Larger settings files are not read: a real one is a few kilobytes, and parsing is not budgeted. */
+const MAX_FILE_BYTES = 1024 * 1024;
 
 export class Interpreter {
   readonly modules = new Map<string, ModuleState>();
@@ -71,12 +77,16 @@ export class Interpreter {
   private conditionEnv: string[] = [];
   /** Files that failed to parse cleanly, so each is reported once. */
   private readonly reportedSyntax = new Set<string>();
+  /** Shared by every module this interpreter reads, site-packages included. */
+  readonly budget: Budget;
+  private budgetReported = false;
 
   /** `sys.path` as settings see it; settings that extend it change where modules are found. */
   private readonly sysPath: Extract<PyValue, { kind: 'list' }>;
   private readonly sysModule: PyValue;
 
   constructor(private readonly options: InterpreterOptions) {
+    this.budget = new Budget(options.limits);
     this.sysPath = { kind: 'list', items: [str(options.cwd), ...(options.extraSysPath ?? []).map(str)] };
     const spot = { file: '<sys>', line: 0, env: new Set<string>() };
     this.sysModule = { kind: 'module', name: 'sys', namespace: new Map([['path', { value: this.sysPath, ...spot }]]) };
@@ -124,7 +134,13 @@ export class Interpreter {
   /** Runs a file as the given module (the settings module itself enters here). */
   runFile(state: ModuleState, file: string): void {
     let source: string;
+    if (this.budget.exhausted) return;
     try {
+      const size = fs.statSync(file).size;
+      if (size > MAX_FILE_BYTES) {
+        this.problems.push({ kind: 'settings-unreadable-file', message: `${file} could not be read: file too large (${size.toLocaleString('en')} bytes; static mode reads files up to ${MAX_FILE_BYTES.toLocaleString('en')})`, file });
+        return;
+      }
       source = fs.readFileSync(file, 'utf8');
     } catch (error) {
       this.problems.push({ kind: 'settings-unreadable-file', message: `${file} could not be read: ${(error as Error).message}`, file });
@@ -136,8 +152,16 @@ export class Interpreter {
     define('__name__', str(state.name));
     define('__package__', str(state.packageName));
     const scope: Scope = { vars: state.namespace, module: state, parent: null, source, lineStarts: lineStarts(source) };
-    const tree = parser.parse(source);
-    this.runBlock(childNodes(tree.topNode), scope, true);
+    let tree: Tree;
+    try {
+      tree = this.budget.parse(parser, source);
+    } catch (error) {
+      if (!(error instanceof BudgetExceeded)) throw error;
+      this.budgetReported = true;
+      this.report(scope, { kind: 'settings-statement-unreadable', message: `${this.relative(file)} could not be read: ${error.message}; static mode read no further`, file, line: 0 });
+      return;
+    }
+    withBudget(this.budget, () => this.runBlock(childNodes(tree.topNode), scope, true));
   }
 
   /** Runs statements; at module top level a raised exception is reported and the next statement runs. */
@@ -152,10 +176,14 @@ export class Interpreter {
           this.runStatement(statement, scope);
           continue;
         }
+        if (this.budget.exhausted) break;
         try {
           this.runStatement(statement, scope);
         } catch (error) {
           if (error instanceof LoopControl) continue;
+          // The module that spent the budget reports it; the modules importing it stop without a word.
+          if (error instanceof BudgetExceeded && error.fatal && this.budgetReported) break;
+          if (error instanceof BudgetExceeded && error.fatal) this.budgetReported = true;
           const line = lineOf(scope, statement.from);
           const why = error instanceof PyRaise ? `${error.description}; Django would stop loading settings here, static mode read on` : describeFailure(error);
           this.report(scope, {
@@ -261,6 +289,7 @@ export class Interpreter {
   }
 
   private runStatement(node: SyntaxNode, scope: Scope): void {
+    step();
     if (hasSyntaxError(node)) {
       this.reportSyntaxError(node, scope);
       if (node.name !== 'AssignStatement') return;
@@ -398,6 +427,7 @@ export class Interpreter {
   }
 
   private setItem(container: PyValue, key: PyValue, value: PyValue): void {
+    if (container.kind === 'dict' || container.kind === 'list') grow(container, [value]);
     if (container.kind === 'dict' && !isUnknown(key)) container.entries.set(keyOf(key), { key, value });
     else if (container.kind === 'list' && key.kind === 'int') {
       const at = key.value < 0 ? container.items.length + key.value : key.value;
@@ -426,7 +456,9 @@ export class Interpreter {
     const value = evaluate(valueNode, ctx);
     if (op === '+' && current.kind === 'list') {
       const more = iterate(value);
-      if (more) current.items.push(...more);
+      if (more) grow(current, more);
+      // One item at a time: spreading a long list into push() overflows the call stack.
+      if (more) for (const item of more === current.items ? [...more] : more) current.items.push(item);
       else current.items.push(isUnknown(value) ? { ...value, spread: true } : unknown('adds a value that is not iterable', ctx));
       this.noteMutation(target, scope, ctx);
       return;

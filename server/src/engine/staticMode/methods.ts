@@ -1,4 +1,5 @@
 /** Methods of str, list and dict that settings files call (`.replace`, `.append`, `.update`, ...). */
+import { ensureFits, grow } from './budget';
 import type { CallArgs, CallSite } from './builtins';
 import { asText, bool, isSequence, isUnknown, iterate, keyOf, NONE, pyEquals, pyRepr, pyStr, PyValue, SourceSpot, str, typeError, typeName, unknown } from './values';
 
@@ -7,6 +8,8 @@ export function strMethod(name: string, self: string, args: CallArgs, site: Call
   const [a, b] = texts;
   switch (name) {
     case 'replace':
+      // The result's length is known before it is built: `'a' * 10**6` with each '' replaced by a long text.
+      if (a != null && b != null) ensureFits(self.length + (a === '' ? self.length + 1 : self.length / a.length) * b.length);
       return a !== null && b !== null && a !== undefined && b !== undefined ? str(self.split(a).join(b)) : typeError(site, 'replace() takes str');
     case 'strip':
     case 'lstrip':
@@ -42,6 +45,7 @@ export function strMethod(name: string, self: string, args: CallArgs, site: Call
       if (!items) return typeError(site, 'join() takes an iterable');
       const parts = items.map((item) => (item.kind === 'str' ? item.value : null));
       if (parts.some((p) => p === null)) return unknown('calls str.join() on items static mode cannot read as str', site);
+      ensureFits(parts.reduce((total, part) => total + part!.length, 0) + self.length * parts.length);
       return str(parts.join(self));
     }
     case 'format':
@@ -88,12 +92,14 @@ export function listMethod(name: string, self: PyValue, args: (PyValue | undefin
   switch (name) {
     case 'append':
       if (!a) return typeError(site, 'append() takes exactly one argument');
+      grow(self, [a]);
       items.push(a);
       return NONE;
     case 'extend': {
       if (!a) return typeError(site, 'extend() takes exactly one argument');
       const more = iterate(a);
-      if (more) items.push(...more);
+      if (more) grow(self, more);
+      if (more) for (const item of more === items ? [...more] : more) items.push(item);
       else items.push(isUnknown(a) ? { ...a, spread: true } : typeError(site, `${typeName(a)} is not iterable`));
       return NONE;
     }
@@ -105,6 +111,7 @@ export function listMethod(name: string, self: PyValue, args: (PyValue | undefin
       }
       let index = a.value < 0 ? Math.max(0, items.length + a.value) : Math.min(a.value, items.length);
       if (index < 0) index = 0;
+      grow(self, [b]);
       items.splice(index, 0, b);
       return NONE;
     }
@@ -153,6 +160,7 @@ export function dictMethod(name: string, self: Extract<PyValue, { kind: 'dict' }
       return existing?.value ?? b ?? unknown(`raises KeyError (${pyRepr(a)})`, site);
     }
     case 'update': {
+      if (a && a.kind === 'dict') grow(self, [a]);
       if (a && a.kind === 'dict') for (const [k, e] of a.entries) self.entries.set(k, { ...e });
       else if (a) return unknown('calls dict.update() with a value static mode cannot read', site);
       for (const [key, value] of args.keywords) self.entries.set(keyOf(str(key)), { key: str(key), value });

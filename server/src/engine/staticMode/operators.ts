@@ -1,4 +1,5 @@
 /** Python operators between known values: arithmetic, `/` on paths, `%` formatting and comparisons. */
+import { ensureFits, sizeOf } from './budget';
 import * as pyPath from './pyPath';
 import { asText, isSequence, isSpread, isUnknown, keyOf, pyEquals, pyRepr, pyStr, PyValue, SourceSpot, str, typeName, unknown } from './values';
 
@@ -41,6 +42,7 @@ export function binaryArith(op: string, left: PyValue, right: PyValue, site: Sou
     return fail();
   }
   if (op === '+') {
+    ensureFits(sizeOf(left) + sizeOf(right));
     if (left.kind === 'str' && right.kind === 'str') return str(left.value + right.value);
     if ((left.kind === 'list' && right.kind === 'list') || (left.kind === 'tuple' && right.kind === 'tuple')) {
       return { kind: left.kind, items: [...left.items, ...right.items] };
@@ -55,6 +57,8 @@ export function binaryArith(op: string, left: PyValue, right: PyValue, site: Sou
     const [seq, times] = rn !== null ? [left, rn] : ln !== null ? [right, ln] : [null, null];
     if (seq && times !== null) {
       const count = Math.max(0, Math.trunc(times));
+      // Sizes count one for the value itself (budget.ts): the repeated part is the rest.
+      if (seq.kind === 'str' || isSequence(seq)) ensureFits(1 + count * (sizeOf(seq) - 1));
       if (seq.kind === 'str') return str(seq.value.repeat(count));
       if (isSequence(seq)) return { kind: seq.kind, items: Array.from({ length: count }, () => seq.items).flat() };
     }

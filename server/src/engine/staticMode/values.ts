@@ -2,6 +2,7 @@
  * The Python values static mode can represent, and the few Python semantics (truthiness, equality, str())
  * the evaluator needs. Anything else is an `unknown` value that carries why it could not be read.
  */
+import { step } from './budget';
 
 /** Where a value or binding was written (absolute file, 0-based line). */
 export interface SourceSpot {
@@ -117,6 +118,7 @@ export function truthy(value: PyValue): boolean | null {
 
 /** A key that is equal for values Python considers equal (`1 == True`, `Path('a') != 'a'`). */
 export function keyOf(value: PyValue): string {
+  step();
   switch (value.kind) {
     case 'none':
       return 'None';
@@ -141,6 +143,7 @@ export function keyOf(value: PyValue): string {
 
 /** Python `==`, or null when either side is unknown. */
 export function pyEquals(a: PyValue, b: PyValue): boolean | null {
+  step();
   if (a.kind === 'unknown' || b.kind === 'unknown' || a.kind === 'external' || b.kind === 'external') return null;
   if ((a.kind === 'list' && b.kind === 'list') || (a.kind === 'tuple' && b.kind === 'tuple')) {
     if (a.items.length !== b.items.length) return false;
@@ -165,6 +168,7 @@ export function pyEquals(a: PyValue, b: PyValue): boolean | null {
 
 /** Python `repr()` for the values that have a literal form. */
 export function pyRepr(value: PyValue): string {
+  step();
   switch (value.kind) {
     case 'none':
       return 'None';

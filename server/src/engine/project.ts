@@ -4,7 +4,7 @@ import { versionCaveat } from './djangoVersion';
 import { findBuildOutputs } from './buildOutputs';
 import { ProjectLocation } from './discover';
 import { learnLocation, learnProject } from './learn';
-import { buildIndex, BuildIndexOptions } from './staticIndex';
+import { buildIndex, BuildIndexOptions, StaticIndex } from './staticIndex';
 
 /** A learned project with its index: what every front works from. */
 export interface LoadedProject {
@@ -15,9 +15,17 @@ export interface LoadedProject {
 export async function loadProject(root: string, options: LearnOptions & BuildIndexOptions = {}): Promise<LoadedProject> {
   const model = await completeModel(await learnProject(root, options));
   const index = await buildIndex(model, options);
-  // A walk cut short is a project problem (report, status), not only an index detail: files past it look missing.
-  for (const problem of index.problems) if (problem.kind === 'walk-stopped') model.problems.push({ kind: problem.kind, message: problem.message });
+  noteIndexProblems(model, index);
   return { model, index };
+}
+
+/** A walk cut short is a project problem (report, status), not only an index detail: files past it look missing. */
+export function noteIndexProblems(model: ProjectModel, index: StaticIndexApi | StaticIndex): void {
+  if (!(index instanceof StaticIndex)) return;
+  for (const problem of index.problems) {
+    if (problem.kind !== 'walk-stopped' || model.problems.some((p) => p.kind === problem.kind && p.message === problem.message)) continue;
+    model.problems.push({ kind: problem.kind, message: problem.message });
+  }
 }
 
 /**

@@ -5,7 +5,7 @@ import { StaticIndexApi } from '../engine/indexTypes';
 import { findInterpreter } from '../engine/interpreter';
 import { LearnOptions, ProjectModel } from '../engine/model';
 import { compareReadings, mayMissSources, ReadingDifference } from '../engine/readings';
-import { learnLocated } from '../engine/project';
+import { learnLocated, noteIndexProblems } from '../engine/project';
 import { buildIndex } from '../engine/staticIndex';
 import { DjangoStaticSettings } from '../protocol';
 import { forgetFileDetails } from '../service';
@@ -532,6 +532,7 @@ export class ProjectManager {
       awaitedRoots(model),
       discoverTemplatesWithCoverage(model, this.settings, scope),
     ]);
+    noteIndexProblems(model, index);
     const project: WorkspaceProject = {
       location,
       model,

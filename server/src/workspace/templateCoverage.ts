@@ -28,6 +28,7 @@ const ALWAYS_IGNORED = [
 const MAX_CANDIDATES = 20000;
 const MAX_CONTENT_READS = 3000;
 const READ_BYTES = 64 * 1024;
+const MAX_DEPTH = 12;
 const TEMPLATE_TAGS = /\{%|\{\{/;
 const TEMPLATE_FOLDER = /(^|\/)(templates|jinja2)(\/|$)/;
 
@@ -37,7 +38,8 @@ export async function findTemplateLookingFiles(model: ProjectModel, covered: Rea
   const ignore = [...ALWAYS_IGNORED, ...ignoreGlobs, ...staticRoots.map((root) => `${fg.escapePath(toPosix(path.relative(projectDir, root)))}/**`)];
   let candidates: string[];
   try {
-    candidates = await fg(`**/*.{${EXTENSIONS}}`, { cwd: projectDir, ignore, onlyFiles: true, suppressErrors: true, dot: false });
+    // Not through symlinks, and not deeper than templates live: fast-glob would follow a link loop forever.
+    candidates = await fg(`**/*.{${EXTENSIONS}}`, { cwd: projectDir, ignore, onlyFiles: true, suppressErrors: true, dot: false, followSymbolicLinks: false, deep: MAX_DEPTH });
   } catch {
     return { count: 0, folders: [] };
   }

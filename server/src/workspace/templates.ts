@@ -5,6 +5,9 @@ import { appsOf, engineLabel, engineTakes, searchDirsOf, templateNameIn } from '
 import { DjangoStaticSettings } from '../protocol';
 import { findTemplateLookingFiles, OutsideTemplates } from './templateCoverage';
 
+/** Folder depth below a template root that discovery looks at; also what bounds a symlink loop there. */
+const MAX_TEMPLATE_DEPTH = 16;
+
 /** File extensions treated as templates when scanning template folders. */
 export const TEMPLATE_EXTENSIONS = ['html', 'htm', 'txt', 'jinja', 'jinja2', 'j2', 'djhtml'];
 
@@ -98,7 +101,8 @@ export async function discoverTemplatesWithCoverage(
   const ignore = settings.ignoreGlobs ?? [];
   const scan = async (cwd: string, patterns: string[]): Promise<string[]> => {
     try {
-      const files = await fg(patterns, { cwd, ignore, absolute: true, onlyFiles: true, suppressErrors: true, dot: false });
+      // Template folders reached through symlinks count (Django's loaders open them), but a link loop must end.
+      const files = await fg(patterns, { cwd, ignore, absolute: true, onlyFiles: true, suppressErrors: true, dot: false, deep: MAX_TEMPLATE_DEPTH });
       return files.map((f) => path.normalize(f));
     } catch {
       return []; // An unreadable folder simply contributes nothing.

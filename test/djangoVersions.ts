@@ -10,6 +10,7 @@ import { execFileSync } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
+import { atLeast as engineAtLeast, parseMajorMinor } from '../server/src/engine/djangoVersion';
 
 export const DJANGO_PYTHON = '/usr/bin/python3';
 export const SUPPORTED_SERIES = ['3.2', '4.2', '5.2'] as const;
@@ -102,17 +103,10 @@ export function newestDjango(): DjangoVersion | undefined {
   return all[all.length - 1];
 }
 
-/** `[major, minor]` of a series or version string. */
-export function majorMinor(version: string): [number, number] {
-  const [major, minor] = version.split('.').map(Number);
-  return [major, minor];
-}
-
-/** True when `version` is at least `atLeast` (both `X.Y…`). */
-export function atLeast(version: string, atLeastVersion: string): boolean {
-  const [a, b] = majorMinor(version);
-  const [c, d] = majorMinor(atLeastVersion);
-  return a > c || (a === c && b >= d);
+/** True when `version` is at least `than` (both `X.Y…`): the engine's own comparison, on strings. */
+export function atLeast(version: string, than: string): boolean {
+  const [major, minor] = parseMajorMinor(than)!;
+  return engineAtLeast(parseMajorMinor(version)!, major, minor);
 }
 
 /**

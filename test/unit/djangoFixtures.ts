@@ -3,8 +3,8 @@ import { mkdtempSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 
-/** The Debian interpreter with real Django 3.2 on this kind of machine. */
-export const DJANGO_PYTHON = '/usr/bin/python3';
+/** The Debian interpreter with real Django 3.2 on this kind of machine (other versions: PYTHONPATH). */
+export { DJANGO_PYTHON } from '../djangoVersions';
 
 export const MANAGE_PY = `#!/usr/bin/env python
 import os

@@ -65,7 +65,8 @@ function candidateFiles(dir: string): string[] {
       // No such folder.
     }
   }
-  return files.filter((f) => fs.existsSync(f));
+  // Missing ones fall out when read.
+  return files;
 }
 
 function rank(name: string): number {
@@ -76,7 +77,8 @@ function rank(name: string): number {
 
 function readSmall(file: string): string | null {
   try {
-    if (!fs.statSync(file).isFile() || fs.statSync(file).size > MAX_FILE_BYTES) return null;
+    const stat = fs.statSync(file);
+    if (!stat.isFile() || stat.size > MAX_FILE_BYTES) return null;
     return fs.readFileSync(file, 'utf8');
   } catch {
     return null;

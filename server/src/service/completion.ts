@@ -28,6 +28,12 @@ const JINJA_PATH_PREFIX = /(?<![\w.])static\s*\(\s*(['"])([^'"]*)$/;
 const DJANGO_TAG_PREFIX = /\{%-?(\s*)([a-z]*)$/;
 const JINJA_TAG_PREFIX = /\{\{-?(\s*)([a-z]*)$/;
 const SEGMENT_END = /['"/\s]/;
+/**
+ * Outside django-html, VS Code's HTML auto-closing turns `{` into `{}`, so a tag typed by hand reads
+ * `{% sta}` or `{% static 'css/'}`: the lone `}` is auto-closing's, not the end of the tag.
+ */
+const DJANGO_TAG_AUTO_CLOSED = /^\s*(?:-?%\}|\}(?!\}))/;
+const DJANGO_PATH_AUTO_CLOSED = /^([^'"]*['"])[ \t]*\}(?!\})/;
 
 export const TRIGGER_SUGGEST: Command = { title: 'Suggest', command: 'editor.action.triggerSuggest' };
 
@@ -53,7 +59,10 @@ export function doComplete(
   const before = lineText.slice(0, pos.character);
   const after = lineText.slice(pos.character).replace(/\r?\n$/, '');
   const pathMatch = (template.flavor === 'jinja' ? JINJA_PATH_PREFIX : DJANGO_PATH_PREFIX).exec(before);
-  if (pathMatch) return completePath(pathMatch[2], pos, after, ctx, defaults) ?? empty;
+  if (pathMatch) {
+    const list = completePath(pathMatch[2], pos, after, ctx, defaults);
+    return (list && template.flavor !== 'jinja' ? closeTag(list, pos, after) : list) ?? empty;
+  }
   const tagMatch = (template.flavor === 'jinja' ? JINJA_TAG_PREFIX : DJANGO_TAG_PREFIX).exec(before);
   // Not in the middle of a word: `{% sta|tic 'x' %}` is an existing tag being edited.
   if (tagMatch && 'static'.startsWith(tagMatch[2]) && !/^[\w]/.test(after)) {
@@ -117,6 +126,17 @@ function completePath(typed: string, pos: Position, after: string, ctx: ServiceC
     if (defaults.data) list.itemDefaults.data = folderId;
   }
   return list;
+}
+
+/** `{% static 'css/'}`: every item also turns the auto-closed `}` into ` %}` (rare, so the items are copied). */
+function closeTag(list: CompletionList, pos: Position, after: string): CompletionList {
+  const broken = DJANGO_PATH_AUTO_CLOSED.exec(after);
+  if (!broken) return list;
+  const close = TextEdit.replace(
+    Range.create({ line: pos.line, character: pos.character + broken[1].length }, { line: pos.line, character: pos.character + broken[0].length }),
+    ' %}',
+  );
+  return { ...list, items: list.items.map((item) => ({ ...item, additionalTextEdits: [close] })) };
 }
 
 interface FolderCache {
@@ -241,7 +261,7 @@ function tagSnippet(
   template: TemplateModel,
 ): CompletionItem {
   const jinja = template.flavor === 'jinja';
-  const autoClosed = (jinja ? /^\s*-?\}\}/ : /^\s*-?%\}/).exec(after);
+  const autoClosed = (jinja ? /^\s*-?\}\}/ : DJANGO_TAG_AUTO_CLOSED).exec(after);
   const range = Range.create(
     { line: pos.line, character: pos.character - typedLength },
     { line: pos.line, character: pos.character + (autoClosed ? autoClosed[0].length : 0) },

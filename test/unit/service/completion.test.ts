@@ -1,6 +1,7 @@
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import { CompletionItem, CompletionItemKind, CompletionList, InsertTextFormat, Range, TextEdit } from 'vscode-languageserver-types';
+import { TextDocument } from 'vscode-languageserver-textdocument';
 import { createLanguageService, LanguageService, ServiceContext } from '../../../server/src/service/index';
 import { docWithCursor, makeContext, removeTrees } from './helpers';
 import { demoContext } from './fixture';
@@ -38,6 +39,15 @@ function documentationOf(ctx: ServiceContext, item: CompletionItem): string | un
   assert.equal(item.documentation, undefined, 'the list itself carries no documentation');
   const resolved = service.resolveCompletionItem(item, ctx).documentation;
   return resolved === undefined ? undefined : (resolved as { value: string }).value;
+}
+
+/** The document after the edits (non-overlapping, as LSP requires), applied from the end. */
+function applyEdits(doc: TextDocument, edits: TextEdit[]): string {
+  let text = doc.getText();
+  for (const edit of [...edits].sort((a, b) => doc.offsetAt(b.range.start) - doc.offsetAt(a.range.start))) {
+    text = text.slice(0, doc.offsetAt(edit.range.start)) + edit.newText + text.slice(doc.offsetAt(edit.range.end));
+  }
+  return text;
 }
 
 function editOf(item: CompletionItem): TextEdit {
@@ -211,6 +221,23 @@ describe('service/completion', () => {
     });
   });
 
+  describe("a tag typed by hand where HTML auto-closed the { ({% static 'css/'})", () => {
+    it('completes the path and turns the } into %}, for files and folders', () => {
+      const { doc, items } = complete(ctx, `{% load static %}<link href="x">{% static 'css/|'}`, 'html');
+      const site = byLabel(items, 'site.css');
+      assert.equal(applyEdits(doc, [editOf(site), ...(site.additionalTextEdits ?? [])]), `{% load static %}<link href="x">{% static 'css/site.css' %}`);
+      const top = complete(ctx, `{% static "|"}</p>`, 'html');
+      const css = byLabel(top.items, 'css/');
+      assert.equal(applyEdits(top.doc, [editOf(css), ...(css.additionalTextEdits ?? [])]), `{% static "css/" %}</p>`);
+    });
+
+    it('leaves a closed tag alone', () => {
+      for (const text of [`{% static 'css/|' %}`, `{% static 'css/|' as x %}{}`, `{% static 'css/|'`]) {
+        assert.ok(complete(ctx, text, 'html').items.every((i) => i.additionalTextEdits === undefined), text);
+      }
+    });
+  });
+
   describe('the {% static %} snippet', () => {
     it('adds {% load static %} at the top when missing', () => {
       const { doc, items } = complete(ctx, `<p>\n{% sta|`);
@@ -226,6 +253,17 @@ describe('service/completion', () => {
       const { doc, items } = complete(ctx, `{% extends "base.html" %}\n{% block a %}{% st| %}{% endblock %}`);
       assert.equal(doc.getText(editOf(items[0]).range), '{% st %}');
       assert.deepEqual(items[0].additionalTextEdits, [TextEdit.insert({ line: 1, character: 0 }, '{% load static %}\n')]);
+    });
+
+    it("replaces the lone } of HTML's auto-closed { (html documents), not only django-html's %}", () => {
+      for (const languageId of ['html', 'django-html']) {
+        const { doc, items } = complete(ctx, `{% load static %}\n<p>{% sta|}</p>`, languageId);
+        const edit = editOf(items[0]);
+        assert.equal(doc.getText(edit.range), '{% sta}', languageId);
+        assert.equal(applyEdits(doc, [edit]), "{% load static %}\n<p>{% static '$1' %}$0</p>", languageId);
+      }
+      const jinja = complete(ctx, `{{ sta|}}`, 'jinja-html');
+      assert.equal(applyEdits(jinja.doc, [editOf(jinja.items[0])]), "{{ static('$1') }}$0");
     });
 
     it('adds no load when one comes before, or when static is a builtin', async () => {

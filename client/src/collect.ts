@@ -7,6 +7,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
+import { plural } from '../../server/src/engine/text';
 import { checkClearSafety } from './clientSafety';
 import { clearConfirmation, scanStaticRoot } from './clearScan';
 import {
@@ -119,7 +120,7 @@ export async function collectStatic(ctx: Ctx, clear: boolean, args: CollectArgs 
         onStdout: (chunk) => {
           out.append(chunk);
           lines += chunk.split('\n').length - 1;
-          progress.report({ message: `${lines} lines of output…` });
+          progress.report({ message: `${plural(lines, 'line')} of output…` });
         },
         onStderr: (chunk) => out.append(chunk),
         onCancellable: (cancel) => token.onCancellationRequested(cancel),

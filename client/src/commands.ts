@@ -1,11 +1,17 @@
 // Every command as a small factory over the context, registered from one table in extension.ts.
+import * as path from 'node:path';
 import * as vscode from 'vscode';
+import { PVSC_EXTENSION_ID } from '@vscode/python-extension';
+import { plural } from '../../server/src/engine/text';
 import { Methods, StaticFileItem } from '../../server/src/protocol';
 import { collectStatic, CollectArgs } from './collect';
+import { readSettings } from './config';
 import { Ctx } from './ctx';
+import { djangoModeFailure } from './modeStatus';
 import { findManagePyFiles, pickManagePy } from './project';
 import { ReportProvider } from './report';
 import { showShadowedCopies } from './staticFilesView';
+import { MODE_ACTIONS } from './statusBar';
 
 export type CommandFactory = (ctx: Ctx) => (...args: any[]) => unknown;
 
@@ -19,7 +25,30 @@ export const COMMANDS: Record<string, CommandFactory> = {
   'djangoStatic.showShadowedCopies': showShadowedCopies,
   'djangoStatic.showOutput': (ctx) => () => ctx.output.show(true),
   'djangoStatic.restartServer': (ctx) => () => ctx.restart('requested by the user'),
+  'djangoStatic.selectInterpreter': () => selectInterpreter,
+  'djangoStatic.djangoModeActions': djangoModeActions,
 };
+
+/** The Python extension's picker when it is installed (the server follows its choice), else the setting. */
+async function selectInterpreter(): Promise<void> {
+  const hasPicker = !!vscode.extensions.getExtension(PVSC_EXTENSION_ID) && (await vscode.commands.getCommands(true)).includes('python.setInterpreter');
+  if (hasPicker) await vscode.commands.executeCommand('python.setInterpreter');
+  else await vscode.commands.executeCommand('workbench.action.openSettings', 'djangoStatic.pythonPath');
+}
+
+/** Why Django mode failed for the active project, with the actions that fix it (the status bar's click). */
+function djangoModeActions(ctx: Ctx) {
+  return async (): Promise<string | undefined> => {
+    const project = ctx.activeProject;
+    const reason = project && djangoModeFailure(project, readSettings().mode, vscode.workspace.isTrusted);
+    if (!reason) return showReport(ctx)().then(() => undefined);
+    const titles = MODE_ACTIONS.map((a) => a.title);
+    const picked = await vscode.window.showWarningMessage(`Django mode failed for ${path.basename(project.projectDir)}: ${reason} Settings are read without running them (approximate).`, ...titles);
+    const action = MODE_ACTIONS.find((a) => a.title === picked);
+    if (action) await vscode.commands.executeCommand(action.command);
+    return action?.command;
+  };
+}
 
 function findStaticFile(ctx: Ctx) {
   return async (): Promise<StaticFileItem | undefined> => {
@@ -77,7 +106,7 @@ function reindex(ctx: Ctx) {
       try {
         const projects = await ctx.reindex();
         const files = projects.reduce((n, p) => n + p.fileCount, 0);
-        vscode.window.setStatusBarMessage(`Django Static: ${projects.length} project(s), ${files} static files`, 4000);
+        vscode.window.setStatusBarMessage(`Django Static Files: ${plural(projects.length, 'project')}, ${plural(files, 'static file')}`, 4000);
         return projects;
       } catch (err) {
         void vscode.window.showErrorMessage(`Reindex failed: ${err instanceof Error ? err.message : String(err)}`);

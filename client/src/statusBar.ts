@@ -1,7 +1,18 @@
-// Status bar item: active project, mode, file and duplicate counts; a click opens the report.
+// Status bar item: active project, mode, file and duplicate counts; a click opens the report, or, when
+// Django mode failed, the actions that fix it.
 import * as path from 'node:path';
 import * as vscode from 'vscode';
+import { escapeMarkdown, markdownCode, plural } from '../../server/src/engine/text';
+import { readSettings } from './config';
 import { Ctx } from './ctx';
+import { describeMode, djangoModeFailure } from './modeStatus';
+
+/** Command links the tooltip may run (a MarkdownString runs only the commands it names as trusted). */
+export const MODE_ACTIONS = [
+  { title: 'Select Interpreter', command: 'djangoStatic.selectInterpreter' },
+  { title: 'Show Output', command: 'djangoStatic.showOutput' },
+  { title: 'Retry', command: 'djangoStatic.reindex' },
+] as const;
 
 export class StatusBar implements vscode.Disposable {
   private readonly item = vscode.window.createStatusBarItem('djangoStatic.status', vscode.StatusBarAlignment.Left, 10);
@@ -25,33 +36,42 @@ export class StatusBar implements vscode.Disposable {
     if (project) {
       const name = path.basename(project.projectDir);
       const dup = project.duplicateCount ? `, $(warning) ${project.duplicateCount}` : '';
+      const failed = djangoModeFailure(project, readSettings().mode, vscode.workspace.isTrusted);
       // The static reading answers first; say so until Django mode's answer replaces it.
-      const mode = project.refining ? `${project.mode}, Django mode $(sync~spin)` : project.mode;
-      this.item.text = `$(file-symlink-directory) ${name}: ${mode} · ${project.fileCount} files${dup}`;
-      this.item.tooltip = new vscode.MarkdownString(
+      const mode = project.refining ? `${project.mode}, Django mode $(sync~spin)` : failed ? 'static (Django mode failed)' : project.mode;
+      this.item.text = `${failed ? '$(warning)' : '$(file-symlink-directory)'} ${name}: ${mode} · ${plural(project.fileCount, 'file')}${dup}`;
+      const tooltip = new vscode.MarkdownString(
         [
           `**Django Static Files**${restricted}`,
-          `Project: \`${project.projectDir}\``,
-          `Mode: ${project.mode} (${project.modeReason})`,
-          `Python: ${project.python ?? 'not used'} · Django ${project.djangoVersion ?? 'unknown'}`,
-          `STATIC_URL: \`${project.staticUrl ?? 'unset'}\` · STATIC_ROOT: \`${project.staticRoot ?? 'unset'}\``,
-          `${project.fileCount} static files, ${project.duplicateCount} duplicate paths`,
+          `Project: ${markdownCode(project.projectDir)}`,
+          failed
+            ? `$(warning) Django mode failed, so settings are read without running them (approximate): ${escapeMarkdown(failed)}\n\n${MODE_ACTIONS.map((a) => `[${a.title}](command:${a.command})`).join(' · ')}`
+            : escapeMarkdown(describeMode(project)),
+          `Python: ${project.python ? markdownCode(project.python) : 'not used'} · Django ${project.djangoVersion ?? 'unknown'}`,
+          `STATIC_URL: ${project.staticUrl === null ? 'unset' : markdownCode(project.staticUrl)} · STATIC_ROOT: ${project.staticRoot === null ? 'unset' : markdownCode(project.staticRoot)}`,
+          `${plural(project.fileCount, 'static file')}, ${plural(project.duplicateCount, 'duplicate path')}`,
           project.templateCount !== undefined
-            ? `${project.templateCount} templates checked${project.uncoveredTemplateCount ? `; ${project.uncoveredTemplateCount} template-looking files outside what TEMPLATES covers` : ''}`
+            ? `${plural(project.templateCount, 'template')} checked${project.uncoveredTemplateCount ? `; ${plural(project.uncoveredTemplateCount, 'template-looking file')} outside what TEMPLATES covers` : ''}`
             : '',
-          project.unknownSources?.length ? `Not known to static mode: ${project.unknownSources.join(', ')}` : '',
+          project.unknownSources?.length ? `Not known to static mode: ${escapeMarkdown(project.unknownSources.join(', '))}` : '',
           this.ctx.projects.length > 1 ? `${this.ctx.projects.length} projects; run *Select Django Project* to switch.` : '',
-          'Click for the report.',
+          failed ? 'Click for these actions.' : 'Click for the report.',
         ].filter(Boolean).join('\n\n'),
+        true,
       );
-      this.item.backgroundColor = undefined;
+      tooltip.isTrusted = { enabledCommands: MODE_ACTIONS.map((a) => a.command) };
+      this.item.tooltip = tooltip;
+      this.item.command = failed ? 'djangoStatic.djangoModeActions' : 'djangoStatic.showReport';
+      this.item.backgroundColor = failed ? new vscode.ThemeColor('statusBarItem.warningBackground') : undefined;
     } else if (this.ctx.failure) {
       this.item.text = '$(error) Django Static';
       this.item.tooltip = this.ctx.failure;
+      this.item.command = 'djangoStatic.showOutput';
       this.item.backgroundColor = new vscode.ThemeColor('statusBarItem.errorBackground');
     } else {
       this.item.text = this.ctx.running ? `$(file-symlink-directory) Django Static${restricted}` : '$(loading~spin) Django Static';
       this.item.tooltip = this.ctx.running ? 'No Django project learned yet.' : 'Learning the Django project…';
+      this.item.command = 'djangoStatic.showReport';
       this.item.backgroundColor = undefined;
     }
   }
@@ -60,3 +80,4 @@ export class StatusBar implements vscode.Disposable {
     for (const d of this.disposables) d.dispose();
   }
 }
+

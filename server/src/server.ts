@@ -601,8 +601,9 @@ class DjangoStaticServer {
     };
   }
 
+  // No timestamp of our own: clients stamp each log line already (VS Code's output, Neovim's lsp.log).
   private log(message: string): void {
-    this.connection.console.log(`[${new Date().toISOString().slice(11, 23)}] ${message}`);
+    this.connection.console.log(message);
   }
 }
 

@@ -1,0 +1,22 @@
+// How the status bar and the Collect commands say which mode a project was learned in. Pure: no vscode.
+import type { ProjectSummary } from '../../server/src/protocol';
+
+type ModeFacts = Pick<ProjectSummary, 'mode' | 'modeReason' | 'refining'>;
+
+/**
+ * Why Django mode did not run although it was wanted, in one line; undefined when static mode is what
+ * the user asked for (the setting, Restricted Mode) or only the first reading, soon replaced.
+ */
+export function djangoModeFailure(project: ModeFacts, wanted: 'auto' | 'django' | 'static', trusted: boolean): string | undefined {
+  if (project.mode !== 'static' || project.refining || wanted === 'static' || !trusted) return undefined;
+  const reason = project.modeReason.replace(/^Static mode:\s*/i, '').split('\n')[0].trim();
+  return reason || 'Django mode did not run (no reason was given).';
+}
+
+/** The mode and its reason, naming the mode once: the server's reasons often start with it already. */
+export function describeMode(project: ModeFacts): string {
+  const mode = `${project.mode[0].toUpperCase()}${project.mode.slice(1)} mode`;
+  const reason = project.modeReason.trim();
+  if (!reason) return mode;
+  return reason.toLowerCase().startsWith(mode.toLowerCase()) ? reason : `${mode}: ${reason}`;
+}

@@ -19,6 +19,7 @@ import {
   SETTINGS_PROBE_CODE,
 } from './collectOutput';
 import { Ctx } from './ctx';
+import { djangoModeFailure, MODE_ACTIONS } from './modeStatus';
 import { readSettings } from './config';
 import { commandProject, CommandProject } from './project';
 import { Interpreter } from './interpreter';
@@ -32,9 +33,11 @@ export interface CollectArgs {
    * the extension runs under a test runner (ExtensionMode.Test).
    */
   confirm?: boolean;
+  /** Run even though the language server could not start Django for this project ("Run Anyway"). */
+  force?: boolean;
 }
 
-export type CollectStatus = 'done' | 'failed' | 'cancelled' | 'declined' | 'refused' | 'untrusted' | 'no-project' | 'no-interpreter';
+export type CollectStatus = 'done' | 'failed' | 'cancelled' | 'declined' | 'refused' | 'untrusted' | 'no-project' | 'no-interpreter' | 'django-failed';
 
 /** What a collect command did; returned to callers (tests, other commands). */
 export interface CollectResult {
@@ -64,6 +67,17 @@ export async function collectStatic(ctx: Ctx, clear: boolean, args: CollectArgs 
     const message = `${title}: no manage.py found in this workspace.`;
     void vscode.window.showErrorMessage(message);
     return { status: 'no-project', message };
+  }
+  const djangoFailed = !args.force && djangoFailure(ctx, project.managePy);
+  if (djangoFailed) {
+    const message = `${title}: Django could not be started for ${project.projectDir} (${djangoFailed}), so collectstatic would fail the same way. Select an interpreter with the project's packages, or fix the settings, then retry.`;
+    const actions = [...MODE_ACTIONS.map((a) => a.title), 'Run Anyway'];
+    void vscode.window.showWarningMessage(message, ...actions).then((picked) => {
+      if (picked === 'Run Anyway') return vscode.commands.executeCommand(clear ? 'djangoStatic.clearAndCollect' : 'djangoStatic.collectStatic', { managePy: project.managePy, force: true });
+      const action = MODE_ACTIONS.find((a) => a.title === picked);
+      return action && vscode.commands.executeCommand(action.command);
+    });
+    return { status: 'django-failed', message };
   }
   const python = await ctx.interpreter.resolve(project.folder, project.projectDir, project.serverPython);
   if (!python) {
@@ -138,6 +152,12 @@ export async function collectStatic(ctx: Ctx, clear: boolean, args: CollectArgs 
   const message = `${outcome.summary?.line ?? 'collectstatic finished.'}${duplicateNote}`;
   void vscode.window.showInformationMessage(message, 'Open Output').then((b) => b && out.show(true));
   return { status: 'done', message, outcome, confirmation, filesToDelete, staticRoot, interpreter: python };
+}
+
+/** Why the language server could not run Django for this project, when it tried and failed. */
+function djangoFailure(ctx: Ctx, managePy: string): string | undefined {
+  const learned = ctx.projects.find((p) => p.managePy === managePy);
+  return learned && djangoModeFailure(learned, readSettings().mode, vscode.workspace.isTrusted);
 }
 
 function fail(ctx: Ctx, title: string, status: CollectStatus, message: string, extra: Partial<CollectResult> = {}): CollectResult {

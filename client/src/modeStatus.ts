@@ -1,6 +1,13 @@
 // How the status bar and the Collect commands say which mode a project was learned in. Pure: no vscode.
 import type { ProjectSummary } from '../../server/src/protocol';
 
+/** What fixes a failed Django mode; the status bar's tooltip links them (naming each as a trusted command). */
+export const MODE_ACTIONS = [
+  { title: 'Select Interpreter', command: 'djangoStatic.selectInterpreter' },
+  { title: 'Show Output', command: 'djangoStatic.showOutput' },
+  { title: 'Retry', command: 'djangoStatic.reindex' },
+] as const;
+
 type ModeFacts = Pick<ProjectSummary, 'mode' | 'modeReason' | 'refining'>;
 
 /**

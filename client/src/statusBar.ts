@@ -5,14 +5,7 @@ import * as vscode from 'vscode';
 import { escapeMarkdown, markdownCode, plural } from '../../server/src/engine/text';
 import { readSettings } from './config';
 import { Ctx } from './ctx';
-import { describeMode, djangoModeFailure } from './modeStatus';
-
-/** Command links the tooltip may run (a MarkdownString runs only the commands it names as trusted). */
-export const MODE_ACTIONS = [
-  { title: 'Select Interpreter', command: 'djangoStatic.selectInterpreter' },
-  { title: 'Show Output', command: 'djangoStatic.showOutput' },
-  { title: 'Retry', command: 'djangoStatic.reindex' },
-] as const;
+import { describeMode, djangoModeFailure, MODE_ACTIONS } from './modeStatus';
 
 export class StatusBar implements vscode.Disposable {
   private readonly item = vscode.window.createStatusBarItem('djangoStatic.status', vscode.StatusBarAlignment.Left, 10);

@@ -114,6 +114,14 @@ export interface ListFilesParams {
   projectDir: string;
 }
 
+/** Params of `templateEngine`. */
+export interface TemplateEngineParams {
+  uri: string;
+}
+
+/** Which kind of engine loads a template: Django's own template language or Jinja2's. */
+export type TemplateEngineKind = 'django' | 'jinja2';
+
 /** Params of `projectsChanged`. */
 export interface ProjectsChangedParams {
   projects: ProjectSummary[];
@@ -131,6 +139,8 @@ export namespace Methods {
   export const fileSources = new RequestType<FileSourcesParams, StaticFileSource[], void>('djangoStatic/fileSources');
   /** Client → server: choose the active project; false when no learned project has that manage.py. */
   export const selectProject = new RequestType<SelectProjectParams, boolean, void>('djangoStatic/selectProject');
+  /** Client → server: the engine that loads this file; null when it is no template of a learned project. */
+  export const templateEngine = new RequestType<TemplateEngineParams, TemplateEngineKind | null, void>('djangoStatic/templateEngine');
   /** Server → client: a project was (re)learned or its file counts changed. */
   export const projectsChanged = new NotificationType<ProjectsChangedParams>('djangoStatic/projectsChanged');
 }

@@ -37,7 +37,8 @@ import {
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { URI } from 'vscode-uri';
 import { createLanguageService, isTemplateLanguage, LanguageService, ServiceContext } from './service';
-import { DEFAULT_SETTINGS, DjangoStaticSettings, InitializationOptions, Methods, ProjectSummary, SERVER_V8_FLAGS, StaticFileItem, StaticFileSource } from './protocol';
+import { jinjaByEngine } from './service/context';
+import { DEFAULT_SETTINGS, DjangoStaticSettings, InitializationOptions, Methods, ProjectSummary, SERVER_V8_FLAGS, StaticFileItem, StaticFileSource, TemplateEngineKind } from './protocol';
 import { ProjectManager, templateSet, WorkspaceChange, WorkspaceProject } from './workspace/projectManager';
 import { fileSources, listStaticFiles, summarize } from './workspace/report';
 import { findAllReferences } from './workspace/references';
@@ -225,6 +226,15 @@ class DjangoStaticServer {
       this.guarded('listFiles', [] as StaticFileItem[], (params: { projectDir?: string } | undefined) => {
         const project = this.projectByDir(params?.projectDir);
         return project ? listStaticFiles(project) : [];
+      }),
+    );
+    connection.onRequest(
+      Methods.templateEngine,
+      this.guarded('templateEngine', null as TemplateEngineKind | null, (params: { uri?: string } | undefined) => {
+        const file = params?.uri ? fsPathOf(params.uri) : undefined;
+        const project = file ? this.manager?.projects.find((p) => templateSet(p).has(file)) : undefined;
+        if (!file || !project) return null;
+        return jinjaByEngine(project.model, file) ? 'jinja2' : 'django';
       }),
     );
     connection.onRequest(

@@ -10,7 +10,7 @@ import { REPO_ROOT } from './workspace';
 
 const RESULTS = path.join(REPO_ROOT, 'test-results');
 const README_IMAGES = path.join(REPO_ROOT, 'docs', 'images');
-const README_SHOTS = ['completion.png', 'quick-fix.png', 'collect.png', 'clear-confirm.png', 'rename-preview.png', 'static-files-view.png'];
+const README_SHOTS = ['completion.png', 'quick-fix.png', 'collect.png', 'clear-confirm.png', 'rename-preview.png', 'static-files-view.png', 'django-mode-failed.png', 'template-language.png', 'link-tooltip.png'];
 const STEP_TIMEOUT_MS = 20000;
 
 type Log = (message: string) => void;
@@ -25,6 +25,16 @@ export async function runUiChecks(browser: Browser, url: string, workspace: stri
   // Outside templates/, so it opens as plain HTML: Django syntax comes from the injection grammar.
   const plainLine = `<img src="{% static 'img/logo.svg' %}" alt="">`;
   writeFileSync(path.join(workspace, 'plain.html'), `${plainLine}\n`);
+  // The snippet and a tag typed by hand, with each language's auto-closing: django-html (ours) and html.
+  writeFileSync(path.join(workspace, 'templates', 'snippet.html'), '{% load static %}\n\n');
+  writeFileSync(path.join(workspace, 'snippet-plain.html'), '{% load static %}\n\n');
+  // A template that opens as plain HTML, as in a workspace without files.associations (the longer pattern wins).
+  mkdirSync(path.join(workspace, 'templates', 'plain'), { recursive: true });
+  writeFileSync(path.join(workspace, 'templates', 'plain', 'page.html'), `{% load static %}\n<a href="{% static "css/site.css" %}">{{ title }}</a>\n`);
+  const settingsFile = path.join(workspace, '.vscode', 'settings.json');
+  const settings = JSON.parse(readFileSync(settingsFile, 'utf8'));
+  settings['files.associations'] = { ...settings['files.associations'], '**/templates/plain/**/*.html': 'html' };
+  writeFileSync(settingsFile, JSON.stringify(settings, null, 2));
   const page = await browser.newPage({ viewport: { width: 1280, height: 760 } });
   page.setDefaultTimeout(STEP_TIMEOUT_MS);
   const started = Date.now();
@@ -49,6 +59,50 @@ export async function runUiChecks(browser: Browser, url: string, workspace: stri
     const item = page.locator('.statusbar-item', { hasText: /files/ }).filter({ hasText: 'ws' }).first();
     await item.waitFor({ timeout: 45000 });
     return (await item.innerText()).trim();
+  });
+
+  await check('a template opened as plain HTML is offered Django HTML, once, and switched', async () => {
+    await openFile(page, 'page.html');
+    const language = page.locator('.statusbar-item[id="status.editor.mode"]');
+    await language.filter({ hasText: /^HTML$/ }).waitFor();
+    const toast = page.locator('.notification-toast', { hasText: 'Open them as Django HTML?' }).first();
+    await toast.waitFor({ timeout: 30000 });
+    await page.waitForTimeout(500);
+    await page.screenshot({ path: path.join(RESULTS, 'template-language.png') });
+    await toast.getByRole('button', { name: 'Use Django HTML' }).click();
+    await language.filter({ hasText: 'Django HTML' }).waitFor();
+    return `HTML → ${(await language.innerText()).trim()}`;
+  });
+
+  await check('the {% sta snippet and a hand-typed tag close once, in django-html and in html', async () => {
+    const results: string[] = [];
+    for (const [file, language] of [['templates/snippet.html', 'Django HTML'], ['snippet-plain.html', 'HTML']]) {
+      await openFile(page, path.basename(file));
+      await page.locator('.statusbar-item[id="status.editor.mode"]', { hasText: new RegExp(`^${language}$`) }).waitFor();
+      await gotoLine(page, 2, 1);
+      await page.keyboard.type('{% sta', { delay: 40 });
+      await acceptSuggestion(page, "{% static '…' %}");
+      await page.keyboard.press('Escape');
+      await page.keyboard.press('Escape');
+      await page.keyboard.press('End');
+      await page.keyboard.press('Enter');
+      await page.keyboard.type("{% static '", { delay: 40 });
+      await acceptSuggestion(page, 'css/');
+      await acceptSuggestion(page, 'site.css');
+      await page.keyboard.press('Control+S');
+      const disk = path.join(workspace, file);
+      const deadline = Date.now() + STEP_TIMEOUT_MS;
+      let lines: string[] = [];
+      while (Date.now() < deadline) {
+        lines = readFileSync(disk, 'utf8').split('\n');
+        if (lines[2]?.includes('site.css')) break;
+        await page.waitForTimeout(200);
+      }
+      const expected = ["{% static '' %}", "{% static 'css/site.css' %}"];
+      if (lines[1] !== expected[0] || lines[2] !== expected[1]) throw new Error(`${language}: ${JSON.stringify(lines.slice(1, 3))}`);
+      results.push(`${language}: ${lines[1]} / ${lines[2]}`);
+    }
+    return results.join('; ');
   });
 
   await check('completion: suggest widget lists css/ files', async () => {
@@ -97,6 +151,24 @@ export async function runUiChecks(browser: Browser, url: string, workspace: stri
     const scopes = await inspectScopes(page);
     if (!/text\.html\.(basic|derivative)/.test(scopes) || !scopes.includes('string.quoted.static-path.django')) throw new Error(`scopes: ${scopes.replace(/\s+/g, ' ').slice(-300)}`);
     return `${/text\.html\.(basic|derivative)/.exec(scopes)?.[0]} + string.quoted.static-path.django`;
+  });
+
+  await check('the document link tooltip names the source literally (STATICFILES_DIRS[0], Markdown escaped)', async () => {
+    await openFile(page, 'base.html');
+    const text = readFileSync(path.join(workspace, 'templates', 'base.html'), 'utf8').split('\n');
+    const line = text.findIndex((l) => l.includes("'css/site.css'"));
+    await gotoLine(page, line + 1, 1);
+    const target = page.locator('.monaco-editor .view-line span', { hasText: 'css/site.css' }).first();
+    await target.hover();
+    const hover = page.locator('.monaco-hover:visible', { hasText: /click/i }).first();
+    await hover.waitFor();
+    await page.waitForTimeout(300);
+    await page.screenshot({ path: path.join(RESULTS, 'link-tooltip.png') });
+    const shown = (await hover.innerText()).replace(/\s+/g, ' ');
+    const linkText = (await hover.locator('a', { hasText: 'STATICFILES' }).first().innerText()).trim();
+    if (!shown.includes('STATICFILES_DIRS[0]') || !linkText.includes('STATICFILES_DIRS[0]')) throw new Error(`hover: ${shown}`);
+    await page.mouse.move(0, 0);
+    return linkText;
   });
 
   await check('Problems panel lists the missing path', async () => {
@@ -217,6 +289,25 @@ export async function runUiChecks(browser: Browser, url: string, workspace: stri
     return 'asked, previewed unticked, applied: base.html now uses js/main.js';
   });
 
+  // Last: it breaks the project's settings (a package that is not installed) until the end of the run.
+  await check('status bar warns when Django mode failed, with the reason and the actions', async () => {
+    writeFileSync(path.join(workspace, 'demo', 'settings_broken.py'), 'from .settings import *\nimport a_package_not_installed_here\n');
+    writeFileSync(settingsFile, JSON.stringify({ ...settings, 'djangoStatic.settingsModule': 'demo.settings_broken' }, null, 2));
+    const item = page.locator('.statusbar-item', { hasText: 'Django mode failed' }).first();
+    await item.waitFor({ timeout: 60000 });
+    await item.hover();
+    const tooltip = page.locator('.workbench-hover, .monaco-hover', { hasText: 'Select Interpreter' }).first();
+    await tooltip.waitFor();
+    const shown = (await tooltip.innerText()).replace(/\s+/g, ' ');
+    for (const part of ["No module named 'a_package_not_installed_here'", 'Select Interpreter', 'Show Output', 'Retry']) {
+      if (!shown.includes(part)) throw new Error(`tooltip lacks ${part}: ${shown}`);
+    }
+    if (/Static mode: Static mode|static: Static mode/i.test(shown)) throw new Error(`the mode is named twice: ${shown}`);
+    await page.waitForTimeout(300);
+    await page.screenshot({ path: path.join(RESULTS, 'django-mode-failed.png') });
+    return `${(await item.innerText()).trim()}; ${shown.slice(0, 160)}`;
+  });
+
   await page.close();
   if (ok) {
     mkdirSync(README_IMAGES, { recursive: true });
@@ -224,6 +315,18 @@ export async function runUiChecks(browser: Browser, url: string, workspace: stri
   }
   log(`UI checks ${ok ? 'passed' : 'FAILED'} in ${((Date.now() - started) / 1000).toFixed(1)} s; screenshots in test-results/${ok ? ' (README ones copied to docs/images/)' : ''}`);
   return ok;
+}
+
+/** Opens the suggest widget if needed (Ctrl+Space) and accepts the row whose label starts with `label`. */
+async function acceptSuggestion(page: Page, label: string): Promise<void> {
+  const row = page.locator('.editor-widget.suggest-widget.visible .monaco-list-row', { has: page.locator('.label-name', { hasText: label }) }).first();
+  for (let attempt = 1; ; attempt++) {
+    if (await row.waitFor({ timeout: 2000 }).then(() => true, () => false)) break;
+    if (attempt === 4) throw new Error(`no suggestion ${label}`);
+    await page.keyboard.press('Control+Space');
+  }
+  await row.click();
+  await row.waitFor({ state: 'detached', timeout: 5000 }).catch(() => undefined);
 }
 
 /** The TextMate scopes at the cursor, from Developer: Inspect Editor Tokens and Scopes. */

@@ -5,12 +5,12 @@
  */
 import { copyFileSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
-import type { Browser, Page } from 'playwright-core';
+import type { Browser, Locator, Page } from 'playwright-core';
 import { REPO_ROOT } from './workspace';
 
 const RESULTS = path.join(REPO_ROOT, 'test-results');
 const README_IMAGES = path.join(REPO_ROOT, 'docs', 'images');
-const README_SHOTS = ['completion.png', 'quick-fix.png', 'collect.png', 'clear-confirm.png', 'rename-preview.png', 'static-files-view.png', 'django-mode-failed.png', 'template-language.png', 'link-tooltip.png'];
+const README_SHOTS = ['completion.png', 'quick-fix.png', 'collect.png', 'clear-confirm.png', 'rename-preview.png', 'static-files-view.png', 'django-mode-failed.png', 'template-language.png'];
 const STEP_TIMEOUT_MS = 20000;
 
 type Log = (message: string) => void;
@@ -26,14 +26,14 @@ export async function runUiChecks(browser: Browser, url: string, workspace: stri
   const plainLine = `<img src="{% static 'img/logo.svg' %}" alt="">`;
   writeFileSync(path.join(workspace, 'plain.html'), `${plainLine}\n`);
   // The snippet and a tag typed by hand, with each language's auto-closing: django-html (ours) and html.
-  writeFileSync(path.join(workspace, 'templates', 'snippet.html'), '{% load static %}\n\n');
-  writeFileSync(path.join(workspace, 'snippet-plain.html'), '{% load static %}\n\n');
+  writeFileSync(path.join(workspace, 'templates', 'tagged.html'), '{% load static %}\n\n');
+  writeFileSync(path.join(workspace, 'handtyped.html'), '{% load static %}\n\n');
   // A template that opens as plain HTML, as in a workspace without files.associations (the longer pattern wins).
-  mkdirSync(path.join(workspace, 'templates', 'plain'), { recursive: true });
-  writeFileSync(path.join(workspace, 'templates', 'plain', 'page.html'), `{% load static %}\n<a href="{% static "css/site.css" %}">{{ title }}</a>\n`);
+  mkdirSync(path.join(workspace, 'templates', 'as_html'), { recursive: true });
+  writeFileSync(path.join(workspace, 'templates', 'as_html', 'page.html'), `{% load static %}\n<a href="{% static "css/site.css" %}">{{ title }}</a>\n`);
   const settingsFile = path.join(workspace, '.vscode', 'settings.json');
   const settings = JSON.parse(readFileSync(settingsFile, 'utf8'));
-  settings['files.associations'] = { ...settings['files.associations'], '**/templates/plain/**/*.html': 'html' };
+  settings['files.associations'] = { ...settings['files.associations'], '**/templates/as_html/**/*.html': 'html' };
   writeFileSync(settingsFile, JSON.stringify(settings, null, 2));
   const page = await browser.newPage({ viewport: { width: 1280, height: 760 } });
   page.setDefaultTimeout(STEP_TIMEOUT_MS);
@@ -68,7 +68,7 @@ export async function runUiChecks(browser: Browser, url: string, workspace: stri
     const toast = page.locator('.notification-toast', { hasText: 'Open them as Django HTML?' }).first();
     await toast.waitFor({ timeout: 30000 });
     await page.waitForTimeout(500);
-    await page.screenshot({ path: path.join(RESULTS, 'template-language.png') });
+    await shotAround(page, 'template-language.png', [toast, language]);
     await toast.getByRole('button', { name: 'Use Django HTML' }).click();
     await language.filter({ hasText: 'Django HTML' }).waitFor();
     return `HTML → ${(await language.innerText()).trim()}`;
@@ -76,7 +76,7 @@ export async function runUiChecks(browser: Browser, url: string, workspace: stri
 
   await check('the {% sta snippet and a hand-typed tag close once, in django-html and in html', async () => {
     const results: string[] = [];
-    for (const [file, language] of [['templates/snippet.html', 'Django HTML'], ['snippet-plain.html', 'HTML']]) {
+    for (const [file, language] of [['templates/tagged.html', 'Django HTML'], ['handtyped.html', 'HTML']]) {
       await openFile(page, path.basename(file));
       await page.locator('.statusbar-item[id="status.editor.mode"]', { hasText: new RegExp(`^${language}$`) }).waitFor();
       await gotoLine(page, 2, 1);
@@ -157,9 +157,8 @@ export async function runUiChecks(browser: Browser, url: string, workspace: stri
     await openFile(page, 'base.html');
     const text = readFileSync(path.join(workspace, 'templates', 'base.html'), 'utf8').split('\n');
     const line = text.findIndex((l) => l.includes("'css/site.css'"));
-    await gotoLine(page, line + 1, 1);
-    const target = page.locator('.monaco-editor .view-line span', { hasText: 'css/site.css' }).first();
-    await target.hover();
+    await gotoLine(page, line + 1, text[line].indexOf('css/site.css') + 3);
+    await runCommand(page, 'Show or Focus Hover');
     const hover = page.locator('.monaco-hover:visible', { hasText: /click/i }).first();
     await hover.waitFor();
     await page.waitForTimeout(300);
@@ -167,7 +166,7 @@ export async function runUiChecks(browser: Browser, url: string, workspace: stri
     const shown = (await hover.innerText()).replace(/\s+/g, ' ');
     const linkText = (await hover.locator('a', { hasText: 'STATICFILES' }).first().innerText()).trim();
     if (!shown.includes('STATICFILES_DIRS[0]') || !linkText.includes('STATICFILES_DIRS[0]')) throw new Error(`hover: ${shown}`);
-    await page.mouse.move(0, 0);
+    await page.keyboard.press('Escape');
     return linkText;
   });
 
@@ -304,7 +303,7 @@ export async function runUiChecks(browser: Browser, url: string, workspace: stri
     }
     if (/Static mode: Static mode|static: Static mode/i.test(shown)) throw new Error(`the mode is named twice: ${shown}`);
     await page.waitForTimeout(300);
-    await page.screenshot({ path: path.join(RESULTS, 'django-mode-failed.png') });
+    await shotAround(page, 'django-mode-failed.png', [tooltip, item]);
     return `${(await item.innerText()).trim()}; ${shown.slice(0, 160)}`;
   });
 
@@ -315,6 +314,21 @@ export async function runUiChecks(browser: Browser, url: string, workspace: stri
   }
   log(`UI checks ${ok ? 'passed' : 'FAILED'} in ${((Date.now() - started) / 1000).toFixed(1)} s; screenshots in test-results/${ok ? ' (README ones copied to docs/images/)' : ''}`);
   return ok;
+}
+
+/**
+ * A screenshot of just the part that shows these elements (with a margin): the .vsix carries the README's
+ * screenshots and must stay under 1 MB, so the small ones are cut to what they show.
+ */
+async function shotAround(page: Page, name: string, parts: Locator[]): Promise<void> {
+  const boxes = (await Promise.all(parts.map((p) => p.boundingBox()))).filter((b): b is NonNullable<typeof b> => !!b);
+  const viewport = page.viewportSize() ?? { width: 1280, height: 760 };
+  const margin = 16;
+  const x = Math.max(0, Math.min(...boxes.map((b) => b.x)) - margin);
+  const y = Math.max(0, Math.min(...boxes.map((b) => b.y)) - margin);
+  const right = Math.min(viewport.width, Math.max(...boxes.map((b) => b.x + b.width)) + margin);
+  const bottom = Math.min(viewport.height, Math.max(...boxes.map((b) => b.y + b.height)) + margin);
+  await page.screenshot({ path: path.join(RESULTS, name), clip: { x, y, width: right - x, height: bottom - y } });
 }
 
 /** Opens the suggest widget if needed (Ctrl+Space) and accepts the row whose label starts with `label`. */

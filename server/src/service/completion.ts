@@ -29,11 +29,11 @@ const DJANGO_TAG_PREFIX = /\{%-?(\s*)([a-z]*)$/;
 const JINJA_TAG_PREFIX = /\{\{-?(\s*)([a-z]*)$/;
 const SEGMENT_END = /['"/\s]/;
 /**
- * Outside django-html, VS Code's HTML auto-closing turns `{` into `{}`, so a tag typed by hand reads
+ * Outside django-html, VS Code's HTML auto-closing may turn `{` into `{}`, so a tag typed by hand reads
  * `{% sta}` or `{% static 'css/'}`: the lone `}` is auto-closing's, not the end of the tag.
  */
 const DJANGO_TAG_AUTO_CLOSED = /^\s*(?:-?%\}|\}(?!\}))/;
-const DJANGO_PATH_AUTO_CLOSED = /^([^'"]*['"])[ \t]*\}(?!\})/;
+const LONE_BRACE = /^[ \t]*\}(?!\})/;
 
 export const TRIGGER_SUGGEST: Command = { title: 'Suggest', command: 'editor.action.triggerSuggest' };
 
@@ -61,7 +61,7 @@ export function doComplete(
   const pathMatch = (template.flavor === 'jinja' ? JINJA_PATH_PREFIX : DJANGO_PATH_PREFIX).exec(before);
   if (pathMatch) {
     const list = completePath(pathMatch[2], pos, after, ctx, defaults);
-    return (list && template.flavor !== 'jinja' ? closeTag(list, pos, after) : list) ?? empty;
+    return (list && template.flavor !== 'jinja' ? closeTag(list, pos, after, pathMatch[1]) : list) ?? empty;
   }
   const tagMatch = (template.flavor === 'jinja' ? JINJA_TAG_PREFIX : DJANGO_TAG_PREFIX).exec(before);
   // Not in the middle of a word: `{% sta|tic 'x' %}` is an existing tag being edited.
@@ -128,12 +128,21 @@ function completePath(typed: string, pos: Position, after: string, ctx: ServiceC
   return list;
 }
 
-/** `{% static 'css/'}`: every item also turns the auto-closed `}` into ` %}` (rare, so the items are copied). */
-function closeTag(list: CompletionList, pos: Position, after: string): CompletionList {
-  const broken = DJANGO_PATH_AUTO_CLOSED.exec(after);
-  if (!broken) return list;
+/**
+ * A tag whose path is quoted but that is not closed on the line (`{% static 'css/'`, or `{% static 'css/'}`
+ * with HTML's auto-closed `}`): every item also closes it with ` %}`, replacing that `}`. Rare, so the
+ * items are copied. A path whose quote is not closed yet is left to the user.
+ */
+function closeTag(list: CompletionList, pos: Position, after: string, quote: string): CompletionList {
+  const quoteEnd = after.indexOf(quote);
+  if (quoteEnd === -1) return list;
+  const rest = after.slice(quoteEnd + 1);
+  const closeAt = rest.indexOf('%}');
+  const nextTag = rest.indexOf('{%');
+  if (closeAt !== -1 && (nextTag === -1 || closeAt < nextTag)) return list;
+  const start = pos.character + quoteEnd + 1;
   const close = TextEdit.replace(
-    Range.create({ line: pos.line, character: pos.character + broken[1].length }, { line: pos.line, character: pos.character + broken[0].length }),
+    Range.create({ line: pos.line, character: start }, { line: pos.line, character: start + (LONE_BRACE.exec(rest)?.[0].length ?? 0) }),
     ' %}',
   );
   return { ...list, items: list.items.map((item) => ({ ...item, additionalTextEdits: [close] })) };

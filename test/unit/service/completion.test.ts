@@ -231,8 +231,19 @@ describe('service/completion', () => {
       assert.equal(applyEdits(top.doc, [editOf(css), ...(css.additionalTextEdits ?? [])]), `{% static "css/" %}</p>`);
     });
 
-    it('leaves a closed tag alone', () => {
-      for (const text of [`{% static 'css/|' %}`, `{% static 'css/|' as x %}{}`, `{% static 'css/|'`]) {
+    it('closes a tag typed without any auto-closing, at the end of the line or inside an attribute', () => {
+      for (const [text, expected] of [
+        [`{% static 'css/|'`, `{% static 'css/site.css' %}`],
+        [`<link href="{% static 'css/|'">{% if x %}`, `<link href="{% static 'css/site.css' %}">{% if x %}`],
+      ]) {
+        const { doc, items } = complete(ctx, text, 'html');
+        const site = byLabel(items, 'site.css');
+        assert.equal(applyEdits(doc, [editOf(site), ...(site.additionalTextEdits ?? [])]), expected);
+      }
+    });
+
+    it('leaves a closed tag, and a quote still open, alone', () => {
+      for (const text of [`{% static 'css/|' %}`, `{% static 'css/|' as x %}{}`, `{% static 'css/|`, `{% static "css/|" %}'`]) {
         assert.ok(complete(ctx, text, 'html').items.every((i) => i.additionalTextEdits === undefined), text);
       }
     });

@@ -23,6 +23,13 @@ describe('a project whose settings cannot run', () => {
     fs.rmSync(settingsFile(), { force: true });
     const { api } = await activateAndLearn();
     await waitFor(() => api.projects()[0]?.mode === 'django' && !api.projects()[0].refining, 'Django mode again', 60000);
+    // The later suites need the server answering again, not only the summary back in Django mode.
+    const base = await vscode.workspace.openTextDocument(wsPath('templates', 'base.html'));
+    const at = base.positionAt(base.getText().indexOf("'css/site.css'") + 3);
+    await waitFor(async () => {
+      const found = await vscode.commands.executeCommand<vscode.Location[]>('vscode.executeDefinitionProvider', base.uri, at);
+      return found.length > 0 ? found : undefined;
+    }, 'definitions from the re-learned project', 60000);
   });
 
   it('Collect says Django could not be started, and why, before running collectstatic', async () => {

@@ -6,7 +6,7 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as vscode from 'vscode';
-import { plural } from '../../server/src/engine/text';
+import { plural } from '../../server/src/text';
 import { checkClearSafety } from './clientSafety';
 import { clearConfirmation, scanStaticRoot } from './clearScan';
 import {

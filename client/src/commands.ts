@@ -2,7 +2,7 @@
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { PVSC_EXTENSION_ID } from '@vscode/python-extension';
-import { plural } from '../../server/src/engine/text';
+import { plural } from '../../server/src/text';
 import { Methods, StaticFileItem } from '../../server/src/protocol';
 import { collectStatic, CollectArgs } from './collect';
 import { readSettings } from './config';

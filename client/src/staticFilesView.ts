@@ -6,7 +6,7 @@
  */
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { plural } from '../../server/src/engine/text';
+import { plural } from '../../server/src/text';
 import { Methods, ProjectSummary, StaticFileItem } from '../../server/src/protocol';
 import { Ctx } from './ctx';
 

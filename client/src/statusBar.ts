@@ -2,7 +2,7 @@
 // Django mode failed, the actions that fix it.
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { escapeMarkdown, markdownCode, plural } from '../../server/src/engine/text';
+import { escapeMarkdown, markdownCode, plural } from '../../server/src/text';
 import { readSettings } from './config';
 import { Ctx } from './ctx';
 import { describeMode, djangoModeFailure, MODE_ACTIONS } from './modeStatus';

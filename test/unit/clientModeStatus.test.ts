@@ -1,7 +1,7 @@
 // What the status bar says about the mode: a pure function, no vscode; the reasons are the server's own.
 import * as assert from 'node:assert/strict';
 import { describeMode, djangoModeFailure } from '../../client/src/modeStatus';
-import { escapeMarkdown, markdownCode, plural } from '../../server/src/engine/text';
+import { escapeMarkdown, markdownCode, plural } from '../../server/src/text';
 
 const failedRun = { mode: 'static' as const, modeReason: "Static mode: running the settings failed: ModuleNotFoundError: No module named 'environ'." };
 
@@ -20,7 +20,7 @@ describe('client: mode status', () => {
   });
 });
 
-describe('engine/text', () => {
+describe('text (shared words)', () => {
   it('keeps project text literal in Markdown', () => {
     assert.equal(escapeMarkdown('STATICFILES_DIRS[0] in __init__.py'), 'STATICFILES\\_DIRS\\[0\\] in \\_\\_init\\_\\_.py');
     assert.equal(markdownCode('/srv/a b'), '`/srv/a b`');

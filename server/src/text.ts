@@ -1,4 +1,5 @@
-// Words for users: counts, and Markdown for text that comes from the project (paths, setting values, Python messages).
+// Words for users, shared by the client and every server layer as protocol.ts is (plain functions, no
+// imports): counts, and Markdown for text that comes from the project (paths, setting values, Python messages).
 
 /**
  * The text as literal Markdown: `STATICFILES_DIRS[0]` keeps its brackets, `__init__` is not bold.

@@ -17,6 +17,7 @@ import {
   ProbedSettings,
   SETTINGS_PROBE_CODE,
 } from './collectOutput';
+import { Methods } from '../../server/src/protocol';
 import { Ctx } from './ctx';
 import { djangoModeFailure, MODE_ACTIONS } from './modeStatus';
 import { readSettings } from './config';
@@ -141,13 +142,14 @@ export async function collectStatic(ctx: Ctx, clear: boolean, args: CollectArgs 
     },
   );
   const outcome = parseCollectOutput(run.stdout, run.stderr, run.exitCode);
-  await reportDuplicates(ctx, python.path, project, env, outcome.duplicates);
+  const reported = await reportDuplicates(ctx, python.path, project, env, outcome.duplicates);
   void ctx.reindex().catch((e) => ctx.log(`Reindex after collect failed: ${e}`));
 
   if (run.cancelled) return fail(ctx, title, 'cancelled', `${title} was cancelled; STATIC_ROOT may be partly updated.`, { outcome, confirmation, filesToDelete, staticRoot });
   if (run.spawnError) return fail(ctx, title, 'failed', `${title}: could not run ${python.path}: ${run.spawnError}`, { outcome });
   if (outcome.failure) return fail(ctx, title, 'failed', `${title} failed: ${outcome.failure.message}`, { outcome, confirmation, filesToDelete, staticRoot });
-  const duplicateNote = outcome.duplicates.length ? ` ${outcome.duplicates.length} duplicate path${outcome.duplicates.length === 1 ? '' : 's'} ignored (see Problems).` : '';
+  const where = reported < outcome.duplicates.length ? 'the Static Files view' : 'Problems';
+  const duplicateNote = outcome.duplicates.length ? ` ${plural(outcome.duplicates.length, 'duplicate path')} ignored (see ${where}).` : '';
   const message = `${outcome.summary?.line ?? 'collectstatic finished.'}${duplicateNote}`;
   void vscode.window.showInformationMessage(message, 'Open Output').then((b) => b && out.show(true));
   return { status: 'done', message, outcome, confirmation, filesToDelete, staticRoot, interpreter: python };
@@ -190,12 +192,19 @@ function describeFailure(run: RunResult): string {
 }
 
 /**
- * One Problems entry per file collectstatic ignored, on the ignored file, pointing at the file that won.
+ * One Problems entry per file collectstatic ignored, on the ignored file, pointing at the file that won;
  * `findstatic` (real Django) says which files share each duplicate destination path, in finder order.
+ * Duplicates the language server already knows are left to it (its `shadowed` findings and the Static
+ * Files view), so one duplicate is not said twice. Answers how many destinations got entries here.
  */
-async function reportDuplicates(ctx: Ctx, python: string, project: CommandProject, env: NodeJS.ProcessEnv, duplicates: string[]): Promise<void> {
+async function reportDuplicates(ctx: Ctx, python: string, project: CommandProject, env: NodeJS.ProcessEnv, all: string[]): Promise<number> {
   ctx.collectDiagnostics.clear();
-  if (duplicates.length === 0) return;
+  const known = await ctx.request(Methods.listFiles, { projectDir: project.projectDir }).then(
+    (files) => new Set(files.filter((f) => f.shadowed > 0).map((f) => f.path)),
+    () => new Set<string>(),
+  );
+  const duplicates = all.filter((d) => !known.has(d));
+  if (duplicates.length === 0) return 0;
   const byFile = new Map<string, vscode.Diagnostic[]>();
   const add = (file: string, d: vscode.Diagnostic) => byFile.set(file, [...(byFile.get(file) ?? []), d]);
   const unique = [...new Set(duplicates)];
@@ -223,6 +232,7 @@ async function reportDuplicates(ctx: Ctx, python: string, project: CommandProjec
     }
   }
   for (const [file, diagnostics] of byFile) ctx.collectDiagnostics.set(vscode.Uri.file(file), diagnostics);
+  return unique.length;
 }
 
 function realpath(p: string): string {

@@ -158,7 +158,10 @@ export async function runUiChecks(browser: Browser, url: string, workspace: stri
     const text = readFileSync(path.join(workspace, 'templates', 'base.html'), 'utf8').split('\n');
     const line = text.findIndex((l) => l.includes("'css/site.css'"));
     await gotoLine(page, line + 1, text[line].indexOf('css/site.css') + 3);
-    await runCommand(page, 'Show or Focus Hover');
+    // Link tooltips show on a mouse hover only (not through Show Hover): rest the mouse on the cursor.
+    const cursor = await page.locator('.monaco-editor.focused .cursor').first().boundingBox();
+    if (!cursor) throw new Error('no cursor');
+    await page.mouse.move(cursor.x + 3, cursor.y + cursor.height / 2);
     const hover = page.locator('.monaco-hover:visible', { hasText: /click/i }).first();
     await hover.waitFor();
     await page.waitForTimeout(300);
@@ -166,7 +169,7 @@ export async function runUiChecks(browser: Browser, url: string, workspace: stri
     const shown = (await hover.innerText()).replace(/\s+/g, ' ');
     const linkText = (await hover.locator('a', { hasText: 'STATICFILES' }).first().innerText()).trim();
     if (!shown.includes('STATICFILES_DIRS[0]') || !linkText.includes('STATICFILES_DIRS[0]')) throw new Error(`hover: ${shown}`);
-    await page.keyboard.press('Escape');
+    await page.mouse.move(0, 0);
     return linkText;
   });
 

@@ -57,12 +57,12 @@ export class StatusBar implements vscode.Disposable {
       this.item.command = failed ? 'djangoStatic.djangoModeActions' : 'djangoStatic.showReport';
       this.item.backgroundColor = failed ? new vscode.ThemeColor('statusBarItem.warningBackground') : undefined;
     } else if (this.ctx.failure) {
-      this.item.text = '$(error) Django Static';
+      this.item.text = '$(error) Django Static Files';
       this.item.tooltip = this.ctx.failure;
       this.item.command = 'djangoStatic.showOutput';
       this.item.backgroundColor = new vscode.ThemeColor('statusBarItem.errorBackground');
     } else {
-      this.item.text = this.ctx.running ? `$(file-symlink-directory) Django Static${restricted}` : '$(loading~spin) Django Static';
+      this.item.text = this.ctx.running ? `$(file-symlink-directory) Django Static Files${restricted}` : '$(loading~spin) Django Static Files';
       this.item.tooltip = this.ctx.running ? 'No Django project learned yet.' : 'Learning the Django project…';
       this.item.command = 'djangoStatic.showReport';
       this.item.backgroundColor = undefined;

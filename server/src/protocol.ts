@@ -16,6 +16,8 @@ export interface DjangoStaticSettings {
   settingsModule: string;
   /** manage.py to use when a workspace holds several; empty = discover. */
   managePyPath: string;
+  /** The same as managePyPath under the name users see (VS Code titles a setting after its key); wins when set. */
+  project?: string;
   /** Extra environment for the Python helper. */
   env: Record<string, string>;
   /** Extra template globs, relative to the project. */

@@ -632,9 +632,7 @@ function mergeSettings(partial: Partial<DjangoStaticSettings> | undefined): Djan
     }
   }
   if (!['auto', 'django', 'static'].includes(merged.mode)) merged.mode = 'auto';
-  // The user-facing name of managePyPath (VS Code titles a setting after its key: "Manage Py Path" read badly).
-  const project = (partial as { project?: unknown }).project;
-  if (typeof project === 'string' && project) merged.managePyPath = project;
+  if (typeof partial.project === 'string' && partial.project) merged.managePyPath = partial.project;
   return merged;
 }
 

@@ -71,7 +71,7 @@ function findStaticFile(ctx: Ctx) {
     const editor = active && TEMPLATE_LANGUAGES.has(active.document.languageId) ? active : undefined;
     type Item = vscode.QuickPickItem & { file: StaticFileItem };
     const quickPick = vscode.window.createQuickPick<Item>();
-    quickPick.title = `Find Static File (${plural(project.fileCount, 'file')} in ${path.basename(project.projectDir)})`;
+    quickPick.title = `Find Static File (${plural(project.collectedCount ?? project.fileCount, 'collected file')} in ${path.basename(project.projectDir)})`;
     quickPick.placeholder = 'Destination path, as used in {% static %}; the buttons insert a tag or copy the path';
     quickPick.matchOnDescription = true;
     quickPick.busy = true;
@@ -149,7 +149,7 @@ function reindex(ctx: Ctx) {
     vscode.window.withProgress({ location: vscode.ProgressLocation.Window, title: 'Django Static: reindexing' }, async () => {
       try {
         const projects = await ctx.reindex();
-        const files = projects.reduce((n, p) => n + p.fileCount, 0);
+        const files = projects.reduce((n, p) => n + (p.collectedCount ?? p.fileCount), 0);
         vscode.window.setStatusBarMessage(`Django Static Files: ${plural(projects.length, 'project')}, ${plural(files, 'static file')}`, 4000);
         return projects;
       } catch (err) {

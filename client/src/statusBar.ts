@@ -32,7 +32,9 @@ export class StatusBar implements vscode.Disposable {
       const failed = djangoModeFailure(project, readSettings().mode, vscode.workspace.isTrusted);
       // The static reading answers first; say so until Django mode's answer replaces it.
       const mode = project.refining ? `${project.mode}, Django mode $(sync~spin)` : failed ? 'static (Django mode failed)' : project.mode;
-      this.item.text = `${failed ? '$(warning)' : '$(file-symlink-directory)'} ${name}: ${mode} · ${plural(project.fileCount, 'file')}${dup}`;
+      // What collectstatic copies, as the report's "collected" count; ignored files are said in the tooltip.
+      const collected = project.collectedCount ?? project.fileCount;
+      this.item.text = `${failed ? '$(warning)' : '$(file-symlink-directory)'} ${name}: ${mode} · ${plural(collected, 'file')}${dup}`;
       const tooltip = new vscode.MarkdownString(
         [
           `**Django Static Files**${restricted}`,
@@ -42,7 +44,7 @@ export class StatusBar implements vscode.Disposable {
             : escapeMarkdown(describeMode(project)),
           `Python: ${project.python ? markdownCode(project.python) : 'not used'} · Django ${project.djangoVersion ?? 'unknown'}`,
           `STATIC_URL: ${project.staticUrl === null ? 'unset' : markdownCode(project.staticUrl)} · STATIC_ROOT: ${project.staticRoot === null ? 'unset' : markdownCode(project.staticRoot)}`,
-          `${plural(project.fileCount, 'static file')}, ${plural(project.duplicateCount, 'duplicate path')}`,
+          `${plural(collected, 'static file')} collected${collected !== project.fileCount ? ` (findstatic finds ${project.fileCount}: collectstatic's ignore patterns skip ${project.fileCount - collected})` : ''}, ${plural(project.duplicateCount, 'duplicate path')}`,
           project.templateCount !== undefined
             ? `${plural(project.templateCount, 'template')} checked${project.uncoveredTemplateCount ? `; ${plural(project.uncoveredTemplateCount, 'template-looking file')} outside what TEMPLATES covers` : ''}`
             : '',

@@ -70,7 +70,10 @@ export interface ProjectSummary {
   staticUrl: string | null;
   staticRoot: string | null;
   storage: string;
+  /** Destination paths findstatic finds, ignored files included. */
   fileCount: number;
+  /** Of those, the files collectstatic copies (its ignore patterns skip the rest); optional: older servers omit it. */
+  collectedCount?: number;
   duplicateCount: number;
   /** Templates checked, and template-looking files TEMPLATES leaves out (optional: older servers omit them). */
   templateCount?: number;

@@ -38,6 +38,8 @@ import { MAX_REFERENCES_PER_DOCUMENT, scanFull, TemplateFlavor, TemplateModel } 
 
 export type { TemplateModel, StaticReference, LoadTag, UrlAttribute, TemplateFlavor } from './templateModel';
 export { DIAGNOSTIC_SOURCE, DEFAULT_SEVERITY } from './diagnostics';
+export { DIAGNOSTIC_CODES, ALL_DIAGNOSTIC_CODES } from './diagnosticCodes';
+export type { DiagnosticCodeInfo, SeverityName } from './diagnosticCodes';
 export type { DiagnosticCode, DiagnosticData } from './diagnostics';
 export { renderStaticUrl, storageUrl, pythonUrljoin, pythonQuote } from './staticUrl';
 export type { PathMove } from './rename';

@@ -20,7 +20,7 @@ import { FolderChild, StaticIndexApi, StaticSource } from '../engine/indexTypes'
 import { formatSize, indexStamp, isImage, staticIsBuiltin } from './context';
 import { addLoadStaticEdit } from './edits';
 import { normalizeDestination } from './resolve';
-import { TemplateModel } from './templateModel';
+import { DocumentModel } from './templateModel';
 import type { ServiceContext } from './index';
 
 const DJANGO_PATH_PREFIX = /\{%-?\s*static\s+(?:_\()?(['"])([^'"]*)$/;
@@ -43,7 +43,7 @@ export function doComplete(
   doc: TextDocument,
   pos: Position,
   ctx: ServiceContext,
-  template: TemplateModel,
+  template: DocumentModel,
   defaults: CompletionDefaults = NO_DEFAULTS,
 ): CompletionList {
   const empty: CompletionList = { isIncomplete: false, items: [] };
@@ -238,7 +238,7 @@ function tagSnippet(
   typedLength: number,
   after: string,
   ctx: ServiceContext,
-  template: TemplateModel,
+  template: DocumentModel,
 ): CompletionItem {
   const jinja = template.flavor === 'jinja';
   const autoClosed = (jinja ? /^\s*-?\}\}/ : /^\s*-?%\}/).exec(after);
@@ -264,7 +264,7 @@ function tagSnippet(
   return item;
 }
 
-function staticLoadedBefore(template: TemplateModel, offset: number): boolean {
+function staticLoadedBefore(template: DocumentModel, offset: number): boolean {
   return template.loads.some((load) => load.tagEnd <= offset && load.libraries.some((lib) => lib.name === 'static') &&
     (load.names.length === 0 || load.names.includes('static')));
 }

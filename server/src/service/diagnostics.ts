@@ -14,7 +14,7 @@ import { REMOVED_STATIC_LIBRARIES } from './scanner';
 import { normalizeDestination, resolvePath, lookupPathOf } from './resolve';
 import { effectiveStaticUrl, renderStaticUrl } from './staticUrl';
 import { suggestPaths } from './suggest';
-import { StaticReference, TemplateModel, UrlAttribute } from './templateModel';
+import { StaticReference, DocumentModel, UrlAttribute } from './templateModel';
 import type { ServiceContext } from './index';
 
 export const DIAGNOSTIC_SOURCE = 'django-static';
@@ -55,7 +55,7 @@ export interface Finding {
 
 type Report = (finding: Finding) => void;
 
-export function validate(template: TemplateModel, ctx: ServiceContext): Diagnostic[] {
+export function validate(template: DocumentModel, ctx: ServiceContext): Diagnostic[] {
   const diagnostics: Diagnostic[] = [];
   const overrides = ctx.settings?.severity ?? {};
   const report: Report = ({ code, range, message, data, related }) => {
@@ -86,7 +86,7 @@ export function validate(template: TemplateModel, ctx: ServiceContext): Diagnost
 /** Diagnostics published per document at most; a note says when there were more (or references were dropped). */
 export const MAX_DIAGNOSTICS_PER_DOCUMENT = 1_000;
 
-function capped(diagnostics: Diagnostic[], template: TemplateModel): Diagnostic[] {
+function capped(diagnostics: Diagnostic[], template: DocumentModel): Diagnostic[] {
   const notes: string[] = [];
   const { truncated } = template;
   if (truncated) {
@@ -101,7 +101,7 @@ function capped(diagnostics: Diagnostic[], template: TemplateModel): Diagnostic[
   return [...diagnostics, { range: at, severity: DiagnosticSeverity.Information, code: TOO_MANY_CODE, source: DIAGNOSTIC_SOURCE, message: notes.join(' ') }];
 }
 
-function checkRemovedLoads(template: TemplateModel, report: Report): void {
+function checkRemovedLoads(template: DocumentModel, report: Report): void {
   for (const load of template.loads) {
     for (const library of load.libraries) {
       if (!REMOVED_STATIC_LIBRARIES.has(library.name)) continue;
@@ -278,7 +278,7 @@ function checkManifest(ref: StaticReference, ctx: ServiceContext, report: Report
 }
 
 /** The STATIC_URL prefixes a hard-coded value may start with; `/static/` only counts when the rest exists. */
-function checkHardcodedUrls(template: TemplateModel, ctx: ServiceContext, report: Report): void {
+function checkHardcodedUrls(template: DocumentModel, ctx: ServiceContext, report: Report): void {
   if (template.urlAttributes.length === 0) return;
   const configured = ctx.model.staticUrl ? effectiveStaticUrl(ctx.model.staticUrl) : null;
   for (const attribute of template.urlAttributes) {

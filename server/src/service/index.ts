@@ -24,19 +24,22 @@ import { DjangoStaticSettings } from '../protocol';
 import { codeActions } from './codeActions';
 import { CompletionDefaults, doComplete, forgetCompletions, resolveCompletionItem } from './completion';
 import { forgetSuggestions } from './suggest';
-import { flavorFromDocument, jinjaByEngine } from './context';
+import { jinjaByEngine } from './context';
 import { definitionFor } from './definition';
 import { referencesTo, servedPath, servedPathAt } from './references';
 import { editsForMoves, PathMove, planRename, renameTarget } from './rename';
 import { validate } from './diagnostics';
 import { hoverFor } from './hover';
-import { scanJinjaTemplate } from './jinja';
 import { documentLinks } from './links';
 import { lookupPathOf, normalizeDestination, referenceAt } from './resolve';
-import { scanDjangoTemplate } from './scanner';
-import { MAX_REFERENCES_PER_DOCUMENT, scanFull, TemplateFlavor, TemplateModel } from './templateModel';
+import { claimedKind, readerFor } from './readers';
+import { DocumentKind, DocumentModel, MAX_REFERENCES_PER_DOCUMENT, scanFull } from './templateModel';
 
-export type { TemplateModel, StaticReference, LoadTag, UrlAttribute, TemplateFlavor } from './templateModel';
+export type {
+  DocumentModel, DocumentFacts, DocumentKind, ReferenceSyntax, TemplateModel, StaticReference, LoadTag, UrlAttribute, TemplateFlavor, PositionAt,
+} from './templateModel';
+export { READERS, readerFor, claimedKind } from './readers';
+export type { DocumentReader } from './readers';
 export { DIAGNOSTIC_SOURCE, DEFAULT_SEVERITY } from './diagnostics';
 export { DIAGNOSTIC_CODES, ALL_DIAGNOSTIC_CODES } from './diagnosticCodes';
 export type { DiagnosticCodeInfo, SeverityName } from './diagnosticCodes';
@@ -55,7 +58,7 @@ export interface ServiceContext {
 
 export interface LanguageService {
   /** Parse once per uri+version (cache inside). Never throws. */
-  parseTemplate(doc: TextDocument): TemplateModel;
+  parseTemplate(doc: TextDocument): DocumentModel;
   /**
    * Moves the edit range and the folder's data into `itemDefaults` when the client supports them. The
    * items may be shared between answers: treat them as read-only.
@@ -144,9 +147,9 @@ export interface LanguageServiceOptions {
 
 export function createLanguageService(options: LanguageServiceOptions = {}): LanguageService {
   const completionDefaults = completionDefaultsOf(options.clientCapabilities);
-  const cache = new Map<string, { version: number; flavor: TemplateFlavor; template: TemplateModel }>();
+  const cache = new Map<string, { version: number; flavor: DocumentKind; template: DocumentModel }>();
 
-  function parse(doc: TextDocument, flavor: TemplateFlavor): TemplateModel {
+  function parse(doc: TextDocument, flavor: DocumentKind): DocumentModel {
     const cached = cache.get(doc.uri);
     if (cached && cached.version === doc.version && cached.flavor === flavor) return cached.template;
     const template = parseSafely(doc, flavor);
@@ -156,15 +159,15 @@ export function createLanguageService(options: LanguageServiceOptions = {}): Lan
     return template;
   }
 
-  /** The flavour from the language id, the extension, or the project's engines. */
-  function templateFor(doc: TextDocument, ctx?: ServiceContext): TemplateModel {
-    let flavor = flavorFromDocument(doc.languageId, doc.uri);
+  /** The kind a reader claims by language id or extension, else the project's engines'. */
+  function templateFor(doc: TextDocument, ctx?: ServiceContext): DocumentModel {
+    let flavor = claimedKind(doc.languageId, doc.uri);
     if (!flavor && ctx) flavor = jinjaByEngine(ctx.model, fsPathOf(doc.uri)) ? 'jinja' : 'django';
     return parse(doc, flavor ?? 'django');
   }
 
   /** This version's model in whichever flavour a project-aware call already chose (a Jinja2 engine's .html). */
-  function latest(doc: TextDocument): TemplateModel {
+  function latest(doc: TextDocument): DocumentModel {
     const cached = cache.get(doc.uri);
     return cached && cached.version === doc.version ? cached.template : templateFor(doc);
   }
@@ -224,16 +227,18 @@ function completionDefaultsOf(capabilities: ClientCapabilities | undefined): Com
   return { editRange: supported.includes('editRange'), data: supported.includes('data') };
 }
 
-function emptyTemplate(doc: TextDocument, flavor: TemplateFlavor = 'django'): TemplateModel {
+function emptyTemplate(doc: TextDocument, flavor: DocumentKind = 'django'): DocumentModel {
   return { uri: doc?.uri ?? '', version: doc?.version ?? 0, flavor, references: [], loads: [], urlAttributes: [], skipped: [] };
 }
 
-function parseSafely(doc: TextDocument, flavor: TemplateFlavor): TemplateModel {
+function parseSafely(doc: TextDocument, flavor: DocumentKind): DocumentModel {
   const template = emptyTemplate(doc, flavor);
   try {
     const text = doc.getText();
     const positionAt = (offset: number) => doc.positionAt(offset);
-    const scanned = flavor === 'jinja' ? scanJinjaTemplate(text, positionAt) : scanDjangoTemplate(text, positionAt);
+    const reader = readerFor(flavor);
+    if (!reader) return template;
+    const scanned = reader.read(text, positionAt);
     // Bounded work per document: a 10 MB one-line template with 250k references took 6.8 s and 853 MB.
     if (scanFull(scanned)) template.truncated = { kept: MAX_REFERENCES_PER_DOCUMENT };
     template.references = scanned.references.slice(0, MAX_REFERENCES_PER_DOCUMENT);

@@ -9,7 +9,7 @@ import { Position, Range, TextEdit } from 'vscode-languageserver-types';
 import { StaticSource } from '../engine/indexTypes';
 import { referenceAt, resolvePath } from './resolve';
 import { servedPath, servedPathOf } from './references';
-import { TemplateModel } from './templateModel';
+import { DocumentModel } from './templateModel';
 import type { ServiceContext } from './index';
 
 /** A destination path moving (a folder moves everything below it), and the file or folder on disk that moves. */
@@ -20,7 +20,7 @@ export interface PathMove {
 }
 
 /** Edits that make the template's literal paths follow the moves; the quote style, leading slash and `?query` stay. */
-export function editsForMoves(doc: TextDocument, template: TemplateModel, moves: readonly PathMove[], ctx: ServiceContext): TextEdit[] {
+export function editsForMoves(doc: TextDocument, template: DocumentModel, moves: readonly PathMove[], ctx: ServiceContext): TextEdit[] {
   const edits: TextEdit[] = [];
   for (const ref of template.references) {
     const served = servedPath(ref);
@@ -51,7 +51,7 @@ export type RenamePlan =
   | { kind: 'refused'; message: string };
 
 /** The checks `prepareRename` answers with: a literal path naming exactly one file in a source on disk. */
-export function planRename(doc: TextDocument, position: Position, template: TemplateModel, ctx: ServiceContext): RenamePlan | null {
+export function planRename(doc: TextDocument, position: Position, template: DocumentModel, ctx: ServiceContext): RenamePlan | null {
   const ref = referenceAt(template.references, doc.offsetAt(position));
   const served = ref ? servedPath(ref) : null;
   if (!ref || served === null) return null;

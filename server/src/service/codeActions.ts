@@ -8,7 +8,7 @@ import { staticIsBuiltin } from './context';
 import { DIAGNOSTIC_SOURCE, DiagnosticData, validate } from './diagnostics';
 import { addLoadStaticEdit, LOAD_STATIC, staticExpression } from './edits';
 import { DocumentModel } from './templateModel';
-import type { ServiceContext } from './index';
+import type { ServiceContext } from './types';
 
 export function codeActions(
   doc: TextDocument,

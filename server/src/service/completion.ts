@@ -21,7 +21,7 @@ import { formatSize, indexStamp, isImage, staticIsBuiltin } from './context';
 import { addLoadStaticEdit } from './edits';
 import { normalizeDestination } from './resolve';
 import { DocumentModel } from './templateModel';
-import type { ServiceContext } from './index';
+import type { ServiceContext } from './types';
 
 const DJANGO_PATH_PREFIX = /\{%-?\s*static\s+(?:_\()?(['"])([^'"]*)$/;
 const JINJA_PATH_PREFIX = /(?<![\w.])static\s*\(\s*(['"])([^'"]*)$/;

@@ -15,7 +15,7 @@ import { normalizeDestination, resolvePath, lookupPathOf } from './resolve';
 import { effectiveStaticUrl, renderStaticUrl } from './staticUrl';
 import { suggestPaths } from './suggest';
 import { StaticReference, DocumentModel, UrlAttribute } from './templateModel';
-import type { ServiceContext } from './index';
+import type { ServiceContext } from './types';
 
 export const DIAGNOSTIC_SOURCE = 'django-static';
 

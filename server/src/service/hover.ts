@@ -7,7 +7,7 @@ import { normalizeDestination, resolveReference } from './resolve';
 import { renderStaticUrl, RenderedUrl } from './staticUrl';
 import { suggestPaths } from './suggest';
 import { StaticReference } from './templateModel';
-import type { ServiceContext } from './index';
+import type { ServiceContext } from './types';
 
 const FINDER_NAMES: Record<StaticSource['finder'], string> = {
   filesystem: 'FileSystemFinder',

@@ -3,7 +3,7 @@ import { DocumentLink } from 'vscode-languageserver-types';
 import { URI } from 'vscode-uri';
 import { resolveReference } from './resolve';
 import { DocumentModel } from './templateModel';
-import type { ServiceContext } from './index';
+import type { ServiceContext } from './types';
 
 export function documentLinks(template: DocumentModel, ctx: ServiceContext): DocumentLink[] {
   const links: DocumentLink[] = [];

@@ -10,14 +10,8 @@ import { StaticSource } from '../engine/indexTypes';
 import { referenceAt, resolvePath } from './resolve';
 import { servedPath, servedPathOf } from './references';
 import { DocumentModel } from './templateModel';
-import type { ServiceContext } from './index';
+import type { PathMove, ServiceContext } from './types';
 
-/** A destination path moving (a folder moves everything below it), and the file or folder on disk that moves. */
-export interface PathMove {
-  from: string;
-  to: string;
-  fromAbs: string;
-}
 
 /** Edits that make the template's literal paths follow the moves; the quote style, leading slash and `?query` stay. */
 export function editsForMoves(doc: TextDocument, template: DocumentModel, moves: readonly PathMove[], ctx: ServiceContext): TextEdit[] {

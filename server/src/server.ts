@@ -36,7 +36,7 @@ import {
 } from 'vscode-languageserver/node';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { URI } from 'vscode-uri';
-import { createLanguageService, isTemplateLanguage, LanguageService, ServiceContext } from './service';
+import { createLanguageService, createModelCache, isTemplateLanguage, LanguageService, ServiceContext } from './service';
 import { DEFAULT_SETTINGS, DjangoStaticSettings, InitializationOptions, Methods, ProjectSummary, SERVER_V8_FLAGS, StaticFileItem, StaticFileSource } from './protocol';
 import { ProjectManager, templateSet, WorkspaceChange, WorkspaceProject } from './workspace/projectManager';
 import { fileSources, listStaticFiles, summarize } from './workspace/report';
@@ -83,6 +83,8 @@ class DjangoStaticServer {
   private readonly documents = new TextDocuments(TextDocument);
   /** Created in `initialize`, shaped by what the client supports. */
   private service!: LanguageService;
+  /** Parsed documents by uri and version: entries go when a document closes or its file is deleted. */
+  private readonly models = createModelCache();
   private settings: DjangoStaticSettings = DEFAULT_SETTINGS;
   private trusted = true;
   private roots: string[] = [];
@@ -259,7 +261,10 @@ class DjangoStaticServer {
 
     documents.onDidOpen((e: TextDocumentChangeEvent<TextDocument>) => this.diagnostics.schedule(e.document.uri, 0));
     documents.onDidChangeContent((e: TextDocumentChangeEvent<TextDocument>) => this.diagnostics.schedule(e.document.uri, 80));
-    documents.onDidClose((e: TextDocumentChangeEvent<TextDocument>) => this.diagnostics.documentClosed(e.document.uri, this.isWorkspaceTemplate(e.document.uri)));
+    documents.onDidClose((e: TextDocumentChangeEvent<TextDocument>) => {
+      this.models.remove(e.document.uri);
+      this.diagnostics.documentClosed(e.document.uri, this.isWorkspaceTemplate(e.document.uri));
+    });
 
     documents.listen(connection);
     connection.listen();
@@ -273,7 +278,7 @@ class DjangoStaticServer {
     this.trusted = options.trusted !== false;
     this.roots = workspaceRoots(params);
     const caps = params.capabilities;
-    this.service = createLanguageService({ clientCapabilities: caps });
+    this.service = createLanguageService({ clientCapabilities: caps, models: this.models });
     this.diagnostics = new DiagnosticsPublisher({
       service: this.service,
       publish: (uri, diagnostics) => void this.connection.sendDiagnostics({ uri, diagnostics }),
@@ -422,6 +427,7 @@ class DjangoStaticServer {
         return;
       case 'templates':
         this.summaryCache.delete(change.project);
+        for (const file of change.removed) this.models.remove(URI.file(file).toString());
         this.diagnostics.templatesRemoved(change.removed.map((f) => URI.file(f).toString()));
         this.diagnostics.templatesAdded(change.added.map((f) => URI.file(f).toString()));
         for (const file of change.changed) this.diagnostics.schedule(URI.file(file).toString(), 0);

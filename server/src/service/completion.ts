@@ -17,9 +17,9 @@ import {
 } from 'vscode-languageserver-types';
 import { URI } from 'vscode-uri';
 import { FolderChild, StaticIndexApi, StaticSource } from '../engine/indexTypes';
+import { destinationOf } from '../engine/paths';
 import { formatSize, indexStamp, isImage, staticIsBuiltin } from './context';
 import { addLoadStaticEdit } from './edits';
-import { normalizeDestination } from './resolve';
 import { DocumentModel } from './templateModel';
 import type { ServiceContext } from './types';
 
@@ -70,7 +70,7 @@ export function doComplete(
 function completePath(typed: string, pos: Position, after: string, ctx: ServiceContext, defaults: CompletionDefaults): CompletionList | undefined {
   const slash = typed.lastIndexOf('/');
   const segment = typed.slice(slash + 1);
-  const folder = normalizeDestination(typed.slice(0, slash + 1));
+  const folder = destinationOf(typed.slice(0, slash + 1));
   if (folder === null || (folder !== '' && !ctx.index.isFolder(folder))) return undefined;
   const rightLength = after.search(SEGMENT_END);
   const range = Range.create(

@@ -7,12 +7,14 @@ import { URI } from 'vscode-uri';
 import { IndexEntry } from '../engine/indexTypes';
 import { buildOutputFor } from '../engine/buildOutputs';
 import { BuildOutput, ProjectModel } from '../engine/model';
+import { belowPrefix, destinationOf, withoutLeadingSlash } from '../engine/paths';
 import { possibleProvider, UnknownSource, unknownSources } from '../engine/unknownSources';
 import { ALL_DIAGNOSTIC_CODES, DIAGNOSTIC_CODES, DiagnosticCode, SeverityName, TOO_MANY_CODE } from './diagnosticCodes';
 import { removedLoadsStillValid, staticIsBuiltin } from './context';
 import { REMOVED_STATIC_LIBRARIES } from './scanner';
-import { normalizeDestination, resolvePath, lookupPathOf } from './resolve';
+import { resolvePath, lookupPathOf } from './resolve';
 import { effectiveStaticUrl, renderStaticUrl } from './staticUrl';
+import type { IndexQuestions } from './indexQuestions';
 import { suggestPaths } from './suggest';
 import { StaticReference, DocumentModel, UrlAttribute } from './templateModel';
 import type { ServiceContext } from './types';
@@ -55,7 +57,11 @@ export interface Finding {
 
 type Report = (finding: Finding) => void;
 
-export function validate(template: DocumentModel, ctx: ServiceContext): Diagnostic[] {
+/**
+ * The document's diagnostics; what the checks asked the index goes into `asked` (the workspace re-checks the
+ * document when a change touches it).
+ */
+export function validate(template: DocumentModel, ctx: ServiceContext, asked?: IndexQuestions): Diagnostic[] {
   const diagnostics: Diagnostic[] = [];
   const overrides = ctx.settings?.severity ?? {};
   const report: Report = ({ code, range, message, data, related }) => {
@@ -77,9 +83,9 @@ export function validate(template: DocumentModel, ctx: ServiceContext): Diagnost
         message: `Invalid block tag on line ${ref.tagRange.start.line + 1}: 'static'. Did you forget to register or load this tag? Add {% load static %} before it.`,
       });
     }
-    checkReference(ref, ctx, report);
+    checkReference(ref, ctx, report, asked);
   }
-  checkHardcodedUrls(template, ctx, report);
+  checkHardcodedUrls(template, ctx, report, asked);
   return capped(diagnostics, template);
 }
 
@@ -112,7 +118,7 @@ function checkRemovedLoads(template: DocumentModel, report: Report): void {
   }
 }
 
-function checkReference(ref: StaticReference, ctx: ServiceContext, report: Report): void {
+function checkReference(ref: StaticReference, ctx: ServiceContext, report: Report, asked: IndexQuestions | undefined): void {
   if (ref.kind === 'empty') {
     report({ code: 'no-argument', range: ref.tagRange, message: "'static' takes at least one argument (path to file)" });
     return;
@@ -120,7 +126,7 @@ function checkReference(ref: StaticReference, ctx: ServiceContext, report: Repor
   if (ref.kind === 'dynamic') return;
   const { model, index } = ctx;
   if (ref.value.startsWith('/')) checkLeadingSlash(ref, ctx, report);
-  const resolution = resolvePath(lookupPathOf(ref.value, model), index);
+  const resolution = resolvePath(lookupPathOf(ref.value, model), index, asked);
   const shown = `'${ref.value}'`;
   switch (resolution.kind) {
     case 'escapes': {
@@ -135,7 +141,7 @@ function checkReference(ref: StaticReference, ctx: ServiceContext, report: Repor
       checkFolder(ref, ctx, report);
       return;
     case 'missing': {
-      const normalized = normalizeDestination(resolution.lookupPath);
+      const normalized = destinationOf(resolution.lookupPath);
       const built = normalized === null ? null : notBuilt(normalized, ctx);
       if (built) {
         // Never a did-you-mean: the file is absent because nothing has built it yet, not because of a typo.
@@ -146,7 +152,7 @@ function checkReference(ref: StaticReference, ctx: ServiceContext, report: Repor
         });
         return;
       }
-      const suggestions = normalized === null ? [] : suggestPaths(normalized, index);
+      const suggestions = normalized === null ? [] : suggestPaths(normalized, index, 3, asked);
       const hint = suggestions.length > 0 ? ` Did you mean ${suggestions.map((s) => `'${s}'`).join(', ')}?` : '';
       const provider = normalized === null ? null : possibleProvider(unknownSourcesOf(model), normalized);
       if (provider) {
@@ -177,11 +183,8 @@ function notBuilt(destination: string, ctx: ServiceContext): { output: BuildOutp
   if (!ctx.model.buildOutputs?.length) return null;
   for (const source of ctx.index.sources) {
     if (!source.root) continue;
-    let rest = destination;
-    if (source.prefix) {
-      if (!destination.startsWith(`${source.prefix}/`)) continue;
-      rest = destination.slice(source.prefix.length + 1);
-    }
+    const rest = belowPrefix(source.prefix, destination);
+    if (rest === null) continue;
     const file = `${source.root.replace(/\/+$/, '')}/${rest}`;
     const output = buildOutputFor(ctx.model.buildOutputs, file, source.root, source.finder === 'filesystem');
     if (output) return { output, file };
@@ -223,7 +226,7 @@ function checkFolder(ref: StaticReference, ctx: ServiceContext, report: Report):
 
 function checkLeadingSlash(ref: StaticReference, ctx: ServiceContext, report: Report): void {
   const { model } = ctx;
-  const replacement = ref.value.replace(/^\/+/, '');
+  const replacement = withoutLeadingSlash(ref.value);
   let message: string;
   if (!model.staticfilesInstalled) {
     message = `Without django.contrib.staticfiles the leading slash is kept: the URL becomes '${ref.value}' and skips STATIC_URL.`;
@@ -278,11 +281,11 @@ function checkManifest(ref: StaticReference, ctx: ServiceContext, report: Report
 }
 
 /** The STATIC_URL prefixes a hard-coded value may start with; `/static/` only counts when the rest exists. */
-function checkHardcodedUrls(template: DocumentModel, ctx: ServiceContext, report: Report): void {
+function checkHardcodedUrls(template: DocumentModel, ctx: ServiceContext, report: Report, asked: IndexQuestions | undefined): void {
   if (template.urlAttributes.length === 0) return;
   const configured = ctx.model.staticUrl ? effectiveStaticUrl(ctx.model.staticUrl) : null;
   for (const attribute of template.urlAttributes) {
-    const match = matchStaticUrl(attribute, configured, ctx);
+    const match = matchStaticUrl(attribute, configured, ctx, asked);
     if (!match) continue;
     const suggestion = template.flavor === 'jinja' ? `{{ static('${match.path}') }}` : `{% static '${match.path}' %}`;
     const what = attribute.staticPath ? '{{ STATIC_URL }} skips hashed storage' : 'Hard-coded static URL';
@@ -292,7 +295,12 @@ function checkHardcodedUrls(template: DocumentModel, ctx: ServiceContext, report
   }
 }
 
-function matchStaticUrl(attribute: UrlAttribute, configured: string | null, ctx: ServiceContext): { path: string; suffix: string } | null {
+function matchStaticUrl(
+  attribute: UrlAttribute,
+  configured: string | null,
+  ctx: ServiceContext,
+  asked: IndexQuestions | undefined,
+): { path: string; suffix: string } | null {
   if (attribute.staticPath) return { path: safeUnquote(attribute.staticPath.path), suffix: attribute.staticPath.suffix };
   const value = attribute.value;
   const prefixes: Array<[string, boolean]> = [];
@@ -304,7 +312,7 @@ function matchStaticUrl(attribute: UrlAttribute, configured: string | null, ctx:
     const cut = rest.search(/[?#]/);
     const path = cut === -1 ? rest : rest.slice(0, cut);
     if (!path || path.includes("'") && path.includes('"')) continue;
-    if (mustExist && resolvePath(path, ctx.index).kind !== 'file') continue;
+    if (mustExist && resolvePath(path, ctx.index, asked).kind !== 'file') continue;
     return { path: safeUnquote(path), suffix: cut === -1 ? '' : rest.slice(cut) };
   }
   return null;

@@ -16,9 +16,11 @@ import { referencesTo, servedPath, servedPathAt } from './references';
 import { editsForMoves, planRename, renameTarget } from './rename';
 import type { LanguageService, ServiceContext } from './types';
 import { validate } from './diagnostics';
+import { IndexQuestions } from './indexQuestions';
 import { hoverFor } from './hover';
 import { documentLinks } from './links';
-import { lookupPathOf, normalizeDestination, referenceAt } from './resolve';
+import { lookupPathOf, referenceAt } from './resolve';
+import { createModelCache, DocumentModelCache } from './modelCache';
 import { claimedKind, readerFor } from './readers';
 import { DocumentKind, DocumentModel, MAX_REFERENCES_PER_DOCUMENT, scanFull } from './templateModel';
 
@@ -32,7 +34,11 @@ export { DIAGNOSTIC_CODES, ALL_DIAGNOSTIC_CODES } from './diagnosticCodes';
 export type { DiagnosticCodeInfo, SeverityName } from './diagnosticCodes';
 export type { DiagnosticCode, DiagnosticData } from './diagnostics';
 export { renderStaticUrl, storageUrl, pythonUrljoin, pythonQuote } from './staticUrl';
-export type { PathMove, ServiceContext, LanguageService } from './types';
+export type { PathMove, ServiceContext, LanguageService, Validation } from './types';
+export { IndexQuestions } from './indexQuestions';
+export { createModelCache, MODEL_CACHE_LIMIT } from './modelCache';
+export type { DocumentModelCache } from './modelCache';
+export type { StaticDelta } from './indexQuestions';
 
 /** Characters that should open the completion list inside a static path. */
 export const COMPLETION_TRIGGER_CHARACTERS = ["'", '"', '/'];
@@ -52,8 +58,6 @@ export function isTemplateLanguage(languageId: string, uriOrPath?: string): bool
   if (!candidate) return false;
   return TEMPLATE_EXTENSIONS.test(candidate) || /(^|[/\\])templates[/\\](.+[/\\])?[^/\\]+\.txt$/i.test(candidate);
 }
-
-const CACHE_LIMIT = 500;
 
 /**
  * Forgets what the service cached about an index (completion items, did-you-mean paths). Caches refresh by
@@ -88,20 +92,16 @@ export interface ClientCapabilities {
 export interface LanguageServiceOptions {
   /** What the client supports; without it, answers use only what every client understands. */
   clientCapabilities?: ClientCapabilities;
+  /** Where parsed models are kept (the server owns it and removes closed and deleted documents); else a private one. */
+  models?: DocumentModelCache;
 }
 
 export function createLanguageService(options: LanguageServiceOptions = {}): LanguageService {
   const completionDefaults = completionDefaultsOf(options.clientCapabilities);
-  const cache = new Map<string, { version: number; flavor: DocumentKind; template: DocumentModel }>();
+  const models = options.models ?? createModelCache();
 
   function parse(doc: TextDocument, flavor: DocumentKind): DocumentModel {
-    const cached = cache.get(doc.uri);
-    if (cached && cached.version === doc.version && cached.flavor === flavor) return cached.template;
-    const template = parseSafely(doc, flavor);
-    cache.delete(doc.uri);
-    cache.set(doc.uri, { version: doc.version, flavor, template });
-    if (cache.size > CACHE_LIMIT) cache.delete(cache.keys().next().value as string);
-    return template;
+    return models.get(doc, flavor, () => parseSafely(doc, flavor));
   }
 
   /** The kind a reader claims by language id or extension, else the project's engines'. */
@@ -113,8 +113,7 @@ export function createLanguageService(options: LanguageServiceOptions = {}): Lan
 
   /** This version's model in whichever flavour a project-aware call already chose (a Jinja2 engine's .html). */
   function latest(doc: TextDocument): DocumentModel {
-    const cached = cache.get(doc.uri);
-    return cached && cached.version === doc.version ? cached.template : templateFor(doc);
+    return models.peek(doc) ?? templateFor(doc);
   }
 
   function atReference(doc: TextDocument, pos: Position, ctx: ServiceContext) {
@@ -136,6 +135,10 @@ export function createLanguageService(options: LanguageServiceOptions = {}): Lan
     }, null),
     findDocumentLinks: (doc, ctx) => guard(() => documentLinks(templateFor(doc, ctx), ctx), []),
     doValidation: (doc, ctx) => guard(() => validate(templateFor(doc, ctx), ctx), []),
+    doValidationWithDependencies: (doc, ctx) => {
+      const asked = new IndexQuestions();
+      return { diagnostics: guard(() => validate(templateFor(doc, ctx), ctx, asked), []), asked };
+    },
     getCodeActions: (doc, range, context, ctx) => guard(() => codeActions(doc, range, context, ctx, templateFor(doc, ctx)), []),
     referencedPaths: (doc) => guard(() => {
       const paths = new Set<string>();
@@ -214,4 +217,4 @@ function guard<T>(run: () => T, fallback: T): T {
 }
 
 // Re-exported for callers that need the same path rules (CLI check, LSP glue).
-export { lookupPathOf, normalizeDestination };
+export { lookupPathOf };

@@ -3,7 +3,7 @@
  * strings inside an expression may contain closing delimiters, and `{% raw %}…{% endraw %}` is literal.
  * No `{% load %}` exists: `static` is a global the environment provides.
  */
-import { servedPathOf } from './references';
+import { servedDestination } from '../engine/paths';
 import { collectUrlAttributes } from './scanner';
 import { DocumentFacts, PositionAt, scanFull, StaticReference } from './templateModel';
 
@@ -127,7 +127,7 @@ function readCall(text: string, callStart: number, argStart: number, limit: numb
       ref.pathStart = argStart + 1;
       ref.pathEnd = close;
       ref.pathRange = { start: positionAt(ref.pathStart), end: positionAt(close) };
-      ref.destination = servedPathOf(ref.value);
+      ref.destination = servedDestination(ref.value);
       return ref;
     }
   }

@@ -4,13 +4,8 @@
  * and `css/./site.css` all count as `css/site.css`.
  */
 import { Range } from 'vscode-languageserver-types';
-import { normalizeDestination, referenceAt } from './resolve';
+import { referenceAt } from './resolve';
 import { StaticReference, DocumentModel } from './templateModel';
-
-/** The file a path as written serves: no leading slashes, no query or fragment, normalised. */
-export function servedPathOf(value: string): string | null {
-  return normalizeDestination(value.replace(/^\/+/, '').replace(/[?#].*$/, ''));
-}
 
 /** The file a literal reference serves (its reader worked it out). */
 export function servedPath(ref: StaticReference): string | null {

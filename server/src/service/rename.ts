@@ -8,7 +8,8 @@ import { TextDocument } from 'vscode-languageserver-textdocument';
 import { Position, Range, TextEdit } from 'vscode-languageserver-types';
 import { StaticSource } from '../engine/indexTypes';
 import { referenceAt, resolvePath } from './resolve';
-import { servedPath, servedPathOf } from './references';
+import { servedDestination } from '../engine/paths';
+import { servedPath } from './references';
 import { DocumentModel } from './templateModel';
 import type { PathMove, ServiceContext } from './types';
 
@@ -63,7 +64,7 @@ export function planRename(doc: TextDocument, position: Position, template: Docu
 
 /** Where the file goes for a new destination path, or why it cannot go there. */
 export function renameTarget(plan: Extract<RenamePlan, { kind: 'rename' }>, newName: string, ctx: ServiceContext): { to: string; toAbs: string } | { message: string } {
-  const to = servedPathOf(newName.trim());
+  const to = servedDestination(newName.trim());
   if (!to) return { message: `'${newName}' is not a static path.` };
   if (to === plan.from) return { message: `'${to}' is the current path.` };
   const { prefix, root } = plan.source;

@@ -5,7 +5,7 @@
  * skips them; `{# #}` and verbatim bodies are already out of the way after the lexer.
  */
 import { Bit, splitContents, Token, tokenize } from './lexer';
-import { servedPathOf } from './references';
+import { servedDestination } from '../engine/paths';
 import { DocumentFacts, LoadTag, PositionAt, scanFull, StaticReference, UrlAttribute } from './templateModel';
 
 /** Libraries that provided `{% static %}` before Django 3.0 and are errors since. */
@@ -129,7 +129,7 @@ function readStaticTag(token: Token, positionAt: PositionAt, loaded: boolean, af
   if (bits.length < 2) return ref;
   if (bits.length >= 3 && bits[bits.length - 2].text === 'as') ref.asVariable = bits[3]?.text;
   readPathBit(bits[1], positionAt, ref);
-  if (ref.kind === 'literal') ref.destination = servedPathOf(ref.value);
+  if (ref.kind === 'literal') ref.destination = servedDestination(ref.value);
   return ref;
 }
 

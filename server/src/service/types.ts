@@ -19,6 +19,7 @@ import {
 import { StaticIndexApi } from '../engine/indexTypes';
 import { ProjectModel } from '../engine/model';
 import { DjangoStaticSettings } from '../protocol';
+import type { IndexQuestions } from './indexQuestions';
 import { DocumentModel } from './templateModel';
 
 /** A destination path moving (a folder moves everything below it), and the file or folder on disk that moves. */
@@ -26,6 +27,12 @@ export interface PathMove {
   from: string;
   to: string;
   fromAbs: string;
+}
+
+/** A document's diagnostics and what they depend on in the index. */
+export interface Validation {
+  diagnostics: Diagnostic[];
+  asked: IndexQuestions;
 }
 
 /** Everything a feature needs about the project the document belongs to. */
@@ -55,6 +62,8 @@ export interface LanguageService {
   doHover(doc: TextDocument, pos: Position, ctx: ServiceContext): Hover | null;
   findDocumentLinks(doc: TextDocument, ctx: ServiceContext): DocumentLink[];
   doValidation(doc: TextDocument, ctx: ServiceContext): Diagnostic[];
+  /** `doValidation` and the index questions it asked (the workspace re-checks the document when a change touches them). */
+  doValidationWithDependencies(doc: TextDocument, ctx: ServiceContext): Validation;
   getCodeActions(doc: TextDocument, range: Range, context: CodeActionContext, ctx: ServiceContext): CodeAction[];
   /** Static paths the document references (for re-validating only affected documents after a file change). */
   referencedPaths(doc: TextDocument): string[];

@@ -1,4 +1,5 @@
 import * as path from 'path';
+import { isInside, withPrefix } from '../engine/paths';
 import { findProjects, projectAt, ProjectLocation } from '../engine/discover';
 import { isDirectory } from '../engine/fsUtil';
 import { StaticIndexApi } from '../engine/indexTypes';
@@ -10,7 +11,7 @@ import { buildIndex } from '../engine/staticIndex';
 import { DjangoStaticSettings } from '../protocol';
 import { forgetFileDetails } from '../service';
 import { MANIFEST_NAME, readManifest } from './manifest';
-import { discoverTemplatesWithCoverage, hasTemplateExtension, isInside, scansProjectTemplateFolders, templateDirs, TemplateCoverage } from './templates';
+import { discoverTemplatesWithCoverage, hasTemplateExtension, scansProjectTemplateFolders, templateDirs, TemplateCoverage } from './templates';
 import { FileChange, WatchTarget } from './watcher';
 
 /** Projects learned at once: each may start a Python process. */
@@ -251,10 +252,10 @@ export class ProjectManager {
       const byTemplate = this.current.find((p) => templateSet(p).has(abs));
       if (byTemplate) return byTemplate;
       const enclosing = this.current
-        .filter((p) => isInside(abs, p.location.projectDir))
+        .filter((p) => isInside(p.location.projectDir, abs))
         .sort((a, b) => b.location.projectDir.length - a.location.projectDir.length)[0];
       if (enclosing) return enclosing;
-      const byTemplateDir = this.current.find((p) => templateDirs(p.model, this.scopeOf(p)).some((d) => isInside(abs, d)));
+      const byTemplateDir = this.current.find((p) => templateDirs(p.model, this.scopeOf(p)).some((d) => isInside(d, abs)));
       if (byTemplateDir) return byTemplateDir;
     }
     return this.selected();
@@ -292,11 +293,11 @@ export class ProjectManager {
     for (const project of this.current) {
       const scope = this.scopeOf(project);
       for (const source of project.index.sources) {
-        if (source.root && scope.some((s) => isInside(source.root!, s))) add(source.root, true);
+        if (source.root && scope.some((s) => isInside(s, source.root!))) add(source.root, true);
       }
       for (const dir of templateDirs(project.model, scope)) add(dir, true);
       for (const root of project.awaitedRoots) {
-        if (scope.some((s) => isInside(root, s))) add(path.dirname(root), false);
+        if (scope.some((s) => isInside(s, root))) add(path.dirname(root), false);
       }
       for (const file of project.model.settingsFiles) add(path.dirname(file), false);
       add(project.location.projectDir, false);
@@ -324,12 +325,12 @@ export class ProjectManager {
           this.scheduleRelearn(project.location.projectDir);
           continue;
         }
-        if (change.kind === 'created' && project.awaitedRoots.some((root) => isInside(file, root))) {
+        if (change.kind === 'created' && project.awaitedRoots.some((root) => isInside(root, file))) {
           this.scheduleRelearn(project.location.projectDir);
           continue;
         }
         // The manifest itself, or STATIC_ROOT appearing or vanishing as a whole (first collectstatic, rm -rf).
-        if (project.model.staticRoot && isInside(path.join(project.model.staticRoot, MANIFEST_NAME), file)) {
+        if (project.model.staticRoot && isInside(file, path.join(project.model.staticRoot, MANIFEST_NAME))) {
           project.manifest = await readManifest(project.model.staticRoot, project.model.djangoVersion);
           this.emit({ kind: 'manifest', project });
           continue;
@@ -368,7 +369,7 @@ export class ProjectManager {
     // A project answers, but the file may belong to another one still being learned (or not found yet).
     const abs = file && path.resolve(file);
     if (this.discovering && !(abs && templateSet(project).has(abs))) return true;
-    return !!abs && this.pendingLocations.some((l) => isInside(abs, l.projectDir) && !this.current.some((p) => p.location.projectDir === l.projectDir));
+    return !!abs && this.pendingLocations.some((l) => isInside(l.projectDir, abs) && !this.current.some((p) => p.location.projectDir === l.projectDir));
   }
 
   /** Resolves on the next workspace change, after `ms`, or on cancellation, whichever comes first. */
@@ -606,7 +607,7 @@ export class ProjectManager {
    */
   private async applyStaticChange(project: WorkspaceProject, file: string, kind: FileChange['kind']): Promise<string[] | null> {
     // Events outside every root still go to the index: it maps followed symlinks' targets itself.
-    const insideRoot = project.index.sources.some((s) => s.root && isInside(file, s.root));
+    const insideRoot = project.index.sources.some((s) => s.root && isInside(s.root, file));
     const changed = kind === 'deleted' ? project.index.fileRemoved(file) : project.index.fileAdded(file);
     if (kind === 'changed' && insideRoot) {
       // New content: sizes shown in completion and hover must be recomputed (did-you-mean paths stay).
@@ -628,7 +629,7 @@ export class ProjectManager {
 
   /** Template files appear and disappear rarely: re-scan the project's template folders shortly after. */
   private noteTemplateChange(project: WorkspaceProject, file: string, kind: FileChange['kind']): void {
-    if (!this.scopeOf(project).some((s) => isInside(file, s))) return;
+    if (!this.scopeOf(project).some((s) => isInside(s, file))) return;
     // A folder (no extension) may carry templates in or out; any other file only if it is a template.
     const mayBeFolder = kind !== 'changed' && path.extname(file) === '';
     if (!hasTemplateExtension(file) && !mayBeFolder) return;
@@ -652,7 +653,7 @@ export class ProjectManager {
   private inTemplateArea(project: WorkspaceProject, file: string): boolean {
     if (this.settings.templateGlobs.length > 0) return true;
     const dirs = templateDirs(project.model, this.scopeOf(project));
-    return dirs.length === 0 || scansProjectTemplateFolders(project.model) || dirs.some((d) => isInside(file, d));
+    return dirs.length === 0 || scansProjectTemplateFolders(project.model) || dirs.some((d) => isInside(d, file));
   }
 
   private async rescanTemplates(project: WorkspaceProject): Promise<void> {
@@ -704,15 +705,14 @@ export function templateSet(project: WorkspaceProject): Set<string> {
 export function destinationsOf(project: WorkspaceProject, file: string): string[] {
   const result: string[] = [];
   for (const source of project.index.sources) {
-    if (source.root && isInside(file, source.root)) result.push(destinationIn(source.root, source.prefix, file));
+    if (source.root && isInside(source.root, file)) result.push(destinationIn(source.root, source.prefix, file));
   }
   return result;
 }
 
 /** The destination path of a file inside the root of a source with this prefix. */
 export function destinationIn(root: string, prefix: string, file: string): string {
-  const rel = path.relative(root, file).split(path.sep).join('/');
-  return prefix ? `${prefix}/${rel}` : rel;
+  return withPrefix(prefix, path.relative(root, file).split(path.sep).join('/'));
 }
 
 /** Files below a destination folder appended to `into`; false past MAX_NAMED_FILES (a bulk change). */

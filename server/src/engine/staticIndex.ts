@@ -369,6 +369,22 @@ export class StaticIndex implements StaticIndexApi {
     return this.update(absPath, 'removed');
   }
 
+  fileChanged(absPath: string): boolean {
+    if (!this.sources.some((s) => s.root && relativeInside(s.root, absPath) !== null)) return false;
+    this.nextGeneration([]);
+    return true;
+  }
+
+  /** Moves the generation on and journals what changed in it. */
+  private nextGeneration(changes: PathChange[]): void {
+    this.generation++;
+    this.journal.push({ generation: this.generation, changes });
+    let kept = this.journal.reduce((n, entry) => n + entry.changes.length, 0);
+    while (this.journal.length > 1 && (this.journal.length > JOURNAL_GENERATIONS || kept > JOURNAL_PATHS)) {
+      kept -= this.journal.shift()!.changes.length;
+    }
+  }
+
   changesSince(generation: number): PathChange[] | null {
     if (generation === this.generation) return [];
     const first = this.journal[0];
@@ -404,14 +420,9 @@ export class StaticIndex implements StaticIndexApi {
     if (touched.size === 0) return false;
     if (foldersChanged) this.folderSlots = null;
     this.collectCache = null;
-    this.generation++;
     const changes = this.pathChanges(touched, kind);
     if (this.sizeCache !== null) this.sizeCache += kind === 'added' ? changes.length : -changes.length;
-    this.journal.push({ generation: this.generation, changes });
-    let kept = this.journal.reduce((n, entry) => n + entry.changes.length, 0);
-    while (this.journal.length > 1 && (this.journal.length > JOURNAL_GENERATIONS || kept > JOURNAL_PATHS)) {
-      kept -= this.journal.shift()!.changes.length;
-    }
+    this.nextGeneration(changes);
     return true;
   }
 

@@ -168,11 +168,6 @@ function folderItems(index: StaticIndexApi, folder: string): CompletionItem[] {
   return items;
 }
 
-/** Drops cached completion items (for indexes without a generation counter). */
-export function forgetCompletions(index: StaticIndexApi): void {
-  folderCache.delete(index);
-}
-
 /**
  * Cached items hold what does not depend on the cursor: the edit (whose text is the label, or the name
  * alone before an existing slash) and the folder id are added per answer, or left to `itemDefaults`.

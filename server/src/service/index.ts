@@ -8,8 +8,7 @@ import { Location, Position } from 'vscode-languageserver-types';
 import { URI } from 'vscode-uri';
 import { StaticIndexApi } from '../engine/indexTypes';
 import { codeActions } from './codeActions';
-import { CompletionDefaults, doComplete, forgetCompletions, resolveCompletionItem } from './completion';
-import { forgetSuggestions } from './suggest';
+import { CompletionDefaults, doComplete, resolveCompletionItem } from './completion';
 import { jinjaByEngine } from './context';
 import { definitionFor } from './definition';
 import { referencesTo, servedPath, servedPathAt } from './references';
@@ -57,21 +56,6 @@ export function isTemplateLanguage(languageId: string, uriOrPath?: string): bool
   const candidate = uriOrPath ?? (languageId.includes('.') ? languageId : '');
   if (!candidate) return false;
   return TEMPLATE_EXTENSIONS.test(candidate) || /(^|[/\\])templates[/\\](.+[/\\])?[^/\\]+\.txt$/i.test(candidate);
-}
-
-/**
- * Forgets what the service cached about an index (completion items, did-you-mean paths). Caches refresh by
- * themselves when the index's generation changes; call this for an index without one, or after a file's
- * content (size) changed.
- */
-export function forgetIndexCaches(index: StaticIndexApi): void {
-  forgetCompletions(index);
-  forgetSuggestions(index);
-}
-
-/** Forgets what the service cached about files' content (sizes in completion); paths stay known. */
-export function forgetFileDetails(index: StaticIndexApi): void {
-  forgetCompletions(index);
 }
 
 /**

@@ -276,11 +276,6 @@ function closeLateNames(bases: BaseIndex, typed: string, max: number): number[] 
   return close;
 }
 
-/** Forget cached paths (for indexes without a generation counter). */
-export function forgetSuggestions(index: StaticIndexApi): void {
-  cache.delete(index);
-}
-
 /** Case mistakes cost less than other edits: `CSS/Site.css` should still find `css/site.css`. */
 function score(typed: string, typedLower: string, candidate: string, candidateLower: string, max: number): number {
   const folded = boundedDistance(typedLower, candidateLower, max);

@@ -9,7 +9,6 @@ import { compareReadings, mayMissSources, ReadingDifference } from '../engine/re
 import { learnLocated, noteIndexProblems } from '../engine/project';
 import { buildIndex } from '../engine/staticIndex';
 import { DjangoStaticSettings } from '../protocol';
-import { forgetFileDetails } from '../service';
 import { MANIFEST_NAME, readManifest } from './manifest';
 import { discoverTemplatesWithCoverage, hasTemplateExtension, scansProjectTemplateFolders, templateDirs, TemplateCoverage } from './templates';
 import { FileChange, WatchTarget } from './watcher';
@@ -609,10 +608,8 @@ export class ProjectManager {
     // Events outside every root still go to the index: it maps followed symlinks' targets itself.
     const insideRoot = project.index.sources.some((s) => s.root && isInside(s.root, file));
     const changed = kind === 'deleted' ? project.index.fileRemoved(file) : project.index.fileAdded(file);
-    if (kind === 'changed' && insideRoot) {
-      // New content: sizes shown in completion and hover must be recomputed (did-you-mean paths stay).
-      forgetFileDetails(project.index);
-    }
+    // New content: sizes shown in completion and hover must be recomputed (did-you-mean paths stay).
+    if (kind === 'changed' && insideRoot && !changed) project.index.fileChanged?.(file);
     if (!changed) return [];
     const dests = destinationsOf(project, file);
     // A whole root coming or going has no single destination folder ('' or 'prefix/'): re-check everything.

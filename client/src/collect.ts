@@ -19,6 +19,7 @@ import {
 } from './collectOutput';
 import { Ctx } from './ctx';
 import { readSettings } from './config';
+import { projectEnvironment } from '../../server/src/engine/dotenv';
 import { commandProject, CommandProject } from './project';
 import { Interpreter } from './interpreter';
 import { runPython, RunResult } from './process';
@@ -70,7 +71,7 @@ export async function collectStatic(ctx: Ctx, clear: boolean, args: CollectArgs 
     void vscode.window.showErrorMessage(message, 'Open Settings').then((b) => b && vscode.commands.executeCommand('workbench.action.openSettings', 'djangoStatic.pythonPath'));
     return { status: 'no-interpreter', message };
   }
-  const env = projectEnv(project);
+  const env = await projectEnv(project);
   const out = ctx.collectOutput;
   out.appendLine(`\n[${new Date().toLocaleTimeString()}] ${title} in ${project.projectDir} (Python: ${python.path}, ${python.source})`);
 
@@ -146,10 +147,10 @@ function fail(ctx: Ctx, title: string, status: CollectStatus, message: string, e
   return { status, message, ...extra };
 }
 
-/** Environment for manage.py: the user's extra variables and settings module over the editor's environment. */
-export function projectEnv(project: CommandProject): NodeJS.ProcessEnv {
+/** Environment for manage.py: the project's environment as learning builds it, and the settings module. */
+export async function projectEnv(project: CommandProject): Promise<NodeJS.ProcessEnv> {
   const settings = readSettings(project.folder);
-  const env: NodeJS.ProcessEnv = { ...process.env, ...settings.env, PYTHONUNBUFFERED: '1' };
+  const env: NodeJS.ProcessEnv = { ...(await projectEnvironment(project.projectDir, settings.env)), PYTHONUNBUFFERED: '1' };
   if (settings.settingsModule) env.DJANGO_SETTINGS_MODULE = settings.settingsModule;
   return env;
 }

@@ -126,7 +126,10 @@ export class ProjectManager {
   private readonly relearnTimers = new Map<string, NodeJS.Timeout>();
   private readonly templateScanTimers = new Map<string, NodeJS.Timeout>();
   private fullRelearnTimer: NodeJS.Timeout | undefined;
+  /** The settings without a scope: what applies where no workspace folder's own settings do. */
   private settings: DjangoStaticSettings;
+  /** Each workspace folder's `djangoStatic.*` (resource scope), by folder. */
+  private scoped = new Map<string, DjangoStaticSettings>();
   private trusted: boolean;
   private roots: string[];
 
@@ -162,9 +165,20 @@ export class ProjectManager {
     this.roots = roots.map((r) => path.resolve(r));
   }
 
-  updateSettings(settings: DjangoStaticSettings, trusted = this.trusted): void {
+  /** `scoped`: each workspace folder's own settings (folders without an entry use `settings`). */
+  updateSettings(settings: DjangoStaticSettings, trusted = this.trusted, scoped?: ReadonlyMap<string, DjangoStaticSettings>): void {
     this.settings = settings;
     this.trusted = trusted;
+    if (scoped) this.scoped = new Map([...scoped].map(([folder, s]) => [path.resolve(folder), s]));
+  }
+
+  /** The settings for a folder or file: those of the innermost workspace folder holding it. */
+  settingsOf(dir: string): DjangoStaticSettings {
+    let best: string | undefined;
+    for (const folder of this.scoped.keys()) {
+      if (isInside(folder, dir) && (!best || folder.length > best.length)) best = folder;
+    }
+    return best ? this.scoped.get(best)! : this.settings;
   }
 
   /** Discovers and learns every project again; results replace the previous ones atomically. */
@@ -389,10 +403,11 @@ export class ProjectManager {
   // --- learning -------------------------------------------------------------------------------
 
   private async discover(): Promise<ProjectLocation[]> {
-    const override = this.settings.settingsModule || undefined;
-    if (this.settings.managePyPath) {
-      const managePy = path.resolve(this.roots[0] ?? process.cwd(), this.settings.managePyPath);
-      const located = await findProjects(path.dirname(managePy), override).catch(() => []);
+    const first = this.roots[0] ?? process.cwd();
+    const firstSettings = this.settingsOf(first);
+    if (firstSettings.managePyPath) {
+      const managePy = path.resolve(first, firstSettings.managePyPath);
+      const located = await findProjects(path.dirname(managePy), firstSettings.settingsModule || undefined).catch(() => []);
       const own = located.find((l) => l.managePy === managePy);
       if (own) return [own];
       this.log(`djangoStatic.managePyPath points to ${managePy}, which was not found; discovering projects instead.`);
@@ -402,7 +417,7 @@ export class ProjectManager {
     for (const root of this.roots) {
       let found: ProjectLocation[] = [];
       try {
-        found = await findProjects(root, override);
+        found = await findProjects(root, this.settingsOf(root).settingsModule || undefined);
       } catch (err) {
         this.log(`Looking for projects in ${root} failed: ${messageOf(err)}`);
       }
@@ -418,14 +433,15 @@ export class ProjectManager {
   }
 
   private learnOptions(location: ProjectLocation): LearnOptions & { ignoreGlobs: string[] } {
+    const settings = this.settingsOf(location.projectDir);
     return {
-      mode: this.settings.mode,
-      python: this.settings.pythonPath || undefined,
-      settings: this.settings.settingsModule || location.settingsModule || undefined,
-      env: this.settings.env,
-      timeoutMs: Math.max(1, this.settings.timeoutSeconds || 15) * 1000,
+      mode: settings.mode,
+      python: settings.pythonPath || undefined,
+      settings: settings.settingsModule || location.settingsModule || undefined,
+      env: settings.env,
+      timeoutMs: Math.max(1, settings.timeoutSeconds || 15) * 1000,
       allowExecute: this.trusted,
-      ignoreGlobs: this.settings.ignoreGlobs,
+      ignoreGlobs: settings.ignoreGlobs,
     };
   }
 
@@ -439,9 +455,8 @@ export class ProjectManager {
 
   /** Previews of the projects right at the workspace roots that are not known yet. */
   private async previewRoots(known: Map<string, WorkspaceProject>, generation: number): Promise<Map<string, WorkspaceProject>> {
-    if (this.settings.managePyPath) return new Map(); // discovery decides which project that names
-    const override = this.settings.settingsModule || undefined;
-    const found = await Promise.all(this.roots.map((root) => projectAt(root, override).catch(() => null)));
+    if (this.settingsOf(this.roots[0] ?? process.cwd()).managePyPath) return new Map(); // discovery decides which project that names
+    const found = await Promise.all(this.roots.map((root) => projectAt(root, this.settingsOf(root).settingsModule || undefined).catch(() => null)));
     const fresh = found.filter((l): l is ProjectLocation => !!l && !known.has(l.projectDir));
     this.pendingLocations = fresh;
     return this.preview(fresh, generation);
@@ -497,7 +512,7 @@ export class ProjectManager {
   private async learnOne(
     location: ProjectLocation,
     previous?: WorkspaceProject,
-    mode = this.settings.mode,
+    mode = this.settingsOf(location.projectDir).mode,
     first = false,
   ): Promise<WorkspaceProject | ProjectFailure> {
     const started = Date.now();
@@ -521,7 +536,7 @@ export class ProjectManager {
         return this.failure(location, staticErr);
       }
     }
-    if (first) model.modeReason = `Static reading without Python, answered from while ${this.settings.mode === 'static' ? "the interpreter's site-packages are looked up" : 'Django mode is learned'}.`;
+    if (first) model.modeReason = `Static reading without Python, answered from while ${this.settingsOf(location.projectDir).mode === 'static' ? "the interpreter's site-packages are looked up" : 'Django mode is learned'}.`;
     // The index of a first reading with the same sources is kept: one walk of the static folders, not two.
     const reused = !!previous && !compareReadings(previous.model, model).sourcesDiffer;
     const scope = [...this.roots, location.projectDir];
@@ -530,7 +545,7 @@ export class ProjectManager {
       reused && previous ? previous.index : buildIndex(model, options),
       readManifest(model.staticRoot, model.djangoVersion),
       awaitedRoots(model),
-      discoverTemplatesWithCoverage(model, this.settings, scope),
+      discoverTemplatesWithCoverage(model, this.settingsOf(location.projectDir), scope),
     ]);
     noteIndexProblems(model, index);
     const project: WorkspaceProject = {
@@ -648,7 +663,7 @@ export class ProjectManager {
 
   /** Where a new folder could hold templates: a template folder, or anywhere when globs or the fallback scan apply. */
   private inTemplateArea(project: WorkspaceProject, file: string): boolean {
-    if (this.settings.templateGlobs.length > 0) return true;
+    if (this.settingsOf(project.location.projectDir).templateGlobs.length > 0) return true;
     const dirs = templateDirs(project.model, this.scopeOf(project));
     return dirs.length === 0 || scansProjectTemplateFolders(project.model) || dirs.some((d) => isInside(d, file));
   }
@@ -656,7 +671,7 @@ export class ProjectManager {
   private async rescanTemplates(project: WorkspaceProject): Promise<void> {
     if (!this.current.includes(project)) return;
     const before = new Set(project.templates);
-    const discovered = await discoverTemplatesWithCoverage(project.model, this.settings, this.scopeOf(project));
+    const discovered = await discoverTemplatesWithCoverage(project.model, this.settingsOf(project.location.projectDir), this.scopeOf(project));
     const after = discovered.templates;
     project.coverage = discovered.coverage;
     const afterSet = new Set(after);

@@ -36,7 +36,7 @@ import {
 } from 'vscode-languageserver/node';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { URI } from 'vscode-uri';
-import { createLanguageService, createModelCache, isTemplateLanguage, LanguageService, ServiceContext } from './service';
+import { createLanguageService, createModelCache, LanguageService, readsDocument, ServiceContext } from './service';
 import { DEFAULT_SETTINGS, DjangoStaticSettings, InitializationOptions, Methods, ProjectSummary, SERVER_V8_FLAGS, StaticFileItem, StaticFileSource } from './protocol';
 import { ProjectManager, templateSet, WorkspaceChange, WorkspaceProject } from './workspace/projectManager';
 import { fileSources, listStaticFiles, summarize } from './workspace/report';
@@ -576,7 +576,7 @@ class DjangoStaticServer {
   /** For requests: waits while the document's project is being learned (see projectForRequest). */
   private async documentAndContext(uri: string, token: CancellationToken): Promise<{ doc: TextDocument; ctx: ServiceContext } | undefined> {
     const doc = this.documents.get(uri);
-    if (!doc || !isTemplateLanguage(doc.languageId, uri)) return undefined;
+    if (!doc || !readsDocument(doc.languageId, uri)) return undefined;
     // A request sent right after `initialized` may come before the settings were pulled.
     const manager = this.manager ?? (await this.managerStarted);
     if (!manager) return undefined;

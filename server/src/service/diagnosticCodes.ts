@@ -3,9 +3,10 @@
  * `djangoStatic.severity` schema and the README's list are all derived from it (`npm run docs:diagnostics`
  * rewrites the last two; test/unit/diagnosticTable.test.ts fails when they are stale).
  */
+import type { SeveritySetting } from '../protocol';
 
 /** A severity as settings and the README name it. */
-export type SeverityName = 'error' | 'warning' | 'information' | 'hint';
+export type SeverityName = Exclude<SeveritySetting, 'off'>;
 
 /** One row of the table. */
 export interface DiagnosticCodeInfo {

@@ -58,6 +58,11 @@ export function isTemplateLanguage(languageId: string, uriOrPath?: string): bool
   return TEMPLATE_EXTENSIONS.test(candidate) || /(^|[/\\])templates[/\\](.+[/\\])?[^/\\]+\.txt$/i.test(candidate);
 }
 
+/** True for documents the service reads: templates, and whatever kind a reader claims (service/readers.ts). */
+export function readsDocument(languageId: string, uri: string): boolean {
+  return isTemplateLanguage(languageId, uri) || claimedKind(languageId, uri) !== undefined;
+}
+
 /**
  * The part of the LSP client capabilities the service adapts its answers to (structurally compatible with
  * the protocol's `ClientCapabilities`, so a server passes the client's `initialize` capabilities as they are).

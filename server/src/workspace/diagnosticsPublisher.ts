@@ -5,7 +5,7 @@ import { Diagnostic } from 'vscode-languageserver-types';
 import { URI } from 'vscode-uri';
 import { destinationOf } from '../engine/paths';
 import type { IndexQuestions, LanguageService, ServiceContext, StaticDelta } from '../service';
-import { isTemplateLanguage } from '../service';
+import { readsDocument } from '../service';
 
 /** Templates larger than this are not read from disk for workspace-wide checks (minified junk, dumps). */
 const MAX_TEMPLATE_BYTES = 2 * 1024 * 1024;
@@ -173,7 +173,7 @@ export class DiagnosticsPublisher {
     let diagnostics: Diagnostic[] = [];
     try {
       const doc = this.host.openDocument(uri) ?? (this.workspaceUris.has(uri) ? await (preread ?? this.readTemplate(uri)) : undefined);
-      const ctx = doc && isTemplateLanguage(doc.languageId, uri) ? this.host.contextFor(uri) : undefined;
+      const ctx = doc && readsDocument(doc.languageId, uri) ? this.host.contextFor(uri) : undefined;
       if (doc && ctx) {
         const checkStart = performance.now();
         const validation = this.host.service.doValidationWithDependencies(doc, ctx);
@@ -213,7 +213,7 @@ export class DiagnosticsPublisher {
     const open = new Set(this.host.openUris());
     for (const uri of open) {
       const doc = this.host.openDocument(uri);
-      if (doc && isTemplateLanguage(doc.languageId, uri) && this.host.service.referencedPaths(doc).some(matches)) docs.push(doc);
+      if (doc && readsDocument(doc.languageId, uri) && this.host.service.referencedPaths(doc).some(matches)) docs.push(doc);
     }
     for (const [uri, checked] of this.checked) {
       if (open.has(uri) || !checked.references.some(matches) || !this.workspaceUris.has(uri)) continue;

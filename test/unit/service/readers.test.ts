@@ -1,6 +1,6 @@
 import * as assert from 'node:assert/strict';
 import { TextDocument } from 'vscode-languageserver-textdocument';
-import { claimedKind, createLanguageService, READERS, readerFor } from '../../../server/src/service/index';
+import { claimedKind, createLanguageService, READERS, readerFor, readsDocument } from '../../../server/src/service/index';
 import { docOf } from './helpers';
 
 /** Every registered reader, through the one interface the service uses. */
@@ -20,6 +20,10 @@ describe('service/readers (one interface per document kind)', () => {
     assert.equal(claimedKind('jinja-html', 'file:///a.html'), 'jinja');
     assert.equal(claimedKind('html', 'file:///a.j2'), 'jinja');
     assert.equal(claimedKind('django-html', 'file:///a.html'), undefined);
+    // What the server and the publisher hand to the service: templates and every claimed kind.
+    assert.equal(readsDocument('django-html', 'file:///a.html'), true);
+    assert.equal(readsDocument('plaintext', 'file:///a.j2'), true);
+    assert.equal(readsDocument('python', 'file:///a.py'), false);
   });
 
   it('says how each reference is written and which destination it asks for', () => {

@@ -38,6 +38,7 @@ import { TextDocument } from 'vscode-languageserver-textdocument';
 import { URI } from 'vscode-uri';
 import { createLanguageService, createModelCache, LanguageService, readsDocument, ServiceContext } from './service';
 import { DEFAULT_SETTINGS, DjangoStaticSettings, InitializationOptions, Methods, ProjectSummary, SERVER_V8_FLAGS, StaticFileItem, StaticFileSource } from './protocol';
+import { projectVariables } from './engine/dotenv';
 import { ProjectManager, templateSet, WorkspaceChange, WorkspaceProject } from './workspace/projectManager';
 import { fileSources, listStaticFiles, summarize } from './workspace/report';
 import { findAllReferences } from './workspace/references';
@@ -237,6 +238,12 @@ class DjangoStaticServer {
         const project = this.projectByDir(params?.projectDir);
         return project && params?.path ? fileSources(project, params.path) : [];
       }),
+    );
+    connection.onRequest(
+      Methods.projectEnvironment,
+      this.guarded('projectEnvironment', {} as Record<string, string>, (params: { projectDir?: string } | undefined) =>
+        params?.projectDir ? projectVariables(params.projectDir, this.settingsOf(params.projectDir).env) : {},
+      ),
     );
     connection.onRequest(
       Methods.selectProject,

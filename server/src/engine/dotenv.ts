@@ -68,7 +68,16 @@ export async function projectEnvironment(
   extra: Record<string, string> | undefined,
   base: NodeJS.ProcessEnv = process.env,
 ): Promise<NodeJS.ProcessEnv> {
-  return { ...base, ...(await readDotenv(projectDir, base)), ...(extra ?? {}) };
+  return { ...base, ...(await projectVariables(projectDir, extra, base)) };
+}
+
+/** What projectEnvironment puts over `base`: the project's `.env` (expanded from `base`), then `extra`. */
+export async function projectVariables(
+  projectDir: string,
+  extra: Record<string, string> | undefined,
+  base: NodeJS.ProcessEnv = process.env,
+): Promise<Record<string, string>> {
+  return { ...(await readDotenv(projectDir, base)), ...(extra ?? {}) };
 }
 
 /** Reads `<dir>/.env`; a missing or unreadable file gives `{}` (a `.env` is optional). */

@@ -6,7 +6,6 @@
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { Location, Position } from 'vscode-languageserver-types';
 import { URI } from 'vscode-uri';
-import { StaticIndexApi } from '../engine/indexTypes';
 import { codeActions } from './codeActions';
 import { CompletionDefaults, doComplete, resolveCompletionItem } from './completion';
 import { jinjaByEngine } from './context';

@@ -36,8 +36,12 @@ export function readmeList(): string {
 /** package.json as it should read, given its current text. */
 export function renderPackageJson(text: string): string {
   const manifest = JSON.parse(text);
-  const sections = Array.isArray(manifest.contributes.configuration) ? manifest.contributes.configuration : [manifest.contributes.configuration];
-  const setting = sections.map((s: { properties: Record<string, { properties?: unknown }> }) => s.properties['djangoStatic.severity']).find(Boolean);
+  const sections = Array.isArray(manifest.contributes.configuration)
+    ? manifest.contributes.configuration
+    : [manifest.contributes.configuration];
+  const setting = sections
+    .map((s: { properties: Record<string, { properties?: unknown }> }) => s.properties['djangoStatic.severity'])
+    .find(Boolean);
   if (!setting) throw new Error('package.json has no djangoStatic.severity setting');
   setting.properties = severitySchemaProperties();
   return `${JSON.stringify(manifest, null, 2)}\n`;
@@ -52,7 +56,10 @@ export function renderReadme(text: string): string {
 }
 
 function main(): void {
-  for (const [file, render] of [['package.json', renderPackageJson], ['README.md', renderReadme]] as const) {
+  for (const [file, render] of [
+    ['package.json', renderPackageJson],
+    ['README.md', renderReadme],
+  ] as const) {
     const full = path.join(REPO_ROOT, file);
     const before = fs.readFileSync(full, 'utf8');
     const after = render(before);

@@ -50,8 +50,19 @@ describe('workspace: which documents a change re-checks (IndexQuestions)', () =>
 
   it('covers every suggestion the service actually makes', () => {
     const paths = [
-      'css/site.css', 'css/Site2.css', 'css/sit.css', 'js/app.js', 'js/ap.js', 'js/vendor/app.min.js', 'img/logo.png',
-      'img/log.png', 'app/css/missing_1_2.css', 'app/css/missing_1_3.css', 'fonts/a.woff', 'a.css', 'b/a.css',
+      'css/site.css',
+      'css/Site2.css',
+      'css/sit.css',
+      'js/app.js',
+      'js/ap.js',
+      'js/vendor/app.min.js',
+      'img/logo.png',
+      'img/log.png',
+      'app/css/missing_1_2.css',
+      'app/css/missing_1_3.css',
+      'fonts/a.woff',
+      'a.css',
+      'b/a.css',
     ];
     const missing = ['css/sitee.css', 'CSS/Site.css', 'js/app.jss', 'img/logo.svg', 'app/css/missing_1_4.css', 'x/a.css', 'logo.png'];
     let checked = 0;

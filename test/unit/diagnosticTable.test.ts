@@ -9,7 +9,7 @@ import { DEFAULT_SEVERITY } from '../../server/src/service';
 const STALE = 'is out of date with server/src/service/diagnosticCodes.ts: run `npm run docs:diagnostics`';
 
 describe('the diagnostic code table', () => {
-  it('is what package.json\'s djangoStatic.severity schema says', () => {
+  it("is what package.json's djangoStatic.severity schema says", () => {
     const text = fs.readFileSync(path.join(REPO_ROOT, 'package.json'), 'utf8');
     assert.equal(renderPackageJson(text), text, `package.json ${STALE}`);
   });

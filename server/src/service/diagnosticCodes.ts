@@ -58,18 +58,21 @@ export const DIAGNOSTIC_CODES = {
   // Not a defect: static mode could not read what may provide the path, so it says which source and moves on.
   'unknown-source': {
     severity: 'information',
-    description: 'No known source provides this path, but one static mode could not read may: a STATICFILES_DIRS it could not evaluate, an app it could not locate (when the path starts with the app\'s name), a custom finder.',
+    description:
+      "No known source provides this path, but one static mode could not read may: a STATICFILES_DIRS it could not evaluate, an app it could not locate (when the path starts with the app's name), a custom finder.",
     quickFix: 'Change to a path that exists (did-you-mean)',
   },
   // A build output is expected to be absent before the build: CI that checks before building can lower it.
   'not-built': {
     severity: 'warning',
-    description: 'The path is missing where a front-end build writes (webpack output.path, Vite build.outDir, a package.json script\'s output argument) or in a folder .gitignore ignores: not built yet rather than a typo; the message names the build command when it can be read.',
+    description:
+      "The path is missing where a front-end build writes (webpack output.path, Vite build.outDir, a package.json script's output argument) or in a folder .gitignore ignores: not built yet rather than a typo; the message names the build command when it can be read.",
     quickFix: null,
   },
   'not-in-manifest': {
     severity: 'warning',
-    description: 'The file exists but STATIC_ROOT/staticfiles.json lacks it (collectstatic is stale): DEBUG=False raises "Missing staticfiles manifest entry".',
+    description:
+      'The file exists but STATIC_ROOT/staticfiles.json lacks it (collectstatic is stale): DEBUG=False raises "Missing staticfiles manifest entry".',
     quickFix: null,
   },
   'escapes-root': {

@@ -25,4 +25,3 @@ export function boundedDistance(a: string, b: string, max: number): number {
   }
   return row[b.length];
 }
-

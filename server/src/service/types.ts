@@ -74,8 +74,12 @@ export interface LanguageService {
   /** The path under the cursor as it can be renamed, a reason it cannot, or null outside a literal path. */
   prepareRename(doc: TextDocument, pos: Position, ctx: ServiceContext): { range: Range; placeholder: string } | { message: string } | null;
   /** The file move renaming the path under the cursor to `newName` means, or why it cannot happen. */
-  planRename(doc: TextDocument, pos: Position, newName: string, ctx: ServiceContext): { move: PathMove; toAbs: string } | { message: string } | null;
+  planRename(
+    doc: TextDocument,
+    pos: Position,
+    newName: string,
+    ctx: ServiceContext,
+  ): { move: PathMove; toAbs: string } | { message: string } | null;
   /** Edits keeping the document's paths on files that move (only paths the moving file alone serves). */
   editsForMoves(doc: TextDocument, moves: readonly PathMove[], ctx: ServiceContext): TextEdit[];
 }
-

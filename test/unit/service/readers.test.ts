@@ -28,13 +28,23 @@ describe('service/readers (one interface per document kind)', () => {
 
   it('says how each reference is written and which destination it asks for', () => {
     const django = read('django', "{% load static %}{% static '/css/../css/a.css?v=1' %}{% static name %}{% static %}").references;
-    assert.deepEqual(django.map((r) => [r.syntax, r.kind, r.destination]), [
-      ['tag', 'literal', 'css/a.css'], ['tag', 'dynamic', null], ['tag', 'empty', null],
-    ]);
+    assert.deepEqual(
+      django.map((r) => [r.syntax, r.kind, r.destination]),
+      [
+        ['tag', 'literal', 'css/a.css'],
+        ['tag', 'dynamic', null],
+        ['tag', 'empty', null],
+      ],
+    );
     const jinja = read('jinja', "{{ static('img/./x.png#top') }} {{ static('../up') }} {{ static(v) }}").references;
-    assert.deepEqual(jinja.map((r) => [r.syntax, r.kind, r.destination]), [
-      ['static-call', 'literal', 'img/x.png'], ['static-call', 'literal', null], ['static-call', 'dynamic', null],
-    ]);
+    assert.deepEqual(
+      jinja.map((r) => [r.syntax, r.kind, r.destination]),
+      [
+        ['static-call', 'literal', 'img/x.png'],
+        ['static-call', 'literal', null],
+        ['static-call', 'dynamic', null],
+      ],
+    );
   });
 
   it('features answer from the destinations readers give (one path however it is spelled)', () => {

@@ -127,6 +127,11 @@ export interface TemplateEngineParams {
 /** Which kind of engine loads a template: Django's own template language or Jinja2's. */
 export type TemplateEngineKind = 'django' | 'jinja2';
 
+/** Params of `projectEnvironment`. */
+export interface ProjectEnvironmentParams {
+  projectDir: string;
+}
+
 /** Params of `projectsChanged`. */
 export interface ProjectsChangedParams {
   projects: ProjectSummary[];
@@ -146,6 +151,11 @@ export namespace Methods {
   export const selectProject = new RequestType<SelectProjectParams, boolean, void>('djangoStatic/selectProject');
   /** Client → server: the engine that loads this file; null when it is no template of a learned project. */
   export const templateEngine = new RequestType<TemplateEngineParams, TemplateEngineKind | null, void>('djangoStatic/templateEngine');
+  /**
+   * Client → server: the variables a project's Python gets over the editor's environment (its `.env`, then
+   * its folder's `djangoStatic.env`), exactly as learning uses them; Collect runs manage.py with them.
+   */
+  export const projectEnvironment = new RequestType<ProjectEnvironmentParams, Record<string, string>, void>('djangoStatic/projectEnvironment');
   /** Server → client: a project was (re)learned or its file counts changed. */
   export const projectsChanged = new NotificationType<ProjectsChangedParams>('djangoStatic/projectsChanged');
 }

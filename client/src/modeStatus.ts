@@ -19,11 +19,3 @@ export function djangoModeFailure(project: ModeFacts, wanted: 'auto' | 'django' 
   const reason = project.modeReason.replace(/^Static mode:\s*/i, '').split('\n')[0].trim();
   return reason || 'Django mode did not run (no reason was given).';
 }
-
-/** The mode and its reason, naming the mode once: the server's reasons often start with it already. */
-export function describeMode(project: ModeFacts): string {
-  const mode = `${project.mode[0].toUpperCase()}${project.mode.slice(1)} mode`;
-  const reason = project.modeReason.trim();
-  if (!reason) return mode;
-  return reason.toLowerCase().startsWith(mode.toLowerCase()) ? reason : `${mode}: ${reason}`;
-}

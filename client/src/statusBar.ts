@@ -2,10 +2,10 @@
 // Django mode failed, the actions that fix it.
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { escapeMarkdown, markdownCode, plural } from '../../server/src/text';
+import { describeMode, escapeMarkdown, markdownCode, plural } from '../../server/src/text';
 import { readSettings } from './config';
 import { Ctx } from './ctx';
-import { describeMode, djangoModeFailure, MODE_ACTIONS } from './modeStatus';
+import { djangoModeFailure, MODE_ACTIONS } from './modeStatus';
 
 export class StatusBar implements vscode.Disposable {
   private readonly item = vscode.window.createStatusBarItem('djangoStatic.status', vscode.StatusBarAlignment.Left, 10);
@@ -41,7 +41,7 @@ export class StatusBar implements vscode.Disposable {
           `Project: ${markdownCode(project.projectDir)}`,
           failed
             ? `$(warning) Django mode failed, so settings are read without running them (approximate): ${escapeMarkdown(failed)}\n\n${MODE_ACTIONS.map((a) => `[${a.title}](command:${a.command})`).join(' · ')}`
-            : escapeMarkdown(describeMode(project)),
+            : escapeMarkdown(describeMode(project.mode, project.modeReason)),
           `Python: ${project.python ? markdownCode(project.python) : 'not used'} · Django ${project.djangoVersion ?? 'unknown'}`,
           `STATIC_URL: ${project.staticUrl === null ? 'unset' : markdownCode(project.staticUrl)} · STATIC_ROOT: ${project.staticRoot === null ? 'unset' : markdownCode(project.staticRoot)}`,
           `${plural(collected, 'static file')} collected${collected !== project.fileCount ? ` (findstatic finds ${project.fileCount}: collectstatic's ignore patterns skip ${project.fileCount - collected})` : ''}, ${plural(project.duplicateCount, 'duplicate path')}`,

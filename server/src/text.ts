@@ -6,7 +6,8 @@
  * Inside backticks nothing needs escaping; use `markdownCode` there.
  */
 export function escapeMarkdown(text: string): string {
-  return text.replace(/[\\`*_{}[\]()#+!|<>~]/g, '\\$&');
+  // Brackets are escaped, so `(…)` cannot become a link target; `#`, `+`, `-` and `1.` matter only first.
+  return text.replace(/[\\`*_[\]<>~|]/g, '\\$&').replace(/^[#+-]/, '\\$&').replace(/^(\d+)\./, '$1\\.');
 }
 
 /** Inline code that holds any text, backticks included (CommonMark: a longer fence, padded with spaces). */
@@ -19,4 +20,12 @@ export function markdownCode(text: string): string {
 /** `1 file`, `2 files`. */
 export function plural(count: number, word: string, many = `${word}s`): string {
   return `${count} ${count === 1 ? word : many}`;
+}
+
+/** The mode and why, naming the mode once: the reasons often start with it already ("Static mode: …"). */
+export function describeMode(mode: 'django' | 'static', reason: string): string {
+  const name = `${mode[0].toUpperCase()}${mode.slice(1)} mode`;
+  const why = reason.trim();
+  if (!why) return name;
+  return why.toLowerCase().startsWith(name.toLowerCase()) ? why : `${name}: ${why}`;
 }

@@ -12,6 +12,7 @@ import { describeOutside } from '../workspace/templateCoverage';
 import { describeUnknownSources, unknownSources } from '../engine/unknownSources';
 import { TemplateCoverage } from '../workspace/templates';
 import { allowFlags, learnOptions, ParsedArgs, rootFlag, stringFlag } from './args';
+import { plural } from '../text';
 
 /** One finding, positions 1-based as editors and compilers print them. */
 interface Finding {
@@ -233,10 +234,9 @@ function countBySeverity(findings: Finding[]): Record<SeverityName, number> {
 }
 
 function summaryLine(counts: Record<SeverityName, number>, templates: number, projects: number): string {
-  const plural = (n: number, word: string): string => `${n} ${word}${n === 1 ? '' : 's'}`;
   const parts = [plural(counts.error, 'error'), plural(counts.warning, 'warning')];
-  if (counts.information) parts.push(`${counts.information} information`);
-  parts.push(plural(counts.hint, 'hint'));
+  if (counts.information) parts.push(plural(counts.information, 'information', 'information'));
+  if (counts.hint) parts.push(plural(counts.hint, 'hint'));
   return `${parts.join(', ')} in ${plural(templates, 'template')} (${plural(projects, 'project')}).`;
 }
 

@@ -18,7 +18,8 @@ import {
 import { URI } from 'vscode-uri';
 import { FolderChild, StaticIndexApi, StaticSource } from '../engine/indexTypes';
 import { destinationOf } from '../engine/paths';
-import { formatSize, indexStamp, isImage, staticIsBuiltin } from './context';
+import { escapeMarkdown, markdownCode } from '../text';
+import { formatSize, indexStamp, isImage, shownPath, staticIsBuiltin } from './context';
 import { addLoadStaticEdit } from './edits';
 import { DocumentModel } from './templateModel';
 import type { ServiceContext } from './types';
@@ -105,6 +106,7 @@ function completePath(typed: string, pos: Position, after: string, ctx: ServiceC
       items[k] = {
         label: item.label,
         kind: item.kind,
+        labelDetails: item.labelDetails,
         detail: item.detail,
         sortText: item.sortText,
         filterText: item.filterText,
@@ -189,8 +191,8 @@ function folderItems(index: StaticIndexApi, folder: string): CompletionItem[] {
   let items = cache.folders.get(folder);
   if (!items) {
     const children = index.children(folder);
-    // Folders sort first through sortText; without any, the labels alone give the same order.
-    const sortFiles = children.some((child) => child.isFolder);
+    // Folders sort first and ignored files last through sortText; without either, the labels alone give the order.
+    const sortFiles = children.some((child) => child.isFolder || ignoredByCollectstatic(child));
     items = children.map((child) => (child.isFolder ? folderItem(child) : fileItem(child, sortFiles)));
     cache.folders.set(folder, items);
   }
@@ -221,8 +223,15 @@ function folderItem(child: FolderChild): CompletionItem {
 function fileItem(child: FolderChild, sortFiles: boolean): CompletionItem {
   const item: CompletionItem = { label: child.name, kind: CompletionItemKind.File };
   if (!child.entry?.providers.length) item.detail = sourceNames(child.sources);
-  if (sortFiles) item.sortText = '1' + child.name;
+  const ignored = ignoredByCollectstatic(child);
+  // Offered (development serves it) but said beside the name: production 404s on it.
+  if (ignored) item.labelDetails = { description: 'ignored by collectstatic' };
+  if (sortFiles) item.sortText = (ignored ? '2' : '1') + child.name;
   return item;
+}
+
+function ignoredByCollectstatic(child: FolderChild): boolean {
+  return !child.isFolder && !!child.entry?.providers.length && child.entry.providers.every((p) => p.ignored);
 }
 
 /**
@@ -240,10 +249,10 @@ export function resolveCompletionItem(item: CompletionItem, ctx: ServiceContext)
   if (!winner) return item;
   const resolved: CompletionItem = { ...item, detail: `${winner.source.shortLabel} · ${formatSize(winner.size)}` };
   const notes: string[] = [];
-  if (isImage(path)) notes.push(`![${path}](${URI.file(winner.absPath).toString()})`);
+  if (isImage(path)) notes.push(`![${escapeMarkdown(path)}](${URI.file(winner.absPath).toString()})`);
   if (providers.length > 1) {
-    const shadowed = providers.slice(1).map((p) => `- ${p.source.shortLabel}: \`${p.absPath}\``);
-    notes.push(`Shadowed copies (collectstatic keeps the ${winner.source.shortLabel} one):\n${shadowed.join('\n')}`);
+    const shadowed = providers.slice(1).map((p) => `- ${escapeMarkdown(p.source.shortLabel)}: ${markdownCode(shownPath(p.absPath, ctx.model))}`);
+    notes.push(`Shadowed copies (collectstatic keeps the ${escapeMarkdown(winner.source.shortLabel)} one):\n${shadowed.join('\n')}`);
   }
   if (providers.every((p) => p.ignored)) notes.push('collectstatic ignores this file (ignore patterns).');
   if (notes.length > 0) resolved.documentation = { kind: MarkupKind.Markdown, value: notes.join('\n\n') };

@@ -61,6 +61,14 @@ describe('service/completion', () => {
   });
   after(removeTrees);
 
+  it('says beside the name when collectstatic ignores a file, and lists it last', () => {
+    const { items } = complete(ctx, `{% load static %}{% static '|' %}`);
+    assert.deepEqual(byLabel(items, 'backup.css~').labelDetails, { description: 'ignored by collectstatic' });
+    assert.equal(byLabel(items, 'backup.css~').sortText, '2backup.css~');
+    const css = complete(ctx, `{% load static %}{% static 'css/|' %}`).items;
+    assert.ok(css.every((i) => i.labelDetails === undefined), 'collected files carry no note');
+  });
+
   it('offers the top-level folders of every source, each continuing into the folder', () => {
     const { items } = complete(ctx, `{% load static %}{% static '|' %}`);
     assert.deepEqual(items.map((i) => i.label).sort(), ['.well-known/', 'backup.css~', 'blog/', 'css/', 'img/', 'js/', 'vendor/']);
@@ -170,7 +178,7 @@ describe('service/completion', () => {
       assert.equal(css.sortText, '0css');
       assert.equal(css.command?.command, 'editor.action.triggerSuggest');
       assert.match(css.detail ?? '', /assets/);
-      assert.equal(byLabel(list.items, 'backup.css~').sortText, '1backup.css~', 'files sort after folders');
+      assert.equal(byLabel(list.items, 'backup.css~').sortText, '2backup.css~', 'files sort after folders, ignored ones last');
     });
 
     it('inserts a folder without its slash when one already follows, through textEditText', () => {

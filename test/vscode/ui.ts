@@ -183,6 +183,35 @@ export async function runUiChecks(browser: Browser, url: string, workspace: stri
     return `${count} rows`;
   });
 
+  await check("Find Static File: the project's files first; item buttons insert the tag and copy the path", async () => {
+    await openFile(page, 'tagged.html');
+    await gotoLine(page, 4, 1);
+    await runCommand(page, 'Django Static: Find Static File');
+    const rows = page.locator('.quick-input-widget .monaco-list-row');
+    await rows.first().waitFor();
+    const first = (await rows.first().innerText()).replace(/\s+/g, ' ').trim();
+    if (first.startsWith('admin/')) throw new Error(`the admin's files lead: ${first}`);
+    await page.keyboard.type('css/print.css');
+    const row = rows.filter({ hasText: 'css/print.css' }).first();
+    await row.hover();
+    await row.locator('.action-label[aria-label="Insert {% static %} tag"]').click();
+    await page.keyboard.press('Control+S');
+    const file = path.join(workspace, 'templates', 'tagged.html');
+    const deadline = Date.now() + STEP_TIMEOUT_MS;
+    while (readFileSync(file, 'utf8').split('\n')[3] !== "{% static 'css/print.css' %}") {
+      if (Date.now() > deadline) throw new Error(`line 4: ${JSON.stringify(readFileSync(file, 'utf8').split('\n')[3])}`);
+      await page.waitForTimeout(200);
+    }
+    await runCommand(page, 'Django Static: Find Static File');
+    await rows.first().waitFor();
+    await page.keyboard.type('js/app.js');
+    const js = rows.filter({ hasText: 'js/app.js' }).first();
+    await js.hover();
+    await js.locator('.action-label[aria-label="Copy path"]').click();
+    await page.locator('.statusbar-item', { hasText: 'Copied js/app.js' }).waitFor();
+    return `first row ${first}; inserted {% static 'css/print.css' %}; copied js/app.js`;
+  });
+
   await check('Find Static File opens the winner', async () => {
     await runCommand(page, 'Django Static: Find Static File');
     await page.locator('.quick-input-widget .monaco-list-row').first().waitFor();

@@ -65,7 +65,7 @@ export function findingsFor(p: AssetPrediction, readText: (absPath: string) => s
     const quoted = capturedQuote(r.url);
     if (!hashes) {
       // Without hashing nothing fails at collectstatic: what matters is what the browser asks for.
-      if (quoted && browserFinds(r, collected)) continue;
+      if (browserLeavesAlone(r.url) || browserFinds(r, collected)) continue;
       out.push({ ...at(r), code: ASSET_CODES.missing, severity: 'warning', target: o.target, message: `No static source provides '${normalTarget(o.target)}': the browser gets a 404 for this ${kindWord(r)} (the storage ${p.traits.className} does not hash, so collectstatic does not check it).` });
       continue;
     }
@@ -111,6 +111,12 @@ function normalTarget(target: string): string {
 
 function kindWord(r: FileReference): string {
   return r.kind === 'url' ? 'url()' : r.kind === 'import' ? '@import' : r.kind === 'sourceMap' ? 'source map' : 'import';
+}
+
+/** A browser takes any scheme (in any case) and `//host` as absolute. */
+function browserLeavesAlone(url: string): boolean {
+  const trimmed = url.replace(/^["'\s]+/, '');
+  return /^[a-z][a-z0-9+.-]*:/i.test(trimmed) || trimmed.startsWith('//');
 }
 
 /** What a browser resolves the URL to, quotes and spaces trimmed, relative to the file's URL. */

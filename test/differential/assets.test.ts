@@ -62,55 +62,66 @@ interface CheckJson {
   findings: Array<{ file: string; code: string; message: string; severity: string }>;
 }
 
-describeEachDjango('CSS/JS references against real collectstatic', (v) => {
-  let workDir = '';
-  let cli = '';
-  before(async () => {
-    workDir = fs.mkdtempSync(path.join(os.tmpdir(), 'dsf-assets-'));
-    cli = await bundleCli(path.join(workDir, '.cli'));
-  });
-  after(() => fs.rmSync(workDir, { recursive: true, force: true }));
-
-  for (let i = 0; i < TREES_PER_VERSION; i++) {
-    const seed = FIRST_SEED + i;
-    it(`tree ${seed}: check names every breaking reference, manifest equals staticfiles.json`, async () => {
-      const env = runEnv(v.env);
-      const tree = generateAssetTree(workDir, seed, v.series);
-      const ours = async (mode: string, command: string, extra: string[] = []) =>
-        run(process.execPath, [cli, command, '--root', tree.dir, '--mode', mode, '--python', DJANGO_PYTHON, ...extra], tree.dir, env);
-      const checks: Record<string, CheckJson> = {};
-      for (const mode of ['django', 'static']) {
-        const out = await ours(mode, 'check', ['--format', 'json']);
-        assert.ok(out.code === 0 || out.code === 1, `${tree.description}: check --mode ${mode} exit ${out.code}: ${out.stderr}`);
-        checks[mode] = JSON.parse(out.stdout) as CheckJson;
-      }
-
-      const real = await run(DJANGO_PYTHON, ['-c', DRIVER, JSON.stringify(tree.cycle)], tree.dir, env);
-      assert.strictEqual(real.code, 0, `${tree.description}: the driver failed: ${real.stderr}`);
-      const truth = JSON.parse(real.stdout) as { failures: Array<[string, string]>; cycles: number; manifest: string };
-      const expected = new Set(truth.failures.map(([file, target]) => `${file} -> ${target}`));
-
-      for (const mode of ['django', 'static']) {
-        const found = new Set<string>();
-        for (const f of checks[mode].findings) {
-          if (f.code !== 'asset-missing') continue;
-          const m = /post-processing '(.+?)' looks for .*\(ValueError: The file '(.*)' could not be found with </.exec(f.message);
-          assert.ok(m, `unexpected message: ${f.message}`);
-          found.add(`${m[1]} -> ${m[2]}`);
-        }
-        // A created file also satisfies the other files that name it, so the driver sees each target once:
-        // the targets must be the same, and every pair the driver met must be one of ours.
-        const targets = (pairs: Iterable<string>) => [...new Set([...pairs].map((p) => p.split(' -> ')[1]))].sort();
-        assert.deepStrictEqual(targets(found), targets(expected), `${tree.description}, ${mode} mode: breaking targets`);
-        for (const pair of expected) assert.ok(found.has(pair), `${tree.description}, ${mode} mode: ${pair} not reported`);
-        const cycleFindings = checks[mode].findings.filter((f) => f.code === 'asset-import-cycle');
-        assert.strictEqual(cycleFindings.length > 0, truth.cycles > 0, `${tree.description}, ${mode} mode: cycle`);
-        assert.ok(checks[mode].findings.every((f) => !f.file.startsWith('more')), 'a shadowed copy was reported');
-
-        const manifest = await ours(mode, 'manifest');
-        assert.strictEqual(manifest.code, 0, `${tree.description}, ${mode} mode: manifest exit ${manifest.code}: ${manifest.stderr}`);
-        assert.deepStrictEqual(JSON.parse(manifest.stdout), JSON.parse(truth.manifest), `${tree.description}, ${mode} mode: staticfiles.json`);
-      }
+describeEachDjango(
+  'CSS/JS references against real collectstatic',
+  (v) => {
+    let workDir = '';
+    let cli = '';
+    before(async () => {
+      workDir = fs.mkdtempSync(path.join(os.tmpdir(), 'dsf-assets-'));
+      cli = await bundleCli(path.join(workDir, '.cli'));
     });
-  }
-}, 180_000);
+    after(() => fs.rmSync(workDir, { recursive: true, force: true }));
+
+    for (let i = 0; i < TREES_PER_VERSION; i++) {
+      const seed = FIRST_SEED + i;
+      it(`tree ${seed}: check names every breaking reference, manifest equals staticfiles.json`, async () => {
+        const env = runEnv(v.env);
+        const tree = generateAssetTree(workDir, seed, v.series);
+        const ours = async (mode: string, command: string, extra: string[] = []) =>
+          run(process.execPath, [cli, command, '--root', tree.dir, '--mode', mode, '--python', DJANGO_PYTHON, ...extra], tree.dir, env);
+        const checks: Record<string, CheckJson> = {};
+        for (const mode of ['django', 'static']) {
+          const out = await ours(mode, 'check', ['--format', 'json']);
+          assert.ok(out.code === 0 || out.code === 1, `${tree.description}: check --mode ${mode} exit ${out.code}: ${out.stderr}`);
+          checks[mode] = JSON.parse(out.stdout) as CheckJson;
+        }
+
+        const real = await run(DJANGO_PYTHON, ['-c', DRIVER, JSON.stringify(tree.cycle)], tree.dir, env);
+        assert.strictEqual(real.code, 0, `${tree.description}: the driver failed: ${real.stderr}`);
+        const truth = JSON.parse(real.stdout) as { failures: Array<[string, string]>; cycles: number; manifest: string };
+        const expected = new Set(truth.failures.map(([file, target]) => `${file} -> ${target}`));
+
+        for (const mode of ['django', 'static']) {
+          const found = new Set<string>();
+          for (const f of checks[mode].findings) {
+            if (f.code !== 'asset-missing') continue;
+            const m = /post-processing '(.+?)' looks for .*\(ValueError: The file '(.*)' could not be found with </.exec(f.message);
+            assert.ok(m, `unexpected message: ${f.message}`);
+            found.add(`${m[1]} -> ${m[2]}`);
+          }
+          // A created file also satisfies the other files that name it, so the driver sees each target once:
+          // the targets must be the same, and every pair the driver met must be one of ours.
+          const targets = (pairs: Iterable<string>) => [...new Set([...pairs].map((p) => p.split(' -> ')[1]))].sort();
+          assert.deepStrictEqual(targets(found), targets(expected), `${tree.description}, ${mode} mode: breaking targets`);
+          for (const pair of expected) assert.ok(found.has(pair), `${tree.description}, ${mode} mode: ${pair} not reported`);
+          const cycleFindings = checks[mode].findings.filter((f) => f.code === 'asset-import-cycle');
+          assert.strictEqual(cycleFindings.length > 0, truth.cycles > 0, `${tree.description}, ${mode} mode: cycle`);
+          assert.ok(
+            checks[mode].findings.every((f) => !f.file.startsWith('more')),
+            'a shadowed copy was reported',
+          );
+
+          const manifest = await ours(mode, 'manifest');
+          assert.strictEqual(manifest.code, 0, `${tree.description}, ${mode} mode: manifest exit ${manifest.code}: ${manifest.stderr}`);
+          assert.deepStrictEqual(
+            JSON.parse(manifest.stdout),
+            JSON.parse(truth.manifest),
+            `${tree.description}, ${mode} mode: staticfiles.json`,
+          );
+        }
+      });
+    }
+  },
+  180_000,
+);

@@ -73,7 +73,9 @@ function cssFile(rng: Random, file: string, present: string[], cssTargets: strin
   for (let i = rng.int(0, 2); i > 0 && cssTargets.length; i--) {
     const t = rng.pick(cssTargets);
     const rel = relativeUrl(file, t);
-    lines.push(rng.pick([`@import "${rel}";`, `@import '${rel}';`, `@import url("${rel}");`, `@import "${rel.replace(/\.css$/, '-gone.css')}";`]));
+    lines.push(
+      rng.pick([`@import "${rel}";`, `@import '${rel}';`, `@import url("${rel}");`, `@import "${rel.replace(/\.css$/, '-gone.css')}";`]),
+    );
   }
   for (let i = rng.int(1, 5); i > 0; i--) lines.push(`.r${i} { background: ${cssReference(rng, file, present)}; }`);
   if (rng.chance(0.3)) lines.push(`/* old: ${cssReference(rng, file, present)} */`);
@@ -89,7 +91,13 @@ function jsFile(rng: Random, file: string, jsTargets: string[], series: string):
   };
   for (let i = rng.int(0, 3); i > 0; i--) {
     const t = rng.chance(0.75) && jsTargets.length ? rng.pick(jsTargets) : 'js/absent.js';
-    const forms = [`import { a } from "${rel(t)}";`, `export { a } from '${rel(t)}';`, `import "${rel(t)}";`, `const m${i} = import("${rel(t)}");`, `import lib from "vendor-lib";`];
+    const forms = [
+      `import { a } from "${rel(t)}";`,
+      `export { a } from '${rel(t)}';`,
+      `import "${rel(t)}";`,
+      `const m${i} = import("${rel(t)}");`,
+      `import lib from "vendor-lib";`,
+    ];
     if (series !== '4.2') forms.push(`import * as ns${i} from "${rel(t)}";`);
     lines.push(rng.pick(forms));
   }
@@ -104,9 +112,10 @@ export function generateAssetTree(parent: string, seed: number, series: string):
   const dir = path.join(parent, `assets-${series}-${seed}`);
   const subclass = rng.chance(0.5);
   const storage = subclass ? 'proj.storage.Storage' : 'django.contrib.staticfiles.storage.ManifestStaticFilesStorage';
-  const storageSetting = series === '3.2'
-    ? `STATICFILES_STORAGE = '${storage}'`
-    : `STORAGES = {'default': {'BACKEND': 'django.core.files.storage.FileSystemStorage'}, 'staticfiles': {'BACKEND': '${storage}'}}`;
+  const storageSetting =
+    series === '3.2'
+      ? `STATICFILES_STORAGE = '${storage}'`
+      : `STORAGES = {'default': {'BACKEND': 'django.core.files.storage.FileSystemStorage'}, 'staticfiles': {'BACKEND': '${storage}'}}`;
   write(dir, 'manage.py', MANAGE_PY);
   write(dir, 'proj/__init__.py', '');
   write(dir, 'shop/__init__.py', '');
@@ -124,7 +133,11 @@ ${storageSetting}
 `,
   );
   if (subclass) {
-    write(dir, 'proj/storage.py', `from django.contrib.staticfiles.storage import ManifestStaticFilesStorage\n\n\nclass Storage(ManifestStaticFilesStorage):\n    support_js_module_import_aggregation = True\n`);
+    write(
+      dir,
+      'proj/storage.py',
+      `from django.contrib.staticfiles.storage import ManifestStaticFilesStorage\n\n\nclass Storage(ManifestStaticFilesStorage):\n    support_js_module_import_aggregation = True\n`,
+    );
   }
   fs.mkdirSync(path.join(dir, 'fixes'), { recursive: true });
   const sourceOf = (dest: string) => (dest.startsWith('shop/') ? `shop/static/${dest}` : `assets/${dest}`);
@@ -135,7 +148,13 @@ ${storageSetting}
   js.forEach((f, i) => write(dir, sourceOf(f), jsFile(rng, f, js.slice(i + 1), series)));
   for (const f of [...css, ...js]) if (rng.chance(0.5)) write(dir, sourceOf(`${f}.map`), '{"version":3}');
   // Every form once, so each tree has each edge, whatever the dice say.
-  write(dir, 'assets/css/forms/all.css', `${cssForms('css/forms/all.css', rng.pick(IMAGES)).map((u, i) => `.f${i} { background: ${u}; }`).join('\n')}\n`);
+  write(
+    dir,
+    'assets/css/forms/all.css',
+    `${cssForms('css/forms/all.css', rng.pick(IMAGES))
+      .map((u, i) => `.f${i} { background: ${u}; }`)
+      .join('\n')}\n`,
+  );
   // A shadowed copy: `more/` comes after `assets/`, so its broken references are never post-processed.
   write(dir, `more/${css[0]}`, '.shadowed { background: url(never-there.png); }\n');
   write(dir, 'more/css/only-more.css', `.m { background: url(../img/a.png); }\n`);
@@ -145,5 +164,10 @@ ${storageSetting}
     write(dir, sourceOf(cycle[0]), '@import "loop-b.css";\n');
     write(dir, sourceOf(cycle[1]), "@import url('loop-a.css');\n");
   }
-  return { dir, seed, cycle, description: `seed ${seed}: ${css.length} CSS, ${subclass ? 'subclass with JS imports' : "Django's storage"}${cycle ? ', a cycle' : ''}` };
+  return {
+    dir,
+    seed,
+    cycle,
+    description: `seed ${seed}: ${css.length} CSS, ${subclass ? 'subclass with JS imports' : "Django's storage"}${cycle ? ', a cycle' : ''}`,
+  };
 }

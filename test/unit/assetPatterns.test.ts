@@ -39,7 +39,7 @@ print(json.dumps(out))
 const EDGES = [
   'a { b: url(  "../img/a.png"  ); }',
   'url( ../img/a.png )',
-  "URL('x.png') Url(\"y.png\") uRl(z.png)",
+  'URL(\'x.png\') Url("y.png") uRl(z.png)',
   '/* url(in-comment.png) */',
   '@import "a.css"; @IMPORT \'b.css\'; @import url("c.css"); @import  " sp.css";',
   '/*# sourceMappingURL=site.css.map */\n/*# sourceMappingURL=crlf.css.map */\r\n/*#\tsourceMappingURL=tab.map */',
@@ -52,7 +52,46 @@ const EDGES = [
   'url(a.png\nb.png) url() url("") @import "";',
 ];
 
-const TOKENS = ['url(', 'URL(', ')', '"', "'", ' ', '  ', '\n', '\r\n', '\t', '@import', 'import', 'IMPORT', 'export', 'from', ' * as ', '{ a }', ';', 'a.png', './m.js', '../n.js', '/*# sourceMappingURL=', '//# sourceMappingURL=', ' */', '*/', 'ı', 'ſ', 'İ', '\u2028', '\x1c', '\u00a0', '\ufeff', '😀', '#f', '?v=1', 'data:x', '(', '/'];
+const TOKENS = [
+  'url(',
+  'URL(',
+  ')',
+  '"',
+  "'",
+  ' ',
+  '  ',
+  '\n',
+  '\r\n',
+  '\t',
+  '@import',
+  'import',
+  'IMPORT',
+  'export',
+  'from',
+  ' * as ',
+  '{ a }',
+  ';',
+  'a.png',
+  './m.js',
+  '../n.js',
+  '/*# sourceMappingURL=',
+  '//# sourceMappingURL=',
+  ' */',
+  '*/',
+  'ı',
+  'ſ',
+  'İ',
+  '\u2028',
+  '\x1c',
+  '\u00a0',
+  '\ufeff',
+  '😀',
+  '#f',
+  '?v=1',
+  'data:x',
+  '(',
+  '/',
+];
 
 function randomTexts(seed: number, count: number): string[] {
   const next = seededRandom(seed);
@@ -83,7 +122,9 @@ function ours(series: string, text: string): Array<[string, number, number, stri
 describeEachDjango('CSS/JS patterns against Python re', (v) => {
   it('match where the real patterns match, capturing the same URL', () => {
     const texts = [...EDGES, ...randomTexts(1313, 400)];
-    const real = JSON.parse(execFileSync(DJANGO_PYTHON, ['-c', PYTHON], { input: JSON.stringify(texts), env: v.env, encoding: 'utf8' })) as unknown[];
+    const real = JSON.parse(
+      execFileSync(DJANGO_PYTHON, ['-c', PYTHON], { input: JSON.stringify(texts), env: v.env, encoding: 'utf8' }),
+    ) as unknown[];
     texts.forEach((text, i) => assert.deepStrictEqual(ours(v.series, text), real[i], `text ${i}: ${JSON.stringify(text)}`));
   });
 });

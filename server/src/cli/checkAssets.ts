@@ -8,7 +8,11 @@ import { ProjectModel } from '../engine/model';
 import type { Finding } from './check';
 
 /** The findings, and how many CSS/JS files were read (0 when not checked). */
-export function assetCheck(model: ProjectModel, index: StaticIndexApi, relative: (file: string) => string): { findings: Finding[]; files: number } {
+export function assetCheck(
+  model: ProjectModel,
+  index: StaticIndexApi,
+  relative: (file: string) => string,
+): { findings: Finding[]; files: number } {
   const prediction = predictAssets(model, index);
   if (prediction.unknown) {
     // Not checked is said as such, never as "no problems".

@@ -17,7 +17,9 @@ export async function runManifest(args: ParsedArgs): Promise<number> {
     return 1;
   }
   if (prediction.traits.hashes !== true) {
-    process.stderr.write(`django-static: the staticfiles storage ${prediction.traits.className} does not hash names, so collectstatic writes no staticfiles.json.\n`);
+    process.stderr.write(
+      `django-static: the staticfiles storage ${prediction.traits.className} does not hash names, so collectstatic writes no staticfiles.json.\n`,
+    );
     return 1;
   }
   const json = manifestJson(prediction, model.djangoVersion);
@@ -28,7 +30,9 @@ export async function runManifest(args: ParsedArgs): Promise<number> {
   const findings = assetFindings(prediction).filter((f) => f.severity === 'error');
   process.stderr.write(`django-static: collectstatic would fail, so it writes no staticfiles.json:\n`);
   for (const f of findings) {
-    process.stderr.write(`${path.relative(process.cwd(), f.absPath)}:${f.start.line + 1}:${f.start.character + 1}: ${f.code} ${f.message}\n`);
+    process.stderr.write(
+      `${path.relative(process.cwd(), f.absPath)}:${f.start.line + 1}:${f.start.character + 1}: ${f.code} ${f.message}\n`,
+    );
   }
   return 1;
 }

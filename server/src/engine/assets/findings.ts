@@ -55,9 +55,16 @@ export function findingsFor(p: AssetPrediction, readText: (absPath: string) => s
   const collected = new Set(p.files.map((f) => f.name));
   const lower = new Map(p.files.map((f) => [f.name.toLowerCase(), f.name]));
   const lines = new LineIndex(readText);
-  const at = (r: FileReference) => ({ absPath: r.file.absPath, dest: r.file.name, start: lines.position(r.file.absPath, r.start), end: lines.position(r.file.absPath, r.end) });
+  const at = (r: FileReference) => ({
+    absPath: r.file.absPath,
+    dest: r.file.name,
+    start: lines.position(r.file.absPath, r.start),
+    end: lines.position(r.file.absPath, r.end),
+  });
   const firstFailure = result.references.find((r) => r.outcome.kind === 'failed');
-  const caveat = p.traits.overrides.length ? ` (the storage redefines ${p.traits.overrides.join(', ')}; this follows Django's own code)` : '';
+  const caveat = p.traits.overrides.length
+    ? ` (the storage redefines ${p.traits.overrides.join(', ')}; this follows Django's own code)`
+    : '';
 
   for (const r of result.references) {
     const o = r.outcome;
@@ -66,12 +73,24 @@ export function findingsFor(p: AssetPrediction, readText: (absPath: string) => s
     if (!hashes) {
       // Without hashing nothing fails at collectstatic: what matters is what the browser asks for.
       if (browserLeavesAlone(r.url) || browserFinds(r, collected)) continue;
-      out.push({ ...at(r), code: ASSET_CODES.missing, severity: 'warning', target: o.target, message: `No static source provides '${normalTarget(o.target)}': the browser gets a 404 for this ${kindWord(r)} (the storage ${p.traits.className} does not hash, so collectstatic does not check it).` });
+      out.push({
+        ...at(r),
+        code: ASSET_CODES.missing,
+        severity: 'warning',
+        target: o.target,
+        message: `No static source provides '${normalTarget(o.target)}': the browser gets a 404 for this ${kindWord(r)} (the storage ${p.traits.className} does not hash, so collectstatic does not check it).`,
+      });
       continue;
     }
     const first = r === firstFailure ? ' collectstatic stops at this one first.' : '';
     if (o.error.type === 'SuspiciousFileOperation') {
-      out.push({ ...at(r), code: ASSET_CODES.outsideRoot, severity: 'error', target: o.target, message: `collectstatic fails: this ${kindWord(r)} leads outside STATIC_ROOT (${o.error.type}: ${o.error.message}).${first}${caveat}` });
+      out.push({
+        ...at(r),
+        code: ASSET_CODES.outsideRoot,
+        severity: 'error',
+        target: o.target,
+        message: `collectstatic fails: this ${kindWord(r)} leads outside STATIC_ROOT (${o.error.type}: ${o.error.message}).${first}${caveat}`,
+      });
       continue;
     }
     const name = normalTarget(o.target);
@@ -91,13 +110,27 @@ export function findingsFor(p: AssetPrediction, readText: (absPath: string) => s
     });
   }
   for (const f of result.undecodable) {
-    out.push({ absPath: f.absPath, dest: f.name, start: { line: 0, character: 0 }, end: { line: 0, character: 0 }, code: ASSET_CODES.notUtf8, severity: hashes ? 'error' : 'warning', message: `'${f.name}' is not UTF-8: post-processing decodes it as UTF-8 and raises UnicodeDecodeError.` });
+    out.push({
+      absPath: f.absPath,
+      dest: f.name,
+      start: { line: 0, character: 0 },
+      end: { line: 0, character: 0 },
+      code: ASSET_CODES.notUtf8,
+      severity: hashes ? 'error' : 'warning',
+      message: `'${f.name}' is not UTF-8: post-processing decodes it as UTF-8 and raises UnicodeDecodeError.`,
+    });
   }
   if (hashes && result.unresolved) out.push(...cycleFindings(p, at));
   if (hashes) {
     for (const r of result.references) {
       if (r.outcome.kind === 'rewritten' && result.leftovers.has(normalTarget(r.outcome.target))) {
-        out.push({ ...at(r), code: ASSET_CODES.leftover, severity: 'warning', target: r.outcome.target, message: `Only STATIC_ROOT has '${normalTarget(r.outcome.target)}' (left by an earlier collectstatic): this run passes, a deploy to a fresh STATIC_ROOT fails.` });
+        out.push({
+          ...at(r),
+          code: ASSET_CODES.leftover,
+          severity: 'warning',
+          target: r.outcome.target,
+          message: `Only STATIC_ROOT has '${normalTarget(r.outcome.target)}' (left by an earlier collectstatic): this run passes, a deploy to a fresh STATIC_ROOT fails.`,
+        });
       }
     }
   }
@@ -146,7 +179,12 @@ function cycleFindings(p: AssetPrediction, at: (r: FileReference) => Omit<AssetF
     for (const n of cycle) {
       for (const r of edges.get(n) ?? []) {
         if (!inCycle.has(targetOf(r))) continue;
-        out.push({ ...at(r), code: ASSET_CODES.importCycle, severity: 'error', message: `collectstatic fails with "RuntimeError: Max post-process passes exceeded.": ${names} reference each other, so their hashed names never settle (max_post_process_passes = ${p.traits.maxPasses}).` });
+        out.push({
+          ...at(r),
+          code: ASSET_CODES.importCycle,
+          severity: 'error',
+          message: `collectstatic fails with "RuntimeError: Max post-process passes exceeded.": ${names} reference each other, so their hashed names never settle (max_post_process_passes = ${p.traits.maxPasses}).`,
+        });
       }
     }
   }

@@ -85,7 +85,8 @@ export function predictAssets(model: ProjectModel, index: StaticIndexApi, option
 }
 
 function unknownReason(model: ProjectModel, traits: StorageTraits): string | null {
-  if (traits.hashes === null) return `The staticfiles storage ${traits.className} could not be read (${traits.readFrom}), so what collectstatic does to CSS and JS is not predicted.`;
+  if (traits.hashes === null)
+    return `The staticfiles storage ${traits.className} could not be read (${traits.readFrom}), so what collectstatic does to CSS and JS is not predicted.`;
   if (traits.customPatterns) return `The storage ${traits.className} defines its own patterns; CSS and JS references are not predicted.`;
   if (!model.staticUrl) return 'STATIC_URL is not set, so references cannot be resolved (collectstatic would stop on it first).';
   return null;
@@ -106,7 +107,8 @@ export function manifestJson(prediction: AssetPrediction, djangoVersion: string 
   const paths = prediction.result?.paths;
   if (!paths) return null;
   const django = behaviourOf(djangoVersion).assets;
-  const dict = (entries: Array<[string, string]>): string => `{${entries.map(([k, v]) => `${pyJsonString(k)}: ${pyJsonString(v)}`).join(', ')}}`;
+  const dict = (entries: Array<[string, string]>): string =>
+    `{${entries.map(([k, v]) => `${pyJsonString(k)}: ${pyJsonString(v)}`).join(', ')}}`;
   let out = `{"paths": ${dict(paths)}, "version": "${django.manifestVersion}"`;
   if (django.manifestHash) {
     const sorted = [...paths].sort((a, b) => pyCompare(a[0], b[0]) || pyCompare(a[1], b[1]));

@@ -70,8 +70,20 @@ function jsModulePatterns(starAs: boolean): AssetPattern[] {
   const importWhat = starAs ? `[${S_INNER}\\{][\\s\\S]*?|\\*${S}*${ci('as')}${S}*${WORD}+` : `[${S_INNER}\\{][\\s\\S]*?`;
   const from = `${S}*${ci('from')}${S}*['"](?<url>[./]${ANY}*?)["']${S}*;`;
   return [
-    pattern('jsImport', `(?<matched>${ci('import')}(?<import>${importWhat})${from})`, 'import%(import)s from "%(url)s";', true, 'import … from "…";'),
-    pattern('jsImport', `(?<matched>${ci('export')}(?<exports>[${S_INNER}\\{][\\s\\S]*?)${from})`, 'export%(exports)s from "%(url)s";', true, 'export … from "…";'),
+    pattern(
+      'jsImport',
+      `(?<matched>${ci('import')}(?<import>${importWhat})${from})`,
+      'import%(import)s from "%(url)s";',
+      true,
+      'import … from "…";',
+    ),
+    pattern(
+      'jsImport',
+      `(?<matched>${ci('export')}(?<exports>[${S_INNER}\\{][\\s\\S]*?)${from})`,
+      'export%(exports)s from "%(url)s";',
+      true,
+      'export … from "…";',
+    ),
     pattern('jsImport', `(?<matched>${ci('import')}${S}*['"](?<url>[./]${ANY}*?)["']${S}*;)`, 'import"%(url)s";', true, 'import "…";'),
     pattern('jsImport', `(?<matched>${ci('import')}\\(["'](?<url>${ANY}*?)["']\\))`, 'import("%(url)s")', true, 'import("…")'),
   ];
@@ -85,10 +97,12 @@ export function patternsFor(django: AssetBehaviour, jsModuleImports: boolean): P
     pattern('import', CSS_IMPORT, named ? '@import url("%(url)s")' : '@import url("%s")', named, PY_IMPORT),
   ];
   const empty = django.sourceMapMatchedEmpty;
-  if (django.cssSourceMaps) css.push(pattern('sourceMap', cssSourceMap(empty), '/*# sourceMappingURL=%(url)s */', true, '/*# sourceMappingURL=… */'));
+  if (django.cssSourceMaps)
+    css.push(pattern('sourceMap', cssSourceMap(empty), '/*# sourceMappingURL=%(url)s */', true, '/*# sourceMappingURL=… */'));
   const groups: PatternGroup[] = [{ glob: '*.css', patterns: css }];
   const js: AssetPattern[] = [];
-  if (django.jsSourceMaps) js.push(pattern('sourceMap', jsSourceMap(empty), '//# sourceMappingURL=%(url)s', true, '//# sourceMappingURL=…'));
+  if (django.jsSourceMaps)
+    js.push(pattern('sourceMap', jsSourceMap(empty), '//# sourceMappingURL=%(url)s', true, '//# sourceMappingURL=…'));
   if (django.jsModuleImportsAvailable && jsModuleImports) js.push(...jsModulePatterns(django.importStarAs));
   if (js.length) groups.push({ glob: '*.js', patterns: js });
   return groups;
@@ -97,7 +111,7 @@ export function patternsFor(django: AssetBehaviour, jsModuleImports: boolean): P
 /** Python's `template % value` (3.2) or `template % groups` (4.0+); a group that did not take part prints None. */
 export function formatTemplate(p: AssetPattern, url: string, groups: Record<string, string | undefined>): string {
   if (!p.named) return p.template.replace('%s', url);
-  return p.template.replace(/%\((\w+)\)s/g, (_, name: string) => (name === 'url' ? url : groups[name] ?? 'None'));
+  return p.template.replace(/%\((\w+)\)s/g, (_, name: string) => (name === 'url' ? url : (groups[name] ?? 'None')));
 }
 
 /**
@@ -106,6 +120,9 @@ export function formatTemplate(p: AssetPattern, url: string, groups: Record<stri
  */
 export function matchesGlob(path: string, glob: string): boolean {
   if (glob.startsWith('*') && !/[*?[]/.test(glob.slice(1))) return path.endsWith(glob.slice(1));
-  const source = glob.replace(/[.+^${}()|\\]/g, '\\$&').replace(/\*/g, '[\\s\\S]*').replace(/\?/g, '[\\s\\S]');
+  const source = glob
+    .replace(/[.+^${}()|\\]/g, '\\$&')
+    .replace(/\*/g, '[\\s\\S]*')
+    .replace(/\?/g, '[\\s\\S]');
   return new RegExp(`^${source}$`, 'u').test(path);
 }

@@ -69,10 +69,13 @@ export function postProcess(input: PostProcessInput): PostProcessResult {
   const root = input.staticRoot ?? '/STATIC_ROOT';
   const byName = new Map(files.map((f) => [f.name, f]));
   const dirs = new Set<string>();
-  for (const f of files) for (let d = f.name; d.includes('/'); ) dirs.add((d = d.slice(0, d.lastIndexOf('/'))));
+  for (const f of files) for (let d = f.name; d.includes('/');) dirs.add((d = d.slice(0, d.lastIndexOf('/'))));
   const adjustable = new Set(files.filter((f) => input.groups.some((g) => matchesGlob(f.name, g.glob))).map((f) => f.name));
   const depth = (n: string): number => n.split('/').length;
-  const order = files.map((f, i) => ({ f, i })).sort((a, b) => depth(b.f.name) - depth(a.f.name) || a.i - b.i).map((x) => x.f);
+  const order = files
+    .map((f, i) => ({ f, i }))
+    .sort((a, b) => depth(b.f.name) - depth(a.f.name) || a.i - b.i)
+    .map((x) => x.f);
   const hashedFiles = new Map<string, string>();
   const leftovers = new Set<string>();
   const sourceCache = new Map<string, Buffer | null>();
@@ -86,7 +89,10 @@ export function postProcess(input: PostProcessInput): PostProcessResult {
     const final = normpath(filename.startsWith('/') ? filename : `${root}/${filename}`);
     if (final === root) return 'dir';
     if (!final.startsWith(`${root}/`)) {
-      throw new PythonError('SuspiciousFileOperation', `The joined path (${final}) is located outside of the base path component (${root})`);
+      throw new PythonError(
+        'SuspiciousFileOperation',
+        `The joined path (${final}) is located outside of the base path component (${root})`,
+      );
     }
     const rel = final.slice(root.length + 1);
     const f = byName.get(rel);

@@ -49,7 +49,12 @@ interface Segment {
 }
 
 /** The adjustable file's text after every pattern, and every reference met on the way (failures left as written). */
-export function rewriteFile(ctx: RewriteContext, name: string, text: string, hashedUrl: HashedUrl): { text: string; references: AssetReference[] } {
+export function rewriteFile(
+  ctx: RewriteContext,
+  name: string,
+  text: string,
+  hashedUrl: HashedUrl,
+): { text: string; references: AssetReference[] } {
   const references: AssetReference[] = [];
   let segments: Segment[] = [{ start: 0, end: text.length, origStart: 0, origEnd: text.length, same: true }];
   for (const group of ctx.groups) {
@@ -64,10 +69,12 @@ export function rewriteFile(ctx: RewriteContext, name: string, text: string, has
         const urlSpan = m.indices?.groups?.url ?? [m.index, m.index + m[0].length];
         const url = g.url ?? '';
         const outcome = convert(ctx, name, url, hashedUrl);
-        const [start, end] = fromRewrite(segments, m.index, m.index + m[0].length) ? mapRange(segments, m.index, m.index + m[0].length) : mapRange(segments, urlSpan[0], urlSpan[1]);
+        const [start, end] = fromRewrite(segments, m.index, m.index + m[0].length)
+          ? mapRange(segments, m.index, m.index + m[0].length)
+          : mapRange(segments, urlSpan[0], urlSpan[1]);
         references.push({ kind: p.kind, url, start, end, outcome });
         const replacement =
-          outcome.kind === 'rewritten' ? formatTemplate(p, outcome.written, g) : outcome.kind === 'skipped' ? g.matched ?? '' : m[0];
+          outcome.kind === 'rewritten' ? formatTemplate(p, outcome.written, g) : outcome.kind === 'skipped' ? (g.matched ?? '') : m[0];
         copyKept(segments, next, last, m.index, out.length);
         out += text.slice(last, m.index);
         const [os, oe] = mapRange(segments, m.index, m.index + m[0].length);

@@ -61,7 +61,17 @@ const BEHAVIOUR_METHODS = ['post_process', '_post_process', 'hashed_name', 'url_
 const HARMLESS_OVERRIDERS = ['whitenoise.', 'storages.'];
 
 function defaults(className: string): StorageTraits {
-  return { className, hashes: null, jsModuleImports: false, maxPasses: 5, customPatterns: false, overrides: [], remote: false, readFrom: '', whitenoise: false };
+  return {
+    className,
+    hashes: null,
+    jsModuleImports: false,
+    maxPasses: 5,
+    customPatterns: false,
+    overrides: [],
+    remote: false,
+    readFrom: '',
+    whitenoise: false,
+  };
 }
 
 /** The storage's traits for the project: from the class (Django mode) or from names and sources (static mode). */
@@ -104,7 +114,8 @@ function fromSource(className: string, projectDir: string, depth: number, seen: 
   }
   const attr = cls.attributes;
   if (attr.support_js_module_import_aggregation !== undefined) t.jsModuleImports = attr.support_js_module_import_aggregation === 'True';
-  if (attr.max_post_process_passes !== undefined && /^\d+$/.test(attr.max_post_process_passes)) t.maxPasses = Number(attr.max_post_process_passes);
+  if (attr.max_post_process_passes !== undefined && /^\d+$/.test(attr.max_post_process_passes))
+    t.maxPasses = Number(attr.max_post_process_passes);
   if (attr.patterns !== undefined) t.customPatterns = true;
   for (const m of cls.methods) if (BEHAVIOUR_METHODS.includes(m)) t.overrides.push(`${m} in ${className}`);
   t.readFrom = `read from the source of ${className} (${path.relative(projectDir, cls.file) || cls.file})`;

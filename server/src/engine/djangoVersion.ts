@@ -58,8 +58,9 @@ export interface DjangoBehaviour {
 }
 
 /**
- * HashedFilesMixin's differences, read from the 3.2, 4.2 and 5.2 sources; the release a change first shipped in
- * is from the release notes where the sources in between were not compared.
+ * HashedFilesMixin's differences, read from the 3.2, 4.2 and 5.2 sources (and held to them by the differential
+ * suite). The 4.0/4.1 rows come from the release notes; the rows keyed at 5.0 were seen in 5.2 and not in 4.2,
+ * and which 5.x release first had them was not checked.
  */
 export interface AssetBehaviour {
   /** `/*# sourceMappingURL=… *\/` in CSS is rewritten (4.0+). */

@@ -71,10 +71,14 @@ export function postProcess(input: PostProcessInput): PostProcessResult {
   const dirs = new Set<string>();
   for (const f of files) for (let d = f.name; d.includes('/');) dirs.add((d = d.slice(0, d.lastIndexOf('/'))));
   const adjustable = new Set(files.filter((f) => input.groups.some((g) => matchesGlob(f.name, g.glob))).map((f) => f.name));
-  const depth = (n: string): number => n.split('/').length;
+  const depth = (n: string): number => {
+    let d = 1;
+    for (let i = n.indexOf('/'); i >= 0; i = n.indexOf('/', i + 1)) d++;
+    return d;
+  };
   const order = files
-    .map((f, i) => ({ f, i }))
-    .sort((a, b) => depth(b.f.name) - depth(a.f.name) || a.i - b.i)
+    .map((f, i) => ({ f, i, d: depth(f.name) }))
+    .sort((a, b) => b.d - a.d || a.i - b.i)
     .map((x) => x.f);
   const hashedFiles = new Map<string, string>();
   const leftovers = new Set<string>();
@@ -163,16 +167,51 @@ export function postProcess(input: PostProcessInput): PostProcessResult {
   };
   const ctx = { django: input.django, staticUrl: input.staticUrl, groups: input.groups };
 
+  /** What each file's rewrite asked the storage, and got: when every answer is the same again, so is its text. */
+  const asked = new Map<string, Array<[string, string]>>();
+  // Answers hold until a hashed name changes (then all are asked again: a name may stand behind several URLs).
+  const answers = new Map<string, string>();
+  const setHashed = (key: string, value: string): void => {
+    if (hashedFiles.get(key) !== value) answers.clear();
+    hashedFiles.set(key, value);
+  };
+  const answer = (name: string): string => {
+    let got = answers.get(name);
+    if (got !== undefined) return got;
+    try {
+      got = `=${hashedUrl(name)}`;
+    } catch (err) {
+      if (!(err instanceof PythonError)) throw err;
+      got = `!${err.type}: ${err.message}`;
+    }
+    answers.set(name, got);
+    return got;
+  };
+
   /** One file of one pass; true when its hashed name changed. */
   const processOne = (f: CollectedFile, first: boolean): boolean => {
     const key = clean(f.name);
     const content = text(f);
     if (content === null) return false;
-    const before = hashedFiles.get(key) ?? (source(f) ? hashedName(f.name, source(f)!) : null);
-    const result = rewriteFile(ctx, f.name, content, hashedUrl);
+    const previous = asked.get(f.name);
+    if (!first && previous && previous.every(([name, got]) => answer(name) === got)) return false;
+    // The first pass's change is not looked at (Django ignores it), so the original's hash is not taken.
+    const before = first ? null : hashedFiles.get(key);
+    const heard: Array<[string, string]> = [];
+    const recording = (name: string): string => {
+      const got = answer(name);
+      heard.push([name, got]);
+      if (got.startsWith('!')) {
+        const colon = got.indexOf(': ');
+        throw new PythonError(got.slice(1, colon), got.slice(colon + 2));
+      }
+      return got.slice(1);
+    };
+    const result = rewriteFile(ctx, f.name, content, recording, first);
+    asked.set(f.name, heard);
     if (first) for (const r of result.references) references.push({ ...r, file: f });
     const after = clean(hashedName(f.name, Buffer.from(result.text, 'utf8')));
-    hashedFiles.set(key, after);
+    setHashed(key, after);
     return before !== after;
   };
 
@@ -180,7 +219,7 @@ export function postProcess(input: PostProcessInput): PostProcessResult {
     if (adjustable.has(f.name)) processOne(f, true);
     else if (input.manifest) {
       const bytes = source(f);
-      if (bytes) hashedFiles.set(clean(f.name), clean(hashedName(f.name, bytes)));
+      if (bytes) setHashed(clean(f.name), clean(hashedName(f.name, bytes)));
     }
   }
   let unresolved: string[] | null = null;

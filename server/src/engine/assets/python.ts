@@ -131,6 +131,8 @@ export function unquote(s: string): string {
 /** posixpath.normpath. */
 export function normpath(p: string): string {
   if (p === '') return '.';
+  // Most names are already normal: no empty, `.` or `..` segment and no trailing slash.
+  if (!p.includes('//') && !p.endsWith('/') && !/(?:^|\/)\.\.?(?:\/|$)/.test(p)) return p;
   let initial = p.startsWith('/') ? 1 : 0;
   // POSIX lets exactly two leading slashes mean something else; three or more are one.
   if (initial && p.startsWith('//') && !p.startsWith('///')) initial = 2;

@@ -54,38 +54,47 @@ export function rewriteFile(
   name: string,
   text: string,
   hashedUrl: HashedUrl,
+  /** Keep references and their places (the later passes need only the text). */
+  track = true,
 ): { text: string; references: AssetReference[] } {
   const references: AssetReference[] = [];
   let segments: Segment[] = [{ start: 0, end: text.length, origStart: 0, origEnd: text.length, same: true }];
   for (const group of ctx.groups) {
     if (!matchesGlob(name, group.glob)) continue;
     for (const p of group.patterns) {
-      const re = new RegExp(p.regex.source, p.regex.flags);
+      // The compiled pattern is shared: nothing below calls back into another rewrite.
+      const re = p.regex;
+      re.lastIndex = 0;
       let out = '';
       let last = 0;
+      let any = false;
       const next: Segment[] = [];
       for (let m = re.exec(text); m; m = re.exec(text)) {
+        any = true;
         const g = (m.groups ?? {}) as Record<string, string | undefined>;
-        const urlSpan = m.indices?.groups?.url ?? [m.index, m.index + m[0].length];
         const url = g.url ?? '';
         const outcome = convert(ctx, name, url, hashedUrl);
-        const [start, end] = fromRewrite(segments, m.index, m.index + m[0].length)
-          ? mapRange(segments, m.index, m.index + m[0].length)
-          : mapRange(segments, urlSpan[0], urlSpan[1]);
-        references.push({ kind: p.kind, url, start, end, outcome });
         const replacement =
           outcome.kind === 'rewritten' ? formatTemplate(p, outcome.written, g) : outcome.kind === 'skipped' ? (g.matched ?? '') : m[0];
-        copyKept(segments, next, last, m.index, out.length);
-        out += text.slice(last, m.index);
-        const [os, oe] = mapRange(segments, m.index, m.index + m[0].length);
-        if (replacement === m[0]) copyKept(segments, next, m.index, m.index + m[0].length, out.length);
-        else next.push({ start: out.length, end: out.length + replacement.length, origStart: os, origEnd: oe, same: false });
-        out += replacement;
-        last = m.index + m[0].length;
+        const matchEnd = m.index + m[0].length;
+        if (track) {
+          const urlSpan = m.indices?.groups?.url ?? [m.index, matchEnd];
+          const [start, end] = fromRewrite(segments, m.index, matchEnd)
+            ? mapRange(segments, m.index, matchEnd)
+            : mapRange(segments, urlSpan[0], urlSpan[1]);
+          references.push({ kind: p.kind, url, start, end, outcome });
+          copyKept(segments, next, last, m.index, out.length);
+          const [os, oe] = mapRange(segments, m.index, matchEnd);
+          const at = out.length + (m.index - last);
+          if (replacement === m[0]) copyKept(segments, next, m.index, matchEnd, at);
+          else next.push({ start: at, end: at + replacement.length, origStart: os, origEnd: oe, same: false });
+        }
+        out += text.slice(last, m.index) + replacement;
+        last = matchEnd;
         if (m[0].length === 0) re.lastIndex++;
       }
-      if (last === 0 && next.length === 0) continue;
-      copyKept(segments, next, last, text.length, out.length);
+      if (!any) continue;
+      if (track) copyKept(segments, next, last, text.length, out.length);
       out += text.slice(last);
       text = out;
       segments = next;

@@ -12,7 +12,7 @@ import { describeOutside } from '../workspace/templateCoverage';
 import { describeUnknownSources, unknownSources } from '../engine/unknownSources';
 import { TemplateCoverage } from '../workspace/templates';
 import { allowFlags, learnOptions, ParsedArgs, rootFlag, stringFlag } from './args';
-import { assetCheck } from './checkAssets';
+import { assetCheck, layoutCheck } from './checkAssets';
 
 /** One finding, positions 1-based as editors and compilers print them. */
 export interface Finding {
@@ -44,7 +44,7 @@ export const EXIT_NOTHING_CHECKED = 4;
  * files had none checked (a silent "0 errors" would be a lie).
  */
 export async function runCheck(args: ParsedArgs): Promise<number> {
-  allowFlags(args, ['format', 'fail-on']);
+  allowFlags(args, ['format', 'fail-on', 'project']);
   const format = stringFlag(args, 'format') ?? 'text';
   if (format !== 'text' && format !== 'json' && format !== 'github') {
     throw new UserError(`Unknown format '${format}': use --format text, json or github.`);
@@ -108,6 +108,7 @@ export async function runCheck(args: ParsedArgs): Promise<number> {
     const assets = assetCheck(project.model, project.index, relative);
     findings.push(...assets.findings);
     assetFiles += assets.files;
+    if (args.flags.has('project')) findings.push(...layoutCheck(project.model, project.index, relative));
   }
   findings.sort((a, b) => a.file.localeCompare(b.file) || a.line - b.line || a.column - b.column);
   const counts = countBySeverity(findings);

@@ -5,6 +5,7 @@
 import { assetFindings, predictAssets } from '../engine/assets';
 import { StaticIndexApi } from '../engine/indexTypes';
 import { ProjectModel } from '../engine/model';
+import { layoutFindings } from '../engine/staticLayout';
 import type { Finding } from './check';
 
 /** The findings, and how many CSS/JS files were read (0 when not checked). */
@@ -31,4 +32,18 @@ export function assetCheck(
     message: f.hint ? `${f.message} ${f.hint}` : f.message,
   }));
   return { findings, files };
+}
+
+/** `check --project`: the layout findings, one per file or folder, at its first line. */
+export function layoutCheck(model: ProjectModel, index: StaticIndexApi, relative: (file: string) => string): Finding[] {
+  return layoutFindings(model, index).map((f) => ({
+    file: relative(f.path),
+    line: 1,
+    column: 1,
+    endLine: 1,
+    endColumn: 1,
+    severity: f.severity,
+    code: f.code,
+    message: f.message,
+  }));
 }

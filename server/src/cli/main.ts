@@ -28,8 +28,9 @@ Commands:
   find [--first] [--root DIR] PATH...   Where Django finds PATH (like manage.py findstatic)
   list --json [--root DIR]              What collectstatic would write, with every source in finder order
   info [--root DIR]                     Mode, finders and locations, STATIC_URL/STATIC_ROOT, duplicates
-  check [--root DIR] [--format text|json|github] [--fail-on error|warning]
-                                        Diagnose {% static %} usage in every template (exit 1 on errors)
+  check [--root DIR] [--format text|json|github] [--fail-on error|warning] [--project]
+                                        Diagnose {% static %} usage in every template and the CSS/JS references
+                                        collectstatic rewrites (exit 1 on errors); --project adds the layout findings
   manifest [--root DIR]                 What staticfiles.json would contain (ManifestStaticFilesStorage), without collecting
   lsp --stdio                           Start the language server over stdio
 

@@ -4,7 +4,7 @@
  * driver creates that file (in a STATICFILES_DIRS entry of its own) and runs again, and an @import cycle is
  * broken by emptying one of its files. That gives every (file, target) pair that breaks the deploy, whether a
  * cycle ends it, and finally the real staticfiles.json. Our `check` on the tree as generated must name exactly
- * those pairs and the cycle; our `manifest` on the tree as it ends must equal that staticfiles.json.
+ * those pairs and the cycle; our `manifest` on the tree as it ends must equal that staticfiles.json, byte for byte.
  */
 import * as assert from 'assert';
 import * as fs from 'fs';
@@ -119,6 +119,8 @@ describeEachDjango(
             JSON.parse(truth.manifest),
             `${tree.description}, ${mode} mode: staticfiles.json`,
           );
+          // Byte for byte too: the keys come in the order collectstatic walked the folders in.
+          assert.strictEqual(manifest.stdout, `${truth.manifest}\n`, `${tree.description}, ${mode} mode: staticfiles.json bytes`);
         }
       });
     }

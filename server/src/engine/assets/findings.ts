@@ -12,6 +12,7 @@ export const ASSET_CODES = {
   outsideRoot: 'asset-outside-root',
   importCycle: 'asset-import-cycle',
   notUtf8: 'asset-not-utf8',
+  unreadable: 'asset-unreadable',
   leftover: 'asset-leftover-only',
   notPredicted: 'asset-not-predicted',
 } as const;
@@ -118,6 +119,17 @@ export function findingsFor(p: AssetPrediction, readText: (absPath: string) => s
       code: ASSET_CODES.notUtf8,
       severity: hashes ? 'error' : 'warning',
       message: `'${f.name}' is not UTF-8: post-processing decodes it as UTF-8 and raises UnicodeDecodeError.`,
+    });
+  }
+  for (const f of result.unreadable) {
+    out.push({
+      absPath: f.absPath,
+      dest: f.name,
+      start: { line: 0, character: 0 },
+      end: { line: 0, character: 0 },
+      code: ASSET_CODES.unreadable,
+      severity: 'error',
+      message: `'${f.name}' cannot be read (a broken link?): collectstatic fails copying it.`,
     });
   }
   if (hashes && result.unresolved) out.push(...cycleFindings(p, at));

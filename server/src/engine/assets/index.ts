@@ -10,6 +10,7 @@ import { behaviourOf } from '../djangoVersion';
 import { StaticIndexApi } from '../indexTypes';
 import { ProjectModel } from '../model';
 import { describeFailure, findingsFor } from './findings';
+import { inCollectOrder } from './collectOrder';
 import { patternsFor } from './patterns';
 import { CollectedFile, postProcess, PostProcessResult, pyCompare, RootReader } from './postProcess';
 import { pyJsonString } from './python';
@@ -51,7 +52,9 @@ function readFile(absPath: string): Buffer | null {
 export function predictAssets(model: ProjectModel, index: StaticIndexApi, options: PredictOptions = {}): AssetPrediction {
   const traits = storageTraits(model);
   const storageRepr = `<${traits.className} object at 0x…>`;
-  const files: CollectedFile[] = index.collectWinners().map((w) => ({ name: w.path, absPath: w.absPath }));
+  const winners: CollectedFile[] = index.collectWinners().map((w) => ({ name: w.path, absPath: w.absPath }));
+  // The manifest's key order is the file system's; checking needs no such walk (a failure does not depend on it).
+  const files = options.manifest ? inCollectOrder(index, winners) : winners;
   const base = { traits, storageRepr, files };
   const unknown = unknownReason(model, traits);
   if (unknown) return { ...base, unknown, result: null };

@@ -52,6 +52,8 @@ export interface PostProcessResult {
   references: FileReference[];
   /** Adjustable files that are not UTF-8 (Django raises UnicodeDecodeError). */
   undecodable: CollectedFile[];
+  /** Collected files whose source cannot be read (a broken link): collectstatic fails copying them. */
+  unreadable: CollectedFile[];
   /** Leftover STATIC_ROOT files some reference resolved to (present only because an earlier run left them). */
   leftovers: Set<string>;
   /** Files whose hashed name still changed in the last pass: the run ends in "Max post-process passes exceeded". */
@@ -83,8 +85,13 @@ export function postProcess(input: PostProcessInput): PostProcessResult {
   const hashedFiles = new Map<string, string>();
   const leftovers = new Set<string>();
   const sourceCache = new Map<string, Buffer | null>();
+  const unreadable: CollectedFile[] = [];
   const source = (f: CollectedFile): Buffer | null => {
-    if (!sourceCache.has(f.name)) sourceCache.set(f.name, reader.readSource(f.absPath));
+    if (!sourceCache.has(f.name)) {
+      const bytes = reader.readSource(f.absPath);
+      if (!bytes) unreadable.push(f);
+      sourceCache.set(f.name, bytes);
+    }
     return sourceCache.get(f.name)!;
   };
 
@@ -229,12 +236,12 @@ export function postProcess(input: PostProcessInput): PostProcessResult {
     unresolved = changed.length ? changed : null;
     if (!unresolved) break;
   }
-  const failed = references.some((r) => r.outcome.kind === 'failed') || undecodable.length > 0;
+  const failed = references.some((r) => r.outcome.kind === 'failed') || undecodable.length > 0 || unreadable.length > 0;
   let paths: Array<[string, string]> | null = null;
   if (input.manifest && !failed && !unresolved) {
     paths = order.filter((f) => hashedFiles.has(clean(f.name))).map((f) => [clean(f.name), hashedFiles.get(clean(f.name))!]);
   }
-  return { references, undecodable, leftovers, unresolved: unresolved ? [...unresolved].sort() : null, paths };
+  return { references, undecodable, unreadable, leftovers, unresolved: unresolved ? [...unresolved].sort() : null, paths };
 }
 
 /** Python's default string order (code points), which `sorted()` uses for the manifest hash. */

@@ -6,7 +6,6 @@
 import * as assert from 'assert';
 import { execFileSync } from 'child_process';
 import * as fs from 'fs';
-import * as os from 'os';
 import * as path from 'path';
 import { assetFindings, predictAssets } from '../../server/src/engine/assets';
 import {
@@ -23,6 +22,7 @@ import {
 import { storageTraits } from '../../server/src/engine/assets/storage';
 import { loadProject } from '../../server/src/engine/project';
 import { DJANGO_PYTHON } from '../djangoVersions';
+import { makeProject } from './djangoFixtures';
 
 const SAMPLES = [
   'css/a.png',
@@ -74,21 +74,13 @@ for s in json.load(sys.stdin):
 print(json.dumps(out))
 `;
 
-function write(dir: string, rel: string, text: string | Buffer): void {
-  fs.mkdirSync(path.dirname(path.join(dir, rel)), { recursive: true });
-  fs.writeFileSync(path.join(dir, rel), text);
-}
-
 function project(storageLine: string, files: Record<string, string | Buffer>): string {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'dsf-assets-unit-'));
-  write(dir, 'manage.py', "import os\nos.environ.setdefault('DJANGO_SETTINGS_MODULE', 'proj.settings')\n");
-  write(dir, 'proj/__init__.py', '');
-  write(
-    dir,
-    'proj/settings.py',
-    `from pathlib import Path\nBASE_DIR = Path(__file__).resolve().parent.parent\nINSTALLED_APPS = ['django.contrib.staticfiles']\nSTATIC_URL = '/static/'\nSTATIC_ROOT = BASE_DIR / 'collected'\nSTATICFILES_DIRS = [BASE_DIR / 'assets']\n${storageLine}\n`,
+  const text = Object.fromEntries(Object.entries(files).filter(([, v]) => typeof v === 'string')) as Record<string, string>;
+  const dir = makeProject(
+    `INSTALLED_APPS = ['django.contrib.staticfiles']\nSTATIC_ROOT = BASE_DIR / 'collected'\nSTATICFILES_DIRS = [BASE_DIR / 'assets']\n${storageLine}\n`,
+    text,
   );
-  for (const [rel, text] of Object.entries(files)) write(dir, rel, text);
+  for (const [rel, bytes] of Object.entries(files)) if (typeof bytes !== 'string') fs.writeFileSync(path.join(dir, rel), bytes);
   return dir;
 }
 

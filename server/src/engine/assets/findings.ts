@@ -3,7 +3,8 @@
  * when the storage hashes) or 404 in the browser (warnings when it does not).
  */
 import type { AssetPrediction } from './index';
-import type { FileReference } from './postProcess';
+import { lineAt } from '../staticMode/syntax';
+import type { CollectedFile, FileReference } from './postProcess';
 import { dirname, normpath, pjoin, pyStrip, urldefrag, urlsplit } from './python';
 
 /** The diagnostic codes of CSS and JS references (kept here until the service's code table exists). */
@@ -110,27 +111,16 @@ export function findingsFor(p: AssetPrediction, readText: (absPath: string) => s
       ...(hint ? { hint } : {}),
     });
   }
+  const wholeFile = (f: CollectedFile, code: AssetFinding['code'], severity: AssetFinding['severity'], message: string): AssetFinding => {
+    const top = { line: 0, character: 0 };
+    return { absPath: f.absPath, dest: f.name, start: top, end: top, code, severity, message };
+  };
   for (const f of result.undecodable) {
-    out.push({
-      absPath: f.absPath,
-      dest: f.name,
-      start: { line: 0, character: 0 },
-      end: { line: 0, character: 0 },
-      code: ASSET_CODES.notUtf8,
-      severity: hashes ? 'error' : 'warning',
-      message: `'${f.name}' is not UTF-8: post-processing decodes it as UTF-8 and raises UnicodeDecodeError.`,
-    });
+    const message = `'${f.name}' is not UTF-8: post-processing decodes it as UTF-8 and raises UnicodeDecodeError.`;
+    out.push(wholeFile(f, ASSET_CODES.notUtf8, hashes ? 'error' : 'warning', message));
   }
   for (const f of result.unreadable) {
-    out.push({
-      absPath: f.absPath,
-      dest: f.name,
-      start: { line: 0, character: 0 },
-      end: { line: 0, character: 0 },
-      code: ASSET_CODES.unreadable,
-      severity: 'error',
-      message: `'${f.name}' cannot be read (a broken link?): collectstatic fails copying it.`,
-    });
+    out.push(wholeFile(f, ASSET_CODES.unreadable, 'error', `'${f.name}' cannot be read (a broken link?): collectstatic fails copying it.`));
   }
   if (hashes && result.unresolved) out.push(...cycleFindings(p, at));
   if (hashes) {
@@ -253,13 +243,7 @@ class LineIndex {
       for (const m of text.matchAll(/\r\n|\r|\n/g)) starts.push(m.index! + m[0].length);
       this.starts.set(absPath, starts);
     }
-    let lo = 0;
-    let hi = starts.length - 1;
-    while (lo < hi) {
-      const mid = (lo + hi + 1) >> 1;
-      if (starts[mid] <= offset) lo = mid;
-      else hi = mid - 1;
-    }
-    return { line: lo, character: offset - starts[lo] };
+    const line = lineAt(starts, offset);
+    return { line, character: offset - starts[line] };
   }
 }

@@ -64,6 +64,7 @@ export function findingsFor(p: AssetPrediction, readText: (absPath: string) => s
     end: lines.position(r.file.absPath, r.end),
   });
   const firstFailure = result.references.find((r) => r.outcome.kind === 'failed');
+  const wrapped = p.traits.whitenoise ? ' WhiteNoise raises it as MissingFileError, naming the CSS file.' : '';
   const caveat = p.traits.overrides.length
     ? ` (the storage redefines ${p.traits.overrides.join(', ')}; this follows Django's own code)`
     : '';
@@ -107,7 +108,7 @@ export function findingsFor(p: AssetPrediction, readText: (absPath: string) => s
       code: ASSET_CODES.missing,
       severity: 'error',
       target: o.target,
-      message: `collectstatic fails: post-processing '${r.file.name}' looks for '${name}'${quoted ? ' (quote included)' : ''}, which no static source provides (${o.error.type}: ${o.error.message}).${first}${caveat}`,
+      message: `collectstatic fails: post-processing '${r.file.name}' looks for '${name}'${quoted ? ' (quote included)' : ''}, which no static source provides (${o.error.type}: ${o.error.message}).${wrapped}${first}${caveat}`,
       ...(hint ? { hint } : {}),
     });
   }

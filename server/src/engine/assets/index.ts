@@ -33,6 +33,11 @@ export interface AssetPrediction {
 export interface PredictOptions {
   /** Compute every file's hashed name (for `manifest`). */
   manifest?: boolean;
+  /**
+   * Walk the sources to replay collectstatic's order (default true). Without it the manifest's keys come in the
+   * index's order and a chain of @imports deeper than the passes may be judged in another order than Django's.
+   */
+  collectOrder?: boolean;
   /** Read a source file (default: from disk); the language service passes open documents' text. */
   readSource?: (absPath: string) => Buffer | null;
 }
@@ -53,8 +58,9 @@ export function predictAssets(model: ProjectModel, index: StaticIndexApi, option
   const traits = storageTraits(model);
   const storageRepr = `<${traits.className} object at 0x…>`;
   const winners: CollectedFile[] = index.collectWinners().map((w) => ({ name: w.path, absPath: w.absPath }));
-  // The manifest's key order is the file system's; checking needs no such walk (a failure does not depend on it).
-  const files = options.manifest ? inCollectOrder(index, winners) : winners;
+  // The manifest's key order, and whether a long @import chain settles within the passes, follow the order
+  // collectstatic walks the folders in (the file system's); a missing file fails in any order.
+  const files = options.collectOrder === false ? winners : inCollectOrder(index, winners);
   const base = { traits, storageRepr, files };
   const unknown = unknownReason(model, traits);
   if (unknown) return { ...base, unknown, result: null };

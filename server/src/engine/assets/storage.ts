@@ -77,6 +77,10 @@ function defaults(className: string): StorageTraits {
 /** The storage's traits for the project: from the class (Django mode) or from names and sources (static mode). */
 export function storageTraits(model: ProjectModel): StorageTraits {
   if (model.storageClass) return fromReport(model.storage, model.storageClass);
+  if (model.mode === 'django' && !model.manifestStorage && !model.problems.some((p) => p.kind === 'storage-unimportable')) {
+    // Django imported the class and it is no HashedFilesMixin: nothing is rewritten, whatever its name.
+    return { ...defaults(model.storage), hashes: false, readFrom: `Django imported ${model.storage}: not a HashedFilesMixin` };
+  }
   return fromSource(model.storage, model.projectDir, 0, new Set());
 }
 

@@ -7,7 +7,9 @@ import * as assert from 'assert';
 import { execFileSync } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
-import { assetFindings, predictAssets } from '../../server/src/engine/assets';
+import { ASSET_CODES, assetFindings, predictAssets } from '../../server/src/engine/assets';
+import { LAYOUT_CODES } from '../../server/src/engine/staticLayout';
+import { ALL_DIAGNOSTIC_CODES, DIAGNOSTIC_CODES } from '../../server/src/service/diagnosticCodes';
 import {
   normpath,
   pjoin,
@@ -107,6 +109,14 @@ describe('engine/assets', () => {
     return dir;
   };
 
+  it("has every code in the service's one table, with the severity it reports by default", async () => {
+    for (const code of [...Object.values(ASSET_CODES), ...Object.values(LAYOUT_CODES)]) {
+      assert.ok((ALL_DIAGNOSTIC_CODES as string[]).includes(code), code);
+    }
+    const dir = make(MANIFEST, { 'assets/css/a.css': '.a { b: url(gone.png) }\n' });
+    for (const f of (await findings(dir)).findings) assert.strictEqual(f.severity, DIAGNOSTIC_CODES[f.code].severity, f.code);
+  });
+
   it('ports posixpath, urllib.parse and json.dumps to the same strings as Python', () => {
     const real = JSON.parse(execFileSync(DJANGO_PYTHON, ['-c', PYTHON], { input: JSON.stringify(SAMPLES), encoding: 'utf8' })) as Array<
       Record<string, unknown>
@@ -182,7 +192,7 @@ describe('engine/assets', () => {
     const list = (await findings(dir)).findings;
     assert.deepStrictEqual(
       list.map((f) => [f.code, f.severity, f.start.line]),
-      [['asset-missing', 'warning', 2]],
+      [['asset-browser-404', 'warning', 2]],
     );
   });
 });

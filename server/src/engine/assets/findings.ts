@@ -7,15 +7,15 @@ import { lineAt } from '../staticMode/syntax';
 import type { CollectedFile, FileReference } from './postProcess';
 import { dirname, normpath, pjoin, pyStrip, urldefrag, urlsplit } from './python';
 
-/** The diagnostic codes of CSS and JS references (kept here until the service's code table exists). */
+/** The diagnostic codes of CSS and JS references: rows of service/diagnosticCodes.ts's table (a test holds them to it). */
 export const ASSET_CODES = {
   missing: 'asset-missing',
+  browser404: 'asset-browser-404',
   outsideRoot: 'asset-outside-root',
   importCycle: 'asset-import-cycle',
   notUtf8: 'asset-not-utf8',
   unreadable: 'asset-unreadable',
   leftover: 'asset-leftover-only',
-  notPredicted: 'asset-not-predicted',
 } as const;
 
 export interface Position {
@@ -78,7 +78,7 @@ export function findingsFor(p: AssetPrediction, readText: (absPath: string) => s
       if (browserLeavesAlone(r.url) || browserFinds(r, collected)) continue;
       out.push({
         ...at(r),
-        code: ASSET_CODES.missing,
+        code: ASSET_CODES.browser404,
         severity: 'warning',
         target: o.target,
         message: `No static source provides '${normalTarget(o.target)}': the browser gets a 404 for this ${kindWord(r)} (the storage ${p.traits.className} does not hash, so collectstatic does not check it).`,
@@ -116,9 +116,10 @@ export function findingsFor(p: AssetPrediction, readText: (absPath: string) => s
     const top = { line: 0, character: 0 };
     return { absPath: f.absPath, dest: f.name, start: top, end: top, code, severity, message };
   };
-  for (const f of result.undecodable) {
+  // A storage that does not hash never decodes the file; the browser reads it with its own charset.
+  for (const f of hashes ? result.undecodable : []) {
     const message = `'${f.name}' is not UTF-8: post-processing decodes it as UTF-8 and raises UnicodeDecodeError.`;
-    out.push(wholeFile(f, ASSET_CODES.notUtf8, hashes ? 'error' : 'warning', message));
+    out.push(wholeFile(f, ASSET_CODES.notUtf8, 'error', message));
   }
   for (const f of result.unreadable) {
     out.push(wholeFile(f, ASSET_CODES.unreadable, 'error', `'${f.name}' cannot be read (a broken link?): collectstatic fails copying it.`));

@@ -1,0 +1,55 @@
+/**
+ * CSS/JS findings in the editor: the real server over stdio, a generated Django 3.2 project with
+ * ManifestStaticFilesStorage, the same findings `django-static check` prints, on the CSS file's own lines.
+ */
+import * as assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { DiagnosticSeverity, FileChangeType } from 'vscode-languageserver-protocol/node';
+import { DJANGO_PYTHON, makeProject, removeTree } from '../unit/djangoFixtures';
+import { ensureBuilt, fileUri, LspClient } from './lspClient';
+
+const CSS = 'body { color: red; }\n.logo {\n  background: url("../img/logo.png");\n}\n';
+
+describe('language server: CSS/JS references as collectstatic post-processes them', function () {
+  this.timeout(60000);
+  let root: string;
+  let client: LspClient;
+  let css: string;
+  before(async function () {
+    this.timeout(120000);
+    ensureBuilt();
+    root = makeProject(
+      "INSTALLED_APPS = ['django.contrib.staticfiles']\nSTATIC_ROOT = BASE_DIR / 'collected'\nSTATICFILES_DIRS = [BASE_DIR / 'assets']\n" +
+        "STATICFILES_STORAGE = 'django.contrib.staticfiles.storage.ManifestStaticFilesStorage'\n",
+      { 'assets/css/site.css': CSS, 'assets/css/fine.css': '.a { background: url(site.css); }\n' },
+    );
+    css = path.join(root, 'assets/css/site.css');
+    client = await LspClient.start({ root, clientWatches: true, configuration: { pythonPath: DJANGO_PYTHON, mode: 'django' } });
+    await client.waitForProjects();
+  });
+  after(async () => {
+    await client?.stop();
+    if (root) removeTree(root);
+  });
+
+  it('shows a missing url() target as an error on its line, and drops it once the file exists', async () => {
+    const started = Date.now();
+    const [missing] = await client.waitForDiagnostics(css, 'asset-missing', (d) => d.some((x) => x.code === 'asset-missing'));
+    const shownMs = Date.now() - started;
+    assert.equal(missing.source, 'django-static');
+    assert.equal(missing.severity, DiagnosticSeverity.Error);
+    assert.equal(missing.range.start.line, 2, JSON.stringify(missing));
+    assert.match(String(missing.message), /img\/logo\.png/);
+    // A file without problems gets nothing at all.
+    assert.equal(client.diagnostics.get(fileUri(path.join(root, 'assets/css/fine.css'))), undefined);
+
+    const logo = path.join(root, 'assets/img/logo.png');
+    fs.mkdirSync(path.dirname(logo));
+    fs.writeFileSync(logo, 'png');
+    const createdAt = Date.now();
+    client.sendWatchedFile(path.dirname(logo), FileChangeType.Created);
+    await client.waitForDiagnostics(css, 'asset-missing gone (empty publish)', (d) => d.length === 0);
+    console.log(`      first shown ${shownMs} ms after learning; cleared ${Date.now() - createdAt} ms after the file appeared`);
+  });
+});

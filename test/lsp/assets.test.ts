@@ -73,6 +73,16 @@ describe('language server: CSS/JS references as collectstatic post-processes the
     await client.waitForDiagnostics(thirdParty, 'cleared on close', (d) => d.length === 0);
   });
 
+  it("counts an open file's unsaved text, and the saved text again once it closes", async () => {
+    client.open(css, 'css');
+    client.change(css, 2, CSS.replace('logo.png', 'nothere.png'));
+    const [edited] = await client.waitForDiagnostics(css, 'asset-missing for the unsaved name', (d) => d.length > 0);
+    assert.match(String(edited.message), /nothere\.png/);
+    assert.equal(edited.range.start.line, 2);
+    client.close(css);
+    await client.waitForDiagnostics(css, 'cleared: the saved text is fine', (d) => d.length === 0);
+  });
+
   it('follows djangoStatic.severity: a deleted target is back as an error, then gone when the code is off', async () => {
     const logo = path.join(root, 'assets/img/logo.png');
     fs.unlinkSync(logo);

@@ -90,7 +90,7 @@ export const DIAGNOSTIC_CODES = {
     description: 'A hard-coded STATIC_URL path that could use {% static %}.',
     quickFix: "Use {% static '…' %} (adding {% load static %} when needed)",
   },
-  // CSS and JS as ManifestStaticFilesStorage post-processes them (engine/assets: `check` and `manifest` today).
+  // CSS and JS as ManifestStaticFilesStorage post-processes them (engine/assets: `check`, and the language server on the CSS/JS files).
   'asset-missing': {
     severity: 'error',
     description:

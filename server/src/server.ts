@@ -311,7 +311,8 @@ class DjangoStaticServer {
       log: (m) => this.log(m),
     });
     this.assets = new AssetPublisher({
-      projects: () => (this.manager?.projects ?? []).filter((p) => p.stage !== 'held'),
+      // A whole-project replay from a preview would be redone from the final reading moments later.
+      projects: () => (this.manager?.projects ?? []).filter((p) => p.stage === 'final'),
       settingsOf: (dir) => this.settingsOf(dir),
       roots: () => this.roots,
       openText: (file) => this.documents.get(URI.file(file).toString())?.getText(),
@@ -457,7 +458,7 @@ class DjangoStaticServer {
         // the final reading (`refined`): the check is not done twice, nor slowed by the learning behind it.
         if (change.preview) this.diagnostics.validateOpenDocuments();
         else if (!change.refined) this.diagnostics.validateEverything(this.allTemplateUris());
-        this.assets.schedule();
+        if (!change.preview) this.assets.schedule();
         return;
       }
       case 'refined':

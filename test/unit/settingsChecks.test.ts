@@ -213,3 +213,57 @@ describeEachDjango('engine/settingsChecks against real Django', (v) => {
     });
   }
 });
+
+const STORAGE_CLASSES = [
+  'shell',
+  '-c',
+  "from django.core.files.storage import default_storage as d; from django.contrib.staticfiles.storage import staticfiles_storage as s; d._setup(); s._setup(); print('storages', type(d._wrapped).__name__, type(s._wrapped).__name__)",
+];
+
+/** The settings with the finding's fix applied, as the editor's quick fix writes them. */
+function applyFix(f: SettingsFinding): void {
+  const fix = f.fix!;
+  const lines = fs.readFileSync(fix.file, 'utf8').split('\n');
+  lines.splice(fix.startLine, fix.endLine - fix.startLine + 1, ...fix.newText.replace(/\n$/, '').split('\n'));
+  fs.writeFileSync(fix.file, lines.join('\n'));
+}
+
+describeEachDjango('engine/settingsFixes: STATICFILES_STORAGE rewritten into STORAGES', (v) => {
+  const variants: Array<{ name: string; files: Record<string, string>; storages: string; before: RegExp }> = [
+    {
+      name: 'a plain assignment, with DEFAULT_FILE_STORAGE unset',
+      files: { 'proj/settings.py': `${HEAD}STATIC_ROOT = BASE_DIR / 'collected'\nSTATICFILES_STORAGE = (\n    'django.contrib.staticfiles.storage.ManifestStaticFilesStorage'  # hashed names\n)\nDEBUG = True\n` },
+      storages: 'storages FileSystemStorage ManifestStaticFilesStorage',
+      before: atLeast(v.version, '5.1') ? /^storages FileSystemStorage StaticFilesStorage$/m : /The STATICFILES_STORAGE setting is deprecated/,
+    },
+    {
+      name: 'a file over a base that sets STORAGES (4.2 refuses both)',
+      files: {
+        'proj/base.py': `${HEAD}STATIC_ROOT = BASE_DIR / 'collected'\nSTORAGES = {'default': {'BACKEND': 'django.core.files.storage.InMemoryStorage'}, 'staticfiles': {'BACKEND': 'django.contrib.staticfiles.storage.StaticFilesStorage'}}\n`,
+        'proj/settings.py': `from .base import *\nSTATICFILES_STORAGE = 'django.contrib.staticfiles.storage.ManifestStaticFilesStorage'\n`,
+      },
+      storages: 'storages InMemoryStorage ManifestStaticFilesStorage',
+      before: atLeast(v.version, '5.1') ? /^storages InMemoryStorage StaticFilesStorage$/m : /STATICFILES_STORAGE\/STORAGES are mutually exclusive/,
+    },
+  ];
+  if (!atLeast(v.version, '4.2')) return;
+  for (const variant of variants) {
+    it(`${variant.name}: the result loads without a warning and builds the storage the old setting named`, async () => {
+      const dir = makeTree({ 'manage.py': MANAGE_PY, 'proj/__init__.py': '', ...variant.files });
+      try {
+        const before = await findings(v, dir, 'static', []);
+        const finding = before.find((f) => f.code === 'staticfiles-storage-deprecated' || f.code === 'staticfiles-storage-unread');
+        assert.ok(finding?.fix, JSON.stringify(before, null, 1));
+        assert.match(runDjango(v, dir, STORAGE_CLASSES, []), variant.before, 'what real Django does before the fix');
+        applyFix(finding);
+        const output = runDjango(v, dir, STORAGE_CLASSES, []);
+        assert.match(output, new RegExp(`^${variant.storages}$`, 'm'), output);
+        assert.doesNotMatch(output, /STATICFILES_STORAGE|mutually exclusive|Error/, output);
+        const after = await findings(v, dir, 'django', []);
+        assert.deepEqual(after.filter((f) => f.code.startsWith('staticfiles-storage')), []);
+      } finally {
+        removeTree(dir);
+      }
+    });
+  }
+});

@@ -8,6 +8,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { behaviourOf } from './djangoVersion';
 import type { CheckMessage, ProjectModel } from './model';
+import { SettingsFix, staticfilesStorageFix } from './settingsFixes';
 import * as pyPath from './staticMode/pyPath';
 import type { SettingsSource } from './staticMode/settingsSource';
 import { isSequence, isUnknown, PyValue, pyRepr, SourceSpot } from './staticMode/values';
@@ -56,6 +57,8 @@ export interface SettingsFinding {
   setting: string;
   /** Django's own check id, when Django reports the same problem under one. */
   djangoId?: string;
+  /** The edit that fixes it, when there is a safe one. */
+  fix?: SettingsFix;
 }
 
 /** What the checks need besides the model. */
@@ -77,9 +80,10 @@ export function checkSettings(input: SettingsCheckInput): SettingsFinding[] {
   if (!source) return [];
   const findings: SettingsFinding[] = [];
   const lines = new LineCache();
-  const add = (code: SettingsCode, setting: string, spot: SourceSpot, message: string, extra: { severity?: SettingsSeverity; djangoId?: string; needle?: string } = {}) => {
+  const add: Add = (code, setting, spot, message, extra = {}) => {
     const range = lines.range(spot, extra.needle);
-    findings.push({ code, severity: extra.severity ?? SETTINGS_RULES[code].severity, message, file: spot.file, ...range, setting, ...(extra.djangoId ? { djangoId: extra.djangoId } : {}) });
+    const { djangoId, fix } = extra;
+    findings.push({ code, severity: extra.severity ?? SETTINGS_RULES[code].severity, message, file: spot.file, ...range, setting, ...(djangoId ? { djangoId } : {}), ...(fix ? { fix } : {}) });
   };
   // A value read with an environment variable's default is what static mode assumed, not what Django ran.
   const known = (name: string): PyValue | undefined => {
@@ -159,14 +163,15 @@ export function checkSettings(input: SettingsCheckInput): SettingsFinding[] {
   const legacy = source.binding('STATICFILES_STORAGE');
   if (legacy && !django.assumed) {
     const what = isUnknown(legacy.value) ? 'STATICFILES_STORAGE' : `STATICFILES_STORAGE = ${pyRepr(legacy.value)}`;
+    const fix = staticfilesStorageFix(source) ?? undefined;
     if (django.deprecatesStaticfilesStorage) {
       if (source.binding('STORAGES')) {
-        add('staticfiles-storage-deprecated', 'STATICFILES_STORAGE', legacy, `${what} is set together with STORAGES: Django ${model.djangoVersion} refuses to start ("STATICFILES_STORAGE/STORAGES are mutually exclusive."). Move it into STORAGES['staticfiles'].`, { severity: 'error' });
+        add('staticfiles-storage-deprecated', 'STATICFILES_STORAGE', legacy, `${what} is set together with STORAGES: Django ${model.djangoVersion} refuses to start ("STATICFILES_STORAGE/STORAGES are mutually exclusive."). Move it into STORAGES['staticfiles'].`, { severity: 'error', fix });
       } else {
-        add('staticfiles-storage-deprecated', 'STATICFILES_STORAGE', legacy, `${what} is deprecated since Django 4.2 and no longer read from 5.1 (RemovedInDjango51Warning): name it in STORAGES['staticfiles'].`);
+        add('staticfiles-storage-deprecated', 'STATICFILES_STORAGE', legacy, `${what} is deprecated since Django 4.2 and no longer read from 5.1 (RemovedInDjango51Warning): name it in STORAGES['staticfiles'].`, { fix });
       }
     } else if (!django.readsStaticfilesStorage) {
-      add('staticfiles-storage-unread', 'STATICFILES_STORAGE', legacy, `Django ${model.djangoVersion} no longer reads STATICFILES_STORAGE (removed in 5.1): the staticfiles storage is ${shortClass(model.storage)}, not what ${what} names. Name it in STORAGES['staticfiles'].`);
+      add('staticfiles-storage-unread', 'STATICFILES_STORAGE', legacy, `Django ${model.djangoVersion} no longer reads STATICFILES_STORAGE (removed in 5.1): the staticfiles storage is ${shortClass(model.storage)}, not what ${what} names. Name it in STORAGES['staticfiles'].`, { fix });
     }
   }
 
@@ -179,7 +184,7 @@ export function checkSettings(input: SettingsCheckInput): SettingsFinding[] {
   return dedupe(findings);
 }
 
-type Add = (code: SettingsCode, setting: string, spot: SourceSpot, message: string, extra?: { severity?: SettingsSeverity; djangoId?: string; needle?: string }) => void;
+type Add = (code: SettingsCode, setting: string, spot: SourceSpot, message: string, extra?: { severity?: SettingsSeverity; djangoId?: string; needle?: string; fix?: SettingsFix }) => void;
 
 /** Django's check messages (run by Django in Django mode, modelled in static mode) on the entry they are about. */
 function placeDjangoCheck(check: CheckMessage, model: ProjectModel, source: SettingsSource, add: Add): void {

@@ -153,9 +153,9 @@ export function checkSettings(input: SettingsCheckInput): SettingsFinding[] {
     const texts = middleware.items.map(textOf);
     const at = texts.indexOf(WHITENOISE_MIDDLEWARE);
     const security = texts.indexOf(SECURITY_MIDDLEWARE);
-    const expected = security >= 0 && security < at ? security + 1 : 0;
+    const expected = security >= 0 ? security + 1 : 0;
     if (at >= 0 && at !== expected) {
-      const above = texts.slice(security >= 0 && security < at ? security + 1 : 0, at).filter((t): t is string => !!t);
+      const above = security > at ? [] : texts.slice(expected, at).filter((t): t is string => !!t);
       add('whitenoise-middleware-order', 'MIDDLEWARE', entrySpot(source, 'MIDDLEWARE', middleware.items[at]), `${WHITENOISE_MIDDLEWARE} must come directly after ${security >= 0 ? 'SecurityMiddleware' : 'the start of MIDDLEWARE'}, above every other middleware${above.length ? ` (here ${above.map(shortClass).join(', ')} come${above.length === 1 ? 's' : ''} first)` : ` (here it comes before ${SECURITY_MIDDLEWARE})`}.`, { needle: WHITENOISE_MIDDLEWARE });
     }
   }
@@ -178,7 +178,11 @@ export function checkSettings(input: SettingsCheckInput): SettingsFinding[] {
   if (model.mode === 'static') {
     for (const problem of model.problems) {
       if (problem.file === undefined || problem.line === undefined || !problem.file.endsWith('.py') || !isInside(problem.file, model.projectDir)) continue;
-      add('setting-not-evaluated', settingNamed(problem.message), { file: problem.file, line: problem.line }, `Static mode could not evaluate this: ${problem.message.replace(/\.$/, '')}.`);
+      // An app that could not be located is said on the line that listed it (an `+=` in another file, say).
+      const app = problem.kind === 'app-not-located' ? /^INSTALLED_APPS entry '([^']+)'/.exec(problem.message)?.[1] : undefined;
+      const item = app ? appItems?.find((i) => textOf(i) === app) : undefined;
+      const spot = (item && source.originOf(item)) || { file: problem.file, line: problem.line };
+      add('setting-not-evaluated', settingNamed(problem.message), spot, `Static mode could not evaluate this: ${problem.message.replace(/\.$/, '')}.`, { needle: app });
     }
   }
   return dedupe(findings);

@@ -7,6 +7,8 @@ import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { learnProject } from '../../server/src/engine/learn';
+import { loadProject } from '../../server/src/engine/project';
+import { settingsLenses } from '../../server/src/engine/settingsLenses';
 import { checkSettings, SettingsFinding } from '../../server/src/engine/settingsChecks';
 import { readSettingsSource } from '../../server/src/engine/staticMode/settingsSource';
 import { MANAGE_PY, makeTree, removeTree } from './djangoFixtures';
@@ -87,5 +89,29 @@ describe('engine/settingsChecks in static mode', function () {
     const info = findings.filter((f) => f.code === 'setting-not-evaluated');
     assert.deepEqual(codes(info), ['setting-not-evaluated@settings.py:3']);
     assert.equal(info[0].setting, 'INSTALLED_APPS');
+  });
+});
+
+describe('engine/settingsLenses on the demo project', function () {
+  this.timeout(30000);
+  it('puts each source\'s counts on the entry that names it, STATIC_ROOT\'s state and a sample URL on theirs', async () => {
+    const demo = path.resolve(__dirname, '../../../examples/demo');
+    const { model, index } = await loadProject(demo, { mode: 'static', allowExecute: false });
+    const lenses = settingsLenses({ model, index, source: readSettingsSource(model)!, now: Date.now() });
+    const settingsFile = path.join(demo, 'demo/settings.py');
+    const text = fs.readFileSync(settingsFile, 'utf8').split('\n');
+    const on = (needle: string) => lenses.filter((l) => text[l.line].slice(l.startCharacter, l.endCharacter).includes(needle));
+    const legacy = on("'legacy'");
+    assert.equal(legacy.length, 1, JSON.stringify(lenses, null, 1));
+    // legacy's css/site.css loses to assets/css/site.css (STATICFILES_DIRS come first).
+    assert.match(legacy[0].title, /^\d+ files? · shadows 0 · shadowed by [1-9]\d*$/);
+    const assets = on("'assets'");
+    assert.equal(assets.length, 1);
+    assert.match(assets[0].title, /· shadows [1-9]\d* · shadowed by 0$/);
+    assert.equal(assets[0].file, settingsFile);
+    const root = lenses.find((l) => l.setting === 'STATIC_ROOT')!;
+    assert.match(root.title, new RegExp(`^${path.join(demo, 'collected_static')}: `));
+    const url = lenses.find((l) => l.setting === 'STATIC_URL')!;
+    assert.match(url.title, /^\{% static '([^']+)' %\} → \/static\/\1$/);
   });
 });

@@ -4,11 +4,11 @@
  * the line of whichever settings file assigned the value (through star-import chains, `+=` and `.append`).
  * Pure: the model says what Django sees, the settings source says where it was written.
  */
-import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { behaviourOf } from './djangoVersion';
 import type { CheckMessage, ProjectModel } from './model';
 import { SettingsFix, staticfilesStorageFix } from './settingsFixes';
+import { LineCache } from './settingsLines';
 import * as pyPath from './staticMode/pyPath';
 import type { SettingsSource } from './staticMode/settingsSource';
 import { isSequence, isUnknown, PyValue, pyRepr, SourceSpot } from './staticMode/values';
@@ -268,44 +268,4 @@ function dedupe(findings: SettingsFinding[]): SettingsFinding[] {
     seen.add(key);
     return true;
   });
-}
-
-/** How many lines past a statement's first one an entry is looked for (a long MIDDLEWARE list). */
-const MAX_STATEMENT_LINES = 200;
-
-/** Settings files' lines, read once per check run, to turn a statement line into a range. */
-class LineCache {
-  private readonly files = new Map<string, string[] | null>();
-
-  /** The statement's line without its indentation; with `needle`, the quoted entry inside the statement. */
-  range(spot: SourceSpot, needle?: string): { line: number; startCharacter: number; endCharacter: number } {
-    const lines = this.lines(spot.file);
-    const text = lines?.[spot.line] ?? '';
-    if (needle && lines) {
-      let depth = 0;
-      for (let i = spot.line; i < Math.min(lines.length, spot.line + MAX_STATEMENT_LINES); i++) {
-        for (const quote of ["'", '"']) {
-          const at = lines[i].indexOf(`${quote}${needle}${quote}`);
-          if (at >= 0) return { line: i, startCharacter: at, endCharacter: at + needle.length + 2 };
-        }
-        depth += (lines[i].match(/[([{]/g)?.length ?? 0) - (lines[i].match(/[)\]}]/g)?.length ?? 0);
-        if (depth <= 0 && i > spot.line) break;
-      }
-    }
-    const start = text.length - text.trimStart().length;
-    return { line: spot.line, startCharacter: start, endCharacter: Math.max(start, text.trimEnd().length) };
-  }
-
-  private lines(file: string): string[] | null {
-    if (!this.files.has(file)) {
-      let lines: string[] | null = null;
-      try {
-        lines = fs.readFileSync(file, 'utf8').split(/\r?\n/);
-      } catch {
-        // An unreadable file still gets its finding, on column 0.
-      }
-      this.files.set(file, lines);
-    }
-    return this.files.get(file)!;
-  }
 }

@@ -70,6 +70,9 @@ export interface SettingsCheckInput {
   templatesUsingStatic?: string[] | null;
 }
 
+/** Problems static mode records that are Django's own errors, not settings it could not evaluate. */
+const NOT_UNKNOWNS = new Set(['storage-missing', 'setting-invalid', 'apps-not-unique']);
+
 const SECURITY_MIDDLEWARE = 'django.middleware.security.SecurityMiddleware';
 const WHITENOISE_MIDDLEWARE = 'whitenoise.middleware.WhiteNoiseMiddleware';
 const RUNSERVER_NOSTATIC = 'whitenoise.runserver_nostatic';
@@ -177,7 +180,8 @@ export function checkSettings(input: SettingsCheckInput): SettingsFinding[] {
 
   if (model.mode === 'static') {
     for (const problem of model.problems) {
-      if (problem.file === undefined || problem.line === undefined || !problem.file.endsWith('.py') || !isInside(problem.file, model.projectDir)) continue;
+      if (problem.file === undefined || problem.line === undefined || NOT_UNKNOWNS.has(problem.kind)) continue;
+      if (!problem.file.endsWith('.py') || !isInside(problem.file, model.projectDir)) continue;
       // An app that could not be located is said on the line that listed it (an `+=` in another file, say).
       const app = problem.kind === 'app-not-located' ? /^INSTALLED_APPS entry '([^']+)'/.exec(problem.message)?.[1] : undefined;
       const item = app ? appItems?.find((i) => textOf(i) === app) : undefined;

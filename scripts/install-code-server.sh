@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Installs code-server (a real VS Code served to a browser) into .tools/code-server for the editor tests.
 # Works offline apart from the npm registry: @vscode/ripgrep's postinstall is fed Debian's rg via its cache.
-# Prerequisites (scripts/test.sh installs them): build-essential python3 libkrb5-dev libxkbfile-dev libsecret-1-dev ripgrep.
+# Prerequisites (scripts/setup-debian.sh installs them): build-essential python3 libkrb5-dev libxkbfile-dev libsecret-1-dev ripgrep.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 

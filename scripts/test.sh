@@ -5,16 +5,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-need_debs=()
-for pkg in python3-django python3-jinja2 neovim chromium pre-commit ripgrep build-essential libkrb5-dev libxkbfile-dev libsecret-1-dev; do
-  dpkg -s "$pkg" >/dev/null 2>&1 || need_debs+=("$pkg")
-done
-if [ ${#need_debs[@]} -gt 0 ]; then
-  echo "Installing Debian packages: ${need_debs[*]}"
-  SUDO=""; [ "$(id -u)" -ne 0 ] && SUDO="sudo"
-  $SUDO apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq "${need_debs[@]}" >/dev/null
-fi
+bash scripts/setup-debian.sh
 
 if [ ! -d node_modules ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
   npm ci --no-audit --no-fund
@@ -27,6 +18,8 @@ bash scripts/django-versions.sh | sed 's/^/  /'
 
 npm run build --silent
 npm run compile-tests --silent
+# Lint first: a layer crossing or an unused import fails in seconds, before the long suites.
+npm run lint --silent
 
 npx mocha
 if [ -f out/test/vscode/runInCodeServer.js ]; then

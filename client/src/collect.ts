@@ -5,7 +5,6 @@
  */
 import * as fs from 'node:fs';
 import * as os from 'node:os';
-import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { checkClearSafety } from './clientSafety';
 import { clearConfirmation, scanStaticRoot } from './clearScan';

@@ -7,6 +7,8 @@ import { findManagePyFiles, pickManagePy } from './project';
 import { ReportProvider } from './report';
 import { showShadowedCopies } from './staticFilesView';
 
+// VS Code passes each command what its caller chose (a Uri, a tree item, nothing), so the arguments are untyped here.
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
 export type CommandFactory = (ctx: Ctx) => (...args: any[]) => unknown;
 
 export const COMMANDS: Record<string, CommandFactory> = {

@@ -35,7 +35,6 @@ interface ServiceModule {
 export function loadLanguageService(): { create: () => BenchLanguageService } | { na: string } {
   const modulePath = path.join(__dirname, '..', '..', 'server', 'src', 'service', 'index.js');
   try {
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
     const mod = require(modulePath) as Partial<ServiceModule>;
     if (typeof mod.createLanguageService !== 'function') return { na: 'service/index.ts has no createLanguageService yet' };
     return { create: () => (mod.createLanguageService as () => BenchLanguageService)() };

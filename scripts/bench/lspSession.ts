@@ -14,7 +14,6 @@ import { now } from './stats';
 
 // The `/node` entry point is declared through package.json "exports", which `moduleResolution: node`
 // does not read; type the one function used from it.
-// eslint-disable-next-line @typescript-eslint/no-require-imports
 const lsp = require('vscode-languageserver-protocol/node') as typeof Lsp & {
   createProtocolConnection(input: NodeJS.ReadableStream, output: NodeJS.WritableStream): Lsp.ProtocolConnection;
 };

@@ -21,7 +21,6 @@ let cliPath = path.join(REPO, 'dist/cli.js');
  */
 export async function bundleCli(dir: string): Promise<string> {
   try {
-    // eslint-disable-next-line @typescript-eslint/no-var-requires
     const esbuild = require('esbuild') as typeof import('esbuild');
     await esbuild.build({
       entryPoints: [path.join(REPO, 'server/src/cli/main.ts')],

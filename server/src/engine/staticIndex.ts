@@ -62,7 +62,6 @@ interface SourceSlot {
 /** How far back `changesSince` can answer: enough for bursts of saves, small next to the index. */
 const JOURNAL_GENERATIONS = 256;
 const JOURNAL_PATHS = 20_000;
-const NO_SLOTS: readonly number[] = [];
 
 /** Collect view: destination → index of the source slot(s) providing it, in finder order. */
 type CollectTable = Map<string, number | number[]>;

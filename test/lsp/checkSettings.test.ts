@@ -31,7 +31,10 @@ STATICFILES_DIRS = [('css/', BASE_DIR / 'assets')]
 `;
 
 function check(root: string, format: string): { code: number | null; stdout: string; stderr: string } {
-  const result = spawnSync(process.execPath, [CLI, 'check', '--root', root, '--mode', 'static', '--format', format], { cwd: root, encoding: 'utf8' });
+  const result = spawnSync(process.execPath, [CLI, 'check', '--root', root, '--mode', 'static', '--format', format], {
+    cwd: root,
+    encoding: 'utf8',
+  });
   return { code: result.status, stdout: result.stdout, stderr: result.stderr };
 }
 
@@ -59,7 +62,7 @@ describe('django-static check on settings files', function () {
       'proj/base.py': BASE,
       'proj/settings.py': SETTINGS,
       'assets/site.css': '',
-      'templates/page.html': "{% load static %}<link href=\"{% static 'css/site.css' %}\">\n",
+      'templates/page.html': '{% load static %}<link href="{% static \'css/site.css\' %}">\n',
     });
   });
   after(() => root && removeTree(root));
@@ -69,17 +72,37 @@ describe('django-static check on settings files', function () {
     assert.equal(code, 1, stderr);
     const lines = stdout.trim().split('\n');
     assert.ok(lines.includes('proj/base.py:10:1: error static-url-slash urls.E006: The STATIC_URL setting must end with a slash.'), stdout);
-    assert.ok(lines.some((l) => l.startsWith('proj/settings.py:3:19: warning whitenoise-middleware-order ') && l.includes('(here CommonMiddleware comes first)')), stdout);
-    assert.ok(lines.includes("proj/settings.py:4:22: error django-check staticfiles.E003: The prefix 'css/' in the STATICFILES_DIRS setting must not end with a slash."), stdout);
+    assert.ok(
+      lines.some(
+        (l) =>
+          l.startsWith('proj/settings.py:3:19: warning whitenoise-middleware-order ') && l.includes('(here CommonMiddleware comes first)'),
+      ),
+      stdout,
+    );
+    assert.ok(
+      lines.includes(
+        "proj/settings.py:4:22: error django-check staticfiles.E003: The prefix 'css/' in the STATICFILES_DIRS setting must not end with a slash.",
+      ),
+      stdout,
+    );
     assert.match(lines[lines.length - 1], /in 1 template and 2 settings files \(1 project\)\./);
   });
 
-  it('gives json findings the setting and Django\'s id, and github annotations the line', () => {
-    const json = JSON.parse(check(root, 'json').stdout) as { findings: Array<{ file: string; line: number; code: string; settings?: { setting: string; djangoId?: string } }> };
+  it("gives json findings the setting and Django's id, and github annotations the line", () => {
+    const json = JSON.parse(check(root, 'json').stdout) as {
+      findings: Array<{ file: string; line: number; code: string; settings?: { setting: string; djangoId?: string } }>;
+    };
     const e003 = json.findings.find((f) => f.settings?.djangoId === 'staticfiles.E003');
-    assert.deepEqual(e003 && { file: e003.file, line: e003.line, setting: e003.settings!.setting }, { file: 'proj/settings.py', line: 4, setting: 'STATICFILES_DIRS' });
+    assert.deepEqual(e003 && { file: e003.file, line: e003.line, setting: e003.settings!.setting }, {
+      file: 'proj/settings.py',
+      line: 4,
+      setting: 'STATICFILES_DIRS',
+    });
     const github = check(root, 'github').stdout;
-    assert.match(github, /^::error file=proj\/base\.py,line=10,col=1,endLine=10,endColumn=\d+,title=django-static static-url-slash::urls\.E006: /m);
+    assert.match(
+      github,
+      /^::error file=proj\/base\.py,line=10,col=1,endLine=10,endColumn=\d+,title=django-static static-url-slash::urls\.E006: /m,
+    );
   });
 
   it('writes a SARIF 2.1.0 log that the schema accepts, with a rule and help text per code and a region per result', () => {

@@ -44,9 +44,15 @@ interface Case {
 }
 
 const storageOf = (v: DjangoVersion, backend: string) =>
-  atLeast(v.version, '4.2') ? `STORAGES = {'default': {'BACKEND': 'django.core.files.storage.FileSystemStorage'}, 'staticfiles': {'BACKEND': '${backend}'}}\n` : `STATICFILES_STORAGE = '${backend}'\n`;
+  atLeast(v.version, '4.2')
+    ? `STORAGES = {'default': {'BACKEND': 'django.core.files.storage.FileSystemStorage'}, 'staticfiles': {'BACKEND': '${backend}'}}\n`
+    : `STATICFILES_STORAGE = '${backend}'\n`;
 
-const PRINT_STORAGE = ['shell', '-c', 'from django.contrib.staticfiles.storage import staticfiles_storage as s; s._setup(); print(type(s._wrapped).__name__)'];
+const PRINT_STORAGE = [
+  'shell',
+  '-c',
+  'from django.contrib.staticfiles.storage import staticfiles_storage as s; s._setup(); print(type(s._wrapped).__name__)',
+];
 
 const CASES: Case[] = [
   {
@@ -111,7 +117,9 @@ const CASES: Case[] = [
   },
   {
     name: 'MEDIA_ROOT equal to STATIC_ROOT: collectstatic fails',
-    files: () => ({ 'proj/settings.py': `${HEAD}STATIC_ROOT = BASE_DIR / 'public'\nMEDIA_URL = '/media/'\nMEDIA_ROOT = BASE_DIR / 'public'\n` }),
+    files: () => ({
+      'proj/settings.py': `${HEAD}STATIC_ROOT = BASE_DIR / 'public'\nMEDIA_URL = '/media/'\nMEDIA_ROOT = BASE_DIR / 'public'\n`,
+    }),
     django: ['collectstatic', '--noinput'],
     shows: /The MEDIA_ROOT and STATIC_ROOT settings must have different values/,
     expected: { code: 'static-media-root', file: 'proj/settings.py', line: 14 },
@@ -127,7 +135,7 @@ const CASES: Case[] = [
     name: 'django.contrib.staticfiles missing while templates use {% static %}: no findstatic',
     files: () => ({
       'proj/settings.py': HEAD.replace("    'django.contrib.staticfiles',\n", ''),
-      'templates/page.html': "{% load static %}<link href=\"{% static 'css/site.css' %}\">\n",
+      'templates/page.html': '{% load static %}<link href="{% static \'css/site.css\' %}">\n',
     }),
     django: ['findstatic', 'css/site.css'],
     shows: /Unknown command: 'findstatic'/,
@@ -135,7 +143,10 @@ const CASES: Case[] = [
   },
   {
     name: "whitenoise.runserver_nostatic after staticfiles: staticfiles' runserver wins",
-    files: () => ({ 'proj/base.py': HEAD, 'proj/settings.py': `from .base import *\n\nINSTALLED_APPS += ['whitenoise.runserver_nostatic']\n` }),
+    files: () => ({
+      'proj/base.py': HEAD,
+      'proj/settings.py': `from .base import *\n\nINSTALLED_APPS += ['whitenoise.runserver_nostatic']\n`,
+    }),
     django: ['shell', '-c', "from django.core.management import get_commands; print('runserver from', get_commands()['runserver'])"],
     shows: /runserver from django\.contrib\.staticfiles/,
     expected: { code: 'whitenoise-runserver-order', file: 'proj/settings.py', line: 3, text: "'whitenoise.runserver_nostatic'" },
@@ -151,7 +162,9 @@ const CASES: Case[] = [
   },
   {
     name: 'STATICFILES_STORAGE on 5.1+: not read (the storage stays the default)',
-    files: () => ({ 'proj/settings.py': `${HEAD}STATIC_ROOT = BASE_DIR / 'collected'\nSTATICFILES_STORAGE = 'django.contrib.staticfiles.storage.ManifestStaticFilesStorage'\n` }),
+    files: () => ({
+      'proj/settings.py': `${HEAD}STATIC_ROOT = BASE_DIR / 'collected'\nSTATICFILES_STORAGE = 'django.contrib.staticfiles.storage.ManifestStaticFilesStorage'\n`,
+    }),
     django: PRINT_STORAGE,
     shows: /^StaticFilesStorage$/m,
     applies: (v) => atLeast(v.version, '5.1'),
@@ -232,9 +245,13 @@ describeEachDjango('engine/settingsFixes: STATICFILES_STORAGE rewritten into STO
   const variants: Array<{ name: string; files: Record<string, string>; storages: string; before: RegExp }> = [
     {
       name: 'a plain assignment, with DEFAULT_FILE_STORAGE unset',
-      files: { 'proj/settings.py': `${HEAD}STATIC_ROOT = BASE_DIR / 'collected'\nSTATICFILES_STORAGE = (\n    'django.contrib.staticfiles.storage.ManifestStaticFilesStorage'  # hashed names\n)\nDEBUG = True\n` },
+      files: {
+        'proj/settings.py': `${HEAD}STATIC_ROOT = BASE_DIR / 'collected'\nSTATICFILES_STORAGE = (\n    'django.contrib.staticfiles.storage.ManifestStaticFilesStorage'  # hashed names\n)\nDEBUG = True\n`,
+      },
       storages: 'storages FileSystemStorage ManifestStaticFilesStorage',
-      before: atLeast(v.version, '5.1') ? /^storages FileSystemStorage StaticFilesStorage$/m : /The STATICFILES_STORAGE setting is deprecated/,
+      before: atLeast(v.version, '5.1')
+        ? /^storages FileSystemStorage StaticFilesStorage$/m
+        : /The STATICFILES_STORAGE setting is deprecated/,
     },
     {
       name: 'a file over a base that sets STORAGES (4.2 refuses both)',
@@ -243,7 +260,9 @@ describeEachDjango('engine/settingsFixes: STATICFILES_STORAGE rewritten into STO
         'proj/settings.py': `from .base import *\nSTATICFILES_STORAGE = 'django.contrib.staticfiles.storage.ManifestStaticFilesStorage'\n`,
       },
       storages: 'storages InMemoryStorage ManifestStaticFilesStorage',
-      before: atLeast(v.version, '5.1') ? /^storages InMemoryStorage StaticFilesStorage$/m : /STATICFILES_STORAGE\/STORAGES are mutually exclusive/,
+      before: atLeast(v.version, '5.1')
+        ? /^storages InMemoryStorage StaticFilesStorage$/m
+        : /STATICFILES_STORAGE\/STORAGES are mutually exclusive/,
     },
   ];
   if (!atLeast(v.version, '4.2')) return;
@@ -260,7 +279,10 @@ describeEachDjango('engine/settingsFixes: STATICFILES_STORAGE rewritten into STO
         assert.match(output, new RegExp(`^${variant.storages}$`, 'm'), output);
         assert.doesNotMatch(output, /STATICFILES_STORAGE|mutually exclusive|Error/, output);
         const after = await findings(v, dir, 'django', []);
-        assert.deepEqual(after.filter((f) => f.code.startsWith('staticfiles-storage')), []);
+        assert.deepEqual(
+          after.filter((f) => f.code.startsWith('staticfiles-storage')),
+          [],
+        );
       } finally {
         removeTree(dir);
       }

@@ -22,7 +22,12 @@ STATIC_URL = '/static/'
 `;
 
 async function findingsFor(settings: string, base = HEAD): Promise<{ dir: string; findings: SettingsFinding[] }> {
-  const dir = makeTree({ 'manage.py': MANAGE_PY, 'proj/__init__.py': '', 'proj/base.py': base, 'proj/settings.py': `from .base import *\n${settings}` });
+  const dir = makeTree({
+    'manage.py': MANAGE_PY,
+    'proj/__init__.py': '',
+    'proj/base.py': base,
+    'proj/settings.py': `from .base import *\n${settings}`,
+  });
   const model = await learnProject(dir, { mode: 'static', allowExecute: false });
   const page = path.join(dir, 'templates/page.html');
   return { dir, findings: checkSettings({ model, source: readSettingsSource(model), templatesUsingStatic: [page] }) };
@@ -65,8 +70,14 @@ describe('engine/settingsChecks in static mode', function () {
   });
 
   it('runserver_nostatic before staticfiles is in order', async () => {
-    const { findings } = await run('', HEAD.replace("['django.contrib.staticfiles']", "['whitenoise.runserver_nostatic', 'django.contrib.staticfiles']"));
-    assert.deepEqual(codes(findings).filter((c) => c.startsWith('whitenoise')), []);
+    const { findings } = await run(
+      '',
+      HEAD.replace("['django.contrib.staticfiles']", "['whitenoise.runserver_nostatic', 'django.contrib.staticfiles']"),
+    );
+    assert.deepEqual(
+      codes(findings).filter((c) => c.startsWith('whitenoise')),
+      [],
+    );
   });
 
   it('a setting static mode cannot evaluate gets an information finding on its line, with the reason, and no false error', async () => {
@@ -74,7 +85,10 @@ describe('engine/settingsChecks in static mode', function () {
       "STATIC_ROOT = os.environ['STATIC_ROOT']\nSTORAGES = {'staticfiles': {'BACKEND': 'django.contrib.staticfiles.storage.ManifestStaticFilesStorage'}}\nINSTALLED_APPS = load_apps()\n",
     );
     // STATIC_ROOT is unknown, not unset; INSTALLED_APPS is unknown, not missing staticfiles.
-    assert.deepEqual(codes(findings).filter((c) => !c.startsWith('setting-not-evaluated')), []);
+    assert.deepEqual(
+      codes(findings).filter((c) => !c.startsWith('setting-not-evaluated')),
+      [],
+    );
     const info = findings.filter((f) => f.code === 'setting-not-evaluated');
     assert.deepEqual(codes(info), ['setting-not-evaluated@settings.py:2', 'setting-not-evaluated@settings.py:4']);
     assert.ok(info.every((f) => f.severity === 'information'));
@@ -94,7 +108,7 @@ describe('engine/settingsChecks in static mode', function () {
 
 describe('engine/settingsLenses on the demo project', function () {
   this.timeout(30000);
-  it('puts each source\'s counts on the entry that names it, STATIC_ROOT\'s state and a sample URL on theirs', async () => {
+  it("puts each source's counts on the entry that names it, STATIC_ROOT's state and a sample URL on theirs", async () => {
     const demo = path.resolve(__dirname, '../../../examples/demo');
     const { model, index } = await loadProject(demo, { mode: 'static', allowExecute: false });
     const lenses = settingsLenses({ model, index, source: readSettingsSource(model)!, now: Date.now() });

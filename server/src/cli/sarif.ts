@@ -22,19 +22,34 @@ type Level = 'error' | 'warning' | 'note';
 
 /** Help text of the template diagnostics (the settings ones come with their table). */
 const TEMPLATE_HELP: Record<DiagnosticCode, { level: Level; help: string }> = {
-  'missing-file': { level: 'error', help: "No finder has the path {% static %} names: collectstatic leaves it out and the URL is a 404 (or, with a manifest storage, rendering raises)." },
+  'missing-file': {
+    level: 'error',
+    help: 'No finder has the path {% static %} names: collectstatic leaves it out and the URL is a 404 (or, with a manifest storage, rendering raises).',
+  },
   shadowed: { level: 'warning', help: 'Several sources provide the path; only the first in finder order is served and collected.' },
   'missing-load': { level: 'error', help: '{% static %} is used without {% load static %}: the template raises TemplateSyntaxError.' },
-  'load-staticfiles': { level: 'error', help: '{% load staticfiles %} (or admin_static) was removed in Django 3.0: use {% load static %}.' },
-  'leading-slash': { level: 'warning', help: 'A static path starts with a slash; finders look it up without it, so it is not found the same way.' },
+  'load-staticfiles': {
+    level: 'error',
+    help: '{% load staticfiles %} (or admin_static) was removed in Django 3.0: use {% load static %}.',
+  },
+  'leading-slash': {
+    level: 'warning',
+    help: 'A static path starts with a slash; finders look it up without it, so it is not found the same way.',
+  },
   'is-folder': { level: 'error', help: 'The path names a folder, not a file.' },
   'ignored-by-collectstatic': { level: 'warning', help: "The file matches the staticfiles app's ignore_patterns: collectstatic skips it." },
   'escapes-root': { level: 'error', help: 'The path leaves the static root with `..`: finders refuse it.' },
   'no-argument': { level: 'error', help: '{% static %} has no path argument.' },
   'hardcoded-url': { level: 'note', help: 'A hard-coded static URL does not follow STATIC_URL or hashed storage: use {% static %}.' },
-  'not-in-manifest': { level: 'warning', help: 'The file exists but STATIC_ROOT/staticfiles.json predates it: production raises "Missing staticfiles manifest entry".' },
+  'not-in-manifest': {
+    level: 'warning',
+    help: 'The file exists but STATIC_ROOT/staticfiles.json predates it: production raises "Missing staticfiles manifest entry".',
+  },
   'unknown-source': { level: 'note', help: 'No known source has the path, but a source static mode could not read may provide it.' },
-  'not-built': { level: 'warning', help: 'The path is missing under a folder a front-end build writes to: it appears once the build runs.' },
+  'not-built': {
+    level: 'warning',
+    help: 'The path is missing under a folder a front-end build writes to: it appears once the build runs.',
+  },
 };
 
 const LEVELS: Record<SarifFinding['severity'], Level> = { error: 'error', warning: 'warning', information: 'note', hint: 'note' };
@@ -69,7 +84,13 @@ export function toSarif(findings: SarifFinding[], version: string): object {
     if (index.has(f.code)) continue;
     // A code outside both tables (the per-document cap's note) still gets a rule, so every result has one.
     index.set(f.code, ruleList.length);
-    ruleList.push({ id: f.code, shortDescription: { text: f.code }, fullDescription: { text: f.code }, help: { text: f.code }, defaultConfiguration: { level: LEVELS[f.severity] } });
+    ruleList.push({
+      id: f.code,
+      shortDescription: { text: f.code },
+      fullDescription: { text: f.code },
+      help: { text: f.code },
+      defaultConfiguration: { level: LEVELS[f.severity] },
+    });
   }
   return {
     version: '2.1.0',

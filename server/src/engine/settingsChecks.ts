@@ -31,17 +31,47 @@ export type SettingsSeverity = 'error' | 'warning' | 'information';
 
 /** Each code's default severity and the help text the CLI's SARIF rules and the README carry. */
 export const SETTINGS_RULES: Record<SettingsCode, { severity: SettingsSeverity; help: string }> = {
-  'django-check': { severity: 'error', help: "A staticfiles system check of the project's Django version failed (staticfiles.E001-E003, E005, W004); the message starts with Django's id." },
+  'django-check': {
+    severity: 'error',
+    help: "A staticfiles system check of the project's Django version failed (staticfiles.E001-E003, E005, W004); the message starts with Django's id.",
+  },
   'static-url-slash': { severity: 'error', help: "STATIC_URL (or MEDIA_URL) does not end with '/': Django's urls.E006 check fails." },
-  'static-media-url': { severity: 'error', help: 'STATIC_URL and MEDIA_URL are equal (or, with DEBUG on, MEDIA_URL is inside STATIC_URL): the staticfiles storage raises ImproperlyConfigured, so collectstatic and {% static %} fail.' },
-  'static-media-root': { severity: 'error', help: 'MEDIA_ROOT equals STATIC_ROOT: the staticfiles storage raises ImproperlyConfigured, so collectstatic and {% static %} fail.' },
-  'static-root-unset': { severity: 'error', help: 'A manifest storage is configured but STATIC_ROOT is not set: collectstatic fails, and without a collected manifest hashed URLs cannot be rendered.' },
-  'staticfiles-not-installed': { severity: 'warning', help: "Templates use {% static %} but django.contrib.staticfiles is not in INSTALLED_APPS: URLs render, but no finder serves or collects the files (no findstatic, no collectstatic)." },
-  'whitenoise-middleware-order': { severity: 'warning', help: "WhiteNoise's middleware must come directly after SecurityMiddleware, above every other middleware (WhiteNoise's documentation)." },
-  'whitenoise-runserver-order': { severity: 'warning', help: "whitenoise.runserver_nostatic must be listed before django.contrib.staticfiles, or staticfiles' runserver still serves the files." },
-  'staticfiles-storage-deprecated': { severity: 'warning', help: "STATICFILES_STORAGE is deprecated since Django 4.2 (removed in 5.1): name the storage in STORAGES['staticfiles']." },
-  'staticfiles-storage-unread': { severity: 'warning', help: "Django 5.1 and later no longer read STATICFILES_STORAGE: the storage comes from STORAGES['staticfiles'] (or the default)." },
-  'setting-not-evaluated': { severity: 'information', help: 'Static mode could not evaluate this setting (the reason is in the message); what depends on it is not known.' },
+  'static-media-url': {
+    severity: 'error',
+    help: 'STATIC_URL and MEDIA_URL are equal (or, with DEBUG on, MEDIA_URL is inside STATIC_URL): the staticfiles storage raises ImproperlyConfigured, so collectstatic and {% static %} fail.',
+  },
+  'static-media-root': {
+    severity: 'error',
+    help: 'MEDIA_ROOT equals STATIC_ROOT: the staticfiles storage raises ImproperlyConfigured, so collectstatic and {% static %} fail.',
+  },
+  'static-root-unset': {
+    severity: 'error',
+    help: 'A manifest storage is configured but STATIC_ROOT is not set: collectstatic fails, and without a collected manifest hashed URLs cannot be rendered.',
+  },
+  'staticfiles-not-installed': {
+    severity: 'warning',
+    help: 'Templates use {% static %} but django.contrib.staticfiles is not in INSTALLED_APPS: URLs render, but no finder serves or collects the files (no findstatic, no collectstatic).',
+  },
+  'whitenoise-middleware-order': {
+    severity: 'warning',
+    help: "WhiteNoise's middleware must come directly after SecurityMiddleware, above every other middleware (WhiteNoise's documentation).",
+  },
+  'whitenoise-runserver-order': {
+    severity: 'warning',
+    help: "whitenoise.runserver_nostatic must be listed before django.contrib.staticfiles, or staticfiles' runserver still serves the files.",
+  },
+  'staticfiles-storage-deprecated': {
+    severity: 'warning',
+    help: "STATICFILES_STORAGE is deprecated since Django 4.2 (removed in 5.1): name the storage in STORAGES['staticfiles'].",
+  },
+  'staticfiles-storage-unread': {
+    severity: 'warning',
+    help: "Django 5.1 and later no longer read STATICFILES_STORAGE: the storage comes from STORAGES['staticfiles'] (or the default).",
+  },
+  'setting-not-evaluated': {
+    severity: 'information',
+    help: 'Static mode could not evaluate this setting (the reason is in the message); what depends on it is not known.',
+  },
 };
 
 /** One finding on a settings line; line and characters 0-based. */
@@ -86,7 +116,16 @@ export function checkSettings(input: SettingsCheckInput): SettingsFinding[] {
   const add: Add = (code, setting, spot, message, extra = {}) => {
     const range = lines.range(spot, extra.needle);
     const { djangoId, fix } = extra;
-    findings.push({ code, severity: extra.severity ?? SETTINGS_RULES[code].severity, message, file: spot.file, ...range, setting, ...(djangoId ? { djangoId } : {}), ...(fix ? { fix } : {}) });
+    findings.push({
+      code,
+      severity: extra.severity ?? SETTINGS_RULES[code].severity,
+      message,
+      file: spot.file,
+      ...range,
+      setting,
+      ...(djangoId ? { djangoId } : {}),
+      ...(fix ? { fix } : {}),
+    });
   };
   // A value read with an environment variable's default is what static mode assumed, not what Django ran.
   const known = (name: string): PyValue | undefined => {
@@ -104,7 +143,8 @@ export function checkSettings(input: SettingsCheckInput): SettingsFinding[] {
     const spot = spotOf(name);
     // Django mode's STATIC_URL already carries the script prefix; MEDIA_URL gets it the same way (3.1+).
     const url = value === undefined ? undefined : name === 'MEDIA_URL' ? withScriptPrefix(value, django.prefixesScriptName) : value;
-    if (spot && url && !url.endsWith('/')) add('static-url-slash', name, spot, `urls.E006: The ${name} setting must end with a slash.`, { djangoId: 'urls.E006' });
+    if (spot && url && !url.endsWith('/'))
+      add('static-url-slash', name, spot, `urls.E006: The ${name} setting must end with a slash.`, { djangoId: 'urls.E006' });
   }
 
   if (model.staticfilesInstalled) {
@@ -114,23 +154,54 @@ export function checkSettings(input: SettingsCheckInput): SettingsFinding[] {
     const spot = spotOf('MEDIA_URL') ?? spotOf('STATIC_URL');
     if (spot && staticUrl && mediaUrl !== undefined) {
       if (mediaUrl === staticUrl) {
-        add('static-media-url', spot === spotOf('MEDIA_URL') ? 'MEDIA_URL' : 'STATIC_URL', spot, `MEDIA_URL and STATIC_URL are both '${staticUrl}': the staticfiles storage raises ImproperlyConfigured ("The MEDIA_URL and STATIC_URL settings must have different values"), so collectstatic and {% static %} fail.`);
+        add(
+          'static-media-url',
+          spot === spotOf('MEDIA_URL') ? 'MEDIA_URL' : 'STATIC_URL',
+          spot,
+          `MEDIA_URL and STATIC_URL are both '${staticUrl}': the staticfiles storage raises ImproperlyConfigured ("The MEDIA_URL and STATIC_URL settings must have different values"), so collectstatic and {% static %} fail.`,
+        );
       } else if (model.debug === true && mediaUrl && mediaUrl.startsWith(staticUrl)) {
-        add('static-media-url', 'MEDIA_URL', spot, `MEDIA_URL '${mediaUrl}' is inside STATIC_URL '${staticUrl}' with DEBUG on: the staticfiles storage raises ImproperlyConfigured ("runserver can't serve media if MEDIA_URL is within STATIC_URL.").`);
+        add(
+          'static-media-url',
+          'MEDIA_URL',
+          spot,
+          `MEDIA_URL '${mediaUrl}' is inside STATIC_URL '${staticUrl}' with DEBUG on: the staticfiles storage raises ImproperlyConfigured ("runserver can't serve media if MEDIA_URL is within STATIC_URL.").`,
+        );
       }
     }
     const mediaRoot = known('MEDIA_ROOT');
     const staticRoot = known('STATIC_ROOT');
     const mediaSpot = spotOf('MEDIA_ROOT');
     // Django compares the values as written (a str and a Path never compare equal).
-    if (mediaSpot && mediaRoot && staticRoot && isPathLike(mediaRoot) && mediaRoot.kind === staticRoot.kind && mediaRoot.value === staticRoot.value && mediaRoot.value !== '') {
-      add('static-media-root', 'MEDIA_ROOT', mediaSpot, `MEDIA_ROOT and STATIC_ROOT are both ${pyRepr(mediaRoot)}: the staticfiles storage raises ImproperlyConfigured ("The MEDIA_ROOT and STATIC_ROOT settings must have different values"), so collectstatic and {% static %} fail.`);
+    if (
+      mediaSpot &&
+      mediaRoot &&
+      staticRoot &&
+      isPathLike(mediaRoot) &&
+      mediaRoot.kind === staticRoot.kind &&
+      mediaRoot.value === staticRoot.value &&
+      mediaRoot.value !== ''
+    ) {
+      add(
+        'static-media-root',
+        'MEDIA_ROOT',
+        mediaSpot,
+        `MEDIA_ROOT and STATIC_ROOT are both ${pyRepr(mediaRoot)}: the staticfiles storage raises ImproperlyConfigured ("The MEDIA_ROOT and STATIC_ROOT settings must have different values"), so collectstatic and {% static %} fail.`,
+      );
     }
     const rootBinding = source.binding('STATIC_ROOT');
-    const rootUnset = !rootBinding || (!isUnknown(rootBinding.value) && (rootBinding.value.kind === 'none' || (rootBinding.value.kind === 'str' && rootBinding.value.value === '')));
+    const rootUnset =
+      !rootBinding ||
+      (!isUnknown(rootBinding.value) &&
+        (rootBinding.value.kind === 'none' || (rootBinding.value.kind === 'str' && rootBinding.value.value === '')));
     const storageSpot = storageSettingSpot(source, django.readsStorages, django.readsStaticfilesStorage);
     if (model.manifestStorage && model.staticRoot === null && rootUnset && storageSpot) {
-      add('static-root-unset', storageSpot.name, storageSpot.spot, `STATIC_ROOT is not set while the staticfiles storage is ${shortClass(model.storage)}: collectstatic fails ("You're using the staticfiles app without having set the STATIC_ROOT setting to a filesystem path."), and no manifest can be collected for its hashed URLs.`);
+      add(
+        'static-root-unset',
+        storageSpot.name,
+        storageSpot.spot,
+        `STATIC_ROOT is not set while the staticfiles storage is ${shortClass(model.storage)}: collectstatic fails ("You're using the staticfiles app without having set the STATIC_ROOT setting to a filesystem path."), and no manifest can be collected for its hashed URLs.`,
+      );
     }
   }
 
@@ -140,14 +211,25 @@ export function checkSettings(input: SettingsCheckInput): SettingsFinding[] {
   if (appItems && !model.staticfilesInstalled && !appItems.some((item) => isStaticfilesApp(textOf(item))) && uses && uses.length > 0) {
     const spot = spotOf('INSTALLED_APPS')!;
     const first = path.relative(model.projectDir, uses[0]) || uses[0];
-    add('staticfiles-not-installed', 'INSTALLED_APPS', spot, `django.contrib.staticfiles is not in INSTALLED_APPS, but ${uses.length} template${uses.length === 1 ? ' uses' : 's use'} {% static %} (${first}${uses.length > 1 ? ', …' : ''}): the URLs render, but no finder serves or collects the files.`);
+    add(
+      'staticfiles-not-installed',
+      'INSTALLED_APPS',
+      spot,
+      `django.contrib.staticfiles is not in INSTALLED_APPS, but ${uses.length} template${uses.length === 1 ? ' uses' : 's use'} {% static %} (${first}${uses.length > 1 ? ', …' : ''}): the URLs render, but no finder serves or collects the files.`,
+    );
   }
   if (appItems) {
     const texts = appItems.map(textOf);
     const nostatic = texts.indexOf(RUNSERVER_NOSTATIC);
     const staticfiles = texts.findIndex(isStaticfilesApp);
     if (nostatic >= 0 && staticfiles >= 0 && nostatic > staticfiles) {
-      add('whitenoise-runserver-order', 'INSTALLED_APPS', entrySpot(source, 'INSTALLED_APPS', appItems[nostatic]), `${RUNSERVER_NOSTATIC} is listed after ${texts[staticfiles]}: staticfiles' runserver command wins and still serves static files; list it before.`, { needle: RUNSERVER_NOSTATIC });
+      add(
+        'whitenoise-runserver-order',
+        'INSTALLED_APPS',
+        entrySpot(source, 'INSTALLED_APPS', appItems[nostatic]),
+        `${RUNSERVER_NOSTATIC} is listed after ${texts[staticfiles]}: staticfiles' runserver command wins and still serves static files; list it before.`,
+        { needle: RUNSERVER_NOSTATIC },
+      );
     }
   }
 
@@ -159,7 +241,13 @@ export function checkSettings(input: SettingsCheckInput): SettingsFinding[] {
     const expected = security >= 0 ? security + 1 : 0;
     if (at >= 0 && at !== expected) {
       const above = security > at ? [] : texts.slice(expected, at).filter((t): t is string => !!t);
-      add('whitenoise-middleware-order', 'MIDDLEWARE', entrySpot(source, 'MIDDLEWARE', middleware.items[at]), `${WHITENOISE_MIDDLEWARE} must come directly after ${security >= 0 ? 'SecurityMiddleware' : 'the start of MIDDLEWARE'}, above every other middleware${above.length ? ` (here ${above.map(shortClass).join(', ')} come${above.length === 1 ? 's' : ''} first)` : ` (here it comes before ${SECURITY_MIDDLEWARE})`}.`, { needle: WHITENOISE_MIDDLEWARE });
+      add(
+        'whitenoise-middleware-order',
+        'MIDDLEWARE',
+        entrySpot(source, 'MIDDLEWARE', middleware.items[at]),
+        `${WHITENOISE_MIDDLEWARE} must come directly after ${security >= 0 ? 'SecurityMiddleware' : 'the start of MIDDLEWARE'}, above every other middleware${above.length ? ` (here ${above.map(shortClass).join(', ')} come${above.length === 1 ? 's' : ''} first)` : ` (here it comes before ${SECURITY_MIDDLEWARE})`}.`,
+        { needle: WHITENOISE_MIDDLEWARE },
+      );
     }
   }
 
@@ -169,12 +257,30 @@ export function checkSettings(input: SettingsCheckInput): SettingsFinding[] {
     const fix = staticfilesStorageFix(source) ?? undefined;
     if (django.deprecatesStaticfilesStorage) {
       if (source.binding('STORAGES')) {
-        add('staticfiles-storage-deprecated', 'STATICFILES_STORAGE', legacy, `${what} is set together with STORAGES: Django ${model.djangoVersion} refuses to start ("STATICFILES_STORAGE/STORAGES are mutually exclusive."). Move it into STORAGES['staticfiles'].`, { severity: 'error', fix });
+        add(
+          'staticfiles-storage-deprecated',
+          'STATICFILES_STORAGE',
+          legacy,
+          `${what} is set together with STORAGES: Django ${model.djangoVersion} refuses to start ("STATICFILES_STORAGE/STORAGES are mutually exclusive."). Move it into STORAGES['staticfiles'].`,
+          { severity: 'error', fix },
+        );
       } else {
-        add('staticfiles-storage-deprecated', 'STATICFILES_STORAGE', legacy, `${what} is deprecated since Django 4.2 and no longer read from 5.1 (RemovedInDjango51Warning): name it in STORAGES['staticfiles'].`, { fix });
+        add(
+          'staticfiles-storage-deprecated',
+          'STATICFILES_STORAGE',
+          legacy,
+          `${what} is deprecated since Django 4.2 and no longer read from 5.1 (RemovedInDjango51Warning): name it in STORAGES['staticfiles'].`,
+          { fix },
+        );
       }
     } else if (!django.readsStaticfilesStorage) {
-      add('staticfiles-storage-unread', 'STATICFILES_STORAGE', legacy, `Django ${model.djangoVersion} no longer reads STATICFILES_STORAGE (removed in 5.1): the staticfiles storage is ${shortClass(model.storage)}, not what ${what} names. Name it in STORAGES['staticfiles'].`, { fix });
+      add(
+        'staticfiles-storage-unread',
+        'STATICFILES_STORAGE',
+        legacy,
+        `Django ${model.djangoVersion} no longer reads STATICFILES_STORAGE (removed in 5.1): the staticfiles storage is ${shortClass(model.storage)}, not what ${what} names. Name it in STORAGES['staticfiles'].`,
+        { fix },
+      );
     }
   }
 
@@ -186,13 +292,25 @@ export function checkSettings(input: SettingsCheckInput): SettingsFinding[] {
       const app = problem.kind === 'app-not-located' ? /^INSTALLED_APPS entry '([^']+)'/.exec(problem.message)?.[1] : undefined;
       const item = app ? appItems?.find((i) => textOf(i) === app) : undefined;
       const spot = (item && source.originOf(item)) || { file: problem.file, line: problem.line };
-      add('setting-not-evaluated', settingNamed(problem.message), spot, `Static mode could not evaluate this: ${problem.message.replace(/\.$/, '')}.`, { needle: app });
+      add(
+        'setting-not-evaluated',
+        settingNamed(problem.message),
+        spot,
+        `Static mode could not evaluate this: ${problem.message.replace(/\.$/, '')}.`,
+        { needle: app },
+      );
     }
   }
   return dedupe(findings);
 }
 
-type Add = (code: SettingsCode, setting: string, spot: SourceSpot, message: string, extra?: { severity?: SettingsSeverity; djangoId?: string; needle?: string; fix?: SettingsFix }) => void;
+type Add = (
+  code: SettingsCode,
+  setting: string,
+  spot: SourceSpot,
+  message: string,
+  extra?: { severity?: SettingsSeverity; djangoId?: string; needle?: string; fix?: SettingsFix },
+) => void;
 
 /** Django's check messages (run by Django in Django mode, modelled in static mode) on the entry they are about. */
 function placeDjangoCheck(check: CheckMessage, model: ProjectModel, source: SettingsSource, add: Add): void {
@@ -208,7 +326,8 @@ function placeDjangoCheck(check: CheckMessage, model: ProjectModel, source: Sett
       const rootText = isPathLike(root) ? root.value : undefined;
       if (check.id === 'staticfiles.E003') return prefix !== undefined && check.message.includes(`'${prefix}'`);
       if (check.id === 'staticfiles.W004') return rootText !== undefined && check.message.includes(`'${rootText}'`);
-      if (check.id === 'staticfiles.E002') return rootText !== undefined && model.staticRoot !== null && pyPath.abspath(rootText, model.projectDir) === model.staticRoot;
+      if (check.id === 'staticfiles.E002')
+        return rootText !== undefined && model.staticRoot !== null && pyPath.abspath(rootText, model.projectDir) === model.staticRoot;
       return false;
     });
     if (entry) {
@@ -218,11 +337,19 @@ function placeDjangoCheck(check: CheckMessage, model: ProjectModel, source: Sett
     }
   }
   const severity = check.level === 'info' ? 'information' : check.level;
-  add('django-check', setting, spot, `${check.id}: ${check.message}${check.hint ? ` HINT: ${check.hint}` : ''}`, { severity, djangoId: check.id, needle });
+  add('django-check', setting, spot, `${check.id}: ${check.message}${check.hint ? ` HINT: ${check.hint}` : ''}`, {
+    severity,
+    djangoId: check.id,
+    needle,
+  });
 }
 
 /** Where the storage Django reads is named: STORAGES (4.2+) or STATICFILES_STORAGE (before 5.1). */
-function storageSettingSpot(source: SettingsSource, readsStorages: boolean, readsLegacy: boolean): { name: string; spot: SourceSpot } | null {
+function storageSettingSpot(
+  source: SettingsSource,
+  readsStorages: boolean,
+  readsLegacy: boolean,
+): { name: string; spot: SourceSpot } | null {
   const storages = readsStorages ? source.binding('STORAGES') : undefined;
   if (storages) return { name: 'STORAGES', spot: storages };
   const legacy = readsLegacy ? source.binding('STATICFILES_STORAGE') : undefined;

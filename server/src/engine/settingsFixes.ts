@@ -37,10 +37,17 @@ export function staticfilesStorageFix(source: SettingsSource): SettingsFix | nul
     newText = `STORAGES = {\n    **STORAGES,\n    "staticfiles": {\n        "BACKEND": ${statement.value},\n    },\n}\n`;
   } else {
     const defaultFile = source.binding('DEFAULT_FILE_STORAGE');
-    const defaultStatement = defaultFile && defaultFile.file === legacy.file ? statementAt(lines, defaultFile.line, 'DEFAULT_FILE_STORAGE') : null;
+    const defaultStatement =
+      defaultFile && defaultFile.file === legacy.file ? statementAt(lines, defaultFile.line, 'DEFAULT_FILE_STORAGE') : null;
     newText = `STORAGES = {\n    "default": {\n        "BACKEND": ${defaultStatement?.value ?? DEFAULT_FILE_STORAGE},\n    },\n    "staticfiles": {\n        "BACKEND": ${statement.value},\n    },\n}\n`;
   }
-  return { title: 'Rewrite STATICFILES_STORAGE into STORAGES', file: legacy.file, startLine: legacy.line, endLine: statement.endLine, newText };
+  return {
+    title: 'Rewrite STATICFILES_STORAGE into STORAGES',
+    file: legacy.file,
+    startLine: legacy.line,
+    endLine: statement.endLine,
+    newText,
+  };
 }
 
 /** `NAME = value` starting on `line`, through the line its brackets close on; null for anything else. */
@@ -55,7 +62,10 @@ function statementAt(lines: string[], line: number, name: string): { value: stri
     parts.push(lines[end]);
     depth += bracketDepth(lines[end]);
   }
-  const value = parts.join('\n').replace(/\s*#[^'"\n]*$/, '').trim();
+  const value = parts
+    .join('\n')
+    .replace(/\s*#[^'"\n]*$/, '')
+    .trim();
   if (depth !== 0 || value === '' || value.endsWith('\\') || /[;]/.test(value)) return null;
   return { value, endLine: end };
 }

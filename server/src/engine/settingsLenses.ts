@@ -49,27 +49,53 @@ export function settingsLenses(input: SettingsLensInput): SettingsLens[] {
   for (const s of index.sources) {
     const c = counts.get(s.order) ?? { provides: 0, shadows: 0, shadowedBy: 0 };
     const title = `${plural(c.provides, 'file')} · shadows ${c.shadows} · shadowed by ${c.shadowedBy}`;
-    const detail = [`${s.label}`, `Provides ${plural(c.provides, 'file')} to collectstatic; ${c.shadows} of other sources' files are hidden by it, ${c.shadowedBy} of its own by sources earlier in finder order.`];
-    const placed = s.finder === 'filesystem' ? dirEntry(s, dirs?.value, source) : s.finder === 'app' ? appEntry(s, model, apps?.value, source) : null;
+    const detail = [
+      `${s.label}`,
+      `Provides ${plural(c.provides, 'file')} to collectstatic; ${c.shadows} of other sources' files are hidden by it, ${c.shadowedBy} of its own by sources earlier in finder order.`,
+    ];
+    const placed =
+      s.finder === 'filesystem' ? dirEntry(s, dirs?.value, source) : s.finder === 'app' ? appEntry(s, model, apps?.value, source) : null;
     const fallback = s.finder === 'filesystem' ? dirs : s.finder === 'app' ? apps : undefined;
     const spot = placed?.spot ?? fallback;
     if (!spot) continue;
-    lenses.push({ ...at(spot, placed?.needle), setting: s.finder === 'app' ? 'INSTALLED_APPS' : 'STATICFILES_DIRS', title, detail, sourceOrder: s.order });
+    lenses.push({
+      ...at(spot, placed?.needle),
+      setting: s.finder === 'app' ? 'INSTALLED_APPS' : 'STATICFILES_DIRS',
+      title,
+      detail,
+      sourceOrder: s.order,
+    });
   }
 
   const root = source.binding('STATIC_ROOT');
   if (root && model.staticRoot) {
     const exists = isDirectory(model.staticRoot);
     const manifest = manifestAge(model.staticRoot, input.now ?? Date.now());
-    const state = exists ? (manifest ?? (model.manifestStorage ? 'no staticfiles.json yet' : 'exists')) : 'does not exist yet (collectstatic creates it)';
-    lenses.push({ ...at(root), setting: 'STATIC_ROOT', title: `${model.staticRoot}: ${state}`, detail: [`STATIC_ROOT resolves to ${model.staticRoot}.`, exists ? 'The folder exists.' : 'The folder does not exist yet.', ...(manifest ? [`Its manifest was ${manifest}.`] : [])] });
+    const state = exists
+      ? (manifest ?? (model.manifestStorage ? 'no staticfiles.json yet' : 'exists'))
+      : 'does not exist yet (collectstatic creates it)';
+    lenses.push({
+      ...at(root),
+      setting: 'STATIC_ROOT',
+      title: `${model.staticRoot}: ${state}`,
+      detail: [
+        `STATIC_ROOT resolves to ${model.staticRoot}.`,
+        exists ? 'The folder exists.' : 'The folder does not exist yet.',
+        ...(manifest ? [`Its manifest was ${manifest}.`] : []),
+      ],
+    });
   }
 
   const url = source.binding('STATIC_URL');
   const sample = firstCollected(index);
   if (url && model.staticUrl && sample) {
     const rendered = `${model.staticUrl}${input.manifest?.get(sample) ?? sample}`;
-    lenses.push({ ...at(url), setting: 'STATIC_URL', title: `{% static '${sample}' %} → ${rendered}`, detail: [`{% static '${sample}' %} renders ${rendered}${input.manifest?.has(sample) ? ' (hashed by the manifest)' : ''}.`] });
+    lenses.push({
+      ...at(url),
+      setting: 'STATIC_URL',
+      title: `{% static '${sample}' %} → ${rendered}`,
+      detail: [`{% static '${sample}' %} renders ${rendered}${input.manifest?.has(sample) ? ' (hashed by the manifest)' : ''}.`],
+    });
   }
   return lenses;
 }
@@ -102,7 +128,12 @@ function dirEntry(s: StaticSource, dirs: PyValue | undefined, source: SettingsSo
 }
 
 /** The INSTALLED_APPS entry of an app source: its module name, or an AppConfig path inside it. */
-function appEntry(s: StaticSource, model: ProjectModel, apps: PyValue | undefined, source: SettingsSource): { spot: SourceSpot; needle?: string } | null {
+function appEntry(
+  s: StaticSource,
+  model: ProjectModel,
+  apps: PyValue | undefined,
+  source: SettingsSource,
+): { spot: SourceSpot; needle?: string } | null {
   const app = model.finders.flatMap((f) => (f.kind === 'app' ? f.apps : [])).find((a) => a.label === s.appLabel);
   if (!app || !apps || !isSequence(apps)) return null;
   const item = apps.items.find((i) => i.kind === 'str' && (i.value === app.name || i.value.startsWith(`${app.name}.`)));

@@ -13,12 +13,7 @@ import { WATCHED_SETTINGS } from './toModel';
 import { Binding, PyValue, SourceSpot } from './values';
 
 /** The settings checked where they are written (see settingsChecks.ts). */
-export const SOURCE_SETTINGS: ReadonlySet<string> = new Set([
-  ...WATCHED_SETTINGS,
-  'MEDIA_URL',
-  'MEDIA_ROOT',
-  'MIDDLEWARE',
-]);
+export const SOURCE_SETTINGS: ReadonlySet<string> = new Set([...WATCHED_SETTINGS, 'MEDIA_URL', 'MEDIA_ROOT', 'MIDDLEWARE']);
 
 /** The settings module's namespace after its files ran, with where each entry came from. */
 export interface SettingsSource {
@@ -37,7 +32,13 @@ export function readSettingsSource(model: ProjectModel): SettingsSource | null {
   const resolver = new ModuleResolver([projectDir, ...extraSysPath], []);
   const location = resolver.resolve(model.settingsModule);
   if (!location?.file || !location.inProject) return null;
-  const interpreter = new Interpreter({ cwd: projectDir, resolver, watchedNames: WATCHED_SETTINGS, extraSysPath, originNames: SOURCE_SETTINGS });
+  const interpreter = new Interpreter({
+    cwd: projectDir,
+    resolver,
+    watchedNames: WATCHED_SETTINGS,
+    extraSysPath,
+    originNames: SOURCE_SETTINGS,
+  });
   let settings;
   try {
     settings = interpreter.importModule(model.settingsModule, false);

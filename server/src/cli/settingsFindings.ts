@@ -1,4 +1,5 @@
 import { promises as fs } from 'fs';
+import * as path from 'path';
 import { checkSettings, SettingsFinding } from '../engine/settingsChecks';
 import { readSettingsSource } from '../engine/staticMode/settingsSource';
 import type { WorkspaceProject } from '../workspace/projectManager';
@@ -16,5 +17,13 @@ export async function projectSettingsFindings(project: WorkspaceProject): Promis
       // The template check already said it cannot read this file.
     }
   }
-  return checkSettings({ model: project.model, source: readSettingsSource(project.model), templatesUsingStatic: usingStatic });
+  const source = readSettingsSource(project.model);
+  if (!source) {
+    // Nothing was checked there: say so rather than let "0 errors" cover the settings too.
+    const where = path.relative(process.cwd(), project.location.projectDir) || '.';
+    process.stderr.write(
+      `${where}: settings not checked: ${project.model.settingsModule ?? 'the settings module'} could not be read as a project source file\n`,
+    );
+  }
+  return checkSettings({ model: project.model, source, templatesUsingStatic: usingStatic });
 }

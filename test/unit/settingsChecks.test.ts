@@ -12,7 +12,7 @@ import { learnProject } from '../../server/src/engine/learn';
 import { LearnMode } from '../../server/src/engine/model';
 import { checkSettings, SettingsFinding } from '../../server/src/engine/settingsChecks';
 import { readSettingsSource } from '../../server/src/engine/staticMode/settingsSource';
-import { atLeast, describeEachDjango, DjangoVersion } from '../djangoVersions';
+import { atLeast, describeEachDjango, DjangoVersion, newestDjango } from '../djangoVersions';
 import { thirdPartySitePackages } from '../thirdParty';
 import { DJANGO_PYTHON, MANAGE_PY, makeTree, removeTree } from './djangoFixtures';
 
@@ -288,4 +288,31 @@ describeEachDjango('engine/settingsFixes: STATICFILES_STORAGE rewritten into STO
       }
     });
   }
+});
+
+describe('engine/settingsChecks: values from the environment', function () {
+  this.timeout(60_000);
+  it('in Django mode, a value read from an environment variable is what Django ran, not the default written in the file', async function () {
+    const v = newestDjango();
+    if (!v) this.skip();
+    const dir = makeTree({
+      'manage.py': MANAGE_PY,
+      'proj/__init__.py': '',
+      'proj/settings.py': `import os\n${HEAD}STATIC_ROOT = BASE_DIR / 'collected'\nMEDIA_URL = os.environ.get('MEDIA_URL', '/static/')\n`,
+    });
+    try {
+      const env = { MEDIA_URL: '/media/', ...(v!.pythonpath ? { PYTHONPATH: v!.pythonpath } : {}) };
+      const django = await learnProject(dir, { mode: 'django', python: DJANGO_PYTHON, env });
+      assert.deepEqual(
+        checkSettings({ model: django, source: readSettingsSource(django) }).map((f) => f.code),
+        [],
+      );
+      // Static mode can only take the default, and says where it came from.
+      const statics = await learnProject(dir, { mode: 'static', python: DJANGO_PYTHON, env });
+      const codes = checkSettings({ model: statics, source: readSettingsSource(statics) }).map((f) => `${f.code}:${f.line + 1}`);
+      assert.deepEqual(codes.sort(), ['setting-not-evaluated:14', 'static-media-url:14']);
+    } finally {
+      removeTree(dir);
+    }
+  });
 });

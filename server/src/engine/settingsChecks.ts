@@ -11,6 +11,7 @@ import { SettingsFix, staticfilesStorageFix } from './settingsFixes';
 import { LineCache } from './settingsLines';
 import * as pyPath from './staticMode/pyPath';
 import type { SettingsSource } from './staticMode/settingsSource';
+import { WATCHED_SETTINGS } from './staticMode/toModel';
 import { isSequence, isUnknown, PyValue, pyRepr, SourceSpot } from './staticMode/values';
 
 /** The diagnostic codes of settings findings. */
@@ -128,9 +129,22 @@ export function checkSettings(input: SettingsCheckInput): SettingsFinding[] {
     });
   };
   // A value read with an environment variable's default is what static mode assumed, not what Django ran.
+  const noted = new Set<string>();
   const known = (name: string): PyValue | undefined => {
     const binding = source.binding(name);
     if (!binding || isUnknown(binding.value) || (model.mode === 'django' && binding.env.size > 0)) return undefined;
+    // Static mode takes the default written in the file, as the model does; settings the model does not
+    // read say so here, as the model's own say it in its problems.
+    if (binding.env.size > 0 && !WATCHED_SETTINGS.has(name) && !noted.has(name)) {
+      noted.add(name);
+      const variables = [...binding.env].join(', ');
+      add(
+        'setting-not-evaluated',
+        name,
+        binding,
+        `Static mode could not evaluate this: ${name} depends on environment variable${binding.env.size > 1 ? 's' : ''} ${variables}; the default written in settings (${pyRepr(binding.value)}) was checked.`,
+      );
+    }
     return binding.value;
   };
   const spotOf = (name: string) => source.binding(name);

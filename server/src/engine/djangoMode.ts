@@ -11,7 +11,7 @@ import {
   StaticDirEntry,
   TemplateEngine,
 } from './model';
-import { readDotenv } from './dotenv';
+import { projectEnvironment } from './dotenv';
 import { runProcess } from './processes';
 
 export const DEFAULT_TIMEOUT_MS = 15000;
@@ -43,9 +43,7 @@ export async function runDjangoMode(input: DjangoModeInput): Promise<DjangoModeR
   const helper = helperScriptPath();
   if (!helper) return failure('helper-missing', 'the bundled helper introspect.py could not be found');
   const env: NodeJS.ProcessEnv = {
-    ...process.env,
-    ...(await readDotenv(input.projectDir)),
-    ...(input.env ?? {}),
+    ...(await projectEnvironment(input.projectDir, input.env)),
     PYTHONIOENCODING: 'utf-8',
     PYTHONDONTWRITEBYTECODE: '1',
   };

@@ -1,0 +1,105 @@
+/**
+ * The one table of diagnostic codes. The `DiagnosticCode` type, the default severities, package.json's
+ * `djangoStatic.severity` schema and the README's list are all derived from it (`npm run docs:diagnostics`
+ * rewrites the last two; test/unit/diagnosticTable.test.ts fails when they are stale).
+ */
+import type { SeveritySetting } from '../protocol';
+
+/** A severity as settings and the README name it. */
+export type SeverityName = Exclude<SeveritySetting, 'off'>;
+
+/** One row of the table. */
+export interface DiagnosticCodeInfo {
+  /** Severity unless `djangoStatic.severity` says otherwise. */
+  severity: SeverityName;
+  /** One line: what it means, in Django's terms. */
+  description: string;
+  /** What the quick fix does, or null when there is none. */
+  quickFix: string | null;
+}
+
+/** Order is the order of package.json's schema and the README list. */
+export const DIAGNOSTIC_CODES = {
+  'missing-file': {
+    severity: 'error',
+    description: 'No finder provides this path (findstatic finds nothing).',
+    quickFix: 'Change to a path that exists (did-you-mean)',
+  },
+  shadowed: {
+    severity: 'warning',
+    description: 'An earlier source provides the same path, so this file is never served or collected.',
+    quickFix: null,
+  },
+  'missing-load': {
+    severity: 'error',
+    description: '{% static %} used without {% load static %} (Django raises Invalid block tag).',
+    quickFix: 'Add {% load static %}',
+  },
+  'load-staticfiles': {
+    severity: 'error',
+    description: '{% load staticfiles %} was removed in Django 3.0.',
+    quickFix: "Replace the library with 'static'",
+  },
+  'leading-slash': {
+    severity: 'warning',
+    description: 'A leading slash works with DEBUG on but fails with manifest storage.',
+    quickFix: 'Remove the leading slash',
+  },
+  'is-folder': {
+    severity: 'error',
+    description: 'The path names a folder, not a file.',
+    quickFix: null,
+  },
+  'ignored-by-collectstatic': {
+    severity: 'warning',
+    description: "collectstatic's ignore patterns skip this file.",
+    quickFix: null,
+  },
+  // Not a defect: static mode could not read what may provide the path, so it says which source and moves on.
+  'unknown-source': {
+    severity: 'information',
+    description:
+      "No known source provides this path, but one static mode could not read may: a STATICFILES_DIRS it could not evaluate, an app it could not locate (when the path starts with the app's name), a custom finder.",
+    quickFix: 'Change to a path that exists (did-you-mean)',
+  },
+  // A build output is expected to be absent before the build: CI that checks before building can lower it.
+  'not-built': {
+    severity: 'warning',
+    description:
+      "The path is missing where a front-end build writes (webpack output.path, Vite build.outDir, a package.json script's output argument) or in a folder .gitignore ignores: not built yet rather than a typo; the message names the build command when it can be read.",
+    quickFix: null,
+  },
+  'not-in-manifest': {
+    severity: 'warning',
+    description:
+      'The file exists but STATIC_ROOT/staticfiles.json lacks it (collectstatic is stale): DEBUG=False raises "Missing staticfiles manifest entry".',
+    quickFix: null,
+  },
+  'escapes-root': {
+    severity: 'error',
+    description: 'The path leaves the static roots (Django raises SuspiciousFileOperation).',
+    quickFix: null,
+  },
+  'no-argument': {
+    severity: 'error',
+    description: '{% static %} without a path.',
+    quickFix: null,
+  },
+  'hardcoded-url': {
+    severity: 'hint',
+    description: 'A hard-coded STATIC_URL path that could use {% static %}.',
+    quickFix: "Use {% static '…' %} (adding {% load static %} when needed)",
+  },
+} as const satisfies Record<string, DiagnosticCodeInfo>;
+
+/** A stable code a rule reports and `djangoStatic.severity` can change. */
+export type DiagnosticCode = keyof typeof DIAGNOSTIC_CODES;
+
+/** Every code, in table order. */
+export const ALL_DIAGNOSTIC_CODES = Object.keys(DIAGNOSTIC_CODES) as DiagnosticCode[];
+
+/**
+ * Not a rule: the note appended when a document held more references or problems than are published.
+ * It has no row, so no setting can hide it.
+ */
+export const TOO_MANY_CODE = 'too-many';

@@ -9,7 +9,8 @@ import * as path from 'node:path';
 import { learnProject } from '../../server/src/engine/learn';
 import { loadProject } from '../../server/src/engine/project';
 import { settingsLenses } from '../../server/src/engine/settingsLenses';
-import { checkSettings, SettingsFinding } from '../../server/src/engine/settingsChecks';
+import { checkSettings, SettingsFinding, SETTINGS_SEVERITY } from '../../server/src/engine/settingsChecks';
+import { DIAGNOSTIC_CODES } from '../../server/src/service/diagnosticCodes';
 import { readSettingsSource } from '../../server/src/engine/staticMode/settingsSource';
 import { MANAGE_PY, makeTree, removeTree } from './djangoFixtures';
 
@@ -127,5 +128,14 @@ describe('engine/settingsLenses on the demo project', function () {
     assert.match(root.title, new RegExp(`^${path.join(demo, 'collected_static')}: `));
     const url = lenses.find((l) => l.setting === 'STATIC_URL')!;
     assert.match(url.title, /^\{% static '([^']+)' %\} → \/static\/\1$/);
+  });
+});
+
+describe('settings codes in the diagnostic table', () => {
+  it('has a row for each settings code, with the severity the engine gives it by default', () => {
+    for (const [code, severity] of Object.entries(SETTINGS_SEVERITY)) {
+      const row = (DIAGNOSTIC_CODES as Record<string, { severity: string }>)[code];
+      assert.equal(row?.severity, severity, code);
+    }
   });
 });

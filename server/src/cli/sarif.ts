@@ -1,10 +1,9 @@
 /**
  * `check --format sarif`: a SARIF 2.1.0 log for code scanning (GitHub's upload-sarif, IDE viewers). One run,
- * one rule per diagnostic code with its help text, one result per finding with its region; paths are relative
+ * one rule per row of the diagnostic table with its description as help text, one result per finding with its region; paths are relative
  * to the folder the command ran in, which is what code scanning expects of a checkout's root.
  */
-import { SETTINGS_RULES } from '../engine/settingsChecks';
-import type { DiagnosticCode } from '../service/diagnostics';
+import { ALL_DIAGNOSTIC_CODES, DIAGNOSTIC_CODES } from '../service/diagnosticCodes';
 
 /** What sarif.ts needs of a check finding (positions 1-based). */
 export interface SarifFinding {
@@ -20,38 +19,6 @@ export interface SarifFinding {
 
 type Level = 'error' | 'warning' | 'note';
 
-/** Help text of the template diagnostics (the settings ones come with their table). */
-const TEMPLATE_HELP: Record<DiagnosticCode, { level: Level; help: string }> = {
-  'missing-file': {
-    level: 'error',
-    help: 'No finder has the path {% static %} names: collectstatic leaves it out and the URL is a 404 (or, with a manifest storage, rendering raises).',
-  },
-  shadowed: { level: 'warning', help: 'Several sources provide the path; only the first in finder order is served and collected.' },
-  'missing-load': { level: 'error', help: '{% static %} is used without {% load static %}: the template raises TemplateSyntaxError.' },
-  'load-staticfiles': {
-    level: 'error',
-    help: '{% load staticfiles %} (or admin_static) was removed in Django 3.0: use {% load static %}.',
-  },
-  'leading-slash': {
-    level: 'warning',
-    help: 'A static path starts with a slash; finders look it up without it, so it is not found the same way.',
-  },
-  'is-folder': { level: 'error', help: 'The path names a folder, not a file.' },
-  'ignored-by-collectstatic': { level: 'warning', help: "The file matches the staticfiles app's ignore_patterns: collectstatic skips it." },
-  'escapes-root': { level: 'error', help: 'The path leaves the static root with `..`: finders refuse it.' },
-  'no-argument': { level: 'error', help: '{% static %} has no path argument.' },
-  'hardcoded-url': { level: 'note', help: 'A hard-coded static URL does not follow STATIC_URL or hashed storage: use {% static %}.' },
-  'not-in-manifest': {
-    level: 'warning',
-    help: 'The file exists but STATIC_ROOT/staticfiles.json predates it: production raises "Missing staticfiles manifest entry".',
-  },
-  'unknown-source': { level: 'note', help: 'No known source has the path, but a source static mode could not read may provide it.' },
-  'not-built': {
-    level: 'warning',
-    help: 'The path is missing under a folder a front-end build writes to: it appears once the build runs.',
-  },
-};
-
 const LEVELS: Record<SarifFinding['severity'], Level> = { error: 'error', warning: 'warning', information: 'note', hint: 'note' };
 
 interface Rule {
@@ -62,18 +29,18 @@ interface Rule {
   defaultConfiguration: { level: Level };
 }
 
+/** One rule per row of the diagnostic table, its description as the help text. */
 function rules(): Rule[] {
-  const all: Array<[string, Level, string]> = [
-    ...Object.entries(TEMPLATE_HELP).map(([id, r]): [string, Level, string] => [id, r.level, r.help]),
-    ...Object.entries(SETTINGS_RULES).map(([id, r]): [string, Level, string] => [id, LEVELS[r.severity], r.help]),
-  ];
-  return all.map(([id, level, help]) => ({
-    id,
-    shortDescription: { text: help.split(/(?<=[.:])\s/)[0] },
-    fullDescription: { text: help },
-    help: { text: help },
-    defaultConfiguration: { level },
-  }));
+  return ALL_DIAGNOSTIC_CODES.map((id) => {
+    const { severity, description } = DIAGNOSTIC_CODES[id];
+    return {
+      id,
+      shortDescription: { text: description.split(/(?<=[.:])\s/)[0] },
+      fullDescription: { text: description },
+      help: { text: description },
+      defaultConfiguration: { level: LEVELS[severity] },
+    };
+  });
 }
 
 /** The SARIF log of `findings` made by `version` of the tool. */

@@ -30,49 +30,22 @@ export type SettingsCode =
 
 export type SettingsSeverity = 'error' | 'warning' | 'information';
 
-/** Each code's default severity and the help text the CLI's SARIF rules and the README carry. */
-export const SETTINGS_RULES: Record<SettingsCode, { severity: SettingsSeverity; help: string }> = {
-  'django-check': {
-    severity: 'error',
-    help: "A staticfiles system check of the project's Django version failed (staticfiles.E001-E003, E005, W004); the message starts with Django's id.",
-  },
-  'static-url-slash': { severity: 'error', help: "STATIC_URL (or MEDIA_URL) does not end with '/': Django's urls.E006 check fails." },
-  'static-media-url': {
-    severity: 'error',
-    help: 'STATIC_URL and MEDIA_URL are equal (or, with DEBUG on, MEDIA_URL is inside STATIC_URL): the staticfiles storage raises ImproperlyConfigured, so collectstatic and {% static %} fail.',
-  },
-  'static-media-root': {
-    severity: 'error',
-    help: 'MEDIA_ROOT equals STATIC_ROOT: the staticfiles storage raises ImproperlyConfigured, so collectstatic and {% static %} fail.',
-  },
-  'static-root-unset': {
-    severity: 'error',
-    help: 'A manifest storage is configured but STATIC_ROOT is not set: collectstatic fails, and without a collected manifest hashed URLs cannot be rendered.',
-  },
-  'staticfiles-not-installed': {
-    severity: 'warning',
-    help: 'Templates use {% static %} but django.contrib.staticfiles is not in INSTALLED_APPS: URLs render, but no finder serves or collects the files (no findstatic, no collectstatic).',
-  },
-  'whitenoise-middleware-order': {
-    severity: 'warning',
-    help: "WhiteNoise's middleware must come directly after SecurityMiddleware, above every other middleware (WhiteNoise's documentation).",
-  },
-  'whitenoise-runserver-order': {
-    severity: 'warning',
-    help: "whitenoise.runserver_nostatic must be listed before django.contrib.staticfiles, or staticfiles' runserver still serves the files.",
-  },
-  'staticfiles-storage-deprecated': {
-    severity: 'warning',
-    help: "STATICFILES_STORAGE is deprecated since Django 4.2 (removed in 5.1): name the storage in STORAGES['staticfiles'].",
-  },
-  'staticfiles-storage-unread': {
-    severity: 'warning',
-    help: "Django 5.1 and later no longer read STATICFILES_STORAGE: the storage comes from STORAGES['staticfiles'] (or the default).",
-  },
-  'setting-not-evaluated': {
-    severity: 'information',
-    help: 'Static mode could not evaluate this setting (the reason is in the message); what depends on it is not known.',
-  },
+/**
+ * Each code's severity when the check does not decide it (Django's level for django-check, an escalation):
+ * the service's diagnostic table has the same row, with its description (a unit test keeps them equal).
+ */
+export const SETTINGS_SEVERITY: Record<SettingsCode, SettingsSeverity> = {
+  'django-check': 'error',
+  'static-url-slash': 'error',
+  'static-media-url': 'error',
+  'static-media-root': 'error',
+  'static-root-unset': 'error',
+  'staticfiles-not-installed': 'warning',
+  'whitenoise-middleware-order': 'warning',
+  'whitenoise-runserver-order': 'warning',
+  'staticfiles-storage-deprecated': 'warning',
+  'staticfiles-storage-unread': 'warning',
+  'setting-not-evaluated': 'information',
 };
 
 /** One finding on a settings line; line and characters 0-based. */
@@ -119,7 +92,7 @@ export function checkSettings(input: SettingsCheckInput): SettingsFinding[] {
     const { djangoId, fix } = extra;
     findings.push({
       code,
-      severity: extra.severity ?? SETTINGS_RULES[code].severity,
+      severity: extra.severity ?? SETTINGS_SEVERITY[code],
       message,
       file: spot.file,
       ...range,

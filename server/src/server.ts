@@ -591,7 +591,7 @@ class DjangoStaticServer {
       index: project.index,
       settings: this.settingsOf(project.location.projectDir),
       manifest: project.manifest,
-      settingsFacts: settingsFactsOf(project),
+      settingsFacts: () => settingsFactsOf(project),
     };
   }
 

@@ -110,7 +110,7 @@ export function createLanguageService(options: LanguageServiceOptions = {}): Lan
   }
 
   function settingsValidation(doc: TextDocument, ctx: ServiceContext): Diagnostic[] {
-    return ctx.settingsFacts ? settingsDiagnostics(fsPathOf(doc.uri), ctx.settingsFacts, ctx.settings?.severity) : [];
+    return ctx.settingsFacts ? settingsDiagnostics(fsPathOf(doc.uri), ctx.settingsFacts(), ctx.settings?.severity) : [];
   }
 
   function atReference(doc: TextDocument, pos: Position, ctx: ServiceContext) {
@@ -127,7 +127,7 @@ export function createLanguageService(options: LanguageServiceOptions = {}): Lan
       return ref && ref.kind === 'literal' ? definitionFor(ref, ctx) : [];
     }, []),
     doHover: (doc, pos, ctx) => guard(() => {
-      if (isSettings(doc, ctx)) return ctx.settingsFacts ? settingsHover(fsPathOf(doc.uri), pos, ctx.settingsFacts) : null;
+      if (isSettings(doc, ctx)) return ctx.settingsFacts ? settingsHover(fsPathOf(doc.uri), pos, ctx.settingsFacts()) : null;
       const ref = atReference(doc, pos, ctx);
       return ref ? hoverFor(ref, ctx) : null;
     }, null),
@@ -143,13 +143,13 @@ export function createLanguageService(options: LanguageServiceOptions = {}): Lan
         () =>
           isSettings(doc, ctx)
             ? ctx.settingsFacts
-              ? settingsCodeActions(fsPathOf(doc.uri), doc.uri, range, ctx.settingsFacts)
+              ? settingsCodeActions(fsPathOf(doc.uri), doc.uri, range, ctx.settingsFacts())
               : []
             : codeActions(doc, range, context, ctx, templateFor(doc, ctx)),
         [],
       ),
     provideCodeLenses: (doc, ctx) =>
-      guard(() => (isSettings(doc, ctx) && ctx.settingsFacts ? settingsCodeLenses(fsPathOf(doc.uri), ctx.settingsFacts, ctx.model.projectDir) : []), []),
+      guard(() => (isSettings(doc, ctx) && ctx.settingsFacts ? settingsCodeLenses(fsPathOf(doc.uri), ctx.settingsFacts(), ctx.model.projectDir) : []), []),
     referencedPaths: (doc) => guard(() => {
       const paths = new Set<string>();
       for (const ref of latest(doc).references) {

@@ -44,8 +44,11 @@ export interface ServiceContext {
   settings: DjangoStaticSettings;
   /** Parsed staticfiles.json manifest (STATIC_ROOT) paths map, if present: original → hashed. */
   manifest?: Map<string, string>;
-  /** The project's settings findings and lenses, for its Python settings documents. */
-  settingsFacts?: SettingsFacts;
+  /**
+   * The project's settings findings and lenses, for its Python settings documents: a function, so they are
+   * computed (the settings read again) only when such a document asks.
+   */
+  settingsFacts?: () => SettingsFacts;
 }
 
 export interface LanguageService {

@@ -16,9 +16,10 @@ import { toSarif } from './sarif';
 import { projectSettingsFindings } from './settingsFindings';
 import { SettingsFinding } from '../engine/settingsChecks';
 import { version } from '../../../package.json';
+import { assetCheck, layoutCheck } from './checkAssets';
 
 /** One finding, positions 1-based as editors and compilers print them. */
-interface Finding {
+export interface Finding {
   file: string;
   line: number;
   column: number;
@@ -31,7 +32,7 @@ interface Finding {
   settings?: { setting: string; djangoId?: string };
 }
 
-type SeverityName = 'error' | 'warning' | 'information' | 'hint';
+export type SeverityName = 'error' | 'warning' | 'information' | 'hint';
 
 const SEVERITY_NAMES: Record<DiagnosticSeverity, SeverityName> = {
   [DiagnosticSeverity.Error]: 'error',
@@ -49,7 +50,7 @@ export const EXIT_NOTHING_CHECKED = 4;
  * files had none checked (a silent "0 errors" would be a lie).
  */
 export async function runCheck(args: ParsedArgs): Promise<number> {
-  allowFlags(args, ['format', 'fail-on']);
+  allowFlags(args, ['format', 'fail-on', 'project']);
   const format = stringFlag(args, 'format') ?? 'text';
   if (format !== 'text' && format !== 'json' && format !== 'github' && format !== 'sarif') {
     throw new UserError(`Unknown format '${format}': use --format text, json, github or sarif.`);
@@ -109,6 +110,13 @@ export async function runCheck(args: ParsedArgs): Promise<number> {
     }
     for (const f of await projectSettingsFindings(project)) findings.push(settingsFinding(f));
   }
+  let assetFiles = 0;
+  for (const project of manager.projects) {
+    const assets = assetCheck(project.model, project.index, relative);
+    findings.push(...assets.findings);
+    assetFiles += assets.files;
+    if (args.flags.has('project')) findings.push(...layoutCheck(project.model, project.index, relative));
+  }
   findings.sort((a, b) => a.file.localeCompare(b.file) || a.line - b.line || a.column - b.column);
   const counts = countBySeverity(findings);
 
@@ -118,7 +126,7 @@ export async function runCheck(args: ParsedArgs): Promise<number> {
     process.stdout.write(`${JSON.stringify(toSarif(findings, version), null, 2)}\n`);
   } else if (format === 'json') {
     const projects = manager.projects.map((p, i) => ({ ...projectInfo(p), coverage: coverage[i] }));
-    process.stdout.write(`${JSON.stringify({ projects, findings, summary: { templates: templateCount, ...counts } }, null, 2)}\n`);
+    process.stdout.write(`${JSON.stringify({ projects, findings, summary: { templates: templateCount, assetFiles, ...counts } }, null, 2)}\n`);
   } else {
     manager.projects.forEach((p, i) => {
       for (const text of coverageLines(p, coverage[i])) process.stderr.write(`${text}\n`);
@@ -127,7 +135,7 @@ export async function runCheck(args: ParsedArgs): Promise<number> {
     const line = format === 'github' ? githubAnnotation : (f: Finding) => `${f.file}:${f.line}:${f.column}: ${f.severity} ${f.code} ${f.message}`;
     for (const f of findings) process.stdout.write(`${line(f)}\n`);
     const settingsFiles = new Set(findings.filter((f) => f.settings).map((f) => f.file)).size;
-    process.stdout.write(`${summaryLine(counts, templateCount, manager.projects.length, settingsFiles)}${modeNote(manager.projects)}\n`);
+    process.stdout.write(`${summaryLine(counts, templateCount, manager.projects.length, assetFiles, settingsFiles)}${modeNote(manager.projects)}\n`);
   }
   if (format === 'sarif') {
     manager.projects.forEach((p, i) => {
@@ -261,13 +269,14 @@ function countBySeverity(findings: Finding[]): Record<SeverityName, number> {
   return counts;
 }
 
-function summaryLine(counts: Record<SeverityName, number>, templates: number, projects: number, settingsFiles: number): string {
+function summaryLine(counts: Record<SeverityName, number>, templates: number, projects: number, assetFiles = 0, settingsFiles = 0): string {
   const plural = (n: number, word: string): string => `${n} ${word}${n === 1 ? '' : 's'}`;
   const parts = [plural(counts.error, 'error'), plural(counts.warning, 'warning')];
   if (counts.information) parts.push(`${counts.information} information`);
   parts.push(plural(counts.hint, 'hint'));
+  const assets = assetFiles ? ` and ${plural(assetFiles, 'CSS/JS file')} with references` : '';
   const settings = settingsFiles ? ` and ${plural(settingsFiles, 'settings file')}` : '';
-  return `${parts.join(', ')} in ${plural(templates, 'template')}${settings} (${plural(projects, 'project')}).`;
+  return `${parts.join(', ')} in ${plural(templates, 'template')}${assets}${settings} (${plural(projects, 'project')}).`;
 }
 
 function projectInfo(p: WorkspaceProject): Record<string, unknown> {

@@ -8,6 +8,7 @@ import {
   FinderEntry,
   Problem,
   ProjectModel,
+  StorageClassReport,
   StaticDirEntry,
   TemplateEngine,
 } from './model';
@@ -143,6 +144,7 @@ function toProjectModel(report: Report, input: DjangoModeInput): ProjectModel {
     staticRoot: str(report.staticRoot),
     storage: str(report.storage) ?? 'django.contrib.staticfiles.storage.StaticFilesStorage',
     manifestStorage: report.manifestStorage === true,
+    storageClass: toStorageClass(report.storageClass),
     debug: typeof report.debug === 'boolean' ? report.debug : null,
     staticfilesInstalled: report.staticfilesInstalled === true,
     ignorePatterns: Array.isArray(report.ignorePatterns) ? report.ignorePatterns.filter(isString) : [...DEFAULT_IGNORE_PATTERNS],
@@ -150,6 +152,19 @@ function toProjectModel(report: Report, input: DjangoModeInput): ProjectModel {
     templates: arr(report.templates).map(toTemplateEngine).filter((t): t is TemplateEngine => t !== null),
     checks: arr(report.checks).map(toCheck).filter((c): c is CheckMessage => c !== null),
     problems,
+  };
+}
+
+function toStorageClass(value: unknown): StorageClassReport | undefined {
+  const raw = obj(value);
+  if (!raw || typeof raw.hashes !== 'boolean') return undefined;
+  return {
+    hashes: raw.hashes,
+    jsModuleImports: raw.jsModuleImports === true,
+    maxPasses: typeof raw.maxPasses === 'number' ? raw.maxPasses : 5,
+    customPatterns: raw.customPatterns === true,
+    overrides: arr(raw.overrides).filter(isString),
+    mro: arr(raw.mro).filter(isString),
   };
 }
 

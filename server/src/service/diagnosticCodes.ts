@@ -153,6 +153,61 @@ export const DIAGNOSTIC_CODES = {
     description: 'Static mode could not evaluate a setting (the same unknowns info lists), with the reason, on its line.',
     quickFix: null,
   },
+  // CSS and JS as ManifestStaticFilesStorage post-processes them (engine/assets: `check` and `manifest` today).
+  'asset-missing': {
+    severity: 'error',
+    description:
+      "A CSS/JS reference collectstatic rewrites names a file no source provides: with a hashing storage the deploy fails (ValueError: The file '…' could not be found), Django's regular expressions followed to the letter.",
+    quickFix: null,
+  },
+  'asset-browser-404': {
+    severity: 'warning',
+    description: 'A CSS/JS reference names a file no source provides; the storage does not hash, so only the browser finds out (404).',
+    quickFix: null,
+  },
+  'asset-outside-root': {
+    severity: 'error',
+    description: 'A CSS/JS reference normalises outside STATIC_ROOT: collectstatic raises SuspiciousFileOperation.',
+    quickFix: null,
+  },
+  'asset-import-cycle': {
+    severity: 'error',
+    description: 'CSS/JS files that reference each other never settle: "RuntimeError: Max post-process passes exceeded."',
+    quickFix: null,
+  },
+  'asset-not-utf8': {
+    severity: 'error',
+    description: 'A CSS/JS file a hashing storage post-processes is not UTF-8 (UnicodeDecodeError).',
+    quickFix: null,
+  },
+  'asset-unreadable': {
+    severity: 'error',
+    description: 'A collected file cannot be read (a broken link): collectstatic fails copying it.',
+    quickFix: null,
+  },
+  'asset-leftover-only': {
+    severity: 'warning',
+    description: 'Only STATIC_ROOT has the target (an earlier collectstatic left it): a deploy to a fresh STATIC_ROOT fails.',
+    quickFix: null,
+  },
+  // check --project: the layout rules.
+  'static-not-namespaced': {
+    severity: 'warning',
+    description:
+      "A file at the top of an app's static/ instead of static/<app>/: another app's file of the same name takes its place (information for third-party apps).",
+    quickFix: null,
+  },
+  'static-folder-twice': {
+    severity: 'warning',
+    description:
+      'One folder reached twice under the same prefix (a STATICFILES_DIRS entry that is also an app\'s static/): "Found another file" floods collectstatic.',
+    quickFix: null,
+  },
+  'static-root-overlap': {
+    severity: 'warning',
+    description: 'STATIC_ROOT inside a static source, or a source inside STATIC_ROOT.',
+    quickFix: null,
+  },
 } as const satisfies Record<string, DiagnosticCodeInfo>;
 
 /** A stable code a rule reports and `djangoStatic.severity` can change. */

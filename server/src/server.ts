@@ -2,10 +2,12 @@
  * The language server: a thin LSP adapter over the protocol-free language service (`service/`) and the
  * workspace layer (`workspace/`). Started by dist/server.js (VS Code, stdio or IPC) and `django-static lsp --stdio`.
  */
+import { settingsFactsOf } from './workspace/settingsFacts';
 import * as v8 from 'v8';
 import {
   CancellationToken,
   CodeActionKind,
+  CodeLens,
   CompletionItem,
   CompletionList,
   Connection,
@@ -209,6 +211,12 @@ class DjangoStaticServer {
         return found ? this.service.doHover(found.doc, params.position, found.ctx) : null;
       }),
     );
+    connection.onCodeLens(
+      this.guarded('codeLens', [] as CodeLens[], async (params, token) => {
+        const found = await this.documentAndContext(params.textDocument.uri, token);
+        return found ? this.service.provideCodeLenses(found.doc, found.ctx) : [];
+      }),
+    );
     connection.onDocumentLinks(
       this.guarded('documentLinks', [], async (params, token) => {
         const found = await this.documentAndContext(params.textDocument.uri, token);
@@ -346,6 +354,7 @@ class DjangoStaticServer {
         referencesProvider: true,
         renameProvider: { prepareProvider: true },
         hoverProvider: true,
+        codeLensProvider: { resolveProvider: false },
         documentLinkProvider: { resolveProvider: false },
         codeActionProvider: { codeActionKinds: [CodeActionKind.QuickFix] },
         workspace: {
@@ -617,7 +626,13 @@ class DjangoStaticServer {
   }
 
   private contextOf(project: WorkspaceProject): ServiceContext {
-    return { model: project.model, index: project.index, settings: this.settingsOf(project.location.projectDir), manifest: project.manifest };
+    return {
+      model: project.model,
+      index: project.index,
+      settings: this.settingsOf(project.location.projectDir),
+      manifest: project.manifest,
+      settingsFacts: () => settingsFactsOf(project),
+    };
   }
 
   /** For requests: waits while the document's project is being learned (see projectForRequest). */

@@ -32,6 +32,11 @@ export interface DjangoBehaviour {
   readsStorages: boolean;
   /** STATICFILES_STORAGE names the storage (removed in 5.1). */
   readsStaticfilesStorage: boolean;
+  /**
+   * Setting STATICFILES_STORAGE warns RemovedInDjango51Warning, and setting STORAGES too raises
+   * ImproperlyConfigured "STATICFILES_STORAGE/STORAGES are mutually exclusive." (4.2 and 5.0).
+   */
+  deprecatesStaticfilesStorage: boolean;
   /** staticfiles.E005: STORAGES without a 'staticfiles' entry (5.1+). */
   checksStoragesEntry: boolean;
   /** staticfiles.W004: a STATICFILES_DIRS entry that does not exist (4.0+). */
@@ -111,6 +116,7 @@ export function behaviourOf(version: string | MajorMinor | null | undefined): Dj
     assumed: parsed === null,
     readsStorages: atLeast(v, 4, 2),
     readsStaticfilesStorage: !atLeast(v, 5, 1),
+    deprecatesStaticfilesStorage: atLeast(v, 4, 2) && !atLeast(v, 5, 1),
     checksStoragesEntry: atLeast(v, 5, 1),
     warnsMissingDirs: atLeast(v, 4, 0),
     appFinderSeesBrokenLinks: atLeast(v, 4, 2),

@@ -153,7 +153,7 @@ export const DIAGNOSTIC_CODES = {
     description: 'Static mode could not evaluate a setting (the same unknowns info lists), with the reason, on its line.',
     quickFix: null,
   },
-  // CSS and JS as ManifestStaticFilesStorage post-processes them (engine/assets: `check` and `manifest` today).
+  // CSS and JS as ManifestStaticFilesStorage post-processes them (engine/assets: `check`, and the language server on the CSS/JS files).
   'asset-missing': {
     severity: 'error',
     description:

@@ -29,6 +29,7 @@ export type {
 export { READERS, readerFor, claimedKind } from './readers';
 export type { DocumentReader } from './readers';
 export { DIAGNOSTIC_SOURCE, DEFAULT_SEVERITY } from './diagnostics';
+export { assetDiagnostics } from './assetDiagnostics';
 export { DIAGNOSTIC_CODES, ALL_DIAGNOSTIC_CODES } from './diagnosticCodes';
 export type { DiagnosticCodeInfo, SeverityName } from './diagnosticCodes';
 export type { DiagnosticCode, DiagnosticData } from './diagnostics';

@@ -48,6 +48,26 @@ describe('findProjects', () => {
     assert.equal(projects[0].projectDir, path.join(root, 'services/api'));
   });
 
+  it("does not enter apps' static, template, locale and migration folders, nor the folders it is told to prune", async () => {
+    const root = makeTree({
+      'shop/__init__.py': '',
+      'shop/static/shop/manage.py': MANAGE_PY,
+      'shop/templates/manage.py': MANAGE_PY,
+      'shop/migrations/manage.py': MANAGE_PY,
+      'shop/tools/manage.py': MANAGE_PY.replace('proj.settings', 'tools.settings'),
+      'static/site/manage.py': MANAGE_PY.replace('proj.settings', 'plain.settings'),
+      'assets/vendor/manage.py': MANAGE_PY,
+      'bower_components/pkg/manage.py': MANAGE_PY,
+    });
+    cleanup.push(root);
+    const projects = await findProjects(root, undefined, { prune: [path.join(root, 'assets')] });
+    // A folder named static outside a Python package is an ordinary folder: only an app's own is its data.
+    assert.deepEqual(projects.map((p) => [path.relative(root, p.managePy!), p.settingsModule]), [
+      ['shop/tools/manage.py', 'tools.settings'],
+      ['static/site/manage.py', 'plain.settings'],
+    ]);
+  });
+
   it('puts the root manage.py first', async () => {
     const root = makeTree({ 'manage.py': MANAGE_PY, 'sub/manage.py': MANAGE_PY.replace('proj.', 'sub.') });
     cleanup.push(root);

@@ -18,6 +18,7 @@ import {
 } from './collectOutput';
 import { Ctx } from './ctx';
 import { readSettings } from './config';
+import { Methods } from '../../server/src/protocol';
 import { commandProject, CommandProject } from './project';
 import { Interpreter } from './interpreter';
 import { runPython, RunResult } from './process';
@@ -69,7 +70,7 @@ export async function collectStatic(ctx: Ctx, clear: boolean, args: CollectArgs 
     void vscode.window.showErrorMessage(message, 'Open Settings').then((b) => b && vscode.commands.executeCommand('workbench.action.openSettings', 'djangoStatic.pythonPath'));
     return { status: 'no-interpreter', message };
   }
-  const env = projectEnv(project);
+  const env = await projectEnv(ctx, project);
   const out = ctx.collectOutput;
   out.appendLine(`\n[${new Date().toLocaleTimeString()}] ${title} in ${project.projectDir} (Python: ${python.path}, ${python.source})`);
 
@@ -145,10 +146,21 @@ function fail(ctx: Ctx, title: string, status: CollectStatus, message: string, e
   return { status, message, ...extra };
 }
 
-/** Environment for manage.py: the user's extra variables and settings module over the editor's environment. */
-export function projectEnv(project: CommandProject): NodeJS.ProcessEnv {
+/**
+ * Environment for manage.py: the project's variables as the server learns with them (`.env`, then
+ * `djangoStatic.env`) over the editor's environment, and the settings module. Without a server, only the
+ * setting's variables, and the output says `.env` was not read.
+ */
+export async function projectEnv(ctx: Ctx, project: CommandProject): Promise<NodeJS.ProcessEnv> {
   const settings = readSettings(project.folder);
-  const env: NodeJS.ProcessEnv = { ...process.env, ...settings.env, PYTHONUNBUFFERED: '1' };
+  let variables: Record<string, string>;
+  try {
+    variables = await ctx.request(Methods.projectEnvironment, { projectDir: project.projectDir });
+  } catch (err) {
+    ctx.collectOutput.appendLine(`The language server could not say the project's environment (${err instanceof Error ? err.message : String(err)}): running without its .env.`);
+    variables = settings.env;
+  }
+  const env: NodeJS.ProcessEnv = { ...process.env, ...variables, PYTHONUNBUFFERED: '1' };
   if (settings.settingsModule) env.DJANGO_SETTINGS_MODULE = settings.settingsModule;
   return env;
 }

@@ -114,6 +114,11 @@ export interface ListFilesParams {
   projectDir: string;
 }
 
+/** Params of `projectEnvironment`. */
+export interface ProjectEnvironmentParams {
+  projectDir: string;
+}
+
 /** Params of `projectsChanged`. */
 export interface ProjectsChangedParams {
   projects: ProjectSummary[];
@@ -131,6 +136,11 @@ export namespace Methods {
   export const fileSources = new RequestType<FileSourcesParams, StaticFileSource[], void>('djangoStatic/fileSources');
   /** Client → server: choose the active project; false when no learned project has that manage.py. */
   export const selectProject = new RequestType<SelectProjectParams, boolean, void>('djangoStatic/selectProject');
+  /**
+   * Client → server: the variables a project's Python gets over the editor's environment (its `.env`, then
+   * its folder's `djangoStatic.env`), exactly as learning uses them; Collect runs manage.py with them.
+   */
+  export const projectEnvironment = new RequestType<ProjectEnvironmentParams, Record<string, string>, void>('djangoStatic/projectEnvironment');
   /** Server → client: a project was (re)learned or its file counts changed. */
   export const projectsChanged = new NotificationType<ProjectsChangedParams>('djangoStatic/projectsChanged');
 }

@@ -36,8 +36,9 @@ import {
 } from 'vscode-languageserver/node';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { URI } from 'vscode-uri';
-import { createLanguageService, isTemplateLanguage, LanguageService, ServiceContext } from './service';
+import { createLanguageService, createModelCache, LanguageService, readsDocument, ServiceContext } from './service';
 import { DEFAULT_SETTINGS, DjangoStaticSettings, InitializationOptions, Methods, ProjectSummary, SERVER_V8_FLAGS, StaticFileItem, StaticFileSource } from './protocol';
+import { projectVariables } from './engine/dotenv';
 import { ProjectManager, templateSet, WorkspaceChange, WorkspaceProject } from './workspace/projectManager';
 import { fileSources, listStaticFiles, summarize } from './workspace/report';
 import { findAllReferences } from './workspace/references';
@@ -83,7 +84,11 @@ class DjangoStaticServer {
   private readonly documents = new TextDocuments(TextDocument);
   /** Created in `initialize`, shaped by what the client supports. */
   private service!: LanguageService;
+  /** Parsed documents by uri and version: entries go when a document closes or its file is deleted. */
+  private readonly models = createModelCache();
   private settings: DjangoStaticSettings = DEFAULT_SETTINGS;
+  /** Each workspace folder's own djangoStatic.* (every setting is resource-scoped), by folder. */
+  private scoped = new Map<string, DjangoStaticSettings>();
   private trusted = true;
   private roots: string[] = [];
   private support: ClientSupport = {
@@ -235,6 +240,12 @@ class DjangoStaticServer {
       }),
     );
     connection.onRequest(
+      Methods.projectEnvironment,
+      this.guarded('projectEnvironment', {} as Record<string, string>, (params: { projectDir?: string } | undefined) =>
+        params?.projectDir ? projectVariables(params.projectDir, this.settingsOf(params.projectDir).env) : {},
+      ),
+    );
+    connection.onRequest(
       Methods.selectProject,
       this.guarded('selectProject', false, (params: { managePy?: string } | undefined) => {
         const selected = !!params?.managePy && !!this.manager?.select(params.managePy);
@@ -259,7 +270,10 @@ class DjangoStaticServer {
 
     documents.onDidOpen((e: TextDocumentChangeEvent<TextDocument>) => this.diagnostics.schedule(e.document.uri, 0));
     documents.onDidChangeContent((e: TextDocumentChangeEvent<TextDocument>) => this.diagnostics.schedule(e.document.uri, 80));
-    documents.onDidClose((e: TextDocumentChangeEvent<TextDocument>) => this.diagnostics.documentClosed(e.document.uri, this.isWorkspaceTemplate(e.document.uri)));
+    documents.onDidClose((e: TextDocumentChangeEvent<TextDocument>) => {
+      this.models.remove(e.document.uri);
+      this.diagnostics.documentClosed(e.document.uri, this.isWorkspaceTemplate(e.document.uri));
+    });
 
     documents.listen(connection);
     connection.listen();
@@ -273,7 +287,7 @@ class DjangoStaticServer {
     this.trusted = options.trusted !== false;
     this.roots = workspaceRoots(params);
     const caps = params.capabilities;
-    this.service = createLanguageService({ clientCapabilities: caps });
+    this.service = createLanguageService({ clientCapabilities: caps, models: this.models });
     this.diagnostics = new DiagnosticsPublisher({
       service: this.service,
       publish: (uri, diagnostics) => void this.connection.sendDiagnostics({ uri, diagnostics }),
@@ -323,13 +337,14 @@ class DjangoStaticServer {
   }
 
   private async initialized(): Promise<void> {
-    if (this.support.configuration) this.settings = await this.pullSettings();
+    if (this.support.configuration) await this.pullSettings();
     if (this.support.dynamicConfiguration) {
       this.connection.client
         .register(DidChangeConfigurationNotification.type, { section: 'djangoStatic' })
         .then(undefined, (err) => this.log(`Registering for settings changes failed: ${messageOf(err)}`));
     }
     const manager = new ProjectManager({ roots: this.roots, settings: this.settings, trusted: this.trusted, log: (m) => this.log(m), staticFirst: true });
+    manager.updateSettings(this.settings, this.trusted, this.scoped);
     this.manager = manager;
     manager.onDidChange((change) => this.workspaceChanged(change));
     this.managerCreated(manager);
@@ -339,7 +354,12 @@ class DjangoStaticServer {
         const added = event.added.map((f: WorkspaceFolder) => fsPathOf(f.uri)).filter((p): p is string => !!p);
         this.roots = [...this.roots.filter((r) => !removed.has(r)), ...added];
         manager.setRoots(this.roots);
-        void manager.learnAll();
+        // The new folders' own settings first: they choose the interpreter their projects are learned with.
+        const pulled = this.support.configuration ? this.pullSettings() : Promise.resolve();
+        void pulled.then(() => {
+          manager.updateSettings(this.settings, this.trusted, this.scoped);
+          return manager.learnAll();
+        });
       });
     }
     // Learning runs in the background: requests about a project being learned wait for it.
@@ -356,29 +376,38 @@ class DjangoStaticServer {
 
   // --- settings -----------------------------------------------------------------------------------
 
-  private async pullSettings(): Promise<DjangoStaticSettings> {
+  /** Pulls the unscoped settings and each workspace folder's (with the folder as scope) into this.settings/scoped. */
+  private async pullSettings(): Promise<void> {
     try {
-      const pulled = (await this.connection.workspace.getConfiguration('djangoStatic')) as Partial<DjangoStaticSettings> | null;
-      return mergeSettings({ ...this.settings, ...(pulled ?? {}) });
+      const roots = [...this.roots];
+      const items = [{ section: 'djangoStatic' }, ...roots.map((root) => ({ scopeUri: URI.file(root).toString(), section: 'djangoStatic' }))];
+      const pulled = (await this.connection.workspace.getConfiguration(items)) as Array<Partial<DjangoStaticSettings> | null>;
+      this.settings = mergeSettings({ ...this.settings, ...(pulled[0] ?? {}) });
+      this.scoped = new Map(roots.map((root, i) => [root, mergeSettings({ ...this.settings, ...(pulled[i + 1] ?? {}) })]));
     } catch (err) {
       this.log(`Reading the djangoStatic settings failed: ${messageOf(err)}`);
-      return this.settings;
     }
   }
 
+  /** The settings for a file or folder: its workspace folder's own, else the unscoped ones. */
+  private settingsOf(fsPath: string): DjangoStaticSettings {
+    return this.manager?.settingsOf(fsPath) ?? this.settings;
+  }
+
   private async configurationChanged(pushed: unknown): Promise<void> {
-    const previous = this.settings;
-    if (this.support.configuration) this.settings = await this.pullSettings();
+    const previous = [this.settings, ...this.scoped.values()];
+    if (this.support.configuration) await this.pullSettings();
     else {
       const section = (pushed as { djangoStatic?: Partial<DjangoStaticSettings> } | null)?.djangoStatic;
       if (section) this.settings = mergeSettings({ ...this.settings, ...section });
     }
     if (!this.manager) return;
-    this.manager.updateSettings(this.settings, this.trusted);
-    const { severity: oldSeverity, ...oldRest } = previous;
-    const { severity: newSeverity, ...newRest } = this.settings;
-    if (JSON.stringify(oldRest) !== JSON.stringify(newRest)) void this.manager.learnAll();
-    else if (JSON.stringify(oldSeverity) !== JSON.stringify(newSeverity)) this.diagnostics.validateEverything(this.allTemplateUris());
+    this.manager.updateSettings(this.settings, this.trusted, this.scoped);
+    const current = [this.settings, ...this.scoped.values()];
+    const rest = (all: DjangoStaticSettings[]) => JSON.stringify(all.map(({ severity: _severity, ...other }) => other));
+    const severities = (all: DjangoStaticSettings[]) => JSON.stringify(all.map((s) => s.severity));
+    if (rest(previous) !== rest(current)) void this.manager.learnAll();
+    else if (severities(previous) !== severities(current)) this.diagnostics.validateEverything(this.allTemplateUris());
   }
 
   // --- workspace events ---------------------------------------------------------------------------
@@ -422,6 +451,7 @@ class DjangoStaticServer {
         return;
       case 'templates':
         this.summaryCache.delete(change.project);
+        for (const file of change.removed) this.models.remove(URI.file(file).toString());
         this.diagnostics.templatesRemoved(change.removed.map((f) => URI.file(f).toString()));
         this.diagnostics.templatesAdded(change.added.map((f) => URI.file(f).toString()));
         for (const file of change.changed) this.diagnostics.schedule(URI.file(file).toString(), 0);
@@ -547,13 +577,13 @@ class DjangoStaticServer {
   }
 
   private contextOf(project: WorkspaceProject): ServiceContext {
-    return { model: project.model, index: project.index, settings: this.settings, manifest: project.manifest };
+    return { model: project.model, index: project.index, settings: this.settingsOf(project.location.projectDir), manifest: project.manifest };
   }
 
   /** For requests: waits while the document's project is being learned (see projectForRequest). */
   private async documentAndContext(uri: string, token: CancellationToken): Promise<{ doc: TextDocument; ctx: ServiceContext } | undefined> {
     const doc = this.documents.get(uri);
-    if (!doc || !isTemplateLanguage(doc.languageId, uri)) return undefined;
+    if (!doc || !readsDocument(doc.languageId, uri)) return undefined;
     // A request sent right after `initialized` may come before the settings were pulled.
     const manager = this.manager ?? (await this.managerStarted);
     if (!manager) return undefined;

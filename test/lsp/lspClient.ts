@@ -68,6 +68,8 @@ export interface ClientOptions {
   clientWatches?: boolean;
   /** Answer workspace/configuration with these settings (else the capability is not advertised). */
   configuration?: Partial<DjangoStaticSettings>;
+  /** Per workspace folder (absolute path): settings answered over `configuration` when the server asks with that folder as scope. */
+  scopedConfiguration?: Record<string, Partial<DjangoStaticSettings>>;
   initializationOptions?: unknown;
   /** Workspace folders (default: just `root`). */
   folders?: string[];
@@ -138,8 +140,12 @@ export class LspClient {
       client.progressTokens.push(params.token);
       return null;
     });
-    connection.onRequest('workspace/configuration', (params: { items: { section?: string }[] }) =>
-      params.items.map((item) => (item.section === 'djangoStatic' ? { ...DEFAULT_SETTINGS, ...options.configuration } : null)),
+    connection.onRequest('workspace/configuration', (params: { items: { section?: string; scopeUri?: string }[] }) =>
+      params.items.map((item) => {
+        if (item.section !== 'djangoStatic') return null;
+        const folder = item.scopeUri ? URI.parse(item.scopeUri).fsPath : undefined;
+        return { ...DEFAULT_SETTINGS, ...options.configuration, ...(folder ? options.scopedConfiguration?.[folder] : undefined) };
+      }),
     );
     connection.listen();
 

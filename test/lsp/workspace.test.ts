@@ -90,6 +90,40 @@ describe('language server: several projects and settings', function () {
   const checkOverrides = (diagnostics: Diagnostic[]): boolean =>
     !diagnostics.some((d) => d.code === 'hardcoded-url') && diagnostics.some((d) => d.code === 'missing-file' && d.severity === DiagnosticSeverity.Warning);
 
+  it('reads each workspace folder\'s own settings (the folder as scope): severities per project', async () => {
+    const { workspace, a, b } = twoProjects();
+    cleanup.push(workspace);
+    const client = await LspClient.start({
+      root: a,
+      folders: [a, b],
+      configuration: {},
+      scopedConfiguration: { [b]: { severity: { 'missing-file': 'off' } } },
+    });
+    clients.push(client);
+    await client.waitForProjects();
+    await client.waitForDiagnostics(path.join(a, 'templates/broken.html'), 'missing-file as an error in a', (d) =>
+      d.some((x) => x.code === 'missing-file' && x.severity === DiagnosticSeverity.Error));
+    await client.waitForDiagnostics(path.join(b, 'templates/broken.html'), 'no missing-file in b', (d) =>
+      d.some((x) => x.code === 'leading-slash') && !d.some((x) => x.code === 'missing-file'));
+  });
+
+  it('tells Collect the environment a project is learned with: its .env, then its folder\'s djangoStatic.env', async () => {
+    const { workspace, a, b } = twoProjects();
+    cleanup.push(workspace);
+    fs.writeFileSync(path.join(b, '.env'), 'FROM_DOTENV=dotenv\nOVERRIDDEN=dotenv\n');
+    const client = await LspClient.start({
+      root: a,
+      folders: [a, b],
+      configuration: {},
+      scopedConfiguration: { [b]: { env: { OVERRIDDEN: 'setting', FROM_SETTING: 'b' } } },
+    });
+    clients.push(client);
+    await client.waitForProjects();
+    const env = await client.request(Methods.projectEnvironment, { projectDir: b });
+    assert.deepEqual(env, { FROM_DOTENV: 'dotenv', OVERRIDDEN: 'setting', FROM_SETTING: 'b' });
+    assert.deepEqual(await client.request(Methods.projectEnvironment, { projectDir: a }), {});
+  });
+
   it('reads djangoStatic settings through workspace/configuration (severity overrides)', async () => {
     const { workspace, a } = twoProjects();
     cleanup.push(workspace);

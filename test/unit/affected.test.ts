@@ -1,11 +1,14 @@
 // Which documents a static file change re-checks: precise enough to skip unrelated templates, never
-// missing one whose diagnostics (existence or did-you-mean) could change.
+// missing one whose diagnostics (existence or did-you-mean) could change. What a validation depends on is
+// recorded by the index lookups themselves (resolvePath, suggestPaths) in IndexQuestions.
 import * as assert from 'node:assert/strict';
 import { StaticIndexApi } from '../../server/src/engine/indexTypes';
+import { destinationOf } from '../../server/src/engine/paths';
+import { IndexQuestions } from '../../server/src/service/indexQuestions';
+import { resolvePath } from '../../server/src/service/resolve';
 import { suggestPaths } from '../../server/src/service/suggest';
-import { isAffected, mightBeSuggested, normalisePath } from '../../server/src/workspace/affected';
 
-/** Just what suggestPaths reads from an index. */
+/** Just what resolvePath and suggestPaths read from an index. */
 function indexOf(paths: string[]): StaticIndexApi {
   const forEachFile = (visit: (folder: string, name: string) => void) => {
     for (const p of paths) {
@@ -13,43 +16,62 @@ function indexOf(paths: string[]): StaticIndexApi {
       visit(slash === -1 ? '' : p.slice(0, slash), p.slice(slash + 1));
     }
   };
-  return { size: paths.length, generation: paths.length, forEachFile } as unknown as StaticIndexApi;
+  const get = (p: string) => (paths.includes(p) ? { path: p, providers: [{}] } : undefined);
+  const isFolder = (p: string) => paths.some((q) => q.startsWith(`${p}/`));
+  return { size: paths.length, generation: paths.length, forEachFile, get, isFolder } as unknown as StaticIndexApi;
 }
 
-describe('workspace/affected', () => {
-  const facts = {
-    references: ['css/site.css', 'css/missing.css', 'img'],
-    missing: ['css/missing.css'],
-    suggestions: ['css/mising.css'],
-  };
+describe('workspace: which documents a change re-checks (IndexQuestions)', () => {
+  /** A template referencing css/site.css, css/missing.css (offered css/mising.css) and the folder img. */
+  function asked(): IndexQuestions {
+    const questions = new IndexQuestions();
+    const index = indexOf(['css/site.css', 'css/mising.css', 'img/a.png']);
+    for (const path of ['css/site.css', 'css/missing.css', 'img']) resolvePath(path, index, questions);
+    assert.equal(suggestPaths('css/missing.css', index, 3, questions)[0], 'css/mising.css');
+    return questions;
+  }
 
   it('re-checks documents that reference a changed path, a folder of it, or a path below it', () => {
-    assert.equal(isAffected(facts, { added: ['css/missing.css'], removed: [] }), true);
-    assert.equal(isAffected(facts, { added: [], removed: ['css'] }), true);
-    assert.equal(isAffected(facts, { added: ['img/logo.png'], removed: [] }), true);
+    assert.equal(asked().touchedBy({ added: ['css/missing.css'], removed: [] }), true);
+    assert.equal(asked().touchedBy({ added: [], removed: ['css'] }), true);
+    assert.equal(asked().touchedBy({ added: ['img/logo.png'], removed: [] }), true);
   });
 
   it('re-checks when a shown suggestion disappears, not when an unrelated file does', () => {
-    assert.equal(isAffected(facts, { added: [], removed: ['css/mising.css'] }), true);
-    assert.equal(isAffected(facts, { added: [], removed: ['vendor/lib/other.js'] }), false);
+    assert.equal(asked().touchedBy({ added: [], removed: ['css/mising.css'] }), true);
+    assert.equal(asked().touchedBy({ added: [], removed: ['vendor/lib/other.js'] }), false);
   });
 
   it('re-checks when an added file may become a suggestion for a missing reference', () => {
-    assert.equal(isAffected(facts, { added: ['css/zzz.js'], removed: [] }), true, 'same folder');
-    assert.equal(isAffected(facts, { added: ['other/missng.css'], removed: [] }), true, 'close basename');
-    assert.equal(isAffected(facts, { added: ['d0/incremental/added.css'], removed: [] }), false);
+    assert.equal(asked().touchedBy({ added: ['css/zzz.js'], removed: [] }), true, 'same folder');
+    assert.equal(asked().touchedBy({ added: ['other/missng.css'], removed: [] }), true, 'close basename');
+    assert.equal(asked().touchedBy({ added: ['d0/incremental/added.css'], removed: [] }), false);
   });
 
   it('covers every suggestion the service actually makes', () => {
     const paths = [
-      'css/site.css', 'css/Site2.css', 'css/sit.css', 'js/app.js', 'js/ap.js', 'js/vendor/app.min.js', 'img/logo.png',
-      'img/log.png', 'app/css/missing_1_2.css', 'app/css/missing_1_3.css', 'fonts/a.woff', 'a.css', 'b/a.css',
+      'css/site.css',
+      'css/Site2.css',
+      'css/sit.css',
+      'js/app.js',
+      'js/ap.js',
+      'js/vendor/app.min.js',
+      'img/logo.png',
+      'img/log.png',
+      'app/css/missing_1_2.css',
+      'app/css/missing_1_3.css',
+      'fonts/a.woff',
+      'a.css',
+      'b/a.css',
     ];
     const missing = ['css/sitee.css', 'CSS/Site.css', 'js/app.jss', 'img/logo.svg', 'app/css/missing_1_4.css', 'x/a.css', 'logo.png'];
     let checked = 0;
     for (const m of missing) {
       for (const candidate of suggestPaths(m, indexOf(paths), 5)) {
-        assert.ok(mightBeSuggested(m, candidate), `${candidate} suggested for ${m}`);
+        // Asked before the candidate existed: adding it must re-check the document.
+        const questions = new IndexQuestions();
+        suggestPaths(m, indexOf(paths.filter((p) => p !== candidate)), 3, questions);
+        assert.ok(questions.touchedBy({ added: [candidate], removed: [] }), `${candidate} suggested for ${m}`);
         checked++;
       }
     }
@@ -57,7 +79,7 @@ describe('workspace/affected', () => {
   });
 
   it('normalises like the service', () => {
-    assert.equal(normalisePath('/css/./a/../site.css'), 'css/site.css');
-    assert.equal(normalisePath('../x'), null);
+    assert.equal(destinationOf('/css/./a/../site.css'), 'css/site.css');
+    assert.equal(destinationOf('../x'), null);
   });
 });

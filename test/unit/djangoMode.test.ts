@@ -3,7 +3,7 @@ import { execFileSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { DjangoModeInput, runDjangoMode } from '../../server/src/engine/djangoMode';
-import { parseDotenv } from '../../server/src/engine/dotenv';
+import { parseDotenv, projectEnvironment } from '../../server/src/engine/dotenv';
 import { FinderEntry, ProjectModel } from '../../server/src/engine/model';
 import { DJANGO_PYTHON, SETTINGS_HEAD, makeProject, removeTree } from './djangoFixtures';
 import { atLeast, describeEachDjango, DjangoVersion } from '../djangoVersions';
@@ -425,5 +425,21 @@ describe('parseDotenv', () => {
       G: 'multi\nline',
       H: '',
     });
+  });
+});
+
+describe('projectEnvironment (learning and Collect alike)', () => {
+  it('layers the process environment, the project\'s .env and djangoStatic.env, each later one winning', async () => {
+    const dir = makeProject('', { '.env': 'FROM_DOTENV=dotenv\nOVERRIDDEN=dotenv\nEXPANDED=${BASE}-x\n' });
+    try {
+      const env = await projectEnvironment(dir, { OVERRIDDEN: 'setting' }, { BASE: 'base', OVERRIDDEN: 'process' });
+      assert.equal(env.BASE, 'base');
+      assert.equal(env.FROM_DOTENV, 'dotenv');
+      assert.equal(env.EXPANDED, 'base-x');
+      assert.equal(env.OVERRIDDEN, 'setting');
+      assert.equal((await projectEnvironment(dir, undefined, { OVERRIDDEN: 'process' })).OVERRIDDEN, 'dotenv');
+    } finally {
+      removeTree(dir);
+    }
   });
 });

@@ -11,8 +11,7 @@ import * as path from 'node:path';
 import fc from 'fast-check';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { tokenize } from '../../server/src/service/lexer';
-import { scanDjangoTemplate } from '../../server/src/service/scanner';
-import { scanJinjaTemplate } from '../../server/src/service/jinja';
+import { readerFor } from '../../server/src/service/readers';
 import { MAX_REFERENCES_PER_DOCUMENT } from '../../server/src/service/templateModel';
 import { Interpreter } from '../../server/src/engine/staticMode/interpreter';
 import { ModuleResolver } from '../../server/src/engine/staticMode/settingsFiles';
@@ -44,7 +43,7 @@ interface Scanned {
 function scan(flavor: 'django' | 'jinja', text: string): Scanned {
   const doc = TextDocument.create('file:///t.html', 'django-html', 0, text);
   const positionAt = (offset: number) => doc.positionAt(offset);
-  return (flavor === 'django' ? scanDjangoTemplate : scanJinjaTemplate)(text, positionAt) as Scanned;
+  return readerFor(flavor)!.read(text, positionAt) as Scanned;
 }
 
 function assertInside(result: Scanned, length: number): void {

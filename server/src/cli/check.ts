@@ -12,9 +12,10 @@ import { describeOutside } from '../workspace/templateCoverage';
 import { describeUnknownSources, unknownSources } from '../engine/unknownSources';
 import { TemplateCoverage } from '../workspace/templates';
 import { allowFlags, learnOptions, ParsedArgs, rootFlag, stringFlag } from './args';
+import { assetCheck, layoutCheck } from './checkAssets';
 
 /** One finding, positions 1-based as editors and compilers print them. */
-interface Finding {
+export interface Finding {
   file: string;
   line: number;
   column: number;
@@ -25,7 +26,7 @@ interface Finding {
   message: string;
 }
 
-type SeverityName = 'error' | 'warning' | 'information' | 'hint';
+export type SeverityName = 'error' | 'warning' | 'information' | 'hint';
 
 const SEVERITY_NAMES: Record<DiagnosticSeverity, SeverityName> = {
   [DiagnosticSeverity.Error]: 'error',
@@ -43,7 +44,7 @@ export const EXIT_NOTHING_CHECKED = 4;
  * files had none checked (a silent "0 errors" would be a lie).
  */
 export async function runCheck(args: ParsedArgs): Promise<number> {
-  allowFlags(args, ['format', 'fail-on']);
+  allowFlags(args, ['format', 'fail-on', 'project']);
   const format = stringFlag(args, 'format') ?? 'text';
   if (format !== 'text' && format !== 'json' && format !== 'github') {
     throw new UserError(`Unknown format '${format}': use --format text, json or github.`);
@@ -102,6 +103,13 @@ export async function runCheck(args: ParsedArgs): Promise<number> {
       for (const d of diagnostics) findings.push(toFinding(file, d));
     }
   }
+  let assetFiles = 0;
+  for (const project of manager.projects) {
+    const assets = assetCheck(project.model, project.index, relative);
+    findings.push(...assets.findings);
+    assetFiles += assets.files;
+    if (args.flags.has('project')) findings.push(...layoutCheck(project.model, project.index, relative));
+  }
   findings.sort((a, b) => a.file.localeCompare(b.file) || a.line - b.line || a.column - b.column);
   const counts = countBySeverity(findings);
 
@@ -109,7 +117,7 @@ export async function runCheck(args: ParsedArgs): Promise<number> {
   const unchecked = coverage.filter((c) => c.checked === 0 && c.outside.count > 0);
   if (format === 'json') {
     const projects = manager.projects.map((p, i) => ({ ...projectInfo(p), coverage: coverage[i] }));
-    process.stdout.write(`${JSON.stringify({ projects, findings, summary: { templates: templateCount, ...counts } }, null, 2)}\n`);
+    process.stdout.write(`${JSON.stringify({ projects, findings, summary: { templates: templateCount, assetFiles, ...counts } }, null, 2)}\n`);
   } else {
     manager.projects.forEach((p, i) => {
       for (const text of coverageLines(p, coverage[i])) process.stderr.write(`${text}\n`);
@@ -117,7 +125,7 @@ export async function runCheck(args: ParsedArgs): Promise<number> {
     for (const failure of manager.failures) process.stderr.write(`${relative(failure.projectDir)}: not checked: ${failure.message}\n`);
     const line = format === 'github' ? githubAnnotation : (f: Finding) => `${f.file}:${f.line}:${f.column}: ${f.severity} ${f.code} ${f.message}`;
     for (const f of findings) process.stdout.write(`${line(f)}\n`);
-    process.stdout.write(`${summaryLine(counts, templateCount, manager.projects.length)}${modeNote(manager.projects)}\n`);
+    process.stdout.write(`${summaryLine(counts, templateCount, manager.projects.length, assetFiles)}${modeNote(manager.projects)}\n`);
   }
   for (const c of unchecked) {
     process.stderr.write(
@@ -232,12 +240,13 @@ function countBySeverity(findings: Finding[]): Record<SeverityName, number> {
   return counts;
 }
 
-function summaryLine(counts: Record<SeverityName, number>, templates: number, projects: number): string {
+function summaryLine(counts: Record<SeverityName, number>, templates: number, projects: number, assetFiles = 0): string {
   const plural = (n: number, word: string): string => `${n} ${word}${n === 1 ? '' : 's'}`;
   const parts = [plural(counts.error, 'error'), plural(counts.warning, 'warning')];
   if (counts.information) parts.push(`${counts.information} information`);
   parts.push(plural(counts.hint, 'hint'));
-  return `${parts.join(', ')} in ${plural(templates, 'template')} (${plural(projects, 'project')}).`;
+  const assets = assetFiles ? ` and ${plural(assetFiles, 'CSS/JS file')} with references` : '';
+  return `${parts.join(', ')} in ${plural(templates, 'template')}${assets} (${plural(projects, 'project')}).`;
 }
 
 function projectInfo(p: WorkspaceProject): Record<string, unknown> {

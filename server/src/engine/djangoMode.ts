@@ -8,10 +8,11 @@ import {
   FinderEntry,
   Problem,
   ProjectModel,
+  StorageClassReport,
   StaticDirEntry,
   TemplateEngine,
 } from './model';
-import { readDotenv } from './dotenv';
+import { projectEnvironment } from './dotenv';
 import { runProcess } from './processes';
 
 export const DEFAULT_TIMEOUT_MS = 15000;
@@ -43,9 +44,7 @@ export async function runDjangoMode(input: DjangoModeInput): Promise<DjangoModeR
   const helper = helperScriptPath();
   if (!helper) return failure('helper-missing', 'the bundled helper introspect.py could not be found');
   const env: NodeJS.ProcessEnv = {
-    ...process.env,
-    ...(await readDotenv(input.projectDir)),
-    ...(input.env ?? {}),
+    ...(await projectEnvironment(input.projectDir, input.env)),
     PYTHONIOENCODING: 'utf-8',
     PYTHONDONTWRITEBYTECODE: '1',
   };
@@ -145,6 +144,7 @@ function toProjectModel(report: Report, input: DjangoModeInput): ProjectModel {
     staticRoot: str(report.staticRoot),
     storage: str(report.storage) ?? 'django.contrib.staticfiles.storage.StaticFilesStorage',
     manifestStorage: report.manifestStorage === true,
+    storageClass: toStorageClass(report.storageClass),
     debug: typeof report.debug === 'boolean' ? report.debug : null,
     staticfilesInstalled: report.staticfilesInstalled === true,
     ignorePatterns: Array.isArray(report.ignorePatterns) ? report.ignorePatterns.filter(isString) : [...DEFAULT_IGNORE_PATTERNS],
@@ -152,6 +152,19 @@ function toProjectModel(report: Report, input: DjangoModeInput): ProjectModel {
     templates: arr(report.templates).map(toTemplateEngine).filter((t): t is TemplateEngine => t !== null),
     checks: arr(report.checks).map(toCheck).filter((c): c is CheckMessage => c !== null),
     problems,
+  };
+}
+
+function toStorageClass(value: unknown): StorageClassReport | undefined {
+  const raw = obj(value);
+  if (!raw || typeof raw.hashes !== 'boolean') return undefined;
+  return {
+    hashes: raw.hashes,
+    jsModuleImports: raw.jsModuleImports === true,
+    maxPasses: typeof raw.maxPasses === 'number' ? raw.maxPasses : 5,
+    customPatterns: raw.customPatterns === true,
+    overrides: arr(raw.overrides).filter(isString),
+    mro: arr(raw.mro).filter(isString),
   };
 }
 

@@ -59,6 +59,27 @@ function expand(value: string, resolve: (name: string) => string): string {
   });
 }
 
+/**
+ * The environment a project's Python runs with, for learning and for collection alike: this process's
+ * environment, then the project's `.env`, then `djangoStatic.env` (each later one wins).
+ */
+export async function projectEnvironment(
+  projectDir: string,
+  extra: Record<string, string> | undefined,
+  base: NodeJS.ProcessEnv = process.env,
+): Promise<NodeJS.ProcessEnv> {
+  return { ...base, ...(await projectVariables(projectDir, extra, base)) };
+}
+
+/** What projectEnvironment puts over `base`: the project's `.env` (expanded from `base`), then `extra`. */
+export async function projectVariables(
+  projectDir: string,
+  extra: Record<string, string> | undefined,
+  base: NodeJS.ProcessEnv = process.env,
+): Promise<Record<string, string>> {
+  return { ...(await readDotenv(projectDir, base)), ...(extra ?? {}) };
+}
+
 /** Reads `<dir>/.env`; a missing or unreadable file gives `{}` (a `.env` is optional). */
 export async function readDotenv(dir: string, lookup: Record<string, string | undefined> = process.env): Promise<Record<string, string>> {
   let text: string;

@@ -90,8 +90,8 @@ export interface StaticIndexApi {
   /** Number of destination paths known (find() view, ignored ones included). */
   readonly size: number;
   /**
-   * Bumped on every change (fileAdded/fileRemoved returning true), so callers can key caches on it; a
-   * rename keeps `size` but changes this.
+   * Bumped on every change (fileAdded/fileRemoved/fileChanged returning true), so callers can key caches
+   * on it; a rename keeps `size` but changes this.
    */
   readonly generation?: number;
   /** find(): first or all matches (absolute paths; folders count, as in Django). */
@@ -125,4 +125,9 @@ export interface StaticIndexApi {
   /** Incremental updates from file-system events (absolute paths). Return true when the index changed. */
   fileAdded(absPath: string): boolean;
   fileRemoved(absPath: string): boolean;
+  /**
+   * A file's content changed: paths stay, but what caches hold about files (sizes) is stale, so the
+   * generation moves on (with no path changes). True when the index holds the file's folder.
+   */
+  fileChanged?(absPath: string): boolean;
 }

@@ -4,6 +4,7 @@ import { LearnOptions, ProjectModel, UserError } from './model';
 import { findEnclosingProject, findProjects, projectAt, ProjectLocation } from './discover';
 import { describeAttempts, findInterpreter, InterpreterAttempt, sitePackagesOf, sitePackagesWithoutRunning } from './interpreter';
 import { runDjangoMode } from './djangoMode';
+import { projectEnvironment } from './dotenv';
 import { learnStatic } from './staticMode/index';
 
 /**
@@ -96,7 +97,7 @@ async function learnStaticMode(
   let sitePackages = python && mayRun ? await sitePackagesOf(python) : [];
   if (sitePackages.length === 0) sitePackages = await sitePackagesWithoutRunning(location.projectDir, root);
   // PYTHONPATH comes before site-packages on sys.path, as Python puts it (the helper's env wins over ours).
-  const pythonPath = (options.env?.PYTHONPATH ?? process.env.PYTHONPATH ?? '').split(path.delimiter).filter((p) => p !== '');
+  const pythonPath = ((await projectEnvironment(location.projectDir, options.env)).PYTHONPATH ?? '').split(path.delimiter).filter((p) => p !== '');
   sitePackages = [...new Set([...pythonPath.map((p) => path.resolve(location.projectDir, p)), ...sitePackages])];
   return learnStatic({
     projectDir: location.projectDir,

@@ -1,7 +1,10 @@
 /**
- * POSIX path helpers that behave like Python's `posixpath` and Django's `safe_join`, so the index
- * normalises a requested static path exactly as `finders.find()` does.
+ * The one path module: POSIX helpers that behave like Python's `posixpath` and Django's `safe_join` (so the
+ * index normalises a requested static path exactly as `finders.find()` does), the rules Django applies to a
+ * served path (leading slash, query and fragment, prefixes), and `isInside` for files on disk. Every layer
+ * uses these; none keeps its own copy.
  */
+import * as nodePath from 'node:path';
 
 /** Python's `posixpath.normpath`: collapses `.`, `..`, `//` and trailing slashes; keeps a leading `//`. */
 export function normpath(path: string): string {
@@ -101,9 +104,59 @@ export function relativeInside(root: string, abs: string): string | null {
  * Returns null for a path that climbs out (`..` left over after normalising) or is absolute.
  */
 export function normalizeDestPath(path: string): string | null {
-  if (path.startsWith('/')) return null;
-  const n = normpath(path);
-  if (n === '.') return '';
-  if (n === '..' || n.startsWith('../')) return null;
-  return n;
+  return path.startsWith('/') ? null : destinationOf(path);
+}
+
+/**
+ * `posixpath.normpath` of a destination with leading slashes ignored (the storage strips them): the path
+ * as the index keys it, or null when `..` climbs above the top.
+ */
+export function destinationOf(path: string): string | null {
+  const out: string[] = [];
+  for (const segment of path.split('/')) {
+    if (segment === '' || segment === '.') continue;
+    if (segment === '..') {
+      if (out.length === 0) return null;
+      out.pop();
+    } else {
+      out.push(segment);
+    }
+  }
+  return out.join('/');
+}
+
+/** The path without its leading slashes (what staticfiles' storage does before building the URL). */
+export function withoutLeadingSlash(path: string): string {
+  return path.replace(/^\/+/, '');
+}
+
+/** The path without `?query` or `#fragment` (hashed storages keep them out of the file name). */
+export function withoutQuery(path: string): string {
+  return path.replace(/[?#].*$/, '');
+}
+
+/** The file a static path as written serves: no leading slashes, no query or fragment, normalised. */
+export function servedDestination(value: string): string | null {
+  return destinationOf(withoutQuery(withoutLeadingSlash(value)));
+}
+
+/** `prefix/rest` for a STATICFILES_DIRS prefix ('' or null: no prefix). */
+export function withPrefix(prefix: string | null | undefined, rest: string): string {
+  return prefix ? joinRel(prefix, rest) : rest;
+}
+
+/**
+ * The path inside a source with this prefix for `destination` ('' for the prefix itself), or null when the
+ * destination is not under the prefix (no prefix: all of it).
+ */
+export function belowPrefix(prefix: string | null | undefined, destination: string): string | null {
+  if (!prefix) return destination;
+  if (destination === prefix) return '';
+  return destination.startsWith(`${prefix}/`) ? destination.slice(prefix.length + 1) : null;
+}
+
+/** True when the file or folder `child` is `parent` or lies below it (paths on disk, resolved first). */
+export function isInside(parent: string, child: string): boolean {
+  const rel = nodePath.relative(parent, child);
+  return rel === '' || (!rel.startsWith('..') && !nodePath.isAbsolute(rel));
 }

@@ -10,7 +10,7 @@ import { CollectStats, CollectWinner, FindResult, FolderChild, IndexEntry, PathC
 import { RootTree, WalkProblem } from './indexWalk';
 import { DEFAULT_WALK_LIMITS, WalkLimits } from './walkBudget';
 import { compileGlobs, compileIgnorePatterns } from './fnmatch';
-import { basename, joinRel, normalizeDestPath, parentRel, relativeInside, safeJoin } from './paths';
+import { basename, belowPrefix, joinRel, normalizeDestPath, parentRel, relativeInside, safeJoin } from './paths';
 
 export type { WalkProblem } from './indexWalk';
 
@@ -151,7 +151,7 @@ export class StaticIndex implements StaticIndexApi {
     const providers: Provider[] = [];
     for (const order of this.slotsHoldingFolder(parentRel(path))) {
       const slot = this.slots[order];
-      const rel = relForDest(slot.source.prefix, path);
+      const rel = belowPrefix(slot.source.prefix, path);
       if (rel === null || !slot.tree.hasFile(rel)) continue;
       providers.push(this.provider(slot, rel, this.isIgnoredRel(slot, rel)));
     }
@@ -192,7 +192,7 @@ export class StaticIndex implements StaticIndexApi {
     for (const slot of this.slots) {
       const prefix = slot.source.prefix;
       if (prefix && virtualChild(prefix, folder) !== null) return true;
-      const rel = relForDest(prefix, folder);
+      const rel = belowPrefix(prefix, folder);
       if (rel !== null && slot.tree.hasFolder(rel)) return true;
     }
     return false;
@@ -214,7 +214,7 @@ export class StaticIndex implements StaticIndexApi {
         if (slot.tree.exists) addFolder(virtual, slot.source);
         continue;
       }
-      const rel = relForDest(prefix, base);
+      const rel = belowPrefix(prefix, base);
       const real = rel === null ? null : slot.tree.resolve(rel);
       const node = real === null ? undefined : slot.tree.dirs.get(real);
       if (!node) continue;
@@ -320,7 +320,7 @@ export class StaticIndex implements StaticIndexApi {
       const seen = orders.length > 1 ? new Set<string>() : null;
       for (const order of orders) {
         const { tree, source } = this.slots[order];
-        const rel = relForDest(source.prefix, folder);
+        const rel = belowPrefix(source.prefix, folder);
         const node = rel === null ? undefined : tree.dirs.get(rel);
         if (!node) continue;
         for (const name of node.files) {
@@ -358,6 +358,22 @@ export class StaticIndex implements StaticIndexApi {
     return this.update(absPath, 'removed');
   }
 
+  fileChanged(absPath: string): boolean {
+    if (!this.sources.some((s) => s.root && relativeInside(s.root, absPath) !== null)) return false;
+    this.nextGeneration([]);
+    return true;
+  }
+
+  /** Moves the generation on and journals what changed in it. */
+  private nextGeneration(changes: PathChange[]): void {
+    this.generation++;
+    this.journal.push({ generation: this.generation, changes });
+    let kept = this.journal.reduce((n, entry) => n + entry.changes.length, 0);
+    while (this.journal.length > 1 && (this.journal.length > JOURNAL_GENERATIONS || kept > JOURNAL_PATHS)) {
+      kept -= this.journal.shift()!.changes.length;
+    }
+  }
+
   changesSince(generation: number): PathChange[] | null {
     if (generation === this.generation) return [];
     const first = this.journal[0];
@@ -393,14 +409,9 @@ export class StaticIndex implements StaticIndexApi {
     if (touched.size === 0) return false;
     if (foldersChanged) this.folderSlots = null;
     this.collectCache = null;
-    this.generation++;
     const changes = this.pathChanges(touched, kind);
     if (this.sizeCache !== null) this.sizeCache += kind === 'added' ? changes.length : -changes.length;
-    this.journal.push({ generation: this.generation, changes });
-    let kept = this.journal.reduce((n, entry) => n + entry.changes.length, 0);
-    while (this.journal.length > 1 && (this.journal.length > JOURNAL_GENERATIONS || kept > JOURNAL_PATHS)) {
-      kept -= this.journal.shift()!.changes.length;
-    }
+    this.nextGeneration(changes);
     return true;
   }
 
@@ -421,7 +432,7 @@ export class StaticIndex implements StaticIndexApi {
         seen.add(dest);
         // Another provider now (after a removal) or before (an addition not counting what was just added).
         const provided = this.slots.some((other) => {
-          const otherRel = relForDest(other.source.prefix, dest);
+          const otherRel = belowPrefix(other.source.prefix, dest);
           if (otherRel === null || !other.tree.hasFile(otherRel)) return false;
           return !added || !touched.get(other.tree)?.has(otherRel);
         });
@@ -523,13 +534,6 @@ class FoundFile implements Provider {
 
 function trimSlashes(path: string): string {
   return path.replace(/^\/+|\/+$/g, '');
-}
-
-/** Path inside a source for a destination in the find() view, or null when the prefix does not apply. */
-function relForDest(prefix: string, dest: string): string | null {
-  if (!prefix) return dest;
-  if (dest === prefix) return '';
-  return dest.startsWith(`${prefix}/`) ? dest.slice(prefix.length + 1) : null;
 }
 
 /** Path inside a source for a destination in the collect view. */

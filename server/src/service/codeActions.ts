@@ -7,15 +7,15 @@ import { CodeAction, CodeActionContext, CodeActionKind, Diagnostic, Range, TextE
 import { staticIsBuiltin } from './context';
 import { DIAGNOSTIC_SOURCE, DiagnosticData, validate } from './diagnostics';
 import { addLoadStaticEdit, LOAD_STATIC, staticExpression } from './edits';
-import { TemplateModel } from './templateModel';
-import type { ServiceContext } from './index';
+import { DocumentModel } from './templateModel';
+import type { ServiceContext } from './types';
 
 export function codeActions(
   doc: TextDocument,
   range: Range,
   context: CodeActionContext,
   ctx: ServiceContext,
-  template: TemplateModel,
+  template: DocumentModel,
 ): CodeAction[] {
   if (context.only && !context.only.some((kind) => CodeActionKind.QuickFix.startsWith(kind))) return [];
   const ours = ownDiagnostics(context.diagnostics ?? [], range, template, ctx);
@@ -60,7 +60,7 @@ export function codeActions(
 }
 
 /** Our diagnostics touching `range`, with data restored from a fresh validation when it is missing. */
-function ownDiagnostics(sent: Diagnostic[], range: Range, template: TemplateModel, ctx: ServiceContext): Diagnostic[] {
+function ownDiagnostics(sent: Diagnostic[], range: Range, template: DocumentModel, ctx: ServiceContext): Diagnostic[] {
   const mine = sent.filter((d) => d.source === DIAGNOSTIC_SOURCE);
   const needFresh = mine.length === 0 || mine.some((d) => d.data === undefined);
   if (!needFresh) return mine;
@@ -69,7 +69,7 @@ function ownDiagnostics(sent: Diagnostic[], range: Range, template: TemplateMode
   return mine.map((d) => d.data !== undefined ? d : fresh.find((f) => f.code === d.code && sameRange(f.range, d.range)) ?? d);
 }
 
-function needsLoad(template: TemplateModel, offset: number, ctx: ServiceContext): boolean {
+function needsLoad(template: DocumentModel, offset: number, ctx: ServiceContext): boolean {
   if (staticIsBuiltin(ctx.model)) return false;
   return !template.loads.some((load) => load.tagEnd <= offset && load.libraries.some((lib) => lib.name === 'static') &&
     (load.names.length === 0 || load.names.includes('static')));

@@ -17,11 +17,11 @@ import {
 } from 'vscode-languageserver-types';
 import { URI } from 'vscode-uri';
 import { FolderChild, StaticIndexApi, StaticSource } from '../engine/indexTypes';
+import { destinationOf } from '../engine/paths';
 import { formatSize, indexStamp, isImage, staticIsBuiltin } from './context';
 import { addLoadStaticEdit } from './edits';
-import { normalizeDestination } from './resolve';
-import { TemplateModel } from './templateModel';
-import type { ServiceContext } from './index';
+import { DocumentModel } from './templateModel';
+import type { ServiceContext } from './types';
 
 const DJANGO_PATH_PREFIX = /\{%-?\s*static\s+(?:_\()?(['"])([^'"]*)$/;
 const JINJA_PATH_PREFIX = /(?<![\w.])static\s*\(\s*(['"])([^'"]*)$/;
@@ -43,7 +43,7 @@ export function doComplete(
   doc: TextDocument,
   pos: Position,
   ctx: ServiceContext,
-  template: TemplateModel,
+  template: DocumentModel,
   defaults: CompletionDefaults = NO_DEFAULTS,
 ): CompletionList {
   const empty: CompletionList = { isIncomplete: false, items: [] };
@@ -70,7 +70,7 @@ export function doComplete(
 function completePath(typed: string, pos: Position, after: string, ctx: ServiceContext, defaults: CompletionDefaults): CompletionList | undefined {
   const slash = typed.lastIndexOf('/');
   const segment = typed.slice(slash + 1);
-  const folder = normalizeDestination(typed.slice(0, slash + 1));
+  const folder = destinationOf(typed.slice(0, slash + 1));
   if (folder === null || (folder !== '' && !ctx.index.isFolder(folder))) return undefined;
   const rightLength = after.search(SEGMENT_END);
   const range = Range.create(
@@ -168,11 +168,6 @@ function folderItems(index: StaticIndexApi, folder: string): CompletionItem[] {
   return items;
 }
 
-/** Drops cached completion items (for indexes without a generation counter). */
-export function forgetCompletions(index: StaticIndexApi): void {
-  folderCache.delete(index);
-}
-
 /**
  * Cached items hold what does not depend on the cursor: the edit (whose text is the label, or the name
  * alone before an existing slash) and the folder id are added per answer, or left to `itemDefaults`.
@@ -238,7 +233,7 @@ function tagSnippet(
   typedLength: number,
   after: string,
   ctx: ServiceContext,
-  template: TemplateModel,
+  template: DocumentModel,
 ): CompletionItem {
   const jinja = template.flavor === 'jinja';
   const autoClosed = (jinja ? /^\s*-?\}\}/ : /^\s*-?%\}/).exec(after);
@@ -264,7 +259,7 @@ function tagSnippet(
   return item;
 }
 
-function staticLoadedBefore(template: TemplateModel, offset: number): boolean {
+function staticLoadedBefore(template: DocumentModel, offset: number): boolean {
   return template.loads.some((load) => load.tagEnd <= offset && load.libraries.some((lib) => lib.name === 'static') &&
     (load.names.length === 0 || load.names.includes('static')));
 }

@@ -2,17 +2,7 @@
 import { ProjectModel } from '../engine/model';
 import { behaviourOf } from '../engine/djangoVersion';
 import { engineIndexOf } from '../engine/templateEngines';
-import { TemplateFlavor } from './templateModel';
-
-const JINJA_LANGUAGES = new Set(['jinja', 'jinja-html', 'jinja2', 'jinja-xml', 'j2']);
-const JINJA_EXTENSIONS = /\.(jinja2?|j2)$/i;
 const STATIC_BUILTINS = new Set(['django.templatetags.static', 'django.contrib.staticfiles.templatetags.staticfiles']);
-
-/** Reads a document as Jinja2 by language id or extension; the project's engines decide the rest. */
-export function flavorFromDocument(languageId: string, uri: string): TemplateFlavor | undefined {
-  if (JINJA_LANGUAGES.has(languageId.toLowerCase()) || JINJA_EXTENSIONS.test(uri)) return 'jinja';
-  return undefined;
-}
 
 /**
  * True when the engine that loads the file (TEMPLATES order, each engine's own folders and django-jinja's

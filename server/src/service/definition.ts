@@ -3,7 +3,7 @@ import { Location } from 'vscode-languageserver-types';
 import { URI } from 'vscode-uri';
 import { resolveReference } from './resolve';
 import { StaticReference } from './templateModel';
-import type { ServiceContext } from './index';
+import type { ServiceContext } from './types';
 
 const FILE_START = { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } };
 

@@ -7,57 +7,33 @@ import { URI } from 'vscode-uri';
 import { IndexEntry } from '../engine/indexTypes';
 import { buildOutputFor } from '../engine/buildOutputs';
 import { BuildOutput, ProjectModel } from '../engine/model';
+import { belowPrefix, destinationOf, withoutLeadingSlash } from '../engine/paths';
 import { possibleProvider, UnknownSource, unknownSources } from '../engine/unknownSources';
-import { SeveritySetting } from '../protocol';
+import { ALL_DIAGNOSTIC_CODES, DIAGNOSTIC_CODES, DiagnosticCode, SeverityName, TOO_MANY_CODE } from './diagnosticCodes';
 import { removedLoadsStillValid, staticIsBuiltin } from './context';
 import { REMOVED_STATIC_LIBRARIES } from './scanner';
-import { normalizeDestination, resolvePath, lookupPathOf } from './resolve';
+import { resolvePath, lookupPathOf } from './resolve';
 import { effectiveStaticUrl, renderStaticUrl } from './staticUrl';
+import type { IndexQuestions } from './indexQuestions';
 import { suggestPaths } from './suggest';
-import { StaticReference, TemplateModel, UrlAttribute } from './templateModel';
-import type { ServiceContext } from './index';
+import { StaticReference, DocumentModel, UrlAttribute } from './templateModel';
+import type { ServiceContext } from './types';
 
 export const DIAGNOSTIC_SOURCE = 'django-static';
 
-export type DiagnosticCode =
-  | 'missing-file'
-  | 'shadowed'
-  | 'missing-load'
-  | 'load-staticfiles'
-  | 'leading-slash'
-  | 'is-folder'
-  | 'ignored-by-collectstatic'
-  | 'escapes-root'
-  | 'no-argument'
-  | 'hardcoded-url'
-  | 'not-in-manifest'
-  | 'unknown-source'
-  | 'not-built';
+export type { DiagnosticCode } from './diagnosticCodes';
 
-export const DEFAULT_SEVERITY: Record<DiagnosticCode, DiagnosticSeverity> = {
-  'missing-file': DiagnosticSeverity.Error,
-  shadowed: DiagnosticSeverity.Warning,
-  'missing-load': DiagnosticSeverity.Error,
-  'load-staticfiles': DiagnosticSeverity.Error,
-  'leading-slash': DiagnosticSeverity.Warning,
-  'is-folder': DiagnosticSeverity.Error,
-  'ignored-by-collectstatic': DiagnosticSeverity.Warning,
-  'escapes-root': DiagnosticSeverity.Error,
-  'no-argument': DiagnosticSeverity.Error,
-  'hardcoded-url': DiagnosticSeverity.Hint,
-  'not-in-manifest': DiagnosticSeverity.Warning,
-  // Not a defect: static mode could not read what may provide the path, so it says which source and moves on.
-  'unknown-source': DiagnosticSeverity.Information,
-  // A build output is expected to be absent before the build: CI that checks before building can lower it.
-  'not-built': DiagnosticSeverity.Warning,
-};
-
-const SETTING_SEVERITY: Record<Exclude<SeveritySetting, 'off'>, DiagnosticSeverity> = {
+const SEVERITY_OF_NAME: Record<SeverityName, DiagnosticSeverity> = {
   error: DiagnosticSeverity.Error,
   warning: DiagnosticSeverity.Warning,
   information: DiagnosticSeverity.Information,
   hint: DiagnosticSeverity.Hint,
 };
+
+/** Each code's severity unless `djangoStatic.severity` overrides it (from the table in diagnosticCodes.ts). */
+export const DEFAULT_SEVERITY = Object.fromEntries(
+  ALL_DIAGNOSTIC_CODES.map((code) => [code, SEVERITY_OF_NAME[DIAGNOSTIC_CODES[code].severity]]),
+) as Record<DiagnosticCode, DiagnosticSeverity>;
 
 /** What code actions need, carried in `Diagnostic.data`. */
 export interface DiagnosticData {
@@ -70,46 +46,53 @@ export interface DiagnosticData {
   suffix?: string;
 }
 
-type Emit = (
-  code: DiagnosticCode,
-  range: Range,
-  message: string,
-  data?: DiagnosticData,
-  related?: Diagnostic['relatedInformation'],
-  defaultSeverity?: DiagnosticSeverity,
-) => void;
+/** One finding as a rule reports it; the severity comes from the table and the settings. */
+export interface Finding {
+  code: DiagnosticCode;
+  range: Range;
+  message: string;
+  data?: DiagnosticData;
+  related?: Diagnostic['relatedInformation'];
+}
 
-export function validate(template: TemplateModel, ctx: ServiceContext): Diagnostic[] {
+type Report = (finding: Finding) => void;
+
+/**
+ * The document's diagnostics; what the checks asked the index goes into `asked` (the workspace re-checks the
+ * document when a change touches it).
+ */
+export function validate(template: DocumentModel, ctx: ServiceContext, asked?: IndexQuestions): Diagnostic[] {
   const diagnostics: Diagnostic[] = [];
   const overrides = ctx.settings?.severity ?? {};
-  const emit: Emit = (code, range, message, data, related, defaultSeverity) => {
+  const report: Report = ({ code, range, message, data, related }) => {
     const override = overrides[code];
     if (override === 'off') return;
-    const severity = (override && SETTING_SEVERITY[override]) || defaultSeverity || DEFAULT_SEVERITY[code];
+    const severity = (override && SEVERITY_OF_NAME[override as SeverityName]) || DEFAULT_SEVERITY[code];
     const diagnostic: Diagnostic = { range, severity, code, source: DIAGNOSTIC_SOURCE, message };
     if (data) diagnostic.data = data;
     if (related && related.length > 0) diagnostic.relatedInformation = related;
     diagnostics.push(diagnostic);
   };
   const legacyLoads = removedLoadsStillValid(ctx.model);
-  if (!legacyLoads) checkRemovedLoads(template, emit);
+  if (!legacyLoads) checkRemovedLoads(template, report);
   const builtin = staticIsBuiltin(ctx.model);
   for (const ref of template.references) {
     const loaded = ref.loaded || builtin || (legacyLoads && ref.afterRemovedLoad);
     if (ref.flavor === 'django' && !loaded && !ref.afterRemovedLoad) {
-      emit('missing-load', ref.tagRange,
-        `Invalid block tag on line ${ref.tagRange.start.line + 1}: 'static'. Did you forget to register or load this tag? Add {% load static %} before it.`);
+      report({ code: 'missing-load', range: ref.tagRange,
+        message: `Invalid block tag on line ${ref.tagRange.start.line + 1}: 'static'. Did you forget to register or load this tag? Add {% load static %} before it.`,
+      });
     }
-    checkReference(ref, ctx, emit);
+    checkReference(ref, ctx, report, asked);
   }
-  checkHardcodedUrls(template, ctx, emit);
+  checkHardcodedUrls(template, ctx, report, asked);
   return capped(diagnostics, template);
 }
 
 /** Diagnostics published per document at most; a note says when there were more (or references were dropped). */
 export const MAX_DIAGNOSTICS_PER_DOCUMENT = 1_000;
 
-function capped(diagnostics: Diagnostic[], template: TemplateModel): Diagnostic[] {
+function capped(diagnostics: Diagnostic[], template: DocumentModel): Diagnostic[] {
   const notes: string[] = [];
   const { truncated } = template;
   if (truncated) {
@@ -121,50 +104,55 @@ function capped(diagnostics: Diagnostic[], template: TemplateModel): Diagnostic[
   }
   if (notes.length === 0) return diagnostics;
   const at = template.references[0]?.tagRange ?? { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } };
-  return [...diagnostics, { range: at, severity: DiagnosticSeverity.Information, code: 'too-many', source: DIAGNOSTIC_SOURCE, message: notes.join(' ') }];
+  return [...diagnostics, { range: at, severity: DiagnosticSeverity.Information, code: TOO_MANY_CODE, source: DIAGNOSTIC_SOURCE, message: notes.join(' ') }];
 }
 
-function checkRemovedLoads(template: TemplateModel, emit: Emit): void {
+function checkRemovedLoads(template: DocumentModel, report: Report): void {
   for (const load of template.loads) {
     for (const library of load.libraries) {
       if (!REMOVED_STATIC_LIBRARIES.has(library.name)) continue;
-      emit('load-staticfiles', library.range,
-        `'${library.name}' is not a registered tag library ({% load ${library.name} %} was removed in Django 3.0): use {% load static %}.`);
+      report({ code: 'load-staticfiles', range: library.range,
+        message: `'${library.name}' is not a registered tag library ({% load ${library.name} %} was removed in Django 3.0): use {% load static %}.`,
+      });
     }
   }
 }
 
-function checkReference(ref: StaticReference, ctx: ServiceContext, emit: Emit): void {
+function checkReference(ref: StaticReference, ctx: ServiceContext, report: Report, asked: IndexQuestions | undefined): void {
   if (ref.kind === 'empty') {
-    emit('no-argument', ref.tagRange, "'static' takes at least one argument (path to file)");
+    report({ code: 'no-argument', range: ref.tagRange, message: "'static' takes at least one argument (path to file)" });
     return;
   }
   if (ref.kind === 'dynamic') return;
   const { model, index } = ctx;
-  if (ref.value.startsWith('/')) checkLeadingSlash(ref, ctx, emit);
-  const resolution = resolvePath(lookupPathOf(ref.value, model), index);
+  if (ref.value.startsWith('/')) checkLeadingSlash(ref, ctx, report);
+  const resolution = resolvePath(lookupPathOf(ref.value, model), index, asked);
   const shown = `'${ref.value}'`;
   switch (resolution.kind) {
     case 'escapes': {
       const rendered = renderStaticUrl(model, ref.value, true);
       const url = rendered.kind === 'url' ? `the URL becomes '${rendered.url}', outside STATIC_URL, and ` : '';
-      emit('escapes-root', ref.pathRange, `${shown} points outside the static roots: ${url}findstatic raises SuspiciousFileOperation.`);
+      report({ code: 'escapes-root', range: ref.pathRange,
+        message: `${shown} points outside the static roots: ${url}findstatic raises SuspiciousFileOperation.`,
+      });
       return;
     }
     case 'folder':
-      checkFolder(ref, ctx, emit);
+      checkFolder(ref, ctx, report);
       return;
     case 'missing': {
-      const normalized = normalizeDestination(resolution.lookupPath);
+      const normalized = destinationOf(resolution.lookupPath);
       const built = normalized === null ? null : notBuilt(normalized, ctx);
       if (built) {
         // Never a did-you-mean: the file is absent because nothing has built it yet, not because of a typo.
         const how = built.output.command ? ` Build it with \`${built.output.command}\`.` : '';
         const where = built.file.startsWith(`${ctx.model.projectDir}/`) ? built.file.slice(ctx.model.projectDir.length + 1) : built.file;
-        emit('not-built', ref.pathRange, `${shown} is not built yet: it would be ${where}, which ${built.output.kind === 'gitignore' ? `.gitignore ignores (${built.output.from})` : `${built.output.from} writes`}.${how}`);
+        report({ code: 'not-built', range: ref.pathRange,
+          message: `${shown} is not built yet: it would be ${where}, which ${built.output.kind === 'gitignore' ? `.gitignore ignores (${built.output.from})` : `${built.output.from} writes`}.${how}`,
+        });
         return;
       }
-      const suggestions = normalized === null ? [] : suggestPaths(normalized, index);
+      const suggestions = normalized === null ? [] : suggestPaths(normalized, index, 3, asked);
       const hint = suggestions.length > 0 ? ` Did you mean ${suggestions.map((s) => `'${s}'`).join(', ')}?` : '';
       const provider = normalized === null ? null : possibleProvider(unknownSourcesOf(model), normalized);
       if (provider) {
@@ -173,15 +161,17 @@ function checkReference(ref: StaticReference, ctx: ServiceContext, emit: Emit): 
           : provider.kind === 'setting'
             ? `${shown} was not found, but static mode could not read ${provider.label}, which may provide it.`
             : `${shown} was not found, but the finder ${provider.label} may provide it (static mode cannot list it).`;
-        emit('unknown-source', ref.pathRange, `${why}${hint}`, { suggestions });
+        report({ code: 'unknown-source', range: ref.pathRange, message: `${why}${hint}`, data: { suggestions } });
         return;
       }
-      emit('missing-file', ref.pathRange, `${shown} is not found by any static files finder.${hint}`, { suggestions });
+      report({ code: 'missing-file', range: ref.pathRange,
+        message: `${shown} is not found by any static files finder.${hint}`, data: { suggestions },
+      });
       return;
     }
     case 'file':
-      checkFile(ref, resolution.entry, emit);
-      if (!ref.value.startsWith('/')) checkManifest(ref, ctx, emit);
+      checkFile(ref, resolution.entry, report);
+      if (!ref.value.startsWith('/')) checkManifest(ref, ctx, report);
       return;
     default:
       return;
@@ -193,11 +183,8 @@ function notBuilt(destination: string, ctx: ServiceContext): { output: BuildOutp
   if (!ctx.model.buildOutputs?.length) return null;
   for (const source of ctx.index.sources) {
     if (!source.root) continue;
-    let rest = destination;
-    if (source.prefix) {
-      if (!destination.startsWith(`${source.prefix}/`)) continue;
-      rest = destination.slice(source.prefix.length + 1);
-    }
+    const rest = belowPrefix(source.prefix, destination);
+    if (rest === null) continue;
     const file = `${source.root.replace(/\/+$/, '')}/${rest}`;
     const output = buildOutputFor(ctx.model.buildOutputs, file, source.root, source.finder === 'filesystem');
     if (output) return { output, file };
@@ -222,21 +209,24 @@ function unknownSourcesOf(model: ProjectModel): UnknownSource[] {
  * storages skip names ending in `/`); a folder without the slash, or an empty path under a hashed storage
  * (which raises "Missing staticfiles manifest entry for ''"), is a mistake.
  */
-function checkFolder(ref: StaticReference, ctx: ServiceContext, emit: Emit): void {
+function checkFolder(ref: StaticReference, ctx: ServiceContext, report: Report): void {
   const lookup = lookupPathOf(ref.value, ctx.model);
   if (lookup === '') {
     if (!ctx.model.manifestStorage) return;
-    emit('is-folder', ref.pathRange,
-      `Empty path: with ${shortClass(ctx.model.storage)} and DEBUG=False Django raises "Missing staticfiles manifest entry for ''". Use {% get_static_prefix %} for the base URL.`);
+    report({ code: 'is-folder', range: ref.pathRange,
+      message: `Empty path: with ${shortClass(ctx.model.storage)} and DEBUG=False Django raises "Missing staticfiles manifest entry for ''". Use {% get_static_prefix %} for the base URL.`,
+    });
     return;
   }
   if (lookup.endsWith('/')) return;
-  emit('is-folder', ref.pathRange, `'${ref.value}' is a folder, not a file (end it with '/' if you want the folder's URL).`);
+  report({ code: 'is-folder', range: ref.pathRange,
+    message: `'${ref.value}' is a folder, not a file (end it with '/' if you want the folder's URL).`,
+  });
 }
 
-function checkLeadingSlash(ref: StaticReference, ctx: ServiceContext, emit: Emit): void {
+function checkLeadingSlash(ref: StaticReference, ctx: ServiceContext, report: Report): void {
   const { model } = ctx;
-  const replacement = ref.value.replace(/^\/+/, '');
+  const replacement = withoutLeadingSlash(ref.value);
   let message: string;
   if (!model.staticfilesInstalled) {
     message = `Without django.contrib.staticfiles the leading slash is kept: the URL becomes '${ref.value}' and skips STATIC_URL.`;
@@ -245,14 +235,14 @@ function checkLeadingSlash(ref: StaticReference, ctx: ServiceContext, emit: Emit
   } else {
     message = `Leading slash: the storage strips it so this works with DEBUG on, but ManifestStaticFilesStorage would raise "Missing staticfiles manifest entry for '${ref.value}'". Write '${replacement}'.`;
   }
-  emit('leading-slash', ref.pathRange, message, { replacement });
+  report({ code: 'leading-slash', range: ref.pathRange, message, data: { replacement } });
 }
 
 function shortClass(dotted: string): string {
   return dotted.slice(dotted.lastIndexOf('.') + 1);
 }
 
-function checkFile(ref: StaticReference, entry: IndexEntry, emit: Emit): void {
+function checkFile(ref: StaticReference, entry: IndexEntry, report: Report): void {
   const providers = entry.providers;
   const shown = `'${entry.path}'`;
   if (providers.length > 1) {
@@ -260,17 +250,19 @@ function checkFile(ref: StaticReference, entry: IndexEntry, emit: Emit): void {
       location: { uri: URI.file(p.absPath).toString(), range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } } },
       message: i === 0 ? `used: ${p.source.label}` : `shadowed: ${p.source.label}`,
     }));
-    emit('shadowed', ref.pathRange,
-      `${shown} is provided by ${providers.length} sources: ${providers[0].source.label} wins; shadowed: ${providers.slice(1).map((p) => p.source.label).join('; ')}.`,
-      undefined, related);
+    report({ code: 'shadowed', range: ref.pathRange,
+      message: `${shown} is provided by ${providers.length} sources: ${providers[0].source.label} wins; shadowed: ${providers.slice(1).map((p) => p.source.label).join('; ')}.`, related,
+    });
   }
   const collected = providers.find((p) => !p.ignored);
   if (!collected) {
-    emit('ignored-by-collectstatic', ref.pathRange,
-      `collectstatic's ignore patterns skip ${shown}: it is served in development but 404s after collectstatic.`);
+    report({ code: 'ignored-by-collectstatic', range: ref.pathRange,
+      message: `collectstatic's ignore patterns skip ${shown}: it is served in development but 404s after collectstatic.`,
+    });
   } else if (collected !== providers[0]) {
-    emit('ignored-by-collectstatic', ref.pathRange,
-      `collectstatic's ignore patterns skip ${providers[0].absPath}: development serves it, but production gets ${collected.absPath} (${collected.source.label}).`);
+    report({ code: 'ignored-by-collectstatic', range: ref.pathRange,
+      message: `collectstatic's ignore patterns skip ${providers[0].absPath}: development serves it, but production gets ${collected.absPath} (${collected.source.label}).`,
+    });
   }
 }
 
@@ -279,28 +271,36 @@ function checkFile(ref: StaticReference, entry: IndexEntry, emit: Emit): void {
  * was added (or renamed), and with DEBUG=False the page fails with "Missing staticfiles manifest entry".
  * Only when a manifest exists: before the first collectstatic every path would fail, which is not news.
  */
-function checkManifest(ref: StaticReference, ctx: ServiceContext, emit: Emit): void {
+function checkManifest(ref: StaticReference, ctx: ServiceContext, report: Report): void {
   if (!ctx.model.manifestStorage || !ctx.manifest) return;
   const rendered = renderStaticUrl(ctx.model, ref.value, false, ctx.manifest);
   if (rendered.kind !== 'error' || !rendered.message.includes('Missing staticfiles manifest entry')) return;
-  emit('not-in-manifest', ref.pathRange,
-    `'${ref.value}' exists but is not in STATIC_ROOT/staticfiles.json (collectstatic last ran before it was added): with DEBUG=False Django raises "${rendered.message.replace(/^ValueError: /, '')}". Run collectstatic.`);
+  report({ code: 'not-in-manifest', range: ref.pathRange,
+    message: `'${ref.value}' exists but is not in STATIC_ROOT/staticfiles.json (collectstatic last ran before it was added): with DEBUG=False Django raises "${rendered.message.replace(/^ValueError: /, '')}". Run collectstatic.`,
+  });
 }
 
 /** The STATIC_URL prefixes a hard-coded value may start with; `/static/` only counts when the rest exists. */
-function checkHardcodedUrls(template: TemplateModel, ctx: ServiceContext, emit: Emit): void {
+function checkHardcodedUrls(template: DocumentModel, ctx: ServiceContext, report: Report, asked: IndexQuestions | undefined): void {
   if (template.urlAttributes.length === 0) return;
   const configured = ctx.model.staticUrl ? effectiveStaticUrl(ctx.model.staticUrl) : null;
   for (const attribute of template.urlAttributes) {
-    const match = matchStaticUrl(attribute, configured, ctx);
+    const match = matchStaticUrl(attribute, configured, ctx, asked);
     if (!match) continue;
     const suggestion = template.flavor === 'jinja' ? `{{ static('${match.path}') }}` : `{% static '${match.path}' %}`;
     const what = attribute.staticPath ? '{{ STATIC_URL }} skips hashed storage' : 'Hard-coded static URL';
-    emit('hardcoded-url', attribute.range, `${what}: use ${suggestion} so the URL follows STATIC_URL and hashed storage.`, match);
+    report({ code: 'hardcoded-url', range: attribute.range,
+      message: `${what}: use ${suggestion} so the URL follows STATIC_URL and hashed storage.`, data: match,
+    });
   }
 }
 
-function matchStaticUrl(attribute: UrlAttribute, configured: string | null, ctx: ServiceContext): { path: string; suffix: string } | null {
+function matchStaticUrl(
+  attribute: UrlAttribute,
+  configured: string | null,
+  ctx: ServiceContext,
+  asked: IndexQuestions | undefined,
+): { path: string; suffix: string } | null {
   if (attribute.staticPath) return { path: safeUnquote(attribute.staticPath.path), suffix: attribute.staticPath.suffix };
   const value = attribute.value;
   const prefixes: Array<[string, boolean]> = [];
@@ -312,7 +312,7 @@ function matchStaticUrl(attribute: UrlAttribute, configured: string | null, ctx:
     const cut = rest.search(/[?#]/);
     const path = cut === -1 ? rest : rest.slice(0, cut);
     if (!path || path.includes("'") && path.includes('"')) continue;
-    if (mustExist && resolvePath(path, ctx.index).kind !== 'file') continue;
+    if (mustExist && resolvePath(path, ctx.index, asked).kind !== 'file') continue;
     return { path: safeUnquote(path), suffix: cut === -1 ? '' : rest.slice(cut) };
   }
   return null;

@@ -3,11 +3,12 @@ import { Hover, MarkupKind } from 'vscode-languageserver-types';
 import { URI } from 'vscode-uri';
 import { Provider, StaticSource } from '../engine/indexTypes';
 import { formatSize, isImage } from './context';
-import { normalizeDestination, resolveReference } from './resolve';
+import { destinationOf } from '../engine/paths';
+import { resolveReference } from './resolve';
 import { renderStaticUrl, RenderedUrl } from './staticUrl';
 import { suggestPaths } from './suggest';
 import { StaticReference } from './templateModel';
-import type { ServiceContext } from './index';
+import type { ServiceContext } from './types';
 
 const FINDER_NAMES: Record<StaticSource['finder'], string> = {
   filesystem: 'FileSystemFinder',
@@ -50,7 +51,7 @@ function describe(ref: StaticReference, ctx: ServiceContext): string[] {
       break;
     case 'missing': {
       lines.push(`${title}: no finder finds this path.`);
-      const normalized = normalizeDestination(resolution.lookupPath);
+      const normalized = destinationOf(resolution.lookupPath);
       const suggestions = normalized === null ? [] : suggestPaths(normalized, ctx.index);
       if (suggestions.length > 0) lines.push('Did you mean ' + suggestions.map((s) => `\`${s}\``).join(', ') + '?');
       break;

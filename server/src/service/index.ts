@@ -4,85 +4,39 @@
  * own failures, so bad input yields an empty answer rather than an exception.
  */
 import { TextDocument } from 'vscode-languageserver-textdocument';
-import {
-  CodeAction,
-  CodeActionContext,
-  CompletionItem,
-  CompletionList,
-  Diagnostic,
-  DocumentLink,
-  Hover,
-  Location,
-  Position,
-  Range,
-  TextEdit,
-} from 'vscode-languageserver-types';
+import { Location, Position } from 'vscode-languageserver-types';
 import { URI } from 'vscode-uri';
-import { StaticIndexApi } from '../engine/indexTypes';
-import { ProjectModel } from '../engine/model';
-import { DjangoStaticSettings } from '../protocol';
 import { codeActions } from './codeActions';
-import { CompletionDefaults, doComplete, forgetCompletions, resolveCompletionItem } from './completion';
-import { forgetSuggestions } from './suggest';
-import { flavorFromDocument, jinjaByEngine } from './context';
+import { CompletionDefaults, doComplete, resolveCompletionItem } from './completion';
+import { jinjaByEngine } from './context';
 import { definitionFor } from './definition';
 import { referencesTo, servedPath, servedPathAt } from './references';
-import { editsForMoves, PathMove, planRename, renameTarget } from './rename';
+import { editsForMoves, planRename, renameTarget } from './rename';
+import type { LanguageService, ServiceContext } from './types';
 import { validate } from './diagnostics';
+import { IndexQuestions } from './indexQuestions';
 import { hoverFor } from './hover';
-import { scanJinjaTemplate } from './jinja';
 import { documentLinks } from './links';
-import { lookupPathOf, normalizeDestination, referenceAt } from './resolve';
-import { scanDjangoTemplate } from './scanner';
-import { MAX_REFERENCES_PER_DOCUMENT, scanFull, TemplateFlavor, TemplateModel } from './templateModel';
+import { lookupPathOf, referenceAt } from './resolve';
+import { createModelCache, DocumentModelCache } from './modelCache';
+import { claimedKind, readerFor } from './readers';
+import { DocumentKind, DocumentModel, MAX_REFERENCES_PER_DOCUMENT, scanFull } from './templateModel';
 
-export type { TemplateModel, StaticReference, LoadTag, UrlAttribute, TemplateFlavor } from './templateModel';
+export type {
+  DocumentModel, DocumentFacts, DocumentKind, ReferenceSyntax, TemplateModel, StaticReference, LoadTag, UrlAttribute, TemplateFlavor, PositionAt,
+} from './templateModel';
+export { READERS, readerFor, claimedKind } from './readers';
+export type { DocumentReader } from './readers';
 export { DIAGNOSTIC_SOURCE, DEFAULT_SEVERITY } from './diagnostics';
+export { DIAGNOSTIC_CODES, ALL_DIAGNOSTIC_CODES } from './diagnosticCodes';
+export type { DiagnosticCodeInfo, SeverityName } from './diagnosticCodes';
 export type { DiagnosticCode, DiagnosticData } from './diagnostics';
 export { renderStaticUrl, storageUrl, pythonUrljoin, pythonQuote } from './staticUrl';
-export type { PathMove } from './rename';
-
-/** Everything a feature needs about the project the document belongs to. */
-export interface ServiceContext {
-  model: ProjectModel;
-  index: StaticIndexApi;
-  settings: DjangoStaticSettings;
-  /** Parsed staticfiles.json manifest (STATIC_ROOT) paths map, if present: original → hashed. */
-  manifest?: Map<string, string>;
-}
-
-export interface LanguageService {
-  /** Parse once per uri+version (cache inside). Never throws. */
-  parseTemplate(doc: TextDocument): TemplateModel;
-  /**
-   * Moves the edit range and the folder's data into `itemDefaults` when the client supports them. The
-   * items may be shared between answers: treat them as read-only.
-   */
-  doComplete(doc: TextDocument, pos: Position, ctx: ServiceContext): CompletionList;
-  /**
-   * Fills in what `doComplete` leaves out of the list (file documentation). Expects the item as the client
-   * sends it back, with any `itemDefaults.data` applied. Never throws.
-   */
-  resolveCompletionItem(item: CompletionItem, ctx: ServiceContext): CompletionItem;
-  /** Winner first, then shadowed copies. */
-  findDefinition(doc: TextDocument, pos: Position, ctx: ServiceContext): Location[];
-  doHover(doc: TextDocument, pos: Position, ctx: ServiceContext): Hover | null;
-  findDocumentLinks(doc: TextDocument, ctx: ServiceContext): DocumentLink[];
-  doValidation(doc: TextDocument, ctx: ServiceContext): Diagnostic[];
-  getCodeActions(doc: TextDocument, range: Range, context: CodeActionContext, ctx: ServiceContext): CodeAction[];
-  /** Static paths the document references (for re-validating only affected documents after a file change). */
-  referencedPaths(doc: TextDocument): string[];
-  /** The static path (as `referencedPaths` names it) under the cursor, or null outside a literal path. */
-  referencedPathAt(doc: TextDocument, pos: Position, ctx: ServiceContext): string | null;
-  /** Where the document references `path` (a path as `referencedPaths` names it). */
-  findReferencesTo(doc: TextDocument, path: string, ctx: ServiceContext): Location[];
-  /** The path under the cursor as it can be renamed, a reason it cannot, or null outside a literal path. */
-  prepareRename(doc: TextDocument, pos: Position, ctx: ServiceContext): { range: Range; placeholder: string } | { message: string } | null;
-  /** The file move renaming the path under the cursor to `newName` means, or why it cannot happen. */
-  planRename(doc: TextDocument, pos: Position, newName: string, ctx: ServiceContext): { move: PathMove; toAbs: string } | { message: string } | null;
-  /** Edits keeping the document's paths on files that move (only paths the moving file alone serves). */
-  editsForMoves(doc: TextDocument, moves: readonly PathMove[], ctx: ServiceContext): TextEdit[];
-}
+export type { PathMove, ServiceContext, LanguageService, Validation } from './types';
+export { IndexQuestions } from './indexQuestions';
+export { createModelCache, MODEL_CACHE_LIMIT } from './modelCache';
+export type { DocumentModelCache } from './modelCache';
+export type { StaticDelta } from './indexQuestions';
 
 /** Characters that should open the completion list inside a static path. */
 export const COMPLETION_TRIGGER_CHARACTERS = ["'", '"', '/'];
@@ -103,21 +57,9 @@ export function isTemplateLanguage(languageId: string, uriOrPath?: string): bool
   return TEMPLATE_EXTENSIONS.test(candidate) || /(^|[/\\])templates[/\\](.+[/\\])?[^/\\]+\.txt$/i.test(candidate);
 }
 
-const CACHE_LIMIT = 500;
-
-/**
- * Forgets what the service cached about an index (completion items, did-you-mean paths). Caches refresh by
- * themselves when the index's generation changes; call this for an index without one, or after a file's
- * content (size) changed.
- */
-export function forgetIndexCaches(index: StaticIndexApi): void {
-  forgetCompletions(index);
-  forgetSuggestions(index);
-}
-
-/** Forgets what the service cached about files' content (sizes in completion); paths stay known. */
-export function forgetFileDetails(index: StaticIndexApi): void {
-  forgetCompletions(index);
+/** True for documents the service reads: templates, and whatever kind a reader claims (service/readers.ts). */
+export function readsDocument(languageId: string, uri: string): boolean {
+  return isTemplateLanguage(languageId, uri) || claimedKind(languageId, uri) !== undefined;
 }
 
 /**
@@ -138,33 +80,28 @@ export interface ClientCapabilities {
 export interface LanguageServiceOptions {
   /** What the client supports; without it, answers use only what every client understands. */
   clientCapabilities?: ClientCapabilities;
+  /** Where parsed models are kept (the server owns it and removes closed and deleted documents); else a private one. */
+  models?: DocumentModelCache;
 }
 
 export function createLanguageService(options: LanguageServiceOptions = {}): LanguageService {
   const completionDefaults = completionDefaultsOf(options.clientCapabilities);
-  const cache = new Map<string, { version: number; flavor: TemplateFlavor; template: TemplateModel }>();
+  const models = options.models ?? createModelCache();
 
-  function parse(doc: TextDocument, flavor: TemplateFlavor): TemplateModel {
-    const cached = cache.get(doc.uri);
-    if (cached && cached.version === doc.version && cached.flavor === flavor) return cached.template;
-    const template = parseSafely(doc, flavor);
-    cache.delete(doc.uri);
-    cache.set(doc.uri, { version: doc.version, flavor, template });
-    if (cache.size > CACHE_LIMIT) cache.delete(cache.keys().next().value as string);
-    return template;
+  function parse(doc: TextDocument, flavor: DocumentKind): DocumentModel {
+    return models.get(doc, flavor, () => parseSafely(doc, flavor));
   }
 
-  /** The flavour from the language id, the extension, or the project's engines. */
-  function templateFor(doc: TextDocument, ctx?: ServiceContext): TemplateModel {
-    let flavor = flavorFromDocument(doc.languageId, doc.uri);
+  /** The kind a reader claims by language id or extension, else the project's engines'. */
+  function templateFor(doc: TextDocument, ctx?: ServiceContext): DocumentModel {
+    let flavor = claimedKind(doc.languageId, doc.uri);
     if (!flavor && ctx) flavor = jinjaByEngine(ctx.model, fsPathOf(doc.uri)) ? 'jinja' : 'django';
     return parse(doc, flavor ?? 'django');
   }
 
   /** This version's model in whichever flavour a project-aware call already chose (a Jinja2 engine's .html). */
-  function latest(doc: TextDocument): TemplateModel {
-    const cached = cache.get(doc.uri);
-    return cached && cached.version === doc.version ? cached.template : templateFor(doc);
+  function latest(doc: TextDocument): DocumentModel {
+    return models.peek(doc) ?? templateFor(doc);
   }
 
   function atReference(doc: TextDocument, pos: Position, ctx: ServiceContext) {
@@ -186,6 +123,10 @@ export function createLanguageService(options: LanguageServiceOptions = {}): Lan
     }, null),
     findDocumentLinks: (doc, ctx) => guard(() => documentLinks(templateFor(doc, ctx), ctx), []),
     doValidation: (doc, ctx) => guard(() => validate(templateFor(doc, ctx), ctx), []),
+    doValidationWithDependencies: (doc, ctx) => {
+      const asked = new IndexQuestions();
+      return { diagnostics: guard(() => validate(templateFor(doc, ctx), ctx, asked), []), asked };
+    },
     getCodeActions: (doc, range, context, ctx) => guard(() => codeActions(doc, range, context, ctx, templateFor(doc, ctx)), []),
     referencedPaths: (doc) => guard(() => {
       const paths = new Set<string>();
@@ -222,16 +163,18 @@ function completionDefaultsOf(capabilities: ClientCapabilities | undefined): Com
   return { editRange: supported.includes('editRange'), data: supported.includes('data') };
 }
 
-function emptyTemplate(doc: TextDocument, flavor: TemplateFlavor = 'django'): TemplateModel {
+function emptyTemplate(doc: TextDocument, flavor: DocumentKind = 'django'): DocumentModel {
   return { uri: doc?.uri ?? '', version: doc?.version ?? 0, flavor, references: [], loads: [], urlAttributes: [], skipped: [] };
 }
 
-function parseSafely(doc: TextDocument, flavor: TemplateFlavor): TemplateModel {
+function parseSafely(doc: TextDocument, flavor: DocumentKind): DocumentModel {
   const template = emptyTemplate(doc, flavor);
   try {
     const text = doc.getText();
     const positionAt = (offset: number) => doc.positionAt(offset);
-    const scanned = flavor === 'jinja' ? scanJinjaTemplate(text, positionAt) : scanDjangoTemplate(text, positionAt);
+    const reader = readerFor(flavor);
+    if (!reader) return template;
+    const scanned = reader.read(text, positionAt);
     // Bounded work per document: a 10 MB one-line template with 250k references took 6.8 s and 853 MB.
     if (scanFull(scanned)) template.truncated = { kept: MAX_REFERENCES_PER_DOCUMENT };
     template.references = scanned.references.slice(0, MAX_REFERENCES_PER_DOCUMENT);
@@ -262,4 +205,4 @@ function guard<T>(run: () => T, fallback: T): T {
 }
 
 // Re-exported for callers that need the same path rules (CLI check, LSP glue).
-export { lookupPathOf, normalizeDestination };
+export { lookupPathOf };

@@ -3,16 +3,17 @@
  * strings inside an expression may contain closing delimiters, and `{% raw %}…{% endraw %}` is literal.
  * No `{% load %}` exists: `static` is a global the environment provides.
  */
-import { collectUrlAttributes, PositionAt } from './scanner';
-import { scanFull, StaticReference, TemplateModel } from './templateModel';
+import { servedDestination } from '../engine/paths';
+import { collectUrlAttributes } from './scanner';
+import { DocumentFacts, PositionAt, scanFull, StaticReference } from './templateModel';
 
-type ScanResult = Omit<TemplateModel, 'uri' | 'version' | 'flavor'>;
+type ScanResult = DocumentFacts;
 
 const STATIC_CALL = /(?<![\w.])static\s*\(\s*/g;
 const END_RAW = /\{%[-+]?\s*endraw\s*[-+]?%\}/g;
 const CLOSERS: Record<string, string> = { '{%': '%}', '{{': '}}', '{#': '#}' };
 
-export function scanJinjaTemplate(text: string, positionAt: PositionAt): ScanResult {
+export function readJinjaTemplate(text: string, positionAt: PositionAt): ScanResult {
   const result: ScanResult = { references: [], loads: [], urlAttributes: [], skipped: [] };
   let textStart = 0;
   let i = 0;
@@ -97,8 +98,10 @@ function readCall(text: string, callStart: number, argStart: number, limit: numb
   const callEnd = closeParen === -1 || closeParen >= limit ? limit : closeParen + 1;
   const tagRange = { start: positionAt(callStart), end: positionAt(callEnd) };
   const ref: StaticReference = {
+    syntax: 'static-call',
     kind: 'empty',
     value: '',
+    destination: null,
     pathRange: tagRange,
     pathStart: callStart,
     pathEnd: callEnd,
@@ -124,6 +127,7 @@ function readCall(text: string, callStart: number, argStart: number, limit: numb
       ref.pathStart = argStart + 1;
       ref.pathEnd = close;
       ref.pathRange = { start: positionAt(ref.pathStart), end: positionAt(close) };
+      ref.destination = servedDestination(ref.value);
       return ref;
     }
   }

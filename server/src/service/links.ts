@@ -2,10 +2,10 @@
 import { DocumentLink } from 'vscode-languageserver-types';
 import { URI } from 'vscode-uri';
 import { resolveReference } from './resolve';
-import { TemplateModel } from './templateModel';
-import type { ServiceContext } from './index';
+import { DocumentModel } from './templateModel';
+import type { ServiceContext } from './types';
 
-export function documentLinks(template: TemplateModel, ctx: ServiceContext): DocumentLink[] {
+export function documentLinks(template: DocumentModel, ctx: ServiceContext): DocumentLink[] {
   const links: DocumentLink[] = [];
   for (const ref of template.references) {
     if (ref.kind !== 'literal') continue;

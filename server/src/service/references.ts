@@ -4,26 +4,21 @@
  * and `css/./site.css` all count as `css/site.css`.
  */
 import { Range } from 'vscode-languageserver-types';
-import { normalizeDestination, referenceAt } from './resolve';
-import { StaticReference, TemplateModel } from './templateModel';
+import { referenceAt } from './resolve';
+import { StaticReference, DocumentModel } from './templateModel';
 
-/** The file a path as written serves: no leading slashes, no query or fragment, normalised. */
-export function servedPathOf(value: string): string | null {
-  return normalizeDestination(value.replace(/^\/+/, '').replace(/[?#].*$/, ''));
-}
-
-/** The file a literal reference serves. */
+/** The file a literal reference serves (its reader worked it out). */
 export function servedPath(ref: StaticReference): string | null {
-  return ref.kind === 'literal' ? servedPathOf(ref.value) : null;
+  return ref.destination;
 }
 
 /** The served path of the literal reference at `offset`, or null when there is none. */
-export function servedPathAt(template: TemplateModel, offset: number): string | null {
+export function servedPathAt(template: DocumentModel, offset: number): string | null {
   const ref = referenceAt(template.references, offset);
   return ref ? servedPath(ref) : null;
 }
 
 /** Ranges of the paths in `template` that serve `path`. */
-export function referencesTo(template: TemplateModel, path: string): Range[] {
+export function referencesTo(template: DocumentModel, path: string): Range[] {
   return template.references.filter((ref) => servedPath(ref) === path).map((ref) => ref.pathRange);
 }

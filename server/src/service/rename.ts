@@ -8,19 +8,14 @@ import { TextDocument } from 'vscode-languageserver-textdocument';
 import { Position, Range, TextEdit } from 'vscode-languageserver-types';
 import { StaticSource } from '../engine/indexTypes';
 import { referenceAt, resolvePath } from './resolve';
-import { servedPath, servedPathOf } from './references';
-import { TemplateModel } from './templateModel';
-import type { ServiceContext } from './index';
+import { servedDestination } from '../engine/paths';
+import { servedPath } from './references';
+import { DocumentModel } from './templateModel';
+import type { PathMove, ServiceContext } from './types';
 
-/** A destination path moving (a folder moves everything below it), and the file or folder on disk that moves. */
-export interface PathMove {
-  from: string;
-  to: string;
-  fromAbs: string;
-}
 
 /** Edits that make the template's literal paths follow the moves; the quote style, leading slash and `?query` stay. */
-export function editsForMoves(doc: TextDocument, template: TemplateModel, moves: readonly PathMove[], ctx: ServiceContext): TextEdit[] {
+export function editsForMoves(doc: TextDocument, template: DocumentModel, moves: readonly PathMove[], ctx: ServiceContext): TextEdit[] {
   const edits: TextEdit[] = [];
   for (const ref of template.references) {
     const served = servedPath(ref);
@@ -51,7 +46,7 @@ export type RenamePlan =
   | { kind: 'refused'; message: string };
 
 /** The checks `prepareRename` answers with: a literal path naming exactly one file in a source on disk. */
-export function planRename(doc: TextDocument, position: Position, template: TemplateModel, ctx: ServiceContext): RenamePlan | null {
+export function planRename(doc: TextDocument, position: Position, template: DocumentModel, ctx: ServiceContext): RenamePlan | null {
   const ref = referenceAt(template.references, doc.offsetAt(position));
   const served = ref ? servedPath(ref) : null;
   if (!ref || served === null) return null;
@@ -69,7 +64,7 @@ export function planRename(doc: TextDocument, position: Position, template: Temp
 
 /** Where the file goes for a new destination path, or why it cannot go there. */
 export function renameTarget(plan: Extract<RenamePlan, { kind: 'rename' }>, newName: string, ctx: ServiceContext): { to: string; toAbs: string } | { message: string } {
-  const to = servedPathOf(newName.trim());
+  const to = servedDestination(newName.trim());
   if (!to) return { message: `'${newName}' is not a static path.` };
   if (to === plan.from) return { message: `'${to}' is the current path.` };
   const { prefix, root } = plan.source;

@@ -5,6 +5,8 @@
  */
 import { IndexEntry, StaticIndexApi } from '../engine/indexTypes';
 import { ProjectModel } from '../engine/model';
+import { destinationOf, withoutLeadingSlash, withoutQuery } from '../engine/paths';
+import type { IndexQuestions } from './indexQuestions';
 import { StaticReference } from './templateModel';
 
 export type Resolution =
@@ -17,24 +19,8 @@ export type Resolution =
 
 /** The destination path a literal value asks for (leading slashes and, for hashed storage, query/fragment dropped). */
 export function lookupPathOf(value: string, model: ProjectModel): string {
-  let path = value.replace(/^\/+/, '');
-  if (model.manifestStorage) path = path.replace(/[?#].*$/, '');
-  return path;
-}
-
-/** `posixpath.normpath` without a leading slash; null when `..` climbs above the top. */
-export function normalizeDestination(path: string): string | null {
-  const out: string[] = [];
-  for (const segment of path.split('/')) {
-    if (segment === '' || segment === '.') continue;
-    if (segment === '..') {
-      if (out.length === 0) return null;
-      out.pop();
-    } else {
-      out.push(segment);
-    }
-  }
-  return out.join('/');
+  const path = withoutLeadingSlash(value);
+  return model.manifestStorage ? withoutQuery(path) : path;
 }
 
 export function resolveReference(ref: StaticReference, model: ProjectModel, index: StaticIndexApi): Resolution {
@@ -46,10 +32,12 @@ export function resolveReference(ref: StaticReference, model: ProjectModel, inde
 /**
  * What `lookupPath` is in the index. Not memoised: a lookup asks only the sources holding the folder, and
  * a memo of every path a workspace check resolved held 20 MB at 100k files for no measurable gain.
+ * `asked` records the destination asked about.
  */
-export function resolvePath(lookupPath: string, index: StaticIndexApi): Resolution {
-  const normalized = normalizeDestination(lookupPath);
+export function resolvePath(lookupPath: string, index: StaticIndexApi, asked?: IndexQuestions): Resolution {
+  const normalized = destinationOf(lookupPath);
   if (normalized !== null) {
+    asked?.lookedUp(normalized);
     const entry = index.get(normalized);
     if (entry && entry.providers.length > 0) return { kind: 'file', lookupPath, entry };
   }

@@ -4,11 +4,9 @@
  * `{% extends %}`, and plain-text `src`/`href` values. `{% comment %}` blocks are skipped as the parser
  * skips them; `{# #}` and verbatim bodies are already out of the way after the lexer.
  */
-import { Position } from 'vscode-languageserver-types';
 import { Bit, splitContents, Token, tokenize } from './lexer';
-import { LoadTag, scanFull, StaticReference, TemplateModel, UrlAttribute } from './templateModel';
-
-export type PositionAt = (offset: number) => Position;
+import { servedDestination } from '../engine/paths';
+import { DocumentFacts, LoadTag, PositionAt, scanFull, StaticReference, UrlAttribute } from './templateModel';
 
 /** Libraries that provided `{% static %}` before Django 3.0 and are errors since. */
 export const REMOVED_STATIC_LIBRARIES = new Set(['staticfiles', 'admin_static']);
@@ -18,9 +16,9 @@ const SINGLE_QUOTED = /^'(?:[^'\\]|\\[\s\S])*'$/;
 const TRANSLATED = /^_\((?:"(?:[^"\\]|\\[\s\S])*"|'(?:[^'\\]|\\[\s\S])*')\)$/;
 const URL_ATTRIBUTE = /(?<![\w-])(src|href|poster)\s*=\s*(["'])([^"'<>\n]*)\2/gi;
 
-type ScanResult = Omit<TemplateModel, 'uri' | 'version' | 'flavor'>;
+type ScanResult = DocumentFacts;
 
-export function scanDjangoTemplate(text: string, positionAt: PositionAt): ScanResult {
+export function readDjangoTemplate(text: string, positionAt: PositionAt): ScanResult {
   const result: ScanResult = { references: [], loads: [], urlAttributes: [], skipped: [] };
   const tokens = tokenize(text);
   let staticLoaded = false;
@@ -112,8 +110,10 @@ function readStaticTag(token: Token, positionAt: PositionAt, loaded: boolean, af
   const tagRange = { start: positionAt(token.start), end: positionAt(token.end) };
   // Built field by field: object spread here cost more than the whole lexer on large projects.
   const ref: StaticReference = {
+    syntax: 'tag',
     kind: 'empty',
     value: '',
+    destination: null,
     pathRange: tagRange,
     pathStart: token.start,
     pathEnd: token.end,
@@ -129,6 +129,7 @@ function readStaticTag(token: Token, positionAt: PositionAt, loaded: boolean, af
   if (bits.length < 2) return ref;
   if (bits.length >= 3 && bits[bits.length - 2].text === 'as') ref.asVariable = bits[3]?.text;
   readPathBit(bits[1], positionAt, ref);
+  if (ref.kind === 'literal') ref.destination = servedDestination(ref.value);
   return ref;
 }
 

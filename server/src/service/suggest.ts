@@ -11,6 +11,8 @@
 import { StaticIndexApi } from '../engine/indexTypes';
 import { basename, joinRel, parentRel } from '../engine/paths';
 import { indexStamp } from './context';
+import { boundedDistance } from './editDistance';
+import type { IndexQuestions } from './indexQuestions';
 
 /**
  * Every file as a folder id and its name (the index's own string): 100k path strings and their
@@ -274,37 +276,6 @@ function closeLateNames(bases: BaseIndex, typed: string, max: number): number[] 
   return close;
 }
 
-/** Forget cached paths (for indexes without a generation counter). */
-export function forgetSuggestions(index: StaticIndexApi): void {
-  cache.delete(index);
-}
-
-let row = new Uint16Array(64);
-
-/** Levenshtein distance, or `max + 1` as soon as it must exceed `max`. */
-export function boundedDistance(a: string, b: string, max: number): number {
-  if (Math.abs(a.length - b.length) > max) return max + 1;
-  if (a === b) return 0;
-  if (row.length <= b.length) row = new Uint16Array(b.length * 2 + 1);
-  for (let j = 0; j <= b.length; j++) row[j] = j;
-  for (let i = 1; i <= a.length; i++) {
-    let diagonal = row[0];
-    row[0] = i;
-    let rowMin = i;
-    const ca = a.charCodeAt(i - 1);
-    for (let j = 1; j <= b.length; j++) {
-      const above = row[j];
-      const cost = ca === b.charCodeAt(j - 1) ? 0 : 1;
-      const value = Math.min(above + 1, row[j - 1] + 1, diagonal + cost);
-      row[j] = value;
-      diagonal = above;
-      if (value < rowMin) rowMin = value;
-    }
-    if (rowMin > max) return max + 1;
-  }
-  return row[b.length];
-}
-
 /** Case mistakes cost less than other edits: `CSS/Site.css` should still find `css/site.css`. */
 function score(typed: string, typedLower: string, candidate: string, candidateLower: string, max: number): number {
   const folded = boundedDistance(typedLower, candidateLower, max);
@@ -312,20 +283,29 @@ function score(typed: string, typedLower: string, candidate: string, candidateLo
   return folded + (typed === candidate || folded > 0 ? 0 : 0.1);
 }
 
-/** Up to `limit` existing paths close to `missing` (a normalised destination path), best first. */
-export function suggestPaths(missing: string, index: StaticIndexApi, limit = 3): string[] {
+/**
+ * Up to `limit` existing paths close to `missing` (a normalised destination path), best first. `asked`
+ * records what the answer depends on: the folder compared, the basenames within reach, the paths shown.
+ */
+export function suggestPaths(missing: string, index: StaticIndexApi, limit = 3, asked?: IndexQuestions): string[] {
   // A path longer than any real file's is no typo of one; comparing it would cost time in its length.
   if (missing.length > MAX_SUGGESTED_LENGTH) return [];
+  const typedName = basename(missing);
+  const typedBase = typedName.toLowerCase();
+  const maxBase = Math.max(1, Math.floor(typedBase.length / 3));
+  const shown = (paths: string[]): string[] => {
+    const out = paths.slice(0, limit);
+    asked?.suggested(parentRel(missing), typedBase, maxBase, out);
+    return out;
+  };
   const data = pathsOf(index);
   const memo = data.suggestions.get(missing);
-  if (memo) return memo.slice(0, limit);
+  if (memo) return shown(memo);
   const missingLower = missing.toLowerCase();
   const maxDistance = Math.max(2, Math.floor(missing.length / 3));
   const ranked = new Map<number, number>();
 
   // Same folder: a shared prefix adds nothing to an edit distance, so comparing names is comparing paths.
-  const typedName = basename(missing);
-  const typedBase = basename(missingLower);
   const folderId = data.folderIds.get(parentRel(missing));
   for (const k of folderId === undefined ? [] : data.folderFiles[folderId]) {
     const name = data.names[k];
@@ -333,7 +313,6 @@ export function suggestPaths(missing: string, index: StaticIndexApi, limit = 3):
     if (s !== Infinity) ranked.set(k, s);
   }
 
-  const maxBase = Math.max(1, Math.floor(typedBase.length / 3));
   const bases = baseIndexOf(data);
   for (const id of closeBasenames(bases, typedBase, maxBase)) {
     const base = nameOf(bases, id);
@@ -354,5 +333,5 @@ export function suggestPaths(missing: string, index: StaticIndexApi, limit = 3):
   // Bounded: a long session asks about many distinct missing paths (150 long ones once added 158 MB).
   if (data.suggestions.size >= MAX_MEMO) data.suggestions.delete(data.suggestions.keys().next().value!);
   data.suggestions.set(missing, result);
-  return result.slice(0, limit);
+  return shown(result);
 }

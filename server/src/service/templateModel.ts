@@ -1,10 +1,30 @@
-import { Range } from 'vscode-languageserver-types';
+import { Position, Range } from 'vscode-languageserver-types';
 
-/** Which template language a document is read as. */
-export type TemplateFlavor = 'django' | 'jinja';
+/** The document's `positionAt`, handed to readers so they never need the TextDocument. */
+export type PositionAt = (offset: number) => Position;
 
-/** One `{% static … %}` tag or Jinja2 `static(…)` call. */
+/**
+ * Which reader a document is read with (service/readers.ts). Django templates and Jinja2 templates have
+ * readers now; CSS and JS are the kinds still to come.
+ */
+export type DocumentKind = 'django' | 'jinja' | 'css' | 'js';
+
+/** The document kinds that are templates (tags, `{% load %}`, HTML attributes). */
+export type TemplateFlavor = Extract<DocumentKind, 'django' | 'jinja'>;
+
+/**
+ * How a reference is written: `{% static %}` (`tag`), Jinja2 `static(…)` (`static-call`), CSS `url(…)`
+ * (`url`) and `@import` (`import`), a `sourceMappingURL` comment (`source-map`), a JS `import` (`js-import`).
+ */
+export type ReferenceSyntax = 'tag' | 'static-call' | 'url' | 'import' | 'source-map' | 'js-import';
+
+/**
+ * One static reference in a document: a `{% static … %}` tag or Jinja2 `static(…)` call today, a CSS
+ * `url()`/`@import`, a `sourceMappingURL` or a JS import for the kinds to come.
+ */
 export interface StaticReference {
+  /** How it is written. */
+  syntax: ReferenceSyntax;
   /**
    * `literal`: a quoted string (or `_("…")`) whose value is known; `dynamic`: a variable or filtered
    * expression resolved at render time; `empty`: `{% static %}` without an argument.
@@ -12,6 +32,11 @@ export interface StaticReference {
   kind: 'literal' | 'dynamic' | 'empty';
   /** The literal's value (escapes resolved), or the expression as written for dynamic ones. */
   value: string;
+  /**
+   * The destination path (as the index names it) the literal asks for: no leading slash, query or fragment,
+   * normalised. Null for dynamic and empty references and for paths that climb above the top.
+   */
+  destination: string | null;
   /** Range of the path text inside the quotes (literal), of the expression (dynamic), or of the tag (empty). */
   pathRange: Range;
   pathStart: number;
@@ -24,11 +49,15 @@ export interface StaticReference {
   quote?: '"' | "'";
   /** Variable name of `{% static … as name %}`. */
   asVariable?: string;
-  /** True when a `{% load static %}` (or an equivalent) came before the tag in this template. */
+  /**
+   * True when a `{% load static %}` (or an equivalent) came before the tag in this template; true for every
+   * kind that needs no load.
+   */
   loaded: boolean;
   /** True when a removed `{% load staticfiles %}`/`admin_static` came before it (the load itself is the error). */
   afterRemovedLoad: boolean;
-  flavor: TemplateFlavor;
+  /** The kind of the document it was read from. */
+  flavor: DocumentKind;
 }
 
 /** One `{% load … %}` tag. */
@@ -68,11 +97,12 @@ export function scanFull(result: { references: unknown[]; urlAttributes: unknown
   return result.references.length > MAX_REFERENCES_PER_DOCUMENT || result.urlAttributes.length > MAX_REFERENCES_PER_DOCUMENT;
 }
 
-/** What the service knows about one template, parsed once per uri+version. */
-export interface TemplateModel {
+/** What the service knows about one document, parsed once per uri+version. */
+export interface DocumentModel {
   uri: string;
   version: number;
-  flavor: TemplateFlavor;
+  /** The kind it was read as. */
+  flavor: DocumentKind;
   references: StaticReference[];
   loads: LoadTag[];
   /** The `{% extends %}` tag, when present. */
@@ -83,3 +113,9 @@ export interface TemplateModel {
   /** Set when the document held more references than are read per document: how many, and how many were kept. */
   truncated?: { kept: number };
 }
+
+/** The name `DocumentModel` had while templates were the only kind (kept for code written against it). */
+export type TemplateModel = DocumentModel;
+
+/** What a reader returns: the model without what the service fills in (uri, version, kind). */
+export type DocumentFacts = Omit<DocumentModel, 'uri' | 'version' | 'flavor'>;

@@ -1,18 +1,24 @@
-import { promises as fs, readFileSync, statSync, Stats } from 'fs';
+import { promises as fs, readFileSync, statSync } from 'fs';
 import * as path from 'path';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { Diagnostic } from 'vscode-languageserver-types';
 import { URI } from 'vscode-uri';
-import type { LanguageService, ServiceContext } from '../service';
-import { isTemplateLanguage } from '../service';
-import { isAffected, normalisePath, StaticDelta, ValidationFacts } from './affected';
+import { destinationOf } from '../engine/paths';
+import type { IndexQuestions, LanguageService, ServiceContext, StaticDelta } from '../service';
+import { readsDocument } from '../service';
 
 /** Templates larger than this are not read from disk for workspace-wide checks (minified junk, dumps). */
 const MAX_TEMPLATE_BYTES = 2 * 1024 * 1024;
 /** Templates checked between two progress reports. */
 const BATCH = 25;
-/** The URL prefix the service recognises in hard-coded static URLs even when STATIC_URL is another. */
-const HARDCODED_PREFIX = '/static/';
+
+/** What the publisher remembers about a document's last validation. */
+interface Checked {
+  /** What the validation asked the index: a change touching it re-checks the document. */
+  asked: IndexQuestions;
+  /** Destinations the document references (for references and renames without reading every template). */
+  references: string[];
+}
 
 export interface ProgressHandle {
   report(percentage: number, message: string): void;
@@ -38,18 +44,16 @@ export interface DiagnosticsHost {
  */
 export class DiagnosticsPublisher {
   private readonly timers = new Map<string, NodeJS.Timeout>();
-  /** What each validated document references, misses and was offered, to re-check only affected ones. */
-  private readonly facts = new Map<string, ValidationFacts>();
+  /** What each validated document asked the index and references, to re-check only affected ones. */
+  private readonly checked = new Map<string, Checked>();
   private readonly nonEmpty = new Set<string>();
   private workspaceUris = new Set<string>();
   private runId = 0;
   private learningProgress: Promise<ProgressHandle> | undefined;
-  private readonly diskVersions = new Map<string, { key: string; version: number }>();
-  private nextDiskVersion = -1;
   /** Open documents: the version and diagnostics last published. */
   private readonly shownOpen = new Map<string, string>();
   /** Where the latest workspace check spent its time (ms), for its log line. */
-  private spent = { read: 0, check: 0, facts: 0, publish: 0 };
+  private spent = { read: 0, check: 0, publish: 0 };
 
   constructor(private readonly host: DiagnosticsHost) {}
 
@@ -77,7 +81,7 @@ export class DiagnosticsPublisher {
   async validateEverything(templateUris: string[]): Promise<void> {
     const run = ++this.runId;
     const started = Date.now();
-    this.spent = { read: 0, check: 0, facts: 0, publish: 0 };
+    this.spent = { read: 0, check: 0, publish: 0 };
     const cpuBefore = process.cpuUsage();
     const previous = this.workspaceUris;
     this.workspaceUris = new Set(templateUris);
@@ -103,13 +107,13 @@ export class DiagnosticsPublisher {
         // notifications go out as they are made instead of piling up (and up the heap) behind the check.
         await new Promise((resolve) => setImmediate(resolve));
       }
-      const { read, check, facts, publish } = this.spent;
+      const { read, check, publish } = this.spent;
       const ms = (n: number): string => n.toFixed(0);
       // CPU time tells a busy machine from a slow check: wall time includes waiting for a core.
       const cpu = process.cpuUsage(cpuBefore);
       this.host.log(
         `Checked ${queue.length} templates in ${Date.now() - started} ms, ${ms((cpu.user + cpu.system) / 1000)} ms of CPU ` +
-          `(reading ${ms(read)}, checking ${ms(check)}, recording references ${ms(facts)}, publishing ${ms(publish)}; the rest is other work and waiting).`,
+          `(reading ${ms(read)}, checking ${ms(check)}, publishing ${ms(publish)}; the rest is other work and waiting).`,
       );
     } finally {
       progress.done();
@@ -117,17 +121,18 @@ export class DiagnosticsPublisher {
   }
 
   /**
-   * Re-validates the documents a static change can affect (see isAffected): those referencing a changed
-   * path, showing a removed one as a suggestion, or missing a path an added one may be suggested for.
-   * Every document with references when the paths are unknown (null). Open documents go first.
+   * Re-validates the documents whose last validation asked the index something the change touches (see
+   * IndexQuestions.touchedBy). Every document that asked anything when the paths are unknown (null). Open
+   * documents go first.
    */
   validateAffected(destPaths: string[] | null, delta?: StaticDelta): void {
     const known = destPaths === null ? null : (delta ?? { added: destPaths, removed: destPaths });
+    const normalise = (p: string): string => destinationOf(p) ?? p;
     const changes = known && { added: known.added.map(normalise), removed: known.removed.map(normalise) };
     const open = new Set(this.host.openUris());
     const affected: string[] = [];
-    for (const [uri, facts] of this.facts) {
-      if (!changes ? facts.references.length > 0 : isAffected(facts, changes)) affected.push(uri);
+    for (const [uri, { asked }] of this.checked) {
+      if (!changes ? !asked.empty : asked.touchedBy(changes)) affected.push(uri);
     }
     affected.sort((a, b) => Number(open.has(b)) - Number(open.has(a)));
     for (const uri of affected) this.schedule(uri, 0);
@@ -168,16 +173,15 @@ export class DiagnosticsPublisher {
     let diagnostics: Diagnostic[] = [];
     try {
       const doc = this.host.openDocument(uri) ?? (this.workspaceUris.has(uri) ? await (preread ?? this.readTemplate(uri)) : undefined);
-      const ctx = doc && isTemplateLanguage(doc.languageId, uri) ? this.host.contextFor(uri) : undefined;
+      const ctx = doc && readsDocument(doc.languageId, uri) ? this.host.contextFor(uri) : undefined;
       if (doc && ctx) {
         const checkStart = performance.now();
-        diagnostics = this.host.service.doValidation(doc, ctx);
-        const factsStart = performance.now();
-        this.facts.set(uri, this.factsOf(doc, diagnostics));
-        this.spent.check += factsStart - checkStart;
-        this.spent.facts += performance.now() - factsStart;
+        const validation = this.host.service.doValidationWithDependencies(doc, ctx);
+        diagnostics = validation.diagnostics;
+        this.checked.set(uri, { asked: validation.asked, references: this.host.service.referencedPaths(doc) });
+        this.spent.check += performance.now() - checkStart;
       } else {
-        this.facts.delete(uri);
+        this.checked.delete(uri);
       }
     } catch (err) {
       this.host.log(`Validating ${uri} failed: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`);
@@ -198,39 +202,6 @@ export class DiagnosticsPublisher {
     else this.nonEmpty.delete(uri);
   }
 
-  /** References, missing references (matched to the service's references by range) and suggestions shown. */
-  private factsOf(doc: TextDocument, diagnostics: Diagnostic[]): ValidationFacts {
-    const references = this.host.service.referencedPaths(doc).map(normalise);
-    const template = this.host.service.parseTemplate(doc);
-    // A hard-coded `/static/…` URL is flagged only while the file exists (when STATIC_URL differs).
-    for (const attribute of template.urlAttributes) {
-      if (!attribute.value.startsWith(HARDCODED_PREFIX)) continue;
-      const hardcoded = normalisePath(attribute.value.slice(HARDCODED_PREFIX.length).replace(/[?#].*$/, ''));
-      if (hardcoded) references.push(hardcoded);
-    }
-    const missingAt = new Set<number>();
-    const suggestions = new Set<string>();
-    for (const d of diagnostics) {
-      // Any finding about a path no source provides clears when the file appears.
-      if (d.code !== 'missing-file' && d.code !== 'unknown-source' && d.code !== 'not-built') continue;
-      missingAt.add(doc.offsetAt(d.range.start));
-      const shown = (d.data as { suggestions?: unknown } | undefined)?.suggestions;
-      if (Array.isArray(shown)) for (const s of shown) if (typeof s === 'string') suggestions.add(normalise(s));
-    }
-    const missing = new Set<string>();
-    if (missingAt.size > 0) {
-      for (const ref of template.references) {
-        if (ref.kind !== 'literal' || !missingAt.has(ref.pathStart)) continue;
-        // With and without a query string: hashed storage strips it before looking the path up.
-        for (const value of [ref.value, ref.value.replace(/[?#].*$/, '')]) {
-          const normalised = normalisePath(value);
-          if (normalised !== null) missing.add(normalised);
-        }
-      }
-    }
-    return { references, missing: [...missing], suggestions: [...suggestions] };
-  }
-
   /**
    * The documents referencing a path `matches` accepts: open ones as the editor has them now, closed ones
    * whose last check found such a reference, read from disk. What references and renames search, without
@@ -238,14 +209,14 @@ export class DiagnosticsPublisher {
    */
   async documentsReferencing(matches: (path: string) => boolean): Promise<TextDocument[]> {
     const docs: TextDocument[] = [];
-    // Open documents as they are now: the facts of one just edited (by a rename a moment ago) lag behind.
+    // Open documents as they are now: the references of one just edited (by a rename a moment ago) lag behind.
     const open = new Set(this.host.openUris());
     for (const uri of open) {
       const doc = this.host.openDocument(uri);
-      if (doc && isTemplateLanguage(doc.languageId, uri) && this.host.service.referencedPaths(doc).some(matches)) docs.push(doc);
+      if (doc && readsDocument(doc.languageId, uri) && this.host.service.referencedPaths(doc).some(matches)) docs.push(doc);
     }
-    for (const [uri, facts] of this.facts) {
-      if (open.has(uri) || !facts.references.some(matches) || !this.workspaceUris.has(uri)) continue;
+    for (const [uri, checked] of this.checked) {
+      if (open.has(uri) || !checked.references.some(matches) || !this.workspaceUris.has(uri)) continue;
       const doc = await this.readTemplate(uri).catch(() => undefined);
       if (doc) docs.push(doc);
     }
@@ -253,14 +224,14 @@ export class DiagnosticsPublisher {
   }
 
   /**
-   * Reads a closed template from disk. The service caches parses by uri+version, so each distinct
-   * content on disk gets its own (negative, never an editor's) version; unchanged files keep theirs.
+   * Reads a closed template from disk, as version 0: the service's model cache compares the text of
+   * documents with the same version, so an unchanged file is not parsed again.
    */
   private async readTemplate(uri: string): Promise<TextDocument | undefined> {
     const file = URI.parse(uri).fsPath;
     const stat = await fs.stat(file).catch(() => undefined);
     if (!stat?.isFile() || stat.size > MAX_TEMPLATE_BYTES) return undefined;
-    return this.documentOf(uri, file, stat, await fs.readFile(file, 'utf8'));
+    return TextDocument.create(uri, languageIdFor(file), 0, await fs.readFile(file, 'utf8'));
   }
 
   /** readTemplate without the thread pool; undefined also when the file cannot be read. */
@@ -269,28 +240,17 @@ export class DiagnosticsPublisher {
     try {
       const stat = statSync(file);
       if (!stat.isFile() || stat.size > MAX_TEMPLATE_BYTES) return undefined;
-      return this.documentOf(uri, file, stat, readFileSync(file, 'utf8'));
+      return TextDocument.create(uri, languageIdFor(file), 0, readFileSync(file, 'utf8'));
     } catch {
       return undefined;
     }
-  }
-
-  private documentOf(uri: string, file: string, stat: Stats, text: string): TextDocument {
-    const key = `${stat.mtimeMs}:${stat.size}`;
-    let known = this.diskVersions.get(uri);
-    if (!known || known.key !== key) {
-      known = { key, version: this.nextDiskVersion-- };
-      this.diskVersions.set(uri, known);
-    }
-    return TextDocument.create(uri, languageIdFor(file), known.version, text);
   }
 
   private clear(uri: string): void {
     this.shownOpen.delete(uri);
     clearTimeout(this.timers.get(uri));
     this.timers.delete(uri);
-    this.facts.delete(uri);
-    this.diskVersions.delete(uri);
+    this.checked.delete(uri);
     if (this.nonEmpty.delete(uri)) this.host.publish(uri, []);
   }
 }
@@ -300,8 +260,4 @@ export class DiagnosticsPublisher {
 export function languageIdFor(file: string): string {
   const ext = path.extname(file).toLowerCase();
   return ext === '.jinja' || ext === '.jinja2' || ext === '.j2' ? 'jinja' : 'django-html';
-}
-
-function normalise(p: string): string {
-  return p.replace(/^\.?\/+/, '');
 }

@@ -1,4 +1,5 @@
 import * as path from 'path';
+import { isInside, withPrefix } from '../engine/paths';
 import { findProjects, projectAt, ProjectLocation } from '../engine/discover';
 import { isDirectory } from '../engine/fsUtil';
 import { StaticIndexApi } from '../engine/indexTypes';
@@ -8,9 +9,8 @@ import { compareReadings, mayMissSources, ReadingDifference } from '../engine/re
 import { learnLocated, noteIndexProblems } from '../engine/project';
 import { buildIndex } from '../engine/staticIndex';
 import { DjangoStaticSettings } from '../protocol';
-import { forgetFileDetails } from '../service';
 import { MANIFEST_NAME, readManifest } from './manifest';
-import { discoverTemplatesWithCoverage, hasTemplateExtension, isInside, scansProjectTemplateFolders, templateDirs, TemplateCoverage } from './templates';
+import { discoverTemplatesWithCoverage, hasTemplateExtension, scansProjectTemplateFolders, templateDirs, TemplateCoverage } from './templates';
 import { FileChange, WatchTarget } from './watcher';
 
 /** Projects learned at once: each may start a Python process. */
@@ -126,7 +126,10 @@ export class ProjectManager {
   private readonly relearnTimers = new Map<string, NodeJS.Timeout>();
   private readonly templateScanTimers = new Map<string, NodeJS.Timeout>();
   private fullRelearnTimer: NodeJS.Timeout | undefined;
+  /** The settings without a scope: what applies where no workspace folder's own settings do. */
   private settings: DjangoStaticSettings;
+  /** Each workspace folder's `djangoStatic.*` (resource scope), by folder. */
+  private scoped = new Map<string, DjangoStaticSettings>();
   private trusted: boolean;
   private roots: string[];
 
@@ -162,9 +165,20 @@ export class ProjectManager {
     this.roots = roots.map((r) => path.resolve(r));
   }
 
-  updateSettings(settings: DjangoStaticSettings, trusted = this.trusted): void {
+  /** `scoped`: each workspace folder's own settings (folders without an entry use `settings`). */
+  updateSettings(settings: DjangoStaticSettings, trusted = this.trusted, scoped?: ReadonlyMap<string, DjangoStaticSettings>): void {
     this.settings = settings;
     this.trusted = trusted;
+    if (scoped) this.scoped = new Map([...scoped].map(([folder, s]) => [path.resolve(folder), s]));
+  }
+
+  /** The settings for a folder or file: those of the innermost workspace folder holding it. */
+  settingsOf(dir: string): DjangoStaticSettings {
+    let best: string | undefined;
+    for (const folder of this.scoped.keys()) {
+      if (isInside(folder, dir) && (!best || folder.length > best.length)) best = folder;
+    }
+    return best ? this.scoped.get(best)! : this.settings;
   }
 
   /** Discovers and learns every project again; results replace the previous ones atomically. */
@@ -253,10 +267,10 @@ export class ProjectManager {
       const byTemplate = this.current.find((p) => templateSet(p).has(abs));
       if (byTemplate) return byTemplate;
       const enclosing = this.current
-        .filter((p) => isInside(abs, p.location.projectDir))
+        .filter((p) => isInside(p.location.projectDir, abs))
         .sort((a, b) => b.location.projectDir.length - a.location.projectDir.length)[0];
       if (enclosing) return enclosing;
-      const byTemplateDir = this.current.find((p) => templateDirs(p.model, this.scopeOf(p)).some((d) => isInside(abs, d)));
+      const byTemplateDir = this.current.find((p) => templateDirs(p.model, this.scopeOf(p)).some((d) => isInside(d, abs)));
       if (byTemplateDir) return byTemplateDir;
     }
     return this.selected();
@@ -294,11 +308,11 @@ export class ProjectManager {
     for (const project of this.current) {
       const scope = this.scopeOf(project);
       for (const source of project.index.sources) {
-        if (source.root && scope.some((s) => isInside(source.root!, s))) add(source.root, true);
+        if (source.root && scope.some((s) => isInside(s, source.root!))) add(source.root, true);
       }
       for (const dir of templateDirs(project.model, scope)) add(dir, true);
       for (const root of project.awaitedRoots) {
-        if (scope.some((s) => isInside(root, s))) add(path.dirname(root), false);
+        if (scope.some((s) => isInside(s, root))) add(path.dirname(root), false);
       }
       for (const file of project.model.settingsFiles) add(path.dirname(file), false);
       add(project.location.projectDir, false);
@@ -326,12 +340,12 @@ export class ProjectManager {
           this.scheduleRelearn(project.location.projectDir);
           continue;
         }
-        if (change.kind === 'created' && project.awaitedRoots.some((root) => isInside(file, root))) {
+        if (change.kind === 'created' && project.awaitedRoots.some((root) => isInside(root, file))) {
           this.scheduleRelearn(project.location.projectDir);
           continue;
         }
         // The manifest itself, or STATIC_ROOT appearing or vanishing as a whole (first collectstatic, rm -rf).
-        if (project.model.staticRoot && isInside(path.join(project.model.staticRoot, MANIFEST_NAME), file)) {
+        if (project.model.staticRoot && isInside(file, path.join(project.model.staticRoot, MANIFEST_NAME))) {
           project.manifest = await readManifest(project.model.staticRoot, project.model.djangoVersion);
           this.emit({ kind: 'manifest', project });
           continue;
@@ -370,7 +384,7 @@ export class ProjectManager {
     // A project answers, but the file may belong to another one still being learned (or not found yet).
     const abs = file && path.resolve(file);
     if (this.discovering && !(abs && templateSet(project).has(abs))) return true;
-    return !!abs && this.pendingLocations.some((l) => isInside(abs, l.projectDir) && !this.current.some((p) => p.location.projectDir === l.projectDir));
+    return !!abs && this.pendingLocations.some((l) => isInside(l.projectDir, abs) && !this.current.some((p) => p.location.projectDir === l.projectDir));
   }
 
   /** Resolves on the next workspace change, after `ms`, or on cancellation, whichever comes first. */
@@ -391,10 +405,11 @@ export class ProjectManager {
   // --- learning -------------------------------------------------------------------------------
 
   private async discover(prune: string[]): Promise<ProjectLocation[]> {
-    const override = this.settings.settingsModule || undefined;
-    if (this.settings.managePyPath) {
-      const managePy = path.resolve(this.roots[0] ?? process.cwd(), this.settings.managePyPath);
-      const located = await findProjects(path.dirname(managePy), override).catch(() => []);
+    const first = this.roots[0] ?? process.cwd();
+    const firstSettings = this.settingsOf(first);
+    if (firstSettings.managePyPath) {
+      const managePy = path.resolve(first, firstSettings.managePyPath);
+      const located = await findProjects(path.dirname(managePy), firstSettings.settingsModule || undefined).catch(() => []);
       const own = located.find((l) => l.managePy === managePy);
       if (own) return [own];
       this.log(`djangoStatic.managePyPath points to ${managePy}, which was not found; discovering projects instead.`);
@@ -404,7 +419,7 @@ export class ProjectManager {
     for (const root of this.roots) {
       let found: ProjectLocation[] = [];
       try {
-        found = await findProjects(root, override, { prune });
+        found = await findProjects(root, this.settingsOf(root).settingsModule || undefined, { prune });
       } catch (err) {
         this.log(`Looking for projects in ${root} failed: ${messageOf(err)}`);
       }
@@ -420,14 +435,15 @@ export class ProjectManager {
   }
 
   private learnOptions(location: ProjectLocation): LearnOptions & { ignoreGlobs: string[] } {
+    const settings = this.settingsOf(location.projectDir);
     return {
-      mode: this.settings.mode,
-      python: this.settings.pythonPath || undefined,
-      settings: this.settings.settingsModule || location.settingsModule || undefined,
-      env: this.settings.env,
-      timeoutMs: Math.max(1, this.settings.timeoutSeconds || 15) * 1000,
+      mode: settings.mode,
+      python: settings.pythonPath || undefined,
+      settings: settings.settingsModule || location.settingsModule || undefined,
+      env: settings.env,
+      timeoutMs: Math.max(1, settings.timeoutSeconds || 15) * 1000,
       allowExecute: this.trusted,
-      ignoreGlobs: this.settings.ignoreGlobs,
+      ignoreGlobs: settings.ignoreGlobs,
     };
   }
 
@@ -441,9 +457,8 @@ export class ProjectManager {
 
   /** Previews of the projects right at the workspace roots that are not known yet. */
   private async previewRoots(known: Map<string, WorkspaceProject>, generation: number): Promise<Map<string, WorkspaceProject>> {
-    if (this.settings.managePyPath) return new Map(); // discovery decides which project that names
-    const override = this.settings.settingsModule || undefined;
-    const found = await Promise.all(this.roots.map((root) => projectAt(root, override).catch(() => null)));
+    if (this.settingsOf(this.roots[0] ?? process.cwd()).managePyPath) return new Map(); // discovery decides which project that names
+    const found = await Promise.all(this.roots.map((root) => projectAt(root, this.settingsOf(root).settingsModule || undefined).catch(() => null)));
     const fresh = found.filter((l): l is ProjectLocation => !!l && !known.has(l.projectDir));
     this.pendingLocations = fresh;
     return this.preview(fresh, generation);
@@ -499,7 +514,7 @@ export class ProjectManager {
   private async learnOne(
     location: ProjectLocation,
     previous?: WorkspaceProject,
-    mode = this.settings.mode,
+    mode = this.settingsOf(location.projectDir).mode,
     first = false,
   ): Promise<WorkspaceProject | ProjectFailure> {
     const started = Date.now();
@@ -523,7 +538,7 @@ export class ProjectManager {
         return this.failure(location, staticErr);
       }
     }
-    if (first) model.modeReason = `Static reading without Python, answered from while ${this.settings.mode === 'static' ? "the interpreter's site-packages are looked up" : 'Django mode is learned'}.`;
+    if (first) model.modeReason = `Static reading without Python, answered from while ${this.settingsOf(location.projectDir).mode === 'static' ? "the interpreter's site-packages are looked up" : 'Django mode is learned'}.`;
     // The index of a first reading with the same sources is kept: one walk of the static folders, not two.
     const reused = !!previous && !compareReadings(previous.model, model).sourcesDiffer;
     const scope = [...this.roots, location.projectDir];
@@ -532,7 +547,7 @@ export class ProjectManager {
       reused && previous ? previous.index : buildIndex(model, options),
       readManifest(model.staticRoot, model.djangoVersion),
       awaitedRoots(model),
-      discoverTemplatesWithCoverage(model, this.settings, scope),
+      discoverTemplatesWithCoverage(model, this.settingsOf(location.projectDir), scope),
     ]);
     noteIndexProblems(model, index);
     const project: WorkspaceProject = {
@@ -608,12 +623,10 @@ export class ProjectManager {
    */
   private async applyStaticChange(project: WorkspaceProject, file: string, kind: FileChange['kind']): Promise<string[] | null> {
     // Events outside every root still go to the index: it maps followed symlinks' targets itself.
-    const insideRoot = project.index.sources.some((s) => s.root && isInside(file, s.root));
+    const insideRoot = project.index.sources.some((s) => s.root && isInside(s.root, file));
     const changed = kind === 'deleted' ? project.index.fileRemoved(file) : project.index.fileAdded(file);
-    if (kind === 'changed' && insideRoot) {
-      // New content: sizes shown in completion and hover must be recomputed (did-you-mean paths stay).
-      forgetFileDetails(project.index);
-    }
+    // New content: sizes shown in completion and hover must be recomputed (did-you-mean paths stay).
+    if (kind === 'changed' && insideRoot && !changed) project.index.fileChanged?.(file);
     if (!changed) return [];
     const dests = destinationsOf(project, file);
     // A whole root coming or going has no single destination folder ('' or 'prefix/'): re-check everything.
@@ -630,7 +643,7 @@ export class ProjectManager {
 
   /** Template files appear and disappear rarely: re-scan the project's template folders shortly after. */
   private noteTemplateChange(project: WorkspaceProject, file: string, kind: FileChange['kind']): void {
-    if (!this.scopeOf(project).some((s) => isInside(file, s))) return;
+    if (!this.scopeOf(project).some((s) => isInside(s, file))) return;
     // A folder (no extension) may carry templates in or out; any other file only if it is a template.
     const mayBeFolder = kind !== 'changed' && path.extname(file) === '';
     if (!hasTemplateExtension(file) && !mayBeFolder) return;
@@ -652,15 +665,15 @@ export class ProjectManager {
 
   /** Where a new folder could hold templates: a template folder, or anywhere when globs or the fallback scan apply. */
   private inTemplateArea(project: WorkspaceProject, file: string): boolean {
-    if (this.settings.templateGlobs.length > 0) return true;
+    if (this.settingsOf(project.location.projectDir).templateGlobs.length > 0) return true;
     const dirs = templateDirs(project.model, this.scopeOf(project));
-    return dirs.length === 0 || scansProjectTemplateFolders(project.model) || dirs.some((d) => isInside(file, d));
+    return dirs.length === 0 || scansProjectTemplateFolders(project.model) || dirs.some((d) => isInside(d, file));
   }
 
   private async rescanTemplates(project: WorkspaceProject): Promise<void> {
     if (!this.current.includes(project)) return;
     const before = new Set(project.templates);
-    const discovered = await discoverTemplatesWithCoverage(project.model, this.settings, this.scopeOf(project));
+    const discovered = await discoverTemplatesWithCoverage(project.model, this.settingsOf(project.location.projectDir), this.scopeOf(project));
     const after = discovered.templates;
     project.coverage = discovered.coverage;
     const afterSet = new Set(after);
@@ -706,15 +719,14 @@ export function templateSet(project: WorkspaceProject): Set<string> {
 export function destinationsOf(project: WorkspaceProject, file: string): string[] {
   const result: string[] = [];
   for (const source of project.index.sources) {
-    if (source.root && isInside(file, source.root)) result.push(destinationIn(source.root, source.prefix, file));
+    if (source.root && isInside(source.root, file)) result.push(destinationIn(source.root, source.prefix, file));
   }
   return result;
 }
 
 /** The destination path of a file inside the root of a source with this prefix. */
 export function destinationIn(root: string, prefix: string, file: string): string {
-  const rel = path.relative(root, file).split(path.sep).join('/');
-  return prefix ? `${prefix}/${rel}` : rel;
+  return withPrefix(prefix, path.relative(root, file).split(path.sep).join('/'));
 }
 
 /** Files below a destination folder appended to `into`; false past MAX_NAMED_FILES (a bulk change). */

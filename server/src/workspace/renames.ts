@@ -18,7 +18,7 @@ import { PathMove } from '../service';
 import { StaticSource } from '../engine/indexTypes';
 import { destinationIn, WorkspaceProject } from './projectManager';
 import { ReferencesHost } from './references';
-import { isInside } from './templates';
+import { isInside } from '../engine/paths';
 
 /** What renames need from the rest of the server: what references need, and where files and open documents are. */
 export interface RenameHost extends ReferencesHost {
@@ -81,8 +81,8 @@ export class StaticRenames {
     const sources = project.index.sources.filter((s): s is StaticSource & { root: string } => s.root !== null);
     const moves: PathMove[] = [];
     for (const source of sources) {
-      if (!isInside(oldAbs, source.root) || oldAbs === source.root) continue;
-      const target = isInside(newAbs, source.root) ? source : sources.find((s) => isInside(newAbs, s.root) && newAbs !== s.root);
+      if (!isInside(source.root, oldAbs) || oldAbs === source.root) continue;
+      const target = isInside(source.root, newAbs) ? source : sources.find((s) => isInside(s.root, newAbs) && newAbs !== s.root);
       if (!target) continue;
       const from = destinationIn(source.root, source.prefix, oldAbs);
       const to = destinationIn(target.root, target.prefix, newAbs);

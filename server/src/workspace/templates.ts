@@ -1,4 +1,5 @@
 import * as path from 'path';
+import { isInside } from '../engine/paths';
 import fg from 'fast-glob';
 import { ProjectModel } from '../engine/model';
 import { appsOf, engineLabel, engineTakes, searchDirsOf, templateNameIn } from '../engine/templateEngines';
@@ -19,12 +20,6 @@ const JINJA_FALLBACK_GLOBS = [`**/jinja2/${TEMPLATE_FILE_GLOB}`];
 /** True when the file name has a template extension (used to decide whether a file event matters). */
 export function hasTemplateExtension(file: string): boolean {
   return TEMPLATE_EXTENSIONS.includes(path.extname(file).slice(1).toLowerCase());
-}
-
-/** True when `child` is `parent` or inside it. */
-export function isInside(child: string, parent: string): boolean {
-  const rel = path.relative(parent, child);
-  return rel === '' || (!rel.startsWith('..') && !path.isAbsolute(rel));
 }
 
 /** One TEMPLATES engine's share of the project's templates. */
@@ -68,7 +63,7 @@ export interface DiscoveredTemplates {
 export function templateDirs(model: ProjectModel, scope: string[]): string[] {
   const apps = appsOf(model);
   const unique = [...new Set(model.templates.flatMap((engine) => searchDirsOf(engine, apps)).map((d) => path.resolve(d)))];
-  return unique.filter((d) => scope.some((s) => isInside(d, s)));
+  return unique.filter((d) => scope.some((s) => isInside(s, d)));
 }
 
 /** True when templates are also looked for in every `templates/` folder (no engine, or an engine with files we cannot know). */
@@ -112,7 +107,7 @@ export async function discoverTemplatesWithCoverage(
   const unowned = new Set<string>();
   const apps = appsOf(model);
   const engines: EngineCoverage[] = [];
-  const inScope = (d: string) => scope.some((s) => isInside(d, s));
+  const inScope = (d: string) => scope.some((s) => isInside(s, d));
   for (let i = 0; i < model.templates.length; i++) {
     const engine = model.templates[i];
     const folders = [...new Set(searchDirsOf(engine, apps).map((d) => path.resolve(d)))].filter(inScope);

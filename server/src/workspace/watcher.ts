@@ -1,7 +1,7 @@
 import * as fs from 'fs';
 import { isDirectory } from '../engine/fsUtil';
 import * as path from 'path';
-import { isInside } from './templates';
+import { isInside } from '../engine/paths';
 
 export type FileChangeKind = 'created' | 'changed' | 'deleted';
 
@@ -235,21 +235,21 @@ export class TreeWatcher {
   }
 
   private covered(dir: string): boolean {
-    return this.targets.some((t) => (t.recursive ? isInside(dir, t.dir) : dir === t.dir));
+    return this.targets.some((t) => (t.recursive ? isInside(t.dir, dir) : dir === t.dir));
   }
 
   private coveredRecursively(dir: string): boolean {
-    return this.targets.some((t) => t.recursive && isInside(dir, t.dir));
+    return this.targets.some((t) => t.recursive && isInside(t.dir, dir));
   }
 
   private unwatchTree(dir: string): void {
     for (const [watched, watcher] of this.watchers) {
-      if (isInside(watched, dir)) {
+      if (isInside(dir, watched)) {
         watcher.close();
         this.watchers.delete(watched);
       }
     }
-    for (const polled of this.polled.keys()) if (isInside(polled, dir)) this.polled.delete(polled);
+    for (const polled of this.polled.keys()) if (isInside(dir, polled)) this.polled.delete(polled);
   }
 }
 

@@ -5,25 +5,11 @@
  */
 import * as os from 'node:os';
 import { step } from './budget';
+import type { CallArgs, CallSite } from './calls';
 import { ENV_LIBRARY_MODULES, envLibraryAttribute, envLibraryCall } from './envLibraries';
 import { dictMethod, listMethod, strMethod } from './methods';
 import * as pyPath from './pyPath';
 import { asText, bool, DictEntries, isSpread, isUnknown, iterate, keyOf, NONE, pyRepr, pyStr, PyValue, SourceSpot, str, truthy, typeError, typeName, unknown } from './values';
-
-/** What a builtin needs from the statement being evaluated. */
-export interface CallSite extends SourceSpot {
-  /** The folder Django runs in, for relative paths. */
-  cwd: string;
-  /** Environment variables read by the statement; static mode answers with their defaults. */
-  env: Set<string>;
-  /** Source text of the callee, for messages (`get_dirs`). */
-  calleeText: string;
-}
-
-export interface CallArgs {
-  positional: PyValue[];
-  keywords: Map<string, PyValue>;
-}
 
 /** Names a settings module can import from the standard library with a meaning static mode knows. */
 export const KNOWN_MODULE_MEMBERS: Record<string, Record<string, PyValue>> = {

@@ -3,7 +3,7 @@
  * default=..., cast=bool)`) and django-environ (`env = environ.Env(DEBUG=(bool, False)); env('DEBUG')`),
  * answered the way os.environ.get is: with the default written in settings, the variable remembered.
  */
-import type { CallArgs, CallSite } from './builtins';
+import type { CallArgs, CallSite } from './calls';
 import { bool, isSequence, NONE, PyValue, SourceSpot, str, unknown } from './values';
 
 export const ENV_LIBRARY_MODULES: Record<string, Record<string, PyValue>> = {

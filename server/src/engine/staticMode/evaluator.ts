@@ -5,7 +5,8 @@
  */
 import type { SyntaxNode } from '@lezer/common';
 import { admit, step } from './budget';
-import { CallArgs, callValue, getAttribute } from './builtins';
+import { callValue, getAttribute } from './builtins';
+import type { CallArgs } from './calls';
 import { lambdaValue } from './functions';
 import { binaryArith, compare } from './operators';
 import { decodeEscapes, parseNumberLiteral, parseStringLiteral, splitStringLiteral } from './literals';

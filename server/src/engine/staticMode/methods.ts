@@ -1,6 +1,6 @@
 /** Methods of str, list and dict that settings files call (`.replace`, `.append`, `.update`, ...). */
 import { ensureFits, grow } from './budget';
-import type { CallArgs, CallSite } from './builtins';
+import type { CallArgs, CallSite } from './calls';
 import { asText, bool, isSequence, isUnknown, iterate, keyOf, NONE, pyEquals, pyRepr, pyStr, PyValue, SourceSpot, str, typeError, typeName, unknown } from './values';
 
 export function strMethod(name: string, self: string, args: CallArgs, site: CallSite): PyValue {

@@ -5,6 +5,7 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { isInside } from '../paths';
 import { isDirectory, isFile } from './pyPath';
 
 /** Where a dotted module lives. */
@@ -55,7 +56,7 @@ export class ModuleResolver {
     }
     if (!location) return null;
     const anchor = location.file ?? location.searchPaths[0];
-    location.inProject = this.projectRoots.some((root) => isInside(anchor, root));
+    location.inProject = this.projectRoots.some((root) => anchor !== root && isInside(root, anchor));
     return location;
   }
 }
@@ -72,11 +73,6 @@ function findIn(name: string, leaf: string, searchPaths: string[]): ModuleLocati
   }
   if (portions.length) return { name, file: null, isPackage: true, searchPaths: portions, inProject: false };
   return null;
-}
-
-function isInside(file: string, root: string): boolean {
-  const relative = path.relative(root, file);
-  return relative !== '' && !relative.startsWith('..') && !path.isAbsolute(relative);
 }
 
 /**

@@ -1,0 +1,56 @@
+/**
+ * One reader per document kind, behind one interface: a reader turns a document's text into its static
+ * references and the facts its checks need. The features work on what readers return, never on the kind.
+ *
+ * Adding a kind: write `read(text, positionAt)` in its own module (set `syntax` and `destination` on each
+ * reference, stop once `scanFull` says enough), add it to `READERS`, and say which documents it claims.
+ */
+import { readJinjaTemplate } from './jinja';
+import { readDjangoTemplate } from './scanner';
+import { DocumentFacts, DocumentKind, PositionAt } from './templateModel';
+
+/** Reads one kind of document. May throw: the service turns a failure into an empty model. */
+export interface DocumentReader {
+  kind: DocumentKind;
+  /**
+   * True when the document is of this kind by language id or extension alone. A template that no reader
+   * claims is read by the project's template engines (Django or Jinja2), else as a Django template.
+   */
+  claims(languageId: string, uri: string): boolean;
+  read(text: string, positionAt: PositionAt): DocumentFacts;
+}
+
+const JINJA_LANGUAGES = new Set(['jinja', 'jinja-html', 'jinja2', 'jinja-xml', 'j2']);
+const JINJA_EXTENSIONS = /\.(jinja2?|j2)$/i;
+
+const djangoReader: DocumentReader = {
+  kind: 'django',
+  // The fallback for templates: `.html` belongs to whichever engine loads it.
+  claims: () => false,
+  read: readDjangoTemplate,
+};
+
+const jinjaReader: DocumentReader = {
+  kind: 'jinja',
+  claims: (languageId, uri) => JINJA_LANGUAGES.has(languageId.toLowerCase()) || JINJA_EXTENSIONS.test(uri),
+  read: readJinjaTemplate,
+};
+
+/** Every reader, in the order they are asked to claim a document. */
+export const READERS: Partial<Record<DocumentKind, DocumentReader>> = {
+  jinja: jinjaReader,
+  django: djangoReader,
+};
+
+/** The reader for `kind`, or undefined for a kind with no reader yet. */
+export function readerFor(kind: DocumentKind): DocumentReader | undefined {
+  return READERS[kind];
+}
+
+/** The kind a document is by language id or extension alone, if a reader claims it. */
+export function claimedKind(languageId: string, uri: string): DocumentKind | undefined {
+  for (const reader of Object.values(READERS)) {
+    if (reader.claims(languageId, uri)) return reader.kind;
+  }
+  return undefined;
+}

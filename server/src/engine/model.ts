@@ -182,3 +182,18 @@ export class UserError extends Error {
     this.name = 'UserError';
   }
 }
+
+/** The static source folders in finder order: STATICFILES_DIRS roots, then apps' static folders (a shared root once per source). */
+export function sourceFolders(model: ProjectModel): string[] {
+  const roots: string[] = [];
+  for (const finder of model.finders) {
+    if (finder.kind === 'filesystem') for (const dir of finder.dirs) roots.push(dir.root);
+    else if (finder.kind === 'app') for (const app of finder.apps) if (app.staticDir) roots.push(app.staticDir);
+  }
+  return roots;
+}
+
+/** Folders that hold static files rather than code or templates: the sources and STATIC_ROOT. */
+export function staticFolders(model: ProjectModel): string[] {
+  return model.staticRoot ? [...sourceFolders(model), model.staticRoot] : sourceFolders(model);
+}

@@ -131,6 +131,7 @@ function isErrorReport(report: Report): report is Report & ErrorReport {
 function toProjectModel(report: Report, input: DjangoModeInput): ProjectModel {
   const version = str(report.djangoVersion);
   const problems = arr(report.problems).map(toProblem).filter((p): p is Problem => p !== null);
+  const storageClass = toStorageClass(report.storageClass);
   return {
     projectDir: input.projectDir,
     managePy: input.managePy,
@@ -144,7 +145,6 @@ function toProjectModel(report: Report, input: DjangoModeInput): ProjectModel {
     staticRoot: str(report.staticRoot),
     storage: str(report.storage) ?? 'django.contrib.staticfiles.storage.StaticFilesStorage',
     manifestStorage: report.manifestStorage === true,
-    storageClass: toStorageClass(report.storageClass),
     debug: typeof report.debug === 'boolean' ? report.debug : null,
     staticfilesInstalled: report.staticfilesInstalled === true,
     ignorePatterns: Array.isArray(report.ignorePatterns) ? report.ignorePatterns.filter(isString) : [...DEFAULT_IGNORE_PATTERNS],
@@ -152,6 +152,8 @@ function toProjectModel(report: Report, input: DjangoModeInput): ProjectModel {
     templates: arr(report.templates).map(toTemplateEngine).filter((t): t is TemplateEngine => t !== null),
     checks: arr(report.checks).map(toCheck).filter((c): c is CheckMessage => c !== null),
     problems,
+    // Absent rather than undefined when the helper could not describe the class, as static mode leaves it.
+    ...(storageClass ? { storageClass } : {}),
   };
 }
 

@@ -21,7 +21,7 @@ import { affectsSettings, readSettings } from './config';
 import { InterpreterResolver } from './interpreter';
 
 /** Documents the server watches: Django templates, plain HTML/text templates and Jinja. */
-const DOCUMENT_SELECTOR = ['django-html', 'django-txt', 'html', 'jinja-html', 'jinja'].map((language) => ({ scheme: 'file', language }));
+const DOCUMENT_SELECTOR = ['django-html', 'django-txt', 'html', 'jinja-html', 'jinja', 'python'].map((language) => ({ scheme: 'file', language }));
 type ConfigurationNext = (params: ConfigurationParams, token: CancellationToken) => unknown;
 const SELECTED_PROJECT_KEY = 'djangoStatic.selectedManagePy';
 

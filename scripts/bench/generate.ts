@@ -162,10 +162,13 @@ function planProject(root: string, staticRoot: string, fileCount: number): Plan 
   for (let i = 0; i < appDuplicates; i++) {
     sources[DIR_COUNT + (i % APP_COUNT)].files.push(plainDirPaths[i % plainDirPaths.length]);
   }
+  // Each directory's candidates are kept as they grow, rather than filtered again per copy (quadratic at 1M).
+  const candidates = sources.slice(0, DIR_COUNT - 1).map((s) => s.files.filter((f) => !f.includes('/big/')));
   for (let i = 0; i < duplicateCount - appDuplicates; i++) {
     const from = i % (DIR_COUNT - 2);
-    const candidates = sources[from].files.filter((f) => !f.includes('/big/'));
-    sources[from + 1].files.push(candidates[Math.floor(i / (DIR_COUNT - 2)) % Math.max(1, candidates.length)]);
+    const copied = candidates[from][Math.floor(i / (DIR_COUNT - 2)) % Math.max(1, candidates[from].length)];
+    sources[from + 1].files.push(copied);
+    candidates[from + 1].push(copied);
   }
 
   const destinations = new Map<string, number>();

@@ -243,7 +243,33 @@ def storage_info(settings, problems):
             'kind': 'storage-unimportable',
             'message': 'The staticfiles storage %s could not be imported: %s' % (backend, error_text(exc)),
         })
-    return {'storage': backend, 'manifestStorage': manifest}
+    result = {'storage': backend, 'manifestStorage': manifest}
+    if manifest:
+        result['storageClass'] = storage_class_info(cls, HashedFilesMixin)
+    return result
+
+
+# Post-processing methods whose redefinition outside Django may change what collectstatic does to CSS and JS.
+POST_PROCESS_METHODS = ('post_process', '_post_process', 'hashed_name', 'url_converter', 'file_hash', '_stored_name', '_url', 'url')
+
+
+def storage_class_info(cls, mixin):
+    overrides = []
+    for name in POST_PROCESS_METHODS:
+        for klass in cls.__mro__:
+            if name in vars(klass):
+                if not klass.__module__.startswith('django.'):
+                    overrides.append('%s in %s.%s' % (name, klass.__module__, klass.__qualname__))
+                break
+    passes = getattr(cls, 'max_post_process_passes', 5)
+    return {
+        'hashes': True,
+        'jsModuleImports': bool(getattr(cls, 'support_js_module_import_aggregation', False)),
+        'maxPasses': passes if isinstance(passes, int) else 5,
+        'customPatterns': getattr(cls, 'patterns', None) != mixin.patterns,
+        'overrides': overrides,
+        'mro': ['%s.%s' % (k.__module__, k.__qualname__) for k in cls.__mro__],
+    }
 
 
 def finders_info(settings, apps, problems):

@@ -2,10 +2,12 @@
  * The language server: a thin LSP adapter over the protocol-free language service (`service/`) and the
  * workspace layer (`workspace/`). Started by dist/server.js (VS Code, stdio or IPC) and `django-static lsp --stdio`.
  */
+import { settingsFactsOf } from './workspace/settingsFacts';
 import * as v8 from 'v8';
 import {
   CancellationToken,
   CodeActionKind,
+  CodeLens,
   CompletionItem,
   CompletionList,
   Connection,
@@ -35,6 +37,7 @@ import {
   WorkspaceFoldersChangeEvent,
 } from 'vscode-languageserver/node';
 import { TextDocument } from 'vscode-languageserver-textdocument';
+import { Diagnostic } from 'vscode-languageserver-types';
 import { URI } from 'vscode-uri';
 import { createLanguageService, createModelCache, LanguageService, readsDocument, ServiceContext } from './service';
 import { DEFAULT_SETTINGS, DjangoStaticSettings, InitializationOptions, Methods, ProjectSummary, SERVER_V8_FLAGS, StaticFileItem, StaticFileSource, TemplateEngineKind } from './protocol';
@@ -46,6 +49,7 @@ import { findAllReferences } from './workspace/references';
 import { RenameHost, RenameSupport, StaticRenames } from './workspace/renames';
 import { FileChange, TreeWatcher, WatchTarget } from './workspace/watcher';
 import { DiagnosticsPublisher, ProgressHandle } from './workspace/diagnosticsPublisher';
+import { AssetPublisher } from './workspace/assetPublisher';
 
 /** Requests slower than this are logged, to make a sluggish project visible in the output channel. */
 const SLOW_REQUEST_MS = 200;
@@ -108,6 +112,9 @@ class DjangoStaticServer {
   private readonly managerStarted: Promise<ProjectManager | undefined>;
   private managerCreated: (manager: ProjectManager | undefined) => void = () => undefined;
   private diagnostics!: DiagnosticsPublisher;
+  private assets!: AssetPublisher;
+  /** What each publisher last said per uri: one notification carries both (a CSS file can be read as both). */
+  private readonly published = new Map<string, { templates: Diagnostic[]; assets: Diagnostic[] }>();
   private ownWatcher: TreeWatcher | undefined;
   private clientWatchers: Disposable | undefined;
   private watchKey = '';
@@ -205,6 +212,12 @@ class DjangoStaticServer {
         return found ? this.service.doHover(found.doc, params.position, found.ctx) : null;
       }),
     );
+    connection.onCodeLens(
+      this.guarded('codeLens', [] as CodeLens[], async (params, token) => {
+        const found = await this.documentAndContext(params.textDocument.uri, token);
+        return found ? this.service.provideCodeLenses(found.doc, found.ctx) : [];
+      }),
+    );
     connection.onDocumentLinks(
       this.guarded('documentLinks', [], async (params, token) => {
         const found = await this.documentAndContext(params.textDocument.uri, token);
@@ -278,10 +291,18 @@ class DjangoStaticServer {
       this.applyFileChanges(changes);
     });
 
-    documents.onDidOpen((e: TextDocumentChangeEvent<TextDocument>) => this.diagnostics.schedule(e.document.uri, 0));
-    documents.onDidChangeContent((e: TextDocumentChangeEvent<TextDocument>) => this.diagnostics.schedule(e.document.uri, 80));
+    documents.onDidOpen((e: TextDocumentChangeEvent<TextDocument>) => {
+      this.diagnostics.schedule(e.document.uri, 0);
+      if (isAsset(e.document.uri)) this.assets.sync();
+    });
+    documents.onDidChangeContent((e: TextDocumentChangeEvent<TextDocument>) => {
+      this.diagnostics.schedule(e.document.uri, 80);
+      if (isAsset(e.document.uri)) this.assets.schedule(300);
+    });
     documents.onDidClose((e: TextDocumentChangeEvent<TextDocument>) => {
       this.models.remove(e.document.uri);
+      // Unsaved text no longer counts, and a third-party file's diagnostics go with the editor.
+      if (isAsset(e.document.uri)) this.assets.schedule(0);
       this.diagnostics.documentClosed(e.document.uri, this.isWorkspaceTemplate(e.document.uri));
     });
 
@@ -300,11 +321,20 @@ class DjangoStaticServer {
     this.service = createLanguageService({ clientCapabilities: caps, models: this.models });
     this.diagnostics = new DiagnosticsPublisher({
       service: this.service,
-      publish: (uri, diagnostics) => void this.connection.sendDiagnostics({ uri, diagnostics }),
+      publish: (uri, diagnostics) => this.publish(uri, 'templates', diagnostics),
       openDocument: (uri) => this.documents.get(uri),
       openUris: () => this.documents.keys(),
       contextFor: (uri) => this.contextFor(uri),
       beginProgress: (title) => this.beginProgress(title),
+      log: (m) => this.log(m),
+    });
+    this.assets = new AssetPublisher({
+      // A whole-project replay from a preview would be redone from the final reading moments later.
+      projects: () => (this.manager?.projects ?? []).filter((p) => p.stage === 'final'),
+      settingsOf: (dir) => this.settingsOf(dir),
+      roots: () => this.roots,
+      openText: (file) => this.documents.get(URI.file(file).toString())?.getText(),
+      publish: (uri, diagnostics) => this.publish(uri, 'assets', diagnostics),
       log: (m) => this.log(m),
     });
     this.support = {
@@ -334,6 +364,7 @@ class DjangoStaticServer {
         referencesProvider: true,
         renameProvider: { prepareProvider: true },
         hoverProvider: true,
+        codeLensProvider: { resolveProvider: false },
         documentLinkProvider: { resolveProvider: false },
         codeActionProvider: { codeActionKinds: [CodeActionKind.QuickFix] },
         workspace: {
@@ -382,6 +413,7 @@ class DjangoStaticServer {
     this.clientWatchers?.dispose();
     this.manager?.dispose();
     this.diagnostics.dispose();
+    this.assets.dispose();
   }
 
   // --- settings -----------------------------------------------------------------------------------
@@ -417,7 +449,10 @@ class DjangoStaticServer {
     const rest = (all: DjangoStaticSettings[]) => JSON.stringify(all.map(({ severity: _severity, ...other }) => other));
     const severities = (all: DjangoStaticSettings[]) => JSON.stringify(all.map((s) => s.severity));
     if (rest(previous) !== rest(current)) void this.manager.learnAll();
-    else if (severities(previous) !== severities(current)) this.diagnostics.validateEverything(this.allTemplateUris());
+    else if (severities(previous) !== severities(current)) {
+      this.diagnostics.validateEverything(this.allTemplateUris());
+      this.assets.schedule();
+    }
   }
 
   // --- workspace events ---------------------------------------------------------------------------
@@ -442,6 +477,7 @@ class DjangoStaticServer {
         // the final reading (`refined`): the check is not done twice, nor slowed by the learning behind it.
         if (change.preview) this.diagnostics.validateOpenDocuments();
         else if (!change.refined) this.diagnostics.validateEverything(this.allTemplateUris());
+        if (!change.preview) this.assets.schedule();
         return;
       }
       case 'refined':
@@ -449,6 +485,7 @@ class DjangoStaticServer {
         this.updateWatching();
         // Open documents whose diagnostics did not change are not published again (see the publisher).
         this.diagnostics.validateEverything(this.allTemplateUris());
+        this.assets.schedule();
         this.log(
           `${change.project.model.mode === 'django' ? 'Django' : 'Static'} mode's reading of ${change.project.location.projectDir} replaced the first static one: ` +
             (change.everything ? 're-checking every template.' : `${change.added.length} paths added, ${change.removed.length} removed or changed.`),
@@ -457,6 +494,7 @@ class DjangoStaticServer {
       case 'static':
         this.summaryCache.delete(change.project);
         this.diagnostics.validateAffected(change.destPaths, change);
+        this.assets.schedule();
         this.announceProjectsSoon();
         return;
       case 'templates':
@@ -472,6 +510,7 @@ class DjangoStaticServer {
         this.updateWatching(true); // STATIC_ROOT may have just been created
         // Which paths the manifest lacks (not-in-manifest) changes with every collectstatic.
         this.diagnostics.validateAffected(null);
+        this.assets.schedule();
         return;
     }
   }
@@ -503,6 +542,8 @@ class DjangoStaticServer {
 
   private applyFileChanges(changes: FileChange[]): void {
     if (changes.length === 0 || !this.manager) return;
+    // New content in a CSS/JS file changes its references; the index only sees files come and go.
+    if (changes.some((c) => c.kind === 'changed' && ASSET_FILE.test(c.path))) this.assets.schedule();
     this.manager.applyFileChanges(changes).catch((err) => this.log(`Applying file changes failed: ${messageOf(err)}`));
   }
 
@@ -562,6 +603,14 @@ class DjangoStaticServer {
 
   // --- helpers ------------------------------------------------------------------------------------
 
+  /** Sends the templates' and the assets' diagnostics of `uri` together, each part as its publisher last said. */
+  private publish(uri: string, part: 'templates' | 'assets', diagnostics: Diagnostic[]): void {
+    const both = { ...(this.published.get(uri) ?? { templates: [], assets: [] }), [part]: diagnostics };
+    if (both.templates.length || both.assets.length) this.published.set(uri, both);
+    else this.published.delete(uri);
+    void this.connection.sendDiagnostics({ uri, diagnostics: [...both.templates, ...both.assets] });
+  }
+
   /** Summaries are cached per project object: a re-learn makes a new object, static changes drop the entry. */
   private summaries(): ProjectSummary[] {
     return (this.manager?.projects ?? []).map((project) => {
@@ -587,7 +636,13 @@ class DjangoStaticServer {
   }
 
   private contextOf(project: WorkspaceProject): ServiceContext {
-    return { model: project.model, index: project.index, settings: this.settingsOf(project.location.projectDir), manifest: project.manifest };
+    return {
+      model: project.model,
+      index: project.index,
+      settings: this.settingsOf(project.location.projectDir),
+      manifest: project.manifest,
+      settingsFacts: () => settingsFactsOf(project),
+    };
   }
 
   /** For requests: waits while the document's project is being learned (see projectForRequest). */
@@ -690,6 +745,13 @@ function skippedFolderNames(globs: string[]): Set<string> {
     if (match) names.add(match[1]);
   }
   return names;
+}
+
+/** The files Django's post-processing patterns read (fnmatchcase: `*.css`, `*.js`, case-sensitive). */
+const ASSET_FILE = /\.(css|js)$/;
+
+function isAsset(uri: string): boolean {
+  return ASSET_FILE.test(fsPathOf(uri) ?? '');
 }
 
 function messageOf(err: unknown): string {

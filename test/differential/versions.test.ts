@@ -118,6 +118,7 @@ import inspect
 print(json.dumps({
     'storages': hasattr(global_settings, 'STORAGES'),
     'legacyStorage': hasattr(global_settings, 'STATICFILES_STORAGE'),
+    'deprecatedStorage': hasattr(__import__('django.conf', fromlist=['x']), 'STATICFILES_STORAGE_DEPRECATED_MSG'),
     'w004': 'staticfiles.W004' in inspect.getsource(finders.FileSystemFinder.check),
     'e005': 'E005' in inspect.getsource(__import__('django.contrib.staticfiles.checks', fromlist=['x'])),
     'defaultAppConfig': 'default_app_config' in inspect.getsource(config),
@@ -129,6 +130,7 @@ print(json.dumps({
       {
         storages: table.readsStorages,
         legacyStorage: table.readsStaticfilesStorage,
+        deprecatedStorage: table.deprecatesStaticfilesStorage,
         w004: table.warnsMissingDirs,
         e005: table.checksStoragesEntry,
         defaultAppConfig: table.honoursDefaultAppConfig,

@@ -30,7 +30,7 @@ describe('django-static check', function () {
     assert.ok(lines.some((l) => l.startsWith('templates/broken.html:9:') && l.includes('information hardcoded-url') && l.includes('img/logo.svg')), stdout);
     assert.ok(lines.some((l) => l.startsWith('templates/no_load.html:4:') && l.includes('error missing-load')), stdout);
     assert.ok(lines.some((l) => l.startsWith('templates/base.html:') && l.includes('warning shadowed') && l.includes('assets')), stdout);
-    assert.match(lines[lines.length - 1], /^2 errors, 2 warnings, 1 information in 5 templates \(1 project\)\.$/);
+    assert.match(lines[lines.length - 1], /^2 errors, 2 warnings, 1 information in 5 templates and 5 CSS\/JS files with references \(1 project\)\.$/);
     assert.match(stderr, /django mode/);
   });
 
@@ -46,10 +46,10 @@ describe('django-static check', function () {
     const data = JSON.parse(stdout) as {
       projects: { projectDir: string; mode: string }[];
       findings: { file: string; line: number; column: number; severity: string; code: string }[];
-      summary: { templates: number; error: number; warning: number; hint: number };
+      summary: { templates: number; assetFiles: number; error: number; warning: number; hint: number };
     };
     assert.equal(data.projects[0].projectDir, root);
-    assert.deepEqual(data.summary, { templates: 5, error: 2, warning: 2, information: 1, hint: 0 });
+    assert.deepEqual(data.summary, { templates: 5, assetFiles: 5, error: 2, warning: 2, information: 1, hint: 0 });
     const missing = data.findings.find((f) => f.code === 'missing-file');
     assert.deepEqual([missing?.file, missing?.line, missing?.column], ['templates/broken.html', 5, 43]);
   });

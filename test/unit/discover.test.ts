@@ -1,7 +1,9 @@
 import * as assert from 'node:assert/strict';
 import * as path from 'node:path';
-import { chmodSync } from 'node:fs';
+import { chmodSync, promises as fsp } from 'node:fs';
 import { findProjects, settingsModuleFromSource } from '../../server/src/engine/discover';
+import { learnProject } from '../../server/src/engine/learn';
+import { staticFolders } from '../../server/src/engine/model';
 import { findInterpreter, checkDjango, interpreterCandidates, sitePackagesOf, sitePackagesWithoutRunning } from '../../server/src/engine/interpreter';
 import { DJANGO_PYTHON, MANAGE_PY, makeTree, removeTree } from './djangoFixtures';
 
@@ -46,6 +48,60 @@ describe('findProjects', () => {
       ],
     );
     assert.equal(projects[0].projectDir, path.join(root, 'services/api'));
+  });
+
+  it("does not enter apps' static, template, locale and migration folders, nor the folders it is told to prune", async () => {
+    const root = makeTree({
+      'shop/__init__.py': '',
+      'shop/static/shop/manage.py': MANAGE_PY,
+      'shop/templates/manage.py': MANAGE_PY,
+      'shop/migrations/manage.py': MANAGE_PY,
+      'shop/tools/manage.py': MANAGE_PY.replace('proj.settings', 'tools.settings'),
+      'static/site/manage.py': MANAGE_PY.replace('proj.settings', 'plain.settings'),
+      'assets/vendor/manage.py': MANAGE_PY,
+      'bower_components/pkg/manage.py': MANAGE_PY,
+    });
+    cleanup.push(root);
+    const projects = await findProjects(root, undefined, { prune: [path.join(root, 'assets')] });
+    // A folder named static outside a Python package is an ordinary folder: only an app's own is its data.
+    assert.deepEqual(projects.map((p) => [path.relative(root, p.managePy!), p.settingsModule]), [
+      ['shop/tools/manage.py', 'tools.settings'],
+      ['static/site/manage.py', 'plain.settings'],
+    ]);
+  });
+
+  it('reads as many folders to learn and discover a project with 4 static folders as one with 800', async () => {
+    const folderReads = async (foldersPerSource: number): Promise<number[]> => {
+      const files: Record<string, string> = {
+        'manage.py': MANAGE_PY,
+        'proj/__init__.py': '',
+        'proj/settings.py': "INSTALLED_APPS = ['django.contrib.staticfiles', 'shop']\nSTATIC_URL = '/static/'\nSTATICFILES_DIRS = ['frontend/build']\n",
+        'shop/__init__.py': '',
+        'services/api/manage.py': MANAGE_PY,
+      };
+      for (let i = 0; i < foldersPerSource; i++) {
+        files[`frontend/build/js/g${i}/a/b/f.js`] = '';
+        files[`shop/static/shop/g${i}/a/f.css`] = '';
+      }
+      const root = makeTree(files);
+      cleanup.push(root);
+      const readdir = fsp.readdir;
+      let reads = 0;
+      fsp.readdir = ((...args: Parameters<typeof readdir>) => {
+        reads++;
+        return readdir(...args);
+      }) as typeof readdir;
+      try {
+        const model = await learnProject(root, { mode: 'static', allowExecute: false });
+        const learning = reads;
+        const projects = await findProjects(root, undefined, { prune: staticFolders(model) });
+        assert.deepEqual(projects.map((p) => path.relative(root, p.projectDir)), ['', 'services/api']);
+        return [learning, reads - learning];
+      } finally {
+        fsp.readdir = readdir;
+      }
+    };
+    assert.deepEqual(await folderReads(400), await folderReads(2));
   });
 
   it('puts the root manage.py first', async () => {

@@ -8,7 +8,7 @@ export interface ParsedArgs {
 }
 
 /** Flags that never take a value. */
-const SWITCHES = new Set(['first', 'json', 'stdio', 'help', 'node-ipc', 'quiet']);
+const SWITCHES = new Set(['first', 'json', 'stdio', 'help', 'node-ipc', 'quiet', 'project']);
 
 export function parseArgs(argv: string[]): ParsedArgs {
   const [command = 'help', ...rest] = argv;

@@ -13,9 +13,14 @@ import { describeUnknownSources, unknownSources } from '../engine/unknownSources
 import { TemplateCoverage } from '../workspace/templates';
 import { allowFlags, learnOptions, ParsedArgs, rootFlag, stringFlag } from './args';
 import { plural } from '../text';
+import { toSarif } from './sarif';
+import { projectSettingsFindings } from './settingsFindings';
+import { SettingsFinding } from '../engine/settingsChecks';
+import { version } from '../../../package.json';
+import { assetCheck, layoutCheck } from './checkAssets';
 
 /** One finding, positions 1-based as editors and compilers print them. */
-interface Finding {
+export interface Finding {
   file: string;
   line: number;
   column: number;
@@ -24,9 +29,11 @@ interface Finding {
   severity: SeverityName;
   code: string;
   message: string;
+  /** Set for findings on a settings file: the setting, and Django's own id for the same problem. */
+  settings?: { setting: string; djangoId?: string };
 }
 
-type SeverityName = 'error' | 'warning' | 'information' | 'hint';
+export type SeverityName = 'error' | 'warning' | 'information' | 'hint';
 
 const SEVERITY_NAMES: Record<DiagnosticSeverity, SeverityName> = {
   [DiagnosticSeverity.Error]: 'error',
@@ -44,10 +51,10 @@ export const EXIT_NOTHING_CHECKED = 4;
  * files had none checked (a silent "0 errors" would be a lie).
  */
 export async function runCheck(args: ParsedArgs): Promise<number> {
-  allowFlags(args, ['format', 'fail-on']);
+  allowFlags(args, ['format', 'fail-on', 'project']);
   const format = stringFlag(args, 'format') ?? 'text';
-  if (format !== 'text' && format !== 'json' && format !== 'github') {
-    throw new UserError(`Unknown format '${format}': use --format text, json or github.`);
+  if (format !== 'text' && format !== 'json' && format !== 'github' && format !== 'sarif') {
+    throw new UserError(`Unknown format '${format}': use --format text, json, github or sarif.`);
   }
   const failOn = stringFlag(args, 'fail-on') ?? 'error';
   if (failOn !== 'error' && failOn !== 'warning') throw new UserError(`Unknown --fail-on '${failOn}': use error or warning.`);
@@ -102,15 +109,25 @@ export async function runCheck(args: ParsedArgs): Promise<number> {
       }
       for (const d of diagnostics) findings.push(toFinding(file, d));
     }
+    for (const f of await projectSettingsFindings(project)) findings.push(settingsFinding(f));
+  }
+  let assetFiles = 0;
+  for (const project of manager.projects) {
+    const assets = assetCheck(project.model, project.index, relative);
+    findings.push(...assets.findings);
+    assetFiles += assets.files;
+    if (args.flags.has('project')) findings.push(...layoutCheck(project.model, project.index, relative));
   }
   findings.sort((a, b) => a.file.localeCompare(b.file) || a.line - b.line || a.column - b.column);
   const counts = countBySeverity(findings);
 
   const coverage = manager.projects.map((p) => projectCoverage(p, checkedByProject.get(p) ?? new Set()));
   const unchecked = coverage.filter((c) => c.checked === 0 && c.outside.count > 0);
-  if (format === 'json') {
+  if (format === 'sarif') {
+    process.stdout.write(`${JSON.stringify(toSarif(findings, version), null, 2)}\n`);
+  } else if (format === 'json') {
     const projects = manager.projects.map((p, i) => ({ ...projectInfo(p), coverage: coverage[i] }));
-    process.stdout.write(`${JSON.stringify({ projects, findings, summary: { templates: templateCount, ...counts } }, null, 2)}\n`);
+    process.stdout.write(`${JSON.stringify({ projects, findings, summary: { templates: templateCount, assetFiles, ...counts } }, null, 2)}\n`);
   } else {
     manager.projects.forEach((p, i) => {
       for (const text of coverageLines(p, coverage[i])) process.stderr.write(`${text}\n`);
@@ -118,7 +135,13 @@ export async function runCheck(args: ParsedArgs): Promise<number> {
     for (const failure of manager.failures) process.stderr.write(`${relative(failure.projectDir)}: not checked: ${failure.message}\n`);
     const line = format === 'github' ? githubAnnotation : (f: Finding) => `${f.file}:${f.line}:${f.column}: ${f.severity} ${f.code} ${f.message}`;
     for (const f of findings) process.stdout.write(`${line(f)}\n`);
-    process.stdout.write(`${summaryLine(counts, templateCount, manager.projects.length)}${modeNote(manager.projects)}\n`);
+    const settingsFiles = new Set(findings.filter((f) => f.settings).map((f) => f.file)).size;
+    process.stdout.write(`${summaryLine(counts, templateCount, manager.projects.length, assetFiles, settingsFiles)}${modeNote(manager.projects)}\n`);
+  }
+  if (format === 'sarif') {
+    manager.projects.forEach((p, i) => {
+      for (const text of coverageLines(p, coverage[i])) process.stderr.write(`${text}\n`);
+    });
   }
   for (const c of unchecked) {
     process.stderr.write(
@@ -215,6 +238,20 @@ function toFinding(file: string, d: Diagnostic): Finding {
   };
 }
 
+function settingsFinding(f: SettingsFinding): Finding {
+  return {
+    file: relative(f.file),
+    line: f.line + 1,
+    column: f.startCharacter + 1,
+    endLine: f.line + 1,
+    endColumn: f.endCharacter + 1,
+    severity: f.severity,
+    code: f.code,
+    message: f.message,
+    settings: { setting: f.setting, ...(f.djangoId ? { djangoId: f.djangoId } : {}) },
+  };
+}
+
 /**
  * A GitHub Actions workflow command, so findings show on the pull request's lines. Hints and information
  * become notices. Property values and messages are escaped as the runner expects.
@@ -233,11 +270,13 @@ function countBySeverity(findings: Finding[]): Record<SeverityName, number> {
   return counts;
 }
 
-function summaryLine(counts: Record<SeverityName, number>, templates: number, projects: number): string {
+function summaryLine(counts: Record<SeverityName, number>, templates: number, projects: number, assetFiles = 0, settingsFiles = 0): string {
   const parts = [plural(counts.error, 'error'), plural(counts.warning, 'warning')];
   if (counts.information) parts.push(plural(counts.information, 'information', 'information'));
   if (counts.hint) parts.push(plural(counts.hint, 'hint'));
-  return `${parts.join(', ')} in ${plural(templates, 'template')} (${plural(projects, 'project')}).`;
+  const assets = assetFiles ? ` and ${plural(assetFiles, 'CSS/JS file')} with references` : '';
+  const settings = settingsFiles ? ` and ${plural(settingsFiles, 'settings file')}` : '';
+  return `${parts.join(', ')} in ${plural(templates, 'template')}${assets}${settings} (${plural(projects, 'project')}).`;
 }
 
 function projectInfo(p: WorkspaceProject): Record<string, unknown> {

@@ -9,6 +9,7 @@ import { runList } from './list';
 import { runInfo } from './info';
 import { runCheck } from './check';
 import { runLsp } from './lsp';
+import { runManifest } from './manifest';
 
 type Command = (args: ParsedArgs) => Promise<number>;
 
@@ -18,6 +19,7 @@ const COMMANDS: Record<string, Command> = {
   info: runInfo,
   check: runCheck,
   lsp: runLsp,
+  manifest: runManifest,
 };
 
 const USAGE = `Usage: django-static <command> [options]
@@ -26,8 +28,10 @@ Commands:
   find [--first] [--root DIR] PATH...   Where Django finds PATH (like manage.py findstatic)
   list --json [--root DIR]              What collectstatic would write, with every source in finder order
   info [--root DIR]                     Mode, finders and locations, STATIC_URL/STATIC_ROOT, duplicates
-  check [--root DIR] [--format text|json|github] [--fail-on error|warning]
-                                        Diagnose {% static %} usage in every template (exit 1 on errors)
+  check [--root DIR] [--format text|json|github] [--fail-on error|warning] [--project]
+                                        Diagnose {% static %} usage in every template and the CSS/JS references
+                                        collectstatic rewrites (exit 1 on errors); --project adds the layout findings
+  manifest [--root DIR]                 What staticfiles.json would contain (ManifestStaticFilesStorage), without collecting
   lsp --stdio                           Start the language server over stdio
 
 Shared options:

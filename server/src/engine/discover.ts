@@ -22,15 +22,31 @@ const MAX_LEVEL = 5;
  * Folders that never hold a project of the user's own: dependencies, caches, virtual environments.
  * Hidden folders (`.git`, `.venv`, `.tox`...) are never entered either.
  */
-const SKIPPED_FOLDERS = new Set(['node_modules', 'site-packages', 'dist-packages', 'venv', '__pycache__']);
+const SKIPPED_FOLDERS = new Set(['node_modules', 'bower_components', 'jspm_packages', 'site-packages', 'dist-packages', '__pypackages__', 'venv', '__pycache__', 'htmlcov']);
+
+/**
+ * Folders of a Python package (one holding `__init__.py`) that are Django's own kinds of data, never a project:
+ * an app's static files, templates, translations and migrations. Static folders are where a monorepo's
+ * file count is, so not entering them keeps the walk's cost independent of it.
+ */
+const PACKAGE_DATA_FOLDERS = new Set(['static', 'templates', 'jinja2', 'locale', 'migrations']);
+
+/** What findProjects may leave out of its walk. */
+export interface FindOptions {
+  /**
+   * Absolute folders not entered: the static sources and STATIC_ROOT of projects already read (see
+   * staticFolders), which hold files, never a manage.py of their own.
+   */
+  prune?: Iterable<string>;
+}
 
 /**
  * Every manage.py below `root` (the root's own first), nearest first, each with its settings module.
  * When there is none and a settings module is given, the root itself is the project.
  */
-export async function findProjects(root: string, settingsOverride?: string): Promise<ProjectLocation[]> {
+export async function findProjects(root: string, settingsOverride?: string, options: FindOptions = {}): Promise<ProjectLocation[]> {
   const absRoot = path.resolve(root);
-  const relative = await managePysBelow(absRoot);
+  const relative = await managePysBelow(absRoot, new Set([...(options.prune ?? [])].map((dir) => path.resolve(dir))));
   relative.sort((a, b) => depth(a) - depth(b) || a.localeCompare(b));
 
   const projects: ProjectLocation[] = [];
@@ -68,7 +84,7 @@ async function locate(absRoot: string, managePy: string, settingsOverride?: stri
  * folder once and matches one name, where a glob matched every file of every static folder against its
  * patterns (130 ms at 10k files, most of the server's start). Symbolic links are not followed.
  */
-async function managePysBelow(root: string): Promise<string[]> {
+async function managePysBelow(root: string, prune: ReadonlySet<string>): Promise<string[]> {
   const found: string[] = [];
   const walk = async (dir: string, rel: string, level: number): Promise<void> => {
     let entries: Dirent[];
@@ -77,14 +93,16 @@ async function managePysBelow(root: string): Promise<string[]> {
     } catch {
       return; // unreadable: nothing below it counts
     }
+    const isPackage = entries.some((entry) => entry.name === '__init__.py' && entry.isFile());
     const below: Promise<void>[] = [];
     for (const entry of entries) {
       if (entry.name.startsWith('.')) continue;
       const entryRel = rel ? `${rel}/${entry.name}` : entry.name;
       if (entry.isFile()) {
         if (entry.name === 'manage.py') found.push(entryRel);
-      } else if (entry.isDirectory() && level < MAX_LEVEL && !SKIPPED_FOLDERS.has(entry.name)) {
-        below.push(walk(path.join(dir, entry.name), entryRel, level + 1));
+      } else if (entry.isDirectory() && level < MAX_LEVEL && !SKIPPED_FOLDERS.has(entry.name) && !(isPackage && PACKAGE_DATA_FOLDERS.has(entry.name))) {
+        const child = path.join(dir, entry.name);
+        if (!prune.has(child)) below.push(walk(child, entryRel, level + 1));
       }
     }
     await Promise.all(below);

@@ -8,6 +8,7 @@ import {
   FinderEntry,
   Problem,
   ProjectModel,
+  StorageClassReport,
   StaticDirEntry,
   TemplateEngine,
 } from './model';
@@ -130,6 +131,7 @@ function isErrorReport(report: Report): report is Report & ErrorReport {
 function toProjectModel(report: Report, input: DjangoModeInput): ProjectModel {
   const version = str(report.djangoVersion);
   const problems = arr(report.problems).map(toProblem).filter((p): p is Problem => p !== null);
+  const storageClass = toStorageClass(report.storageClass);
   return {
     projectDir: input.projectDir,
     managePy: input.managePy,
@@ -150,6 +152,21 @@ function toProjectModel(report: Report, input: DjangoModeInput): ProjectModel {
     templates: arr(report.templates).map(toTemplateEngine).filter((t): t is TemplateEngine => t !== null),
     checks: arr(report.checks).map(toCheck).filter((c): c is CheckMessage => c !== null),
     problems,
+    // Absent rather than undefined when the helper could not describe the class, as static mode leaves it.
+    ...(storageClass ? { storageClass } : {}),
+  };
+}
+
+function toStorageClass(value: unknown): StorageClassReport | undefined {
+  const raw = obj(value);
+  if (!raw || typeof raw.hashes !== 'boolean') return undefined;
+  return {
+    hashes: raw.hashes,
+    jsModuleImports: raw.jsModuleImports === true,
+    maxPasses: typeof raw.maxPasses === 'number' ? raw.maxPasses : 5,
+    customPatterns: raw.customPatterns === true,
+    overrides: arr(raw.overrides).filter(isString),
+    mro: arr(raw.mro).filter(isString),
   };
 }
 

@@ -32,6 +32,11 @@ export interface DjangoBehaviour {
   readsStorages: boolean;
   /** STATICFILES_STORAGE names the storage (removed in 5.1). */
   readsStaticfilesStorage: boolean;
+  /**
+   * Setting STATICFILES_STORAGE warns RemovedInDjango51Warning, and setting STORAGES too raises
+   * ImproperlyConfigured "STATICFILES_STORAGE/STORAGES are mutually exclusive." (4.2 and 5.0).
+   */
+  deprecatesStaticfilesStorage: boolean;
   /** staticfiles.E005: STORAGES without a 'staticfiles' entry (5.1+). */
   checksStoragesEntry: boolean;
   /** staticfiles.W004: a STATICFILES_DIRS entry that does not exist (4.0+). */
@@ -53,6 +58,53 @@ export interface DjangoBehaviour {
   prefixesScriptName: boolean;
   /** Newer than the newest version the test matrix runs. */
   untested: boolean;
+  /** How ManifestStaticFilesStorage post-processes CSS and JS in this version (engine/assets). */
+  assets: AssetBehaviour;
+}
+
+/**
+ * HashedFilesMixin's differences, read from the 3.2, 4.2 and 5.2 sources (and held to them by the differential
+ * suite). The 4.0/4.1 rows come from the release notes; the rows keyed at 5.0 were seen in 5.2 and not in 4.2,
+ * and which 5.x release first had them was not checked.
+ */
+export interface AssetBehaviour {
+  /** `/*# sourceMappingURL=… *\/` in CSS is rewritten (4.0+). */
+  cssSourceMaps: boolean;
+  /** `//# sourceMappingURL=…` in JS is rewritten (4.1+). */
+  jsSourceMaps: boolean;
+  /** `support_js_module_import_aggregation` exists (4.2+; off unless the storage class sets it). */
+  jsModuleImportsAvailable: boolean;
+  /** The templates take the match's named groups (4.0+); 3.2 formats the URL alone. */
+  namedGroups: boolean;
+  /** 4.x's source-map patterns start with an empty `matched` group, so a skipped source map (data:) is deleted; 5.0 fixed it. */
+  sourceMapMatchedEmpty: boolean;
+  /** `import * as name from` is matched (5.0+). */
+  importStarAs: boolean;
+  /** `//host/…` URLs are left alone by name (5.0+); before, only as absolute paths outside STATIC_URL. */
+  skipsProtocolRelative: boolean;
+  /** URLs with an empty path (`#x`) are left alone (4.0+). */
+  skipsEmptyPath: boolean;
+  /** staticfiles.json's `version`, and whether it carries a `hash` (4.2+: '1.1' with a hash). */
+  manifestVersion: '1.0' | '1.1';
+  manifestHash: boolean;
+  /** "Max post-process passes exceeded" names the files still changing (5.0+) instead of 'All'. */
+  namesUnresolvedPaths: boolean;
+}
+
+function assetBehaviour(v: MajorMinor): AssetBehaviour {
+  return {
+    cssSourceMaps: atLeast(v, 4, 0),
+    jsSourceMaps: atLeast(v, 4, 1),
+    jsModuleImportsAvailable: atLeast(v, 4, 2),
+    namedGroups: atLeast(v, 4, 0),
+    sourceMapMatchedEmpty: atLeast(v, 4, 0) && !atLeast(v, 5, 0),
+    importStarAs: atLeast(v, 5, 0),
+    skipsProtocolRelative: atLeast(v, 5, 0),
+    skipsEmptyPath: atLeast(v, 4, 0),
+    manifestVersion: atLeast(v, 4, 2) ? '1.1' : '1.0',
+    manifestHash: atLeast(v, 4, 2),
+    namesUnresolvedPaths: atLeast(v, 5, 0),
+  };
 }
 
 /** The behaviour table for `version` (a version string or [major, minor]; unknown → the newest tested). */
@@ -64,6 +116,7 @@ export function behaviourOf(version: string | MajorMinor | null | undefined): Dj
     assumed: parsed === null,
     readsStorages: atLeast(v, 4, 2),
     readsStaticfilesStorage: !atLeast(v, 5, 1),
+    deprecatesStaticfilesStorage: atLeast(v, 4, 2) && !atLeast(v, 5, 1),
     checksStoragesEntry: atLeast(v, 5, 1),
     warnsMissingDirs: atLeast(v, 4, 0),
     appFinderSeesBrokenLinks: atLeast(v, 4, 2),
@@ -73,6 +126,7 @@ export function behaviourOf(version: string | MajorMinor | null | undefined): Dj
     loadsStaticfilesLibrary: !atLeast(v, 3, 0),
     prefixesScriptName: atLeast(v, 3, 1),
     untested: !atLeast(NEWEST_TESTED, v[0], v[1]),
+    assets: assetBehaviour(v),
   };
 }
 

@@ -1,7 +1,7 @@
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import { LearnOptions, ProjectModel, UserError } from './model';
-import { findEnclosingProject, findProjects, ProjectLocation } from './discover';
+import { findEnclosingProject, findProjects, projectAt, ProjectLocation } from './discover';
 import { describeAttempts, findInterpreter, InterpreterAttempt, sitePackagesOf, sitePackagesWithoutRunning } from './interpreter';
 import { runDjangoMode } from './djangoMode';
 import { projectEnvironment } from './dotenv';
@@ -15,8 +15,9 @@ import { learnStatic } from './staticMode/index';
 export async function learnProject(root: string, options: LearnOptions = {}): Promise<ProjectModel> {
   const absRoot = path.resolve(root);
   await requireFolder(absRoot);
-  const projects = await findProjects(absRoot, options.settings);
-  const location = projects[0] ?? (await findEnclosingProject(absRoot, options.settings));
+  // A manage.py right in the root is the one findProjects lists first: no walk of the tree is needed for it.
+  const location =
+    (await projectAt(absRoot, options.settings)) ?? (await findProjects(absRoot, options.settings))[0] ?? (await findEnclosingProject(absRoot, options.settings));
   if (!location) throw new UserError(`No manage.py found below ${absRoot}. A project without manage.py can be read with --settings MODULE (the dotted settings module, importable from --root).`);
   return learnLocation(location, absRoot, options);
 }

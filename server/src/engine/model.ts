@@ -119,6 +119,22 @@ export type BuildOutput =
   | { kind: 'path'; /** Absolute folder or file. */ path: string; /** Where it was read, in words. */ from: string; command: string | null }
   | { kind: 'gitignore'; /** The folder of the .gitignore. */ base: string; pattern: string; from: string; command: string | null };
 
+/** What Django mode reads from the staticfiles storage class (see engine/assets/storage.ts). */
+export interface StorageClassReport {
+  /** A HashedFilesMixin subclass. */
+  hashes: boolean;
+  /** `support_js_module_import_aggregation`. */
+  jsModuleImports: boolean;
+  /** `max_post_process_passes`. */
+  maxPasses: number;
+  /** `patterns` differs from HashedFilesMixin's. */
+  customPatterns: boolean;
+  /** `method in module.Class` for post-processing methods defined outside django.contrib.staticfiles. */
+  overrides: string[];
+  /** The class's MRO, dotted. */
+  mro: string[];
+}
+
 /** Everything learned about one project. */
 export interface ProjectModel {
   /** Directory holding manage.py (or the root when there is none). */
@@ -140,6 +156,8 @@ export interface ProjectModel {
   storage: string;
   /** True when the storage hashes names (ManifestStaticFilesStorage or a HashedFilesMixin subclass). */
   manifestStorage: boolean;
+  /** The storage class's post-processing attributes, read from the class itself (Django mode only). */
+  storageClass?: StorageClassReport;
   debug: boolean | null;
   staticfilesInstalled: boolean;
   /** The staticfiles app's ignore_patterns (default `['CVS', '.*', '*~']`). */
@@ -163,4 +181,19 @@ export class UserError extends Error {
     super(message);
     this.name = 'UserError';
   }
+}
+
+/** The static source folders in finder order: STATICFILES_DIRS roots, then apps' static folders (a shared root once per source). */
+export function sourceFolders(model: ProjectModel): string[] {
+  const roots: string[] = [];
+  for (const finder of model.finders) {
+    if (finder.kind === 'filesystem') for (const dir of finder.dirs) roots.push(dir.root);
+    else if (finder.kind === 'app') for (const app of finder.apps) if (app.staticDir) roots.push(app.staticDir);
+  }
+  return roots;
+}
+
+/** Folders that hold static files rather than code or templates: the sources and STATIC_ROOT. */
+export function staticFolders(model: ProjectModel): string[] {
+  return model.staticRoot ? [...sourceFolders(model), model.staticRoot] : sourceFolders(model);
 }

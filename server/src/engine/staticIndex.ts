@@ -5,7 +5,7 @@
  */
 import * as fs from 'fs';
 import { behaviourOf } from './djangoVersion';
-import { ProjectModel } from './model';
+import { ProjectModel, sourceFolders } from './model';
 import { CollectStats, CollectWinner, FindResult, FolderChild, IndexEntry, PathChange, Provider, StaticIndexApi, StaticSource } from './indexTypes';
 import { RootTree, WalkProblem } from './indexWalk';
 import { DEFAULT_WALK_LIMITS, WalkLimits } from './walkBudget';
@@ -31,7 +31,7 @@ export async function buildIndex(model: ProjectModel, options: BuildIndexOptions
   const walked = new Map<string, RootTree>();
   const limits = options.walkLimits ?? DEFAULT_WALK_LIMITS;
   let left = limits.maxIndexEntries ?? Infinity;
-  for (const root of walkedRoots(model)) {
+  for (const root of sourceFolders(model)) {
     if (walked.has(root)) continue;
     const own = left < limits.maxEntries ? { ...limits, maxEntries: Math.max(0, left), shared: true } : limits;
     const tree = new RootTree(root, skip, own);
@@ -40,16 +40,6 @@ export async function buildIndex(model: ProjectModel, options: BuildIndexOptions
     walked.set(root, tree);
   }
   return new StaticIndex(model, options, walked);
-}
-
-/** The roots the index walks, in finder order (a root several sources share appears more than once). */
-function walkedRoots(model: ProjectModel): string[] {
-  const roots: string[] = [];
-  for (const finder of model.finders) {
-    if (finder.kind === 'filesystem') for (const dir of finder.dirs) roots.push(dir.root);
-    else if (finder.kind === 'app') for (const app of finder.apps) if (app.staticDir) roots.push(app.staticDir);
-  }
-  return roots;
 }
 
 interface SourceSlot {

@@ -35,6 +35,13 @@ export const DEFAULT_SEVERITY = Object.fromEntries(
   ALL_DIAGNOSTIC_CODES.map((code) => [code, SEVERITY_OF_NAME[DIAGNOSTIC_CODES[code].severity]]),
 ) as Record<DiagnosticCode, DiagnosticSeverity>;
 
+/** The code's severity under `djangoStatic.severity` (`overrides`), or null when it is turned off. */
+export function severityOf(code: DiagnosticCode, overrides: Record<string, string>): DiagnosticSeverity | null {
+  const override = overrides[code];
+  if (override === 'off') return null;
+  return (override && SEVERITY_OF_NAME[override as SeverityName]) || DEFAULT_SEVERITY[code];
+}
+
 /** What code actions need, carried in `Diagnostic.data`. */
 export interface DiagnosticData {
   /** missing-file: closest existing paths. */
@@ -65,9 +72,8 @@ export function validate(template: DocumentModel, ctx: ServiceContext, asked?: I
   const diagnostics: Diagnostic[] = [];
   const overrides = ctx.settings?.severity ?? {};
   const report: Report = ({ code, range, message, data, related }) => {
-    const override = overrides[code];
-    if (override === 'off') return;
-    const severity = (override && SEVERITY_OF_NAME[override as SeverityName]) || DEFAULT_SEVERITY[code];
+    const severity = severityOf(code, overrides);
+    if (severity === null) return;
     const diagnostic: Diagnostic = { range, severity, code, source: DIAGNOSTIC_SOURCE, message };
     if (data) diagnostic.data = data;
     if (related && related.length > 0) diagnostic.relatedInformation = related;

@@ -3,8 +3,9 @@
  * the project's static index, in the style of vscode-css-languageservice. Every entry point catches its
  * own failures, so bad input yields an empty answer rather than an exception.
  */
+import { settingsCodeActions, settingsCodeLenses, settingsDiagnostics, settingsHover } from './settingsDocument';
 import { TextDocument } from 'vscode-languageserver-textdocument';
-import { Location, Position } from 'vscode-languageserver-types';
+import { Diagnostic, Location, Position } from 'vscode-languageserver-types';
 import { URI } from 'vscode-uri';
 import { codeActions } from './codeActions';
 import { CompletionDefaults, doComplete, resolveCompletionItem } from './completion';
@@ -28,6 +29,7 @@ export type {
 export { READERS, readerFor, claimedKind } from './readers';
 export type { DocumentReader } from './readers';
 export { DIAGNOSTIC_SOURCE, DEFAULT_SEVERITY } from './diagnostics';
+export { assetDiagnostics } from './assetDiagnostics';
 export { DIAGNOSTIC_CODES, ALL_DIAGNOSTIC_CODES } from './diagnosticCodes';
 export type { DiagnosticCodeInfo, SeverityName } from './diagnosticCodes';
 export type { DiagnosticCode, DiagnosticData } from './diagnostics';
@@ -104,6 +106,14 @@ export function createLanguageService(options: LanguageServiceOptions = {}): Lan
     return models.peek(doc) ?? templateFor(doc);
   }
 
+  function isSettings(doc: TextDocument, ctx: ServiceContext): boolean {
+    return templateFor(doc, ctx).flavor === 'python-settings';
+  }
+
+  function settingsValidation(doc: TextDocument, ctx: ServiceContext): Diagnostic[] {
+    return ctx.settingsFacts ? settingsDiagnostics(fsPathOf(doc.uri), ctx.settingsFacts(), ctx.settings?.severity) : [];
+  }
+
   function atReference(doc: TextDocument, pos: Position, ctx: ServiceContext) {
     return referenceAt(templateFor(doc, ctx).references, doc.offsetAt(pos));
   }
@@ -118,16 +128,29 @@ export function createLanguageService(options: LanguageServiceOptions = {}): Lan
       return ref && ref.kind === 'literal' ? definitionFor(ref, ctx) : [];
     }, []),
     doHover: (doc, pos, ctx) => guard(() => {
+      if (isSettings(doc, ctx)) return ctx.settingsFacts ? settingsHover(fsPathOf(doc.uri), pos, ctx.settingsFacts()) : null;
       const ref = atReference(doc, pos, ctx);
       return ref ? hoverFor(ref, ctx) : null;
     }, null),
     findDocumentLinks: (doc, ctx) => guard(() => documentLinks(templateFor(doc, ctx), ctx), []),
-    doValidation: (doc, ctx) => guard(() => validate(templateFor(doc, ctx), ctx), []),
+    doValidation: (doc, ctx) => guard(() => (isSettings(doc, ctx) ? settingsValidation(doc, ctx) : validate(templateFor(doc, ctx), ctx)), []),
     doValidationWithDependencies: (doc, ctx) => {
       const asked = new IndexQuestions();
+      if (isSettings(doc, ctx)) return { diagnostics: guard(() => settingsValidation(doc, ctx), []), asked };
       return { diagnostics: guard(() => validate(templateFor(doc, ctx), ctx, asked), []), asked };
     },
-    getCodeActions: (doc, range, context, ctx) => guard(() => codeActions(doc, range, context, ctx, templateFor(doc, ctx)), []),
+    getCodeActions: (doc, range, context, ctx) =>
+      guard(
+        () =>
+          isSettings(doc, ctx)
+            ? ctx.settingsFacts
+              ? settingsCodeActions(fsPathOf(doc.uri), doc.uri, range, ctx.settingsFacts())
+              : []
+            : codeActions(doc, range, context, ctx, templateFor(doc, ctx)),
+        [],
+      ),
+    provideCodeLenses: (doc, ctx) =>
+      guard(() => (isSettings(doc, ctx) && ctx.settingsFacts ? settingsCodeLenses(fsPathOf(doc.uri), ctx.settingsFacts(), ctx.model.projectDir) : []), []),
     referencedPaths: (doc) => guard(() => {
       const paths = new Set<string>();
       for (const ref of latest(doc).references) {

@@ -36,9 +36,20 @@ const jinjaReader: DocumentReader = {
   read: readJinjaTemplate,
 };
 
+/**
+ * Python files: a project's settings get their findings, lenses and fixes from the project (settingsDocument.ts),
+ * not from the text, so the reader finds no references; other Python files simply have none.
+ */
+const settingsReader: DocumentReader = {
+  kind: 'python-settings',
+  claims: (languageId, uri) => languageId.toLowerCase() === 'python' || /\.py$/i.test(uri),
+  read: () => ({ references: [], loads: [], urlAttributes: [], skipped: [] }),
+};
+
 /** Every reader, in the order they are asked to claim a document. */
 export const READERS: Partial<Record<DocumentKind, DocumentReader>> = {
   jinja: jinjaReader,
+  'python-settings': settingsReader,
   django: djangoReader,
 };
 

@@ -7,7 +7,7 @@ export type PositionAt = (offset: number) => Position;
  * Which reader a document is read with (service/readers.ts). Django templates and Jinja2 templates have
  * readers now; CSS and JS are the kinds still to come.
  */
-export type DocumentKind = 'django' | 'jinja' | 'css' | 'js';
+export type DocumentKind = 'django' | 'jinja' | 'css' | 'js' | 'python-settings';
 
 /** The document kinds that are templates (tags, `{% load %}`, HTML attributes). */
 export type TemplateFlavor = Extract<DocumentKind, 'django' | 'jinja'>;

@@ -6,6 +6,7 @@ import { TextDocument } from 'vscode-languageserver-textdocument';
 import {
   CodeAction,
   CodeActionContext,
+  CodeLens,
   CompletionItem,
   CompletionList,
   Diagnostic,
@@ -21,6 +22,7 @@ import { ProjectModel } from '../engine/model';
 import { DjangoStaticSettings } from '../protocol';
 import type { IndexQuestions } from './indexQuestions';
 import { DocumentModel } from './templateModel';
+import type { SettingsFacts } from './settingsDocument';
 
 /** A destination path moving (a folder moves everything below it), and the file or folder on disk that moves. */
 export interface PathMove {
@@ -42,6 +44,11 @@ export interface ServiceContext {
   settings: DjangoStaticSettings;
   /** Parsed staticfiles.json manifest (STATIC_ROOT) paths map, if present: original → hashed. */
   manifest?: Map<string, string>;
+  /**
+   * The project's settings findings and lenses, for its Python settings documents: a function, so they are
+   * computed (the settings read again) only when such a document asks.
+   */
+  settingsFacts?: () => SettingsFacts;
 }
 
 export interface LanguageService {
@@ -65,6 +72,8 @@ export interface LanguageService {
   /** `doValidation` and the index questions it asked (the workspace re-checks the document when a change touches them). */
   doValidationWithDependencies(doc: TextDocument, ctx: ServiceContext): Validation;
   getCodeActions(doc: TextDocument, range: Range, context: CodeActionContext, ctx: ServiceContext): CodeAction[];
+  /** Code lenses of a Python settings document (none for other documents). */
+  provideCodeLenses(doc: TextDocument, ctx: ServiceContext): CodeLens[];
   /** Static paths the document references (for re-validating only affected documents after a file change). */
   referencedPaths(doc: TextDocument): string[];
   /** The static path (as `referencedPaths` names it) under the cursor, or null outside a literal path. */

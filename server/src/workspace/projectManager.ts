@@ -4,7 +4,7 @@ import { findProjects, projectAt, ProjectLocation } from '../engine/discover';
 import { isDirectory } from '../engine/fsUtil';
 import { StaticIndexApi } from '../engine/indexTypes';
 import { findInterpreter } from '../engine/interpreter';
-import { LearnOptions, ProjectModel } from '../engine/model';
+import { LearnOptions, ProjectModel, staticFolders } from '../engine/model';
 import { compareReadings, mayMissSources, ReadingDifference } from '../engine/readings';
 import { learnLocated, noteIndexProblems } from '../engine/project';
 import { buildIndex } from '../engine/staticIndex';
@@ -192,9 +192,11 @@ export class ProjectManager {
         const known = new Map(this.current.map((p) => [p.location.projectDir, p]));
         const staged = this.staticFirst();
         this.discovering = true;
-        // The usual workspace is one project at its root: read it while the walk looks for others.
+        // The usual workspace is one project at its root: read it first, then walk for others.
         const early = staged ? this.previewRoots(known, generation) : Promise.resolve(new Map<string, WorkspaceProject>());
-        const locations = await this.discover().finally(() => {
+        // Their static folders hold a monorepo's millions of files and no manage.py: the walk leaves them out.
+        const read = [...known.values(), ...(await early.catch(() => new Map<string, WorkspaceProject>())).values()];
+        const locations = await this.discover(read.flatMap((p) => staticFolders(p.model))).finally(() => {
           this.discovering = false;
           this.wakeWaiters(); // those waiting only for the search to end
         });
@@ -402,7 +404,7 @@ export class ProjectManager {
 
   // --- learning -------------------------------------------------------------------------------
 
-  private async discover(): Promise<ProjectLocation[]> {
+  private async discover(prune: string[]): Promise<ProjectLocation[]> {
     const first = this.roots[0] ?? process.cwd();
     const firstSettings = this.settingsOf(first);
     if (firstSettings.managePyPath) {
@@ -417,7 +419,7 @@ export class ProjectManager {
     for (const root of this.roots) {
       let found: ProjectLocation[] = [];
       try {
-        found = await findProjects(root, this.settingsOf(root).settingsModule || undefined);
+        found = await findProjects(root, this.settingsOf(root).settingsModule || undefined, { prune });
       } catch (err) {
         this.log(`Looking for projects in ${root} failed: ${messageOf(err)}`);
       }

@@ -7,7 +7,7 @@
 import { promises as fs } from 'fs';
 import * as path from 'path';
 import fg from 'fast-glob';
-import { ProjectModel } from '../engine/model';
+import { ProjectModel, staticFolders } from '../engine/model';
 
 export interface OutsideTemplates {
   count: number;
@@ -65,16 +65,6 @@ function folderOf(rel: string): string {
   const parts = path.posix.dirname(rel).split('/');
   for (let i = parts.length - 1; i >= 0; i--) if (parts[i] === 'templates' || parts[i] === 'jinja2') return parts.slice(0, i + 1).join('/');
   return path.posix.dirname(rel);
-}
-
-function staticFolders(model: ProjectModel): string[] {
-  const roots: string[] = [];
-  for (const finder of model.finders) {
-    if (finder.kind === 'filesystem') roots.push(...finder.dirs.map((d) => d.root));
-    if (finder.kind === 'app') for (const app of finder.apps) if (app.staticDir) roots.push(app.staticDir);
-  }
-  if (model.staticRoot) roots.push(model.staticRoot);
-  return roots;
 }
 
 async function hasTemplateTags(file: string): Promise<boolean> {

@@ -23,7 +23,10 @@ describe('service/readers (one interface per document kind)', () => {
     // What the server and the publisher hand to the service: templates and every claimed kind.
     assert.equal(readsDocument('django-html', 'file:///a.html'), true);
     assert.equal(readsDocument('plaintext', 'file:///a.j2'), true);
-    assert.equal(readsDocument('python', 'file:///a.py'), false);
+    // Python files are read as settings documents (their findings come from the project, not the text).
+    assert.equal(claimedKind('python', 'file:///settings.py'), 'python-settings');
+    assert.equal(readsDocument('python', 'file:///a.py'), true);
+    assert.equal(readsDocument('markdown', 'file:///a.md'), false);
   });
 
   it('says how each reference is written and which destination it asks for', () => {

@@ -64,6 +64,11 @@ export interface InterpreterOptions {
   extraSysPath?: string[];
   /** What reading may cost (budget.ts); the defaults are far above any real settings module. */
   limits?: BudgetLimits;
+  /**
+   * Settings whose list items and dict values get an origin (the statement that first put each one there:
+   * the assignment, `+=` or `.append`), so a finding about one entry points at the line that wrote it.
+   */
+  originNames?: ReadonlySet<string>;
 }
 
 /** Larger settings files are not read: a real one is a few kilobytes, and parsing is not budgeted. */
@@ -72,6 +77,8 @@ const MAX_FILE_BYTES = 1024 * 1024;
 export class Interpreter {
   readonly modules = new Map<string, ModuleState>();
   readonly problems: Problem[] = [];
+  /** Where each item of an `originNames` setting was written (see InterpreterOptions.originNames). */
+  readonly origins = new WeakMap<PyValue, SourceSpot>();
   private blockDepth = 0;
   /** Environment variables the enclosing `if` conditions read: what runs inside depends on them. */
   private conditionEnv: string[] = [];
@@ -286,6 +293,14 @@ export class Interpreter {
     for (const variable of this.conditionEnv) env.add(variable);
     scope.vars.set(name, { value, file: ctx.file, line: ctx.line, env });
     scope.module.skipped.delete(name);
+    if (scope.parent === null) this.noteOrigins(name, value, ctx);
+  }
+
+  /** Items not seen before were written by this statement. */
+  private noteOrigins(name: string, value: PyValue, spot: SourceSpot): void {
+    if (!this.options.originNames?.has(name)) return;
+    const items = isSequence(value) ? value.items : value.kind === 'dict' ? [...value.entries.values()].map((e) => e.value) : [];
+    for (const item of items) if (!this.origins.has(item)) this.origins.set(item, { file: spot.file, line: spot.line });
   }
 
   private runStatement(node: SyntaxNode, scope: Scope): void {
@@ -444,6 +459,7 @@ export class Interpreter {
     const binding = scope.vars.get(name);
     if (!binding) return;
     for (const variable of ctx.env) binding.env.add(variable);
+    if (scope.parent === null) this.noteOrigins(name, binding.value, ctx);
   }
 
   /** `X += value` (in place for lists, as in Python), `X /= 'sub'`, `X['k'] += [...]`. */

@@ -1,0 +1,130 @@
+/**
+ * CSS and JS references as the project's staticfiles storage post-processes them: which would fail
+ * collectstatic, which import cycles end it, and the staticfiles.json it would write. The public face of
+ * engine/assets; fronts (check, manifest, the language service) read only this.
+ */
+import { createHash } from 'crypto';
+import * as fs from 'fs';
+import * as path from 'path';
+import { behaviourOf } from '../djangoVersion';
+import { StaticIndexApi } from '../indexTypes';
+import { ProjectModel } from '../model';
+import { describeFailure, findingsFor } from './findings';
+import { inCollectOrder } from './collectOrder';
+import { patternsFor } from './patterns';
+import { CollectedFile, postProcess, PostProcessResult, pyCompare, RootReader } from './postProcess';
+import { pyJsonString } from './python';
+import { StorageTraits, storageTraits } from './storage';
+
+export { AssetFinding, ASSET_CODES } from './findings';
+export { StorageTraits } from './storage';
+
+/** What was predicted for one project. */
+export interface AssetPrediction {
+  traits: StorageTraits;
+  /** Why nothing was predicted (unknown storage, custom patterns, no STATIC_URL), or null. */
+  unknown: string | null;
+  result: PostProcessResult | null;
+  files: CollectedFile[];
+  /** The storage's repr as Django's messages print it. */
+  storageRepr: string;
+}
+
+export interface PredictOptions {
+  /** Compute every file's hashed name (for `manifest`). */
+  manifest?: boolean;
+  /**
+   * Walk the sources to replay collectstatic's order (default true). Without it the manifest's keys come in the
+   * index's order and a chain of @imports deeper than the passes may be judged in another order than Django's.
+   */
+  collectOrder?: boolean;
+  /** Read a source file (default: from disk); the language service passes open documents' text. */
+  readSource?: (absPath: string) => Buffer | null;
+}
+
+function readFile(absPath: string): Buffer | null {
+  try {
+    return fs.readFileSync(absPath);
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * Replays collectstatic's post-processing for the project as it is now. A storage that does not hash is
+ * replayed with Django's default patterns anyway: its missing references are what browsers will 404 on.
+ */
+export function predictAssets(model: ProjectModel, index: StaticIndexApi, options: PredictOptions = {}): AssetPrediction {
+  const traits = storageTraits(model);
+  const storageRepr = `<${traits.className} object at 0x…>`;
+  const winners: CollectedFile[] = index.collectWinners().map((w) => ({ name: w.path, absPath: w.absPath }));
+  // The manifest's key order, and whether a long @import chain settles within the passes, follow the order
+  // collectstatic walks the folders in (the file system's); a missing file fails in any order.
+  const files = options.collectOrder === false ? winners : inCollectOrder(index, winners);
+  const base = { traits, storageRepr, files };
+  const unknown = unknownReason(model, traits);
+  if (unknown) return { ...base, unknown, result: null };
+  const django = behaviourOf(model.djangoVersion).assets;
+  const root = model.staticRoot ? path.resolve(model.staticRoot) : null;
+  const reader: RootReader = {
+    readSource: options.readSource ?? readFile,
+    statLeftover: (rel) => {
+      if (!root) return null;
+      const abs = path.join(root, rel);
+      try {
+        const isDir = fs.statSync(abs).isDirectory();
+        return { isDir, bytes: () => readFile(abs) };
+      } catch {
+        return null;
+      }
+    },
+  };
+  const result = postProcess({
+    files,
+    django,
+    groups: patternsFor(django, traits.hashes === true && traits.jsModuleImports),
+    staticUrl: model.staticUrl!,
+    staticRoot: root,
+    maxPasses: traits.maxPasses,
+    storageRepr,
+    reader,
+    manifest: options.manifest === true && traits.hashes === true,
+  });
+  return { ...base, unknown: null, result };
+}
+
+function unknownReason(model: ProjectModel, traits: StorageTraits): string | null {
+  if (traits.hashes === null)
+    return `The staticfiles storage ${traits.className} could not be read (${traits.readFrom}), so what collectstatic does to CSS and JS is not predicted.`;
+  if (traits.customPatterns) return `The storage ${traits.className} defines its own patterns; CSS and JS references are not predicted.`;
+  if (!model.staticUrl) return 'STATIC_URL is not set, so references cannot be resolved (collectstatic would stop on it first).';
+  return null;
+}
+
+/** Findings (one per breaking reference, cycle edge, unreadable file) for the prediction. */
+export function assetFindings(prediction: AssetPrediction, readText: (absPath: string) => string | null = defaultText) {
+  return findingsFor(prediction, readText);
+}
+
+function defaultText(absPath: string): string | null {
+  const b = readFile(absPath);
+  return b ? b.toString('utf8') : null;
+}
+
+/** staticfiles.json as Django writes it: json.dumps of the paths, the version and (4.2+) the hash. */
+export function manifestJson(prediction: AssetPrediction, djangoVersion: string | null): string | null {
+  const paths = prediction.result?.paths;
+  if (!paths) return null;
+  const django = behaviourOf(djangoVersion).assets;
+  const dict = (entries: Array<[string, string]>): string =>
+    `{${entries.map(([k, v]) => `${pyJsonString(k)}: ${pyJsonString(v)}`).join(', ')}}`;
+  let out = `{"paths": ${dict(paths)}, "version": "${django.manifestVersion}"`;
+  if (django.manifestHash) {
+    const sorted = [...paths].sort((a, b) => pyCompare(a[0], b[0]) || pyCompare(a[1], b[1]));
+    const list = `[${sorted.map(([k, v]) => `[${pyJsonString(k)}, ${pyJsonString(v)}]`).join(', ')}]`;
+    out += `, "hash": "${createHash('md5').update(Buffer.from(list, 'utf8')).digest('hex').slice(0, 12)}"`;
+  }
+  return `${out}}`;
+}
+
+export { describeFailure };

@@ -1,0 +1,124 @@
+import { readFileSync } from 'fs';
+import { Diagnostic } from 'vscode-languageserver-types';
+import { URI } from 'vscode-uri';
+import { assetFindings, predictAssets } from '../engine/assets';
+import { isInside } from '../engine/paths';
+import type { DjangoStaticSettings } from '../protocol';
+import { assetDiagnostics } from '../service';
+import type { WorkspaceProject } from './projectManager';
+
+/** Changes quiet this long before the projects' CSS and JS are replayed again (saves come in bursts). */
+const QUIET_MS = 150;
+
+/** What the publisher needs from the server; keeps this file free of connection code. */
+export interface AssetHost {
+  /** Projects whose reading may show diagnostics. */
+  projects(): WorkspaceProject[];
+  settingsOf(projectDir: string): DjangoStaticSettings;
+  /** Workspace folders: files outside them (third-party apps) are published only while open. */
+  roots(): string[];
+  /** An open document's text by absolute path: what the editor has, not what is saved. */
+  openText(absPath: string): string | undefined;
+  publish(uri: string, diagnostics: Diagnostic[]): void;
+  log(message: string): void;
+}
+
+/**
+ * Publishes what `django-static check` finds in CSS and JS (the engine's replay of collectstatic's
+ * post-processing) on the files of the static sources. The replay covers a whole project, so it runs on a
+ * timer after changes, never inside a request; files whose findings went away get an empty list.
+ */
+export class AssetPublisher {
+  private timer: NodeJS.Timeout | undefined;
+  /** The latest findings by uri, third-party files included (shown only while open). */
+  private latest = new Map<string, Diagnostic[]>();
+  /** What each uri was last sent, to send only changes. */
+  private readonly shown = new Map<string, string>();
+  /** "Not checked" reasons already logged, once each. */
+  private readonly noted = new Set<string>();
+
+  constructor(private readonly host: AssetHost) {}
+
+  /** Replays every project again once changes have been quiet for a moment. */
+  schedule(delayMs = QUIET_MS): void {
+    clearTimeout(this.timer);
+    this.timer = setTimeout(() => {
+      this.timer = undefined;
+      this.refresh();
+    }, delayMs);
+  }
+
+  /** Shows or hides the files outside the workspace as documents open and close (nothing is recomputed). */
+  sync(): void {
+    const wanted = new Map<string, Diagnostic[]>();
+    for (const [uri, diagnostics] of this.latest) {
+      const file = URI.parse(uri).fsPath;
+      if (this.inWorkspace(file) || this.host.openText(file) !== undefined) wanted.set(uri, diagnostics);
+    }
+    for (const uri of this.shown.keys()) if (!wanted.has(uri)) wanted.set(uri, []);
+    for (const [uri, diagnostics] of wanted) {
+      const key = JSON.stringify(diagnostics);
+      if ((this.shown.get(uri) ?? '[]') === key) continue;
+      this.host.publish(uri, diagnostics);
+      if (diagnostics.length) this.shown.set(uri, key);
+      else this.shown.delete(uri);
+    }
+  }
+
+  dispose(): void {
+    clearTimeout(this.timer);
+  }
+
+  private refresh(): void {
+    const started = Date.now();
+    const latest = new Map<string, Diagnostic[]>();
+    let files = 0;
+    for (const project of this.host.projects()) {
+      try {
+        files += this.replay(project, latest);
+      } catch (err) {
+        // Unknown is not missing: what this project's files showed is dropped rather than kept stale.
+        this.host.log(`Checking the CSS and JS of ${project.location.projectDir} failed: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`);
+      }
+    }
+    this.latest = latest;
+    this.sync();
+    this.host.log(`Checked the references of ${files} CSS/JS files in ${Date.now() - started} ms.`);
+  }
+
+  /** One project's findings into `into`; returns how many CSS/JS files with references were read. */
+  private replay(project: WorkspaceProject, into: Map<string, Diagnostic[]>): number {
+    const open = (absPath: string): string | undefined => this.host.openText(absPath);
+    const prediction = predictAssets(project.model, project.index, {
+      readSource: (absPath) => {
+        const text = open(absPath);
+        return text === undefined ? readOrNull(absPath) : Buffer.from(text, 'utf8');
+      },
+    });
+    if (prediction.unknown) {
+      const note = `${project.location.projectDir}: CSS and JS references not checked: ${prediction.unknown}`;
+      if (!this.noted.has(note)) this.host.log(note);
+      this.noted.add(note);
+      return 0;
+    }
+    const findings = assetFindings(prediction, (absPath) => open(absPath) ?? readOrNull(absPath)?.toString('utf8') ?? null);
+    const overrides = this.host.settingsOf(project.location.projectDir).severity;
+    for (const [file, diagnostics] of assetDiagnostics(findings, overrides)) {
+      const uri = URI.file(file).toString();
+      into.set(uri, [...(into.get(uri) ?? []), ...diagnostics]);
+    }
+    return prediction.result ? new Set(prediction.result.references.map((r) => r.file.name)).size : 0;
+  }
+
+  private inWorkspace(file: string): boolean {
+    return this.host.roots().some((root) => isInside(root, file));
+  }
+}
+
+function readOrNull(absPath: string): Buffer | null {
+  try {
+    return readFileSync(absPath);
+  } catch {
+    return null;
+  }
+}

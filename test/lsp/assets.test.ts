@@ -1,0 +1,99 @@
+/**
+ * CSS/JS findings in the editor: the real server over stdio, a generated Django 3.2 project with
+ * ManifestStaticFilesStorage, the same findings `django-static check` prints, on the CSS file's own lines.
+ */
+import * as assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { DiagnosticSeverity, FileChangeType } from 'vscode-languageserver-protocol/node';
+import type { DjangoStaticSettings } from '../../server/src/protocol';
+import { DJANGO_PYTHON, makeProject, makeTree, removeTree } from '../unit/djangoFixtures';
+import { ensureBuilt, fileUri, LspClient } from './lspClient';
+
+const CSS = 'body { color: red; }\n.logo {\n  background: url("../img/logo.png");\n}\n';
+
+describe('language server: CSS/JS references as collectstatic post-processes them', function () {
+  this.timeout(60000);
+  let root: string;
+  let client: LspClient;
+  let vendor: string;
+  let css: string;
+  let thirdParty: string;
+  const configuration: Partial<DjangoStaticSettings> = { pythonPath: DJANGO_PYTHON, mode: 'django' };
+  before(async function () {
+    this.timeout(120000);
+    ensureBuilt();
+    // An installed app outside the workspace, as site-packages would hold it.
+    vendor = makeTree({ 'vendorapp/__init__.py': '', 'vendorapp/static/vendorapp/widget.css': '.w { background: url(gone.gif); }\n' });
+    thirdParty = path.join(vendor, 'vendorapp/static/vendorapp/widget.css');
+    root = makeProject(
+      `import sys\nsys.path.insert(0, ${JSON.stringify(vendor)})\n` +
+        "INSTALLED_APPS = ['django.contrib.staticfiles', 'vendorapp']\nSTATIC_ROOT = BASE_DIR / 'collected'\nSTATICFILES_DIRS = [BASE_DIR / 'assets']\n" +
+        "STATICFILES_STORAGE = 'django.contrib.staticfiles.storage.ManifestStaticFilesStorage'\n",
+      { 'assets/css/site.css': CSS, 'assets/css/fine.css': '.a { background: url(site.css); }\n' },
+    );
+    css = path.join(root, 'assets/css/site.css');
+    client = await LspClient.start({ root, clientWatches: true, configuration });
+    await client.waitForProjects();
+  });
+  after(async () => {
+    await client?.stop();
+    if (root) removeTree(root);
+    if (vendor) removeTree(vendor);
+  });
+
+  it('shows a missing url() target as an error on its line, and drops it once the file exists', async () => {
+    const started = Date.now();
+    const [missing] = await client.waitForDiagnostics(css, 'asset-missing', (d) => d.some((x) => x.code === 'asset-missing'));
+    const shownMs = Date.now() - started;
+    assert.equal(missing.source, 'django-static');
+    assert.equal(missing.severity, DiagnosticSeverity.Error);
+    assert.equal(missing.range.start.line, 2, JSON.stringify(missing));
+    assert.match(String(missing.message), /img\/logo\.png/);
+    // A file without problems gets nothing at all.
+    assert.equal(client.diagnostics.get(fileUri(path.join(root, 'assets/css/fine.css'))), undefined);
+
+    const logo = path.join(root, 'assets/img/logo.png');
+    fs.mkdirSync(path.dirname(logo));
+    fs.writeFileSync(logo, 'png');
+    const createdAt = Date.now();
+    client.sendWatchedFile(path.dirname(logo), FileChangeType.Created);
+    await client.waitForDiagnostics(css, 'asset-missing gone (empty publish)', (d) => d.length === 0);
+    console.log(`      first shown ${shownMs} ms after learning; cleared ${Date.now() - createdAt} ms after the file appeared`);
+  });
+
+  it("shows a third-party app's file only while it is open", async () => {
+    const uri = fileUri(thirdParty);
+    assert.equal(client.diagnostics.get(uri), undefined, 'published for a closed file outside the workspace');
+    client.open(thirdParty, 'css');
+    const [missing] = await client.waitForDiagnostics(thirdParty, 'asset-missing while open', (d) => d.length > 0);
+    assert.equal(missing.code, 'asset-missing');
+    assert.equal(missing.range.start.line, 0);
+    client.close(thirdParty);
+    await client.waitForDiagnostics(thirdParty, 'cleared on close', (d) => d.length === 0);
+  });
+
+  it("counts an open file's unsaved text, and the saved text again once it closes", async () => {
+    client.open(css, 'css');
+    client.change(css, 2, CSS.replace('logo.png', 'nothere.png'));
+    const [edited] = await client.waitForDiagnostics(css, 'asset-missing for the unsaved name', (d) => d.length > 0);
+    assert.match(String(edited.message), /nothere\.png/);
+    assert.equal(edited.range.start.line, 2);
+    client.close(css);
+    await client.waitForDiagnostics(css, 'cleared: the saved text is fine', (d) => d.length === 0);
+  });
+
+  it('follows djangoStatic.severity: a deleted target is back as an error, then gone when the code is off', async () => {
+    const logo = path.join(root, 'assets/img/logo.png');
+    fs.unlinkSync(logo);
+    client.sendWatchedFile(logo, FileChangeType.Deleted);
+    const [back] = await client.waitForDiagnostics(css, 'asset-missing back', (d) => d.length > 0);
+    assert.equal(back.severity, DiagnosticSeverity.Error);
+    configuration.severity = { 'asset-missing': 'warning' };
+    client.sendNotification('workspace/didChangeConfiguration', { settings: null });
+    await client.waitForDiagnostics(css, 'a warning', (d) => d.length === 1 && d[0].severity === DiagnosticSeverity.Warning);
+    configuration.severity = { 'asset-missing': 'off' };
+    client.sendNotification('workspace/didChangeConfiguration', { settings: null });
+    await client.waitForDiagnostics(css, 'turned off', (d) => d.length === 0);
+  });
+});

@@ -1,0 +1,69 @@
+/**
+ * A Python settings file in the editor, over real LSP on stdio: the settings findings on their lines, the
+ * lenses and hovers on the settings that name sources, and the STATICFILES_STORAGE quick fix.
+ */
+import * as assert from 'node:assert/strict';
+import * as path from 'node:path';
+import { CodeAction, CodeLens, Diagnostic, Hover, MarkupContent } from 'vscode-languageserver-types';
+import { MANAGE_PY, makeTree, removeTree } from '../unit/djangoFixtures';
+import { ensureBuilt, fileUri, LspClient } from './lspClient';
+
+const SETTINGS = `from pathlib import Path
+BASE_DIR = Path(__file__).resolve().parent.parent
+SECRET_KEY = 'x'
+INSTALLED_APPS = ['django.contrib.staticfiles']
+STATIC_URL = 'static'
+STATIC_ROOT = BASE_DIR / 'collected'
+STATICFILES_DIRS = [BASE_DIR / 'assets']
+STATICFILES_STORAGE = 'django.contrib.staticfiles.storage.ManifestStaticFilesStorage'
+`;
+
+describe('LSP: Python settings documents', function () {
+  this.timeout(60000);
+  let root: string;
+  let client: LspClient;
+  let settings: string;
+  before(async () => {
+    ensureBuilt();
+    root = makeTree({
+      'manage.py': MANAGE_PY,
+      'proj/__init__.py': '',
+      'proj/settings.py': SETTINGS,
+      'assets/css/site.css': 'body {}\n',
+      'requirements.txt': 'Django==5.2\n',
+    });
+    settings = path.join(root, 'proj/settings.py');
+    client = await LspClient.start({ root, configuration: { mode: 'static' } });
+    await client.waitForProjects();
+  });
+  after(async () => {
+    await client?.stop();
+    if (root) removeTree(root);
+  });
+
+  it('publishes the settings findings on the assigning lines', async () => {
+    client.open(settings, 'python');
+    const diagnostics: Diagnostic[] = await client.waitForDiagnostics(settings, 'settings findings', (d) => d.length >= 2);
+    const byCode = new Map(diagnostics.map((d) => [String(d.code), d]));
+    assert.deepEqual(byCode.get('static-url-slash')?.range, { start: { line: 4, character: 0 }, end: { line: 4, character: 21 } });
+    assert.equal(byCode.get('staticfiles-storage-unread')?.range.start.line, 7);
+  });
+
+  it('puts a lens and a hover on the STATICFILES_DIRS entry, and offers the STORAGES rewrite', async () => {
+    const uri = fileUri(settings);
+    const lenses = await client.request<CodeLens[]>('textDocument/codeLens', { textDocument: { uri } });
+    const dirs = lenses.find((l) => l.range.start.line === 6);
+    assert.match(dirs?.command?.title ?? '', /^1 file · shadows 0 · shadowed by 0$/);
+    const hover = await client.request<Hover | null>('textDocument/hover', { textDocument: { uri }, position: { line: 6, character: 33 } });
+    assert.match((hover?.contents as MarkupContent).value, /Provides 1 file to collectstatic/);
+    const actions = await client.request<CodeAction[]>('textDocument/codeAction', {
+      textDocument: { uri },
+      range: { start: { line: 7, character: 0 }, end: { line: 7, character: 0 } },
+      context: { diagnostics: [] },
+    });
+    const fix = actions.find((a) => a.title === 'Rewrite STATICFILES_STORAGE into STORAGES');
+    const edit = fix?.edit?.changes?.[uri]?.[0];
+    assert.deepEqual(edit?.range, { start: { line: 7, character: 0 }, end: { line: 8, character: 0 } });
+    assert.match(edit?.newText ?? '', /^STORAGES = \{\n {4}"default": \{/);
+  });
+});

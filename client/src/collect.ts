@@ -6,6 +6,7 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as vscode from 'vscode';
+import { plural } from '../../server/src/text';
 import { checkClearSafety } from './clientSafety';
 import { clearConfirmation, scanStaticRoot } from './clearScan';
 import {
@@ -16,9 +17,10 @@ import {
   ProbedSettings,
   SETTINGS_PROBE_CODE,
 } from './collectOutput';
-import { Ctx } from './ctx';
-import { readSettings } from './config';
 import { Methods } from '../../server/src/protocol';
+import { Ctx } from './ctx';
+import { djangoModeFailure, MODE_ACTIONS } from './modeStatus';
+import { readSettings } from './config';
 import { commandProject, CommandProject } from './project';
 import { Interpreter } from './interpreter';
 import { runPython, RunResult } from './process';
@@ -31,9 +33,11 @@ export interface CollectArgs {
    * the extension runs under a test runner (ExtensionMode.Test).
    */
   confirm?: boolean;
+  /** Run even though the language server could not start Django for this project ("Run Anyway"). */
+  force?: boolean;
 }
 
-export type CollectStatus = 'done' | 'failed' | 'cancelled' | 'declined' | 'refused' | 'untrusted' | 'no-project' | 'no-interpreter';
+export type CollectStatus = 'done' | 'failed' | 'cancelled' | 'declined' | 'refused' | 'untrusted' | 'no-project' | 'no-interpreter' | 'django-failed';
 
 /** What a collect command did; returned to callers (tests, other commands). */
 export interface CollectResult {
@@ -63,6 +67,17 @@ export async function collectStatic(ctx: Ctx, clear: boolean, args: CollectArgs 
     const message = `${title}: no manage.py found in this workspace.`;
     void vscode.window.showErrorMessage(message);
     return { status: 'no-project', message };
+  }
+  const djangoFailed = !args.force && djangoFailure(ctx, project.managePy);
+  if (djangoFailed) {
+    const message = `${title}: Django could not be started for ${project.projectDir} (${djangoFailed}), so collectstatic would fail the same way. Select an interpreter with the project's packages, or fix the settings, then retry.`;
+    const actions = [...MODE_ACTIONS.map((a) => a.title), 'Run Anyway'];
+    void vscode.window.showWarningMessage(message, ...actions).then((picked) => {
+      if (picked === 'Run Anyway') return vscode.commands.executeCommand(clear ? 'djangoStatic.clearAndCollect' : 'djangoStatic.collectStatic', { managePy: project.managePy, force: true });
+      const action = MODE_ACTIONS.find((a) => a.title === picked);
+      return action && vscode.commands.executeCommand(action.command);
+    });
+    return { status: 'django-failed', message };
   }
   const python = await ctx.interpreter.resolve(project.folder, project.projectDir, project.serverPython);
   if (!python) {
@@ -119,7 +134,7 @@ export async function collectStatic(ctx: Ctx, clear: boolean, args: CollectArgs 
         onStdout: (chunk) => {
           out.append(chunk);
           lines += chunk.split('\n').length - 1;
-          progress.report({ message: `${lines} lines of output…` });
+          progress.report({ message: `${plural(lines, 'line')} of output…` });
         },
         onStderr: (chunk) => out.append(chunk),
         onCancellable: (cancel) => token.onCancellationRequested(cancel),
@@ -127,16 +142,23 @@ export async function collectStatic(ctx: Ctx, clear: boolean, args: CollectArgs 
     },
   );
   const outcome = parseCollectOutput(run.stdout, run.stderr, run.exitCode);
-  await reportDuplicates(ctx, python.path, project, env, outcome.duplicates);
+  const reported = await reportDuplicates(ctx, python.path, project, env, outcome.duplicates);
   void ctx.reindex().catch((e) => ctx.log(`Reindex after collect failed: ${e}`));
 
   if (run.cancelled) return fail(ctx, title, 'cancelled', `${title} was cancelled; STATIC_ROOT may be partly updated.`, { outcome, confirmation, filesToDelete, staticRoot });
   if (run.spawnError) return fail(ctx, title, 'failed', `${title}: could not run ${python.path}: ${run.spawnError}`, { outcome });
   if (outcome.failure) return fail(ctx, title, 'failed', `${title} failed: ${outcome.failure.message}`, { outcome, confirmation, filesToDelete, staticRoot });
-  const duplicateNote = outcome.duplicates.length ? ` ${outcome.duplicates.length} duplicate path${outcome.duplicates.length === 1 ? '' : 's'} ignored (see Problems).` : '';
+  const where = reported < outcome.duplicates.length ? 'the Static Files view' : 'Problems';
+  const duplicateNote = outcome.duplicates.length ? ` ${plural(outcome.duplicates.length, 'duplicate path')} ignored (see ${where}).` : '';
   const message = `${outcome.summary?.line ?? 'collectstatic finished.'}${duplicateNote}`;
   void vscode.window.showInformationMessage(message, 'Open Output').then((b) => b && out.show(true));
   return { status: 'done', message, outcome, confirmation, filesToDelete, staticRoot, interpreter: python };
+}
+
+/** Why the language server could not run Django for this project, when it tried and failed. */
+function djangoFailure(ctx: Ctx, managePy: string): string | undefined {
+  const learned = ctx.projects.find((p) => p.managePy === managePy);
+  return learned && djangoModeFailure(learned, readSettings().mode, vscode.workspace.isTrusted);
 }
 
 function fail(ctx: Ctx, title: string, status: CollectStatus, message: string, extra: Partial<CollectResult> = {}): CollectResult {
@@ -181,12 +203,19 @@ function describeFailure(run: RunResult): string {
 }
 
 /**
- * One Problems entry per file collectstatic ignored, on the ignored file, pointing at the file that won.
+ * One Problems entry per file collectstatic ignored, on the ignored file, pointing at the file that won;
  * `findstatic` (real Django) says which files share each duplicate destination path, in finder order.
+ * Duplicates the language server already knows are left to it (its `shadowed` findings and the Static
+ * Files view), so one duplicate is not said twice. Answers how many destinations got entries here.
  */
-async function reportDuplicates(ctx: Ctx, python: string, project: CommandProject, env: NodeJS.ProcessEnv, duplicates: string[]): Promise<void> {
+async function reportDuplicates(ctx: Ctx, python: string, project: CommandProject, env: NodeJS.ProcessEnv, all: string[]): Promise<number> {
   ctx.collectDiagnostics.clear();
-  if (duplicates.length === 0) return;
+  const known = await ctx.request(Methods.listFiles, { projectDir: project.projectDir }).then(
+    (files) => new Set(files.filter((f) => f.shadowed > 0).map((f) => f.path)),
+    () => new Set<string>(),
+  );
+  const duplicates = all.filter((d) => !known.has(d));
+  if (duplicates.length === 0) return 0;
   const byFile = new Map<string, vscode.Diagnostic[]>();
   const add = (file: string, d: vscode.Diagnostic) => byFile.set(file, [...(byFile.get(file) ?? []), d]);
   const unique = [...new Set(duplicates)];
@@ -214,6 +243,7 @@ async function reportDuplicates(ctx: Ctx, python: string, project: CommandProjec
     }
   }
   for (const [file, diagnostics] of byFile) ctx.collectDiagnostics.set(vscode.Uri.file(file), diagnostics);
+  return unique.length;
 }
 
 function realpath(p: string): string {

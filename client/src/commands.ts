@@ -1,8 +1,13 @@
 // Every command as a small factory over the context, registered from one table in extension.ts.
+import * as path from 'node:path';
 import * as vscode from 'vscode';
+import { PVSC_EXTENSION_ID } from '@vscode/python-extension';
+import { plural } from '../../server/src/text';
 import { Methods, StaticFileItem } from '../../server/src/protocol';
 import { collectStatic, CollectArgs } from './collect';
+import { readSettings } from './config';
 import { Ctx } from './ctx';
+import { djangoModeFailure, MODE_ACTIONS } from './modeStatus';
 import { findManagePyFiles, pickManagePy } from './project';
 import { ReportProvider } from './report';
 import { showShadowedCopies } from './staticFilesView';
@@ -21,25 +26,63 @@ export const COMMANDS: Record<string, CommandFactory> = {
   'djangoStatic.showShadowedCopies': showShadowedCopies,
   'djangoStatic.showOutput': (ctx) => () => ctx.output.show(true),
   'djangoStatic.restartServer': (ctx) => () => ctx.restart('requested by the user'),
+  'djangoStatic.selectInterpreter': () => selectInterpreter,
+  'djangoStatic.djangoModeActions': djangoModeActions,
 };
 
+/** The Python extension's picker when it is installed (the server follows its choice), else the setting. */
+async function selectInterpreter(): Promise<void> {
+  const hasPicker = !!vscode.extensions.getExtension(PVSC_EXTENSION_ID) && (await vscode.commands.getCommands(true)).includes('python.setInterpreter');
+  if (hasPicker) await vscode.commands.executeCommand('python.setInterpreter');
+  else await vscode.commands.executeCommand('workbench.action.openSettings', 'djangoStatic.pythonPath');
+}
+
+/** Why Django mode failed for the active project, with the actions that fix it (the status bar's click). */
+function djangoModeActions(ctx: Ctx) {
+  return async (): Promise<string | undefined> => {
+    const project = ctx.activeProject;
+    const reason = project && djangoModeFailure(project, readSettings().mode, vscode.workspace.isTrusted);
+    if (!reason) return showReport(ctx)().then(() => undefined);
+    const titles = MODE_ACTIONS.map((a) => a.title);
+    const picked = await vscode.window.showWarningMessage(`Django mode failed for ${path.basename(project.projectDir)}: ${reason} Settings are read without running them (approximate).`, ...titles);
+    const action = MODE_ACTIONS.find((a) => a.title === picked);
+    if (action) await vscode.commands.executeCommand(action.command);
+    return action?.command;
+  };
+}
+
+const INSERT_BUTTON: vscode.QuickInputButton = { iconPath: new vscode.ThemeIcon('insert'), tooltip: 'Insert {% static %} tag' };
+const COPY_BUTTON: vscode.QuickInputButton = { iconPath: new vscode.ThemeIcon('copy'), tooltip: 'Copy path' };
+const JINJA_LANGUAGES = new Set(['jinja', 'jinja-html']);
+const TEMPLATE_LANGUAGES = new Set(['django-html', 'django-txt', 'html', ...JINJA_LANGUAGES]);
+
+/** What Find Static File did with the picked file (returned for tests). */
+export interface FoundStaticFile {
+  file: StaticFileItem;
+  action: 'open' | 'insert' | 'copy';
+}
+
 function findStaticFile(ctx: Ctx) {
-  return async (): Promise<StaticFileItem | undefined> => {
+  return async (): Promise<FoundStaticFile | undefined> => {
     const project = ctx.activeProject;
     if (!project) return notReady(ctx);
+    // The quick pick takes the focus: the tag goes where the cursor was before it opened.
+    const active = vscode.window.activeTextEditor;
+    const editor = active && TEMPLATE_LANGUAGES.has(active.document.languageId) ? active : undefined;
     type Item = vscode.QuickPickItem & { file: StaticFileItem };
     const quickPick = vscode.window.createQuickPick<Item>();
-    quickPick.title = `Find Static File (${project.fileCount} in ${project.projectDir})`;
-    quickPick.placeholder = 'Destination path, as used in {% static %}';
+    quickPick.title = `Find Static File (${plural(project.collectedCount ?? project.fileCount, 'collected file')} in ${path.basename(project.projectDir)})`;
+    quickPick.placeholder = 'Destination path, as used in {% static %}; the buttons insert a tag or copy the path';
     quickPick.matchOnDescription = true;
     quickPick.busy = true;
     quickPick.show();
     try {
       const files = await ctx.request(Methods.listFiles, { projectDir: project.projectDir });
-      quickPick.items = (files ?? []).map((file) => ({
+      quickPick.items = ownFirst(files ?? [], project.projectDir).map((file) => ({
         label: file.path,
         description: file.shadowed ? `${file.source} $(warning) shadows ${file.shadowed}` : file.source,
-        detail: file.shadowed ? `Also provided by ${file.shadowed} later source${file.shadowed === 1 ? '' : 's'}; collectstatic keeps this one.` : undefined,
+        detail: file.shadowed ? `Also provided by ${plural(file.shadowed, 'later source')}; collectstatic keeps this one.` : undefined,
+        buttons: editor ? [INSERT_BUTTON, COPY_BUTTON] : [COPY_BUTTON],
         file,
       }));
     } catch (err) {
@@ -49,14 +92,42 @@ function findStaticFile(ctx: Ctx) {
     } finally {
       quickPick.busy = false;
     }
-    const picked = await new Promise<Item | undefined>((resolve) => {
-      quickPick.onDidAccept(() => resolve(quickPick.selectedItems[0]));
+    const picked = await new Promise<FoundStaticFile | undefined>((resolve) => {
+      quickPick.onDidAccept(() => resolve(quickPick.selectedItems[0] && { file: quickPick.selectedItems[0].file, action: 'open' }));
+      quickPick.onDidTriggerItemButton((e) => resolve({ file: e.item.file, action: e.button === INSERT_BUTTON ? 'insert' : 'copy' }));
       quickPick.onDidHide(() => resolve(undefined));
     });
     quickPick.dispose();
-    if (picked) await vscode.window.showTextDocument(vscode.Uri.file(picked.file.absPath), { preview: true });
-    return picked?.file;
+    if (picked?.action === 'open') await vscode.window.showTextDocument(vscode.Uri.file(picked.file.absPath), { preview: true });
+    if (picked?.action === 'copy') {
+      await vscode.env.clipboard.writeText(picked.file.path);
+      vscode.window.setStatusBarMessage(`Copied ${picked.file.path}`, 3000);
+    }
+    if (picked?.action === 'insert' && editor) {
+      await vscode.window.showTextDocument(editor.document, editor.viewColumn);
+      await editor.insertSnippet(new vscode.SnippetString(staticTag(picked.file.path, JINJA_LANGUAGES.has(editor.document.languageId))));
+    }
+    return picked;
   };
+}
+
+/** The tag for a path; `$`, `}` and `\\` are literal in the snippet. */
+function staticTag(destination: string, jinja: boolean): string {
+  const quoted = destination.includes("'") ? `"${destination}"` : `'${destination}'`;
+  const tag = jinja ? `{{ static(${quoted}) }}` : `{% static ${quoted} %}`;
+  return tag.replace(/[$}\\]/g, '\\$&');
+}
+
+/**
+ * The project's own files first (folders inside the project, not an installed package such as
+ * django.contrib.admin), each group in path order: those are the ones people look for.
+ */
+function ownFirst(files: StaticFileItem[], projectDir: string): StaticFileItem[] {
+  const own = (file: StaticFileItem) => {
+    const rel = path.relative(projectDir, file.absPath);
+    return !rel.startsWith('..') && !path.isAbsolute(rel) && !/(^|[\\/])(site-packages|dist-packages|node_modules)[\\/]/.test(rel);
+  };
+  return [...files.filter(own), ...files.filter((f) => !own(f))];
 }
 
 function showReport(ctx: Ctx) {
@@ -78,8 +149,8 @@ function reindex(ctx: Ctx) {
     vscode.window.withProgress({ location: vscode.ProgressLocation.Window, title: 'Django Static: reindexing' }, async () => {
       try {
         const projects = await ctx.reindex();
-        const files = projects.reduce((n, p) => n + p.fileCount, 0);
-        vscode.window.setStatusBarMessage(`Django Static: ${projects.length} project(s), ${files} static files`, 4000);
+        const files = projects.reduce((n, p) => n + (p.collectedCount ?? p.fileCount), 0);
+        vscode.window.setStatusBarMessage(`Django Static Files: ${plural(projects.length, 'project')}, ${plural(files, 'static file')}`, 4000);
         return projects;
       } catch (err) {
         void vscode.window.showErrorMessage(`Reindex failed: ${err instanceof Error ? err.message : String(err)}`);

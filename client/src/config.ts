@@ -14,7 +14,8 @@ export function readSettings(scope?: vscode.ConfigurationScope): DjangoStaticSet
     pythonPath: str(c.get('pythonPath'), DEFAULT_SETTINGS.pythonPath),
     mode: oneOf(c.get('mode'), ['auto', 'django', 'static'] as const, DEFAULT_SETTINGS.mode),
     settingsModule: str(c.get('settingsModule'), DEFAULT_SETTINGS.settingsModule),
-    managePyPath: str(c.get('managePyPath'), DEFAULT_SETTINGS.managePyPath),
+    // `project` was `managePyPath` (a title users could not read); the old key still counts when the new one is empty.
+    managePyPath: str(c.get('project'), '') || str(c.get('managePyPath'), DEFAULT_SETTINGS.managePyPath),
     env: stringRecord(c.get('env')),
     templateGlobs: stringArray(c.get('templateGlobs'), DEFAULT_SETTINGS.templateGlobs),
     ignoreGlobs: stringArray(c.get('ignoreGlobs'), DEFAULT_SETTINGS.ignoreGlobs),

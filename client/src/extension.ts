@@ -9,6 +9,7 @@ import { Ctx } from './ctx';
 import { ReportProvider } from './report';
 import { StaticFilesView } from './staticFilesView';
 import { StatusBar } from './statusBar';
+import { TemplateLanguage } from './templateLanguage';
 
 /** What activate() returns, for tests and other extensions. */
 export interface DjangoStaticApi {
@@ -25,7 +26,7 @@ export function activate(context: vscode.ExtensionContext): DjangoStaticApi {
   const activatedAt = Date.now();
   const c = new Ctx(context);
   ctx = c;
-  context.subscriptions.push(c, new StatusBar(c), new ReportProvider(c), new StaticFilesView(c));
+  context.subscriptions.push(c, new StatusBar(c), new ReportProvider(c), new StaticFilesView(c), new TemplateLanguage(c));
   for (const [id, factory] of Object.entries(COMMANDS)) {
     context.subscriptions.push(vscode.commands.registerCommand(id, factory(c)));
   }

@@ -6,6 +6,7 @@
  */
 import * as path from 'node:path';
 import * as vscode from 'vscode';
+import { plural } from '../../server/src/text';
 import { Methods, ProjectSummary, StaticFileItem } from '../../server/src/protocol';
 import { Ctx } from './ctx';
 
@@ -59,10 +60,6 @@ export function buildTree(files: readonly StaticFileItem[]): FolderNode {
 function childrenOf(folder: FolderNode): Node[] {
   const byName = (a: { name: string }, b: { name: string }) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0);
   return [...[...folder.folders.values()].sort(byName), ...[...folder.files].sort(byName)];
-}
-
-function plural(n: number, word: string): string {
-  return `${n} ${word}${n === 1 ? '' : 's'}`;
 }
 
 export class StaticFilesView implements vscode.TreeDataProvider<Node>, vscode.Disposable {

@@ -1,7 +1,11 @@
-// Status bar item: active project, mode, file and duplicate counts; a click opens the report.
+// Status bar item: active project, mode, file and duplicate counts; a click opens the report, or, when
+// Django mode failed, the actions that fix it.
 import * as path from 'node:path';
 import * as vscode from 'vscode';
+import { describeMode, escapeMarkdown, markdownCode, plural } from '../../server/src/text';
+import { readSettings } from './config';
 import { Ctx } from './ctx';
+import { djangoModeFailure, MODE_ACTIONS } from './modeStatus';
 
 export class StatusBar implements vscode.Disposable {
   private readonly item = vscode.window.createStatusBarItem('djangoStatic.status', vscode.StatusBarAlignment.Left, 10);
@@ -25,33 +29,44 @@ export class StatusBar implements vscode.Disposable {
     if (project) {
       const name = path.basename(project.projectDir);
       const dup = project.duplicateCount ? `, $(warning) ${project.duplicateCount}` : '';
+      const failed = djangoModeFailure(project, readSettings().mode, vscode.workspace.isTrusted);
       // The static reading answers first; say so until Django mode's answer replaces it.
-      const mode = project.refining ? `${project.mode}, Django mode $(sync~spin)` : project.mode;
-      this.item.text = `$(file-symlink-directory) ${name}: ${mode} · ${project.fileCount} files${dup}`;
-      this.item.tooltip = new vscode.MarkdownString(
+      const mode = project.refining ? `${project.mode}, Django mode $(sync~spin)` : failed ? 'static (Django mode failed)' : project.mode;
+      // What collectstatic copies, as the report's "collected" count; ignored files are said in the tooltip.
+      const collected = project.collectedCount ?? project.fileCount;
+      this.item.text = `${failed ? '$(warning)' : '$(file-symlink-directory)'} ${name}: ${mode} · ${plural(collected, 'file')}${dup}`;
+      const tooltip = new vscode.MarkdownString(
         [
           `**Django Static Files**${restricted}`,
-          `Project: \`${project.projectDir}\``,
-          `Mode: ${project.mode} (${project.modeReason})`,
-          `Python: ${project.python ?? 'not used'} · Django ${project.djangoVersion ?? 'unknown'}`,
-          `STATIC_URL: \`${project.staticUrl ?? 'unset'}\` · STATIC_ROOT: \`${project.staticRoot ?? 'unset'}\``,
-          `${project.fileCount} static files, ${project.duplicateCount} duplicate paths`,
+          `Project: ${markdownCode(project.projectDir)}`,
+          failed
+            ? `$(warning) Django mode failed, so settings are read without running them (approximate): ${escapeMarkdown(failed)}\n\n${MODE_ACTIONS.map((a) => `[${a.title}](command:${a.command})`).join(' · ')}`
+            : escapeMarkdown(describeMode(project.mode, project.modeReason)),
+          `Python: ${project.python ? markdownCode(project.python) : 'not used'} · Django ${project.djangoVersion ?? 'unknown'}`,
+          `STATIC_URL: ${project.staticUrl === null ? 'unset' : markdownCode(project.staticUrl)} · STATIC_ROOT: ${project.staticRoot === null ? 'unset' : markdownCode(project.staticRoot)}`,
+          `${plural(collected, 'static file')} collected${collected !== project.fileCount ? ` (findstatic finds ${project.fileCount}: collectstatic's ignore patterns skip ${project.fileCount - collected})` : ''}, ${plural(project.duplicateCount, 'duplicate path')}`,
           project.templateCount !== undefined
-            ? `${project.templateCount} templates checked${project.uncoveredTemplateCount ? `; ${project.uncoveredTemplateCount} template-looking files outside what TEMPLATES covers` : ''}`
+            ? `${plural(project.templateCount, 'template')} checked${project.uncoveredTemplateCount ? `; ${plural(project.uncoveredTemplateCount, 'template-looking file')} outside what TEMPLATES covers` : ''}`
             : '',
-          project.unknownSources?.length ? `Not known to static mode: ${project.unknownSources.join(', ')}` : '',
+          project.unknownSources?.length ? `Not known to static mode: ${escapeMarkdown(project.unknownSources.join(', '))}` : '',
           this.ctx.projects.length > 1 ? `${this.ctx.projects.length} projects; run *Select Django Project* to switch.` : '',
-          'Click for the report.',
+          failed ? 'Click for these actions.' : 'Click for the report.',
         ].filter(Boolean).join('\n\n'),
+        true,
       );
-      this.item.backgroundColor = undefined;
+      tooltip.isTrusted = { enabledCommands: MODE_ACTIONS.map((a) => a.command) };
+      this.item.tooltip = tooltip;
+      this.item.command = failed ? 'djangoStatic.djangoModeActions' : 'djangoStatic.showReport';
+      this.item.backgroundColor = failed ? new vscode.ThemeColor('statusBarItem.warningBackground') : undefined;
     } else if (this.ctx.failure) {
-      this.item.text = '$(error) Django Static';
+      this.item.text = '$(error) Django Static Files';
       this.item.tooltip = this.ctx.failure;
+      this.item.command = 'djangoStatic.showOutput';
       this.item.backgroundColor = new vscode.ThemeColor('statusBarItem.errorBackground');
     } else {
-      this.item.text = this.ctx.running ? `$(file-symlink-directory) Django Static${restricted}` : '$(loading~spin) Django Static';
+      this.item.text = this.ctx.running ? `$(file-symlink-directory) Django Static Files${restricted}` : '$(loading~spin) Django Static Files';
       this.item.tooltip = this.ctx.running ? 'No Django project learned yet.' : 'Learning the Django project…';
+      this.item.command = 'djangoStatic.showReport';
       this.item.backgroundColor = undefined;
     }
   }
@@ -60,3 +75,4 @@ export class StatusBar implements vscode.Disposable {
     for (const d of this.disposables) d.dispose();
   }
 }
+

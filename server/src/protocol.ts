@@ -16,6 +16,8 @@ export interface DjangoStaticSettings {
   settingsModule: string;
   /** manage.py to use when a workspace holds several; empty = discover. */
   managePyPath: string;
+  /** The same as managePyPath under the name users see (VS Code titles a setting after its key); wins when set. */
+  project?: string;
   /** Extra environment for the Python helper. */
   env: Record<string, string>;
   /** Extra template globs, relative to the project. */
@@ -68,7 +70,10 @@ export interface ProjectSummary {
   staticUrl: string | null;
   staticRoot: string | null;
   storage: string;
+  /** Destination paths findstatic finds, ignored files included. */
   fileCount: number;
+  /** Of those, the files collectstatic copies (its ignore patterns skip the rest); optional: older servers omit it. */
+  collectedCount?: number;
   duplicateCount: number;
   /** Templates checked, and template-looking files TEMPLATES leaves out (optional: older servers omit them). */
   templateCount?: number;
@@ -114,6 +119,14 @@ export interface ListFilesParams {
   projectDir: string;
 }
 
+/** Params of `templateEngine`. */
+export interface TemplateEngineParams {
+  uri: string;
+}
+
+/** Which kind of engine loads a template: Django's own template language or Jinja2's. */
+export type TemplateEngineKind = 'django' | 'jinja2';
+
 /** Params of `projectEnvironment`. */
 export interface ProjectEnvironmentParams {
   projectDir: string;
@@ -136,6 +149,8 @@ export namespace Methods {
   export const fileSources = new RequestType<FileSourcesParams, StaticFileSource[], void>('djangoStatic/fileSources');
   /** Client → server: choose the active project; false when no learned project has that manage.py. */
   export const selectProject = new RequestType<SelectProjectParams, boolean, void>('djangoStatic/selectProject');
+  /** Client → server: the engine that loads this file; null when it is no template of a learned project. */
+  export const templateEngine = new RequestType<TemplateEngineParams, TemplateEngineKind | null, void>('djangoStatic/templateEngine');
   /**
    * Client → server: the variables a project's Python gets over the editor's environment (its `.env`, then
    * its folder's `djangoStatic.env`), exactly as learning uses them; Collect runs manage.py with them.

@@ -40,8 +40,9 @@ import { TextDocument } from 'vscode-languageserver-textdocument';
 import { Diagnostic } from 'vscode-languageserver-types';
 import { URI } from 'vscode-uri';
 import { createLanguageService, createModelCache, LanguageService, readsDocument, ServiceContext } from './service';
-import { DEFAULT_SETTINGS, DjangoStaticSettings, InitializationOptions, Methods, ProjectSummary, SERVER_V8_FLAGS, StaticFileItem, StaticFileSource } from './protocol';
+import { DEFAULT_SETTINGS, DjangoStaticSettings, InitializationOptions, Methods, ProjectSummary, SERVER_V8_FLAGS, StaticFileItem, StaticFileSource, TemplateEngineKind } from './protocol';
 import { projectVariables } from './engine/dotenv';
+import { jinjaByEngine } from './service/context';
 import { ProjectManager, templateSet, WorkspaceChange, WorkspaceProject } from './workspace/projectManager';
 import { fileSources, listStaticFiles, summarize } from './workspace/report';
 import { findAllReferences } from './workspace/references';
@@ -243,6 +244,15 @@ class DjangoStaticServer {
       this.guarded('listFiles', [] as StaticFileItem[], (params: { projectDir?: string } | undefined) => {
         const project = this.projectByDir(params?.projectDir);
         return project ? listStaticFiles(project) : [];
+      }),
+    );
+    connection.onRequest(
+      Methods.templateEngine,
+      this.guarded('templateEngine', null as TemplateEngineKind | null, (params: { uri?: string } | undefined) => {
+        const file = params?.uri ? fsPathOf(params.uri) : undefined;
+        const project = file ? this.manager?.projects.find((p) => templateSet(p).has(file)) : undefined;
+        if (!file || !project) return null;
+        return jinjaByEngine(project.model, file) ? 'jinja2' : 'django';
       }),
     );
     connection.onRequest(
@@ -686,8 +696,9 @@ class DjangoStaticServer {
     };
   }
 
+  // No timestamp of our own: clients stamp each log line already (VS Code's output, Neovim's lsp.log).
   private log(message: string): void {
-    this.connection.console.log(`[${new Date().toISOString().slice(11, 23)}] ${message}`);
+    this.connection.console.log(message);
   }
 }
 
@@ -706,6 +717,7 @@ function mergeSettings(partial: Partial<DjangoStaticSettings> | undefined): Djan
     }
   }
   if (!['auto', 'django', 'static'].includes(merged.mode)) merged.mode = 'auto';
+  if (typeof partial.project === 'string' && partial.project) merged.managePyPath = partial.project;
   return merged;
 }
 

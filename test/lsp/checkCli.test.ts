@@ -27,10 +27,10 @@ describe('django-static check', function () {
       "templates/broken.html:5:43: error missing-file 'css/sites.css' is not found by any static files finder. Did you mean 'css/site.css'?",
     ), stdout);
     assert.ok(lines.some((l) => l.startsWith('templates/broken.html:7:') && l.includes('warning leading-slash')), stdout);
-    assert.ok(lines.some((l) => l.startsWith('templates/broken.html:9:') && l.includes('hint hardcoded-url') && l.includes('img/logo.svg')), stdout);
+    assert.ok(lines.some((l) => l.startsWith('templates/broken.html:9:') && l.includes('information hardcoded-url') && l.includes('img/logo.svg')), stdout);
     assert.ok(lines.some((l) => l.startsWith('templates/no_load.html:4:') && l.includes('error missing-load')), stdout);
     assert.ok(lines.some((l) => l.startsWith('templates/base.html:') && l.includes('warning shadowed') && l.includes('assets')), stdout);
-    assert.match(lines[lines.length - 1], /^2 errors, 2 warnings, 1 hint in 5 templates and 5 CSS\/JS files with references \(1 project\)\.$/);
+    assert.match(lines[lines.length - 1], /^2 errors, 2 warnings, 1 information in 5 templates and 5 CSS\/JS files with references \(1 project\)\.$/);
     assert.match(stderr, /django mode/);
   });
 
@@ -49,12 +49,12 @@ describe('django-static check', function () {
       summary: { templates: number; assetFiles: number; error: number; warning: number; hint: number };
     };
     assert.equal(data.projects[0].projectDir, root);
-    assert.deepEqual(data.summary, { templates: 5, assetFiles: 5, error: 2, warning: 2, information: 0, hint: 1 });
+    assert.deepEqual(data.summary, { templates: 5, assetFiles: 5, error: 2, warning: 2, information: 1, hint: 0 });
     const missing = data.findings.find((f) => f.code === 'missing-file');
     assert.deepEqual([missing?.file, missing?.line, missing?.column], ['templates/broken.html', 5, 43]);
   });
 
-  it('emits GitHub Actions annotations, hints as notices', () => {
+  it('emits GitHub Actions annotations, information and hints as notices', () => {
     const { code, stdout } = check(['--root', root, '--format', 'github'], root);
     assert.equal(code, 1);
     const lines = stdout.trim().split('\n');
@@ -63,7 +63,7 @@ describe('django-static check', function () {
     ), stdout);
     assert.ok(lines.some((l) => l.startsWith('::warning file=templates/broken.html,line=7,') && l.includes('title=django-static leading-slash::')), stdout);
     assert.ok(lines.some((l) => l.startsWith('::notice file=templates/broken.html,line=9,') && l.includes('hardcoded-url')), stdout);
-    assert.match(lines[lines.length - 1], /^2 errors, 2 warnings, 1 hint in 5 templates/);
+    assert.match(lines[lines.length - 1], /^2 errors, 2 warnings, 1 information in 5 templates/);
   });
 
   it('exits 0 when there are no errors', () => {
@@ -102,7 +102,7 @@ describe('django-static check', function () {
       assert.equal(result.code, 4, result.stderr);
       assert.match(result.stderr, /2 template-looking files outside what TEMPLATES covers, not checked: 1 in docs\/, 1 in webapp\/templates\//);
       assert.match(result.stderr, /nothing was checked in .*: it has 2 template-looking files .* but TEMPLATES covers none of them; exit code 4\./);
-      assert.match(result.stdout, /0 errors, 0 warnings, 0 hints in 0 templates \(1 project\)\. Django was not run: Static mode was requested\./);
+      assert.match(result.stdout, /0 errors, 0 warnings in 0 templates \(1 project\)\. Django was not run: Static mode was requested\./);
     } finally {
       fs.rmSync(uncovered, { recursive: true, force: true });
     }

@@ -53,6 +53,10 @@ describe('language server over stdio: features on a copy of examples/demo', func
     assert.ok(report.indexOf('FileSystemFinder') < report.indexOf('AppDirectoriesFinder'), 'finders in order');
     assert.match(report, /`css\/site\.css`: \*\*winner\*\* `[^`]*assets\/css\/site\.css`/);
     assert.match(report, /shadowed: `[^`]*legacy\/static\/css\/site\.css`/);
+    // One product name, the mode named once, what collectstatic copies counted apart from what findstatic finds.
+    assert.match(report, /^# Django Static Files: /);
+    assert.match(report, /- \*\*Mode:\*\* Django mode: Ran Django /);
+    assert.ok(summary.collectedCount !== undefined && summary.collectedCount < summary.fileCount, `${summary.collectedCount} of ${summary.fileCount}`);
     const again = await client.request<ProjectSummary[]>(Methods.projects, {});
     assert.deepEqual(again.map((p) => p.projectDir), [root]);
   });

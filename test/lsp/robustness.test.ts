@@ -2,7 +2,7 @@ import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { CompletionItem, CompletionList, Diagnostic, Hover } from 'vscode-languageserver-protocol/node';
+import { CompletionItem, CompletionList, Diagnostic, Hover, MarkupContent } from 'vscode-languageserver-protocol/node';
 import { Methods, ProjectSummary } from '../../server/src/protocol';
 import { copyDemo, ensureBuilt, fileUri, LspClient, positionOf, removeCopy } from './lspClient';
 
@@ -37,13 +37,17 @@ describe('language server: bad input and untrusted workspaces', function () {
   it('keeps working in static mode when the settings raise, and says why', async () => {
     const { root, client, projects } = await start((dir) => {
       const settings = path.join(dir, 'demo/settings.py');
-      fs.writeFileSync(settings, `import module_that_does_not_exist\n${fs.readFileSync(settings, 'utf8')}`);
+      // And a STATIC_URL static mode cannot read: set, but not known without running the settings.
+      fs.writeFileSync(settings, `import module_that_does_not_exist\n${fs.readFileSync(settings, 'utf8')}\nSTATIC_URL = url_from_somewhere()\n`);
     });
     assert.equal(projects.length, 1);
     const [summary] = projects;
     assert.equal(summary.mode, 'static');
     assert.match(summary.modeReason, /module_that_does_not_exist|ModuleNotFoundError|ImportError/, summary.modeReason);
     assert.match(summary.reportMarkdown, /static/);
+    // The report names the mode once and keeps Python names literal (escaped underscores).
+    assert.match(summary.reportMarkdown, /- \*\*Mode:\*\* Static mode: [^\n]*module\\_that\\_does\\_not\\_exist/);
+    assert.doesNotMatch(summary.reportMarkdown, /static: Static mode/);
     // Static mode still reads STATICFILES_DIRS and the apps, so the features work.
     const base = path.join(root, 'templates/base.html');
     client.open(base);
@@ -52,6 +56,11 @@ describe('language server: bad input and untrusted workspaces', function () {
       position: positionOf(base, "{% static 'css/site.css'", "{% static 'css/".length),
     });
     assert.ok(labels(result).includes('site.css'), labels(result).join(', '));
+    const hover = await client.request<Hover | null>('textDocument/hover', { textDocument: { uri: fileUri(base) }, position: positionOf(base, "'css/site.css'", 3) });
+    const shown = (hover?.contents as MarkupContent | undefined)?.value ?? '';
+    assert.match(shown, /\*\*URL:\*\* not known: STATIC_URL could not be read/, shown);
+    assert.doesNotMatch(shown, /ImproperlyConfigured/);
+    assert.match(shown, /\n`assets\/css\/site\.css` · /, 'the file relative to the project');
     await client.waitForDiagnostics(path.join(root, 'templates/broken.html'), 'missing-file in static mode', (d) =>
       d.some((x) => x.code === 'missing-file'),
     );

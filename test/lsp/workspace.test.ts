@@ -66,6 +66,9 @@ describe('language server: several projects and settings', function () {
 
     const filesB = await client.request<StaticFileItem[]>(Methods.listFiles, { projectDir: b });
     assert.ok(filesB.some((f) => f.path === 'css/only-b.css'));
+    // Which engine loads a file, for the client's "open templates as Django HTML": none for a non-template.
+    assert.equal(await client.request(Methods.templateEngine, { uri: fileUri(baseB) }), 'django');
+    assert.equal(await client.request(Methods.templateEngine, { uri: fileUri(path.join(b, 'assets/css/site.css')) }), null);
     // Both projects' templates are checked without being opened.
     await client.waitForDiagnostics(path.join(a, 'templates/no_load.html'), 'a: missing-load', (d) => d.some((x) => x.code === 'missing-load'));
     await client.waitForDiagnostics(path.join(b, 'templates/no_load.html'), 'b: missing-load', (d) => d.some((x) => x.code === 'missing-load'));
@@ -140,6 +143,16 @@ describe('language server: several projects and settings', function () {
     clients.push(client);
     await client.waitForProjects();
     await client.waitForDiagnostics(path.join(a, 'templates/broken.html'), 'severity overrides applied', checkOverrides);
+  });
+
+  it('takes djangoStatic.project (the former managePyPath) as the project commands act on', async () => {
+    const { workspace, b } = twoProjects();
+    cleanup.push(workspace);
+    const client = await LspClient.start({ root: workspace, configuration: { project: path.relative(workspace, path.join(b, 'manage.py')) } });
+    clients.push(client);
+    await client.waitForProjects();
+    const files = await client.request<StaticFileItem[]>(Methods.listFiles, {});
+    assert.ok(files.some((f) => f.path === 'css/only-b.css'), 'the selected project is b');
   });
 
   it('re-learns in the requested mode when the settings change', async () => {

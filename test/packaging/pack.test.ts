@@ -63,7 +63,7 @@ describe('npm pack: the django-static command line from a clean folder', functio
       `${rel('templates/broken.html')}:5:43: error missing-file 'css/sites.css' is not found by any static files finder. Did you mean 'css/site.css'?`,
     ), result.stdout);
     assert.ok(lines.some((l) => l.startsWith(`${rel('templates/no_load.html')}:4:13: error missing-load`)), result.stdout);
-    assert.equal(lines[lines.length - 1], '2 errors, 2 warnings, 1 hint in 5 templates and 5 CSS/JS files with references (1 project).');
+    assert.equal(lines[lines.length - 1], '2 errors, 2 warnings, 1 information in 5 templates and 5 CSS/JS files with references (1 project).');
     // Django mode needs dist/python/introspect.py from the package itself (the clone is not above this folder).
     assert.match(result.stderr, /django mode \(Ran Django [\d.]+ with /);
   });

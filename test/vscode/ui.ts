@@ -5,12 +5,12 @@
  */
 import { copyFileSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
-import type { Browser, Page } from 'playwright-core';
+import type { Browser, Locator, Page } from 'playwright-core';
 import { REPO_ROOT } from './workspace';
 
 const RESULTS = path.join(REPO_ROOT, 'test-results');
 const README_IMAGES = path.join(REPO_ROOT, 'docs', 'images');
-const README_SHOTS = ['completion.png', 'quick-fix.png', 'collect.png', 'clear-confirm.png', 'rename-preview.png', 'static-files-view.png'];
+const README_SHOTS = ['completion.png', 'quick-fix.png', 'collect.png', 'clear-confirm.png', 'rename-preview.png', 'static-files-view.png', 'django-mode-failed.png', 'template-language.png'];
 const STEP_TIMEOUT_MS = 20000;
 
 type Log = (message: string) => void;
@@ -25,6 +25,16 @@ export async function runUiChecks(browser: Browser, url: string, workspace: stri
   // Outside templates/, so it opens as plain HTML: Django syntax comes from the injection grammar.
   const plainLine = `<img src="{% static 'img/logo.svg' %}" alt="">`;
   writeFileSync(path.join(workspace, 'plain.html'), `${plainLine}\n`);
+  // The snippet and a tag typed by hand, with each language's auto-closing: django-html (ours) and html.
+  writeFileSync(path.join(workspace, 'templates', 'tagged.html'), '{% load static %}\n\n');
+  writeFileSync(path.join(workspace, 'handtyped.html'), '{% load static %}\n\n');
+  // A template that opens as plain HTML, as in a workspace without files.associations (the longer pattern wins).
+  mkdirSync(path.join(workspace, 'templates', 'as_html'), { recursive: true });
+  writeFileSync(path.join(workspace, 'templates', 'as_html', 'page.html'), `{% load static %}\n<a href="{% static "css/site.css" %}">{{ title }}</a>\n`);
+  const settingsFile = path.join(workspace, '.vscode', 'settings.json');
+  const settings = JSON.parse(readFileSync(settingsFile, 'utf8'));
+  settings['files.associations'] = { ...settings['files.associations'], '**/templates/as_html/**/*.html': 'html' };
+  writeFileSync(settingsFile, JSON.stringify(settings, null, 2));
   const page = await browser.newPage({ viewport: { width: 1280, height: 760 } });
   page.setDefaultTimeout(STEP_TIMEOUT_MS);
   const started = Date.now();
@@ -49,6 +59,50 @@ export async function runUiChecks(browser: Browser, url: string, workspace: stri
     const item = page.locator('.statusbar-item', { hasText: /files/ }).filter({ hasText: 'ws' }).first();
     await item.waitFor({ timeout: 45000 });
     return (await item.innerText()).trim();
+  });
+
+  await check('a template opened as plain HTML is offered Django HTML, once, and switched', async () => {
+    await openFile(page, 'page.html');
+    const language = page.locator('.statusbar-item[id="status.editor.mode"]');
+    await language.filter({ hasText: /^HTML$/ }).waitFor();
+    const toast = page.locator('.notification-toast', { hasText: 'Open them as Django HTML?' }).first();
+    await toast.waitFor({ timeout: 30000 });
+    await page.waitForTimeout(500);
+    await shotAround(page, 'template-language.png', [toast, language]);
+    await toast.getByRole('button', { name: 'Use Django HTML' }).click();
+    await language.filter({ hasText: 'Django HTML' }).waitFor();
+    return `HTML → ${(await language.innerText()).trim()}`;
+  });
+
+  await check('the {% sta snippet and a hand-typed tag close once, in django-html and in html', async () => {
+    const results: string[] = [];
+    for (const [file, language] of [['templates/tagged.html', 'Django HTML'], ['handtyped.html', 'HTML']]) {
+      await openFile(page, path.basename(file));
+      await page.locator('.statusbar-item[id="status.editor.mode"]', { hasText: new RegExp(`^${language}$`) }).waitFor();
+      await gotoLine(page, 2, 1);
+      await page.keyboard.type('{% sta', { delay: 40 });
+      await acceptSuggestion(page, "{% static '…' %}");
+      await page.keyboard.press('Escape');
+      await page.keyboard.press('Escape');
+      await page.keyboard.press('End');
+      await page.keyboard.press('Enter');
+      await page.keyboard.type("{% static '", { delay: 40 });
+      await acceptSuggestion(page, 'css/');
+      await acceptSuggestion(page, 'site.css');
+      await page.keyboard.press('Control+S');
+      const disk = path.join(workspace, file);
+      const deadline = Date.now() + STEP_TIMEOUT_MS;
+      let lines: string[] = [];
+      while (Date.now() < deadline) {
+        lines = readFileSync(disk, 'utf8').split('\n');
+        if (lines[2]?.includes('site.css')) break;
+        await page.waitForTimeout(200);
+      }
+      const expected = ["{% static '' %}", "{% static 'css/site.css' %}"];
+      if (lines[1] !== expected[0] || lines[2] !== expected[1]) throw new Error(`${language}: ${JSON.stringify(lines.slice(1, 3))}`);
+      results.push(`${language}: ${lines[1]} / ${lines[2]}`);
+    }
+    return results.join('; ');
   });
 
   await check('completion: suggest widget lists css/ files', async () => {
@@ -99,6 +153,26 @@ export async function runUiChecks(browser: Browser, url: string, workspace: stri
     return `${/text\.html\.(basic|derivative)/.exec(scopes)?.[0]} + string.quoted.static-path.django`;
   });
 
+  await check('the document link tooltip names the source literally (STATICFILES_DIRS[0], Markdown escaped)', async () => {
+    await openFile(page, 'base.html');
+    const text = readFileSync(path.join(workspace, 'templates', 'base.html'), 'utf8').split('\n');
+    const line = text.findIndex((l) => l.includes("'css/site.css'"));
+    await gotoLine(page, line + 1, text[line].indexOf('css/site.css') + 3);
+    // Link tooltips show on a mouse hover only (not through Show Hover): rest the mouse on the cursor.
+    const cursor = await page.locator('.monaco-editor.focused .cursor').first().boundingBox();
+    if (!cursor) throw new Error('no cursor');
+    await page.mouse.move(cursor.x + 3, cursor.y + cursor.height / 2);
+    const hover = page.locator('.monaco-hover:visible', { hasText: /click/i }).first();
+    await hover.waitFor();
+    await page.waitForTimeout(300);
+    await page.screenshot({ path: path.join(RESULTS, 'link-tooltip.png') });
+    const shown = (await hover.innerText()).replace(/\s+/g, ' ');
+    const linkText = (await hover.locator('a', { hasText: 'STATICFILES' }).first().innerText()).trim();
+    if (!shown.includes('STATICFILES_DIRS[0]') || !linkText.includes('STATICFILES_DIRS[0]')) throw new Error(`hover: ${shown}`);
+    await page.mouse.move(0, 0);
+    return linkText;
+  });
+
   await check('Problems panel lists the missing path', async () => {
     await page.keyboard.press('Control+Shift+M');
     const row = page.locator('.markers-panel .monaco-list-row', { hasText: 'css/sites.css' }).first();
@@ -107,6 +181,36 @@ export async function runUiChecks(browser: Browser, url: string, workspace: stri
     const count = await page.locator('.markers-panel .monaco-list-row').count();
     await page.keyboard.press('Control+Shift+M');
     return `${count} rows`;
+  });
+
+  await check("Find Static File: the project's files first; item buttons insert the tag and copy the path", async () => {
+    // base.html is the active editor (the link tooltip check): the tag goes on its last, empty line.
+    const file = path.join(workspace, 'templates', 'base.html');
+    const last = readFileSync(file, 'utf8').split('\n').length;
+    await gotoLine(page, last, 1);
+    await runCommand(page, 'Django Static: Find Static File');
+    const rows = page.locator('.quick-input-widget .monaco-list-row');
+    await rows.first().waitFor();
+    const first = (await rows.first().innerText()).replace(/\s+/g, ' ').trim();
+    if (first.startsWith('admin/')) throw new Error(`the admin's files lead: ${first}`);
+    await page.keyboard.type('css/print.css');
+    const row = rows.filter({ hasText: 'css/print.css' }).first();
+    await row.hover();
+    await row.locator('.action-label[aria-label="Insert {% static %} tag"]').click();
+    await page.keyboard.press('Control+S');
+    const deadline = Date.now() + STEP_TIMEOUT_MS;
+    while (readFileSync(file, 'utf8').split('\n')[last - 1] !== "{% static 'css/print.css' %}") {
+      if (Date.now() > deadline) throw new Error(`last line: ${JSON.stringify(readFileSync(file, 'utf8').split('\n')[last - 1])}`);
+      await page.waitForTimeout(200);
+    }
+    await runCommand(page, 'Django Static: Find Static File');
+    await rows.first().waitFor();
+    await page.keyboard.type('js/app.js');
+    const js = rows.filter({ hasText: 'js/app.js' }).first();
+    await js.hover();
+    await js.locator('.action-label[aria-label="Copy path"]').click();
+    await page.locator('.statusbar-item', { hasText: 'Copied js/app.js' }).waitFor();
+    return `first row ${first}; inserted {% static 'css/print.css' %}; copied js/app.js`;
   });
 
   await check('Find Static File opens the winner', async () => {
@@ -217,6 +321,25 @@ export async function runUiChecks(browser: Browser, url: string, workspace: stri
     return 'asked, previewed unticked, applied: base.html now uses js/main.js';
   });
 
+  // Last: it breaks the project's settings (a package that is not installed) until the end of the run.
+  await check('status bar warns when Django mode failed, with the reason and the actions', async () => {
+    writeFileSync(path.join(workspace, 'demo', 'settings_broken.py'), 'from .settings import *\nimport a_package_not_installed_here\n');
+    writeFileSync(settingsFile, JSON.stringify({ ...settings, 'djangoStatic.settingsModule': 'demo.settings_broken' }, null, 2));
+    const item = page.locator('.statusbar-item', { hasText: 'Django mode failed' }).first();
+    await item.waitFor({ timeout: 60000 });
+    await item.hover();
+    const tooltip = page.locator('.workbench-hover, .monaco-hover', { hasText: 'Select Interpreter' }).first();
+    await tooltip.waitFor();
+    const shown = (await tooltip.innerText()).replace(/\s+/g, ' ');
+    for (const part of ["No module named 'a_package_not_installed_here'", 'Select Interpreter', 'Show Output', 'Retry']) {
+      if (!shown.includes(part)) throw new Error(`tooltip lacks ${part}: ${shown}`);
+    }
+    if (/Static mode: Static mode|static: Static mode/i.test(shown)) throw new Error(`the mode is named twice: ${shown}`);
+    await page.waitForTimeout(300);
+    await shotAround(page, 'django-mode-failed.png', [tooltip, item]);
+    return `${(await item.innerText()).trim()}; ${shown.slice(0, 160)}`;
+  });
+
   await page.close();
   if (ok) {
     mkdirSync(README_IMAGES, { recursive: true });
@@ -224,6 +347,35 @@ export async function runUiChecks(browser: Browser, url: string, workspace: stri
   }
   log(`UI checks ${ok ? 'passed' : 'FAILED'} in ${((Date.now() - started) / 1000).toFixed(1)} s; screenshots in test-results/${ok ? ' (README ones copied to docs/images/)' : ''}`);
   return ok;
+}
+
+/**
+ * A screenshot of just the part that shows these elements (with a margin): the .vsix carries the README's
+ * screenshots and must stay under 1 MB, so the small ones are cut to what they show.
+ */
+async function shotAround(page: Page, name: string, parts: Locator[]): Promise<void> {
+  const boxes = (await Promise.all(parts.map((p) => p.boundingBox()))).filter((b): b is NonNullable<typeof b> => !!b);
+  const viewport = page.viewportSize() ?? { width: 1280, height: 760 };
+  const margin = 16;
+  const x = Math.max(0, Math.min(...boxes.map((b) => b.x)) - margin);
+  const y = Math.max(0, Math.min(...boxes.map((b) => b.y)) - margin);
+  const right = Math.min(viewport.width, Math.max(...boxes.map((b) => b.x + b.width)) + margin);
+  const bottom = Math.min(viewport.height, Math.max(...boxes.map((b) => b.y + b.height)) + margin);
+  await page.screenshot({ path: path.join(RESULTS, name), clip: { x, y, width: right - x, height: bottom - y } });
+}
+
+/** Opens the suggest widget if needed (Ctrl+Space) and accepts the row whose label starts with `label`. */
+async function acceptSuggestion(page: Page, label: string): Promise<void> {
+  const row = page.locator('.editor-widget.suggest-widget.visible .monaco-list-row', { has: page.locator('.label-name', { hasText: label }) }).first();
+  for (let attempt = 1; ; attempt++) {
+    if (await row.waitFor({ timeout: 2000 }).then(() => true, () => false)) break;
+    if (attempt === 4) throw new Error(`no suggestion ${label}`);
+    await page.keyboard.press('Control+Space');
+  }
+  await row.click();
+  await row.waitFor({ state: 'detached', timeout: 5000 }).catch(() => undefined);
+  // The mouse would stay where the row was, later over a tab whose hover gets in the way of quick open.
+  await page.mouse.move(900, 650);
 }
 
 /** The TextMate scopes at the cursor, from Developer: Inspect Editor Tokens and Scopes. */

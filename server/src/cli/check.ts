@@ -12,6 +12,7 @@ import { describeOutside } from '../workspace/templateCoverage';
 import { describeUnknownSources, unknownSources } from '../engine/unknownSources';
 import { TemplateCoverage } from '../workspace/templates';
 import { allowFlags, learnOptions, ParsedArgs, rootFlag, stringFlag } from './args';
+import { plural } from '../text';
 import { toSarif } from './sarif';
 import { projectSettingsFindings } from './settingsFindings';
 import { SettingsFinding } from '../engine/settingsChecks';
@@ -270,10 +271,9 @@ function countBySeverity(findings: Finding[]): Record<SeverityName, number> {
 }
 
 function summaryLine(counts: Record<SeverityName, number>, templates: number, projects: number, assetFiles = 0, settingsFiles = 0): string {
-  const plural = (n: number, word: string): string => `${n} ${word}${n === 1 ? '' : 's'}`;
   const parts = [plural(counts.error, 'error'), plural(counts.warning, 'warning')];
-  if (counts.information) parts.push(`${counts.information} information`);
-  parts.push(plural(counts.hint, 'hint'));
+  if (counts.information) parts.push(plural(counts.information, 'information', 'information'));
+  if (counts.hint) parts.push(plural(counts.hint, 'hint'));
   const assets = assetFiles ? ` and ${plural(assetFiles, 'CSS/JS file')} with references` : '';
   const settings = settingsFiles ? ` and ${plural(settingsFiles, 'settings file')}` : '';
   return `${parts.join(', ')} in ${plural(templates, 'template')}${assets}${settings} (${plural(projects, 'project')}).`;

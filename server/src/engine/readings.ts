@@ -34,6 +34,16 @@ export function mayMissSources(model: ProjectModel): boolean {
   return model.mode === 'static' && model.problems.some((p) => !NOT_GAPS.has(p.kind));
 }
 
+/**
+ * True when a static reading could not tell a setting's value: written in a way static mode does not
+ * evaluate, or possibly set by a `from x import *` it did not read. Unread is not unset: only an unset
+ * STATIC_URL makes Django raise ImproperlyConfigured.
+ */
+export function settingUnread(model: ProjectModel, name: string): boolean {
+  return model.mode === 'static' && model.problems.some((p) =>
+    (p.kind === 'setting-unreadable' && p.message.startsWith(`${name} `)) || p.kind === 'settings-import-unread');
+}
+
 export function compareReadings(earlier: ProjectModel, later: ProjectModel): ReadingDifference {
   const before = sourcesOf(earlier);
   const after = sourcesOf(later);

@@ -18,7 +18,8 @@ import {
 import { URI } from 'vscode-uri';
 import { FolderChild, StaticIndexApi, StaticSource } from '../engine/indexTypes';
 import { destinationOf } from '../engine/paths';
-import { formatSize, indexStamp, isImage, staticIsBuiltin } from './context';
+import { escapeMarkdown, markdownCode } from '../text';
+import { formatSize, indexStamp, isImage, shownPath, staticIsBuiltin } from './context';
 import { addLoadStaticEdit } from './edits';
 import { DocumentModel } from './templateModel';
 import type { ServiceContext } from './types';
@@ -28,6 +29,12 @@ const JINJA_PATH_PREFIX = /(?<![\w.])static\s*\(\s*(['"])([^'"]*)$/;
 const DJANGO_TAG_PREFIX = /\{%-?(\s*)([a-z]*)$/;
 const JINJA_TAG_PREFIX = /\{\{-?(\s*)([a-z]*)$/;
 const SEGMENT_END = /['"/\s]/;
+/**
+ * Outside django-html, VS Code's HTML auto-closing may turn `{` into `{}`, so a tag typed by hand reads
+ * `{% sta}` or `{% static 'css/'}`: the lone `}` is auto-closing's, not the end of the tag.
+ */
+const DJANGO_TAG_AUTO_CLOSED = /^\s*(?:-?%\}|\}(?!\}))/;
+const LONE_BRACE = /^[ \t]*\}(?!\})/;
 
 export const TRIGGER_SUGGEST: Command = { title: 'Suggest', command: 'editor.action.triggerSuggest' };
 
@@ -53,7 +60,10 @@ export function doComplete(
   const before = lineText.slice(0, pos.character);
   const after = lineText.slice(pos.character).replace(/\r?\n$/, '');
   const pathMatch = (template.flavor === 'jinja' ? JINJA_PATH_PREFIX : DJANGO_PATH_PREFIX).exec(before);
-  if (pathMatch) return completePath(pathMatch[2], pos, after, ctx, defaults) ?? empty;
+  if (pathMatch) {
+    const list = completePath(pathMatch[2], pos, after, ctx, defaults);
+    return (list && template.flavor !== 'jinja' ? closeTag(list, pos, after, pathMatch[1]) : list) ?? empty;
+  }
   const tagMatch = (template.flavor === 'jinja' ? JINJA_TAG_PREFIX : DJANGO_TAG_PREFIX).exec(before);
   // Not in the middle of a word: `{% sta|tic 'x' %}` is an existing tag being edited.
   if (tagMatch && 'static'.startsWith(tagMatch[2]) && !/^[\w]/.test(after)) {
@@ -96,6 +106,7 @@ function completePath(typed: string, pos: Position, after: string, ctx: ServiceC
       items[k] = {
         label: item.label,
         kind: item.kind,
+        labelDetails: item.labelDetails,
         detail: item.detail,
         sortText: item.sortText,
         filterText: item.filterText,
@@ -117,6 +128,26 @@ function completePath(typed: string, pos: Position, after: string, ctx: ServiceC
     if (defaults.data) list.itemDefaults.data = folderId;
   }
   return list;
+}
+
+/**
+ * A tag whose path is quoted but that is not closed on the line (`{% static 'css/'`, or `{% static 'css/'}`
+ * with HTML's auto-closed `}`): every item also closes it with ` %}`, replacing that `}`. Rare, so the
+ * items are copied. A path whose quote is not closed yet is left to the user.
+ */
+function closeTag(list: CompletionList, pos: Position, after: string, quote: string): CompletionList {
+  const quoteEnd = after.indexOf(quote);
+  if (quoteEnd === -1) return list;
+  const rest = after.slice(quoteEnd + 1);
+  const closeAt = rest.indexOf('%}');
+  const nextTag = rest.indexOf('{%');
+  if (closeAt !== -1 && (nextTag === -1 || closeAt < nextTag)) return list;
+  const start = pos.character + quoteEnd + 1;
+  const close = TextEdit.replace(
+    Range.create({ line: pos.line, character: start }, { line: pos.line, character: start + (LONE_BRACE.exec(rest)?.[0].length ?? 0) }),
+    ' %}',
+  );
+  return { ...list, items: list.items.map((item) => ({ ...item, additionalTextEdits: [close] })) };
 }
 
 interface FolderCache {
@@ -160,8 +191,8 @@ function folderItems(index: StaticIndexApi, folder: string): CompletionItem[] {
   let items = cache.folders.get(folder);
   if (!items) {
     const children = index.children(folder);
-    // Folders sort first through sortText; without any, the labels alone give the same order.
-    const sortFiles = children.some((child) => child.isFolder);
+    // Folders sort first and ignored files last through sortText; without either, the labels alone give the order.
+    const sortFiles = children.some((child) => child.isFolder || ignoredByCollectstatic(child));
     items = children.map((child) => (child.isFolder ? folderItem(child) : fileItem(child, sortFiles)));
     cache.folders.set(folder, items);
   }
@@ -192,8 +223,15 @@ function folderItem(child: FolderChild): CompletionItem {
 function fileItem(child: FolderChild, sortFiles: boolean): CompletionItem {
   const item: CompletionItem = { label: child.name, kind: CompletionItemKind.File };
   if (!child.entry?.providers.length) item.detail = sourceNames(child.sources);
-  if (sortFiles) item.sortText = '1' + child.name;
+  const ignored = ignoredByCollectstatic(child);
+  // Offered (development serves it) but said beside the name: production 404s on it.
+  if (ignored) item.labelDetails = { description: 'ignored by collectstatic' };
+  if (sortFiles) item.sortText = (ignored ? '2' : '1') + child.name;
   return item;
+}
+
+function ignoredByCollectstatic(child: FolderChild): boolean {
+  return !child.isFolder && !!child.entry?.providers.length && child.entry.providers.every((p) => p.ignored);
 }
 
 /**
@@ -211,10 +249,10 @@ export function resolveCompletionItem(item: CompletionItem, ctx: ServiceContext)
   if (!winner) return item;
   const resolved: CompletionItem = { ...item, detail: `${winner.source.shortLabel} · ${formatSize(winner.size)}` };
   const notes: string[] = [];
-  if (isImage(path)) notes.push(`![${path}](${URI.file(winner.absPath).toString()})`);
+  if (isImage(path)) notes.push(`![${escapeMarkdown(path)}](${URI.file(winner.absPath).toString()})`);
   if (providers.length > 1) {
-    const shadowed = providers.slice(1).map((p) => `- ${p.source.shortLabel}: \`${p.absPath}\``);
-    notes.push(`Shadowed copies (collectstatic keeps the ${winner.source.shortLabel} one):\n${shadowed.join('\n')}`);
+    const shadowed = providers.slice(1).map((p) => `- ${escapeMarkdown(p.source.shortLabel)}: ${markdownCode(shownPath(p.absPath, ctx.model))}`);
+    notes.push(`Shadowed copies (collectstatic keeps the ${escapeMarkdown(winner.source.shortLabel)} one):\n${shadowed.join('\n')}`);
   }
   if (providers.every((p) => p.ignored)) notes.push('collectstatic ignores this file (ignore patterns).');
   if (notes.length > 0) resolved.documentation = { kind: MarkupKind.Markdown, value: notes.join('\n\n') };
@@ -236,7 +274,7 @@ function tagSnippet(
   template: DocumentModel,
 ): CompletionItem {
   const jinja = template.flavor === 'jinja';
-  const autoClosed = (jinja ? /^\s*-?\}\}/ : /^\s*-?%\}/).exec(after);
+  const autoClosed = (jinja ? /^\s*-?\}\}/ : DJANGO_TAG_AUTO_CLOSED).exec(after);
   const range = Range.create(
     { line: pos.line, character: pos.character - typedLength },
     { line: pos.line, character: pos.character + (autoClosed ? autoClosed[0].length : 0) },

@@ -2,6 +2,8 @@
 import { ProjectModel } from '../engine/model';
 import { behaviourOf } from '../engine/djangoVersion';
 import { engineIndexOf } from '../engine/templateEngines';
+import { StaticSource } from '../engine/indexTypes';
+import { relativeInside } from '../engine/paths';
 const STATIC_BUILTINS = new Set(['django.templatetags.static', 'django.contrib.staticfiles.templatetags.staticfiles']);
 
 /**
@@ -45,4 +47,15 @@ export function isImage(path: string): boolean {
 /** A value that changes whenever the index does (generation when the index has one, else its size). */
 export function indexStamp(index: { size: number; generation?: number }): string {
   return `${index.generation ?? ''}:${index.size}`;
+}
+
+/** A file as people name it: relative to the project folder when inside it (`assets/css/site.css`), else absolute. */
+export function shownPath(abs: string, model: ProjectModel): string {
+  const relative = relativeInside(model.projectDir, abs);
+  return relative === null ? abs : relative || '.';
+}
+
+/** A source's label with its folder shown as shownPath does: `STATICFILES_DIRS[0] → assets`. */
+export function sourceLabel(source: StaticSource, model: ProjectModel): string {
+  return source.root ? source.label.replace(source.root, shownPath(source.root, model)) : source.label;
 }

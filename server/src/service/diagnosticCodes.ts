@@ -86,7 +86,8 @@ export const DIAGNOSTIC_CODES = {
     quickFix: null,
   },
   'hardcoded-url': {
-    severity: 'hint',
+    // Not hint: VS Code leaves hints out of the Problems panel, and this one is worth finding there.
+    severity: 'information',
     description: 'A hard-coded STATIC_URL path that could use {% static %}.',
     quickFix: "Use {% static '…' %} (adding {% load static %} when needed)",
   },

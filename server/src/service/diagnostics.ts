@@ -4,13 +4,13 @@
  */
 import { Diagnostic, DiagnosticSeverity, Range } from 'vscode-languageserver-types';
 import { URI } from 'vscode-uri';
-import { IndexEntry } from '../engine/indexTypes';
+import { IndexEntry, Provider } from '../engine/indexTypes';
 import { buildOutputFor } from '../engine/buildOutputs';
 import { BuildOutput, ProjectModel } from '../engine/model';
 import { belowPrefix, destinationOf, withoutLeadingSlash } from '../engine/paths';
 import { possibleProvider, UnknownSource, unknownSources } from '../engine/unknownSources';
 import { ALL_DIAGNOSTIC_CODES, DIAGNOSTIC_CODES, DiagnosticCode, SeverityName, TOO_MANY_CODE } from './diagnosticCodes';
-import { removedLoadsStillValid, staticIsBuiltin } from './context';
+import { removedLoadsStillValid, shownPath, sourceLabel, staticIsBuiltin } from './context';
 import { REMOVED_STATIC_LIBRARIES } from './scanner';
 import { resolvePath, lookupPathOf } from './resolve';
 import { effectiveStaticUrl, renderStaticUrl } from './staticUrl';
@@ -176,7 +176,7 @@ function checkReference(ref: StaticReference, ctx: ServiceContext, report: Repor
       return;
     }
     case 'file':
-      checkFile(ref, resolution.entry, report);
+      checkFile(ref, resolution.entry, model, report);
       if (!ref.value.startsWith('/')) checkManifest(ref, ctx, report);
       return;
     default:
@@ -248,16 +248,19 @@ function shortClass(dotted: string): string {
   return dotted.slice(dotted.lastIndexOf('.') + 1);
 }
 
-function checkFile(ref: StaticReference, entry: IndexEntry, report: Report): void {
+function checkFile(ref: StaticReference, entry: IndexEntry, model: ProjectModel, report: Report): void {
   const providers = entry.providers;
   const shown = `'${entry.path}'`;
+  // Folders and files as the project names them (`STATICFILES_DIRS[0] → assets`), not long absolute paths.
+  const label = (p: Provider) => sourceLabel(p.source, model);
+  const file = (p: Provider) => shownPath(p.absPath, model);
   if (providers.length > 1) {
     const related = providers.map((p, i) => ({
       location: { uri: URI.file(p.absPath).toString(), range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } } },
-      message: i === 0 ? `used: ${p.source.label}` : `shadowed: ${p.source.label}`,
+      message: i === 0 ? `used: ${label(p)}` : `shadowed: ${label(p)}`,
     }));
     report({ code: 'shadowed', range: ref.pathRange,
-      message: `${shown} is provided by ${providers.length} sources: ${providers[0].source.label} wins; shadowed: ${providers.slice(1).map((p) => p.source.label).join('; ')}.`, related,
+      message: `${shown} is provided by ${providers.length} sources: ${label(providers[0])} wins; shadowed: ${providers.slice(1).map(label).join('; ')}.`, related,
     });
   }
   const collected = providers.find((p) => !p.ignored);
@@ -267,7 +270,7 @@ function checkFile(ref: StaticReference, entry: IndexEntry, report: Report): voi
     });
   } else if (collected !== providers[0]) {
     report({ code: 'ignored-by-collectstatic', range: ref.pathRange,
-      message: `collectstatic's ignore patterns skip ${providers[0].absPath}: development serves it, but production gets ${collected.absPath} (${collected.source.label}).`,
+      message: `collectstatic's ignore patterns skip ${file(providers[0])}: development serves it, but production gets ${file(collected)} (${label(collected)}).`,
     });
   }
 }

@@ -1,6 +1,11 @@
-/** A document link on every literal path that resolves to a file. */
+/**
+ * A document link on every literal path that resolves to a file. VS Code shows the tooltip as the text of
+ * a Markdown link (`[tooltip](target)`), so it is escaped: `STATICFILES_DIRS[0]` keeps its brackets.
+ */
 import { DocumentLink } from 'vscode-languageserver-types';
 import { URI } from 'vscode-uri';
+import { escapeMarkdown, plural } from '../text';
+import { sourceLabel } from './context';
 import { resolveReference } from './resolve';
 import { DocumentModel } from './templateModel';
 import type { ServiceContext } from './types';
@@ -16,7 +21,9 @@ export function documentLinks(template: DocumentModel, ctx: ServiceContext): Doc
     links.push({
       range: ref.pathRange,
       target: URI.file(winner.absPath).toString(),
-      tooltip: `${winner.source.label}` + (shadowed > 0 ? ` (shadows ${shadowed} other file${shadowed > 1 ? 's' : ''})` : ''),
+      tooltip: escapeMarkdown(
+        sourceLabel(winner.source, ctx.model) + (shadowed > 0 ? ` (shadows ${plural(shadowed, 'other file')})` : ''),
+      ),
     });
   }
   return links;

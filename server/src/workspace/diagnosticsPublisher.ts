@@ -70,7 +70,7 @@ export class DiagnosticsPublisher {
 
   /** Shows progress from the start of learning until the workspace check after it ends. */
   beginLearning(): void {
-    if (!this.learningProgress) this.learningProgress = this.host.beginProgress('Django static files: learning projects');
+    if (!this.learningProgress) this.learningProgress = this.host.beginProgress('Django Static Files: learning projects');
   }
 
   validateOpenDocuments(): void {
@@ -89,7 +89,7 @@ export class DiagnosticsPublisher {
     for (const uri of previous) {
       if (!this.workspaceUris.has(uri) && !open.has(uri)) this.clear(uri);
     }
-    const progress = await (this.learningProgress ?? this.host.beginProgress('Django static files: checking templates'));
+    const progress = await (this.learningProgress ?? this.host.beginProgress('Django Static Files: checking templates'));
     this.learningProgress = undefined;
     try {
       const queue = [...open, ...templateUris.filter((u) => !open.has(u))];

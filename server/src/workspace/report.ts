@@ -4,6 +4,7 @@ import { ProjectSummary, StaticFileItem, StaticFileSource } from '../protocol';
 import { WorkspaceProject } from './projectManager';
 import { describeOutside } from './templateCoverage';
 import { unknownSources } from '../engine/unknownSources';
+import { describeMode, escapeMarkdown, markdownCode, plural } from '../text';
 
 /** How many duplicates the report lists before summarising the rest. */
 const MAX_DUPLICATES_LISTED = 50;
@@ -23,6 +24,7 @@ export function summarize(project: WorkspaceProject): ProjectSummary {
     staticRoot: model.staticRoot,
     storage: model.storage,
     fileCount: index.size,
+    collectedCount: stats.collected,
     duplicateCount: stats.duplicateCount,
     templateCount: project.templates.length,
     uncoveredTemplateCount: project.coverage.outside.count,
@@ -46,15 +48,18 @@ export function fileSources(project: WorkspaceProject, destination: string): Sta
 function reportMarkdown(project: WorkspaceProject, stats: CollectStats): string {
   const { model, index } = project;
   const lines: string[] = [];
-  lines.push(`# Django static files: ${model.projectDir}`, '');
-  lines.push(`- **Mode:** ${model.mode}: ${model.modeReason}`);
-  if (model.managePy) lines.push(`- **manage.py:** \`${model.managePy}\``);
+  // Everything from the project is escaped: a message naming `__init__` must not turn bold.
+  lines.push(`# Django Static Files: ${escapeMarkdown(model.projectDir)}`, '');
+  lines.push(`- **Mode:** ${escapeMarkdown(describeMode(model.mode, model.modeReason))}`);
+  if (model.managePy) lines.push(`- **manage.py:** ${code(model.managePy)}`);
   lines.push(`- **Settings:** ${code(model.settingsModule)}${model.settingsFiles.length ? ` (${model.settingsFiles.map(code).join(', ')})` : ''}`);
   lines.push(`- **Python:** ${code(model.python)}, **Django:** ${model.djangoVersion ?? 'unknown'}`);
   lines.push(`- **STATIC_URL:** ${code(model.staticUrl)}, **STATIC_ROOT:** ${code(model.staticRoot)}`);
   lines.push(`- **Storage:** ${code(model.storage)}${model.manifestStorage ? ' (hashed names via manifest)' : ''}`);
   if (project.manifest) lines.push(`- **Manifest:** ${project.manifest.size} entries in STATIC_ROOT/staticfiles.json`);
   lines.push(`- **Ignore patterns:** ${model.ignorePatterns.map(code).join(', ')}`);
+  // Said here once rather than on every hover.
+  lines.push('- **Served:** by the development server only with DEBUG=True (or `runserver --insecure`); in production from STATIC_ROOT, after collectstatic');
   lines.push('');
 
   const counts = new Map(stats.perSource.map((count, order) => [order, count]));
@@ -70,20 +75,20 @@ function reportMarkdown(project: WorkspaceProject, stats: CollectStats): string 
   lines.push(`- ${plural(stats.duplicateCount, 'path')} provided by more than one location`);
   lines.push(`- ${plural(project.templates.length, 'template')} in the workspace`);
   const unknown = unknownSources(model);
-  if (unknown.length) lines.push(`- **not known to static mode** (paths they may provide are information, not errors): ${unknown.map((u) => u.label).join(', ')}`);
+  if (unknown.length) lines.push(`- **not known to static mode** (paths they may provide are information, not errors): ${escapeMarkdown(unknown.map((u) => u.label).join(', '))}`);
   lines.push(`- learned and indexed in ${project.learnMs} ms`);
   lines.push('');
 
   lines.push('## Templates, engine by engine in TEMPLATES order', '');
   for (const engine of project.coverage.engines) {
-    lines.push(`- ${engine.label}: ${plural(engine.found, 'template')}${engine.loaders.length ? ` (loaders: ${engine.loaders.map(code).join(', ')})` : ''}`);
+    lines.push(`- ${escapeMarkdown(engine.label)}: ${plural(engine.found, 'template')}${engine.loaders.length ? ` (loaders: ${engine.loaders.map(code).join(', ')})` : ''}`);
     for (const folder of engine.folders) lines.push(`  - ${code(folder)}`);
-    if (engine.fallbackScan) lines.push(`  - also scanned the project's \`templates/\` folders, because ${engine.fallbackScan}`);
+    if (engine.fallbackScan) lines.push(`  - also scanned the project's \`templates/\` folders, because ${escapeMarkdown(engine.fallbackScan)}`);
   }
   if (project.coverage.engines.length === 0) lines.push('- no engine');
-  if (project.coverage.fallback) lines.push(`- every \`templates/\` folder scanned, because ${project.coverage.fallback}`);
+  if (project.coverage.fallback) lines.push(`- every \`templates/\` folder scanned, because ${escapeMarkdown(project.coverage.fallback)}`);
   const outside = project.coverage.outside;
-  if (outside.count) lines.push(`- **not covered by TEMPLATES, not checked:** ${plural(outside.count, 'template-looking file')} (${describeOutside(outside)})`);
+  if (outside.count) lines.push(`- **not covered by TEMPLATES, not checked:** ${plural(outside.count, 'template-looking file')} (${escapeMarkdown(describeOutside(outside))})`);
   lines.push('');
 
   if (stats.duplicateCount > 0) {
@@ -91,8 +96,8 @@ function reportMarkdown(project: WorkspaceProject, stats: CollectStats): string 
     for (const entry of stats.duplicates) {
       const [winner, ...shadowed] = entry.providers.filter((p) => !p.ignored);
       if (!winner) continue;
-      lines.push(`- ${code(entry.path)}: **winner** ${code(winner.absPath)} (${winner.source.label})`);
-      for (const loser of shadowed) lines.push(`  - shadowed: ${code(loser.absPath)} (${loser.source.label})`);
+      lines.push(`- ${code(entry.path)}: **winner** ${code(winner.absPath)} (${escapeMarkdown(winner.source.label)})`);
+      for (const loser of shadowed) lines.push(`  - shadowed: ${code(loser.absPath)} (${escapeMarkdown(loser.source.label)})`);
     }
     if (stats.duplicateCount > stats.duplicates.length) lines.push(`- … and ${stats.duplicateCount - stats.duplicates.length} more`);
     lines.push('');
@@ -101,16 +106,16 @@ function reportMarkdown(project: WorkspaceProject, stats: CollectStats): string 
   const notLocated = model.finders.flatMap((f) => (f.kind === 'app' ? f.apps.filter((a) => a.path === null) : []));
   if (notLocated.length > 0 || model.problems.length > 0) {
     lines.push('## Not located or not understood', '');
-    for (const app of notLocated) lines.push(`- app ${code(app.name)}: ${app.notLocatedReason ?? 'not located'}`);
+    for (const app of notLocated) lines.push(`- app ${code(app.name)}: ${escapeMarkdown(app.notLocatedReason ?? 'not located')}`);
     for (const problem of model.problems) {
-      const where = problem.file ? ` (${problem.file}${problem.line !== undefined ? `:${problem.line + 1}` : ''})` : '';
-      lines.push(`- ${problem.kind}: ${problem.message}${where}`);
+      const where = problem.file ? ` (${code(`${problem.file}${problem.line !== undefined ? `:${problem.line + 1}` : ''}`)})` : '';
+      lines.push(`- ${problem.kind}: ${escapeMarkdown(problem.message)}${where}`);
     }
     lines.push('');
   }
   if (model.checks.length > 0) {
     lines.push('## System checks', '');
-    for (const check of model.checks) lines.push(`- ${check.level} ${check.id}: ${check.message}${check.hint ? ` (hint: ${check.hint})` : ''}`);
+    for (const check of model.checks) lines.push(`- ${check.level} ${check.id}: ${escapeMarkdown(check.message)}${check.hint ? ` (hint: ${escapeMarkdown(check.hint)})` : ''}`);
     lines.push('');
   }
   return lines.join('\n');
@@ -128,20 +133,16 @@ function finderLocations(finder: FinderEntry, sources: readonly StaticSource[], 
       });
     case 'app':
       return finder.apps.map((app) => {
-        if (app.path === null) return `app ${code(app.label)}: not located (${app.notLocatedReason ?? 'unknown'})`;
+        if (app.path === null) return `app ${code(app.label)}: not located (${escapeMarkdown(app.notLocatedReason ?? 'unknown')})`;
         if (app.staticDir === null) return `app ${code(app.label)}: no static folder`;
         const source = sources.find((s) => s.finder === 'app' && s.root === app.staticDir);
         return `app ${code(app.label)} → ${code(app.staticDir)}${countOf(source)}`;
       });
     case 'custom':
-      return [`${finder.files.length} files listed${finder.error ? `; error: ${finder.error}` : ''}`];
+      return [`${plural(finder.files.length, 'file')} listed${finder.error ? `; error: ${escapeMarkdown(finder.error)}` : ''}`];
   }
 }
 
-function plural(count: number, word: string): string {
-  return `${count} ${word}${count === 1 ? '' : 's'}`;
-}
-
 function code(value: string | null | undefined): string {
-  return value ? `\`${value}\`` : '_unset_';
+  return value ? markdownCode(value) : '_unset_';
 }

@@ -1,6 +1,7 @@
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import { CompletionItem, CompletionItemKind, CompletionList, InsertTextFormat, Range, TextEdit } from 'vscode-languageserver-types';
+import { TextDocument } from 'vscode-languageserver-textdocument';
 import { createLanguageService, LanguageService, ServiceContext } from '../../../server/src/service/index';
 import { docWithCursor, makeContext, removeTrees } from './helpers';
 import { demoContext } from './fixture';
@@ -40,6 +41,15 @@ function documentationOf(ctx: ServiceContext, item: CompletionItem): string | un
   return resolved === undefined ? undefined : (resolved as { value: string }).value;
 }
 
+/** The document after the edits (non-overlapping, as LSP requires), applied from the end. */
+function applyEdits(doc: TextDocument, edits: TextEdit[]): string {
+  let text = doc.getText();
+  for (const edit of [...edits].sort((a, b) => doc.offsetAt(b.range.start) - doc.offsetAt(a.range.start))) {
+    text = text.slice(0, doc.offsetAt(edit.range.start)) + edit.newText + text.slice(doc.offsetAt(edit.range.end));
+  }
+  return text;
+}
+
 function editOf(item: CompletionItem): TextEdit {
   return item.textEdit as TextEdit;
 }
@@ -50,6 +60,14 @@ describe('service/completion', () => {
     ctx = await demoContext();
   });
   after(removeTrees);
+
+  it('says beside the name when collectstatic ignores a file, and lists it last', () => {
+    const { items } = complete(ctx, `{% load static %}{% static '|' %}`);
+    assert.deepEqual(byLabel(items, 'backup.css~').labelDetails, { description: 'ignored by collectstatic' });
+    assert.equal(byLabel(items, 'backup.css~').sortText, '2backup.css~');
+    const css = complete(ctx, `{% load static %}{% static 'css/|' %}`).items;
+    assert.ok(css.every((i) => i.labelDetails === undefined), 'collected files carry no note');
+  });
 
   it('offers the top-level folders of every source, each continuing into the folder', () => {
     const { items } = complete(ctx, `{% load static %}{% static '|' %}`);
@@ -160,7 +178,7 @@ describe('service/completion', () => {
       assert.equal(css.sortText, '0css');
       assert.equal(css.command?.command, 'editor.action.triggerSuggest');
       assert.match(css.detail ?? '', /assets/);
-      assert.equal(byLabel(list.items, 'backup.css~').sortText, '1backup.css~', 'files sort after folders');
+      assert.equal(byLabel(list.items, 'backup.css~').sortText, '2backup.css~', 'files sort after folders, ignored ones last');
     });
 
     it('inserts a folder without its slash when one already follows, through textEditText', () => {
@@ -211,6 +229,34 @@ describe('service/completion', () => {
     });
   });
 
+  describe("a tag typed by hand where HTML auto-closed the { ({% static 'css/'})", () => {
+    it('completes the path and turns the } into %}, for files and folders', () => {
+      const { doc, items } = complete(ctx, `{% load static %}<link href="x">{% static 'css/|'}`, 'html');
+      const site = byLabel(items, 'site.css');
+      assert.equal(applyEdits(doc, [editOf(site), ...(site.additionalTextEdits ?? [])]), `{% load static %}<link href="x">{% static 'css/site.css' %}`);
+      const top = complete(ctx, `{% static "|"}</p>`, 'html');
+      const css = byLabel(top.items, 'css/');
+      assert.equal(applyEdits(top.doc, [editOf(css), ...(css.additionalTextEdits ?? [])]), `{% static "css/" %}</p>`);
+    });
+
+    it('closes a tag typed without any auto-closing, at the end of the line or inside an attribute', () => {
+      for (const [text, expected] of [
+        [`{% static 'css/|'`, `{% static 'css/site.css' %}`],
+        [`<link href="{% static 'css/|'">{% if x %}`, `<link href="{% static 'css/site.css' %}">{% if x %}`],
+      ]) {
+        const { doc, items } = complete(ctx, text, 'html');
+        const site = byLabel(items, 'site.css');
+        assert.equal(applyEdits(doc, [editOf(site), ...(site.additionalTextEdits ?? [])]), expected);
+      }
+    });
+
+    it('leaves a closed tag, and a quote still open, alone', () => {
+      for (const text of [`{% static 'css/|' %}`, `{% static 'css/|' as x %}{}`, `{% static 'css/|`, `{% static "css/|" %}'`]) {
+        assert.ok(complete(ctx, text, 'html').items.every((i) => i.additionalTextEdits === undefined), text);
+      }
+    });
+  });
+
   describe('the {% static %} snippet', () => {
     it('adds {% load static %} at the top when missing', () => {
       const { doc, items } = complete(ctx, `<p>\n{% sta|`);
@@ -226,6 +272,17 @@ describe('service/completion', () => {
       const { doc, items } = complete(ctx, `{% extends "base.html" %}\n{% block a %}{% st| %}{% endblock %}`);
       assert.equal(doc.getText(editOf(items[0]).range), '{% st %}');
       assert.deepEqual(items[0].additionalTextEdits, [TextEdit.insert({ line: 1, character: 0 }, '{% load static %}\n')]);
+    });
+
+    it("replaces the lone } of HTML's auto-closed { (html documents), not only django-html's %}", () => {
+      for (const languageId of ['html', 'django-html']) {
+        const { doc, items } = complete(ctx, `{% load static %}\n<p>{% sta|}</p>`, languageId);
+        const edit = editOf(items[0]);
+        assert.equal(doc.getText(edit.range), '{% sta}', languageId);
+        assert.equal(applyEdits(doc, [edit]), "{% load static %}\n<p>{% static '$1' %}$0</p>", languageId);
+      }
+      const jinja = complete(ctx, `{{ sta|}}`, 'jinja-html');
+      assert.equal(applyEdits(jinja.doc, [editOf(jinja.items[0])]), "{{ static('$1') }}$0");
     });
 
     it('adds no load when one comes before, or when static is a builtin', async () => {

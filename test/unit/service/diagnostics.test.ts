@@ -171,10 +171,10 @@ describe('service/diagnostics', () => {
     assert.match(text(diagnostics[0]), /Missing staticfiles manifest entry for ''/);
   });
 
-  it('hardcoded-url: hint on /static/ and STATIC_URL-prefixed src/href values', async () => {
+  it('hardcoded-url: information (listed in Problems) on /static/ and STATIC_URL-prefixed src/href values', async () => {
     const { doc, diagnostics } = validate(ctx, `<img src="/static/img/logo.png"><a href="/about/">x</a><script src='/static/js/app.js?v=2'></script>`);
     assert.deepEqual(codes(diagnostics), ['hardcoded-url', 'hardcoded-url']);
-    assert.equal(diagnostics[0].severity, DiagnosticSeverity.Hint);
+    assert.equal(diagnostics[0].severity, DiagnosticSeverity.Information);
     assert.equal(doc.getText(diagnostics[0].range), '/static/img/logo.png');
     assert.deepEqual(diagnostics[1].data, { path: 'js/app.js', suffix: '?v=2' });
     const custom = await demoContext({ staticUrl: 'https://cdn.example.com/s/' });

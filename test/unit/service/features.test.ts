@@ -4,7 +4,7 @@ import * as path from 'node:path';
 import { CodeAction, Diagnostic, MarkupContent, TextEdit } from 'vscode-languageserver-types';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { createLanguageService, isTemplateLanguage, ServiceContext } from '../../../server/src/service/index';
-import { docOf, docWithCursor, removeTrees } from './helpers';
+import { docOf, docWithCursor, makeContext, removeTrees } from './helpers';
 import { demoContext } from './fixture';
 
 const service = createLanguageService();
@@ -74,18 +74,20 @@ describe('service features', () => {
         ['css/site.css', `file://${ctx.root}/assets/css/site.css`],
         ['js/app.js', `file://${ctx.root}/assets/js/app.js`],
       ]);
-      assert.match(links[0].tooltip ?? '', /STATICFILES_DIRS\[0\].*shadows 1 other file/);
+      // VS Code renders the tooltip as a Markdown link's text: escaped, it keeps `[0]`; the folder is the project's.
+      assert.equal(links[0].tooltip, 'STATICFILES\\_DIRS\\[0\\] → assets (shadows 1 other file)');
     });
   });
 
   describe('hover', () => {
     it('shows the file, finder, source, size, shadowed copies and URL', () => {
       const text = hoverText(ctx, `${LOAD}{% static 'css/si|te.css' %}`);
-      assert.match(text, /found by FileSystemFinder \(STATICFILES_DIRS\[0\]/);
-      assert.match(text, new RegExp(`${ctx.root}/assets/css/site\\.css\` · 6 B`));
-      assert.match(text, /Shadowed.*\n- `.*legacy\/static\/css\/site\.css` — app 'legacy'/);
-      assert.match(text, /\*\*URL:\*\* `\/static\/css\/site\.css`/);
-      assert.match(text, /DEBUG=True/);
+      assert.match(text, /found by FileSystemFinder \(STATICFILES\\_DIRS\\\[0\\\] → assets\)/);
+      assert.match(text, /\n`assets\/css\/site\.css` · 6 B/, 'relative to the project');
+      assert.match(text, /Shadowed.*\n- `legacy\/static\/css\/site\.css` — app 'legacy'/);
+      assert.match(text, /\*\*URL:\*\* `\/static\/css\/site\.css`$/);
+      assert.doesNotMatch(text, /runserver|DEBUG=True/, 'said once in the report, not on every hover');
+      assert.ok(!text.includes(ctx.root), 'no absolute path inside the project');
     });
 
     it('previews images and names the app finder', () => {
@@ -115,6 +117,24 @@ describe('service features', () => {
       const cdn = await demoContext({ staticUrl: 'https://cdn.example.com/s/' });
       assert.match(hoverText(cdn, `{% static 'css/pri|nt.css' %}`), /`https:\/\/cdn\.example\.com\/s\/css\/print\.css`/);
       assert.match(hoverText(cdn, `{% static 'a b|.css' %}`), /`https:\/\/cdn\.example\.com\/s\/a%20b\.css`/);
+    });
+
+    it('says the URL is not known when static mode could not read STATIC_URL, instead of ImproperlyConfigured', async () => {
+      const unread = await demoContext({ staticUrl: null });
+      unread.model.mode = 'static';
+      unread.model.problems.push({ kind: 'setting-unreadable', message: 'STATIC_URL in demo/settings.py line 3 could not be read: calls f()' });
+      const text = hoverText(unread, `{% static 'css/pri|nt.css' %}`);
+      assert.match(text, /\*\*URL:\*\* not known: STATIC_URL could not be read/);
+      assert.doesNotMatch(text, /ImproperlyConfigured/);
+      const unset = await demoContext({ staticUrl: null });
+      unset.model.mode = 'static';
+      assert.match(hoverText(unset, `{% static 'css/pri|nt.css' %}`), /ImproperlyConfigured/, 'a STATIC_URL that is really unset');
+    });
+
+    it('escapes Markdown in project text (a path with underscores and brackets)', async () => {
+      const odd = await makeContext({ 'assets/__init__/[a].css': '' }, { dirs: ['assets'] });
+      const text = hoverText(odd, `{% static '__init__/[a|].css' %}`);
+      assert.match(text, /^\*\*`__init__\/\[a\]\.css`\*\*/);
     });
 
     it('returns null outside references', () => {

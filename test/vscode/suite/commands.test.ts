@@ -41,14 +41,19 @@ describe('collectstatic commands in a real VS Code', () => {
     assert.match(result.message, new RegExp(`^${written.length} static files copied to '${staticRoot()}'`));
   });
 
-  it('turns ignored duplicates into Problems entries on the ignored file', async () => {
-    const shadowed = vscode.Uri.file(wsPath('legacy', 'static', 'css', 'site.css'));
-    const entry = await waitFor(
-      () => vscode.languages.getDiagnostics(shadowed).find((d) => d.source === 'collectstatic'),
-      'a collectstatic Problems entry on legacy/static/css/site.css',
+  it("says an ignored duplicate once: the server's shadowed finding, no second collectstatic entry", async () => {
+    const result = await vscode.commands.executeCommand<CollectResult>('djangoStatic.collectStatic');
+    assert.equal(result.status, 'done', result.message);
+    assert.deepEqual(result.outcome?.duplicates, ['css/site.css'], 'real collectstatic reports the duplicate');
+    assert.match(result.message, /1 duplicate path ignored \(see the Static Files view\)/);
+    const base = vscode.Uri.file(wsPath('templates', 'base.html'));
+    await vscode.workspace.openTextDocument(base);
+    await waitFor(
+      () => vscode.languages.getDiagnostics(base).find((d) => d.source === 'django-static' && (typeof d.code === 'object' ? d.code.value : d.code) === 'shadowed'),
+      "the server's shadowed finding on base.html",
     );
-    assert.match(entry.message, /css\/site\.css/);
-    assert.equal(entry.relatedInformation?.[0]?.location.uri.fsPath, fs.realpathSync(wsPath('assets', 'css', 'site.css')));
+    const collectEntries = vscode.languages.getDiagnostics().flatMap(([, ds]) => ds).filter((d) => d.source === 'collectstatic');
+    assert.deepEqual(collectEntries.map((d) => d.message), [], 'no collectstatic entry repeats it');
   });
 
   it('Clear and Collect names STATIC_ROOT and the file count, and cancelling deletes nothing', async () => {

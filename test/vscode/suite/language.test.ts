@@ -97,6 +97,11 @@ describe('language features in a real VS Code', () => {
     assert.equal(back.severity, vscode.DiagnosticSeverity.Error);
   });
 
+  it("keeps HTML's Emmet in django-html (the language templates are offered to switch to)", () => {
+    const included = vscode.workspace.getConfiguration('emmet').get<Record<string, string>>('includeLanguages') ?? {};
+    assert.equal(included['django-html'], 'html');
+  });
+
   // Grammar scopes are checked at UI level (Inspect Editor Tokens and Scopes): the web workbench has no
   // token-capture command for the extension host.
 });

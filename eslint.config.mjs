@@ -9,7 +9,17 @@ function forbid(...groups) {
   };
 }
 
-const LSP = [['vscode-languageserver', 'vscode-languageserver/*', 'vscode-languageserver-protocol', 'vscode-languageserver-protocol/*', 'vscode-jsonrpc', 'vscode-jsonrpc/*'], 'This layer has no connection: return plain values and let the server speak LSP.'];
+const LSP = [
+  [
+    'vscode-languageserver',
+    'vscode-languageserver/*',
+    'vscode-languageserver-protocol',
+    'vscode-languageserver-protocol/*',
+    'vscode-jsonrpc',
+    'vscode-jsonrpc/*',
+  ],
+  'This layer has no connection: return plain values and let the server speak LSP.',
+];
 
 export default tseslint.config(
   { ignores: ['dist/**', 'out/**', 'node_modules/**', '.vscode-test/**', 'examples/**', 'test/fixtures/**', '**/*.d.ts'] },
@@ -30,14 +40,23 @@ export default tseslint.config(
   {
     files: ['server/src/engine/**/*.ts'],
     rules: forbid(
-      [['**/service', '**/service/*', '**/workspace', '**/workspace/*', '**/cli/*', '**/server', '**/protocol'], 'The engine knows nothing of the service, the workspace, the fronts or the protocol.'],
-      [['vscode-languageserver-types', 'vscode-languageserver-textdocument', 'vscode-uri'], 'The engine has no LSP types: it speaks paths and plain values.'],
+      [
+        ['**/service', '**/service/*', '**/workspace', '**/workspace/*', '**/cli/*', '**/server', '**/protocol'],
+        'The engine knows nothing of the service, the workspace, the fronts or the protocol.',
+      ],
+      [
+        ['vscode-languageserver-types', 'vscode-languageserver-textdocument', 'vscode-uri'],
+        'The engine has no LSP types: it speaks paths and plain values.',
+      ],
       LSP,
     ),
   },
   {
     files: ['server/src/service/**/*.ts'],
-    rules: forbid([['**/workspace', '**/workspace/*', '**/cli/*', '**/server'], 'The service is pure: (document, model, project) in, LSP types out.'], LSP),
+    rules: forbid(
+      [['**/workspace', '**/workspace/*', '**/cli/*', '**/server'], 'The service is pure: (document, model, project) in, LSP types out.'],
+      LSP,
+    ),
   },
   {
     files: ['server/src/workspace/**/*.ts'],
@@ -45,6 +64,9 @@ export default tseslint.config(
   },
   {
     files: ['client/src/**/*.ts'],
-    rules: forbid([['**/server/src/engine/*', '**/server/src/service', '**/server/src/service/*', '**/server/src/workspace/*', '**/server/src/cli/*'], 'The client talks to the server over LSP; it shares only server/src/protocol.ts.']),
+    rules: forbid([
+      ['**/server/src/engine/*', '**/server/src/service', '**/server/src/service/*', '**/server/src/workspace/*', '**/server/src/cli/*'],
+      'The client talks to the server over LSP; it shares only server/src/protocol.ts.',
+    ]),
   },
 );

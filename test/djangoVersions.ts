@@ -60,13 +60,17 @@ function load(): { available: DjangoVersion[]; missing: string[] } {
   const file = path.join(cacheDir(), 'versions.json');
   if (fs.existsSync(file)) {
     try {
-      for (const v of JSON.parse(fs.readFileSync(file, 'utf8')) as Array<{ series: string; pythonpath: string }>) listed.set(v.series, v.pythonpath);
+      for (const v of JSON.parse(fs.readFileSync(file, 'utf8')) as Array<{ series: string; pythonpath: string }>)
+        listed.set(v.series, v.pythonpath);
     } catch {
       // A broken list is the same as none: the system's Django is still tried below.
     }
   }
   if (!listed.has('3.2')) listed.set('3.2', '');
-  const wanted = (process.env.DJANGO_VERSIONS ?? SUPPORTED_SERIES.join(',')).split(',').map((s) => s.trim()).filter(Boolean);
+  const wanted = (process.env.DJANGO_VERSIONS ?? SUPPORTED_SERIES.join(','))
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
   const available: DjangoVersion[] = [];
   const missing: string[] = [];
   for (const series of wanted) {

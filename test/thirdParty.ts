@@ -8,7 +8,9 @@ import { existsSync, mkdirSync, readdirSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 
-const CACHE = process.env.DJANGO_THIRD_PARTY_CACHE ?? path.join(process.env.XDG_CACHE_HOME ?? path.join(os.homedir(), '.cache'), 'django-static-files', 'thirdparty');
+const CACHE =
+  process.env.DJANGO_THIRD_PARTY_CACHE ??
+  path.join(process.env.XDG_CACHE_HOME ?? path.join(os.homedir(), '.cache'), 'django-static-files', 'thirdparty');
 
 /** The dist-packages folder holding the named Debian packages (e.g. python3-django-jinja), or null. */
 export function thirdPartySitePackages(packages: string[]): string | null {

@@ -79,7 +79,10 @@ export function clearConfirmation(staticRoot: string, scan: ClearScan | undefine
   const count = `${scan?.truncated ? 'at least ' : ''}${files} file${files === 1 ? '' : 's'}`;
   const links = scan?.linkedFolders ?? [];
   const through = links.length
-    ? ` (${scan!.throughLinks} of them through symlinked folder${links.length === 1 ? '' : 's'} ${links.slice(0, 3).map((l) => `${path.basename(l.link)} -> ${l.target}`).join(', ')}${links.length > 3 ? ', …' : ''})`
+    ? ` (${scan!.throughLinks} of them through symlinked folder${links.length === 1 ? '' : 's'} ${links
+        .slice(0, 3)
+        .map((l) => `${path.basename(l.link)} -> ${l.target}`)
+        .join(', ')}${links.length > 3 ? ', …' : ''})`
     : '';
   return `Delete ${count} in ${staticRoot}${through} and collect static files again?`;
 }

@@ -44,8 +44,43 @@ export interface RootScan {
  * Folders that belong to the system. The first group is refused with anything inside; the second only as
  * the folder itself (`/var/www/static` and `/srv/site/static` are ordinary STATIC_ROOTs).
  */
-const SYSTEM_TREES = ['/usr', '/etc', '/bin', '/sbin', '/lib', '/lib32', '/lib64', '/libx32', '/boot', '/dev', '/proc', '/sys', '/run', '/System', '/Library', '/Applications', '/private/etc'];
-const SYSTEM_FOLDERS = ['/var', '/srv', '/opt', '/tmp', '/home', '/root', '/mnt', '/media', '/snap', '/Users', '/private', '/private/var', '/private/tmp', '/var/lib', '/var/log', '/var/tmp'];
+const SYSTEM_TREES = [
+  '/usr',
+  '/etc',
+  '/bin',
+  '/sbin',
+  '/lib',
+  '/lib32',
+  '/lib64',
+  '/libx32',
+  '/boot',
+  '/dev',
+  '/proc',
+  '/sys',
+  '/run',
+  '/System',
+  '/Library',
+  '/Applications',
+  '/private/etc',
+];
+const SYSTEM_FOLDERS = [
+  '/var',
+  '/srv',
+  '/opt',
+  '/tmp',
+  '/home',
+  '/root',
+  '/mnt',
+  '/media',
+  '/snap',
+  '/Users',
+  '/private',
+  '/private/var',
+  '/private/tmp',
+  '/var/lib',
+  '/var/log',
+  '/var/tmp',
+];
 const WINDOWS_TREES = ['\\Windows', '\\Program Files', '\\Program Files (x86)', '\\ProgramData'];
 
 export type ClearSafety = { ok: true; staticRoot: string } | { ok: false; reason: string };
@@ -54,7 +89,9 @@ export function checkClearSafety(input: ClearSafetyInput): ClearSafety {
   const p = input.pathApi ?? nodePath;
   const raw = (input.staticRoot ?? '').trim();
   if (!raw) {
-    return refuse('STATIC_ROOT is not set, so there is nothing to clear. Set STATIC_ROOT in your settings to the folder collectstatic should write to.');
+    return refuse(
+      'STATIC_ROOT is not set, so there is nothing to clear. Set STATIC_ROOT in your settings to the folder collectstatic should write to.',
+    );
   }
   if (!p.isAbsolute(raw)) {
     return refuse(`STATIC_ROOT '${raw}' is not an absolute path; refusing to clear a folder that depends on the working directory.`);
@@ -68,47 +105,62 @@ export function checkClearSafety(input: ClearSafetyInput): ClearSafety {
   }
   const home = input.homeDir ? normalise(p, input.homeDir) : '';
   if (home && contains(root, home)) {
-    return refuse(same(root, home)
-      ? `STATIC_ROOT is your home folder (${root}); clearing it would delete your files.`
-      : `STATIC_ROOT (${root}) contains your home folder; clearing it would delete your files.`);
+    return refuse(
+      same(root, home)
+        ? `STATIC_ROOT is your home folder (${root}); clearing it would delete your files.`
+        : `STATIC_ROOT (${root}) contains your home folder; clearing it would delete your files.`,
+    );
   }
   if (p.sep !== '\\' && root.split('/').includes('.git')) {
     return refuse(`STATIC_ROOT (${root}) is inside a Git repository's .git folder; clearing it would destroy the repository's history.`);
   }
   const project = normalise(p, input.projectDir);
   if (contains(root, project)) {
-    return refuse(same(root, project)
-      ? `STATIC_ROOT is the project folder itself (${root}); clearing it would delete your source code.`
-      : `STATIC_ROOT (${root}) contains the project folder ${project}; clearing it would delete your source code.`);
+    return refuse(
+      same(root, project)
+        ? `STATIC_ROOT is the project folder itself (${root}); clearing it would delete your source code.`
+        : `STATIC_ROOT (${root}) contains the project folder ${project}; clearing it would delete your source code.`,
+    );
   }
   for (const dir of input.staticfilesDirs) {
     if (!dir) continue;
     const source = normalise(p, p.isAbsolute(dir) ? dir : p.join(project, dir));
     if (contains(root, source)) {
-      return refuse(same(root, source)
-        ? `STATIC_ROOT is also a STATICFILES_DIRS entry (${source}); clearing it would delete source static files.`
-        : `STATIC_ROOT (${root}) contains the STATICFILES_DIRS entry ${source}; clearing it would delete source static files.`);
+      return refuse(
+        same(root, source)
+          ? `STATIC_ROOT is also a STATICFILES_DIRS entry (${source}); clearing it would delete source static files.`
+          : `STATIC_ROOT (${root}) contains the STATICFILES_DIRS entry ${source}; clearing it would delete source static files.`,
+      );
     }
     if (contains(source, root)) {
       return refuse(`STATIC_ROOT (${root}) is inside the STATICFILES_DIRS entry ${source}; clearing it would delete source static files.`);
     }
   }
   const system = systemFolder(p, root);
-  if (system) return refuse(`STATIC_ROOT (${root}) is ${system === root ? 'the system folder' : `inside the system folder ${system}`}; clearing it would delete files the system needs.`);
+  if (system)
+    return refuse(
+      `STATIC_ROOT (${root}) is ${system === root ? 'the system folder' : `inside the system folder ${system}`}; clearing it would delete files the system needs.`,
+    );
   // A folder that holds the project itself (settings.py next to manage.py, an app at the project's top,
   // `TEMPLATES DIRS = [BASE_DIR]`) does not make every folder in the project a source folder.
   const settingsDir = input.settingsDir ? normalise(p, input.settingsDir) : '';
   if (settingsDir && (contains(root, settingsDir) || (contains(settingsDir, root) && !contains(settingsDir, project)))) {
-    return refuse(`STATIC_ROOT (${root}) ${relation(root, settingsDir)} the settings package ${settingsDir}; clearing it would delete your settings.`);
+    return refuse(
+      `STATIC_ROOT (${root}) ${relation(root, settingsDir)} the settings package ${settingsDir}; clearing it would delete your settings.`,
+    );
   }
   for (const app of input.apps ?? []) {
     const dir = normalise(p, app.path);
     const appStatic = p.join(dir, 'static');
     if (contains(appStatic, root)) {
-      return refuse(`STATIC_ROOT (${root}) is ${same(root, appStatic) ? '' : 'inside '}app '${app.label}''s static folder ${appStatic}; clearing it would delete the app's source static files.`);
+      return refuse(
+        `STATIC_ROOT (${root}) is ${same(root, appStatic) ? '' : 'inside '}app '${app.label}''s static folder ${appStatic}; clearing it would delete the app's source static files.`,
+      );
     }
     if (contains(root, dir) || (contains(dir, root) && !contains(dir, project))) {
-      return refuse(`STATIC_ROOT (${root}) ${relation(root, dir)} the package of app '${app.label}' (${dir}); clearing it would delete its source code.`);
+      return refuse(
+        `STATIC_ROOT (${root}) ${relation(root, dir)} the package of app '${app.label}' (${dir}); clearing it would delete its source code.`,
+      );
     }
   }
   for (const templates of input.templateDirs ?? []) {
@@ -121,18 +173,28 @@ export function checkClearSafety(input: ClearSafetyInput): ClearSafety {
     if (!prefix) continue;
     const env = normalise(p, prefix);
     if (contains(root, env) || (contains(env, root) && !contains(env, project))) {
-      return refuse(`STATIC_ROOT (${root}) ${relation(root, env)} the Python environment ${env} Django runs in; clearing it would break that environment.`);
+      return refuse(
+        `STATIC_ROOT (${root}) ${relation(root, env)} the Python environment ${env} Django runs in; clearing it would break that environment.`,
+      );
     }
   }
   const markers = input.scan?.markers ?? [];
-  if (markers.includes('pyvenv.cfg')) return refuse(`STATIC_ROOT (${root}) is a Python virtual environment (it holds pyvenv.cfg); clearing it would destroy it.`);
-  if (markers.includes('.git')) return refuse(`STATIC_ROOT (${root}) holds a Git repository (.git); clearing it would delete the repository's files and history.`);
-  if (markers.includes('manage.py')) return refuse(`STATIC_ROOT (${root}) holds a manage.py: it looks like a Django project, not a folder collectstatic owns.`);
+  if (markers.includes('pyvenv.cfg'))
+    return refuse(`STATIC_ROOT (${root}) is a Python virtual environment (it holds pyvenv.cfg); clearing it would destroy it.`);
+  if (markers.includes('.git'))
+    return refuse(`STATIC_ROOT (${root}) holds a Git repository (.git); clearing it would delete the repository's files and history.`);
+  if (markers.includes('manage.py'))
+    return refuse(`STATIC_ROOT (${root}) holds a manage.py: it looks like a Django project, not a folder collectstatic owns.`);
   const outside = (input.scan?.linkedFolders ?? []).filter((l) => !contains(root, normalise(p, l.target)));
   if (outside.length > 0) {
-    const named = outside.slice(0, 3).map((l) => `${l.link} -> ${l.target}`).join(', ');
+    const named = outside
+      .slice(0, 3)
+      .map((l) => `${l.link} -> ${l.target}`)
+      .join(', ');
     const more = outside.length > 3 ? ` and ${outside.length - 3} more` : '';
-    return refuse(`STATIC_ROOT (${root}) holds symlinks to folders outside it (${named}${more}); collectstatic --clear deletes the files inside them too. Remove the links first.`);
+    return refuse(
+      `STATIC_ROOT (${root}) holds symlinks to folders outside it (${named}${more}); collectstatic --clear deletes the files inside them too. Remove the links first.`,
+    );
   }
   return { ok: true, staticRoot: root };
 

@@ -37,7 +37,8 @@ export interface CollectArgs {
   force?: boolean;
 }
 
-export type CollectStatus = 'done' | 'failed' | 'cancelled' | 'declined' | 'refused' | 'untrusted' | 'no-project' | 'no-interpreter' | 'django-failed';
+export type CollectStatus =
+  'done' | 'failed' | 'cancelled' | 'declined' | 'refused' | 'untrusted' | 'no-project' | 'no-interpreter' | 'django-failed';
 
 /** What a collect command did; returned to callers (tests, other commands). */
 export interface CollectResult {
@@ -59,7 +60,9 @@ export async function collectStatic(ctx: Ctx, clear: boolean, args: CollectArgs 
   const title = clear ? 'Clear and Collect Static Files' : 'Collect Static Files';
   if (!vscode.workspace.isTrusted) {
     const message = `${title} is unavailable in Restricted Mode: it runs the project's Python (manage.py collectstatic). Trust this workspace to use it.`;
-    void vscode.window.showWarningMessage(message, 'Manage Workspace Trust').then((b) => b && vscode.commands.executeCommand('workbench.trust.manage'));
+    void vscode.window
+      .showWarningMessage(message, 'Manage Workspace Trust')
+      .then((b) => b && vscode.commands.executeCommand('workbench.trust.manage'));
     return { status: 'untrusted', message };
   }
   const project = await commandProject(ctx, args.managePy);
@@ -73,7 +76,11 @@ export async function collectStatic(ctx: Ctx, clear: boolean, args: CollectArgs 
     const message = `${title}: Django could not be started for ${project.projectDir} (${djangoFailed}), so collectstatic would fail the same way. Select an interpreter with the project's packages, or fix the settings, then retry.`;
     const actions = [...MODE_ACTIONS.map((a) => a.title), 'Run Anyway'];
     void vscode.window.showWarningMessage(message, ...actions).then((picked) => {
-      if (picked === 'Run Anyway') return vscode.commands.executeCommand(clear ? 'djangoStatic.clearAndCollect' : 'djangoStatic.collectStatic', { managePy: project.managePy, force: true });
+      if (picked === 'Run Anyway')
+        return vscode.commands.executeCommand(clear ? 'djangoStatic.clearAndCollect' : 'djangoStatic.collectStatic', {
+          managePy: project.managePy,
+          force: true,
+        });
       const action = MODE_ACTIONS.find((a) => a.title === picked);
       return action && vscode.commands.executeCommand(action.command);
     });
@@ -82,7 +89,9 @@ export async function collectStatic(ctx: Ctx, clear: boolean, args: CollectArgs 
   const python = await ctx.interpreter.resolve(project.folder, project.projectDir, project.serverPython);
   if (!python) {
     const message = `${title}: no Python interpreter that can import Django was found. Set djangoStatic.pythonPath or select an interpreter with the Python extension.`;
-    void vscode.window.showErrorMessage(message, 'Open Settings').then((b) => b && vscode.commands.executeCommand('workbench.action.openSettings', 'djangoStatic.pythonPath'));
+    void vscode.window
+      .showErrorMessage(message, 'Open Settings')
+      .then((b) => b && vscode.commands.executeCommand('workbench.action.openSettings', 'djangoStatic.pythonPath'));
     return { status: 'no-interpreter', message };
   }
   const env = await projectEnv(ctx, project);
@@ -114,11 +123,19 @@ export async function collectStatic(ctx: Ctx, clear: boolean, args: CollectArgs 
     filesToDelete = scan?.files ?? 0;
     confirmation = clearConfirmation(staticRoot, scan);
     const detail = 'collectstatic --clear deletes everything in STATIC_ROOT before copying. This cannot be undone.';
-    const answer = ctx.extension.extensionMode === vscode.ExtensionMode.Test && typeof args.confirm === 'boolean'
-      ? args.confirm
-      : (await vscode.window.showWarningMessage(confirmation, { modal: true, detail }, CONFIRM_BUTTON)) === CONFIRM_BUTTON;
+    const answer =
+      ctx.extension.extensionMode === vscode.ExtensionMode.Test && typeof args.confirm === 'boolean'
+        ? args.confirm
+        : (await vscode.window.showWarningMessage(confirmation, { modal: true, detail }, CONFIRM_BUTTON)) === CONFIRM_BUTTON;
     out.appendLine(`${confirmation} ${answer ? 'Confirmed.' : 'Declined; nothing was deleted.'}`);
-    if (!answer) return { status: 'declined', message: 'Clear and Collect was cancelled; nothing was deleted.', confirmation, filesToDelete, staticRoot };
+    if (!answer)
+      return {
+        status: 'declined',
+        message: 'Clear and Collect was cancelled; nothing was deleted.',
+        confirmation,
+        filesToDelete,
+        staticRoot,
+      };
   }
 
   const commandArgs = [project.managePy, 'collectstatic', '--noinput', ...(clear ? ['--clear'] : [])];
@@ -145,9 +162,16 @@ export async function collectStatic(ctx: Ctx, clear: boolean, args: CollectArgs 
   const reported = await reportDuplicates(ctx, python.path, project, env, outcome.duplicates);
   void ctx.reindex().catch((e) => ctx.log(`Reindex after collect failed: ${e}`));
 
-  if (run.cancelled) return fail(ctx, title, 'cancelled', `${title} was cancelled; STATIC_ROOT may be partly updated.`, { outcome, confirmation, filesToDelete, staticRoot });
+  if (run.cancelled)
+    return fail(ctx, title, 'cancelled', `${title} was cancelled; STATIC_ROOT may be partly updated.`, {
+      outcome,
+      confirmation,
+      filesToDelete,
+      staticRoot,
+    });
   if (run.spawnError) return fail(ctx, title, 'failed', `${title}: could not run ${python.path}: ${run.spawnError}`, { outcome });
-  if (outcome.failure) return fail(ctx, title, 'failed', `${title} failed: ${outcome.failure.message}`, { outcome, confirmation, filesToDelete, staticRoot });
+  if (outcome.failure)
+    return fail(ctx, title, 'failed', `${title} failed: ${outcome.failure.message}`, { outcome, confirmation, filesToDelete, staticRoot });
   const where = reported < outcome.duplicates.length ? 'the Static Files view' : 'Problems';
   const duplicateNote = outcome.duplicates.length ? ` ${plural(outcome.duplicates.length, 'duplicate path')} ignored (see ${where}).` : '';
   const message = `${outcome.summary?.line ?? 'collectstatic finished.'}${duplicateNote}`;
@@ -179,7 +203,9 @@ export async function projectEnv(ctx: Ctx, project: CommandProject): Promise<Nod
   try {
     variables = await ctx.request(Methods.projectEnvironment, { projectDir: project.projectDir });
   } catch (err) {
-    ctx.collectOutput.appendLine(`The language server could not say the project's environment (${err instanceof Error ? err.message : String(err)}): running without its .env.`);
+    ctx.collectOutput.appendLine(
+      `The language server could not say the project's environment (${err instanceof Error ? err.message : String(err)}): running without its .env.`,
+    );
     variables = settings.env;
   }
   const env: NodeJS.ProcessEnv = { ...process.env, ...variables, PYTHONUNBUFFERED: '1' };
@@ -221,7 +247,11 @@ async function reportDuplicates(ctx: Ctx, python: string, project: CommandProjec
   const unique = [...new Set(duplicates)];
   const located = new Map<string, string[]>();
   for (let i = 0; i < unique.length; i += FINDSTATIC_BATCH) {
-    const run = await runPython(python, [project.managePy, 'findstatic', ...unique.slice(i, i + FINDSTATIC_BATCH)], { cwd: project.projectDir, env, timeoutMs: 60000 });
+    const run = await runPython(python, [project.managePy, 'findstatic', ...unique.slice(i, i + FINDSTATIC_BATCH)], {
+      cwd: project.projectDir,
+      env,
+      timeoutMs: 60000,
+    });
     for (const [p, matches] of parseFindstaticOutput(run.stdout)) located.set(p, matches);
   }
   const top = new vscode.Range(0, 0, 0, 0);
@@ -229,16 +259,29 @@ async function reportDuplicates(ctx: Ctx, python: string, project: CommandProjec
     const matches = located.get(destination) ?? [];
     const [winner, ...ignored] = matches;
     if (!winner || ignored.length === 0) {
-      const d = new vscode.Diagnostic(top, `collectstatic found more than one file for '${destination}' and kept only the first.`, vscode.DiagnosticSeverity.Warning);
+      const d = new vscode.Diagnostic(
+        top,
+        `collectstatic found more than one file for '${destination}' and kept only the first.`,
+        vscode.DiagnosticSeverity.Warning,
+      );
       d.source = 'collectstatic';
       add(project.managePy, d);
       continue;
     }
     for (const file of ignored) {
-      const d = new vscode.Diagnostic(top, `collectstatic ignores this file: '${destination}' is collected from ${winner}, which its finder lists first.`, vscode.DiagnosticSeverity.Warning);
+      const d = new vscode.Diagnostic(
+        top,
+        `collectstatic ignores this file: '${destination}' is collected from ${winner}, which its finder lists first.`,
+        vscode.DiagnosticSeverity.Warning,
+      );
       d.source = 'collectstatic';
       d.code = 'duplicate-destination';
-      d.relatedInformation = [new vscode.DiagnosticRelatedInformation(new vscode.Location(vscode.Uri.file(winner), top), `'${destination}' is collected from here`)];
+      d.relatedInformation = [
+        new vscode.DiagnosticRelatedInformation(
+          new vscode.Location(vscode.Uri.file(winner), top),
+          `'${destination}' is collected from here`,
+        ),
+      ];
       add(file, d);
     }
   }

@@ -16,12 +16,7 @@ export interface CollectSummary {
 }
 
 export type CollectFailureKind =
-  | 'static-root-unset'
-  | 'improperly-configured'
-  | 'missing-referenced-file'
-  | 'cancelled'
-  | 'command-error'
-  | 'error';
+  'static-root-unset' | 'improperly-configured' | 'missing-referenced-file' | 'cancelled' | 'command-error' | 'error';
 
 export interface CollectFailure {
   kind: CollectFailureKind;
@@ -42,7 +37,8 @@ export interface CollectOutcome {
 }
 
 const SUMMARY = /^(\d+) static files? (copied|symlinked)(?: to '(.*)')?(?:, (\d+) unmodified)?(?:, (\d+) post-processed)?\.$/;
-const DUPLICATE = /^Found another file with the destination path '(.*)'\. It will be ignored since only the first encountered file is collected\./;
+const DUPLICATE =
+  /^Found another file with the destination path '(.*)'\. It will be ignored since only the first encountered file is collected\./;
 const STATIC_ROOT_UNSET = "You're using the staticfiles app without having set the STATIC_ROOT setting";
 // Anchored on the exception line: the traceback also quotes Django's source, `raise ValueError("The file '%s'...`.
 const MISSING_FILE = /ValueError: The file '(.*?)' could not be found with /;
@@ -86,7 +82,8 @@ function findFailure(lines: string[], exitCode: number | null): CollectFailure |
   if (all.includes(STATIC_ROOT_UNSET)) {
     return {
       kind: 'static-root-unset',
-      message: 'STATIC_ROOT is not set: add STATIC_ROOT to your settings (the folder collectstatic copies files into) and run the command again.',
+      message:
+        'STATIC_ROOT is not set: add STATIC_ROOT to your settings (the folder collectstatic copies files into) and run the command again.',
     };
   }
   const missing = MISSING_FILE.exec(all);
@@ -112,7 +109,10 @@ function findFailure(lines: string[], exitCode: number | null): CollectFailure |
     }
   }
   if (exitCode === 0) return null;
-  const last = [...lines].reverse().find((l) => l.trim() !== '')?.trim();
+  const last = [...lines]
+    .reverse()
+    .find((l) => l.trim() !== '')
+    ?.trim();
   const code = exitCode === null ? 'was stopped' : `exited with code ${exitCode}`;
   return { kind: 'error', message: last ? `collectstatic ${code}: ${last}` : `collectstatic ${code} without output.` };
 }
@@ -151,7 +151,7 @@ export const SETTINGS_PROBE_CODE = [
   "app_list = [{'label': a.label, 'path': os.path.abspath(a.path)} for a in apps.get_app_configs()]",
   "tdirs = [os.path.abspath(os.fspath(d)) for t in getattr(settings, 'TEMPLATES', []) for d in (t.get('DIRS') or [])]",
   "tdirs += [os.path.join(a['path'], 'templates') for a in app_list if os.path.isdir(os.path.join(a['path'], 'templates'))]",
-  "module = importlib.import_module(settings.SETTINGS_MODULE) if settings.SETTINGS_MODULE else None",
+  'module = importlib.import_module(settings.SETTINGS_MODULE) if settings.SETTINGS_MODULE else None',
   "sdir = os.path.dirname(os.path.abspath(module.__file__)) if module and getattr(module, '__file__', None) else None",
   `print(${JSON.stringify(SETTINGS_PROBE_MARKER)} + json.dumps({'staticRoot': os.path.abspath(os.fspath(root)) if root else None, 'staticfilesDirs': [os.path.abspath(os.fspath(d)) for d in dirs], 'apps': app_list, 'templateDirs': tdirs, 'settingsDir': sdir, 'pythonPrefixes': sorted({sys.prefix, sys.base_prefix})}))`,
 ].join('\n');

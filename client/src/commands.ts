@@ -32,7 +32,8 @@ export const COMMANDS: Record<string, CommandFactory> = {
 
 /** The Python extension's picker when it is installed (the server follows its choice), else the setting. */
 async function selectInterpreter(): Promise<void> {
-  const hasPicker = !!vscode.extensions.getExtension(PVSC_EXTENSION_ID) && (await vscode.commands.getCommands(true)).includes('python.setInterpreter');
+  const hasPicker =
+    !!vscode.extensions.getExtension(PVSC_EXTENSION_ID) && (await vscode.commands.getCommands(true)).includes('python.setInterpreter');
   if (hasPicker) await vscode.commands.executeCommand('python.setInterpreter');
   else await vscode.commands.executeCommand('workbench.action.openSettings', 'djangoStatic.pythonPath');
 }
@@ -44,7 +45,10 @@ function djangoModeActions(ctx: Ctx) {
     const reason = project && djangoModeFailure(project, readSettings().mode, vscode.workspace.isTrusted);
     if (!reason) return showReport(ctx)().then(() => undefined);
     const titles = MODE_ACTIONS.map((a) => a.title);
-    const picked = await vscode.window.showWarningMessage(`Django mode failed for ${path.basename(project.projectDir)}: ${reason} Settings are read without running them (approximate).`, ...titles);
+    const picked = await vscode.window.showWarningMessage(
+      `Django mode failed for ${path.basename(project.projectDir)}: ${reason} Settings are read without running them (approximate).`,
+      ...titles,
+    );
     const action = MODE_ACTIONS.find((a) => a.title === picked);
     if (action) await vscode.commands.executeCommand(action.command);
     return action?.command;
@@ -150,7 +154,10 @@ function reindex(ctx: Ctx) {
       try {
         const projects = await ctx.reindex();
         const files = projects.reduce((n, p) => n + (p.collectedCount ?? p.fileCount), 0);
-        vscode.window.setStatusBarMessage(`Django Static Files: ${plural(projects.length, 'project')}, ${plural(files, 'static file')}`, 4000);
+        vscode.window.setStatusBarMessage(
+          `Django Static Files: ${plural(projects.length, 'project')}, ${plural(files, 'static file')}`,
+          4000,
+        );
         return projects;
       } catch (err) {
         void vscode.window.showErrorMessage(`Reindex failed: ${err instanceof Error ? err.message : String(err)}`);

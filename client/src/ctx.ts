@@ -21,7 +21,10 @@ import { affectsSettings, readSettings } from './config';
 import { InterpreterResolver } from './interpreter';
 
 /** Documents the server watches: Django templates, plain HTML/text templates and Jinja. */
-const DOCUMENT_SELECTOR = ['django-html', 'django-txt', 'html', 'jinja-html', 'jinja', 'python'].map((language) => ({ scheme: 'file', language }));
+const DOCUMENT_SELECTOR = ['django-html', 'django-txt', 'html', 'jinja-html', 'jinja', 'python'].map((language) => ({
+  scheme: 'file',
+  language,
+}));
 type ConfigurationNext = (params: ConfigurationParams, token: CancellationToken) => unknown;
 const SELECTED_PROJECT_KEY = 'djangoStatic.selectedManagePy';
 
@@ -46,7 +49,12 @@ export class Ctx implements vscode.Disposable {
 
   constructor(readonly extension: vscode.ExtensionContext) {
     this.disposables.push(
-      this.output, this.collectOutput, this.collectDiagnostics, this.interpreter, this.projectsChanged, this.stateChanged,
+      this.output,
+      this.collectOutput,
+      this.collectDiagnostics,
+      this.interpreter,
+      this.projectsChanged,
+      this.stateChanged,
       vscode.workspace.onDidChangeConfiguration((e) => {
         // pythonPath changes arrive through the interpreter resolver, which restarts the server.
         if (affectsSettings(e) && !e.affectsConfiguration('djangoStatic.pythonPath')) void this.pushSettings();
@@ -76,7 +84,9 @@ export class Ctx implements vscode.Disposable {
     const byChoice = chosen ? this.summaries.find((p) => p.managePy === chosen) : undefined;
     if (byChoice) return byChoice;
     const file = vscode.window.activeTextEditor?.document.uri.fsPath;
-    const byEditor = file ? this.summaries.filter((p) => isInside(p.projectDir, file)).sort((a, b) => b.projectDir.length - a.projectDir.length)[0] : undefined;
+    const byEditor = file
+      ? this.summaries.filter((p) => isInside(p.projectDir, file)).sort((a, b) => b.projectDir.length - a.projectDir.length)[0]
+      : undefined;
     return byEditor ?? this.summaries[0];
   }
 
@@ -149,7 +159,11 @@ export class Ctx implements vscode.Disposable {
     const serverModule = this.extension.asAbsolutePath(path.join('dist', 'server.js'));
     const serverOptions: ServerOptions = {
       run: { module: serverModule, transport: TransportKind.stdio, options: { execArgv: SERVER_V8_FLAGS } },
-      debug: { module: serverModule, transport: TransportKind.stdio, options: { execArgv: ['--nolazy', '--inspect=6010', ...SERVER_V8_FLAGS] } },
+      debug: {
+        module: serverModule,
+        transport: TransportKind.stdio,
+        options: { execArgv: ['--nolazy', '--inspect=6010', ...SERVER_V8_FLAGS] },
+      },
     };
     const folder = vscode.workspace.workspaceFolders?.[0];
     const settings = readSettings(folder);
@@ -164,7 +178,9 @@ export class Ctx implements vscode.Disposable {
     }
     this.startSettings = settings;
     const initializationOptions: InitializationOptions = { settings, trusted };
-    this.log(`Starting the language server (${trusted ? 'trusted' : 'Restricted Mode: static mode only'}; interpreter: ${settings.pythonPath || 'discover'}).`);
+    this.log(
+      `Starting the language server (${trusted ? 'trusted' : 'Restricted Mode: static mode only'}; interpreter: ${settings.pythonPath || 'discover'}).`,
+    );
     const clientOptions: LanguageClientOptions = {
       documentSelector: DOCUMENT_SELECTOR,
       initializationOptions,
@@ -189,7 +205,9 @@ export class Ctx implements vscode.Disposable {
       await client.start();
       this.stateChanged.fire();
       // Not refreshProjects(): request() waits for this very start-up to finish.
-      const summaries = await client.sendRequest<ProjectSummary[]>(Methods.projects.method).catch((e) => this.log(`Could not read the projects yet: ${e}`));
+      const summaries = await client
+        .sendRequest<ProjectSummary[]>(Methods.projects.method)
+        .catch((e) => this.log(`Could not read the projects yet: ${e}`));
       if (summaries && summaries.length) this.setProjects(summaries);
     } catch (err) {
       this.startError = `The Django Static Files language server could not start: ${err instanceof Error ? err.message : String(err)}`;
@@ -202,7 +220,9 @@ export class Ctx implements vscode.Disposable {
   private async pushSettings(): Promise<void> {
     if (!this.client || !this.running) return;
     const settings = readSettingsFresh(this.startSettings);
-    await this.client.sendNotification(DidChangeConfigurationNotification.type, { settings: { djangoStatic: settings } }).catch((e) => this.log(`Sending settings failed: ${e}`));
+    await this.client
+      .sendNotification(DidChangeConfigurationNotification.type, { settings: { djangoStatic: settings } })
+      .catch((e) => this.log(`Sending settings failed: ${e}`));
   }
 
   private setProjects(summaries: ProjectSummary[]): void {

@@ -53,7 +53,11 @@ export class InterpreterResolver implements vscode.Disposable {
    * An interpreter to run manage.py with: the configured one, else `serverChoice` (what the language
    * server found), else the first candidate that imports Django.
    */
-  async resolve(folder: vscode.WorkspaceFolder | undefined, projectDir: string, serverChoice?: string | null): Promise<Interpreter | undefined> {
+  async resolve(
+    folder: vscode.WorkspaceFolder | undefined,
+    projectDir: string,
+    serverChoice?: string | null,
+  ): Promise<Interpreter | undefined> {
     const configured = await this.configured(folder);
     if (configured) return configured;
     if (serverChoice) return { path: serverChoice, source: 'discovered' };
@@ -75,7 +79,9 @@ export class InterpreterResolver implements vscode.Disposable {
     try {
       const active = api.environments.getActiveEnvironmentPath(folder?.uri);
       const resolved = await withTimeout(api.environments.resolveEnvironment(active), PYTHON_EXTENSION_TIMEOUT_MS);
-      return resolved?.executable.uri?.fsPath ?? (fs.existsSync(active.path) && fs.statSync(active.path).isFile() ? active.path : undefined);
+      return (
+        resolved?.executable.uri?.fsPath ?? (fs.existsSync(active.path) && fs.statSync(active.path).isFile() ? active.path : undefined)
+      );
     } catch {
       return undefined;
     }
@@ -94,7 +100,9 @@ export class InterpreterResolver implements vscode.Disposable {
   private importsDjango(python: string): Promise<boolean> {
     let check = this.djangoCheck.get(python);
     if (!check) {
-      check = runPython(python, ['-c', 'import django'], { cwd: os.tmpdir(), env: process.env, timeoutMs: 10000 }).then((r) => r.exitCode === 0);
+      check = runPython(python, ['-c', 'import django'], { cwd: os.tmpdir(), env: process.env, timeoutMs: 10000 }).then(
+        (r) => r.exitCode === 0,
+      );
       this.djangoCheck.set(python, check);
     }
     return check;

@@ -16,6 +16,9 @@ type ModeFacts = Pick<ProjectSummary, 'mode' | 'modeReason' | 'refining'>;
  */
 export function djangoModeFailure(project: ModeFacts, wanted: 'auto' | 'django' | 'static', trusted: boolean): string | undefined {
   if (project.mode !== 'static' || project.refining || wanted === 'static' || !trusted) return undefined;
-  const reason = project.modeReason.replace(/^Static mode:\s*/i, '').split('\n')[0].trim();
+  const reason = project.modeReason
+    .replace(/^Static mode:\s*/i, '')
+    .split('\n')[0]
+    .trim();
   return reason || 'Django mode did not run (no reason was given).';
 }

@@ -41,7 +41,10 @@ export async function pickManagePy(all: string[], current?: string): Promise<str
     detail: file === current ? 'current project' : undefined,
     file,
   }));
-  const picked = await vscode.window.showQuickPick(items, { title: 'Select Django Project', placeHolder: 'The manage.py the Django Static commands use' });
+  const picked = await vscode.window.showQuickPick(items, {
+    title: 'Select Django Project',
+    placeHolder: 'The manage.py the Django Static commands use',
+  });
   return picked?.file;
 }
 

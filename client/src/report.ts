@@ -24,14 +24,22 @@ export class ReportProvider implements vscode.TextDocumentContentProvider, vscod
   }
 
   static uriFor(projectDir: string): vscode.Uri {
-    return vscode.Uri.from({ scheme: REPORT_SCHEME, path: `/${path.basename(projectDir) || 'project'}/Static Files Report.md`, query: projectDir });
+    return vscode.Uri.from({
+      scheme: REPORT_SCHEME,
+      path: `/${path.basename(projectDir) || 'project'}/Static Files Report.md`,
+      query: projectDir,
+    });
   }
 
   provideTextDocumentContent(uri: vscode.Uri): string {
     this.open.add(uri.toString());
     const project = this.ctx.projects.find((p) => p.projectDir === uri.query) ?? this.ctx.activeProject;
     if (!project) {
-      return ['# Django Static Files', '', this.ctx.failure ?? 'No Django project has been learned yet. Run **Django Static: Reindex** once the language server is ready.'].join('\n');
+      return [
+        '# Django Static Files',
+        '',
+        this.ctx.failure ?? 'No Django project has been learned yet. Run **Django Static: Reindex** once the language server is ready.',
+      ].join('\n');
     }
     return project.reportMarkdown || `# ${project.projectDir}\n\nThe server sent no report for this project.`;
   }

@@ -42,7 +42,15 @@ export function buildTree(files: readonly StaticFileItem[]): FolderNode {
     for (const part of parts) {
       let next = folder.folders.get(part);
       if (!next) {
-        next = { kind: 'folder', name: part, path: folder.path ? `${folder.path}/${part}` : part, folders: new Map(), files: [], fileCount: 0, shadowingCount: 0 };
+        next = {
+          kind: 'folder',
+          name: part,
+          path: folder.path ? `${folder.path}/${part}` : part,
+          folders: new Map(),
+          files: [],
+          fileCount: 0,
+          shadowingCount: 0,
+        };
         folder.folders.set(part, next);
       }
       folder = next;
@@ -116,7 +124,9 @@ export class StaticFilesView implements vscode.TreeDataProvider<Node>, vscode.Di
     const shadowing = this.root.shadowingCount;
     this.view.description = `${path.basename(project.projectDir)}: ${plural(files.length, 'file')}${shadowing ? `, ${shadowing} shadowing` : ''}`;
     // The badge shows on the explorer's icon too, so shadowed paths are noticed without opening the view.
-    this.view.badge = shadowing ? { value: shadowing, tooltip: `${plural(shadowing, 'collected path')} shadowing later copies` } : undefined;
+    this.view.badge = shadowing
+      ? { value: shadowing, tooltip: `${plural(shadowing, 'collected path')} shadowing later copies` }
+      : undefined;
   }
 
   getTreeItem(node: Node): vscode.TreeItem {
@@ -124,7 +134,9 @@ export class StaticFilesView implements vscode.TreeDataProvider<Node>, vscode.Di
       const item = new vscode.TreeItem(node.name, vscode.TreeItemCollapsibleState.Collapsed);
       item.id = `folder:${node.path}`;
       item.iconPath = vscode.ThemeIcon.Folder;
-      item.description = node.shadowingCount ? `${plural(node.fileCount, 'file')}, ${node.shadowingCount} shadowing` : plural(node.fileCount, 'file');
+      item.description = node.shadowingCount
+        ? `${plural(node.fileCount, 'file')}, ${node.shadowingCount} shadowing`
+        : plural(node.fileCount, 'file');
       item.contextValue = 'staticFolder';
       return item;
     }
@@ -138,7 +150,8 @@ export class StaticFilesView implements vscode.TreeDataProvider<Node>, vscode.Di
     const tooltip = new vscode.MarkdownString();
     tooltip.appendMarkdown(`**${file.path}** is collected from \`${file.source}\`\n\n`);
     tooltip.appendText(file.absPath);
-    if (file.shadowed) tooltip.appendMarkdown(`\n\nAlso provided by ${plural(file.shadowed, 'later source')}, which collectstatic ignores.`);
+    if (file.shadowed)
+      tooltip.appendMarkdown(`\n\nAlso provided by ${plural(file.shadowed, 'later source')}, which collectstatic ignores.`);
     item.tooltip = tooltip;
     item.command = { command: 'vscode.open', title: 'Open', arguments: [uri] };
     item.contextValue = file.shadowed ? 'staticFile.shadowed' : 'staticFile';

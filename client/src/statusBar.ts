@@ -51,7 +51,9 @@ export class StatusBar implements vscode.Disposable {
           project.unknownSources?.length ? `Not known to static mode: ${escapeMarkdown(project.unknownSources.join(', '))}` : '',
           this.ctx.projects.length > 1 ? `${this.ctx.projects.length} projects; run *Select Django Project* to switch.` : '',
           failed ? 'Click for these actions.' : 'Click for the report.',
-        ].filter(Boolean).join('\n\n'),
+        ]
+          .filter(Boolean)
+          .join('\n\n'),
         true,
       );
       tooltip.isTrusted = { enabledCommands: MODE_ACTIONS.map((a) => a.command) };
@@ -64,7 +66,9 @@ export class StatusBar implements vscode.Disposable {
       this.item.command = 'djangoStatic.showOutput';
       this.item.backgroundColor = new vscode.ThemeColor('statusBarItem.errorBackground');
     } else {
-      this.item.text = this.ctx.running ? `$(file-symlink-directory) Django Static Files${restricted}` : '$(loading~spin) Django Static Files';
+      this.item.text = this.ctx.running
+        ? `$(file-symlink-directory) Django Static Files${restricted}`
+        : '$(loading~spin) Django Static Files';
       this.item.tooltip = this.ctx.running ? 'No Django project learned yet.' : 'Learning the Django project…';
       this.item.command = 'djangoStatic.showReport';
       this.item.backgroundColor = undefined;
@@ -75,4 +79,3 @@ export class StatusBar implements vscode.Disposable {
     for (const d of this.disposables) d.dispose();
   }
 }
-

@@ -46,7 +46,9 @@ export class TemplateLanguage implements vscode.Disposable {
     const language = await languageFor(engine);
     if (!language) return undefined;
     await vscode.languages.setTextDocumentLanguage(doc, language);
-    this.ctx.log(`Opened ${vscode.workspace.asRelativePath(doc.uri)} as ${language}: it is a template of the ${engine === 'jinja2' ? 'Jinja2' : 'Django'} engine.`);
+    this.ctx.log(
+      `Opened ${vscode.workspace.asRelativePath(doc.uri)} as ${language}: it is a template of the ${engine === 'jinja2' ? 'Jinja2' : 'Django'} engine.`,
+    );
     return language;
   }
 
@@ -66,7 +68,7 @@ export class TemplateLanguage implements vscode.Disposable {
   private ask(): Promise<boolean> {
     this.asking ??= (async () => {
       const answer = await vscode.window.showInformationMessage(
-        "This workspace's Django templates open as plain HTML, whose features read {% static \"…\" %} and {{ … }} as links. Open them as Django HTML?",
+        'This workspace\'s Django templates open as plain HTML, whose features read {% static "…" %} and {{ … }} as links. Open them as Django HTML?',
         USE,
         KEEP,
       );

@@ -37,7 +37,9 @@ export function renderChart(series: Series[], title: string, subtitle: string): 
   const y = (v: number): number => MARGIN.top + plotH - ((Math.log10(v) - yMin) / Math.max(1, yMax - yMin)) * plotH;
 
   const parts: string[] = [];
-  parts.push(`<svg xmlns="http://www.w3.org/2000/svg" width="${WIDTH}" height="${HEIGHT}" viewBox="0 0 ${WIDTH} ${HEIGHT}" font-family="system-ui, sans-serif" font-size="12">`);
+  parts.push(
+    `<svg xmlns="http://www.w3.org/2000/svg" width="${WIDTH}" height="${HEIGHT}" viewBox="0 0 ${WIDTH} ${HEIGHT}" font-family="system-ui, sans-serif" font-size="12">`,
+  );
   parts.push(`<rect width="${WIDTH}" height="${HEIGHT}" fill="#ffffff"/>`);
   parts.push(`<text x="${MARGIN.left}" y="22" font-size="15" font-weight="bold">${escapeXml(title)}</text>`);
   parts.push(`<text x="${MARGIN.left}" y="40" fill="#555">${escapeXml(subtitle)}</text>`);
@@ -53,18 +55,24 @@ export function renderChart(series: Series[], title: string, subtitle: string): 
   }
   parts.push(`<rect x="${MARGIN.left}" y="${MARGIN.top}" width="${plotW}" height="${plotH}" fill="none" stroke="#999"/>`);
   parts.push(`<text x="${MARGIN.left + plotW / 2}" y="${HEIGHT - 14}" text-anchor="middle">static files (log scale)</text>`);
-  parts.push(`<text transform="translate(18 ${MARGIN.top + plotH / 2}) rotate(-90)" text-anchor="middle">wall time, median (log scale)</text>`);
+  parts.push(
+    `<text transform="translate(18 ${MARGIN.top + plotH / 2}) rotate(-90)" text-anchor="middle">wall time, median (log scale)</text>`,
+  );
 
   series.forEach((s, i) => {
     const pts = s.points.filter((p): p is [number, number] => p[1] !== null && p[1] > 0);
     if (pts.length > 1) {
-      parts.push(`<polyline fill="none" stroke="${s.color}" stroke-width="2.5" points="${pts.map((p) => `${x(p[0]).toFixed(1)},${y(p[1]).toFixed(1)}`).join(' ')}"/>`);
+      parts.push(
+        `<polyline fill="none" stroke="${s.color}" stroke-width="2.5" points="${pts.map((p) => `${x(p[0]).toFixed(1)},${y(p[1]).toFixed(1)}`).join(' ')}"/>`,
+      );
     }
     for (const [px, py] of pts) {
       parts.push(`<circle cx="${x(px).toFixed(1)}" cy="${y(py).toFixed(1)}" r="4" fill="${s.color}"/>`);
       // Alternate labels above and below the line so close series stay readable.
       const dy = i % 2 === 1 ? 16 : -8;
-      parts.push(`<text x="${(x(px) + 7).toFixed(1)}" y="${(y(py) + dy).toFixed(1)}" fill="${s.color}" font-size="11">${formatMs(py)}</text>`);
+      parts.push(
+        `<text x="${(x(px) + 7).toFixed(1)}" y="${(y(py) + dy).toFixed(1)}" fill="${s.color}" font-size="11">${formatMs(py)}</text>`,
+      );
     }
     const ly = MARGIN.top + 14 + i * 22;
     const lx = MARGIN.left + plotW + 16;

@@ -51,7 +51,12 @@ export async function measureFirstAnswers(
   return { completionMs: median(completion), definitionMs: median(definition), wrongAnswers };
 }
 
-async function firstAnswersOnce(project: GeneratedProject, mode: FirstAnswerMode, repoRoot: string, cliPath?: string): Promise<FirstAnswers> {
+async function firstAnswersOnce(
+  project: GeneratedProject,
+  mode: FirstAnswerMode,
+  repoRoot: string,
+  cliPath?: string,
+): Promise<FirstAnswers> {
   const session = new LspSession({
     repoRoot,
     projectRoot: project.root,
@@ -76,8 +81,12 @@ async function firstAnswersOnce(project: GeneratedProject, mode: FirstAnswerMode
     const position = COMPLETION_POSITIONS.bigFolder;
     const [completionMs, definitionMs] = await withTimeout(
       Promise.all([
-        until(async () => (await session.complete(uri, position.line, position.character)).items.some((i) => i.label === path.basename(EXPECTED_FILE))),
-        until(async () => (await session.definition(uri, DEFINITION_LINE, DEFINITION_TEXT.indexOf(EXPECTED_FILE) + 3)).includes(expectedTarget)),
+        until(async () =>
+          (await session.complete(uri, position.line, position.character)).items.some((i) => i.label === path.basename(EXPECTED_FILE)),
+        ),
+        until(async () =>
+          (await session.definition(uri, DEFINITION_LINE, DEFINITION_TEXT.indexOf(EXPECTED_FILE) + 3)).includes(expectedTarget),
+        ),
       ]),
       GIVE_UP_MS + 5000,
       () => 'the server never answered',

@@ -62,7 +62,13 @@ export async function measureRelearn(project: GeneratedProject, runs: number): P
     fs.writeFileSync(project.settingsFile, original);
   }
   const pick = (key: keyof RelearnResult): number => median(results.map((r) => r[key]));
-  return { totalMs: pick('totalMs'), learnMs: pick('learnMs'), helperMs: pick('helperMs'), probeMs: pick('probeMs'), indexMs: pick('indexMs') };
+  return {
+    totalMs: pick('totalMs'),
+    learnMs: pick('learnMs'),
+    helperMs: pick('helperMs'),
+    probeMs: pick('probeMs'),
+    indexMs: pick('indexMs'),
+  };
 }
 
 /** Beyond this a repeat adds nothing but minutes: the median of the runs taken is reported. */
@@ -174,7 +180,9 @@ async function measureIncrementalInProcess(
     for (const doc of docs) ls.doValidation(doc, ctx);
     const affected = referrers.get(project.incrementalAddDest) ?? [];
     if (affected.length !== project.incrementalReferrers.length) {
-      throw new Error(`referencedPaths found ${affected.length} referrers of ${project.incrementalAddDest}, expected ${project.incrementalReferrers.length}`);
+      throw new Error(
+        `referencedPaths found ${affected.length} referrers of ${project.incrementalAddDest}, expected ${project.incrementalReferrers.length}`,
+      );
     }
     const flagged = (doc: TextDocument, diagnostics: Diagnostic[]): boolean =>
       diagnostics.some((d) => d.code === 'missing-file' && d.range.start.line === lineOf(doc.getText(), project.incrementalAddDest));

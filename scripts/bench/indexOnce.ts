@@ -10,7 +10,9 @@ import { DEFAULT_WALK_LIMITS } from '../../server/src/engine/walkBudget';
 import { now, reasonOf } from './stats';
 
 async function main(root: string, whole: boolean): Promise<void> {
-  const walkLimits = whole ? { ...DEFAULT_WALK_LIMITS, maxEntries: Infinity, maxMillis: Infinity, maxIndexEntries: Infinity } : DEFAULT_WALK_LIMITS;
+  const walkLimits = whole
+    ? { ...DEFAULT_WALK_LIMITS, maxEntries: Infinity, maxMillis: Infinity, maxIndexEntries: Infinity }
+    : DEFAULT_WALK_LIMITS;
   const learnStart = now();
   const model = await learnProject(root, { mode: 'static', python: '/usr/bin/python3' });
   const learnMs = now() - learnStart;

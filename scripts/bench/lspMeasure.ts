@@ -94,7 +94,13 @@ export async function measureLsp(project: GeneratedProject, options: LspMeasureO
     const rssReadyMb = peakRssMb(session.pid);
     const completionUri = session.open(project.completionTemplate);
     const completionWindow = { fromUs: monotonicUs(), toUs: 0 };
-    const completionBigFolder = await latency(session, completionUri, COMPLETION_POSITIONS.bigFolder, options.completionSamples, project.bigFolderEntries);
+    const completionBigFolder = await latency(
+      session,
+      completionUri,
+      COMPLETION_POSITIONS.bigFolder,
+      options.completionSamples,
+      project.bigFolderEntries,
+    );
     const completionRoot = await latency(session, completionUri, COMPLETION_POSITIONS.root, options.completionSamples, 1);
     completionWindow.toUs = monotonicUs();
     const skipped = { na: 'not measured in this session' };
@@ -115,7 +121,9 @@ export async function measureLsp(project: GeneratedProject, options: LspMeasureO
       childProcesses: childrenOf(session.pid).length,
     };
   } catch (err) {
-    return { na: `LSP session failed: ${reasonOf(err)}${session.serverStderr ? ` (stderr: ${session.serverStderr.trim().split('\n').pop()})` : ''}` };
+    return {
+      na: `LSP session failed: ${reasonOf(err)}${session.serverStderr ? ` (stderr: ${session.serverStderr.trim().split('\n').pop()})` : ''}`,
+    };
   } finally {
     fs.rmSync(project.incrementalAddPath, { force: true });
     // A profiled server needs time to write its .cpuprofile on exit.
@@ -134,10 +142,12 @@ function answerProblem(list: CompletionList, cursor: Position): string | undefin
     const edit = item.textEdit as TextEdit | undefined;
     const range = edit?.range ?? defaults?.editRange;
     if (!range || !('start' in range)) return `${item.label} has no edit range`;
-    if (range.start.line !== cursor.line || range.start.character !== cursor.character) return `${item.label} is not inserted at the cursor`;
+    if (range.start.line !== cursor.line || range.start.character !== cursor.character)
+      return `${item.label} is not inserted at the cursor`;
     const newText = edit ? edit.newText : (item.textEditText ?? item.label);
     if (newText !== item.label) return `${item.label} inserts ${JSON.stringify(newText)}`;
-    if (item.kind === CompletionItemKind.File && (item.data ?? defaults?.data) === undefined) return `${item.label} has no data for resolve`;
+    if (item.kind === CompletionItemKind.File && (item.data ?? defaults?.data) === undefined)
+      return `${item.label} has no data for resolve`;
   }
   return undefined;
 }

@@ -55,10 +55,14 @@ export class LspSession {
   readonly workspaceChecks: Array<{ templates: number; ms: number }> = [];
 
   constructor(private readonly options: SessionOptions) {
-    this.child = spawn(process.execPath, [...(options.nodeArgs ?? []), options.cliPath ?? path.join(options.repoRoot, 'dist', 'cli.js'), 'lsp', '--stdio'], {
-      cwd: options.projectRoot,
-      stdio: ['pipe', 'pipe', 'pipe'],
-    });
+    this.child = spawn(
+      process.execPath,
+      [...(options.nodeArgs ?? []), options.cliPath ?? path.join(options.repoRoot, 'dist', 'cli.js'), 'lsp', '--stdio'],
+      {
+        cwd: options.projectRoot,
+        stdio: ['pipe', 'pipe', 'pipe'],
+      },
+    );
     this.child.stderr!.on('data', (chunk: Buffer) => {
       this.stderr = (this.stderr + chunk.toString()).slice(-4000);
     });
@@ -85,20 +89,26 @@ export class LspSession {
       this.summaries = params.projects;
       for (const listener of this.summaryListeners.splice(0)) listener();
     });
-    this.connection.onRequest(lsp.ConfigurationRequest.type, (params: Lsp.ConfigurationParams) => params.items.map(() => this.options.settings));
+    this.connection.onRequest(lsp.ConfigurationRequest.type, (params: Lsp.ConfigurationParams) =>
+      params.items.map(() => this.options.settings),
+    );
     this.connection.onRequest(lsp.RegistrationRequest.type, () => null);
     this.connection.onRequest(lsp.UnregistrationRequest.type, () => null);
     this.connection.onRequest(lsp.WorkDoneProgressCreateRequest.type, (params: Lsp.WorkDoneProgressCreateParams) => {
       // Server work (learning, the whole-workspace check) is in progress until this token ends.
       const token = params.token;
       this.activeProgress.add(token);
-      const subscription = this.connection.onProgress(lsp.WorkDoneProgress.type, token, (value: Lsp.WorkDoneProgressBegin | Lsp.WorkDoneProgressReport | Lsp.WorkDoneProgressEnd) => {
-        if (value.kind === 'end') {
-          this.activeProgress.delete(token);
-          this.lastPublishAt = Math.max(this.lastPublishAt, now());
-          subscription.dispose();
-        }
-      });
+      const subscription = this.connection.onProgress(
+        lsp.WorkDoneProgress.type,
+        token,
+        (value: Lsp.WorkDoneProgressBegin | Lsp.WorkDoneProgressReport | Lsp.WorkDoneProgressEnd) => {
+          if (value.kind === 'end') {
+            this.activeProgress.delete(token);
+            this.lastPublishAt = Math.max(this.lastPublishAt, now());
+            subscription.dispose();
+          }
+        },
+      );
       return null;
     });
     this.connection.onRequest(lsp.ShowMessageRequest.type, () => null);
@@ -137,46 +147,51 @@ export class LspSession {
   async initialize(): Promise<void> {
     const rootUri = pathToFileURL(this.options.projectRoot).toString();
     const initializationOptions: InitializationOptions = { settings: this.options.settings, trusted: true };
-    await this.guard(this.connection.sendRequest(lsp.InitializeRequest.type, {
-      processId: process.pid,
-      rootUri,
-      workspaceFolders: [{ uri: rootUri, name: path.basename(this.options.projectRoot) }],
-      initializationOptions,
-      capabilities: {
-        workspace: {
-          configuration: true,
-          workspaceFolders: true,
-          didChangeWatchedFiles: { dynamicRegistration: this.options.clientWatches !== false },
-          didChangeConfiguration: { dynamicRegistration: true },
-        },
-        textDocument: {
-          synchronization: { dynamicRegistration: false, didSave: true },
-          // As VS Code (vscode-languageclient 9+) announces them: the server may move shared values into itemDefaults.
-          completion: {
-            completionItem: { snippetSupport: true, labelDetailsSupport: true },
-            completionList: { itemDefaults: ['commitCharacters', 'editRange', 'insertTextFormat', 'insertTextMode', 'data'] },
+    await this.guard(
+      this.connection.sendRequest(lsp.InitializeRequest.type, {
+        processId: process.pid,
+        rootUri,
+        workspaceFolders: [{ uri: rootUri, name: path.basename(this.options.projectRoot) }],
+        initializationOptions,
+        capabilities: {
+          workspace: {
+            configuration: true,
+            workspaceFolders: true,
+            didChangeWatchedFiles: { dynamicRegistration: this.options.clientWatches !== false },
+            didChangeConfiguration: { dynamicRegistration: true },
           },
-          publishDiagnostics: { relatedInformation: true, codeDescriptionSupport: true, dataSupport: true },
+          textDocument: {
+            synchronization: { dynamicRegistration: false, didSave: true },
+            // As VS Code (vscode-languageclient 9+) announces them: the server may move shared values into itemDefaults.
+            completion: {
+              completionItem: { snippetSupport: true, labelDetailsSupport: true },
+              completionList: { itemDefaults: ['commitCharacters', 'editRange', 'insertTextFormat', 'insertTextMode', 'data'] },
+            },
+            publishDiagnostics: { relatedInformation: true, codeDescriptionSupport: true, dataSupport: true },
+          },
+          window: { workDoneProgress: true },
         },
-        window: { workDoneProgress: true },
-      },
-    }));
+      }),
+    );
     this.notify(lsp.InitializedNotification.method, {});
   }
 
   /** Resolves when the server reported a learned project with at least `minFiles` files. */
   waitForProject(minFiles: number, timeoutMs: number): Promise<ProjectSummary> {
     return withTimeout(
-      this.guard(new Promise<ProjectSummary>((resolve) => {
-        const check = (): void => {
-          const found = this.summaries.find((s) => s.fileCount >= minFiles);
-          if (found) resolve(found);
-          else this.summaryListeners.push(check);
-        };
-        check();
-      })),
+      this.guard(
+        new Promise<ProjectSummary>((resolve) => {
+          const check = (): void => {
+            const found = this.summaries.find((s) => s.fileCount >= minFiles);
+            if (found) resolve(found);
+            else this.summaryListeners.push(check);
+          };
+          check();
+        }),
+      ),
       timeoutMs,
-      () => `no ${Methods.projectsChanged.method} with >= ${minFiles} files; last: ${JSON.stringify(this.summaries.map((s) => s.fileCount))}; stderr: ${this.stderr.slice(-300)}`,
+      () =>
+        `no ${Methods.projectsChanged.method} with >= ${minFiles} files; last: ${JSON.stringify(this.summaries.map((s) => s.fileCount))}; stderr: ${this.stderr.slice(-300)}`,
     );
   }
 
@@ -242,7 +257,8 @@ export class LspSession {
   }
 
   fileChanged(file: string, kind: 'created' | 'deleted' | 'changed'): void {
-    const type = kind === 'created' ? lsp.FileChangeType.Created : kind === 'deleted' ? lsp.FileChangeType.Deleted : lsp.FileChangeType.Changed;
+    const type =
+      kind === 'created' ? lsp.FileChangeType.Created : kind === 'deleted' ? lsp.FileChangeType.Deleted : lsp.FileChangeType.Changed;
     this.notify(lsp.DidChangeWatchedFilesNotification.method, {
       changes: [{ uri: pathToFileURL(file).toString(), type }],
     });

@@ -41,7 +41,11 @@ function parseOptions(argv: string[]): CliOptions {
   const quick = argv.includes('--quick');
   const sizesFlag = argv.find((a) => a.startsWith('--sizes='));
   const sizes = sizesFlag
-    ? sizesFlag.slice('--sizes='.length).split(',').map(Number).filter((n) => n > 0)
+    ? sizesFlag
+        .slice('--sizes='.length)
+        .split(',')
+        .map(Number)
+        .filter((n) => n > 0)
     : quick
       ? [1000, 10000]
       : [1000, 10000, 100000];
@@ -93,7 +97,9 @@ async function indexInChild(project: GeneratedProject, nodeArgs: string[] = []):
   if (parsed.error) throw new Error(parsed.error);
   if (parsed.size !== project.uniquePaths) {
     const sources = `${parsed.sources} of ${project.staticRoots.length} sources`;
-    throw new Error(`index holds ${parsed.size} paths, expected ${project.uniquePaths} (${sources}; problems: ${parsed.problems?.join('; ') || 'none'})`);
+    throw new Error(
+      `index holds ${parsed.size} paths, expected ${project.uniquePaths} (${sources}; problems: ${parsed.problems?.join('; ') || 'none'})`,
+    );
   }
   return parsed as IndexRun;
 }
@@ -110,8 +116,10 @@ async function measureSize(size: number, options: CliOptions): Promise<SizeResul
   const unavailable: Record<string, string> = {};
   const genStart = now();
   const project = generateProject(size, { fresh: options.fresh });
-  log(`\n== ${size} static files (${project.uniquePaths} unique paths, ${project.duplicateFiles} files in duplicated paths, ` +
-    `big folder ${project.bigFolderEntries} entries, ${project.templates.length} templates) — ${runs} runs, generated/reused in ${(now() - genStart).toFixed(0)} ms`);
+  log(
+    `\n== ${size} static files (${project.uniquePaths} unique paths, ${project.duplicateFiles} files in duplicated paths, ` +
+      `big folder ${project.bigFolderEntries} entries, ${project.templates.length} templates) — ${runs} runs, generated/reused in ${(now() - genStart).toFixed(0)} ms`,
+  );
   fs.rmSync(project.incrementalAddPath, { force: true });
 
   const attempt = async <T>(key: string, action: () => Promise<T>): Promise<T | null> => {
@@ -162,7 +170,9 @@ async function measureSize(size: number, options: CliOptions): Promise<SizeResul
     first.completion[mode] = answers.completionMs;
     first.definition[mode] = answers.definitionMs;
     first.wrong[mode] = answers.wrongAnswers;
-    log(`    ${mode}: completion ${answers.completionMs.toFixed(0)} ms, definition ${answers.definitionMs.toFixed(0)} ms from spawn (${answers.wrongAnswers} wrong answers first)`);
+    log(
+      `    ${mode}: completion ${answers.completionMs.toFixed(0)} ms, definition ${answers.definitionMs.toFixed(0)} ms from spawn (${answers.wrongAnswers} wrong answers first)`,
+    );
   }
   log('  LSP session started as VS Code starts it (V8 flags on the command line), for its memory ...');
   const asVsCode = await measureLsp(project, {
@@ -320,7 +330,10 @@ async function profile(size: number): Promise<Record<string, HotFunction[]>> {
     out.index = summarizeProfiles(indexDir);
     const cliPath = await readableBundle(base);
     // Completion alone first (after start-up), then a whole session with the file changes.
-    for (const [name, completionOnly] of [['serverCompletion', true], ['server', false]] as const) {
+    for (const [name, completionOnly] of [
+      ['serverCompletion', true],
+      ['server', false],
+    ] as const) {
       const dir = path.join(base, name);
       const result = await measureLsp(project, {
         repoRoot: REPO_ROOT,
@@ -356,7 +369,11 @@ function writeDocs(report: BenchReport, outDir: string): void {
   fs.writeFileSync(
     path.join(outDir, 'index-time.svg'),
     renderChart(
-      [series('our cold index', '#1f77b4', 'index_ms'), series('find -type f', '#2ca02c', 'find_ms'), series('collectstatic --dry-run', '#d62728', 'django_ms')],
+      [
+        series('our cold index', '#1f77b4', 'index_ms'),
+        series('find -type f', '#2ca02c', 'find_ms'),
+        series('collectstatic --dry-run', '#d62728', 'django_ms'),
+      ],
       'Cold index time against file count (median)',
       `${m.cpu}, ${m.cores} cores, node ${m.node}`,
     ),
@@ -380,8 +397,7 @@ async function main(): Promise<void> {
   for (const size of options.sizes) details[size] = await measureSize(size, options);
 
   const unavailable: Record<string, string> = {
-    client_activation_ms:
-      'needs a VS Code extension host; the bench runs headless (no VS Code download here), so activation is not timed',
+    client_activation_ms: 'needs a VS Code extension host; the bench runs headless (no VS Code download here), so activation is not timed',
   };
   const report: BenchReport = {
     machine,
@@ -427,14 +443,20 @@ async function main(): Promise<void> {
   log(renderTargets(report.targets));
   for (const [name, hot] of Object.entries(report.profiles)) {
     log(`\nHottest functions (self time), ${name}:`);
-    for (const h of hot) log(`  ${(h.share * 100).toFixed(1).padStart(5)}%  ${h.selfMs.toFixed(0).padStart(6)} ms  ${h.name}  ${h.location}`);
+    for (const h of hot)
+      log(`  ${(h.share * 100).toFixed(1).padStart(5)}%  ${h.selfMs.toFixed(0).padStart(6)} ms  ${h.name}  ${h.location}`);
   }
-  const gaps = [...Object.entries(unavailable), ...options.sizes.flatMap((s) => Object.entries(details[s].unavailable).map(([k, v]) => [`${k} @${s}`, v]))];
+  const gaps = [
+    ...Object.entries(unavailable),
+    ...options.sizes.flatMap((s) => Object.entries(details[s].unavailable).map(([k, v]) => [`${k} @${s}`, v])),
+  ];
   if (gaps.length) {
     log('\nNot measured:');
     for (const [key, why] of gaps) log(`  ${key}: ${why}`);
   }
-  log(`\nclient activation: n/a; .vsix: ${report.vsix_bytes === null ? 'n/a' : `${(report.vsix_bytes / 1024).toFixed(0)} KiB`}; CLI npm pack: ${report.cli_tgz_bytes == null ? 'n/a' : `${(report.cli_tgz_bytes / 1024).toFixed(0)} KiB`}`);
+  log(
+    `\nclient activation: n/a; .vsix: ${report.vsix_bytes === null ? 'n/a' : `${(report.vsix_bytes / 1024).toFixed(0)} KiB`}; CLI npm pack: ${report.cli_tgz_bytes == null ? 'n/a' : `${(report.cli_tgz_bytes / 1024).toFixed(0)} KiB`}`,
+  );
   log(`Total bench time ${((now() - started) / 1000).toFixed(1)} s`);
 }
 

@@ -27,7 +27,11 @@ export interface HotFunction {
 /** Top `limit` functions by self time across every .cpuprofile in `dir`. */
 export function summarizeProfiles(dir: string, limit = 8, window?: TimeWindow): HotFunction[] {
   const files = fs.existsSync(dir) ? fs.readdirSync(dir).filter((f) => f.endsWith('.cpuprofile')) : [];
-  return summarize(files.map((f) => JSON.parse(fs.readFileSync(path.join(dir, f), 'utf8')) as CpuProfile), limit, window);
+  return summarize(
+    files.map((f) => JSON.parse(fs.readFileSync(path.join(dir, f), 'utf8')) as CpuProfile),
+    limit,
+    window,
+  );
 }
 
 /** Monotonic-clock microseconds (process.hrtime, the clock V8 profiles use on Linux). */

@@ -99,7 +99,10 @@ export function toJson(report: BenchReport): Record<string, unknown> {
     headline[key] = Object.fromEntries(report.sizes.map((size) => [String(size), report.details[size][key] as Value]));
   }
   for (const key of ['first_completion_ms', 'first_definition_ms'] as const) {
-    headline[key] = Object.fromEntries(report.sizes.map((size) => [String(size), report.details[size][key]])) as unknown as Record<string, Value>;
+    headline[key] = Object.fromEntries(report.sizes.map((size) => [String(size), report.details[size][key]])) as unknown as Record<
+      string,
+      Value
+    >;
   }
   const { machine, quick, sizes, details, ...rest } = report;
   return { machine, quick, sizes, ...headline, ...rest, details };
@@ -126,17 +129,32 @@ export function checkTargets(report: BenchReport): TargetCheck[] {
   });
   const speedup = r.index_ms && r.django_ms ? r.django_ms / r.index_ms : null;
   // The first answer has its own targets at 10k and 100k, in the default (auto) mode.
-  const firstAnswer = ([[10_000, 250], [100_000, 600]] as const)
+  const firstAnswer = (
+    [
+      [10_000, 250],
+      [100_000, 600],
+    ] as const
+  )
     .filter(([files]) => report.details[files])
     .map(([files, limit]): TargetCheck => {
       const value = report.details[files].first_completion_ms?.auto ?? null;
-      return { name: `first correct completion < ${limit} ms from spawn`, size: files, value: value === null ? 'n/a' : fmt(value, 0, 'ms'), pass: value === null ? null : value < limit };
+      return {
+        name: `first correct completion < ${limit} ms from spawn`,
+        size: files,
+        value: value === null ? 'n/a' : fmt(value, 0, 'ms'),
+        pass: value === null ? null : value < limit,
+      };
     });
   return [
     check('cold index within 1.5x of find', r.index_vs_find, ratio(r.index_vs_find), (v) => v <= 1.5),
     check("cold index >= 10x faster than Django's dry-run", speedup, `${speedup?.toFixed(1)}x faster`, (v) => v >= 10),
     check('completion p95 < 10 ms', r.completion_p95_ms, fmt(r.completion_p95_ms, 2, 'ms'), (v) => v < 10),
-    check(`workspace diagnostics (${r.templates} templates) < 1 s`, r.workspace_diag_ms, fmt(r.workspace_diag_ms, 1, 'ms'), (v) => v < 1000),
+    check(
+      `workspace diagnostics (${r.templates} templates) < 1 s`,
+      r.workspace_diag_ms,
+      fmt(r.workspace_diag_ms, 1, 'ms'),
+      (v) => v < 1000,
+    ),
     check('incremental update < 50 ms', r.incremental_ms, fmt(r.incremental_ms, 1, 'ms'), (v) => v < 50),
     check('server RSS < 150 MB', r.rss_mb, fmt(r.rss_mb, 1, 'MB'), (v) => v < 150),
     ...firstAnswer,
@@ -163,13 +181,20 @@ function tableRows(report: BenchReport): { header: string[]; body: string[][] } 
     ['first correct completion from spawn, ms: static / auto / django', (r) => modes(r.first_completion_ms)],
     ['first correct definition from spawn, ms: static / auto / django', (r) => modes(r.first_definition_ms)],
     ['completion big folder p50/p95/max', (r) => latencyText(r.completion_big_folder)],
-    ['  items in big folder (JSON size)', (r) => (r.completion_big_folder ? `${r.completion_big_folder.items} (${(r.completion_big_folder.bytes / 1024).toFixed(0)} KiB)` : 'n/a')],
+    [
+      '  items in big folder (JSON size)',
+      (r) =>
+        r.completion_big_folder ? `${r.completion_big_folder.items} (${(r.completion_big_folder.bytes / 1024).toFixed(0)} KiB)` : 'n/a',
+    ],
     ['completion root p50/p95/max', (r) => latencyText(r.completion_root)],
     ['incremental add, LSP, ms', (r) => fmt(r.incremental_lsp_add_ms)],
     ['incremental remove, LSP, ms', (r) => fmt(r.incremental_lsp_remove_ms)],
     ['  server busy after one add, ms', (r) => fmt(r.incremental_lsp_settle_ms)],
     ['  publishDiagnostics sent per add', (r) => fmt(r.incremental_lsp_republished, 0)],
-    ['incremental add/remove in-process', (r) => `${fmt(r.incremental_inprocess_add_ms, 2)} / ${fmt(r.incremental_inprocess_remove_ms, 2)}`],
+    [
+      'incremental add/remove in-process',
+      (r) => `${fmt(r.incremental_inprocess_add_ms, 2)} / ${fmt(r.incremental_inprocess_remove_ms, 2)}`,
+    ],
     ['workspace diagnostics, ms', (r) => fmt(r.workspace_diag_ms)],
     ['  templates per second', (r) => fmt(r.templates_per_s, 0)],
     ["  server's own first check, ms", (r) => fmt(r.workspace_diag_lsp_ms)],
@@ -227,7 +252,7 @@ export function renderMarkdown(report: BenchReport): string {
     'paths provided by more than one source, one folder with 5,000 entries (500 at 1k), 2,000 templates with 20',
     '`{% static %}` references each (about 5% missing) and one 5,000-line template — and measures, in one run,',
     'our engine against `find <roots> -type f` and real Django 3.2 (`manage.py collectstatic --dry-run --noinput`) on the same tree.',
-    '`npm run bench -- --quick` runs 1k and 10k only; `--sizes=1000000` the monorepo scale (Django\'s dry-run is skipped above 100k);',
+    "`npm run bench -- --quick` runs 1k and 10k only; `--sizes=1000000` the monorepo scale (Django's dry-run is skipped above 100k);",
     '`--json` prints the results as JSON; `--profile` adds CPU profiles.',
     'A full run writes [`docs/bench/results.json`](docs/bench/results.json) and the chart below.',
     '',

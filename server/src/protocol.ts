@@ -155,7 +155,9 @@ export namespace Methods {
    * Client → server: the variables a project's Python gets over the editor's environment (its `.env`, then
    * its folder's `djangoStatic.env`), exactly as learning uses them; Collect runs manage.py with them.
    */
-  export const projectEnvironment = new RequestType<ProjectEnvironmentParams, Record<string, string>, void>('djangoStatic/projectEnvironment');
+  export const projectEnvironment = new RequestType<ProjectEnvironmentParams, Record<string, string>, void>(
+    'djangoStatic/projectEnvironment',
+  );
   /** Server → client: a project was (re)learned or its file counts changed. */
   export const projectsChanged = new NotificationType<ProjectsChangedParams>('djangoStatic/projectsChanged');
 }

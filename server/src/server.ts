@@ -40,7 +40,17 @@ import { TextDocument } from 'vscode-languageserver-textdocument';
 import { Diagnostic } from 'vscode-languageserver-types';
 import { URI } from 'vscode-uri';
 import { createLanguageService, createModelCache, LanguageService, readsDocument, ServiceContext } from './service';
-import { DEFAULT_SETTINGS, DjangoStaticSettings, InitializationOptions, Methods, ProjectSummary, SERVER_V8_FLAGS, StaticFileItem, StaticFileSource, TemplateEngineKind } from './protocol';
+import {
+  DEFAULT_SETTINGS,
+  DjangoStaticSettings,
+  InitializationOptions,
+  Methods,
+  ProjectSummary,
+  SERVER_V8_FLAGS,
+  StaticFileItem,
+  StaticFileSource,
+  TemplateEngineKind,
+} from './protocol';
 import { projectVariables } from './engine/dotenv';
 import { jinjaByEngine } from './service/context';
 import { ProjectManager, templateSet, WorkspaceChange, WorkspaceProject } from './workspace/projectManager';
@@ -71,7 +81,9 @@ export function startServer(): Connection {
   const connection = createConnection(ProposedFeatures.all);
   running = connection;
   // A stray rejected promise must cost one log line, never the server process.
-  process.on('unhandledRejection', (reason) => connection.console.error(`Unhandled rejection: ${reason instanceof Error ? (reason.stack ?? reason.message) : String(reason)}`));
+  process.on('unhandledRejection', (reason) =>
+    connection.console.error(`Unhandled rejection: ${reason instanceof Error ? (reason.stack ?? reason.message) : String(reason)}`),
+  );
   new DjangoStaticServer(connection).listen();
   return connection;
 }
@@ -170,7 +182,9 @@ class DjangoStaticServer {
     connection.onReferences(
       this.guarded('references', [] as Location[], async (params, token) => {
         const found = await this.documentAndContext(params.textDocument.uri, token);
-        return found ? findAllReferences(this.templateHost, found.doc, params.position, found.ctx, params.context.includeDeclaration, token) : [];
+        return found
+          ? findAllReferences(this.templateHost, found.doc, params.position, found.ctx, params.context.includeDeclaration, token)
+          : [];
       }),
     );
     connection.onPrepareRename(
@@ -188,7 +202,10 @@ class DjangoStaticServer {
         if (!plan) return null;
         if ('message' in plan) throw new ResponseError(ErrorCodes.InvalidRequest, plan.message);
         if (!this.support.renames.fileRenames) {
-          throw new ResponseError(ErrorCodes.InvalidRequest, 'This editor cannot rename files through a language server; rename the file itself.');
+          throw new ResponseError(
+            ErrorCodes.InvalidRequest,
+            'This editor cannot rename files through a language server; rename the file itself.',
+          );
         }
         return this.renames.renameEdit(plan.move, plan.toAbs);
       }),
@@ -204,7 +221,9 @@ class DjangoStaticServer {
       ),
     );
     connection.workspace.onWillRenameFiles(
-      this.guarded('willRenameFiles', null, (params: RenameFilesParams) => this.renames.willRenameFiles(params.files, this.support.renames)),
+      this.guarded('willRenameFiles', null, (params: RenameFilesParams) =>
+        this.renames.willRenameFiles(params.files, this.support.renames),
+      ),
     );
     connection.onHover(
       this.guarded('hover', null, async (params, token) => {
@@ -238,7 +257,10 @@ class DjangoStaticServer {
         return this.summaries();
       }),
     );
-    connection.onRequest(Methods.projects, this.guarded('projects', [] as ProjectSummary[], () => this.summaries()));
+    connection.onRequest(
+      Methods.projects,
+      this.guarded('projects', [] as ProjectSummary[], () => this.summaries()),
+    );
     connection.onRequest(
       Methods.listFiles,
       this.guarded('listFiles', [] as StaticFileItem[], (params: { projectDir?: string } | undefined) => {
@@ -344,7 +366,8 @@ class DjangoStaticServer {
       relativePatterns: !!caps.workspace?.didChangeWatchedFiles?.relativePatternSupport,
       workspaceFolders: !!caps.workspace?.workspaceFolders,
       renames: {
-        fileRenames: !!caps.workspace?.workspaceEdit?.documentChanges && !!caps.workspace.workspaceEdit.resourceOperations?.includes('rename'),
+        fileRenames:
+          !!caps.workspace?.workspaceEdit?.documentChanges && !!caps.workspace.workspaceEdit.resourceOperations?.includes('rename'),
         confirmation: !!caps.workspace?.workspaceEdit?.documentChanges && !!caps.workspace.workspaceEdit.changeAnnotationSupport,
       },
     };
@@ -384,7 +407,13 @@ class DjangoStaticServer {
         .register(DidChangeConfigurationNotification.type, { section: 'djangoStatic' })
         .then(undefined, (err) => this.log(`Registering for settings changes failed: ${messageOf(err)}`));
     }
-    const manager = new ProjectManager({ roots: this.roots, settings: this.settings, trusted: this.trusted, log: (m) => this.log(m), staticFirst: true });
+    const manager = new ProjectManager({
+      roots: this.roots,
+      settings: this.settings,
+      trusted: this.trusted,
+      log: (m) => this.log(m),
+      staticFirst: true,
+    });
     manager.updateSettings(this.settings, this.trusted, this.scoped);
     this.manager = manager;
     manager.onDidChange((change) => this.workspaceChanged(change));
@@ -422,7 +451,10 @@ class DjangoStaticServer {
   private async pullSettings(): Promise<void> {
     try {
       const roots = [...this.roots];
-      const items = [{ section: 'djangoStatic' }, ...roots.map((root) => ({ scopeUri: URI.file(root).toString(), section: 'djangoStatic' }))];
+      const items = [
+        { section: 'djangoStatic' },
+        ...roots.map((root) => ({ scopeUri: URI.file(root).toString(), section: 'djangoStatic' })),
+      ];
       const pulled = (await this.connection.workspace.getConfiguration(items)) as Array<Partial<DjangoStaticSettings> | null>;
       this.settings = mergeSettings({ ...this.settings, ...(pulled[0] ?? {}) });
       this.scoped = new Map(roots.map((root, i) => [root, mergeSettings({ ...this.settings, ...(pulled[i + 1] ?? {}) })]));
@@ -488,7 +520,9 @@ class DjangoStaticServer {
         this.assets.schedule();
         this.log(
           `${change.project.model.mode === 'django' ? 'Django' : 'Static'} mode's reading of ${change.project.location.projectDir} replaced the first static one: ` +
-            (change.everything ? 're-checking every template.' : `${change.added.length} paths added, ${change.removed.length} removed or changed.`),
+            (change.everything
+              ? 're-checking every template.'
+              : `${change.added.length} paths added, ${change.removed.length} removed or changed.`),
         );
         return;
       case 'static':
@@ -524,11 +558,14 @@ class DjangoStaticServer {
     clearTimeout(this.announceTimer);
     this.announcePendingSince ??= Date.now();
     const waited = Date.now() - this.announcePendingSince;
-    this.announceTimer = setTimeout(() => {
-      this.announceTimer = undefined;
-      this.announcePendingSince = undefined;
-      this.announceProjects();
-    }, Math.max(0, Math.min(ANNOUNCE_QUIET_MS, ANNOUNCE_MAX_WAIT_MS - waited)));
+    this.announceTimer = setTimeout(
+      () => {
+        this.announceTimer = undefined;
+        this.announcePendingSince = undefined;
+        this.announceProjects();
+      },
+      Math.max(0, Math.min(ANNOUNCE_QUIET_MS, ANNOUNCE_MAX_WAIT_MS - waited)),
+    );
   }
 
   /** Tells the client the projects, unless it was told exactly these already (the end of a refined learn). */
@@ -662,7 +699,10 @@ class DjangoStaticServer {
   private noteAnsweringFrom(project: WorkspaceProject): void {
     if (this.answeredFrom.has(project)) return;
     this.answeredFrom.add(project);
-    const which = project.stage === 'final' ? `${project.model.mode} mode` : `the static reading without Python (${project.stage}; the full reading is still learning)`;
+    const which =
+      project.stage === 'final'
+        ? `${project.model.mode} mode`
+        : `the static reading without Python (${project.stage}; the full reading is still learning)`;
     this.log(`Answering requests about ${project.location.projectDir} from ${which}.`);
   }
 

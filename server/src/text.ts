@@ -7,7 +7,10 @@
  */
 export function escapeMarkdown(text: string): string {
   // Brackets are escaped, so `(…)` cannot become a link target; `#`, `+`, `-` and `1.` matter only first.
-  return text.replace(/[\\`*_[\]<>~|]/g, '\\$&').replace(/^[#+-]/, '\\$&').replace(/^(\d+)\./, '$1\\.');
+  return text
+    .replace(/[\\`*_[\]<>~|]/g, '\\$&')
+    .replace(/^[#+-]/, '\\$&')
+    .replace(/^(\d+)\./, '$1\\.');
 }
 
 /** Inline code that holds any text, backticks included (CommonMark: a longer fence, padded with spaces). */

@@ -51,7 +51,13 @@ function splitTraceback(stderr: string): { before: string; exception: string } {
   const exception = lines[lines.length - 1];
   const at = stderr.indexOf('Traceback (most recent call last):');
   // call_command (the shell driver) reports the exception as one last line, manage.py as a traceback.
-  const before = at !== -1 ? stderr.slice(0, at) : lines.slice(0, -1).map((l) => `${l}\n`).join('');
+  const before =
+    at !== -1
+      ? stderr.slice(0, at)
+      : lines
+          .slice(0, -1)
+          .map((l) => `${l}\n`)
+          .join('');
   return { before, exception };
 }
 

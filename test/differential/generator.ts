@@ -35,8 +35,23 @@ export class Random {
 
 const FOLDERS = ['css', 'js', 'img', 'fonts', 'vendor', 'lib', 'sub dir', 'ünï', 'deep', 'CVS', '.dotdir', 'pre'];
 const FILES = [
-  'site.css', 'app.js', 'logo.png', 'a b.css', 'é.js', 'ñ.txt', '.hidden', 'x.css~', 'CVS', 'README', 'data.json',
-  'x[1].css', 'main.min.js', 'Icon.SVG', '#tmp#', 'a,b.css', "it's.css",
+  'site.css',
+  'app.js',
+  'logo.png',
+  'a b.css',
+  'é.js',
+  'ñ.txt',
+  '.hidden',
+  'x.css~',
+  'CVS',
+  'README',
+  'data.json',
+  'x[1].css',
+  'main.min.js',
+  'Icon.SVG',
+  '#tmp#',
+  'a,b.css',
+  "it's.css",
 ];
 const PREFIXES = ['pre', 'vendor', 'p/q', 'css', 'ünï', 'x y'];
 
@@ -173,7 +188,12 @@ export function generateTree(parent: string, seed: number): GeneratedTree {
   if (roots.length && rng.chance(0.05)) {
     // The same root spelled with a trailing slash is another storage for Django.
     const root = rng.pick(roots);
-    entries.push(`os.path.join(BASE_DIR, ${root.rel.split('/').map((p) => `'${p}'`).join(', ')}, '')`);
+    entries.push(
+      `os.path.join(BASE_DIR, ${root.rel
+        .split('/')
+        .map((p) => `'${p}'`)
+        .join(', ')}, '')`,
+    );
     notes.push(`root ${root.rel} repeated with a trailing slash`);
   }
 
@@ -212,7 +232,9 @@ export function generateTree(parent: string, seed: number): GeneratedTree {
     }
   }
 
-  const dirsLiteral = rng.chance(0.8) ? `[\n${entries.map((e) => `    ${e},\n`).join('')}]` : `(\n${entries.map((e) => `    ${e},\n`).join('')})`;
+  const dirsLiteral = rng.chance(0.8)
+    ? `[\n${entries.map((e) => `    ${e},\n`).join('')}]`
+    : `(\n${entries.map((e) => `    ${e},\n`).join('')})`;
   writeFile(path.join(dir, 'dproj', '__init__.py'), '');
   writeFile(
     path.join(dir, 'dproj', 'settings.py'),

@@ -31,10 +31,14 @@ export async function bundleCli(dir: string): Promise<string> {
       format: 'cjs',
       logLevel: 'warning',
     });
-    fs.cpSync(path.join(REPO, 'server/python'), path.join(dir, 'python'), { recursive: true, filter: (src) => !src.includes('__pycache__') });
+    fs.cpSync(path.join(REPO, 'server/python'), path.join(dir, 'python'), {
+      recursive: true,
+      filter: (src) => !src.includes('__pycache__'),
+    });
     cliPath = path.join(dir, 'cli.js');
   } catch (err) {
-    if (!fs.existsSync(cliPath)) throw new Error(`Cannot bundle the CLI (${(err as Error).message}) and dist/cli.js is missing: run npm run build.`);
+    if (!fs.existsSync(cliPath))
+      throw new Error(`Cannot bundle the CLI (${(err as Error).message}) and dist/cli.js is missing: run npm run build.`);
   }
   return cliPath;
 }
@@ -55,7 +59,7 @@ export function runEnv(base: NodeJS.ProcessEnv = process.env): NodeJS.ProcessEnv
 export function run(cmd: string, args: string[], cwd: string, env: NodeJS.ProcessEnv = runEnv()): Promise<Output> {
   return new Promise((resolve) => {
     execFile(cmd, args, { cwd, env, encoding: 'utf8', maxBuffer: 64 * 1024 * 1024, timeout: 120_000 }, (err, stdout, stderr) => {
-      const code = err ? (typeof (err as { code?: unknown }).code === 'number' ? ((err as { code: number }).code) : -1) : 0;
+      const code = err ? (typeof (err as { code?: unknown }).code === 'number' ? (err as { code: number }).code : -1) : 0;
       resolve({ stdout, stderr, code });
     });
   });
@@ -163,7 +167,12 @@ export interface OursResult {
   list: Output;
 }
 
-export async function runOurs(tree: GeneratedTree, q: Queries, mode: 'django' | 'static', env: NodeJS.ProcessEnv = runEnv()): Promise<OursResult> {
+export async function runOurs(
+  tree: GeneratedTree,
+  q: Queries,
+  mode: 'django' | 'static',
+  env: NodeJS.ProcessEnv = runEnv(),
+): Promise<OursResult> {
   const base = [cliPath, '--root', tree.dir, '--mode', mode, '--python', PYTHON];
   const skipped: Output = { stdout: '', stderr: '', code: 0 };
   const [findAll, first, escaping, list] = await Promise.all([
@@ -177,10 +186,15 @@ export async function runOurs(tree: GeneratedTree, q: Queries, mode: 'django' | 
 
 function runWithInput(cmd: string, args: string[], cwd: string, input: string, env: NodeJS.ProcessEnv): Promise<Output> {
   return new Promise((resolve) => {
-    const child = execFile(cmd, args, { cwd, env, encoding: 'utf8', maxBuffer: 64 * 1024 * 1024, timeout: 120_000 }, (err, stdout, stderr) => {
-      const code = err ? (typeof (err as { code?: unknown }).code === 'number' ? ((err as { code: number }).code) : -1) : 0;
-      resolve({ stdout, stderr, code });
-    });
+    const child = execFile(
+      cmd,
+      args,
+      { cwd, env, encoding: 'utf8', maxBuffer: 64 * 1024 * 1024, timeout: 120_000 },
+      (err, stdout, stderr) => {
+        const code = err ? (typeof (err as { code?: unknown }).code === 'number' ? (err as { code: number }).code : -1) : 0;
+        resolve({ stdout, stderr, code });
+      },
+    );
     child.stdin!.end(input);
   });
 }

@@ -70,7 +70,12 @@ describeEachDjango('behaviour that differs by Django version', (v) => {
       const dir = brokenLinkProject(workDir);
       const env = runEnv(v.env);
       const django = await run(DJANGO_PYTHON, ['manage.py', 'findstatic', '--', ...QUERIES], dir, env);
-      const ours = await run(process.execPath, [cli, 'find', '--root', dir, '--mode', mode, '--python', DJANGO_PYTHON, '--', ...QUERIES], dir, env);
+      const ours = await run(
+        process.execPath,
+        [cli, 'find', '--root', dir, '--mode', mode, '--python', DJANGO_PYTHON, '--', ...QUERIES],
+        dir,
+        env,
+      );
       assert.strictEqual(ours.stdout, django.stdout);
       assert.strictEqual(ours.stderr, django.stderr);
       assert.strictEqual(ours.code, django.code);

@@ -23,21 +23,42 @@ describe('django-static check', function () {
     const { code, stdout, stderr } = check(['--root', root], root);
     assert.equal(code, 1, stderr);
     const lines = stdout.trim().split('\n');
-    assert.ok(lines.includes(
-      "templates/broken.html:5:43: error missing-file 'css/sites.css' is not found by any static files finder. Did you mean 'css/site.css'?",
-    ), stdout);
-    assert.ok(lines.some((l) => l.startsWith('templates/broken.html:7:') && l.includes('warning leading-slash')), stdout);
-    assert.ok(lines.some((l) => l.startsWith('templates/broken.html:9:') && l.includes('information hardcoded-url') && l.includes('img/logo.svg')), stdout);
-    assert.ok(lines.some((l) => l.startsWith('templates/no_load.html:4:') && l.includes('error missing-load')), stdout);
-    assert.ok(lines.some((l) => l.startsWith('templates/base.html:') && l.includes('warning shadowed') && l.includes('assets')), stdout);
-    assert.match(lines[lines.length - 1], /^2 errors, 2 warnings, 1 information in 5 templates and 5 CSS\/JS files with references \(1 project\)\.$/);
+    assert.ok(
+      lines.includes(
+        "templates/broken.html:5:43: error missing-file 'css/sites.css' is not found by any static files finder. Did you mean 'css/site.css'?",
+      ),
+      stdout,
+    );
+    assert.ok(
+      lines.some((l) => l.startsWith('templates/broken.html:7:') && l.includes('warning leading-slash')),
+      stdout,
+    );
+    assert.ok(
+      lines.some((l) => l.startsWith('templates/broken.html:9:') && l.includes('information hardcoded-url') && l.includes('img/logo.svg')),
+      stdout,
+    );
+    assert.ok(
+      lines.some((l) => l.startsWith('templates/no_load.html:4:') && l.includes('error missing-load')),
+      stdout,
+    );
+    assert.ok(
+      lines.some((l) => l.startsWith('templates/base.html:') && l.includes('warning shadowed') && l.includes('assets')),
+      stdout,
+    );
+    assert.match(
+      lines[lines.length - 1],
+      /^2 errors, 2 warnings, 1 information in 5 templates and 5 CSS\/JS files with references \(1 project\)\.$/,
+    );
     assert.match(stderr, /django mode/);
   });
 
   it('prints paths relative to the working directory', () => {
     const { stdout } = check(['--root', root], os.tmpdir());
     const rel = path.relative(os.tmpdir(), path.join(root, 'templates/broken.html'));
-    assert.ok(stdout.split('\n').some((l) => l.startsWith(`${rel}:5:43: error missing-file`)), stdout);
+    assert.ok(
+      stdout.split('\n').some((l) => l.startsWith(`${rel}:5:43: error missing-file`)),
+      stdout,
+    );
   });
 
   it('emits JSON with 1-based positions and a summary', () => {
@@ -58,17 +79,29 @@ describe('django-static check', function () {
     const { code, stdout } = check(['--root', root, '--format', 'github'], root);
     assert.equal(code, 1);
     const lines = stdout.trim().split('\n');
-    assert.ok(lines.includes(
-      "::error file=templates/broken.html,line=5,col=43,endLine=5,endColumn=56,title=django-static missing-file::'css/sites.css' is not found by any static files finder. Did you mean 'css/site.css'?",
-    ), stdout);
-    assert.ok(lines.some((l) => l.startsWith('::warning file=templates/broken.html,line=7,') && l.includes('title=django-static leading-slash::')), stdout);
-    assert.ok(lines.some((l) => l.startsWith('::notice file=templates/broken.html,line=9,') && l.includes('hardcoded-url')), stdout);
+    assert.ok(
+      lines.includes(
+        "::error file=templates/broken.html,line=5,col=43,endLine=5,endColumn=56,title=django-static missing-file::'css/sites.css' is not found by any static files finder. Did you mean 'css/site.css'?",
+      ),
+      stdout,
+    );
+    assert.ok(
+      lines.some((l) => l.startsWith('::warning file=templates/broken.html,line=7,') && l.includes('title=django-static leading-slash::')),
+      stdout,
+    );
+    assert.ok(
+      lines.some((l) => l.startsWith('::notice file=templates/broken.html,line=9,') && l.includes('hardcoded-url')),
+      stdout,
+    );
     assert.match(lines[lines.length - 1], /^2 errors, 2 warnings, 1 information in 5 templates/);
   });
 
   it('exits 0 when there are no errors', () => {
     fs.writeFileSync(path.join(root, 'assets/css/sites.css'), '');
-    fs.writeFileSync(path.join(root, 'templates/no_load.html'), '{% extends "base.html" %}{% load static %}{% block content %}{% static "img/logo.svg" %}{% endblock %}');
+    fs.writeFileSync(
+      path.join(root, 'templates/no_load.html'),
+      '{% extends "base.html" %}{% load static %}{% block content %}{% static "img/logo.svg" %}{% endblock %}',
+    );
     const { code, stdout } = check(['--root', root], root);
     assert.equal(code, 0, stdout);
     assert.match(stdout, /^0 errors, /m);
@@ -100,8 +133,14 @@ describe('django-static check', function () {
       fs.cpSync(path.join(__dirname, '../../../test/fixtures/real/uncovered'), uncovered, { recursive: true });
       const result = check(['--root', uncovered, '--mode', 'static'], uncovered);
       assert.equal(result.code, 4, result.stderr);
-      assert.match(result.stderr, /2 template-looking files outside what TEMPLATES covers, not checked: 1 in docs\/, 1 in webapp\/templates\//);
-      assert.match(result.stderr, /nothing was checked in .*: it has 2 template-looking files .* but TEMPLATES covers none of them; exit code 4\./);
+      assert.match(
+        result.stderr,
+        /2 template-looking files outside what TEMPLATES covers, not checked: 1 in docs\/, 1 in webapp\/templates\//,
+      );
+      assert.match(
+        result.stderr,
+        /nothing was checked in .*: it has 2 template-looking files .* but TEMPLATES covers none of them; exit code 4\./,
+      );
       assert.match(result.stdout, /0 errors, 0 warnings in 0 templates \(1 project\)\. Django was not run: Static mode was requested\./);
     } finally {
       fs.rmSync(uncovered, { recursive: true, force: true });

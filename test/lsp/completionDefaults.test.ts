@@ -28,7 +28,10 @@ describe('language server over stdio: completion with CompletionList.itemDefault
   });
 
   function complete(needle: string, offset: number): Promise<CompletionList> {
-    return client.request<CompletionList>('textDocument/completion', { textDocument: { uri: fileUri(base) }, position: positionOf(base, needle, offset) });
+    return client.request<CompletionList>('textDocument/completion', {
+      textDocument: { uri: fileUri(base) },
+      position: positionOf(base, needle, offset),
+    });
   }
 
   it('sends the edit range and the folder id once, in itemDefaults, and files as label and kind', async () => {
@@ -43,7 +46,10 @@ describe('language server over stdio: completion with CompletionList.itemDefault
       assert.equal(item.textEdit, undefined, `${item.label} has no textEdit of its own`);
       assert.equal(item.data, undefined, `${item.label} has no data of its own`);
     }
-    assert.deepEqual(list.items.find((i) => i.label === 'site.css'), { label: 'site.css', kind: CompletionItemKind.File });
+    assert.deepEqual(
+      list.items.find((i) => i.label === 'site.css'),
+      { label: 'site.css', kind: CompletionItemKind.File },
+    );
   });
 
   it('still resolves the detail and documentation, with the data the client applies from itemDefaults', async () => {

@@ -1,7 +1,16 @@
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { CodeAction, CompletionItem, CompletionList, Diagnostic, DocumentLink, Hover, Location, MarkupContent } from 'vscode-languageserver-protocol/node';
+import {
+  CodeAction,
+  CompletionItem,
+  CompletionList,
+  Diagnostic,
+  DocumentLink,
+  Hover,
+  Location,
+  MarkupContent,
+} from 'vscode-languageserver-protocol/node';
 import { Methods, ProjectSummary, StaticFileItem } from '../../server/src/protocol';
 import { copyDemo, ensureBuilt, fileUri, LspClient, positionOf, removeCopy } from './lspClient';
 import { URI } from 'vscode-uri';
@@ -56,15 +65,25 @@ describe('language server over stdio: features on a copy of examples/demo', func
     // One product name, the mode named once, what collectstatic copies counted apart from what findstatic finds.
     assert.match(report, /^# Django Static Files: /);
     assert.match(report, /- \*\*Mode:\*\* Django mode: Ran Django /);
-    assert.ok(summary.collectedCount !== undefined && summary.collectedCount < summary.fileCount, `${summary.collectedCount} of ${summary.fileCount}`);
+    assert.ok(
+      summary.collectedCount !== undefined && summary.collectedCount < summary.fileCount,
+      `${summary.collectedCount} of ${summary.fileCount}`,
+    );
     const again = await client.request<ProjectSummary[]>(Methods.projects, {});
-    assert.deepEqual(again.map((p) => p.projectDir), [root]);
+    assert.deepEqual(
+      again.map((p) => p.projectDir),
+      [root],
+    );
   });
 
   it('publishes diagnostics for every template of the workspace without opening them, with progress', async () => {
-    const noLoad = await client.waitForDiagnostics(path.join(root, 'templates/no_load.html'), 'missing-load', (d) => codes(d).includes('missing-load'));
+    const noLoad = await client.waitForDiagnostics(path.join(root, 'templates/no_load.html'), 'missing-load', (d) =>
+      codes(d).includes('missing-load'),
+    );
     assert.equal(noLoad[0].source, 'django-static');
-    const broken = await client.waitForDiagnostics(path.join(root, 'templates/broken.html'), 'missing-file', (d) => codes(d).includes('missing-file'));
+    const broken = await client.waitForDiagnostics(path.join(root, 'templates/broken.html'), 'missing-file', (d) =>
+      codes(d).includes('missing-file'),
+    );
     assert.deepEqual(codes(broken), ['hardcoded-url', 'leading-slash', 'missing-file']);
     const missing = broken.find((d) => d.code === 'missing-file')!;
     assert.match(String(missing.message), /css\/sites\.css/);
@@ -100,7 +119,8 @@ describe('language server over stdio: features on a copy of examples/demo', func
       position: positionOf(base, "{% static 'css/site.css'", "{% static '".length),
     });
     const topLabels = itemsOf(top).map((i) => i.label.replace(/\/$/, ''));
-    for (const folder of ['css', 'js', 'img', 'vendor', 'blog', 'shop']) assert.ok(topLabels.includes(folder), `${folder} in ${topLabels.join(', ')}`);
+    for (const folder of ['css', 'js', 'img', 'vendor', 'blog', 'shop'])
+      assert.ok(topLabels.includes(folder), `${folder} in ${topLabels.join(', ')}`);
   });
 
   it('goes to the winning file first, then the shadowed one', async () => {
@@ -133,7 +153,7 @@ describe('language server over stdio: features on a copy of examples/demo', func
     assert.deepEqual(where(await request(true)), ['assets/js/app.js:0', 'templates/base.html:13', 'templates/broken.html:6']);
     // A document just opened counts at once, before its first (debounced) check has run.
     const fresh = path.join(root, 'templates/fresh.html');
-    client.open(fresh, 'django-html', "{% load static %}\n<script src=\"{% static 'js/app.js' %}\"></script>\n");
+    client.open(fresh, 'django-html', '{% load static %}\n<script src="{% static \'js/app.js\' %}"></script>\n');
     assert.ok(where(await request(false)).includes('templates/fresh.html:1'));
     client.close(fresh);
     const outside = await client.request<Location[]>('textDocument/references', {
@@ -151,7 +171,8 @@ describe('language server over stdio: features on a copy of examples/demo', func
       position: positionOf(base, "'img/logo.svg'", 3),
     });
     assert.ok(hover, 'a hover');
-    const text = typeof hover.contents === 'string' ? hover.contents : (hover.contents as MarkupContent).value ?? JSON.stringify(hover.contents);
+    const text =
+      typeof hover.contents === 'string' ? hover.contents : ((hover.contents as MarkupContent).value ?? JSON.stringify(hover.contents));
     assert.match(text, /assets\/img\/logo\.svg/);
     assert.match(text, /\/static\/img\/logo\.svg/);
   });
@@ -176,7 +197,10 @@ describe('language server over stdio: features on a copy of examples/demo', func
       context: { diagnostics: [missing], only: ['quickfix'] },
     });
     const edits = actions.flatMap((a) => a.edit?.changes?.[fileUri(broken)] ?? []);
-    assert.ok(edits.some((e) => e.newText === 'css/site.css'), JSON.stringify(actions));
+    assert.ok(
+      edits.some((e) => e.newText === 'css/site.css'),
+      JSON.stringify(actions),
+    );
     assert.ok(actions.every((a) => a.kind === 'quickfix'));
 
     const slash = diagnostics.find((d) => d.code === 'leading-slash')!;
@@ -186,7 +210,10 @@ describe('language server over stdio: features on a copy of examples/demo', func
       context: { diagnostics: [slash] },
     });
     const slashEdits = slashActions.flatMap((a) => a.edit?.changes?.[fileUri(broken)] ?? []);
-    assert.ok(slashEdits.some((e) => e.newText === 'js/app.js' || e.newText === ''), JSON.stringify(slashActions));
+    assert.ok(
+      slashEdits.some((e) => e.newText === 'js/app.js' || e.newText === ''),
+      JSON.stringify(slashActions),
+    );
   });
 
   it('re-validates an open document as it is edited', async () => {

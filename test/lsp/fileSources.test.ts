@@ -20,10 +20,13 @@ describe('djangoStatic/fileSources (the Static Files view\'s "Show Shadowed Copi
 
   it('lists every source of a shadowed path in finder order, the collected one first', async () => {
     const sources = await client.request<StaticFileSource[]>(Methods.fileSources, { projectDir: root, path: 'css/site.css' });
-    assert.deepEqual(sources.map((s) => [s.absPath, s.collected]), [
-      [path.join(root, 'assets/css/site.css'), true],
-      [path.join(root, 'legacy/static/css/site.css'), false],
-    ]);
+    assert.deepEqual(
+      sources.map((s) => [s.absPath, s.collected]),
+      [
+        [path.join(root, 'assets/css/site.css'), true],
+        [path.join(root, 'legacy/static/css/site.css'), false],
+      ],
+    );
     assert.equal(sources[1].source, 'legacy');
   });
 

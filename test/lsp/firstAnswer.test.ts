@@ -2,7 +2,15 @@ import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { CancellationTokenSource, CompletionItem, CompletionList, Diagnostic, Hover, Location, MarkupContent } from 'vscode-languageserver-protocol/node';
+import {
+  CancellationTokenSource,
+  CompletionItem,
+  CompletionList,
+  Diagnostic,
+  Hover,
+  Location,
+  MarkupContent,
+} from 'vscode-languageserver-protocol/node';
 import { copyDemo, ensureBuilt, fileUri, LspClient, positionOf, removeCopy } from './lspClient';
 
 function labels(result: CompletionList | CompletionItem[] | null): string[] {
@@ -58,9 +66,14 @@ describe('language server over stdio: the first answer, asked right after initia
       const client = await start(root, { mode });
       const answer = await askEverything(client, root);
       assert.ok(answer.items.includes('site.css'), `completion: ${answer.items.join(', ')}`);
-      assert.deepEqual(answer.definition.slice(0, 2), [fileUri(path.join(root, 'assets/css/site.css')), fileUri(path.join(root, 'legacy/static/css/site.css'))]);
+      assert.deepEqual(answer.definition.slice(0, 2), [
+        fileUri(path.join(root, 'assets/css/site.css')),
+        fileUri(path.join(root, 'legacy/static/css/site.css')),
+      ]);
       assert.match(answer.hover, /assets\/img\/logo\.svg/);
-      const from = await client.waitFor('the log of which reading answered', () => client.logs.find((l) => /Answering requests about/.test(l)));
+      const from = await client.waitFor('the log of which reading answered', () =>
+        client.logs.find((l) => /Answering requests about/.test(l)),
+      );
       if (mode === 'django') {
         assert.match(from, /from django mode/);
         // An explicit Django mode never shows the static reading, not even for a moment.
@@ -94,7 +107,10 @@ describe('language server over stdio: the first answer, asked right after initia
     const client = await start(root, { mode: 'django' });
     const base = path.join(root, 'templates/base.html');
     client.open(base);
-    const params = { textDocument: { uri: fileUri(base) }, position: positionOf(base, "{% static 'css/site.css'", "{% static 'css/".length) };
+    const params = {
+      textDocument: { uri: fileUri(base) },
+      position: positionOf(base, "{% static 'css/site.css'", "{% static 'css/".length),
+    };
     const source = new CancellationTokenSource();
     const started = Date.now();
     const cancelled = client.connection.sendRequest('textDocument/completion', params, source.token).then(
@@ -116,7 +132,11 @@ describe('language server over stdio: the first answer, asked right after initia
   it('republishes what Django mode sees differently from the static reading', async () => {
     const root = fs.mkdtempSync(path.join(os.tmpdir(), 'ds-refine-'));
     cleanup.push(() => fs.rmSync(root, { recursive: true, force: true }));
-    write(root, 'manage.py', "import os, sys\nos.environ.setdefault('DJANGO_SETTINGS_MODULE', 'proj.settings')\nfrom django.core.management import execute_from_command_line\nexecute_from_command_line(sys.argv)\n");
+    write(
+      root,
+      'manage.py',
+      "import os, sys\nos.environ.setdefault('DJANGO_SETTINGS_MODULE', 'proj.settings')\nfrom django.core.management import execute_from_command_line\nexecute_from_command_line(sys.argv)\n",
+    );
     write(root, 'proj/__init__.py', '');
     write(
       root,
@@ -149,18 +169,27 @@ describe('language server over stdio: the first answer, asked right after initia
     );
     write(root, 'assets/css/site.css', 'body {}\n');
     write(root, 'extra/css/late.css', 'p {}\n');
-    const page = write(root, 'templates/page.html', "{% load static %}\n<link href=\"{% static 'css/site.css' %}\">\n<link href=\"{% static 'css/late.css' %}\">\n");
+    const page = write(
+      root,
+      'templates/page.html',
+      '{% load static %}\n<link href="{% static \'css/site.css\' %}">\n<link href="{% static \'css/late.css\' %}">\n',
+    );
     const other = write(root, 'templates/other.html', '{% load static %}\n<link href="/static/css/site.css">\n');
     const client = await start(root);
     client.open(page);
     const missing = (d: Diagnostic[]): string[] => d.filter((x) => x.code === 'missing-file').map((x) => String(x.message));
     // The open template shows the static reading first (it read every setting), then Django mode's answer fixes it.
-    await client.waitForDiagnostics(page, 'css/late.css missing in the static reading', (d) => missing(d).some((m) => m.includes('css/late.css')));
+    await client.waitForDiagnostics(page, 'css/late.css missing in the static reading', (d) =>
+      missing(d).some((m) => m.includes('css/late.css')),
+    );
     await client.waitForDiagnostics(other, 'a hard-coded URL', (d) => d.some((x) => x.code === 'hardcoded-url'));
     await client.waitForDiagnostics(page, "Django mode's answer", (d) => missing(d).length === 0);
     const projects = await client.waitForProjects();
     assert.equal(projects[0].mode, 'django');
-    assert.ok(client.logs.some((l) => /Static mode missed a source Django mode sees in .*extra/.test(l)), client.logs.join('\n'));
+    assert.ok(
+      client.logs.some((l) => /Static mode missed a source Django mode sees in .*extra/.test(l)),
+      client.logs.join('\n'),
+    );
     // The closed templates are checked once, from the final reading: other.html was published once.
     assert.equal(client.publishCounts.get(fileUri(other)), 1, client.logs.join('\n'));
   });
@@ -179,7 +208,11 @@ describe('language server over stdio: a static reading that may miss sources', f
 
   it('publishes no missing file from it, and answers from Django mode', async () => {
     root = fs.mkdtempSync(path.join(os.tmpdir(), 'ds-held-'));
-    write(root, 'manage.py', "import os, sys\nos.environ.setdefault('DJANGO_SETTINGS_MODULE', 'proj.settings')\nfrom django.core.management import execute_from_command_line\nexecute_from_command_line(sys.argv)\n");
+    write(
+      root,
+      'manage.py',
+      "import os, sys\nos.environ.setdefault('DJANGO_SETTINGS_MODULE', 'proj.settings')\nfrom django.core.management import execute_from_command_line\nexecute_from_command_line(sys.argv)\n",
+    );
     write(root, 'proj/__init__.py', '');
     write(root, 'proj/paths.py', "from pathlib import Path\nASSETS = Path(__file__).resolve().parent.parent / 'assets'\n");
     write(
@@ -197,18 +230,31 @@ describe('language server over stdio: a static reading that may miss sources', f
       ].join('\n'),
     );
     write(root, 'assets/css/site.css', 'body {}\n');
-    const page = write(root, 'templates/page.html', "{% load static %}\n<link href=\"{% static 'css/site.css' %}\">\n");
+    const page = write(root, 'templates/page.html', '{% load static %}\n<link href="{% static \'css/site.css\' %}">\n');
     client = await LspClient.start({ root });
     client.open(page);
     const uri = fileUri(page);
-    const definition = await client.request<Location[]>('textDocument/definition', { textDocument: { uri }, position: positionOf(page, "'css/site.css'", 3) });
-    assert.deepEqual(definition.map((l) => l.uri), [fileUri(path.join(root, 'assets/css/site.css'))]);
+    const definition = await client.request<Location[]>('textDocument/definition', {
+      textDocument: { uri },
+      position: positionOf(page, "'css/site.css'", 3),
+    });
+    assert.deepEqual(
+      definition.map((l) => l.uri),
+      [fileUri(path.join(root, 'assets/css/site.css'))],
+    );
     const projects = await client.waitForProjects();
     assert.equal(projects[0].mode, 'django');
     await client.waitFor('the final reading to be checked', () => client!.logs.find((l) => /Checked \d+ templates/.test(l)));
     const shown = client.published.filter((p) => p.uri === uri).flatMap((p) => p.diagnostics);
-    assert.deepEqual(shown.filter((d) => d.code === 'missing-file'), [], 'no missing file from the static reading');
-    assert.ok(client.logs.some((l) => /not answering from it, since it may miss sources/.test(l)), client.logs.join('\n'));
+    assert.deepEqual(
+      shown.filter((d) => d.code === 'missing-file'),
+      [],
+      'no missing file from the static reading',
+    );
+    assert.ok(
+      client.logs.some((l) => /not answering from it, since it may miss sources/.test(l)),
+      client.logs.join('\n'),
+    );
   });
 });
 

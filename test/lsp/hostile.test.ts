@@ -58,7 +58,10 @@ describe('language server: a hostile project does not stall the others', functio
     const position = positionOf(base, "{% static 'css/site.css'", "{% static 'css/".length);
     const complete = async (): Promise<number> => {
       const started = Date.now();
-      const result = await client!.request<CompletionList | CompletionItem[] | null>('textDocument/completion', { textDocument: { uri: fileUri(base) }, position });
+      const result = await client!.request<CompletionList | CompletionItem[] | null>('textDocument/completion', {
+        textDocument: { uri: fileUri(base) },
+        position,
+      });
       assert.ok(labels(result).includes('site.css'), labels(result).join(', '));
       return Date.now() - started;
     };
@@ -79,10 +82,15 @@ describe('language server: a hostile project does not stall the others', functio
     }
     const window = Date.now() - written;
     const lastSeen = client.projectsChanged[client.projectsChanged.length - 1]?.find((p) => p.projectDir === bad);
-    assert.ok(learned, `the hostile project was not learned again within ${window} ms: ${client.projectsChanged.length - seen} notifications; last report ${lastSeen?.reportMarkdown}; log ${client.logs.slice(-10).join('\n')}`);
+    assert.ok(
+      learned,
+      `the hostile project was not learned again within ${window} ms: ${client.projectsChanged.length - seen} notifications; last report ${lastSeen?.reportMarkdown}; log ${client.logs.slice(-10).join('\n')}`,
+    );
     const sorted = [...latencies].sort((a, b) => a - b);
     const p95 = sorted[Math.floor(sorted.length * 0.95)];
-    console.log(`      hostile learn took ${window} ms; ${latencies.length} completions meanwhile, p95 ${p95} ms, max ${sorted[sorted.length - 1]} ms`);
+    console.log(
+      `      hostile learn took ${window} ms; ${latencies.length} completions meanwhile, p95 ${p95} ms, max ${sorted[sorted.length - 1]} ms`,
+    );
     assert.ok(latencies.length >= 3, 'requests were sent while the hostile project was learned');
     assert.ok(sorted[sorted.length - 1] < 1000, `slowest answer ${sorted[sorted.length - 1]} ms`);
 

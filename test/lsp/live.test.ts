@@ -8,7 +8,13 @@ import { copyDemo, ensureBuilt, LspClient, removeCopy } from './lspClient';
 const hasMissing = (d: Diagnostic[]): boolean => d.some((x) => x.code === 'missing-file');
 
 /** Milliseconds from `action` until the diagnostics of `file` satisfy `predicate`. */
-async function timeUntil(client: LspClient, file: string, what: string, predicate: (d: Diagnostic[]) => boolean, action: () => void): Promise<number> {
+async function timeUntil(
+  client: LspClient,
+  file: string,
+  what: string,
+  predicate: (d: Diagnostic[]) => boolean,
+  action: () => void,
+): Promise<number> {
   const started = Date.now();
   action();
   await client.waitForDiagnostics(file, what, predicate, 10000);
@@ -48,12 +54,21 @@ describe('language server: live updates from the file system', function () {
 
     it('does not ask the client to watch and watches the static roots itself', () => {
       assert.equal(client.registrations.filter((r) => r.method === 'workspace/didChangeWatchedFiles').length, 0);
-      assert.ok(client.logs.some((l) => /Watching \d+ folders/.test(l)), client.logs.join('\n'));
+      assert.ok(
+        client.logs.some((l) => /Watching \d+ folders/.test(l)),
+        client.logs.join('\n'),
+      );
     });
 
     it('drops the missing-file diagnostic when the file is added and brings it back on delete', async () => {
       const added = path.join(root, 'assets/css/sites.css');
-      const addMs = await timeUntil(client, broken, 'missing-file gone', (d) => !hasMissing(d), () => fs.writeFileSync(added, 'body{}'));
+      const addMs = await timeUntil(
+        client,
+        broken,
+        'missing-file gone',
+        (d) => !hasMissing(d),
+        () => fs.writeFileSync(added, 'body{}'),
+      );
       const deleteMs = await timeUntil(client, broken, 'missing-file back', hasMissing, () => fs.unlinkSync(added));
       console.log(`      own watcher: add → diagnostics ${addMs} ms, delete → diagnostics ${deleteMs} ms`);
     });
@@ -97,7 +112,10 @@ describe('language server: live updates from the file system', function () {
         if (files.some((f) => f.path === 'fresh/deeper/new.js')) break;
         await new Promise((r) => setTimeout(r, 50));
       }
-      assert.ok(files.some((f) => f.path === 'fresh/deeper/new.js'), 'new file in a new folder is indexed');
+      assert.ok(
+        files.some((f) => f.path === 'fresh/deeper/new.js'),
+        'new file in a new folder is indexed',
+      );
       // And a later file in that new folder is seen too (the new folder is watched).
       fs.writeFileSync(path.join(dir, 'later.js'), '2');
       const later = Date.now() + 5000;
@@ -106,7 +124,10 @@ describe('language server: live updates from the file system', function () {
         if (files.some((f) => f.path === 'fresh/deeper/later.js')) break;
         await new Promise((r) => setTimeout(r, 50));
       }
-      assert.ok(files.some((f) => f.path === 'fresh/deeper/later.js'), 'file added later in the new folder is indexed');
+      assert.ok(
+        files.some((f) => f.path === 'fresh/deeper/later.js'),
+        'file added later in the new folder is indexed',
+      );
     });
 
     it('re-learns the project when its settings change', async () => {
@@ -116,10 +137,14 @@ describe('language server: live updates from the file system', function () {
       const settings = path.join(root, 'demo/settings.py');
       fs.appendFileSync(settings, "\nSTATICFILES_DIRS += [('extra', BASE_DIR / 'extra')]\n");
       // Other notices (file counts) may come first: wait for the re-learned index itself.
-      await pollUntil(async () => {
-        const files = await client.request<StaticFileItem[]>(Methods.listFiles, { projectDir: root });
-        return files.some((f) => f.path === 'extra/css/extra.css');
-      }, 'the new STATICFILES_DIRS entry to be indexed', 30000);
+      await pollUntil(
+        async () => {
+          const files = await client.request<StaticFileItem[]>(Methods.listFiles, { projectDir: root });
+          return files.some((f) => f.path === 'extra/css/extra.css');
+        },
+        'the new STATICFILES_DIRS entry to be indexed',
+        30000,
+      );
       assert.ok(client.projectsChanged.length > seen, 'the re-learn was announced');
       assert.match(client.projectsChanged[client.projectsChanged.length - 1][0].reportMarkdown, /extra/);
     });
@@ -129,7 +154,7 @@ describe('language server: live updates from the file system', function () {
       fs.mkdirSync(outside, { recursive: true });
       fs.symlinkSync(outside, path.join(root, 'assets/linked'));
       const page = path.join(root, 'templates/linked.html');
-      fs.writeFileSync(page, "{% load static %}<link href=\"{% static 'linked/new.css' %}\">\n");
+      fs.writeFileSync(page, '{% load static %}<link href="{% static \'linked/new.css\' %}">\n');
       await client.waitForDiagnostics(page, 'missing linked/new.css', hasMissing);
       // The link itself appeared after start-up: wait until its folder is indexed and watched.
       await new Promise((r) => setTimeout(r, 300));
@@ -147,7 +172,10 @@ describe('language server: live updates from the file system', function () {
       const watchLogs = (): number => client.logs.filter((l) => /Watching \d+ folders/.test(l)).length;
       const before = watchLogs();
       fs.mkdirSync(staticRoot);
-      fs.writeFileSync(path.join(staticRoot, 'staticfiles.json'), JSON.stringify({ paths: { 'css/site.css': 'css/site.0123456789ab.css' }, version: '1.0' }));
+      fs.writeFileSync(
+        path.join(staticRoot, 'staticfiles.json'),
+        JSON.stringify({ paths: { 'css/site.css': 'css/site.0123456789ab.css' }, version: '1.0' }),
+      );
       await pollUntil(async () => (await manifestEntries()) === '1', 'manifest with 1 entry');
       // The new STATIC_ROOT is watched once the watcher has re-walked its targets.
       await client.waitFor('watcher updated for STATIC_ROOT', () => (watchLogs() > before ? true : undefined));
@@ -170,7 +198,7 @@ describe('language server: live updates from the file system', function () {
 
     it('shows a new template on disk without opening it', async () => {
       const fresh = path.join(root, 'templates/fresh.html');
-      fs.writeFileSync(fresh, "{% load static %}<link href=\"{% static 'css/nothing-here.css' %}\">\n");
+      fs.writeFileSync(fresh, '{% load static %}<link href="{% static \'css/nothing-here.css\' %}">\n');
       await client.waitForDiagnostics(fresh, 'missing-file in a new template', hasMissing);
       fs.unlinkSync(fresh);
       await client.waitForDiagnostics(fresh, 'cleared after delete', (d) => d.length === 0);
@@ -200,18 +228,35 @@ describe('language server: live updates from the file system', function () {
       );
       const watchers = (registration.registerOptions as { watchers: FileSystemWatcher[] }).watchers;
       const bases = watchers.map((w) => (typeof w.globPattern === 'string' ? w.globPattern : String(w.globPattern.baseUri)));
-      assert.ok(bases.some((b) => b.endsWith('/demo/assets')), bases.join('\n'));
-      assert.ok(bases.some((b) => b.endsWith('/demo/vendor')), bases.join('\n'));
-      assert.ok(bases.some((b) => b.endsWith('/demo/demo')), 'the settings folder');
+      assert.ok(
+        bases.some((b) => b.endsWith('/demo/assets')),
+        bases.join('\n'),
+      );
+      assert.ok(
+        bases.some((b) => b.endsWith('/demo/vendor')),
+        bases.join('\n'),
+      );
+      assert.ok(
+        bases.some((b) => b.endsWith('/demo/demo')),
+        'the settings folder',
+      );
       assert.ok(!client.logs.some((l) => /Watching \d+ folders/.test(l)), 'no own watcher');
     });
 
     it('updates diagnostics from the events the client sends', async () => {
       const added = path.join(root, 'assets/css/sites.css');
       fs.writeFileSync(added, 'body{}');
-      const addMs = await timeUntil(client, broken, 'missing-file gone', (d) => !hasMissing(d), () => client.sendWatchedFile(added, FileChangeType.Created));
+      const addMs = await timeUntil(
+        client,
+        broken,
+        'missing-file gone',
+        (d) => !hasMissing(d),
+        () => client.sendWatchedFile(added, FileChangeType.Created),
+      );
       fs.unlinkSync(added);
-      const deleteMs = await timeUntil(client, broken, 'missing-file back', hasMissing, () => client.sendWatchedFile(added, FileChangeType.Deleted));
+      const deleteMs = await timeUntil(client, broken, 'missing-file back', hasMissing, () =>
+        client.sendWatchedFile(added, FileChangeType.Deleted),
+      );
       console.log(`      client events: add → diagnostics ${addMs} ms, delete → diagnostics ${deleteMs} ms`);
     });
 

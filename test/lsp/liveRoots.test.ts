@@ -8,8 +8,14 @@ import * as path from 'node:path';
 import { Diagnostic, FileChangeType, FileSystemWatcher } from 'vscode-languageserver-protocol/node';
 import { copyDemo, ensureBuilt, LspClient, removeCopy } from './lspClient';
 
-const missing = (value: string) => (d: Diagnostic[]): boolean => d.some((x) => x.code === 'missing-file' && String(x.message).includes(value));
-const notMissing = (value: string) => (d: Diagnostic[]): boolean => !missing(value)(d);
+const missing =
+  (value: string) =>
+  (d: Diagnostic[]): boolean =>
+    d.some((x) => x.code === 'missing-file' && String(x.message).includes(value));
+const notMissing =
+  (value: string) =>
+  (d: Diagnostic[]): boolean =>
+    !missing(value)(d);
 
 for (const clientWatches of [false, true]) {
   describe(`language server: static folders created after start-up (${clientWatches ? 'client events' : 'own watcher'})`, function () {
@@ -49,7 +55,10 @@ for (const clientWatches of [false, true]) {
         );
         const watchers = (registration.registerOptions as { watchers: FileSystemWatcher[] }).watchers;
         const bases = watchers.map((w) => (typeof w.globPattern === 'string' ? w.globPattern : String(w.globPattern.baseUri)));
-        assert.ok(bases.some((b) => b.endsWith('/demo/shop')), bases.join('\n'));
+        assert.ok(
+          bases.some((b) => b.endsWith('/demo/shop')),
+          bases.join('\n'),
+        );
       });
     }
 

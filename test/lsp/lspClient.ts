@@ -164,7 +164,13 @@ export class LspClient {
         workspaceFolders: !!options.workspaceFolderSupport,
         didChangeWatchedFiles: { dynamicRegistration: !!options.clientWatches, relativePatternSupport: !!options.clientWatches },
         ...(options.workspaceEdits
-          ? { workspaceEdit: { documentChanges: true, resourceOperations: ['create', 'rename', 'delete'], changeAnnotationSupport: { groupsOnLabel: true } } }
+          ? {
+              workspaceEdit: {
+                documentChanges: true,
+                resourceOperations: ['create', 'rename', 'delete'],
+                changeAnnotationSupport: { groupsOnLabel: true },
+              },
+            }
           : {}),
       },
     };
@@ -215,10 +221,14 @@ export class LspClient {
   /** Waits until the diagnostics of `file` satisfy `predicate`. */
   waitForDiagnostics(file: string, what: string, predicate: (d: Diagnostic[]) => boolean, timeoutMs = 20000): Promise<Diagnostic[]> {
     const uri = fileUri(file);
-    return this.waitFor(`diagnostics of ${path.basename(file)}: ${what}`, () => {
-      const current = this.diagnostics.get(uri);
-      return current && predicate(current) ? current : undefined;
-    }, timeoutMs);
+    return this.waitFor(
+      `diagnostics of ${path.basename(file)}: ${what}`,
+      () => {
+        const current = this.diagnostics.get(uri);
+        return current && predicate(current) ? current : undefined;
+      },
+      timeoutMs,
+    );
   }
 
   open(file: string, languageId = 'django-html', text = fs.readFileSync(file, 'utf8')): string {

@@ -58,7 +58,10 @@ describe('language server: renaming static files', function () {
     });
     assert.equal(prepared.placeholder, 'js/app.js');
     await assert.rejects(
-      client.request('textDocument/prepareRename', { textDocument: { uri: fileUri(base) }, position: positionOf(base, "'css/site.css'", 3) }),
+      client.request('textDocument/prepareRename', {
+        textDocument: { uri: fileUri(base) },
+        position: positionOf(base, "'css/site.css'", 3),
+      }),
       /provided by 2 sources/,
     );
   });
@@ -133,7 +136,11 @@ describe('language server: renaming static files', function () {
       assert.equal(edit, null);
       plain.open(base);
       await assert.rejects(
-        plain.request('textDocument/rename', { textDocument: { uri: fileUri(base) }, position: positionOf(base, "'vendor/htmx", 3), newName: 'vendor/htmx.js' }),
+        plain.request('textDocument/rename', {
+          textDocument: { uri: fileUri(base) },
+          position: positionOf(base, "'vendor/htmx", 3),
+          newName: 'vendor/htmx.js',
+        }),
         /cannot rename files/,
       );
     } finally {

@@ -24,7 +24,10 @@ describe('language server: bad input and untrusted workspaces', function () {
     for (const folder of folders) fs.rmSync(folder, { recursive: true, force: true });
   });
 
-  async function start(prepare: (root: string) => void, options: { initializationOptions?: unknown } = {}): Promise<{ root: string; client: LspClient; projects: ProjectSummary[] }> {
+  async function start(
+    prepare: (root: string) => void,
+    options: { initializationOptions?: unknown } = {},
+  ): Promise<{ root: string; client: LspClient; projects: ProjectSummary[] }> {
     const root = copyDemo();
     roots.push(root);
     prepare(root);
@@ -38,7 +41,10 @@ describe('language server: bad input and untrusted workspaces', function () {
     const { root, client, projects } = await start((dir) => {
       const settings = path.join(dir, 'demo/settings.py');
       // And a STATIC_URL static mode cannot read: set, but not known without running the settings.
-      fs.writeFileSync(settings, `import module_that_does_not_exist\n${fs.readFileSync(settings, 'utf8')}\nSTATIC_URL = url_from_somewhere()\n`);
+      fs.writeFileSync(
+        settings,
+        `import module_that_does_not_exist\n${fs.readFileSync(settings, 'utf8')}\nSTATIC_URL = url_from_somewhere()\n`,
+      );
     });
     assert.equal(projects.length, 1);
     const [summary] = projects;
@@ -56,7 +62,10 @@ describe('language server: bad input and untrusted workspaces', function () {
       position: positionOf(base, "{% static 'css/site.css'", "{% static 'css/".length),
     });
     assert.ok(labels(result).includes('site.css'), labels(result).join(', '));
-    const hover = await client.request<Hover | null>('textDocument/hover', { textDocument: { uri: fileUri(base) }, position: positionOf(base, "'css/site.css'", 3) });
+    const hover = await client.request<Hover | null>('textDocument/hover', {
+      textDocument: { uri: fileUri(base) },
+      position: positionOf(base, "'css/site.css'", 3),
+    });
     const shown = (hover?.contents as MarkupContent | undefined)?.value ?? '';
     assert.match(shown, /\*\*URL:\*\* not known: STATIC_URL could not be read/, shown);
     assert.doesNotMatch(shown, /ImproperlyConfigured/);
@@ -70,7 +79,11 @@ describe('language server: bad input and untrusted workspaces', function () {
     const { root, client, projects } = await start((dir) => {
       fs.appendFileSync(path.join(dir, 'demo/settings.py'), '\ndef broken(:\n    STATIC_URL = \n');
     });
-    assert.equal(projects.length + (client.logs.some((l) => l.startsWith('showMessage')) ? 1 : 0) >= 1, true, 'a project or a message saying why');
+    assert.equal(
+      projects.length + (client.logs.some((l) => l.startsWith('showMessage')) ? 1 : 0) >= 1,
+      true,
+      'a project or a message saying why',
+    );
     if (projects.length === 1) {
       assert.equal(projects[0].mode, 'static');
       assert.ok(projects[0].modeReason.length > 0);
@@ -96,7 +109,9 @@ describe('language server: bad input and untrusted workspaces', function () {
     const { root, client } = await start((dir) => fs.writeFileSync(path.join(dir, 'templates/junk.html'), junk));
     const file = path.join(root, 'templates/junk.html');
     // The workspace check read it from disk without dying: other templates still get diagnostics.
-    await client.waitForDiagnostics(path.join(root, 'templates/no_load.html'), 'missing-load', (d) => d.some((x) => x.code === 'missing-load'));
+    await client.waitForDiagnostics(path.join(root, 'templates/no_load.html'), 'missing-load', (d) =>
+      d.some((x) => x.code === 'missing-load'),
+    );
     const text = junk.toString('latin1');
     client.open(file, 'django-html', text);
     const lines = text.split('\n');

@@ -46,7 +46,8 @@ describe('language server: soak of 20,000 requests with edits and file changes',
     const page = path.join(root, 'templates', 'soak.html');
     const uri = fileUri(page);
     // Line 1 is the cursor line for completion; line 2 has a path for hover and definition.
-    const textFor = (n: number) => `{% load static %}\n<link href="{% static 'css/' %}">\n<script src="{% static 'js/app.js' %}"></script>\n<!-- edit ${n} -->\n`;
+    const textFor = (n: number) =>
+      `{% load static %}\n<link href="{% static 'css/' %}">\n<script src="{% static 'js/app.js' %}"></script>\n<!-- edit ${n} -->\n`;
     fs.writeFileSync(page, textFor(0));
     client.open(page, 'django-html', textFor(0));
     let version = 1;
@@ -63,17 +64,20 @@ describe('language server: soak of 20,000 requests with edits and file changes',
       const started = performance.now();
       if (kind === 0) {
         const result = await client!.request<CompletionList | CompletionItem[] | null>('textDocument/completion', {
-          textDocument: { uri }, position: { line: 1, character: "<link href=\"{% static 'css/".length },
+          textDocument: { uri },
+          position: { line: 1, character: '<link href="{% static \'css/'.length },
         });
         if (!labels(result).includes('site.css')) failures.push(`completion ${i}: ${labels(result).join(', ')}`);
       } else if (kind === 1) {
         const result = await client!.request<Hover | null>('textDocument/hover', {
-          textDocument: { uri }, position: { line: 2, character: "<script src=\"{% static 'js/a".length },
+          textDocument: { uri },
+          position: { line: 2, character: '<script src="{% static \'js/a'.length },
         });
         if (!result || !JSON.stringify(result.contents).includes('app.js')) failures.push(`hover ${i}: ${JSON.stringify(result)}`);
       } else if (kind === 2) {
         const result = await client!.request<Location[] | LocationLink[] | null>('textDocument/definition', {
-          textDocument: { uri }, position: { line: 2, character: "<script src=\"{% static 'js/a".length },
+          textDocument: { uri },
+          position: { line: 2, character: '<script src="{% static \'js/a'.length },
         });
         const target = result?.[0] && ('uri' in result[0] ? result[0].uri : result[0].targetUri);
         if (!target?.endsWith('/assets/js/app.js')) failures.push(`definition ${i}: ${JSON.stringify(result)}`);
@@ -123,7 +127,8 @@ async function pollCompletion(client: LspClient, uri: string, label: string): Pr
   const deadline = Date.now() + 10000;
   while (Date.now() < deadline) {
     const result = await client.request<CompletionList | CompletionItem[] | null>('textDocument/completion', {
-      textDocument: { uri }, position: { line: 1, character: "<link href=\"{% static 'css/".length },
+      textDocument: { uri },
+      position: { line: 1, character: '<link href="{% static \'css/'.length },
     });
     if (labels(result).includes(label)) return true;
     await new Promise((r) => setTimeout(r, 100));

@@ -42,7 +42,11 @@ describe('language server transports (dist/server.js as VS Code starts it)', fun
   it('speaks over node IPC (--node-ipc)', async () => {
     const child = fork(SERVER, ['--node-ipc'], { cwd: root, silent: true });
     const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
-    const result = await initializeAndExit(createProtocolConnection(new IPCMessageReader(child), new IPCMessageWriter(child)), root, exited);
+    const result = await initializeAndExit(
+      createProtocolConnection(new IPCMessageReader(child), new IPCMessageWriter(child)),
+      root,
+      exited,
+    );
     assert.ok(result.capabilities.completionProvider);
   });
 

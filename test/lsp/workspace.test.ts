@@ -70,8 +70,12 @@ describe('language server: several projects and settings', function () {
     assert.equal(await client.request(Methods.templateEngine, { uri: fileUri(baseB) }), 'django');
     assert.equal(await client.request(Methods.templateEngine, { uri: fileUri(path.join(b, 'assets/css/site.css')) }), null);
     // Both projects' templates are checked without being opened.
-    await client.waitForDiagnostics(path.join(a, 'templates/no_load.html'), 'a: missing-load', (d) => d.some((x) => x.code === 'missing-load'));
-    await client.waitForDiagnostics(path.join(b, 'templates/no_load.html'), 'b: missing-load', (d) => d.some((x) => x.code === 'missing-load'));
+    await client.waitForDiagnostics(path.join(a, 'templates/no_load.html'), 'a: missing-load', (d) =>
+      d.some((x) => x.code === 'missing-load'),
+    );
+    await client.waitForDiagnostics(path.join(b, 'templates/no_load.html'), 'b: missing-load', (d) =>
+      d.some((x) => x.code === 'missing-load'),
+    );
   });
 
   it('follows workspace folders being added', async () => {
@@ -80,7 +84,10 @@ describe('language server: several projects and settings', function () {
     const client = await LspClient.start({ root: a, folders: [a], workspaceFolderSupport: true });
     clients.push(client);
     const first = await client.waitForProjects();
-    assert.deepEqual(first.map((p) => p.projectDir), [a]);
+    assert.deepEqual(
+      first.map((p) => p.projectDir),
+      [a],
+    );
     const seen = client.projectsChanged.length;
     client.connection.sendNotification('workspace/didChangeWorkspaceFolders', {
       event: { added: [{ uri: fileUri(b), name: 'b' }], removed: [] },
@@ -91,9 +98,10 @@ describe('language server: several projects and settings', function () {
 
   const overrides = { severity: { 'hardcoded-url': 'off', 'missing-file': 'warning' } } as const;
   const checkOverrides = (diagnostics: Diagnostic[]): boolean =>
-    !diagnostics.some((d) => d.code === 'hardcoded-url') && diagnostics.some((d) => d.code === 'missing-file' && d.severity === DiagnosticSeverity.Warning);
+    !diagnostics.some((d) => d.code === 'hardcoded-url') &&
+    diagnostics.some((d) => d.code === 'missing-file' && d.severity === DiagnosticSeverity.Warning);
 
-  it('reads each workspace folder\'s own settings (the folder as scope): severities per project', async () => {
+  it("reads each workspace folder's own settings (the folder as scope): severities per project", async () => {
     const { workspace, a, b } = twoProjects();
     cleanup.push(workspace);
     const client = await LspClient.start({
@@ -105,12 +113,16 @@ describe('language server: several projects and settings', function () {
     clients.push(client);
     await client.waitForProjects();
     await client.waitForDiagnostics(path.join(a, 'templates/broken.html'), 'missing-file as an error in a', (d) =>
-      d.some((x) => x.code === 'missing-file' && x.severity === DiagnosticSeverity.Error));
-    await client.waitForDiagnostics(path.join(b, 'templates/broken.html'), 'no missing-file in b', (d) =>
-      d.some((x) => x.code === 'leading-slash') && !d.some((x) => x.code === 'missing-file'));
+      d.some((x) => x.code === 'missing-file' && x.severity === DiagnosticSeverity.Error),
+    );
+    await client.waitForDiagnostics(
+      path.join(b, 'templates/broken.html'),
+      'no missing-file in b',
+      (d) => d.some((x) => x.code === 'leading-slash') && !d.some((x) => x.code === 'missing-file'),
+    );
   });
 
-  it('tells Collect the environment a project is learned with: its .env, then its folder\'s djangoStatic.env', async () => {
+  it("tells Collect the environment a project is learned with: its .env, then its folder's djangoStatic.env", async () => {
     const { workspace, a, b } = twoProjects();
     cleanup.push(workspace);
     fs.writeFileSync(path.join(b, '.env'), 'FROM_DOTENV=dotenv\nOVERRIDDEN=dotenv\n');
@@ -148,11 +160,17 @@ describe('language server: several projects and settings', function () {
   it('takes djangoStatic.project (the former managePyPath) as the project commands act on', async () => {
     const { workspace, b } = twoProjects();
     cleanup.push(workspace);
-    const client = await LspClient.start({ root: workspace, configuration: { project: path.relative(workspace, path.join(b, 'manage.py')) } });
+    const client = await LspClient.start({
+      root: workspace,
+      configuration: { project: path.relative(workspace, path.join(b, 'manage.py')) },
+    });
     clients.push(client);
     await client.waitForProjects();
     const files = await client.request<StaticFileItem[]>(Methods.listFiles, {});
-    assert.ok(files.some((f) => f.path === 'css/only-b.css'), 'the selected project is b');
+    assert.ok(
+      files.some((f) => f.path === 'css/only-b.css'),
+      'the selected project is b',
+    );
   });
 
   it('re-learns in the requested mode when the settings change', async () => {

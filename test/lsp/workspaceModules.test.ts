@@ -53,13 +53,27 @@ describe('workspace modules', () => {
       const outside = tree({ 'templates/admin/base.html': '' });
       made.push(outside);
       const m = model(root, {
-        templates: [{ backend: 'django.template.backends.django.DjangoTemplates', jinja: false, dirs: [path.join(root, 'templates')], appDirs: true, builtins: [] }],
+        templates: [
+          {
+            backend: 'django.template.backends.django.DjangoTemplates',
+            jinja: false,
+            dirs: [path.join(root, 'templates')],
+            appDirs: true,
+            builtins: [],
+          },
+        ],
         finders: [
           {
             kind: 'app',
             className: 'django.contrib.staticfiles.finders.AppDirectoriesFinder',
             apps: [
-              { name: 'blog', label: 'blog', path: path.join(root, 'blog'), staticDir: null, templatesDir: path.join(root, 'blog/templates') },
+              {
+                name: 'blog',
+                label: 'blog',
+                path: path.join(root, 'blog'),
+                staticDir: null,
+                templatesDir: path.join(root, 'blog/templates'),
+              },
               { name: 'admin', label: 'admin', path: outside, staticDir: null, templatesDir: path.join(outside, 'templates') },
             ],
           },
@@ -77,7 +91,10 @@ describe('workspace modules', () => {
       const root = tree({ 'a/templates/x.html': '', 'b/templates/sub/y.htm': '', 'c/z.html': '' });
       made.push(root);
       const found = await discoverTemplates(model(root), { templateGlobs: [], ignoreGlobs: [] });
-      assert.deepEqual(found.map((f) => path.relative(root, f)), ['a/templates/x.html', 'b/templates/sub/y.htm']);
+      assert.deepEqual(
+        found.map((f) => path.relative(root, f)),
+        ['a/templates/x.html', 'b/templates/sub/y.htm'],
+      );
     });
   });
 

@@ -61,7 +61,7 @@ describe('Neovim (built-in LSP client) against django-static lsp --stdio', funct
     assert.equal(result.projects?.[0]?.projectDir, root);
   });
 
-  it('completes inside {% static \'css/| %}', () => {
+  it("completes inside {% static 'css/| %}", () => {
     assert.ok(result.completion?.includes('site.css'), JSON.stringify(result.completion));
     assert.ok(result.completion?.includes('print.css'), JSON.stringify(result.completion));
   });
@@ -71,7 +71,10 @@ describe('Neovim (built-in LSP client) against django-static lsp --stdio', funct
   });
 
   it('shows the shadowed warning on the open template', () => {
-    assert.ok(result.diagnostics?.some((d) => d.code === 'shadowed' && d.lnum === 6), JSON.stringify(result.diagnostics));
+    assert.ok(
+      result.diagnostics?.some((d) => d.code === 'shadowed' && d.lnum === 6),
+      JSON.stringify(result.diagnostics),
+    );
   });
 });
 
@@ -85,7 +88,9 @@ describe('Neovim asking right after the server is initialized, before the projec
     ensureBuilt();
     root = copyDemo();
     result = runProbe(root, { DS_IMMEDIATE: '1' });
-    console.log(`      first answers after ${result.answered_ms?.toFixed(0)} ms (asked before the project was announced: ${result.asked_before_learned})`);
+    console.log(
+      `      first answers after ${result.answered_ms?.toFixed(0)} ms (asked before the project was announced: ${result.asked_before_learned})`,
+    );
   });
 
   after(() => root && removeCopy(root));

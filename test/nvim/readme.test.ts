@@ -17,7 +17,12 @@ function readmeBlock(): string {
   return block[1];
 }
 
-interface Result { errors: string[]; filetype?: string; clients?: string[]; diagnostics?: { lnum: number; message: string }[] }
+interface Result {
+  errors: string[];
+  filetype?: string;
+  clients?: string[];
+  diagnostics?: { lnum: number; message: string }[];
+}
 
 describe('README: the Neovim 0.7 configuration, as written', function () {
   this.timeout(90000);
@@ -39,12 +44,16 @@ describe('README: the Neovim 0.7 configuration, as written', function () {
     const config = path.join(work, 'readme.lua');
     fs.writeFileSync(config, readmeBlock());
     const out = path.join(work, 'readme-result.json');
-    const run = spawnSync(NVIM, ['--headless', '--clean', '-n', '-c', `luafile ${config}`, '-c', `luafile ${path.join(REPO, 'test', 'nvim', 'readmeCheck.lua')}`], {
-      cwd: root,
-      env: { ...process.env, PATH: `${bin}${path.delimiter}${process.env.PATH ?? ''}`, DS_OUT: out },
-      encoding: 'utf8',
-      timeout: 80000,
-    });
+    const run = spawnSync(
+      NVIM,
+      ['--headless', '--clean', '-n', '-c', `luafile ${config}`, '-c', `luafile ${path.join(REPO, 'test', 'nvim', 'readmeCheck.lua')}`],
+      {
+        cwd: root,
+        env: { ...process.env, PATH: `${bin}${path.delimiter}${process.env.PATH ?? ''}`, DS_OUT: out },
+        encoding: 'utf8',
+        timeout: 80000,
+      },
+    );
     assert.ok(fs.existsSync(out), `nvim wrote no result (status ${run.status}, signal ${run.signal}):\n${run.stdout}\n${run.stderr}`);
     result = JSON.parse(fs.readFileSync(out, 'utf8')) as Result;
   });

@@ -15,7 +15,12 @@ function run(cmd: string, args: string[], cwd: string): SpawnSyncReturns<string>
   return result;
 }
 
-interface PackResult { filename: string; size: number; unpackedSize: number; files: { path: string }[] }
+interface PackResult {
+  filename: string;
+  size: number;
+  unpackedSize: number;
+  files: { path: string }[];
+}
 
 describe('npm pack: the django-static command line from a clean folder', function () {
   this.timeout(120000);
@@ -31,7 +36,9 @@ describe('npm pack: the django-static command line from a clean folder', functio
     const packed = run('npm', ['pack', '--json', '--pack-destination', work], REPO);
     assert.equal(packed.status, 0, packed.stderr);
     pack = (JSON.parse(packed.stdout) as PackResult[])[0];
-    console.log(`      package ${pack.filename}: ${(pack.size / 1024).toFixed(0)} kB packed, ${(pack.unpackedSize / 1024).toFixed(0)} kB unpacked`);
+    console.log(
+      `      package ${pack.filename}: ${(pack.size / 1024).toFixed(0)} kB packed, ${(pack.unpackedSize / 1024).toFixed(0)} kB unpacked`,
+    );
     // A clean folder: no package.json, and --offline proves the package needs nothing from a registry.
     const app = path.join(work, 'app');
     fs.mkdirSync(app);
@@ -49,9 +56,14 @@ describe('npm pack: the django-static command line from a clean folder', functio
   });
 
   it('declares no runtime dependencies (esbuild bundled them), so it installs offline', () => {
-    const manifest = JSON.parse(fs.readFileSync(path.join(path.dirname(bin), '..', 'django-static-files', 'package.json'), 'utf8')) as Record<string, unknown>;
+    const manifest = JSON.parse(
+      fs.readFileSync(path.join(path.dirname(bin), '..', 'django-static-files', 'package.json'), 'utf8'),
+    ) as Record<string, unknown>;
     assert.equal(manifest.dependencies, undefined);
-    assert.deepEqual(fs.readdirSync(path.join(path.dirname(bin), '..')).filter((n) => !n.startsWith('.')), ['django-static-files']);
+    assert.deepEqual(
+      fs.readdirSync(path.join(path.dirname(bin), '..')).filter((n) => !n.startsWith('.')),
+      ['django-static-files'],
+    );
   });
 
   it('npx django-static check --root prints the demo findings and exits 1, in django mode', () => {
@@ -59,11 +71,20 @@ describe('npm pack: the django-static command line from a clean folder', functio
     assert.equal(result.status, 1, result.stderr);
     const lines = result.stdout.trim().split('\n');
     const rel = (p: string) => path.relative(path.join(work, 'app'), path.join(demo, p));
-    assert.ok(lines.includes(
-      `${rel('templates/broken.html')}:5:43: error missing-file 'css/sites.css' is not found by any static files finder. Did you mean 'css/site.css'?`,
-    ), result.stdout);
-    assert.ok(lines.some((l) => l.startsWith(`${rel('templates/no_load.html')}:4:13: error missing-load`)), result.stdout);
-    assert.equal(lines[lines.length - 1], '2 errors, 2 warnings, 1 information in 5 templates and 5 CSS/JS files with references (1 project).');
+    assert.ok(
+      lines.includes(
+        `${rel('templates/broken.html')}:5:43: error missing-file 'css/sites.css' is not found by any static files finder. Did you mean 'css/site.css'?`,
+      ),
+      result.stdout,
+    );
+    assert.ok(
+      lines.some((l) => l.startsWith(`${rel('templates/no_load.html')}:4:13: error missing-load`)),
+      result.stdout,
+    );
+    assert.equal(
+      lines[lines.length - 1],
+      '2 errors, 2 warnings, 1 information in 5 templates and 5 CSS/JS files with references (1 project).',
+    );
     // Django mode needs dist/python/introspect.py from the package itself (the clone is not above this folder).
     assert.match(result.stderr, /django mode \(Ran Django [\d.]+ with /);
   });
@@ -71,16 +92,27 @@ describe('npm pack: the django-static command line from a clean folder', functio
   it('django-static lsp --stdio answers initialize (the lazily imported server is in the bundle)', async () => {
     const child = spawn(bin, ['lsp', '--stdio'], { cwd: demo, env: userEnv(), stdio: ['pipe', 'pipe', 'pipe'] });
     try {
-      const body = JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'initialize', params: { processId: null, rootUri: null, capabilities: {} } });
+      const body = JSON.stringify({
+        jsonrpc: '2.0',
+        id: 1,
+        method: 'initialize',
+        params: { processId: null, rootUri: null, capabilities: {} },
+      });
       child.stdin.write(`Content-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`);
       const reply = await new Promise<string>((resolve, reject) => {
         let out = '';
         const timer = setTimeout(() => reject(new Error(`no initialize reply: ${out}`)), 20000);
         child.stdout.on('data', (chunk: Buffer) => {
           out += chunk.toString('utf8');
-          if (out.includes('"capabilities"')) { clearTimeout(timer); resolve(out); }
+          if (out.includes('"capabilities"')) {
+            clearTimeout(timer);
+            resolve(out);
+          }
         });
-        child.on('exit', (code) => { clearTimeout(timer); reject(new Error(`server exited ${code}: ${out}`)); });
+        child.on('exit', (code) => {
+          clearTimeout(timer);
+          reject(new Error(`server exited ${code}: ${out}`));
+        });
       });
       assert.match(reply, /"id":1/);
       assert.match(reply, /"completionProvider"/);

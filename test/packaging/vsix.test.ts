@@ -7,10 +7,20 @@ import { REPO } from '../lsp/lspClient';
 /** What the .vsix must hold: the bundles, the helper, grammars, the icon, the README and its screenshots. */
 function meantToShip(): string[] {
   const inFolder = (dir: string, pattern: RegExp) =>
-    fs.readdirSync(path.join(REPO, dir)).filter((n) => pattern.test(n)).map((n) => `${dir}/${n}`);
+    fs
+      .readdirSync(path.join(REPO, dir))
+      .filter((n) => pattern.test(n))
+      .map((n) => `${dir}/${n}`);
   return [
-    'package.json', 'README.md', 'CHANGELOG.md', 'LICENSE', 'language-configuration.json', 'images/icon.png',
-    'dist/client.js', 'dist/server.js', 'dist/python/introspect.py',
+    'package.json',
+    'README.md',
+    'CHANGELOG.md',
+    'LICENSE',
+    'language-configuration.json',
+    'images/icon.png',
+    'dist/client.js',
+    'dist/server.js',
+    'dist/python/introspect.py',
     ...inFolder('syntaxes', /\.tmLanguage\.json$/),
     ...inFolder('docs/images', /\.png$/),
   ].sort();
@@ -31,7 +41,11 @@ describe('Marketplace manifest and vsce ls', function () {
     const vsce = path.join(REPO, 'node_modules', '.bin', 'vsce');
     const result = spawnSync(vsce, ['ls', '--no-dependencies'], { cwd: REPO, encoding: 'utf8' });
     assert.equal(result.status, 0, result.stderr);
-    const listed = result.stdout.split('\n').map((l) => l.trim()).filter(Boolean).sort();
+    const listed = result.stdout
+      .split('\n')
+      .map((l) => l.trim())
+      .filter(Boolean)
+      .sort();
     assert.deepEqual(listed, meantToShip());
   });
 

@@ -47,8 +47,10 @@ describe('pre-commit hook django-static-check (real pre-commit, local clone)', f
     // Throw-away pre-commit store and git identity; prefer npm's cache (the hook's npm install of the clone).
     env = userEnv({
       PRE_COMMIT_HOME: path.join(work, 'pre-commit-home'),
-      GIT_AUTHOR_NAME: 'Test', GIT_AUTHOR_EMAIL: 'test@example.invalid',
-      GIT_COMMITTER_NAME: 'Test', GIT_COMMITTER_EMAIL: 'test@example.invalid',
+      GIT_AUTHOR_NAME: 'Test',
+      GIT_AUTHOR_EMAIL: 'test@example.invalid',
+      GIT_COMMITTER_NAME: 'Test',
+      GIT_COMMITTER_EMAIL: 'test@example.invalid',
       GIT_CONFIG_GLOBAL: '/dev/null',
       npm_config_prefer_offline: 'true',
       npm_config_audit: 'false',
@@ -86,9 +88,14 @@ describe('pre-commit hook django-static-check (real pre-commit, local clone)', f
     fs.mkdirSync(path.join(project, 'static', 'css'), { recursive: true });
     fs.writeFileSync(path.join(project, 'static', 'css', 'site.css'), 'body { margin: 0; }\n');
     fs.mkdirSync(path.join(project, 'templates'));
-    fs.writeFileSync(path.join(project, 'templates', 'page.html'), "{% load static %}\n<link rel=\"stylesheet\" href=\"{% static 'css/sitee.css' %}\">\n");
-    fs.writeFileSync(path.join(project, '.pre-commit-config.yaml'),
-      `repos:\n  - repo: ${clone}\n    rev: ${rev}\n    hooks:\n      - id: django-static-check\n`);
+    fs.writeFileSync(
+      path.join(project, 'templates', 'page.html'),
+      '{% load static %}\n<link rel="stylesheet" href="{% static \'css/sitee.css\' %}">\n',
+    );
+    fs.writeFileSync(
+      path.join(project, '.pre-commit-config.yaml'),
+      `repos:\n  - repo: ${clone}\n    rev: ${rev}\n    hooks:\n      - id: django-static-check\n`,
+    );
     ok('git', ['init', '--quiet'], project);
     ok('pre-commit', ['install'], project);
   });
@@ -104,12 +111,18 @@ describe('pre-commit hook django-static-check (real pre-commit, local clone)', f
     const output = commit.stdout + commit.stderr;
     assert.notEqual(commit.status, 0, output);
     assert.match(output, /django-static check\.+Failed/);
-    assert.match(output, /templates\/page\.html:2:\d+: error missing-file 'css\/sitee\.css' is not found by any static files finder\. Did you mean 'css\/site\.css'\?/);
+    assert.match(
+      output,
+      /templates\/page\.html:2:\d+: error missing-file 'css\/sitee\.css' is not found by any static files finder\. Did you mean 'css\/site\.css'\?/,
+    );
     // Nothing was committed.
     assert.notEqual(run('git', ['rev-parse', '--verify', '--quiet', 'HEAD'], project).status, 0);
     // The node environment is nodeenv's `system` shim around this machine's node: nothing was downloaded.
     const store = env.PRE_COMMIT_HOME as string;
-    const envs = fs.readdirSync(store).filter((d) => d.startsWith('repo')).flatMap((d) => fs.readdirSync(path.join(store, d)).filter((e) => e.startsWith('node_env')));
+    const envs = fs
+      .readdirSync(store)
+      .filter((d) => d.startsWith('repo'))
+      .flatMap((d) => fs.readdirSync(path.join(store, d)).filter((e) => e.startsWith('node_env')));
     assert.deepEqual(envs, ['node_env-system']);
   });
 

@@ -14,7 +14,9 @@ describe('build outputs', () => {
   });
 
   it("does not take 'static/' (STATIC_ROOT, usually) for every app's static folder, but does for a STATICFILES_DIRS root", () => {
-    const outputs: BuildOutput[] = [{ kind: 'gitignore', base: '/p', pattern: 'static/', from: '.gitignore line 1: static/', command: null }];
+    const outputs: BuildOutput[] = [
+      { kind: 'gitignore', base: '/p', pattern: 'static/', from: '.gitignore line 1: static/', command: null },
+    ];
     assert.equal(buildOutputFor(outputs, '/p/shop/static/shop/x.js', '/p/shop/static', false), null);
     assert.ok(buildOutputFor(outputs, '/p/front/static/x.js', '/p/front/static', true));
     const dist: BuildOutput[] = [{ kind: 'path', path: '/p/frontend/dist', from: 'webpack.config.js', command: 'npm run build' }];

@@ -38,14 +38,25 @@ interface Case {
 }
 
 const CASES: Case[] = [
-  { name: "an app's static folder", staticRoot: "BASE_DIR / 'blog' / 'static'", lost: 'blog/static/blog/app.css', refusal: /app 'blog''s static folder/ },
+  {
+    name: "an app's static folder",
+    staticRoot: "BASE_DIR / 'blog' / 'static'",
+    lost: 'blog/static/blog/app.css',
+    refusal: /app 'blog''s static folder/,
+  },
   { name: 'an app package', staticRoot: "BASE_DIR / 'blog'", lost: 'blog/models.py', refusal: /package of app 'blog'/ },
   { name: 'a templates folder', staticRoot: "BASE_DIR / 'templates'", lost: 'templates/base.html', refusal: /templates folder/ },
   { name: 'the settings package', staticRoot: "BASE_DIR / 'proj'", lost: 'proj/settings.py', refusal: /settings package/ },
   { name: 'a .git folder', staticRoot: "BASE_DIR / '.git'", lost: '.git/HEAD', refusal: /\.git folder/ },
   { name: 'a virtualenv', staticRoot: "BASE_DIR / 'venv'", lost: 'venv/pyvenv.cfg', refusal: /virtual environment/ },
   { name: 'the project folder', staticRoot: 'BASE_DIR', lost: 'manage.py', refusal: /project folder itself/ },
-  { name: 'a STATICFILES_DIRS entry', staticRoot: "BASE_DIR / 'assets'", lost: 'assets/site.css', refusal: /STATICFILES_DIRS entry/, djangoRefuses: /staticfiles\.E002/ },
+  {
+    name: 'a STATICFILES_DIRS entry',
+    staticRoot: "BASE_DIR / 'assets'",
+    lost: 'assets/site.css',
+    refusal: /STATICFILES_DIRS entry/,
+    djangoRefuses: /staticfiles\.E002/,
+  },
   {
     name: 'a root holding a symlink to a source folder',
     staticRoot: "BASE_DIR / 'collected'",
@@ -110,7 +121,11 @@ describe('client: each Clear and Collect refusal, against real collectstatic --c
       // What real Django does with it.
       const lost = path.isAbsolute(c.lost) ? c.lost : path.join(dir, c.lost);
       assert.ok(fs.existsSync(lost));
-      const run = spawnSync(DJANGO_PYTHON, ['manage.py', 'collectstatic', '--clear', '--noinput', ...(c.dryRun ? ['--dry-run'] : [])], { cwd: dir, env, encoding: 'utf8' });
+      const run = spawnSync(DJANGO_PYTHON, ['manage.py', 'collectstatic', '--clear', '--noinput', ...(c.dryRun ? ['--dry-run'] : [])], {
+        cwd: dir,
+        env,
+        encoding: 'utf8',
+      });
       const deletions = run.stdout.split('\n').filter((l) => /^(Deleting|Pretending to delete) /.test(l));
       const rel = path.relative(root, lost);
       if (c.djangoRefuses) {
@@ -123,7 +138,10 @@ describe('client: each Clear and Collect refusal, against real collectstatic --c
         assert.ok(!fs.existsSync(lost), `${c.lost} survived: ${run.stdout.slice(0, 2000)}${run.stderr.slice(-2000)}`);
       }
       if (c.djangoRefuses) console.log(`      ${c.name}: Django's own system check refuses it too`);
-      else console.log(`      ${c.name}: Django ${c.dryRun ? 'would delete' : 'deleted'} ${deletions.length} file${deletions.length === 1 ? '' : 's'}, ${rel} among them`);
+      else
+        console.log(
+          `      ${c.name}: Django ${c.dryRun ? 'would delete' : 'deleted'} ${deletions.length} file${deletions.length === 1 ? '' : 's'}, ${rel} among them`,
+        );
     });
   }
 });

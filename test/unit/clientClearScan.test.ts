@@ -10,7 +10,9 @@ describe('client: what collectstatic --clear would delete', () => {
   after(() => dirs.forEach(removeTree));
 
   it('counts files through symlinked folders, names the links, survives a loop', async () => {
-    const dir = fs.realpathSync(makeTree({ 'collected/css/a.css': '', 'collected/b.js': '', 'assets/x.css': '', 'assets/y.css': '', 'assets/img/z.png': '' }));
+    const dir = fs.realpathSync(
+      makeTree({ 'collected/css/a.css': '', 'collected/b.js': '', 'assets/x.css': '', 'assets/y.css': '', 'assets/img/z.png': '' }),
+    );
     dirs.push(dir);
     fs.symlinkSync('../assets', path.join(dir, 'collected/evil'));
     fs.symlinkSync('.', path.join(dir, 'collected/css/self'));
@@ -18,8 +20,14 @@ describe('client: what collectstatic --clear would delete', () => {
     const scan = await scanStaticRoot(path.join(dir, 'collected'));
     assert.equal(scan.files, 2 + 3 + 1, 'a.css, b.js, three files through evil, the broken link');
     assert.equal(scan.throughLinks, 3);
-    assert.deepEqual(scan.linkedFolders.map((l) => [path.basename(l.link), l.target]).sort(), [['evil', path.join(dir, 'assets')], ['self', path.join(dir, 'collected/css')]]);
-    assert.match(clearConfirmation(path.join(dir, 'collected'), scan), /^Delete 6 files in .*collected \(3 of them through symlinked folders (evil|self) -> /);
+    assert.deepEqual(scan.linkedFolders.map((l) => [path.basename(l.link), l.target]).sort(), [
+      ['evil', path.join(dir, 'assets')],
+      ['self', path.join(dir, 'collected/css')],
+    ]);
+    assert.match(
+      clearConfirmation(path.join(dir, 'collected'), scan),
+      /^Delete 6 files in .*collected \(3 of them through symlinked folders (evil|self) -> /,
+    );
   });
 
   it('finds markers of a repository, a virtualenv or a project at the top', async () => {

@@ -4,12 +4,7 @@ import { spawnSync } from 'node:child_process';
 import { cpSync, existsSync, mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import {
-  parseCollectOutput,
-  parseFindstaticOutput,
-  parseSettingsProbe,
-  SETTINGS_PROBE_CODE,
-} from '../../client/src/collectOutput';
+import { parseCollectOutput, parseFindstaticOutput, parseSettingsProbe, SETTINGS_PROBE_CODE } from '../../client/src/collectOutput';
 import { DJANGO_PYTHON, removeTree } from './djangoFixtures';
 
 const DEMO = path.resolve(__dirname, '../../../examples/demo');
@@ -68,8 +63,10 @@ describe('client: collectstatic output parsing (real Django)', function () {
   });
 
   it('names the missing file and the referencing file when manifest post-processing fails', () => {
-    writeFileSync(path.join(project, 'demo', 'settings_manifest.py'),
-      "from .settings import *\nSTATICFILES_STORAGE = 'django.contrib.staticfiles.storage.ManifestStaticFilesStorage'\n");
+    writeFileSync(
+      path.join(project, 'demo', 'settings_manifest.py'),
+      "from .settings import *\nSTATICFILES_STORAGE = 'django.contrib.staticfiles.storage.ManifestStaticFilesStorage'\n",
+    );
     writeFileSync(path.join(project, 'assets', 'css', 'broken.css'), "body { background: url('x.png'); }\n");
     const run = manage(project, ['collectstatic', '--noinput', '--settings', 'demo.settings_manifest']);
     assert.notEqual(run.code, 0);
@@ -80,7 +77,7 @@ describe('client: collectstatic output parsing (real Django)', function () {
   });
 
   it('reports other ImproperlyConfigured errors and CommandErrors', () => {
-    writeFileSync(path.join(project, 'demo', 'settings_bad.py'), "from .settings import *\nSTATICFILES_DIRS = [STATIC_ROOT]\n");
+    writeFileSync(path.join(project, 'demo', 'settings_bad.py'), 'from .settings import *\nSTATICFILES_DIRS = [STATIC_ROOT]\n');
     const bad = manage(project, ['collectstatic', '--noinput', '--settings', 'demo.settings_bad']);
     const parsedBad = parseCollectOutput(bad.stdout, bad.stderr, bad.code);
     assert.ok(parsedBad.failure, bad.stderr);
@@ -107,10 +104,13 @@ describe('client: collectstatic output parsing (real Django)', function () {
     const run = manage(project, ['shell', '-c', SETTINGS_PROBE_CODE]);
     assert.equal(run.code, 0, run.stderr);
     const probed = parseSettingsProbe(run.stdout)!;
-    assert.deepEqual({ staticRoot: probed.staticRoot, staticfilesDirs: probed.staticfilesDirs }, {
-      staticRoot: path.join(project, 'collected_static'),
-      staticfilesDirs: [path.join(project, 'assets'), path.join(project, 'vendor')],
-    });
+    assert.deepEqual(
+      { staticRoot: probed.staticRoot, staticfilesDirs: probed.staticfilesDirs },
+      {
+        staticRoot: path.join(project, 'collected_static'),
+        staticfilesDirs: [path.join(project, 'assets'), path.join(project, 'vendor')],
+      },
+    );
     // What Clear and Collect must not delete: apps, templates, the settings package, the environment.
     assert.ok(probed.apps.some((a) => a.label === 'staticfiles'));
     assert.ok(probed.settingsDir?.startsWith(project), String(probed.settingsDir));

@@ -3,11 +3,17 @@ import * as assert from 'node:assert/strict';
 import { djangoModeFailure } from '../../client/src/modeStatus';
 import { describeMode, escapeMarkdown, markdownCode, plural } from '../../server/src/text';
 
-const failedRun = { mode: 'static' as const, modeReason: "Static mode: running the settings failed: ModuleNotFoundError: No module named 'environ'." };
+const failedRun = {
+  mode: 'static' as const,
+  modeReason: "Static mode: running the settings failed: ModuleNotFoundError: No module named 'environ'.",
+};
 
 describe('client: mode status', () => {
   it('names a Django mode failure in one line, without repeating "Static mode"', () => {
-    assert.equal(djangoModeFailure(failedRun, 'auto', true), "running the settings failed: ModuleNotFoundError: No module named 'environ'.");
+    assert.equal(
+      djangoModeFailure(failedRun, 'auto', true),
+      "running the settings failed: ModuleNotFoundError: No module named 'environ'.",
+    );
     assert.equal(describeMode(failedRun.mode, failedRun.modeReason), failedRun.modeReason, 'the mode is named once');
     assert.equal(describeMode('django', 'Ran Django 4.2.1 with /usr/bin/python3.'), 'Django mode: Ran Django 4.2.1 with /usr/bin/python3.');
   });

@@ -20,7 +20,10 @@ function reasonFor(input: Partial<ClearSafetyInput>): string {
 describe('client: Clear and Collect safety', () => {
   it('allows a dedicated STATIC_ROOT inside the project and normalises it', () => {
     assert.deepEqual(checkClearSafety(base), { ok: true, staticRoot: '/srv/site/collected_static' });
-    assert.deepEqual(checkClearSafety({ ...base, staticRoot: '/srv/site/./collected_static/' }), { ok: true, staticRoot: '/srv/site/collected_static' });
+    assert.deepEqual(checkClearSafety({ ...base, staticRoot: '/srv/site/./collected_static/' }), {
+      ok: true,
+      staticRoot: '/srv/site/collected_static',
+    });
   });
 
   it('allows a STATIC_ROOT outside the project', () => {
@@ -62,7 +65,12 @@ describe('client: Clear and Collect safety', () => {
   });
 
   it('compares Windows paths case-insensitively', () => {
-    const win = { pathApi: path.win32, projectDir: 'C:\\Work\\Site', staticfilesDirs: ['C:\\Work\\Site\\assets'], homeDir: 'C:\\Users\\dev' };
+    const win = {
+      pathApi: path.win32,
+      projectDir: 'C:\\Work\\Site',
+      staticfilesDirs: ['C:\\Work\\Site\\assets'],
+      homeDir: 'C:\\Users\\dev',
+    };
     assert.match(reasonFor({ ...win, staticRoot: 'c:\\work\\site' }), /project folder itself/);
     assert.match(reasonFor({ ...win, staticRoot: 'C:\\' }), /file system root/);
     assert.equal(checkClearSafety({ ...base, ...win, staticRoot: 'C:\\Work\\Site\\static_root' }).ok, true);
@@ -72,7 +80,10 @@ describe('client: Clear and Collect safety', () => {
 describe('client: Clear and Collect refuses source, repository, environment and system folders', () => {
   const full: ClearSafetyInput = {
     ...base,
-    apps: [{ label: 'blog', path: '/srv/site/blog' }, { label: 'admin', path: '/usr/lib/python3/dist-packages/django/contrib/admin' }],
+    apps: [
+      { label: 'blog', path: '/srv/site/blog' },
+      { label: 'admin', path: '/usr/lib/python3/dist-packages/django/contrib/admin' },
+    ],
     templateDirs: ['/srv/site/templates', '/srv/site/blog/templates'],
     settingsDir: '/srv/site/proj',
     pythonPrefixes: ['/srv/site/.venv', '/usr'],
@@ -105,7 +116,10 @@ describe('client: Clear and Collect refuses source, repository, environment and 
   });
 
   it('does not treat the whole project as a source folder when settings, an app or templates sit at its top', () => {
-    assert.equal(checkClearSafety({ ...full, settingsDir: '/srv/site', templateDirs: ['/srv/site'], apps: [{ label: 'site', path: '/srv/site' }] }).ok, true);
+    assert.equal(
+      checkClearSafety({ ...full, settingsDir: '/srv/site', templateDirs: ['/srv/site'], apps: [{ label: 'site', path: '/srv/site' }] }).ok,
+      true,
+    );
   });
 
   it('refuses .git folders, repositories, virtualenvs and the Python environment', () => {
@@ -119,16 +133,42 @@ describe('client: Clear and Collect refuses source, repository, environment and 
   });
 
   it('refuses system folders and anything inside the system trees', () => {
-    for (const root of ['/usr', '/usr/share/static', '/etc', '/etc/nginx', '/bin', '/lib', '/boot', '/proc', '/sys', '/dev', '/var', '/opt', '/tmp', '/root']) {
+    for (const root of [
+      '/usr',
+      '/usr/share/static',
+      '/etc',
+      '/etc/nginx',
+      '/bin',
+      '/lib',
+      '/boot',
+      '/proc',
+      '/sys',
+      '/dev',
+      '/var',
+      '/opt',
+      '/tmp',
+      '/root',
+    ]) {
       assert.match(refused({ staticRoot: root }), /system folder/, root);
     }
-    const win = { pathApi: path.win32, projectDir: 'D:\\site', staticfilesDirs: [], homeDir: 'C:\\Users\\dev', apps: [], templateDirs: [], settingsDir: null, pythonPrefixes: [] };
+    const win = {
+      pathApi: path.win32,
+      projectDir: 'D:\\site',
+      staticfilesDirs: [],
+      homeDir: 'C:\\Users\\dev',
+      apps: [],
+      templateDirs: [],
+      settingsDir: null,
+      pythonPrefixes: [],
+    };
     assert.match(refused({ ...win, staticRoot: 'C:\\Windows\\System32' }), /system folder C:\\Windows/);
     assert.match(refused({ ...win, staticRoot: 'c:\\program files\\app' }), /system folder/);
   });
 
   it('refuses a root holding symlinks to folders outside it, naming them; links inside it are fine', () => {
-    const reason = refused({ scan: { linkedFolders: [{ link: '/srv/site/collected_static/evil', target: '/srv/site/assets' }], markers: [] } });
+    const reason = refused({
+      scan: { linkedFolders: [{ link: '/srv/site/collected_static/evil', target: '/srv/site/assets' }], markers: [] },
+    });
     assert.match(reason, /symlinks to folders outside it \(\/srv\/site\/collected_static\/evil -> \/srv\/site\/assets\)/);
     const inside = { linkedFolders: [{ link: '/srv/site/collected_static/alias', target: '/srv/site/collected_static/css' }], markers: [] };
     assert.equal(checkClearSafety({ ...full, scan: inside }).ok, true);

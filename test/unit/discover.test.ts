@@ -4,7 +4,13 @@ import { chmodSync, promises as fsp } from 'node:fs';
 import { findProjects, settingsModuleFromSource } from '../../server/src/engine/discover';
 import { learnProject } from '../../server/src/engine/learn';
 import { staticFolders } from '../../server/src/engine/model';
-import { findInterpreter, checkDjango, interpreterCandidates, sitePackagesOf, sitePackagesWithoutRunning } from '../../server/src/engine/interpreter';
+import {
+  findInterpreter,
+  checkDjango,
+  interpreterCandidates,
+  sitePackagesOf,
+  sitePackagesWithoutRunning,
+} from '../../server/src/engine/interpreter';
 import { DJANGO_PYTHON, MANAGE_PY, makeTree, removeTree } from './djangoFixtures';
 
 const DEMO = path.resolve(__dirname, '../../../examples/demo');
@@ -64,10 +70,13 @@ describe('findProjects', () => {
     cleanup.push(root);
     const projects = await findProjects(root, undefined, { prune: [path.join(root, 'assets')] });
     // A folder named static outside a Python package is an ordinary folder: only an app's own is its data.
-    assert.deepEqual(projects.map((p) => [path.relative(root, p.managePy!), p.settingsModule]), [
-      ['shop/tools/manage.py', 'tools.settings'],
-      ['static/site/manage.py', 'plain.settings'],
-    ]);
+    assert.deepEqual(
+      projects.map((p) => [path.relative(root, p.managePy!), p.settingsModule]),
+      [
+        ['shop/tools/manage.py', 'tools.settings'],
+        ['static/site/manage.py', 'plain.settings'],
+      ],
+    );
   });
 
   it('reads as many folders to learn and discover a project with 4 static folders as one with 800', async () => {
@@ -75,7 +84,8 @@ describe('findProjects', () => {
       const files: Record<string, string> = {
         'manage.py': MANAGE_PY,
         'proj/__init__.py': '',
-        'proj/settings.py': "INSTALLED_APPS = ['django.contrib.staticfiles', 'shop']\nSTATIC_URL = '/static/'\nSTATICFILES_DIRS = ['frontend/build']\n",
+        'proj/settings.py':
+          "INSTALLED_APPS = ['django.contrib.staticfiles', 'shop']\nSTATIC_URL = '/static/'\nSTATICFILES_DIRS = ['frontend/build']\n",
         'shop/__init__.py': '',
         'services/api/manage.py': MANAGE_PY,
       };
@@ -95,7 +105,10 @@ describe('findProjects', () => {
         const model = await learnProject(root, { mode: 'static', allowExecute: false });
         const learning = reads;
         const projects = await findProjects(root, undefined, { prune: staticFolders(model) });
-        assert.deepEqual(projects.map((p) => path.relative(root, p.projectDir)), ['', 'services/api']);
+        assert.deepEqual(
+          projects.map((p) => path.relative(root, p.projectDir)),
+          ['', 'services/api'],
+        );
         return [learning, reads - learning];
       } finally {
         fsp.readdir = readdir;
@@ -108,7 +121,10 @@ describe('findProjects', () => {
     const root = makeTree({ 'manage.py': MANAGE_PY, 'sub/manage.py': MANAGE_PY.replace('proj.', 'sub.') });
     cleanup.push(root);
     const projects = await findProjects(root);
-    assert.deepEqual(projects.map((p) => p.projectDir), [root, path.join(root, 'sub')]);
+    assert.deepEqual(
+      projects.map((p) => p.projectDir),
+      [root, path.join(root, 'sub')],
+    );
   });
 
   it('prefers the override, then DJANGO_SETTINGS_MODULE, then manage.py', async () => {
@@ -137,12 +153,25 @@ describe('findProjects', () => {
 describe('settingsModuleFromSource', () => {
   it('reads setdefault calls with either quote style and raw strings', () => {
     assert.equal(settingsModuleFromSource(`import os\nos.environ.setdefault("DJANGO_SETTINGS_MODULE", "a.settings")\n`), 'a.settings');
-    assert.equal(settingsModuleFromSource(`import os\nos.environ.setdefault(\n  'DJANGO_SETTINGS_MODULE',\n  r'b.settings.dev',\n)\n`), 'b.settings.dev');
+    assert.equal(
+      settingsModuleFromSource(`import os\nos.environ.setdefault(\n  'DJANGO_SETTINGS_MODULE',\n  r'b.settings.dev',\n)\n`),
+      'b.settings.dev',
+    );
   });
 
   it('reads a settings module chosen by an environment variable, with its written default', () => {
-    assert.equal(settingsModuleFromSource(`import os\nos.environ.setdefault('DJANGO_SETTINGS_MODULE', os.environ.get('APP_SETTINGS', 'site.settings.dev'))\n`), 'site.settings.dev');
-    assert.equal(settingsModuleFromSource(`import os\nos.environ.setdefault('DJANGO_SETTINGS_MODULE', 'site.settings.' + os.getenv('DJANGO_ENV', 'local'))\n`), 'site.settings.local');
+    assert.equal(
+      settingsModuleFromSource(
+        `import os\nos.environ.setdefault('DJANGO_SETTINGS_MODULE', os.environ.get('APP_SETTINGS', 'site.settings.dev'))\n`,
+      ),
+      'site.settings.dev',
+    );
+    assert.equal(
+      settingsModuleFromSource(
+        `import os\nos.environ.setdefault('DJANGO_SETTINGS_MODULE', 'site.settings.' + os.getenv('DJANGO_ENV', 'local'))\n`,
+      ),
+      'site.settings.local',
+    );
     assert.equal(settingsModuleFromSource(`import os\nos.environ.setdefault('DJANGO_SETTINGS_MODULE', os.getenv('APP_SETTINGS'))\n`), null);
   });
 
@@ -173,7 +202,11 @@ describe('interpreter discovery', () => {
     const root = makeTree({ '.venv/bin/python': '#!/bin/sh\nexit 1\n', 'venv/bin/python': '' });
     cleanup.push(root);
     const candidates = await interpreterCandidates(root, 'my/python');
-    assert.deepEqual(candidates.slice(0, 3), [path.join(root, 'my/python'), path.join(root, '.venv/bin/python'), path.join(root, 'venv/bin/python')]);
+    assert.deepEqual(candidates.slice(0, 3), [
+      path.join(root, 'my/python'),
+      path.join(root, '.venv/bin/python'),
+      path.join(root, 'venv/bin/python'),
+    ]);
     assert.deepEqual(candidates.slice(-2), ['python3', '/usr/bin/python3']);
   });
 

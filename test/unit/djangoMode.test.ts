@@ -15,7 +15,14 @@ const DEMO = path.resolve(__dirname, '../../../examples/demo');
 
 function input(projectDir: string, extra: Partial<DjangoModeInput> = {}): DjangoModeInput {
   const env = version.pythonpath ? { PYTHONPATH: version.env.PYTHONPATH! } : undefined;
-  return { projectDir, managePy: path.join(projectDir, 'manage.py'), settingsModule: 'proj.settings', python: DJANGO_PYTHON, env, ...extra };
+  return {
+    projectDir,
+    managePy: path.join(projectDir, 'manage.py'),
+    settingsModule: 'proj.settings',
+    python: DJANGO_PYTHON,
+    env,
+    ...extra,
+  };
 }
 
 async function learnOk(projectDir: string, extra: Partial<DjangoModeInput> = {}): Promise<ProjectModel> {
@@ -32,7 +39,12 @@ function finder<K extends FinderEntry['kind']>(model: ProjectModel, kind: K): Ex
 
 /** Runs real manage.py in a temp project (never on the user's folders). */
 function manage(projectDir: string, ...args: string[]): string {
-  return execFileSync(DJANGO_PYTHON, ['manage.py', ...args], { cwd: projectDir, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], env: version.env });
+  return execFileSync(DJANGO_PYTHON, ['manage.py', ...args], {
+    cwd: projectDir,
+    encoding: 'utf8',
+    stdio: ['ignore', 'pipe', 'pipe'],
+    env: version.env,
+  });
 }
 
 const GENERATED_FINDERS = `import os
@@ -93,13 +105,19 @@ describeEachDjango('Django mode (real Django at /usr/bin/python3)', (v) => {
     assert.equal(model.staticfilesInstalled, true);
     assert.deepEqual(model.ignorePatterns, ['CVS', '.*', '*~']);
     assert.deepEqual(model.settingsFiles, [path.join(DEMO, 'demo/settings.py')]);
-    assert.deepEqual(model.finders.map((f) => f.kind), ['filesystem', 'app']);
+    assert.deepEqual(
+      model.finders.map((f) => f.kind),
+      ['filesystem', 'app'],
+    );
     assert.deepEqual(finder(model, 'filesystem').dirs, [
       { prefix: '', rootAsWritten: path.join(DEMO, 'assets'), root: path.join(DEMO, 'assets'), listPrefix: '' },
       { prefix: 'vendor', rootAsWritten: path.join(DEMO, 'vendor'), root: path.join(DEMO, 'vendor'), listPrefix: 'vendor' },
     ]);
     const apps = finder(model, 'app').apps;
-    assert.deepEqual(apps.map((a) => a.label), ['admin', 'auth', 'contenttypes', 'sessions', 'messages', 'staticfiles', 'blog', 'shop', 'legacy']);
+    assert.deepEqual(
+      apps.map((a) => a.label),
+      ['admin', 'auth', 'contenttypes', 'sessions', 'messages', 'staticfiles', 'blog', 'shop', 'legacy'],
+    );
     const legacy = apps.find((a) => a.name === 'legacy')!;
     // Not namespaced: its files sit directly under static/, colliding with STATICFILES_DIRS.
     assert.equal(legacy.staticDir, path.join(DEMO, 'legacy/static'));
@@ -109,9 +127,16 @@ describeEachDjango('Django mode (real Django at /usr/bin/python3)', (v) => {
     const { searchDirs, ...engine } = model.templates[0];
     assert.equal(model.templates.length, 1);
     assert.deepEqual(engine, {
-      backend: 'django.template.backends.django.DjangoTemplates', jinja: false, dirs: [path.join(DEMO, 'templates')], appDirs: true, builtins: [],
+      backend: 'django.template.backends.django.DjangoTemplates',
+      jinja: false,
+      dirs: [path.join(DEMO, 'templates')],
+      appDirs: true,
+      builtins: [],
       // With DEBUG on, Django 4.1+ still wraps the default loaders in the cached loader.
-      name: 'django', loaders: atLeast(v.series, '4.1') ? ['cached.Loader(filesystem.Loader, app_directories.Loader)'] : ['filesystem.Loader', 'app_directories.Loader'],
+      name: 'django',
+      loaders: atLeast(v.series, '4.1')
+        ? ['cached.Loader(filesystem.Loader, app_directories.Loader)']
+        : ['filesystem.Loader', 'app_directories.Loader'],
     });
     // The loaders' own get_dirs(): DIRS first, then every installed app's templates/ in INSTALLED_APPS order.
     assert.deepEqual(searchDirs, [path.join(DEMO, 'templates'), ...apps.map((a) => a.templatesDir).filter((d): d is string => d !== null)]);
@@ -142,42 +167,63 @@ STATIC_ROOT = BASE_DIR / 'out'
   });
 
   it('keeps roots as written (relative, trailing slash) and makes them absolute separately', async () => {
-    const dir = project(`INSTALLED_APPS = ['django.contrib.staticfiles']
+    const dir = project(
+      `INSTALLED_APPS = ['django.contrib.staticfiles']
 STATICFILES_DIRS = ['assets/', ('x', 'assets'), 'missing']
-`, { 'assets/a.css': '' });
+`,
+      { 'assets/a.css': '' },
+    );
     const model = await learnOk(dir);
-    assert.deepEqual(finder(model, 'filesystem').dirs.map((d) => [d.rootAsWritten, d.root, d.listPrefix]), [
-      ['assets/', path.join(dir, 'assets'), ''],
-      ['assets', path.join(dir, 'assets'), 'x'],
-      ['missing', path.join(dir, 'missing'), ''],
-    ]);
+    assert.deepEqual(
+      finder(model, 'filesystem').dirs.map((d) => [d.rootAsWritten, d.root, d.listPrefix]),
+      [
+        ['assets/', path.join(dir, 'assets'), ''],
+        ['assets', path.join(dir, 'assets'), 'x'],
+        ['missing', path.join(dir, 'missing'), ''],
+      ],
+    );
     if (atLeast(v.series, '4.0')) {
       // Django warns about it itself (W004), so it is not said twice.
       assert.deepEqual(model.problems, []);
-      assert.deepEqual(model.checks.map((c) => [c.id, c.message]), [['staticfiles.W004', "The directory 'missing' in the STATICFILES_DIRS setting does not exist."]]);
+      assert.deepEqual(
+        model.checks.map((c) => [c.id, c.message]),
+        [['staticfiles.W004', "The directory 'missing' in the STATICFILES_DIRS setting does not exist."]],
+      );
     } else {
       // Django 3.2 has no W004 check; the missing folder is reported as a problem instead.
-      assert.deepEqual(model.problems.map((p) => p.kind), ['static-dir-missing']);
+      assert.deepEqual(
+        model.problems.map((p) => p.kind),
+        ['static-dir-missing'],
+      );
       assert.match(model.problems[0].message, /'missing'.*FileNotFoundError/);
     }
   });
 
   it('lists apps in INSTALLED_APPS order, including apps without a static folder', async () => {
-    const dir = project(`INSTALLED_APPS = ['zeta', 'django.contrib.staticfiles', 'alpha.apps.AlphaConfig', 'plain']
+    const dir = project(
+      `INSTALLED_APPS = ['zeta', 'django.contrib.staticfiles', 'alpha.apps.AlphaConfig', 'plain']
 TEMPLATES = [{'BACKEND': 'django.template.backends.django.DjangoTemplates', 'DIRS': ['tpl'], 'APP_DIRS': True,
               'OPTIONS': {'builtins': ['django.templatetags.static']}}]
-`, {
-      'zeta/__init__.py': '',
-      'zeta/static/zeta/z.js': '',
-      'alpha/__init__.py': '',
-      'alpha/apps.py': "from django.apps import AppConfig\nclass AlphaConfig(AppConfig):\n    name = 'alpha'\n    label = 'alpha_label'\n",
-      'alpha/static/site.css': '',
-      'plain/__init__.py': '',
-      'plain/templates/plain/x.html': '',
-    });
+`,
+      {
+        'zeta/__init__.py': '',
+        'zeta/static/zeta/z.js': '',
+        'alpha/__init__.py': '',
+        'alpha/apps.py':
+          "from django.apps import AppConfig\nclass AlphaConfig(AppConfig):\n    name = 'alpha'\n    label = 'alpha_label'\n",
+        'alpha/static/site.css': '',
+        'plain/__init__.py': '',
+        'plain/templates/plain/x.html': '',
+      },
+    );
     const model = await learnOk(dir);
     assert.deepEqual(
-      finder(model, 'app').apps.map((a) => [a.name, a.label, a.staticDir && path.relative(dir, a.staticDir), a.templatesDir && path.relative(dir, a.templatesDir)]),
+      finder(model, 'app').apps.map((a) => [
+        a.name,
+        a.label,
+        a.staticDir && path.relative(dir, a.staticDir),
+        a.templatesDir && path.relative(dir, a.templatesDir),
+      ]),
       [
         ['zeta', 'zeta', 'zeta/static', null],
         ['django.contrib.staticfiles', 'staticfiles', null, null],
@@ -190,20 +236,26 @@ TEMPLATES = [{'BACKEND': 'django.template.backends.django.DjangoTemplates', 'DIR
   });
 
   it('lists the files of a custom finder and captures a failing finder', async () => {
-    const dir = project(`INSTALLED_APPS = ['django.contrib.staticfiles', 'gen']
+    const dir = project(
+      `INSTALLED_APPS = ['django.contrib.staticfiles', 'gen']
 STATICFILES_FINDERS = [
     'gen.finders.GeneratedFinder',
     'django.contrib.staticfiles.finders.AppDirectoriesFinder',
     'gen.finders.BrokenFinder',
 ]
-`, {
-      'gen/__init__.py': '',
-      'gen/finders.py': GENERATED_FINDERS,
-      'generated/bundle.js': '',
-      'generated/css/x.css': '',
-    });
+`,
+      {
+        'gen/__init__.py': '',
+        'gen/finders.py': GENERATED_FINDERS,
+        'generated/bundle.js': '',
+        'generated/css/x.css': '',
+      },
+    );
     const model = await learnOk(dir);
-    assert.deepEqual(model.finders.map((f) => f.kind), ['custom', 'app', 'custom']);
+    assert.deepEqual(
+      model.finders.map((f) => f.kind),
+      ['custom', 'app', 'custom'],
+    );
     const generated = model.finders[0] as Extract<FinderEntry, { kind: 'custom' }>;
     assert.equal(generated.className, 'gen.finders.GeneratedFinder');
     assert.deepEqual(
@@ -219,17 +271,20 @@ STATICFILES_FINDERS = [
   });
 
   it('lists custom finders (DefaultStorageFinder included) exactly as real collectstatic collects them', async () => {
-    const dir = project(`INSTALLED_APPS = ['django.contrib.staticfiles', 'gen']
+    const dir = project(
+      `INSTALLED_APPS = ['django.contrib.staticfiles', 'gen']
 MEDIA_ROOT = BASE_DIR / 'media'
 STATIC_ROOT = BASE_DIR / 'out'
 STATICFILES_FINDERS = ['gen.finders.GeneratedFinder', 'django.contrib.staticfiles.finders.DefaultStorageFinder']
-`, {
-      'gen/__init__.py': '',
-      'gen/finders.py': GENERATED_FINDERS,
-      'generated/bundle.js': '',
-      'generated/img/a.png': '',
-      'media/uploads/m.txt': '',
-    });
+`,
+      {
+        'gen/__init__.py': '',
+        'gen/finders.py': GENERATED_FINDERS,
+        'generated/bundle.js': '',
+        'generated/img/a.png': '',
+        'media/uploads/m.txt': '',
+      },
+    );
     const model = await learnOk(dir);
     const listed = model.finders.flatMap((f) => (f.kind === 'custom' ? f.files.map((file) => file.path) : [])).sort();
     assert.deepEqual(listed, ['gen/bundle.js', 'gen/img/a.png', 'uploads/m.txt']);
@@ -266,17 +321,29 @@ STATICFILES_STORAGE = 'django.contrib.staticfiles.storage.ManifestStaticFilesSto
     assert.equal(model.storage, `django.contrib.staticfiles.storage.${readsLegacy ? 'Manifest' : ''}StaticFilesStorage`);
     assert.equal(model.debug, false);
     assert.deepEqual(model.settingsFiles, [path.join(dir, 'proj/settings/__init__.py'), path.join(dir, 'proj/settings/base.py')]);
-    const w004 = atLeast(v.series, '4.0') ? [['staticfiles.W004', 'warning'], ['staticfiles.W004', 'warning']] : [];
-    assert.deepEqual(model.checks.map((c) => [c.id, c.level]).sort(), [['staticfiles.E002', 'error'], ['staticfiles.E003', 'error'], ...w004]);
+    const w004 = atLeast(v.series, '4.0')
+      ? [
+          ['staticfiles.W004', 'warning'],
+          ['staticfiles.W004', 'warning'],
+        ]
+      : [];
+    assert.deepEqual(model.checks.map((c) => [c.id, c.level]).sort(), [
+      ['staticfiles.E002', 'error'],
+      ['staticfiles.E003', 'error'],
+      ...w004,
+    ]);
     assert.ok(model.checks.find((c) => c.id === 'staticfiles.E003')!.message.includes("'pre/'"));
   });
 
   it('passes .env variables (and options.env over them) to the settings', async () => {
-    const dir = project(`import os
+    const dir = project(
+      `import os
 INSTALLED_APPS = ['django.contrib.staticfiles']
 STATIC_URL = '/' + os.environ['SECRET'] + '/'
 STATIC_ROOT = os.environ.get('ROOT_FROM_ENV')
-`, { '.env': `# comment\nexport SECRET="from-dotenv"\nROOT_FROM_ENV='/tmp/collected'\n` });
+`,
+      { '.env': `# comment\nexport SECRET="from-dotenv"\nROOT_FROM_ENV='/tmp/collected'\n` },
+    );
     const fromFile = await learnOk(dir);
     assert.equal(fromFile.staticUrl, '/from-dotenv/');
     assert.equal(fromFile.staticRoot, '/tmp/collected');
@@ -311,10 +378,13 @@ if __name__ == '__main__':
     );
     const model = await learnOk(dir);
     assert.equal(model.staticUrl, '/managed/');
-    assert.deepEqual(finder(model, 'app').apps.map((a) => [a.name, a.staticDir]), [
-      ['django.contrib.staticfiles', null],
-      ['inner_app', path.join(dir, 'apps/inner_app/static')],
-    ]);
+    assert.deepEqual(
+      finder(model, 'app').apps.map((a) => [a.name, a.staticDir]),
+      [
+        ['django.contrib.staticfiles', null],
+        ['inner_app', path.join(dir, 'apps/inner_app/static')],
+      ],
+    );
     assert.deepEqual(model.problems, []);
     // Without manage.py the app can't be imported, as `django-admin` without the path would fail too.
     const bare = await runDjangoMode(input(dir, { managePy: null, env: { FROM_MANAGE_PY: '/x/' } }));
@@ -325,7 +395,10 @@ if __name__ == '__main__':
     const settings = "INSTALLED_APPS = ['django.contrib.staticfiles']\n";
     const custom = project(settings, { 'manage.py': "print('my own tool')\n" });
     const skipped = await learnOk(custom);
-    assert.deepEqual(skipped.problems.map((p) => p.kind), ['manage-py-skipped']);
+    assert.deepEqual(
+      skipped.problems.map((p) => p.kind),
+      ['manage-py-skipped'],
+    );
     assert.match(skipped.problems[0].message, /did not call Django's execute_from_command_line/);
 
     const failing = project(settings, { 'manage.py': "import sys\nsys.exit('needs Python 4')\n" });
@@ -334,7 +407,7 @@ if __name__ == '__main__':
   });
 
   it('reports the settings module manage.py really used', async () => {
-    const dir = project("INSTALLED_APPS = []\n", {
+    const dir = project('INSTALLED_APPS = []\n', {
       'manage.py': `import os, sys
 os.environ['DJANGO_SETTINGS_MODULE'] = 'proj.other'
 from django.core.management import execute_from_command_line
@@ -429,7 +502,7 @@ describe('parseDotenv', () => {
 });
 
 describe('projectEnvironment (learning and Collect alike)', () => {
-  it('layers the process environment, the project\'s .env and djangoStatic.env, each later one winning', async () => {
+  it("layers the process environment, the project's .env and djangoStatic.env, each later one winning", async () => {
     const dir = makeProject('', { '.env': 'FROM_DOTENV=dotenv\nOVERRIDDEN=dotenv\nEXPANDED=${BASE}-x\n' });
     try {
       const env = await projectEnvironment(dir, { OVERRIDDEN: 'setting' }, { BASE: 'base', OVERRIDDEN: 'process' });

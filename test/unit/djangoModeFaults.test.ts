@@ -30,21 +30,56 @@ interface Fault {
 }
 
 const FAULTS: Fault[] = [
-  { name: 'hangs', code: `_record()\nimport time\ntime.sleep(600)`, expect: { reason: /took longer than 3 s and was stopped/ }, maxMs: TIMEOUT_MS + 3000 },
-  { name: 'crashes', code: `_record()\n_os.kill(_os.getpid(), 9)`, expect: { reason: /the Django helper gave no report \(exit code SIGKILL\)/ }, maxMs: 8000 },
+  {
+    name: 'hangs',
+    code: `_record()\nimport time\ntime.sleep(600)`,
+    expect: { reason: /took longer than 3 s and was stopped/ },
+    maxMs: TIMEOUT_MS + 3000,
+  },
+  {
+    name: 'crashes',
+    code: `_record()\n_os.kill(_os.getpid(), 9)`,
+    expect: { reason: /the Django helper gave no report \(exit code SIGKILL\)/ },
+    maxMs: 8000,
+  },
   // The helper points fd 1 at stderr and writes its report to a private copy (fd 3): hostile settings can
   // still find that copy.
-  { name: 'prints garbage into the report channel and closes it', code: `_record()\n_os.write(3, b'\\x00\\xff{garbage')\n_os.close(3)`, expect: { reason: /the Django helper gave no report/ }, maxMs: 8000 },
-  { name: 'prints without end into the report channel', code: `_record()\nwhile True:\n    _os.write(3, b'x' * 65536)`, expect: { reason: /printed more output than a report can hold/ }, maxMs: 15000 },
-  { name: 'prints without end', code: `_record()\nwhile True:\n    print('x' * 65536)`, expect: { reason: /took longer than 3 s/ }, maxMs: TIMEOUT_MS + 5000 },
-  { name: 'reads stdin', code: `_record()\nSECRET = input('secret? ')`, expect: { reason: /running the settings failed: EOFError/ }, maxMs: 8000 },
+  {
+    name: 'prints garbage into the report channel and closes it',
+    code: `_record()\n_os.write(3, b'\\x00\\xff{garbage')\n_os.close(3)`,
+    expect: { reason: /the Django helper gave no report/ },
+    maxMs: 8000,
+  },
+  {
+    name: 'prints without end into the report channel',
+    code: `_record()\nwhile True:\n    _os.write(3, b'x' * 65536)`,
+    expect: { reason: /printed more output than a report can hold/ },
+    maxMs: 15000,
+  },
+  {
+    name: 'prints without end',
+    code: `_record()\nwhile True:\n    print('x' * 65536)`,
+    expect: { reason: /took longer than 3 s/ },
+    maxMs: TIMEOUT_MS + 5000,
+  },
+  {
+    name: 'reads stdin',
+    code: `_record()\nSECRET = input('secret? ')`,
+    expect: { reason: /running the settings failed: EOFError/ },
+    maxMs: 8000,
+  },
   {
     name: 'starts a subprocess holding stdout open',
     code: `import subprocess\n_p = subprocess.Popen(['sleep', '600'])\n_record(_p.pid)`,
     expect: { ok: true },
     maxMs: 8000,
   },
-  { name: 'forks', code: `_pid = _os.fork()\nif _pid == 0:\n    import time\n    time.sleep(600)\n    _os._exit(0)\n_record(_pid)`, expect: { ok: true }, maxMs: 8000 },
+  {
+    name: 'forks',
+    code: `_pid = _os.fork()\nif _pid == 0:\n    import time\n    time.sleep(600)\n    _os._exit(0)\n_record(_pid)`,
+    expect: { ok: true },
+    maxMs: 8000,
+  },
   {
     name: 'daemonises (double fork, setsid)',
     code: `_r, _w = _os.pipe()
@@ -99,7 +134,13 @@ describe('Django mode: fault injection in the settings module', function () {
       const dir = makeProject(`INSTALLED_APPS = ['django.contrib.staticfiles']\n${RECORD}${fault.code}\n`);
       dirs.push(dir);
       const started = Date.now();
-      const result = await runDjangoMode({ projectDir: dir, managePy: path.join(dir, 'manage.py'), settingsModule: 'proj.settings', python: DJANGO_PYTHON, timeoutMs: TIMEOUT_MS });
+      const result = await runDjangoMode({
+        projectDir: dir,
+        managePy: path.join(dir, 'manage.py'),
+        settingsModule: 'proj.settings',
+        python: DJANGO_PYTHON,
+        timeoutMs: TIMEOUT_MS,
+      });
       const ms = Date.now() - started;
       assert.ok(ms < fault.maxMs, `took ${ms} ms`);
       if ('reason' in fault.expect) {
@@ -112,7 +153,9 @@ describe('Django mode: fault injection in the settings module', function () {
         if (fault.expect.problem) assert.match(messages, fault.expect.problem);
         else assert.doesNotMatch(messages, /left the helper's process group/);
       }
-      const recorded = fs.existsSync(path.join(dir, 'pids.txt')) ? fs.readFileSync(path.join(dir, 'pids.txt'), 'utf8').trim().split('\n') : [];
+      const recorded = fs.existsSync(path.join(dir, 'pids.txt'))
+        ? fs.readFileSync(path.join(dir, 'pids.txt'), 'utf8').trim().split('\n')
+        : [];
       assert.ok(recorded.length > 0, 'the settings ran');
       // Give SIGKILL a moment to land.
       await new Promise((resolve) => setTimeout(resolve, 200));
@@ -125,7 +168,9 @@ describe('Django mode: fault injection in the settings module', function () {
   }
 
   it('falls back to static mode with the reason when the helper hangs', async () => {
-    const dir = makeProject(`INSTALLED_APPS = ['django.contrib.staticfiles']\nSTATICFILES_DIRS = [BASE_DIR / 'assets']\nimport time\ntime.sleep(600)\n`);
+    const dir = makeProject(
+      `INSTALLED_APPS = ['django.contrib.staticfiles']\nSTATICFILES_DIRS = [BASE_DIR / 'assets']\nimport time\ntime.sleep(600)\n`,
+    );
     dirs.push(dir);
     const model = await learnProject(dir, { python: DJANGO_PYTHON, timeoutMs: TIMEOUT_MS });
     assert.equal(model.mode, 'static');

@@ -36,15 +36,16 @@ describe('engine/djangoVersion', () => {
     const site = fs.mkdtempSync('/tmp/djstatic-site-');
     fs.mkdirSync(path.join(site, 'django'), { recursive: true });
     fs.writeFileSync(path.join(site, 'django/__init__.py'), "VERSION = (6, 0, 0, 'final', 0)\n");
-    const dir = makeProject("INSTALLED_APPS = []\n");
+    const dir = makeProject('INSTALLED_APPS = []\n');
     const saved = process.env.PYTHONPATH;
     process.env.PYTHONPATH = site;
     try {
       const { model } = await loadProject(dir, { mode: 'static', allowExecute: false });
       assert.equal(model.djangoVersion, '6.0');
-      assert.deepEqual(model.problems.filter((p) => p.kind === 'django-version-untested').map((p) => p.message), [
-        'Django 6.0 is newer than the newest version tested (5.2); its behaviour is modelled from the release notes.',
-      ]);
+      assert.deepEqual(
+        model.problems.filter((p) => p.kind === 'django-version-untested').map((p) => p.message),
+        ['Django 6.0 is newer than the newest version tested (5.2); its behaviour is modelled from the release notes.'],
+      );
     } finally {
       if (saved === undefined) delete process.env.PYTHONPATH;
       else process.env.PYTHONPATH = saved;

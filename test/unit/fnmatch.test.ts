@@ -68,7 +68,14 @@ describe('fnmatch (Python-compatible)', () => {
     const plain = pairs.filter(([, p]) => !p.includes('/') && p !== '.' && p !== '..');
     const plainMismatches = plain.filter(([n, p]) => compileIgnorePatterns([p])(n) !== fnmatchcase(n, p));
     assert.deepStrictEqual(plainMismatches.slice(0, 10), []);
-    for (const [n, p] of [['a.css', '*'], ['x~', '*~'], ['.a', '.*'], ['CVS', 'CVS'], ['xabx', '*ab*'], ['ab', '*ab*']]) {
+    for (const [n, p] of [
+      ['a.css', '*'],
+      ['x~', '*~'],
+      ['.a', '.*'],
+      ['CVS', 'CVS'],
+      ['xabx', '*ab*'],
+      ['ab', '*ab*'],
+    ]) {
       assert.strictEqual(compileIgnorePatterns([p])(n), true, `${p} ~ ${n}`);
     }
   });
@@ -76,8 +83,26 @@ describe('fnmatch (Python-compatible)', () => {
 
 describe('paths (posixpath / safe_join)', () => {
   it('agrees with real Python normpath and Django safe_join', () => {
-    const rels = ['css/site.css', './css/site.css', 'css//site.css', 'css/site.css/', 'css/../css/x', '../x', '/etc/passwd',
-      '', '.', '..', 'a/../../b', '//x', '///x', 'a/./b/', 'x/..', 'é b/ç', '.../x', 'a/..b'];
+    const rels = [
+      'css/site.css',
+      './css/site.css',
+      'css//site.css',
+      'css/site.css/',
+      'css/../css/x',
+      '../x',
+      '/etc/passwd',
+      '',
+      '.',
+      '..',
+      'a/../../b',
+      '//x',
+      '///x',
+      'a/./b/',
+      'x/..',
+      'é b/ç',
+      '.../x',
+      'a/..b',
+    ];
     const cases: Array<[string, string]> = rels.map((r) => ['/srv/root', r]);
     cases.push(['/', 'etc/x'], ['/', '../x']);
     const expected = pythonPaths(cases);

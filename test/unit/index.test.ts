@@ -42,7 +42,10 @@ describe('static index: find() like finders.find', () => {
       index.sources.map((s) => s.root),
       [`${proj}/assets`, `${proj}/prefixed`, `${proj}/appa/static`, `${proj}/appb/static`],
     );
-    assert.deepStrictEqual(index.sources.map((s) => s.order), [0, 1, 2, 3]);
+    assert.deepStrictEqual(
+      index.sources.map((s) => s.order),
+      [0, 1, 2, 3],
+    );
   });
 
   it('finds every match in order, or only the first', () => {
@@ -96,7 +99,10 @@ describe('static index: find() like finders.find', () => {
     const entry = index.get('css/site.css')!;
     assert.strictEqual(entry.providers.length, 3);
     assert.strictEqual(entry.providers[0].size, 4);
-    assert.deepStrictEqual(entry.providers.map((p) => p.ignored), [false, false, false]);
+    assert.deepStrictEqual(
+      entry.providers.map((p) => p.ignored),
+      [false, false, false],
+    );
     assert.strictEqual(index.get('.hidden/x.css')!.providers[0].ignored, true);
     assert.strictEqual(index.get('vendor/lib/v.js')!.providers[0].ignored, false);
     assert.strictEqual(index.get('nope.css'), undefined);
@@ -110,14 +116,28 @@ describe('static index: find() like finders.find', () => {
     const top = index.children('').map((c) => `${c.name}${c.isFolder ? '/' : ''}`);
     assert.deepStrictEqual(top, ['.dotfile', '.hidden/', 'css/', 'pre/', 'vendor/']);
     const css = index.children('css');
-    assert.deepStrictEqual(css.map((c) => c.name), ['b.css', 'site.css', 'tmp.css~']);
+    assert.deepStrictEqual(
+      css.map((c) => c.name),
+      ['b.css', 'site.css', 'tmp.css~'],
+    );
     assert.strictEqual(css[1].sources.length, 3);
-    assert.deepStrictEqual(index.children('pre/img').map((c) => c.name), ['logo.png']);
+    assert.deepStrictEqual(
+      index.children('pre/img').map((c) => c.name),
+      ['logo.png'],
+    );
   });
 
   it('counts and lists every destination once', () => {
     const all = [...index.allPaths()].sort();
-    assert.deepStrictEqual(all, ['.dotfile', '.hidden/x.css', 'css/b.css', 'css/site.css', 'css/tmp.css~', 'pre/img/logo.png', 'vendor/lib/v.js']);
+    assert.deepStrictEqual(all, [
+      '.dotfile',
+      '.hidden/x.css',
+      'css/b.css',
+      'css/site.css',
+      'css/tmp.css~',
+      'pre/img/logo.png',
+      'vendor/lib/v.js',
+    ]);
     assert.strictEqual(index.size, 7);
   });
 
@@ -130,7 +150,10 @@ describe('static index: find() like finders.find', () => {
       `${proj}/appb/static/css/site.css`,
     ]);
     const dups = index.duplicates();
-    assert.deepStrictEqual(dups.map((d) => d.path), ['css/site.css']);
+    assert.deepStrictEqual(
+      dups.map((d) => d.path),
+      ['css/site.css'],
+    );
     assert.strictEqual(dups[0].providers.length, 3);
   });
 });
@@ -153,7 +176,10 @@ describe('static index: collectstatic ignore rules (get_files)', () => {
   for (const [patterns, dest, kept] of cases) {
     it(`-i ${patterns.join(' ')} ${kept ? 'keeps' : 'drops'} ${dest}`, async () => {
       const proj = makeTree({ 'assets/vendor/lib/v.js': 'v', 'assets/css/b.css': 'b', 'prefixed/img/logo.png': 'l' });
-      const m = model([fsFinder([dirEntry('', `${proj}/assets`), dirEntry('pre', `${proj}/prefixed`)])], [...patterns, ...DEFAULT_IGNORE_PATTERNS]);
+      const m = model(
+        [fsFinder([dirEntry('', `${proj}/assets`), dirEntry('pre', `${proj}/prefixed`)])],
+        [...patterns, ...DEFAULT_IGNORE_PATTERNS],
+      );
       const idx = await buildIndex(m);
       assert.strictEqual(idx.collectMap().has(dest), kept);
       assert.strictEqual(idx.get(dest)!.providers[0].ignored, !kept);
@@ -236,12 +262,19 @@ describe('static index: incremental updates', () => {
 });
 
 describe('static index: custom finders and odd models', () => {
-  it('indexes a custom finder\'s listed files after the built-in ones', async () => {
+  it("indexes a custom finder's listed files after the built-in ones", async () => {
     const proj = makeTree({ 'assets/a.js': 'a', 'remote/a.js': 'r' });
     const idx = await buildIndex(
       model([
         fsFinder([dirEntry('', `${proj}/assets`)]),
-        { kind: 'custom', className: 'my.finders.Remote', files: [{ path: 'a.js', absPath: `${proj}/remote/a.js` }, { path: 'r/b.js', absPath: null }] },
+        {
+          kind: 'custom',
+          className: 'my.finders.Remote',
+          files: [
+            { path: 'a.js', absPath: `${proj}/remote/a.js` },
+            { path: 'r/b.js', absPath: null },
+          ],
+        },
       ]),
     );
     assert.deepStrictEqual(idx.find('a.js', true), { kind: 'found', matches: [`${proj}/assets/a.js`, `${proj}/remote/a.js`] });
@@ -254,7 +287,10 @@ describe('static index: custom finders and odd models', () => {
     const proj = makeTree({ 'assets/a.js': 'a' });
     const idx = await buildIndex(model([fsFinder([dirEntry('', `${proj}/missing`), dirEntry('', `${proj}/assets`)])]));
     assert.deepStrictEqual(idx.find('a.js', true), { kind: 'found', matches: [`${proj}/assets/a.js`] });
-    assert.deepStrictEqual(idx.missingRoots().map((s) => s.root), [`${proj}/missing`]);
+    assert.deepStrictEqual(
+      idx.missingRoots().map((s) => s.root),
+      [`${proj}/missing`],
+    );
   });
 
   it('handles spaces and non-ASCII names', async () => {

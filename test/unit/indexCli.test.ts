@@ -30,7 +30,17 @@ describe('CLI find / list / info on the demo project', function () {
     if (!fs.existsSync(CLI)) execFileSync('npm', ['run', 'build', '--silent'], { cwd: REPO, stdio: 'inherit' });
   });
 
-  const labels = ['css/site.css', 'vendor/htmx/htmx.min.js', 'htmx/htmx.min.js', 'vendor', 'vendor/', 'nope.css', 'js/legacy.js~', 'admin/css/base.css', 'css'];
+  const labels = [
+    'css/site.css',
+    'vendor/htmx/htmx.min.js',
+    'htmx/htmx.min.js',
+    'vendor',
+    'vendor/',
+    'nope.css',
+    'js/legacy.js~',
+    'admin/css/base.css',
+    'css',
+  ];
   for (const mode of ['django', 'static']) {
     it(`find prints what findstatic prints (${mode} mode)`, () => {
       const expected = django(['findstatic', ...labels]);
@@ -49,7 +59,10 @@ describe('CLI find / list / info on the demo project', function () {
     assert.strictEqual(expected.code, 1);
     assert.strictEqual(ours.code, 1);
     assert.strictEqual(ours.stdout, '');
-    assert.match(ours.stderr, /^django-static: SuspiciousFileOperation: The joined path \(.*\) is located outside of the base path component \(.*\)\.\n$/);
+    assert.match(
+      ours.stderr,
+      /^django-static: SuspiciousFileOperation: The joined path \(.*\) is located outside of the base path component \(.*\)\.\n$/,
+    );
   });
 
   it('list --json names what collectstatic would copy, winner first', () => {
@@ -59,7 +72,12 @@ describe('CLI find / list / info on the demo project', function () {
     const dry = django(['collectstatic', '--noinput', '--dry-run', '-v2']);
     // -v2 dry run: "Pretending to copy '<abs source>'" once per collected file, in copy order.
     const copied = [...dry.stdout.matchAll(/^Pretending to copy '(.*)'$/gm)].map((m) => m[1]).sort();
-    assert.deepStrictEqual(Object.values(listed).map((s) => s[0]).sort(), copied);
+    assert.deepStrictEqual(
+      Object.values(listed)
+        .map((s) => s[0])
+        .sort(),
+      copied,
+    );
     assert.deepStrictEqual(listed['css/site.css'], [path.join(DEMO, 'assets/css/site.css'), path.join(DEMO, 'legacy/static/css/site.css')]);
     assert.ok(!('js/legacy.js~' in listed), 'ignored by *~');
     assert.ok(!('.editorconfig' in listed), 'ignored by .*');
@@ -73,9 +91,21 @@ describe('CLI find / list / info on the demo project', function () {
     assert.match(info.djangoVersion, /^3\.2/);
     assert.strictEqual(info.staticUrl, '/static/');
     assert.strictEqual(info.staticRoot, path.join(DEMO, 'collected_static'));
-    assert.deepStrictEqual(info.finders.map((f: { className: string }) => f.className.split('.').pop()), ['FileSystemFinder', 'AppDirectoriesFinder']);
-    assert.deepStrictEqual(info.finders[0].locations.map((l: { prefix: string; files: number }) => [l.prefix, l.files]), [['', 5], ['vendor', 2]]);
-    assert.deepStrictEqual(info.finders[1].locations.map((l: { label: string }) => l.label), ["app 'admin'", "app 'blog'", "app 'shop'", "app 'legacy'"]);
+    assert.deepStrictEqual(
+      info.finders.map((f: { className: string }) => f.className.split('.').pop()),
+      ['FileSystemFinder', 'AppDirectoriesFinder'],
+    );
+    assert.deepStrictEqual(
+      info.finders[0].locations.map((l: { prefix: string; files: number }) => [l.prefix, l.files]),
+      [
+        ['', 5],
+        ['vendor', 2],
+      ],
+    );
+    assert.deepStrictEqual(
+      info.finders[1].locations.map((l: { label: string }) => l.label),
+      ["app 'admin'", "app 'blog'", "app 'shop'", "app 'legacy'"],
+    );
     assert.deepStrictEqual(info.duplicates, [{ path: 'css/site.css', sources: [info.finders[0].locations[0].label, "app 'legacy'"] }]);
     const text = cli(['info', '--root', DEMO, '--mode', 'static']);
     assert.strictEqual(text.code, 0, text.stderr);
@@ -85,7 +115,12 @@ describe('CLI find / list / info on the demo project', function () {
   });
 
   it('errors are one sentence and a non-zero exit, never a stack trace', () => {
-    for (const args of [['find', '--root', DEMO], ['find', '--root', '/nonexistent/x', 'a.css'], ['list', '--bogus', '--root', DEMO], ['info', '--root', DEMO, '--mode', 'sideways']]) {
+    for (const args of [
+      ['find', '--root', DEMO],
+      ['find', '--root', '/nonexistent/x', 'a.css'],
+      ['list', '--bogus', '--root', DEMO],
+      ['info', '--root', DEMO, '--mode', 'sideways'],
+    ]) {
       const r = cli(args);
       assert.notStrictEqual(r.code, 0, args.join(' '));
       assert.match(r.stderr, /^django-static: [^\n]+\n$/, args.join(' '));

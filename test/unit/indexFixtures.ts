@@ -60,4 +60,3 @@ export function model(finders: FinderEntry[], ignorePatterns = DEFAULT_IGNORE_PA
     problems: [],
   };
 }
-

@@ -51,11 +51,22 @@ function linkMesh(): { files: Record<string, string>; links: Array<[string, stri
 describe('static index: hostile trees', function () {
   this.timeout(180_000);
 
-  const loopPaths = ['loopself/x.css', 'loopself/loopself/sub/up/x.css', `${'loopself/'.repeat(39)}x.css`, `${'loopself/'.repeat(40)}x.css`, `${'loopself/'.repeat(41)}x.css`, 'sub/up/sub/y.css', 'loopself/nope.css'];
+  const loopPaths = [
+    'loopself/x.css',
+    'loopself/loopself/sub/up/x.css',
+    `${'loopself/'.repeat(39)}x.css`,
+    `${'loopself/'.repeat(40)}x.css`,
+    `${'loopself/'.repeat(41)}x.css`,
+    'sub/up/sub/y.css',
+    'loopself/nope.css',
+  ];
 
   it('finds files through a symlink loop exactly as findstatic does (40 links, then ELOOP)', function () {
     if (!hasDjango) this.skip();
-    const root = project({ 'assets/x.css': 'x', 'assets/sub/y.css': 'y' }, [['assets/loopself', '.'], ['assets/sub/up', '..']]);
+    const root = project({ 'assets/x.css': 'x', 'assets/sub/y.css': 'y' }, [
+      ['assets/loopself', '.'],
+      ['assets/sub/up', '..'],
+    ]);
     const django = run(DJANGO_PYTHON, ['manage.py', 'findstatic', ...loopPaths], root);
     const ours = run(process.execPath, [CLI, 'find', '--mode', 'static', ...loopPaths], root);
     assert.equal(ours.stdout, django.stdout);
@@ -75,7 +86,13 @@ describe('static index: hostile trees', function () {
     const index = await buildIndex(model([fsFinder([dirEntry('', `${root}/assets`)])]));
     const ms = Date.now() - started;
     assert.ok(ms < 5000, `took ${ms} ms (it took over 90 s before the walk had budgets)`);
-    const probes = ['d1/l2/l3/l4/l5/l6/l7/l8/l9/f9.css', 'd1/l2/l1/l2/l1/f1.css', 'd3/l3/f3.css', `d1/${'l2/l1/'.repeat(20)}f1.css`, `d1/${'l2/l1/'.repeat(21)}f1.css`];
+    const probes = [
+      'd1/l2/l3/l4/l5/l6/l7/l8/l9/f9.css',
+      'd1/l2/l1/l2/l1/f1.css',
+      'd3/l3/f3.css',
+      `d1/${'l2/l1/'.repeat(20)}f1.css`,
+      `d1/${'l2/l1/'.repeat(21)}f1.css`,
+    ];
     for (const probe of probes.slice(0, 2)) assert.equal(index.find(probe, true).kind, 'found', probe);
     assert.equal(index.find('d3/l3/f3.css', true).kind, 'missing', 'd3 has no link to itself');
     if (!hasDjango) return;
@@ -91,10 +108,15 @@ describe('static index: hostile trees', function () {
     const files: Record<string, string> = {};
     for (let i = 0; i < 300; i++) files[`assets/f${String(i).padStart(3, '0')}.css`] = '';
     const root = makeTree(files);
-    const index = await buildIndex(model([fsFinder([dirEntry('', `${root}/assets`)])]), { walkLimits: { maxEntries: 100, maxMillis: 10_000, maxRepeats: 8 } });
+    const index = await buildIndex(model([fsFinder([dirEntry('', `${root}/assets`)])]), {
+      walkLimits: { maxEntries: 100, maxMillis: 10_000, maxRepeats: 8 },
+    });
     const stopped = index.problems.find((p) => p.kind === 'walk-stopped');
     assert.ok(stopped);
-    assert.equal(stopped.message, `Stopped after 300 entries in ${root}/assets (limit: 100 entries); the index holds what was read before.`);
+    assert.equal(
+      stopped.message,
+      `Stopped after 300 entries in ${root}/assets (limit: 100 entries); the index holds what was read before.`,
+    );
   });
 
   it('walks a link-heavy system folder (/sys) within its budget, and keeps the event loop turning', async function () {
@@ -110,7 +132,9 @@ describe('static index: hostile trees', function () {
     const started = Date.now();
     const heap = process.memoryUsage().heapUsed;
     try {
-      const index = await buildIndex(model([fsFinder([dirEntry('', '/sys')])]), { walkLimits: { maxEntries: 250_000, maxMillis: 8_000, maxRepeats: 8 } });
+      const index = await buildIndex(model([fsFinder([dirEntry('', '/sys')])]), {
+        walkLimits: { maxEntries: 250_000, maxMillis: 8_000, maxRepeats: 8 },
+      });
       assert.ok(index.size > 0);
     } finally {
       clearInterval(timer);
@@ -122,7 +146,11 @@ describe('static index: hostile trees', function () {
   });
 
   it('a root of `/` is bounded too (CLI): a stopped-walk problem, exit 0', function () {
-    const root = makeTree({ 'manage.py': MANAGE_PY, 'proj/__init__.py': '', 'proj/settings.py': `${SETTINGS_HEAD}INSTALLED_APPS = ['django.contrib.staticfiles']\nSTATICFILES_DIRS = ['/']\n` });
+    const root = makeTree({
+      'manage.py': MANAGE_PY,
+      'proj/__init__.py': '',
+      'proj/settings.py': `${SETTINGS_HEAD}INSTALLED_APPS = ['django.contrib.staticfiles']\nSTATICFILES_DIRS = ['/']\n`,
+    });
     const info = run(process.execPath, [CLI, 'info', '--mode', 'static'], root);
     assert.equal(info.code, 0, info.stderr);
     assert.match(info.stdout, /Stopped after [\d,]+ entries in \/ \(limit: (100,000 entries|10 s)\)/);

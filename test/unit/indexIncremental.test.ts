@@ -105,7 +105,11 @@ function assertStatsMatchTable(idx: StaticIndex, where: string): void {
   });
   assert.deepStrictEqual(stats.perSource, perSource, `${where}: per source`);
   const winners = new Map(idx.collectWinners().map((w) => [w.path, [w.absPath, w.copies]]));
-  assert.deepStrictEqual(winners, new Map([...table].map(([dest, providers]) => [dest, [providers[0], providers.length]])), `${where}: winners`);
+  assert.deepStrictEqual(
+    winners,
+    new Map([...table].map(([dest, providers]) => [dest, [providers[0], providers.length]])),
+    `${where}: winners`,
+  );
 }
 
 const providersOf = (idx: StaticIndex, dest: string) => idx.get(dest)?.providers.map((p) => `${p.source.order}:${p.absPath}:${p.ignored}`);
@@ -182,7 +186,10 @@ describe('static index: incremental updates agree with a fresh walk', () => {
       assert.ok(idx.fileAdded(file));
     }
     assert.strictEqual(idx.changesSince(0), null, 'older than the journal keeps');
-    assert.deepStrictEqual(idx.changesSince(idx.generation - 1), [{ path: 'many/f299.css', added: true }, { path: 'pre/many/f299.css', added: true }]);
+    assert.deepStrictEqual(idx.changesSince(idx.generation - 1), [
+      { path: 'many/f299.css', added: true },
+      { path: 'pre/many/f299.css', added: true },
+    ]);
   });
 
   it('reports no path change when a source adds a copy of a path another already provides', async () => {

@@ -72,7 +72,10 @@ describe('learnProject', () => {
     // Static mode still read what the settings say before the raise.
     const filesystem = model.finders.find((f) => f.kind === 'filesystem');
     assert.ok(filesystem && filesystem.kind === 'filesystem');
-    assert.deepEqual(filesystem.dirs.map((d) => d.root), [path.join(dir, 'assets')]);
+    assert.deepEqual(
+      filesystem.dirs.map((d) => d.root),
+      [path.join(dir, 'assets')],
+    );
   });
 
   it('throws a UserError when Django mode is forced and the settings raise', async () => {
@@ -121,11 +124,17 @@ describe('learnProject', () => {
   it('explains a missing project, folder or settings module in one sentence', async () => {
     const empty = makeTree({ 'notes.txt': '' });
     cleanup.push(empty);
-    await rejectsWithUserError(learnProject(empty), new RegExp(`^No manage.py found below ${empty}\\. A project without manage.py can be read with --settings MODULE`));
+    await rejectsWithUserError(
+      learnProject(empty),
+      new RegExp(`^No manage.py found below ${empty}\\. A project without manage.py can be read with --settings MODULE`),
+    );
     await rejectsWithUserError(learnProject(path.join(empty, 'missing')), /does not exist/);
     const unnamed = makeTree({ 'manage.py': 'print(1)\n' });
     cleanup.push(unnamed);
-    await rejectsWithUserError(learnProject(unnamed), /^Could not tell the settings module of .*manage\.py \(manage\.py does not set one\); pass --settings\.$/);
+    await rejectsWithUserError(
+      learnProject(unnamed),
+      /^Could not tell the settings module of .*manage\.py \(manage\.py does not set one\); pass --settings\.$/,
+    );
   });
 
   it("lets manage.py pick the settings module when its choice can't be read without running it", async () => {
@@ -138,11 +147,17 @@ describe('learnProject', () => {
     const model = await learnProject(dir, { python: DJANGO_PYTHON });
     assert.equal(model.mode, 'django');
     assert.equal(model.settingsModule, 'proj.conf');
-    await rejectsWithUserError(learnProject(dir, { mode: 'static' }), /^Could not tell the settings module of .*manage\.py; pass --settings\.$/);
+    await rejectsWithUserError(
+      learnProject(dir, { mode: 'static' }),
+      /^Could not tell the settings module of .*manage\.py; pass --settings\.$/,
+    );
   });
 
   it('uses --settings for a folder without manage.py', async () => {
-    const root = makeTree({ 'conf/__init__.py': '', 'conf/settings.py': SETTINGS_HEAD + "INSTALLED_APPS = ['django.contrib.staticfiles']\nSTATIC_URL = '/assets/'\n" });
+    const root = makeTree({
+      'conf/__init__.py': '',
+      'conf/settings.py': SETTINGS_HEAD + "INSTALLED_APPS = ['django.contrib.staticfiles']\nSTATIC_URL = '/assets/'\n",
+    });
     cleanup.push(root);
     const model = await learnProject(root, { settings: 'conf.settings', python: DJANGO_PYTHON, mode: 'django' });
     assert.equal(model.managePy, null);

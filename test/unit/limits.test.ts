@@ -31,7 +31,12 @@ describe('bounded work per document and per cache', function () {
     assert.ok(diagnostics.length <= MAX_DIAGNOSTICS_PER_DOCUMENT + 1, String(diagnostics.length));
     const note = diagnostics.find((d) => d.code === 'too-many');
     assert.ok(note);
-    assert.match(String(note.message), new RegExp(`Too many \\{% static %\\} references in this template \\(more than ${MAX_REFERENCES_PER_DOCUMENT.toLocaleString('en')}\\); showing the first`));
+    assert.match(
+      String(note.message),
+      new RegExp(
+        `Too many \\{% static %\\} references in this template \\(more than ${MAX_REFERENCES_PER_DOCUMENT.toLocaleString('en')}\\); showing the first`,
+      ),
+    );
     assert.match(String(note.message), /Too many problems in this template \([\d,]+\); showing the first 1,000\./);
     assert.ok(service.referencedPaths(doc).length <= MAX_REFERENCES_PER_DOCUMENT);
     assert.ok(ms < 10_000, `took ${ms} ms`);

@@ -24,17 +24,78 @@ const runs = (n: number) => Math.max(1, Math.round(n * SCALE));
 
 // Pieces templates are made of: delimiters, tag names, quotes, paths, markup, and arbitrary characters.
 const TEMPLATE_PIECES = [
-  '{%', '%}', '{{', '}}', '{#', '#}', '{', '}', '%', '#', ' ', '  ', '\n', '\r\n', '\t', "'", '"', '\\', '/', '-', '+', '|', '_(',
-  ')', 'static', 'load', 'static from', 'staticfiles', 'as', 'comment', 'endcomment', 'verbatim', 'endverbatim', 'extends', 'raw',
-  'endraw', 'css/site.css', '/css/a.css', '../x', 'img/é.png', '<img src="', '<link href=\'', '">', "'>", '/static/js/app.js',
-  '{{ STATIC_URL }}', 'static(', 'url_for(', "'static'", 'filename=', '{% load static %}', "{% static 'a.css' %}", '😀', '\u0000', 'ß',
+  '{%',
+  '%}',
+  '{{',
+  '}}',
+  '{#',
+  '#}',
+  '{',
+  '}',
+  '%',
+  '#',
+  ' ',
+  '  ',
+  '\n',
+  '\r\n',
+  '\t',
+  "'",
+  '"',
+  '\\',
+  '/',
+  '-',
+  '+',
+  '|',
+  '_(',
+  ')',
+  'static',
+  'load',
+  'static from',
+  'staticfiles',
+  'as',
+  'comment',
+  'endcomment',
+  'verbatim',
+  'endverbatim',
+  'extends',
+  'raw',
+  'endraw',
+  'css/site.css',
+  '/css/a.css',
+  '../x',
+  'img/é.png',
+  '<img src="',
+  "<link href='",
+  '">',
+  "'>",
+  '/static/js/app.js',
+  '{{ STATIC_URL }}',
+  'static(',
+  'url_for(',
+  "'static'",
+  'filename=',
+  '{% load static %}',
+  "{% static 'a.css' %}",
+  '😀',
+  '\u0000',
+  'ß',
 ];
-const templateText = fc.array(fc.oneof(fc.constantFrom(...TEMPLATE_PIECES), fc.string({ maxLength: 4 })), { maxLength: 60 }).map((parts) => parts.join(''));
+const templateText = fc
+  .array(fc.oneof(fc.constantFrom(...TEMPLATE_PIECES), fc.string({ maxLength: 4 })), { maxLength: 60 })
+  .map((parts) => parts.join(''));
 /** Text that cannot open, close or quote anything: an unrelated edit. */
 const plainText = fc.stringMatching(/^[a-z ]{0,20}\n$/);
 
 interface Scanned {
-  references: { value: string; pathStart: number; pathEnd: number; tagStart: number; tagEnd: number; pathRange: unknown; tagRange: unknown }[];
+  references: {
+    value: string;
+    pathStart: number;
+    pathEnd: number;
+    tagStart: number;
+    tagEnd: number;
+    pathRange: unknown;
+    tagRange: unknown;
+  }[];
   urlAttributes: { start: number; end: number }[];
   loads: { tagStart: number; tagEnd: number }[];
   skipped: Array<[number, number]>;
@@ -47,7 +108,8 @@ function scan(flavor: 'django' | 'jinja', text: string): Scanned {
 }
 
 function assertInside(result: Scanned, length: number): void {
-  const inside = (from: number, to: number, what: string) => assert.ok(from >= 0 && from <= to && to <= length, `${what} ${from}..${to} outside 0..${length}`);
+  const inside = (from: number, to: number, what: string) =>
+    assert.ok(from >= 0 && from <= to && to <= length, `${what} ${from}..${to} outside 0..${length}`);
   for (const ref of result.references) {
     inside(ref.tagStart, ref.tagEnd, 'tag');
     inside(ref.pathStart, ref.pathEnd, 'path');
@@ -61,7 +123,9 @@ function assertInside(result: Scanned, length: number): void {
 
 /** References as values and offsets, shifted back by `shift`. */
 function shape(result: Scanned, shift = 0): string {
-  return JSON.stringify(result.references.map((r) => [r.value, r.pathStart - shift, r.pathEnd - shift, r.tagStart - shift, r.tagEnd - shift]));
+  return JSON.stringify(
+    result.references.map((r) => [r.value, r.pathStart - shift, r.pathEnd - shift, r.tagStart - shift, r.tagEnd - shift]),
+  );
 }
 
 /** keyOf, or a marker for a value that contains itself (`A += [[A]]`), which has no finite key. */
@@ -132,15 +196,34 @@ describe(`property-based: template and settings readers (seed ${SEED})`, functio
     const atom = fc.oneof(
       name,
       fc.integer({ min: -3, max: 50 }).map(String),
-      fc.constantFrom("'a'", "'css/'", '"x" * 3', "Path(__file__)", 'os.path.join(BASE_DIR, "s")', 'None', 'True', '[]', '{}', "os.environ.get('K', 'd')", '__file__'),
+      fc.constantFrom(
+        "'a'",
+        "'css/'",
+        '"x" * 3',
+        'Path(__file__)',
+        'os.path.join(BASE_DIR, "s")',
+        'None',
+        'True',
+        '[]',
+        '{}',
+        "os.environ.get('K', 'd')",
+        '__file__',
+      ),
     );
     const expr: fc.Arbitrary<string> = fc.letrec<{ e: string }>((tie) => ({
       e: fc.oneof(
         { depthSize: 'small', withCrossShrink: true },
         atom,
-        fc.tuple(tie('e'), fc.constantFrom(' + ', ' * ', ' / ', ' % ', ' ** ', ' if A else ', ' and ', ' or ', ' == ', ' in '), tie('e')).map(([a, op, b]) => `(${a}${op}${b})`),
+        fc
+          .tuple(tie('e'), fc.constantFrom(' + ', ' * ', ' / ', ' % ', ' ** ', ' if A else ', ' and ', ' or ', ' == ', ' in '), tie('e'))
+          .map(([a, op, b]) => `(${a}${op}${b})`),
         fc.array(tie('e'), { maxLength: 4 }).map((items) => `[${items.join(', ')}]`),
-        fc.tuple(tie('e'), fc.constantFrom('.upper()', '.split("a")', '.append(1)', '[0]', '[1:]', '.replace("a", "bb")', '.join(["x", "y"])')).map(([a, m]) => `${a}${m}`),
+        fc
+          .tuple(
+            tie('e'),
+            fc.constantFrom('.upper()', '.split("a")', '.append(1)', '[0]', '[1:]', '.replace("a", "bb")', '.join(["x", "y"])'),
+          )
+          .map(([a, m]) => `${a}${m}`),
         tie('e').map((a) => `[x for x in ${a}]`),
       ),
     })).e;
@@ -149,9 +232,18 @@ describe(`property-based: template and settings readers (seed ${SEED})`, functio
       fc.tuple(name, expr).map(([n, e]) => `${n} += ${e}`),
       fc.tuple(expr, name, expr).map(([it, n, e]) => `for _ in ${it}:\n    ${n} = ${e}`),
       fc.tuple(expr, name, expr).map(([c, n, e]) => `if ${c}:\n    ${n} = ${e}\nelse:\n    pass`),
-      fc.constantFrom('import os', 'from pathlib import Path', 'try:\n    import missing_mod\nexcept ImportError:\n    pass', 'def f():\n    return 1', '((((', 'while A:\n    pass'),
+      fc.constantFrom(
+        'import os',
+        'from pathlib import Path',
+        'try:\n    import missing_mod\nexcept ImportError:\n    pass',
+        'def f():\n    return 1',
+        '((((',
+        'while A:\n    pass',
+      ),
     );
-    const settings = fc.array(statement, { maxLength: 12 }).map((lines) => `import os\nfrom pathlib import Path\nBASE_DIR = Path(__file__).resolve().parent.parent\n${lines.join('\n')}\n`);
+    const settings = fc
+      .array(statement, { maxLength: 12 })
+      .map((lines) => `import os\nfrom pathlib import Path\nBASE_DIR = Path(__file__).resolve().parent.parent\n${lines.join('\n')}\n`);
     const limits = { maxValueSize: 20_000, maxTotalSize: 200_000, maxSteps: 20_000, maxMillis: 500 };
 
     function read(source: string) {
@@ -172,7 +264,8 @@ describe(`property-based: template and settings readers (seed ${SEED})`, functio
           const { interpreter, ms, lines } = read(source);
           assert.ok(interpreter.budget.stepsTaken <= limits.maxSteps + 1, `${interpreter.budget.stepsTaken} steps`);
           assert.ok(ms < limits.maxMillis + 1000, `took ${ms} ms`);
-          for (const problem of interpreter.problems) if (problem.line !== undefined) assert.ok(problem.line >= 0 && problem.line < lines, `line ${problem.line} of ${lines}`);
+          for (const problem of interpreter.problems)
+            if (problem.line !== undefined) assert.ok(problem.line >= 0 && problem.line < lines, `line ${problem.line} of ${lines}`);
         }),
         params(runs(1200)),
       );

@@ -42,12 +42,18 @@ const apps = (...names: string[]): FinderEntry => ({
 
 describe('engine/readings', () => {
   it('finds nothing to redo when both readings name the same sources and settings', () => {
-    const d = compareReadings(model([dirs('/p/assets'), apps('blog')]), model([dirs('/p/assets'), apps('blog')], { mode: 'django', python: '/usr/bin/python3' }));
+    const d = compareReadings(
+      model([dirs('/p/assets'), apps('blog')]),
+      model([dirs('/p/assets'), apps('blog')], { mode: 'django', python: '/usr/bin/python3' }),
+    );
     assert.deepEqual(d, { onlyLater: [], onlyEarlier: [], reordered: false, sourcesDiffer: false, settingsDiffer: false });
   });
 
   it('names a source only Django mode sees, one only static mode saw, and a different order', () => {
-    const d = compareReadings(model([dirs('/p/assets', '/p/old'), apps('blog', 'shop')]), model([dirs('/p/assets', '/p/extra'), apps('shop', 'blog')]));
+    const d = compareReadings(
+      model([dirs('/p/assets', '/p/old'), apps('blog', 'shop')]),
+      model([dirs('/p/assets', '/p/extra'), apps('shop', 'blog')]),
+    );
     assert.deepEqual(d.onlyLater, ['STATICFILES_DIRS /p/extra']);
     assert.deepEqual(d.onlyEarlier, ['STATICFILES_DIRS /p/old']);
     assert.equal(d.reordered, true);

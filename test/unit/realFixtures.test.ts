@@ -180,7 +180,11 @@ const EXPECTED: Record<string, Expected> = {
   },
 };
 
-async function findingsOf(model: ProjectModel, index: Awaited<ReturnType<typeof loadProject>>['index'], templates: string[]): Promise<string[]> {
+async function findingsOf(
+  model: ProjectModel,
+  index: Awaited<ReturnType<typeof loadProject>>['index'],
+  templates: string[],
+): Promise<string[]> {
   const service = createLanguageService();
   const out: string[] = [];
   for (const file of templates) {
@@ -217,7 +221,10 @@ describeEachDjango('real-project fixtures against real Django', (v) => {
 
       it('the expected templates are what Django’s own loaders find (the oracle agrees with the fixture)', function () {
         if (expected.withoutDjango) this.skip();
-        assert.deepEqual(oracle.engines.map((e) => e.backend), expected.templates.map(([backend]) => backend));
+        assert.deepEqual(
+          oracle.engines.map((e) => e.backend),
+          expected.templates.map(([backend]) => backend),
+        );
         // get_template asks the engines in order: a file belongs to the first one that takes it.
         const claimed = new Set<string>();
         oracle.engines.forEach((engine, i) => {
@@ -238,7 +245,10 @@ describeEachDjango('real-project fixtures against real Django', (v) => {
           const { templates, coverage } = await discoverTemplatesWithCoverage(model, { templateGlobs: [], ignoreGlobs: [] }, [projectDir]);
           const perEngine = model.templates.map((engine, i) => [
             engine.backend,
-            templates.filter((t) => coverage.owners.get(t) === i).map((t) => path.relative(projectDir, t)).sort(),
+            templates
+              .filter((t) => coverage.owners.get(t) === i)
+              .map((t) => path.relative(projectDir, t))
+              .sort(),
           ]);
           assert.deepEqual(perEngine, expected.templates);
           assert.equal(coverage.outside.count, expected.outside, JSON.stringify(coverage.outside));

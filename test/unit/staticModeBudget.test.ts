@@ -24,7 +24,11 @@ const HOSTILE: { name: string; code: string; why: RegExp }[] = [
   { name: '+= of a list with itself', code: 'A = [1]\nfor _ in [0]*40:\n    A += A', why: /value too large/ },
   { name: 'replacing every empty match with a long text', code: "A = ('a'*10**6).replace('', 'b'*10**6)", why: /value too large/ },
   { name: 'joining with a long separator', code: "A = ('x'*10**5).join(['a']*10**5)", why: /value too large/ },
-  { name: 'piling up values each under the limit', code: "S = 'x'*900000\nL = []\nfor _ in [0]*10000:\n    L.append(S.upper())", why: /values too large .* in all|value too large/ },
+  {
+    name: 'piling up values each under the limit',
+    code: "S = 'x'*900000\nL = []\nfor _ in [0]*10000:\n    L.append(S.upper())",
+    why: /values too large .* in all|value too large/,
+  },
   { name: '10,000 membership tests over a long list', code: 'L = [0]*900000\nfor _ in [0]*10000:\n    X = 5 in L', why: /took too long/ },
   { name: 'nested loops', code: 'X = 0\nfor a in [0]*10000:\n    for b in [0]*10000:\n        X = a', why: /took too long/ },
 ];
@@ -56,7 +60,8 @@ describe('static mode budgets on hostile settings', function () {
       assert.match(problem.message, /^proj\/settings\.py line \d+ could not be read: /);
       assert.ok(elapsed < 10_000, `took ${elapsed} ms`);
       assert.ok(process.memoryUsage().heapUsed - heapBefore < 600 * 1024 * 1024);
-      if (!/took too long|in all/.test(problem.message)) assert.deepEqual(dirsOf(model), ['assets'], 'the statement after the hostile one is read');
+      if (!/took too long|in all/.test(problem.message))
+        assert.deepEqual(dirsOf(model), ['assets'], 'the statement after the hostile one is read');
     });
   }
 
@@ -81,9 +86,15 @@ describe('static mode budgets on hostile settings', function () {
 
   it('refuses a value before it is built and stops after the step limit', () => {
     const budget = new Budget({ maxValueSize: 10, maxTotalSize: 100, maxSteps: 5, maxMillis: 1000 });
-    assert.throws(() => budget.check(11), (e: unknown) => e instanceof BudgetExceeded && !e.fatal);
+    assert.throws(
+      () => budget.check(11),
+      (e: unknown) => e instanceof BudgetExceeded && !e.fatal,
+    );
     for (let i = 0; i < 5; i++) budget.step();
-    assert.throws(() => budget.step(), (e: unknown) => e instanceof BudgetExceeded && e.fatal);
+    assert.throws(
+      () => budget.step(),
+      (e: unknown) => e instanceof BudgetExceeded && e.fatal,
+    );
     assert.throws(() => budget.check(1), /took too long/, 'every later step fails the same way');
   });
 
@@ -92,6 +103,9 @@ describe('static mode budgets on hostile settings', function () {
     cleanup.push(dir);
     const r = spawnSync(process.execPath, [CLI, 'info', '--mode', 'static', '--root', dir], { encoding: 'utf8', timeout: 30_000 });
     assert.equal(r.status, 0, r.stderr);
-    assert.match(r.stdout, /proj\/settings\.py line 9 could not be read: value too large \(more than 1,000,000 items or characters\); static mode skipped the statement/);
+    assert.match(
+      r.stdout,
+      /proj\/settings\.py line 9 could not be read: value too large \(more than 1,000,000 items or characters\); static mode skipped the statement/,
+    );
   });
 });

@@ -77,7 +77,10 @@ function comparable(model: ProjectModel): Record<string, unknown> {
     finders: model.finders.map((finder) => {
       if (finder.kind === 'filesystem') return { kind: 'filesystem', dirs: finder.dirs };
       if (finder.kind === 'app') {
-        return { kind: 'app', apps: finder.apps.map(({ name, label, path: appPath, staticDir }) => ({ name, label, path: appPath, staticDir })) };
+        return {
+          kind: 'app',
+          apps: finder.apps.map(({ name, label, path: appPath, staticDir }) => ({ name, label, path: appPath, staticDir })),
+        };
       }
       return { kind: 'custom' };
     }),
@@ -239,7 +242,8 @@ INSTALLED_APPS = ['django.contrib.staticfiles']
     files: {
       'manage.py': '',
       'proj/__init__.py': '',
-      'proj/finders.py': 'from django.contrib.staticfiles.finders import BaseFinder\nclass MyFinder(BaseFinder):\n    def find(self, path, all=False):\n        return []\n    def list(self, ignore_patterns):\n        return []\n',
+      'proj/finders.py':
+        'from django.contrib.staticfiles.finders import BaseFinder\nclass MyFinder(BaseFinder):\n    def find(self, path, all=False):\n        return []\n    def list(self, ignore_patterns):\n        return []\n',
       'proj/settings.py': `
 SECRET_KEY = 'x'
 DEBUG = False
@@ -248,7 +252,8 @@ STATICFILES_FINDERS = ('proj.finders.MyFinder', 'django.contrib.staticfiles.find
 STATICFILES_STORAGE = 'django.contrib.staticfiles.storage.ManifestStaticFilesStorage'
 INSTALLED_APPS = ('proj.apps.Statics', 'django.contrib.admin', 'django.contrib.auth', 'django.contrib.contenttypes')
 `,
-      'proj/apps.py': "from django.contrib.staticfiles.apps import StaticFilesConfig\n\nclass Statics(StaticFilesConfig):\n    ignore_patterns = StaticFilesConfig.ignore_patterns + ['*.scss']\n",
+      'proj/apps.py':
+        "from django.contrib.staticfiles.apps import StaticFilesConfig\n\nclass Statics(StaticFilesConfig):\n    ignore_patterns = StaticFilesConfig.ignore_patterns + ['*.scss']\n",
     },
   },
   {
@@ -372,7 +377,8 @@ INSTALLED_APPS = ['django.contrib.staticfiles']
     const dir = makeTree({
       'manage.py': '',
       'proj/__init__.py': '',
-      'proj/settings.py': "SECRET_KEY = 'x'\nSTATIC_URL = '/static/'\nSTORAGES = {'default': {'BACKEND': 'django.core.files.storage.FileSystemStorage'}}\nINSTALLED_APPS = ['django.contrib.staticfiles']\n",
+      'proj/settings.py':
+        "SECRET_KEY = 'x'\nSTATIC_URL = '/static/'\nSTORAGES = {'default': {'BACKEND': 'django.core.files.storage.FileSystemStorage'}}\nINSTALLED_APPS = ['django.contrib.staticfiles']\n",
     });
     created.push(dir);
     const model = await staticModel(dir, 'proj.settings');
@@ -392,7 +398,8 @@ INSTALLED_APPS = ['django.contrib.staticfiles']
     const dir = makeTree({
       'manage.py': '',
       'proj/__init__.py': '',
-      'proj/settings.py': "SECRET_KEY = 'x'\nSTATIC_URL = '/static/'\nSTATICFILES_DIRS = ('/nonexistent/assets')\nINSTALLED_APPS = ['django.contrib.staticfiles']\n",
+      'proj/settings.py':
+        "SECRET_KEY = 'x'\nSTATIC_URL = '/static/'\nSTATICFILES_DIRS = ('/nonexistent/assets')\nINSTALLED_APPS = ['django.contrib.staticfiles']\n",
     });
     created.push(dir);
     const model = await staticModel(dir, 'proj.settings');

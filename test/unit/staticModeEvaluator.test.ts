@@ -49,14 +49,17 @@ const roots: string[] = [];
 
 /** A site-packages folder with nothing installed: modules found nowhere are then missing. */
 function emptySitePackages(): string {
-  const site = makeTree({ 'README': '' }, 'djstatic-site-');
+  const site = makeTree({ README: '' }, 'djstatic-site-');
   roots.push(site);
   return site;
 }
 
 /** Writes `proj/settings.py` (plus extra files) and runs the settings module. */
 function run(settings: string, extra: Record<string, string> = {}, moduleName = 'proj.settings', sitePackages: string[] = []): Run {
-  const root = makeTree({ 'proj/__init__.py': '', ...(settings !== '' || !extra['proj/settings.py'] ? { 'proj/settings.py': settings } : {}), ...extra }, 'djstatic-eval-');
+  const root = makeTree(
+    { 'proj/__init__.py': '', ...(settings !== '' || !extra['proj/settings.py'] ? { 'proj/settings.py': settings } : {}), ...extra },
+    'djstatic-eval-',
+  );
   roots.push(root);
   const interpreter = new Interpreter({
     cwd: root,
@@ -87,7 +90,9 @@ describe('static mode evaluator', () => {
     });
 
     it('reads os.path.dirname(os.path.dirname(os.path.abspath(__file__))) chains', () => {
-      const r = run('import os\nBASE_DIR = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))\nUP = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))\n');
+      const r = run(
+        'import os\nBASE_DIR = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))\nUP = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))\n',
+      );
       const root = path.dirname(fs.realpathSync(path.join(r.root, 'proj')));
       assert.equal(r.get('BASE_DIR'), root.replace(fs.realpathSync(r.root), r.root));
       assert.equal(r.get('UP'), path.dirname(r.get('BASE_DIR') as string));
@@ -244,7 +249,10 @@ D = dict(a=1)
 D.update({'b': 2})
 G = D.get('c', 'fallback')
 `);
-      assert.deepEqual(r.get('STORAGES'), { default: { BACKEND: 'x' }, staticfiles: { BACKEND: 'whitenoise.storage.CompressedManifestStaticFilesStorage' } });
+      assert.deepEqual(r.get('STORAGES'), {
+        default: { BACKEND: 'x' },
+        staticfiles: { BACKEND: 'whitenoise.storage.CompressedManifestStaticFilesStorage' },
+      });
       assert.deepEqual(r.get('T'), [{ OPTIONS: { builtins: ['a', 'b'] } }]);
       assert.deepEqual(r.get('D'), { a: 1, b: 2 });
       assert.equal(r.get('G'), 'fallback');
@@ -256,8 +264,9 @@ G = D.get('c', 'fallback')
       const r = run(
         '',
         {
-          'proj/settings/__init__.py': 'from .base import *\nfrom proj.settings.extra import EXTRA as RENAMED\nA += [\'init\']\n',
-          'proj/settings/base.py': "from pathlib import Path\nA = ['base']\nBASE_DIR = Path(__file__).resolve().parent.parent.parent\n_PRIVATE = 1\n",
+          'proj/settings/__init__.py': "from .base import *\nfrom proj.settings.extra import EXTRA as RENAMED\nA += ['init']\n",
+          'proj/settings/base.py':
+            "from pathlib import Path\nA = ['base']\nBASE_DIR = Path(__file__).resolve().parent.parent.parent\n_PRIVATE = 1\n",
           'proj/settings/extra.py': "from .base import *\nEXTRA = BASE_DIR / 'extra'\n",
         },
         'proj.settings',
@@ -286,11 +295,15 @@ E = environ.get('HOME_X', '/home')
     });
 
     it('takes the except branch when a project module is missing, the body when it exists', () => {
-      const missing = run("try:\n    from .local import *\nexcept ImportError:\n    A = 'fallback'\nelse:\n    B = 'else'\nfinally:\n    C = 'finally'\n");
+      const missing = run(
+        "try:\n    from .local import *\nexcept ImportError:\n    A = 'fallback'\nelse:\n    B = 'else'\nfinally:\n    C = 'finally'\n",
+      );
       assert.equal(missing.get('A'), 'fallback');
       assert.equal(missing.get('B'), undefined);
       assert.equal(missing.get('C'), 'finally');
-      const present = run("try:\n    from .local import *\nexcept ImportError:\n    A = 'fallback'\n", { 'proj/local.py': "A = 'local'\n" });
+      const present = run("try:\n    from .local import *\nexcept ImportError:\n    A = 'fallback'\n", {
+        'proj/local.py': "A = 'local'\n",
+      });
       assert.equal(present.get('A'), 'local');
     });
 
@@ -374,7 +387,12 @@ SECRET = env('SECRET_KEY')
     it('follows str entries added to sys.path and ignores Path entries, as Python does', () => {
       const r = run(
         "import sys, os\nfrom pathlib import Path\nsys.path.insert(0, os.path.join(os.path.dirname(os.path.dirname(__file__)), 'apps'))\nsys.path.append(Path(__file__).parent.parent / 'other')\nfrom catalog.conf import A\ntry:\n    from hidden.conf import B\nexcept ImportError:\n    B = 'not found'\n",
-        { 'apps/catalog/__init__.py': '', 'apps/catalog/conf.py': "A = 'from apps'\n", 'other/hidden/__init__.py': '', 'other/hidden/conf.py': "B = 'found'\n" },
+        {
+          'apps/catalog/__init__.py': '',
+          'apps/catalog/conf.py': "A = 'from apps'\n",
+          'other/hidden/__init__.py': '',
+          'other/hidden/conf.py': "B = 'found'\n",
+        },
         'proj.settings',
         [emptySitePackages()],
       );
@@ -416,7 +434,7 @@ C = not DEBUG and 'x'
 `);
       assert.equal(r.get('A'), 'elif');
       assert.equal(r.get('B'), 'yes');
-      assert.equal(r.get('C'), 'x', "Python reads `not a and b` as `(not a) and b`");
+      assert.equal(r.get('C'), 'x', 'Python reads `not a and b` as `(not a) and b`');
     });
 
     it('skips a block whose condition cannot be known and reports the settings it holds', () => {
@@ -437,13 +455,18 @@ C = not DEBUG and 'x'
       assert.equal(r.get('STATIC_ROOT'), '/dev');
       assert.deepEqual(r.env('STATIC_ROOT'), ['CI']);
       assert.equal(r.problems[0].kind, 'setting-from-environment');
-      assert.match(r.problems[0].message, /STATIC_ROOT in proj\/settings\.py line 3 is set in a branch that depends on environment variable CI/);
+      assert.match(
+        r.problems[0].message,
+        /STATIC_ROOT in proj\/settings\.py line 3 is set in a branch that depends on environment variable CI/,
+      );
     });
   });
 
   describe('what cannot be read', () => {
     it('never calls functions with loops, branches or side effects, and says which call it skipped', () => {
-      const r = run('def get_dirs():\n    dirs = []\n    for d in ROOTS:\n        dirs.append(d)\n    return dirs\nSTATICFILES_DIRS = get_dirs()\n');
+      const r = run(
+        'def get_dirs():\n    dirs = []\n    for d in ROOTS:\n        dirs.append(d)\n    return dirs\nSTATICFILES_DIRS = get_dirs()\n',
+      );
       assert.deepEqual(r.get('STATICFILES_DIRS'), { unknown: 'calls get_dirs(), which static mode does not execute' });
       const decorated = run('import functools\n@functools.lru_cache()\ndef base():\n    return "/srv"\nX = base()\n');
       assert.deepEqual(decorated.get('X'), { unknown: 'calls base(), which static mode does not execute' });
@@ -469,7 +492,10 @@ ROOT = os.getenv('STATIC_ROOT', '/srv/static') if os.getenv('USE_ROOT', '1') == 
         assert.equal(r.get('LOCAL'), false);
         assert.equal(r.get('STATIC_URL'), '/assets/');
         assert.equal(r.get('ROOT'), '/srv/static');
-        assert.deepEqual(r.problems.filter((p) => p.kind !== 'setting-from-environment'), []);
+        assert.deepEqual(
+          r.problems.filter((p) => p.kind !== 'setting-from-environment'),
+          [],
+        );
       } finally {
         fs.rmSync(site, { recursive: true, force: true });
       }

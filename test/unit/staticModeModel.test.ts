@@ -18,7 +18,14 @@ function tree(files: Record<string, string>): string {
 
 async function learn(settings: string, extra: Record<string, string> = {}, sitePackages: string[] = []): Promise<ProjectModel> {
   const root = tree({ 'manage.py': '', 'proj/__init__.py': '', 'proj/settings.py': settings, ...extra });
-  return learnStatic({ projectDir: root, managePy: path.join(root, 'manage.py'), settingsModule: 'proj.settings', python: null, sitePackages, modeReason: 'test' });
+  return learnStatic({
+    projectDir: root,
+    managePy: path.join(root, 'manage.py'),
+    settingsModule: 'proj.settings',
+    python: null,
+    sitePackages,
+    modeReason: 'test',
+  });
 }
 
 /** A site-packages folder holding a minimal Django of the given version and a third-party app. */
@@ -29,7 +36,8 @@ function fakeSitePackages(version: string): string {
     'django/apps/config.py': 'class AppConfig:\n    def __init__(self, app_name, app_module):\n        self.name = app_name\n',
     'django/contrib/__init__.py': '',
     'django/contrib/staticfiles/__init__.py': '',
-    'django/contrib/staticfiles/apps.py': "from django.apps import AppConfig\n\nclass StaticFilesConfig(AppConfig):\n    name = 'django.contrib.staticfiles'\n    ignore_patterns = ['CVS', '.*', '*~']\n",
+    'django/contrib/staticfiles/apps.py':
+      "from django.apps import AppConfig\n\nclass StaticFilesConfig(AppConfig):\n    name = 'django.contrib.staticfiles'\n    ignore_patterns = ['CVS', '.*', '*~']\n",
     'thirdparty/__init__.py': '',
     'thirdparty/static/thirdparty/t.css': '',
     'thirdparty/templates/t.html': '',
@@ -54,8 +62,16 @@ describe('static mode: learnStatic', () => {
   it('throws a UserError only when the settings module has no file', async () => {
     const root = tree({ 'manage.py': '' });
     await assert.rejects(
-      learnStatic({ projectDir: root, managePy: null, settingsModule: 'missing.settings', python: null, sitePackages: [], modeReason: 'test' }),
-      (error: Error) => error instanceof UserError && /missing\/settings\.py nor missing\/settings\/__init__\.py exists/.test(error.message),
+      learnStatic({
+        projectDir: root,
+        managePy: null,
+        settingsModule: 'missing.settings',
+        python: null,
+        sitePackages: [],
+        modeReason: 'test',
+      }),
+      (error: Error) =>
+        error instanceof UserError && /missing\/settings\.py nor missing\/settings\/__init__\.py exists/.test(error.message),
     );
   });
 
@@ -66,7 +82,14 @@ describe('static mode: learnStatic', () => {
       'proj/settings/base.py': "STATIC_URL = 'base/'\n",
       'proj/settings/extra.py': "from proj.settings.base import *\nSTATIC_URL = 'extra/'\n",
     });
-    const model = await learnStatic({ projectDir: root, managePy: null, settingsModule: 'proj.settings', python: null, sitePackages: [], modeReason: 'why' });
+    const model = await learnStatic({
+      projectDir: root,
+      managePy: null,
+      settingsModule: 'proj.settings',
+      python: null,
+      sitePackages: [],
+      modeReason: 'why',
+    });
     assert.deepEqual(
       model.settingsFiles.map((f) => path.relative(root, f)),
       ['proj/settings/__init__.py', 'proj/settings/base.py', 'proj/settings/extra.py'],
@@ -107,9 +130,39 @@ describe('static mode: learnStatic', () => {
 
   it('never throws on 300 random corruptions of the demo settings (seeded)', async () => {
     const demo = require('node:fs').readFileSync(path.resolve(__dirname, '../../../examples/demo/demo/settings.py'), 'utf8') as string;
-    const tokens = ['(', ')', '[', ']', '{', '}', ',', ':', '*', '**', 'if ', 'for x in ', 'import ', 'from . import *', '\n    ', '"', "'", 'f"{', '\\', '#', 'lambda: ', 'yield ', 'None', '+=', '.append(', 'os.environ[', 'BASE_DIR / ', '\u00e9', '\u0000'];
+    const tokens = [
+      '(',
+      ')',
+      '[',
+      ']',
+      '{',
+      '}',
+      ',',
+      ':',
+      '*',
+      '**',
+      'if ',
+      'for x in ',
+      'import ',
+      'from . import *',
+      '\n    ',
+      '"',
+      "'",
+      'f"{',
+      '\\',
+      '#',
+      'lambda: ',
+      'yield ',
+      'None',
+      '+=',
+      '.append(',
+      'os.environ[',
+      'BASE_DIR / ',
+      '\u00e9',
+      '\u0000',
+    ];
     let state = 7;
-    const random = () => ((state = (state * 1103515245 + 12345) % 2147483648) / 2147483648);
+    const random = () => (state = (state * 1103515245 + 12345) % 2147483648) / 2147483648;
     const root = tree({ 'manage.py': '', 'proj/__init__.py': '', 'proj/settings.py': '' });
     for (let round = 0; round < 300; round++) {
       let text = demo;
@@ -119,7 +172,14 @@ describe('static mode: learnStatic', () => {
         else text = text.slice(0, at) + tokens[Math.floor(random() * tokens.length)] + text.slice(at);
       }
       require('node:fs').writeFileSync(path.join(root, 'proj/settings.py'), text);
-      const model = await learnStatic({ projectDir: root, managePy: null, settingsModule: 'proj.settings', python: null, sitePackages: [], modeReason: 'fuzz' });
+      const model = await learnStatic({
+        projectDir: root,
+        managePy: null,
+        settingsModule: 'proj.settings',
+        python: null,
+        sitePackages: [],
+        modeReason: 'fuzz',
+      });
       assert.equal(model.mode, 'static');
       assert.ok(Array.isArray(model.finders) && Array.isArray(model.problems));
       assert.ok(!model.problems.some((p) => p.kind === 'static-mode-failed'), `the last-resort net was needed for:\n${text}`);
@@ -162,12 +222,19 @@ STATICFILES_DIRS = [
     );
   });
 
-  it('derives staticfiles.E001, E002 and E003 with Django\'s exact texts, only when staticfiles is installed', async () => {
+  it("derives staticfiles.E001, E002 and E003 with Django's exact texts, only when staticfiles is installed", async () => {
     const e001 = await learn("STATICFILES_DIRS = ('/srv/assets')\nINSTALLED_APPS = ['django.contrib.staticfiles']\n");
     assert.deepEqual(e001.checks, [
-      { id: 'staticfiles.E001', level: 'error', message: 'The STATICFILES_DIRS setting is not a tuple or list.', hint: 'Perhaps you forgot a trailing comma?' },
+      {
+        id: 'staticfiles.E001',
+        level: 'error',
+        message: 'The STATICFILES_DIRS setting is not a tuple or list.',
+        hint: 'Perhaps you forgot a trailing comma?',
+      },
     ]);
-    const others = await learn("STATIC_ROOT = '/srv/root/'\nSTATICFILES_DIRS = [('pre/', '/srv/a'), '/srv/root']\nINSTALLED_APPS = ['django.contrib.staticfiles']\n");
+    const others = await learn(
+      "STATIC_ROOT = '/srv/root/'\nSTATICFILES_DIRS = [('pre/', '/srv/a'), '/srv/root']\nINSTALLED_APPS = ['django.contrib.staticfiles']\n",
+    );
     assert.deepEqual(others.checks, [
       { id: 'staticfiles.E003', level: 'error', message: "The prefix 'pre/' in the STATICFILES_DIRS setting must not end with a slash." },
       { id: 'staticfiles.E002', level: 'error', message: 'The STATICFILES_DIRS setting should not contain the STATIC_ROOT setting.' },
@@ -177,14 +244,16 @@ STATICFILES_DIRS = [
   });
 
   it('adds W004 for a missing directory from Django 4.0 on', async () => {
-    const model = await learn(
-      "STATICFILES_DIRS = ['/nonexistent/dir']\nINSTALLED_APPS = ['django.contrib.staticfiles']\n",
-      {},
-      [fakeSitePackages('4, 2, 7')],
-    );
+    const model = await learn("STATICFILES_DIRS = ['/nonexistent/dir']\nINSTALLED_APPS = ['django.contrib.staticfiles']\n", {}, [
+      fakeSitePackages('4, 2, 7'),
+    ]);
     assert.equal(model.djangoVersion, '4.2.7');
     assert.deepEqual(model.checks, [
-      { id: 'staticfiles.W004', level: 'warning', message: "The directory '/nonexistent/dir' in the STATICFILES_DIRS setting does not exist." },
+      {
+        id: 'staticfiles.W004',
+        level: 'warning',
+        message: "The directory '/nonexistent/dir' in the STATICFILES_DIRS setting does not exist.",
+      },
     ]);
   });
 
@@ -195,7 +264,9 @@ STATICFILES_DIRS = [
   });
 
   it('records a custom finder as a custom entry plus a Problem', async () => {
-    const model = await learn("STATICFILES_FINDERS = ['django.contrib.staticfiles.finders.FileSystemFinder', 'compressor.finders.CompressorFinder']\n");
+    const model = await learn(
+      "STATICFILES_FINDERS = ['django.contrib.staticfiles.finders.FileSystemFinder', 'compressor.finders.CompressorFinder']\n",
+    );
     assert.deepEqual(model.finders[1], {
       kind: 'custom',
       className: 'compressor.finders.CompressorFinder',
@@ -227,7 +298,8 @@ STORAGES = {'staticfiles': {'BACKEND': 'django.contrib.staticfiles.storage.Manif
       "INSTALLED_APPS = ['django.contrib.staticfiles', 'thirdparty', 'local', 'local_module', 'ghost', 'local.apps.Renamed']\n",
       {
         'local/__init__.py': '',
-        'local/apps.py': "from django.apps import AppConfig\nimport os\nclass Renamed(AppConfig):\n    name = 'local'\n    label = 'renamed'\n    path = os.path.join(os.path.dirname(__file__), 'elsewhere')\n",
+        'local/apps.py':
+          "from django.apps import AppConfig\nimport os\nclass Renamed(AppConfig):\n    name = 'local'\n    label = 'renamed'\n    path = os.path.join(os.path.dirname(__file__), 'elsewhere')\n",
         'local/elsewhere/static/x.css': '',
         'local_module.py': '',
       },
@@ -255,14 +327,20 @@ STORAGES = {'staticfiles': {'BACKEND': 'django.contrib.staticfiles.storage.Manif
     assert.equal(byName[4].path, null);
     assert.match(byName[4].notLocatedReason ?? '', /no module or AppConfig class named 'ghost'/);
     assert.ok(model.problems.some((p) => p.kind === 'app-not-located' && p.message.includes("'ghost'")));
-    assert.ok(model.problems.some((p) => p.kind === 'apps-not-unique'), 'Django refuses duplicate labels');
+    assert.ok(
+      model.problems.some((p) => p.kind === 'apps-not-unique'),
+      'Django refuses duplicate labels',
+    );
     assert.equal(model.staticfilesInstalled, true);
   });
 
   it('reads ignore_patterns from a StaticFilesConfig subclass', async () => {
     const model = await learn(
       "INSTALLED_APPS = ['proj.apps.Statics']\n",
-      { 'proj/apps.py': "from django.contrib.staticfiles.apps import StaticFilesConfig\nclass Statics(StaticFilesConfig):\n    ignore_patterns = StaticFilesConfig.ignore_patterns + ['*.scss']\n" },
+      {
+        'proj/apps.py':
+          "from django.contrib.staticfiles.apps import StaticFilesConfig\nclass Statics(StaticFilesConfig):\n    ignore_patterns = StaticFilesConfig.ignore_patterns + ['*.scss']\n",
+      },
       [fakeSitePackages('3, 2, 25')],
     );
     assert.deepEqual(model.ignorePatterns, ['CVS', '.*', '*~', '*.scss']);
@@ -280,11 +358,25 @@ TEMPLATES = [
 `);
     assert.deepEqual(model.templates, [
       {
-        backend: 'django.template.backends.django.DjangoTemplates', jinja: false, dirs: ['/srv/app/templates', path.join(model.projectDir, 'rel')], appDirs: true,
-        builtins: ['django.templatetags.static'], name: 'django', searchDirs: ['/srv/app/templates', path.join(model.projectDir, 'rel')],
+        backend: 'django.template.backends.django.DjangoTemplates',
+        jinja: false,
+        dirs: ['/srv/app/templates', path.join(model.projectDir, 'rel')],
+        appDirs: true,
+        builtins: ['django.templatetags.static'],
+        name: 'django',
+        searchDirs: ['/srv/app/templates', path.join(model.projectDir, 'rel')],
         loaders: ['cached.Loader(filesystem.Loader, app_directories.Loader)'],
       },
-      { backend: 'django.template.backends.jinja2.Jinja2', jinja: true, dirs: [], appDirs: false, builtins: [], name: 'jinja2', searchDirs: [], loaders: ['jinja2.FileSystemLoader'] },
+      {
+        backend: 'django.template.backends.jinja2.Jinja2',
+        jinja: true,
+        dirs: [],
+        appDirs: false,
+        builtins: [],
+        name: 'jinja2',
+        searchDirs: [],
+        loaders: ['jinja2.FileSystemLoader'],
+      },
     ]);
   });
 
@@ -302,7 +394,9 @@ TEMPLATES = [
   });
 
   it('says which values came from environment defaults', async () => {
-    const model = await learn("import os\nSTATIC_ROOT = os.environ.get('STATIC_ROOT', '/srv/static')\nSTATIC_URL = os.getenv('STATIC_URL', '/s/')\n");
+    const model = await learn(
+      "import os\nSTATIC_ROOT = os.environ.get('STATIC_ROOT', '/srv/static')\nSTATIC_URL = os.getenv('STATIC_URL', '/s/')\n",
+    );
     assert.equal(model.staticRoot, '/srv/static');
     assert.equal(model.staticUrl, '/s/');
     const notes = model.problems.filter((p) => p.kind === 'setting-from-environment').map((p) => p.message);
@@ -318,6 +412,10 @@ TEMPLATES = [
       apps(model).map((a) => a.name),
       ['django.contrib.staticfiles'],
     );
-    assert.ok(model.problems.some((p) => p.message === 'INSTALLED_APPS (some entries) in proj/settings.py line 1 could not be read: uses env, which is not defined'));
+    assert.ok(
+      model.problems.some(
+        (p) => p.message === 'INSTALLED_APPS (some entries) in proj/settings.py line 1 could not be read: uses env, which is not defined',
+      ),
+    );
   });
 });

@@ -27,8 +27,15 @@ export function packageExtension(): number {
 }
 
 /** Installs a .vsix (ours by default) into `extensionsDir`; returns the installed extension's folder. */
-export function installExtension(extensionsDir: string, configFile: string, vsix = VSIX, id = 'django-static-files.django-static-files'): string {
-  const r = spawnSync(CODE_SERVER_BIN, ['--config', configFile, '--extensions-dir', extensionsDir, '--install-extension', vsix], { encoding: 'utf8' });
+export function installExtension(
+  extensionsDir: string,
+  configFile: string,
+  vsix = VSIX,
+  id = 'django-static-files.django-static-files',
+): string {
+  const r = spawnSync(CODE_SERVER_BIN, ['--config', configFile, '--extensions-dir', extensionsDir, '--install-extension', vsix], {
+    encoding: 'utf8',
+  });
   if (r.status !== 0) throw new Error(`installing ${path.basename(vsix)} failed:\n${r.stdout}\n${r.stderr}`);
   const folder = readdirSync(extensionsDir).find((f) => f.startsWith(`${id}-`));
   if (!folder) throw new Error(`${path.basename(vsix)} did not install into ${extensionsDir}:\n${r.stdout}`);
@@ -38,7 +45,10 @@ export function installExtension(extensionsDir: string, configFile: string, vsix
 /** Packages a test fixture extension folder into `outFile` (vsce, no repository or license needed). */
 export function packageFixture(folder: string, outFile: string): string {
   const vsce = path.join(REPO_ROOT, 'node_modules', '.bin', 'vsce');
-  const r = spawnSync(vsce, ['package', '--no-dependencies', '--allow-missing-repository', '--skip-license', '-o', outFile], { cwd: folder, encoding: 'utf8' });
+  const r = spawnSync(vsce, ['package', '--no-dependencies', '--allow-missing-repository', '--skip-license', '-o', outFile], {
+    cwd: folder,
+    encoding: 'utf8',
+  });
   if (r.status !== 0) throw new Error(`packaging ${folder} failed:\n${r.stdout}\n${r.stderr}`);
   return outFile;
 }
@@ -63,7 +73,11 @@ export interface RunningCodeServer {
 }
 
 /** Starts code-server with state under `stateDir` (config, user data, extensions) and waits for /healthz. */
-export async function startCodeServer(stateDir: string, extensionsDir: string, options: { workspaceTrust?: boolean } = {}): Promise<RunningCodeServer> {
+export async function startCodeServer(
+  stateDir: string,
+  extensionsDir: string,
+  options: { workspaceTrust?: boolean } = {},
+): Promise<RunningCodeServer> {
   const port = await freePort();
   const configFile = path.join(stateDir, 'config.yaml');
   const userData = path.join(stateDir, 'ud');
@@ -88,10 +102,24 @@ export async function startCodeServer(stateDir: string, extensionsDir: string, o
     }),
   );
   const args = [
-    '--auth', 'none', '--disable-telemetry', '--disable-update-check', ...(options.workspaceTrust ? [] : ['--disable-workspace-trust']),
-    '--bind-addr', `127.0.0.1:${port}`, '--config', configFile, '--user-data-dir', userData, '--extensions-dir', extensionsDir,
+    '--auth',
+    'none',
+    '--disable-telemetry',
+    '--disable-update-check',
+    ...(options.workspaceTrust ? [] : ['--disable-workspace-trust']),
+    '--bind-addr',
+    `127.0.0.1:${port}`,
+    '--config',
+    configFile,
+    '--user-data-dir',
+    userData,
+    '--extensions-dir',
+    extensionsDir,
   ];
-  const child = spawn(CODE_SERVER_BIN, args, { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, VSCODE_CLI_DISABLE_TELEMETRY: '1' } });
+  const child = spawn(CODE_SERVER_BIN, args, {
+    stdio: ['ignore', 'pipe', 'pipe'],
+    env: { ...process.env, VSCODE_CLI_DISABLE_TELEMETRY: '1' },
+  });
   let output = '';
   child.stdout?.on('data', (d) => (output += d));
   child.stderr?.on('data', (d) => (output += d));

@@ -11,13 +11,29 @@
 import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
 import * as path from 'node:path';
 import { chromium, Browser } from 'playwright-core';
-import { ensureCodeServer, installExtension, packageExtension, packageFixture, startCodeServer, RunningCodeServer, VSIX_LIMIT_BYTES } from './codeServer';
+import {
+  ensureCodeServer,
+  installExtension,
+  packageExtension,
+  packageFixture,
+  startCodeServer,
+  RunningCodeServer,
+  VSIX_LIMIT_BYTES,
+} from './codeServer';
 import { resultFileFor, SuiteResult } from './results';
 import { runUiChecks } from './ui';
 import { prepareWorkspace, REPO_ROOT } from './workspace';
 
 const CHROMIUM = '/usr/bin/chromium';
-const CHROMIUM_ARGS = ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run', '--disable-quic'];
+const CHROMIUM_ARGS = [
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  '--no-first-run',
+  '--disable-quic',
+];
 const EXTENSION_TESTS_TIMEOUT_MS = 300000;
 const argv = new Set(process.argv.slice(2));
 
@@ -27,7 +43,12 @@ function log(message: string): void {
 
 const PYTHON_EXTENSION_STUB = path.join(REPO_ROOT, 'test', 'vscode', 'fixtures', 'python-extension-stub');
 
-async function runExtensionHostTests(browser: Browser, server: RunningCodeServer, devExtension: string, workspace: string): Promise<boolean> {
+async function runExtensionHostTests(
+  browser: Browser,
+  server: RunningCodeServer,
+  devExtension: string,
+  workspace: string,
+): Promise<boolean> {
   const testsIndex = path.join(REPO_ROOT, 'out', 'test', 'vscode', 'suite', 'index.js');
   const remote = (p: string) => `vscode-remote://127.0.0.1:${server.port}${p}`;
   const payload = [
@@ -52,7 +73,13 @@ async function runExtensionHostTests(browser: Browser, server: RunningCodeServer
   const result: SuiteResult | undefined = existsSync(resultFile) ? JSON.parse(readFileSync(resultFile, 'utf8')) : undefined;
   for (const title of result?.passed ?? []) log(`  ✔ ${title}`);
   for (const title of result?.pending ?? []) log(`  - ${title} (pending)`);
-  for (const failure of result?.failed ?? []) log(`  ✘ ${failure.title}\n${failure.error.split('\n').map((l) => `      ${l}`).join('\n')}`);
+  for (const failure of result?.failed ?? [])
+    log(
+      `  ✘ ${failure.title}\n${failure.error
+        .split('\n')
+        .map((l) => `      ${l}`)
+        .join('\n')}`,
+    );
   const seconds = ((Date.now() - started) / 1000).toFixed(1);
   if (code === -1) log(`extension-host tests did not finish within ${EXTENSION_TESTS_TIMEOUT_MS / 1000} s`);
   if (!result) log('extension-host tests wrote no result file (did the test runner load?)');
@@ -112,7 +139,7 @@ async function main(): Promise<number> {
       ok = ui && ok;
     }
   } catch (err) {
-    log(`FAIL: ${err instanceof Error ? err.stack ?? err.message : String(err)}`);
+    log(`FAIL: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`);
     if (server && process.env.DJANGO_STATIC_TEST_VERBOSE) log(server.log());
     ok = false;
   } finally {

@@ -10,7 +10,16 @@ import { REPO_ROOT } from './workspace';
 
 const RESULTS = path.join(REPO_ROOT, 'test-results');
 const README_IMAGES = path.join(REPO_ROOT, 'docs', 'images');
-const README_SHOTS = ['completion.png', 'quick-fix.png', 'collect.png', 'clear-confirm.png', 'rename-preview.png', 'static-files-view.png', 'django-mode-failed.png', 'template-language.png'];
+const README_SHOTS = [
+  'completion.png',
+  'quick-fix.png',
+  'collect.png',
+  'clear-confirm.png',
+  'rename-preview.png',
+  'static-files-view.png',
+  'django-mode-failed.png',
+  'template-language.png',
+];
 const STEP_TIMEOUT_MS = 20000;
 
 type Log = (message: string) => void;
@@ -30,7 +39,10 @@ export async function runUiChecks(browser: Browser, url: string, workspace: stri
   writeFileSync(path.join(workspace, 'handtyped.html'), '{% load static %}\n\n');
   // A template that opens as plain HTML, as in a workspace without files.associations (the longer pattern wins).
   mkdirSync(path.join(workspace, 'templates', 'as_html'), { recursive: true });
-  writeFileSync(path.join(workspace, 'templates', 'as_html', 'page.html'), `{% load static %}\n<a href="{% static "css/site.css" %}">{{ title }}</a>\n`);
+  writeFileSync(
+    path.join(workspace, 'templates', 'as_html', 'page.html'),
+    `{% load static %}\n<a href="{% static "css/site.css" %}">{{ title }}</a>\n`,
+  );
   const settingsFile = path.join(workspace, '.vscode', 'settings.json');
   const settings = JSON.parse(readFileSync(settingsFile, 'utf8'));
   settings['files.associations'] = { ...settings['files.associations'], '**/templates/as_html/**/*.html': 'html' };
@@ -50,7 +62,9 @@ export async function runUiChecks(browser: Browser, url: string, workspace: stri
       ok = false;
       const shot = path.join(RESULTS, `failed-${name.replace(/\W+/g, '-')}.png`);
       await page.screenshot({ path: shot }).catch(() => undefined);
-      log(`  ✘ UI: ${name}: ${err instanceof Error ? err.message.split('\n')[0] : String(err)} (screenshot ${path.relative(REPO_ROOT, shot)})`);
+      log(
+        `  ✘ UI: ${name}: ${err instanceof Error ? err.message.split('\n')[0] : String(err)} (screenshot ${path.relative(REPO_ROOT, shot)})`,
+      );
       await page.keyboard.press('Escape').catch(() => undefined);
     }
   };
@@ -76,7 +90,10 @@ export async function runUiChecks(browser: Browser, url: string, workspace: stri
 
   await check('the {% sta snippet and a hand-typed tag close once, in django-html and in html', async () => {
     const results: string[] = [];
-    for (const [file, language] of [['templates/tagged.html', 'Django HTML'], ['handtyped.html', 'HTML']]) {
+    for (const [file, language] of [
+      ['templates/tagged.html', 'Django HTML'],
+      ['handtyped.html', 'HTML'],
+    ]) {
       await openFile(page, path.basename(file));
       await page.locator('.statusbar-item[id="status.editor.mode"]', { hasText: new RegExp(`^${language}$`) }).waitFor();
       await gotoLine(page, 2, 1);
@@ -112,7 +129,13 @@ export async function runUiChecks(browser: Browser, url: string, workspace: stri
     // A keystroke right after the go-to-line box closes can reach nothing; ask again rather than fail.
     for (let attempt = 1; ; attempt++) {
       await page.keyboard.press('Control+Space');
-      const shown = await rows.first().waitFor({ timeout: 5000 }).then(() => true, () => false);
+      const shown = await rows
+        .first()
+        .waitFor({ timeout: 5000 })
+        .then(
+          () => true,
+          () => false,
+        );
       if (shown) break;
       if (attempt === 3) throw new Error('the suggest widget did not open after three Ctrl+Space');
     }
@@ -149,7 +172,8 @@ export async function runUiChecks(browser: Browser, url: string, workspace: stri
     await openFile(page, 'plain.html');
     await gotoLine(page, 1, plainLine.indexOf('img/logo.svg') + 3);
     const scopes = await inspectScopes(page);
-    if (!/text\.html\.(basic|derivative)/.test(scopes) || !scopes.includes('string.quoted.static-path.django')) throw new Error(`scopes: ${scopes.replace(/\s+/g, ' ').slice(-300)}`);
+    if (!/text\.html\.(basic|derivative)/.test(scopes) || !scopes.includes('string.quoted.static-path.django'))
+      throw new Error(`scopes: ${scopes.replace(/\s+/g, ' ').slice(-300)}`);
     return `${/text\.html\.(basic|derivative)/.exec(scopes)?.[0]} + string.quoted.static-path.django`;
   });
 
@@ -229,7 +253,9 @@ export async function runUiChecks(browser: Browser, url: string, workspace: stri
   await check('Static Files view: folders, winners, shadow counts; Show Shadowed Copies; opening a file', async () => {
     await runCommand(page, 'Focus on Static Files View');
     // The workspace's folder tree collapsed for the screenshot, so the view has the side bar's height.
-    const foldersHeader = page.locator('.pane-header', { has: page.locator('h3.title', { hasText: new RegExp(`^${path.basename(workspace)}$`, 'i') }) }).first();
+    const foldersHeader = page
+      .locator('.pane-header', { has: page.locator('h3.title', { hasText: new RegExp(`^${path.basename(workspace)}$`, 'i') }) })
+      .first();
     // Only cosmetic: a workbench whose header differs keeps its layout rather than failing the check.
     const toggleFolders = async (expanded: boolean) => {
       const state = await foldersHeader.getAttribute('aria-expanded', { timeout: 3000 }).catch(() => null);
@@ -237,7 +263,8 @@ export async function runUiChecks(browser: Browser, url: string, workspace: stri
     };
     await toggleFolders(false);
     const pane = page.locator('.pane', { has: page.locator('.pane-header', { hasText: 'Static Files' }) });
-    const row = (label: string) => pane.locator('.monaco-list-row', { has: page.locator('.label-name', { hasText: new RegExp(`^${label}$`) }) });
+    const row = (label: string) =>
+      pane.locator('.monaco-list-row', { has: page.locator('.label-name', { hasText: new RegExp(`^${label}$`) }) });
     await row('css').waitFor({ timeout: 30000 });
     await row('css').click();
     const site = row('site.css');
@@ -251,7 +278,8 @@ export async function runUiChecks(browser: Browser, url: string, workspace: stri
     const copies = page.locator('.quick-input-widget .monaco-list-row');
     await copies.filter({ hasText: 'legacy' }).first().waitFor();
     const listed = (await copies.allInnerTexts()).map((t) => t.replace(/\s+/g, ' ').trim());
-    if (listed.length !== 2 || !listed[0].includes('collected') || !listed[1].includes('shadowed')) throw new Error(`copies: ${listed.join(' | ')}`);
+    if (listed.length !== 2 || !listed[0].includes('collected') || !listed[1].includes('shadowed'))
+      throw new Error(`copies: ${listed.join(' | ')}`);
     await page.screenshot({ path: path.join(RESULTS, 'static-files-shadowed.png') });
     await page.keyboard.press('Escape');
     await site.click();
@@ -345,7 +373,9 @@ export async function runUiChecks(browser: Browser, url: string, workspace: stri
     mkdirSync(README_IMAGES, { recursive: true });
     for (const shot of README_SHOTS) copyFileSync(path.join(RESULTS, shot), path.join(README_IMAGES, shot));
   }
-  log(`UI checks ${ok ? 'passed' : 'FAILED'} in ${((Date.now() - started) / 1000).toFixed(1)} s; screenshots in test-results/${ok ? ' (README ones copied to docs/images/)' : ''}`);
+  log(
+    `UI checks ${ok ? 'passed' : 'FAILED'} in ${((Date.now() - started) / 1000).toFixed(1)} s; screenshots in test-results/${ok ? ' (README ones copied to docs/images/)' : ''}`,
+  );
   return ok;
 }
 
@@ -366,9 +396,17 @@ async function shotAround(page: Page, name: string, parts: Locator[]): Promise<v
 
 /** Opens the suggest widget if needed (Ctrl+Space) and accepts the row whose label starts with `label`. */
 async function acceptSuggestion(page: Page, label: string): Promise<void> {
-  const row = page.locator('.editor-widget.suggest-widget.visible .monaco-list-row', { has: page.locator('.label-name', { hasText: label }) }).first();
+  const row = page
+    .locator('.editor-widget.suggest-widget.visible .monaco-list-row', { has: page.locator('.label-name', { hasText: label }) })
+    .first();
   for (let attempt = 1; ; attempt++) {
-    if (await row.waitFor({ timeout: 2000 }).then(() => true, () => false)) break;
+    if (
+      await row.waitFor({ timeout: 2000 }).then(
+        () => true,
+        () => false,
+      )
+    )
+      break;
     if (attempt === 4) throw new Error(`no suggestion ${label}`);
     await page.keyboard.press('Control+Space');
   }

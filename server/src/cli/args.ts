@@ -64,7 +64,9 @@ function timeoutFlag(args: ParsedArgs): number | undefined {
   if (text === undefined) return undefined;
   const seconds = /^\s*\d+(\.\d+)?\s*$/.test(text) ? Number(text) : NaN;
   if (!(seconds > 0) || seconds > 86_400) {
-    throw new UserError(`Invalid --timeout '${text}': give the seconds the Django helper may run, a number above 0 (for example --timeout 30).`);
+    throw new UserError(
+      `Invalid --timeout '${text}': give the seconds the Django helper may run, a number above 0 (for example --timeout 30).`,
+    );
   }
   return seconds * 1000;
 }

@@ -127,16 +127,21 @@ export async function runCheck(args: ParsedArgs): Promise<number> {
     process.stdout.write(`${JSON.stringify(toSarif(findings, version), null, 2)}\n`);
   } else if (format === 'json') {
     const projects = manager.projects.map((p, i) => ({ ...projectInfo(p), coverage: coverage[i] }));
-    process.stdout.write(`${JSON.stringify({ projects, findings, summary: { templates: templateCount, assetFiles, ...counts } }, null, 2)}\n`);
+    process.stdout.write(
+      `${JSON.stringify({ projects, findings, summary: { templates: templateCount, assetFiles, ...counts } }, null, 2)}\n`,
+    );
   } else {
     manager.projects.forEach((p, i) => {
       for (const text of coverageLines(p, coverage[i])) process.stderr.write(`${text}\n`);
     });
     for (const failure of manager.failures) process.stderr.write(`${relative(failure.projectDir)}: not checked: ${failure.message}\n`);
-    const line = format === 'github' ? githubAnnotation : (f: Finding) => `${f.file}:${f.line}:${f.column}: ${f.severity} ${f.code} ${f.message}`;
+    const line =
+      format === 'github' ? githubAnnotation : (f: Finding) => `${f.file}:${f.line}:${f.column}: ${f.severity} ${f.code} ${f.message}`;
     for (const f of findings) process.stdout.write(`${line(f)}\n`);
     const settingsFiles = new Set(findings.filter((f) => f.settings).map((f) => f.file)).size;
-    process.stdout.write(`${summaryLine(counts, templateCount, manager.projects.length, assetFiles, settingsFiles)}${modeNote(manager.projects)}\n`);
+    process.stdout.write(
+      `${summaryLine(counts, templateCount, manager.projects.length, assetFiles, settingsFiles)}${modeNote(manager.projects)}\n`,
+    );
   }
   if (format === 'sarif') {
     manager.projects.forEach((p, i) => {
@@ -156,7 +161,15 @@ interface ProjectCoverage {
   project: string;
   found: number;
   checked: number;
-  engines: Array<{ engine: string; backend: string; found: number; checked: number; loaders: string[]; unknownLoaders: string[]; fallbackScan: string | null }>;
+  engines: Array<{
+    engine: string;
+    backend: string;
+    found: number;
+    checked: number;
+    loaders: string[];
+    unknownLoaders: string[];
+    fallbackScan: string | null;
+  }>;
   fallback: string | null;
   outside: TemplateCoverage['outside'];
 }
@@ -165,24 +178,46 @@ interface ProjectCoverage {
 function projectCoverage(p: WorkspaceProject, checked: Set<string>): ProjectCoverage {
   const engines = p.coverage.engines.map((e, i) => {
     const files = p.templates.filter((t) => p.coverage.owners.get(t) === i);
-    return { engine: e.label, backend: e.backend, found: e.found, checked: files.filter((f) => checked.has(f)).length, loaders: e.loaders, unknownLoaders: e.unknownLoaders, fallbackScan: e.fallbackScan };
+    return {
+      engine: e.label,
+      backend: e.backend,
+      found: e.found,
+      checked: files.filter((f) => checked.has(f)).length,
+      loaders: e.loaders,
+      unknownLoaders: e.unknownLoaders,
+      fallbackScan: e.fallbackScan,
+    };
   });
-  return { project: relative(p.location.projectDir) || '.', found: p.templates.length, checked: checked.size, engines, fallback: p.coverage.fallback, outside: p.coverage.outside };
+  return {
+    project: relative(p.location.projectDir) || '.',
+    found: p.templates.length,
+    checked: checked.size,
+    engines,
+    fallback: p.coverage.fallback,
+    outside: p.coverage.outside,
+  };
 }
 
 /** The per-project lines on stderr: mode and why, templates per engine, fallbacks, and what TEMPLATES leaves out. */
 function coverageLines(p: WorkspaceProject, c: ProjectCoverage): string[] {
   const lines: string[] = [];
   const perEngine = c.engines.map((e) => `${e.engine} ${e.found} found, ${e.checked} checked`).join('; ');
-  lines.push(`${c.project}: ${p.model.mode} mode (${p.model.modeReason}), ${c.checked} of ${c.found} templates checked${perEngine ? ` (${perEngine})` : ''}`);
-  for (const e of c.engines) if (e.fallbackScan) lines.push(`${c.project}: ${e.engine}: also scanned the project's templates/ folders, because ${e.fallbackScan}`);
+  lines.push(
+    `${c.project}: ${p.model.mode} mode (${p.model.modeReason}), ${c.checked} of ${c.found} templates checked${perEngine ? ` (${perEngine})` : ''}`,
+  );
+  for (const e of c.engines)
+    if (e.fallbackScan) lines.push(`${c.project}: ${e.engine}: also scanned the project's templates/ folders, because ${e.fallbackScan}`);
   if (c.fallback) lines.push(`${c.project}: scanned every templates/ folder, because ${c.fallback}`);
   const unknown = unknownSources(p.model);
   if (unknown.length) {
-    lines.push(`${c.project}: not known to static mode, so paths they may provide are reported as information (unknown-source), not errors: ${describeUnknownSources(unknown)}`);
+    lines.push(
+      `${c.project}: not known to static mode, so paths they may provide are reported as information (unknown-source), not errors: ${describeUnknownSources(unknown)}`,
+    );
   }
   if (c.outside.count) {
-    lines.push(`${c.project}: ${c.outside.count} template-looking file${c.outside.count === 1 ? '' : 's'} outside what TEMPLATES covers, not checked: ${describeOutside(c.outside)}`);
+    lines.push(
+      `${c.project}: ${c.outside.count} template-looking file${c.outside.count === 1 ? '' : 's'} outside what TEMPLATES covers, not checked: ${describeOutside(c.outside)}`,
+    );
   }
   return lines;
 }

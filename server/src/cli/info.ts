@@ -39,7 +39,15 @@ export interface ProjectInfo {
   checks: ProjectModel['checks'];
   /** Templates per engine and what TEMPLATES leaves out (absent when not computed). */
   templates?: {
-    engines: Array<{ engine: string; backend: string; found: number; folders: string[]; loaders: string[]; unknownLoaders: string[]; fallbackScan: string | null }>;
+    engines: Array<{
+      engine: string;
+      backend: string;
+      found: number;
+      folders: string[];
+      loaders: string[];
+      unknownLoaders: string[];
+      fallbackScan: string | null;
+    }>;
     fallback: string | null;
     outside: TemplateCoverage['outside'];
   };
@@ -98,7 +106,11 @@ export function describeProject(model: ProjectModel, index: StaticIndexApi, cove
     f.kind === 'app' ? f.apps.filter((a) => !a.path).map((a) => ({ app: a.name, reason: a.notLocatedReason ?? 'not located' })) : [],
   );
   // A stopped walk is already a model problem (loadProject).
-  const walkProblems = concrete ? concrete.problems.filter((p) => !model.problems.some((m) => m.message === p.message)).map((p) => ({ kind: p.kind, message: p.message })) : [];
+  const walkProblems = concrete
+    ? concrete.problems
+        .filter((p) => !model.problems.some((m) => m.message === p.message))
+        .map((p) => ({ kind: p.kind, message: p.message }))
+    : [];
   const missing = concrete
     ? concrete.missingRoots().map((s) => ({ kind: 'root-missing', message: `${s.label}: the folder does not exist.` }))
     : [];
@@ -128,7 +140,15 @@ export function describeProject(model: ProjectModel, index: StaticIndexApi, cove
     ...(coverage
       ? {
           templates: {
-            engines: coverage.engines.map((e) => ({ engine: e.label, backend: e.backend, found: e.found, folders: e.folders, loaders: e.loaders, unknownLoaders: e.unknownLoaders, fallbackScan: e.fallbackScan })),
+            engines: coverage.engines.map((e) => ({
+              engine: e.label,
+              backend: e.backend,
+              found: e.found,
+              folders: e.folders,
+              loaders: e.loaders,
+              unknownLoaders: e.unknownLoaders,
+              fallbackScan: e.fallbackScan,
+            })),
             fallback: coverage.fallback,
             outside: coverage.outside,
           },
@@ -190,7 +210,10 @@ export function formatInfo(info: ProjectInfo): string {
     if (info.templates.engines.length === 0) line('  (no engine)');
     if (info.templates.fallback) line(`  Scanned every templates/ folder, because ${info.templates.fallback}`);
     const outside = info.templates.outside;
-    if (outside.count) line(`  Not covered by TEMPLATES: ${outside.count} template-looking file${outside.count === 1 ? '' : 's'} (${describeOutside(outside)})`);
+    if (outside.count)
+      line(
+        `  Not covered by TEMPLATES: ${outside.count} template-looking file${outside.count === 1 ? '' : 's'} (${describeOutside(outside)})`,
+      );
   }
   if (info.unknownSources.length) {
     line(`Not known:    ${info.unknownSources.join(', ')} (paths they may provide are reported as unknown-source, not missing)`);

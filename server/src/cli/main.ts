@@ -67,7 +67,9 @@ let settled = false;
 process.on('beforeExit', () => {
   if (settled || process.argv[2] === 'lsp') return;
   settled = true;
-  process.stderr.write('django-static: internal error: stopped before finishing (an operation never completed); run again with DJANGO_STATIC_DEBUG=1 for details.\n');
+  process.stderr.write(
+    'django-static: internal error: stopped before finishing (an operation never completed); run again with DJANGO_STATIC_DEBUG=1 for details.\n',
+  );
   process.exitCode = 3;
 });
 

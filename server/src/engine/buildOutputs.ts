@@ -8,7 +8,17 @@ import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import type { BuildOutput, ProjectModel } from './model';
 
-const SCRIPT_OUTPUT_FLAGS = new Set(['-o', '--output', '--out-dir', '--outdir', '--out-file', '--outfile', '--output-path', '-d', '--dest']);
+const SCRIPT_OUTPUT_FLAGS = new Set([
+  '-o',
+  '--output',
+  '--out-dir',
+  '--outdir',
+  '--out-file',
+  '--outfile',
+  '--output-path',
+  '-d',
+  '--dest',
+]);
 const MAX_GITIGNORE_LINES = 2000;
 
 /** Every build output the project's files name, outputs from configs first (they carry a command). */
@@ -33,7 +43,12 @@ export async function findBuildOutputs(model: ProjectModel): Promise<BuildOutput
  * `rootMayBeOutput` (a STATICFILES_DIRS entry): `static/` in .gitignore usually means STATIC_ROOT, and would
  * otherwise match every app's `static/` folder.
  */
-export function buildOutputFor(outputs: readonly BuildOutput[] | undefined, file: string, root: string, rootMayBeOutput: boolean): BuildOutput | null {
+export function buildOutputFor(
+  outputs: readonly BuildOutput[] | undefined,
+  file: string,
+  root: string,
+  rootMayBeOutput: boolean,
+): BuildOutput | null {
   if (!outputs) return null;
   for (const output of outputs) {
     if (output.kind === 'path' && (file === output.path || file.startsWith(`${output.path}/`))) return output;
@@ -58,7 +73,8 @@ function staticRootsOf(model: ProjectModel): string[] {
   const roots: string[] = [];
   for (const finder of model.finders) {
     if (finder.kind === 'filesystem') roots.push(...finder.dirs.map((d) => d.root));
-    if (finder.kind === 'app') for (const app of finder.apps) if (app.staticDir && app.staticDir.startsWith(`${model.projectDir}/`)) roots.push(app.staticDir);
+    if (finder.kind === 'app')
+      for (const app of finder.apps) if (app.staticDir && app.staticDir.startsWith(`${model.projectDir}/`)) roots.push(app.staticDir);
   }
   return roots;
 }
@@ -88,7 +104,12 @@ function scriptOutputs(dir: string, scripts: Record<string, string>): BuildOutpu
       else if (SCRIPT_OUTPUT_FLAGS.has(word)) target = words[i + 1];
       else if (/^sass|node-sass$/.test(words[0] ?? '') && /^[^-:][^:]*:[^:]+$/.test(word)) target = word.split(':')[1];
       if (!target || target.startsWith('-')) continue;
-      outputs.push({ kind: 'path', path: path.resolve(dir, unquote(target)), from: `the package.json script '${name}'`, command: `npm run ${name}` });
+      outputs.push({
+        kind: 'path',
+        path: path.resolve(dir, unquote(target)),
+        from: `the package.json script '${name}'`,
+        command: `npm run ${name}`,
+      });
     }
   }
   return outputs;
@@ -102,7 +123,13 @@ async function webpackOutputs(dir: string, scripts: Record<string, string>): Pro
     // output: { path: path.resolve(__dirname, 'assets', 'bundles') } and path.join(...) alike.
     for (const match of text.matchAll(/\bpath\s*:\s*path\.(?:resolve|join)\(\s*__dirname\s*,([^)]*)\)/g)) {
       const parts = [...match[1].matchAll(/['"`]([^'"`]+)['"`]/g)].map((m) => m[1]);
-      if (parts.length) outputs.push({ kind: 'path', path: path.resolve(dir, ...parts), from: name, command: commandFor(scripts, /\bwebpack\b/, 'npx webpack') });
+      if (parts.length)
+        outputs.push({
+          kind: 'path',
+          path: path.resolve(dir, ...parts),
+          from: name,
+          command: commandFor(scripts, /\bwebpack\b/, 'npx webpack'),
+        });
     }
   }
   return outputs;
@@ -115,7 +142,12 @@ async function viteOutputs(dir: string, scripts: Record<string, string>): Promis
     if (!text) continue;
     const root = /\broot\s*:\s*['"`]([^'"`]+)['"`]/.exec(text)?.[1] ?? '.';
     const outDir = /\boutDir\s*:\s*(?:path\.resolve\(\s*__dirname\s*,\s*)?['"`]([^'"`]+)['"`]/.exec(text)?.[1] ?? 'dist';
-    outputs.push({ kind: 'path', path: path.resolve(dir, root, outDir), from: name, command: commandFor(scripts, /\bvite\b(?!\s+(dev|serve|preview))/, 'npx vite build') });
+    outputs.push({
+      kind: 'path',
+      path: path.resolve(dir, root, outDir),
+      from: name,
+      command: commandFor(scripts, /\bvite\b(?!\s+(dev|serve|preview))/, 'npx vite build'),
+    });
   }
   return outputs;
 }
@@ -132,12 +164,15 @@ async function gitignoreOutputs(dir: string, command: string | null, projectDir:
   const text = await read(file);
   if (!text) return [];
   const outputs: BuildOutput[] = [];
-  text.split('\n').slice(0, MAX_GITIGNORE_LINES).forEach((raw, line) => {
-    const pattern = raw.trim();
-    // Negations re-include files: leaving them out can only make fewer paths "not built".
-    if (!pattern || pattern.startsWith('#') || pattern.startsWith('!')) return;
-    outputs.push({ kind: 'gitignore', base: dir, pattern, from: `${shown} line ${line + 1}: ${pattern}`, command });
-  });
+  text
+    .split('\n')
+    .slice(0, MAX_GITIGNORE_LINES)
+    .forEach((raw, line) => {
+      const pattern = raw.trim();
+      // Negations re-include files: leaving them out can only make fewer paths "not built".
+      if (!pattern || pattern.startsWith('#') || pattern.startsWith('!')) return;
+      outputs.push({ kind: 'gitignore', base: dir, pattern, from: `${shown} line ${line + 1}: ${pattern}`, command });
+    });
   return outputs;
 }
 
@@ -174,7 +209,10 @@ function globToRegex(glob: string): string {
       const close = glob.indexOf(']', i + 1);
       if (close < 0) out += '\\[';
       else {
-        out += `[${glob.slice(i + 1, close).replace(/^!/, '^').replace(/\\/g, '\\\\')}]`;
+        out += `[${glob
+          .slice(i + 1, close)
+          .replace(/^!/, '^')
+          .replace(/\\/g, '\\\\')}]`;
         i = close;
       }
     } else out += c.replace(/[.+^${}()|\\]/g, '\\$&');

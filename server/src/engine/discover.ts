@@ -22,7 +22,17 @@ const MAX_LEVEL = 5;
  * Folders that never hold a project of the user's own: dependencies, caches, virtual environments.
  * Hidden folders (`.git`, `.venv`, `.tox`...) are never entered either.
  */
-const SKIPPED_FOLDERS = new Set(['node_modules', 'bower_components', 'jspm_packages', 'site-packages', 'dist-packages', '__pypackages__', 'venv', '__pycache__', 'htmlcov']);
+const SKIPPED_FOLDERS = new Set([
+  'node_modules',
+  'bower_components',
+  'jspm_packages',
+  'site-packages',
+  'dist-packages',
+  '__pypackages__',
+  'venv',
+  '__pycache__',
+  'htmlcov',
+]);
 
 /**
  * Folders of a Python package (one holding `__init__.py`) that are Django's own kinds of data, never a project:
@@ -75,7 +85,8 @@ export async function projectAt(root: string, settingsOverride?: string): Promis
 async function locate(absRoot: string, managePy: string, settingsOverride?: string): Promise<ProjectLocation | null> {
   const projectDir = path.dirname(managePy);
   if (await insideVirtualEnv(absRoot, projectDir)) return null;
-  const settingsModule = settingsOverride || envSettingsModule() || (await settingsModuleFromManagePy(managePy)) || (await guessSettingsModule(projectDir));
+  const settingsModule =
+    settingsOverride || envSettingsModule() || (await settingsModuleFromManagePy(managePy)) || (await guessSettingsModule(projectDir));
   return { projectDir, managePy, settingsModule };
 }
 
@@ -100,7 +111,12 @@ async function managePysBelow(root: string, prune: ReadonlySet<string>): Promise
       const entryRel = rel ? `${rel}/${entry.name}` : entry.name;
       if (entry.isFile()) {
         if (entry.name === 'manage.py') found.push(entryRel);
-      } else if (entry.isDirectory() && level < MAX_LEVEL && !SKIPPED_FOLDERS.has(entry.name) && !(isPackage && PACKAGE_DATA_FOLDERS.has(entry.name))) {
+      } else if (
+        entry.isDirectory() &&
+        level < MAX_LEVEL &&
+        !SKIPPED_FOLDERS.has(entry.name) &&
+        !(isPackage && PACKAGE_DATA_FOLDERS.has(entry.name))
+      ) {
         const child = path.join(dir, entry.name);
         if (!prune.has(child)) below.push(walk(child, entryRel, level + 1));
       }

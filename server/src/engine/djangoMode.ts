@@ -53,9 +53,16 @@ export async function runDjangoMode(input: DjangoModeInput): Promise<DjangoModeR
   const result = await runProcess(input.python, args, { cwd: input.projectDir, env, timeoutMs });
   if (result.spawnError) return failure('python-failed', `${input.python} could not be started (${result.spawnError})`);
   if (result.timedOut) {
-    return escapedNote(failure('python-timeout', `running the settings took longer than ${formatSeconds(timeoutMs)} and was stopped`), result.escaped);
+    return escapedNote(
+      failure('python-timeout', `running the settings took longer than ${formatSeconds(timeoutMs)} and was stopped`),
+      result.escaped,
+    );
   }
-  if (result.outputLimit) return escapedNote(failure('python-failed', 'the Django helper printed more output than a report can hold and was stopped'), result.escaped);
+  if (result.outputLimit)
+    return escapedNote(
+      failure('python-failed', 'the Django helper printed more output than a report can hold and was stopped'),
+      result.escaped,
+    );
   const report = parseReport(result.stdout);
   if (!report) {
     const detail = lastLines(result.stderr) || `exit code ${result.code ?? result.signal}`;
@@ -130,7 +137,9 @@ function isErrorReport(report: Report): report is Report & ErrorReport {
 
 function toProjectModel(report: Report, input: DjangoModeInput): ProjectModel {
   const version = str(report.djangoVersion);
-  const problems = arr(report.problems).map(toProblem).filter((p): p is Problem => p !== null);
+  const problems = arr(report.problems)
+    .map(toProblem)
+    .filter((p): p is Problem => p !== null);
   const storageClass = toStorageClass(report.storageClass);
   return {
     projectDir: input.projectDir,
@@ -148,9 +157,15 @@ function toProjectModel(report: Report, input: DjangoModeInput): ProjectModel {
     debug: typeof report.debug === 'boolean' ? report.debug : null,
     staticfilesInstalled: report.staticfilesInstalled === true,
     ignorePatterns: Array.isArray(report.ignorePatterns) ? report.ignorePatterns.filter(isString) : [...DEFAULT_IGNORE_PATTERNS],
-    finders: arr(report.finders).map(toFinder).filter((f): f is FinderEntry => f !== null),
-    templates: arr(report.templates).map(toTemplateEngine).filter((t): t is TemplateEngine => t !== null),
-    checks: arr(report.checks).map(toCheck).filter((c): c is CheckMessage => c !== null),
+    finders: arr(report.finders)
+      .map(toFinder)
+      .filter((f): f is FinderEntry => f !== null),
+    templates: arr(report.templates)
+      .map(toTemplateEngine)
+      .filter((t): t is TemplateEngine => t !== null),
+    checks: arr(report.checks)
+      .map(toCheck)
+      .filter((c): c is CheckMessage => c !== null),
     problems,
     // Absent rather than undefined when the helper could not describe the class, as static mode leaves it.
     ...(storageClass ? { storageClass } : {}),

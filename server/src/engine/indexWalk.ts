@@ -334,7 +334,8 @@ export class RootTree {
       out.push({ kind: 'walk-stopped', path: this.root ?? '', message });
     }
     out.push(...this.listed);
-    if (this.hidden) out.push({ kind: 'more-problems', path: this.root ?? '', message: `${this.hidden} more problems in ${this.root} not listed.` });
+    if (this.hidden)
+      out.push({ kind: 'more-problems', path: this.root ?? '', message: `${this.hidden} more problems in ${this.root} not listed.` });
     return out;
   }
 
@@ -433,7 +434,6 @@ export class RootTree {
       branch.delete(childReal);
     }
   }
-
 }
 
 function nodeHasFile(node: DirNode, name: string): boolean {

@@ -89,7 +89,10 @@ async function runDjangoCheck(python: string): Promise<InterpreterAttempt> {
   if (result.timedOut) return { python, reason: `'import django' took longer than ${CHECK_TIMEOUT_MS / 1000} s` };
   if (result.code === 0 && result.stdout.trim()) return { python, djangoVersion: result.stdout.trim() };
   const lastLine = result.stderr.trim().split('\n').pop() ?? '';
-  return { python, reason: /ModuleNotFoundError|ImportError/.test(lastLine) ? 'no Django installed' : lastLine || `exit code ${result.code}` };
+  return {
+    python,
+    reason: /ModuleNotFoundError|ImportError/.test(lastLine) ? 'no Django installed' : lastLine || `exit code ${result.code}`,
+  };
 }
 
 /** Words for the attempts, e.g. `python3 (no Django installed), /usr/bin/python3 (cannot run it ...)`. */
@@ -155,13 +158,21 @@ export async function sitePackagesWithoutRunning(projectDir: string, stopAt?: st
     patterns.push(`${venv}/lib/python*/site-packages`, `${venv}/Lib/site-packages`);
   }
   // PYTHONPATH first, as the interpreter would put it on sys.path.
-  const found: string[] = (process.env.PYTHONPATH ?? '').split(path.delimiter).filter(Boolean).map((p) => path.resolve(p));
+  const found: string[] = (process.env.PYTHONPATH ?? '')
+    .split(path.delimiter)
+    .filter(Boolean)
+    .map((p) => path.resolve(p));
   for (const pattern of patterns) {
     found.push(...(await fg(pattern, { onlyDirectories: true, suppressErrors: true, dot: true })).sort());
   }
   if (process.platform !== 'win32') {
     // The order of Debian's sys.path: /usr/local before /usr.
-    for (const pattern of ['/usr/local/lib/python3*/site-packages', '/usr/local/lib/python3*/dist-packages', '/usr/lib/python3/dist-packages', '/usr/lib/python3*/site-packages']) {
+    for (const pattern of [
+      '/usr/local/lib/python3*/site-packages',
+      '/usr/local/lib/python3*/dist-packages',
+      '/usr/lib/python3/dist-packages',
+      '/usr/lib/python3*/site-packages',
+    ]) {
       found.push(...(await fg(pattern, { onlyDirectories: true, suppressErrors: true })).sort());
     }
   }
@@ -200,4 +211,3 @@ async function existingDirs(paths: string[]): Promise<string[]> {
   }
   return result;
 }
-

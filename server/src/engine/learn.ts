@@ -17,8 +17,13 @@ export async function learnProject(root: string, options: LearnOptions = {}): Pr
   await requireFolder(absRoot);
   // A manage.py right in the root is the one findProjects lists first: no walk of the tree is needed for it.
   const location =
-    (await projectAt(absRoot, options.settings)) ?? (await findProjects(absRoot, options.settings))[0] ?? (await findEnclosingProject(absRoot, options.settings));
-  if (!location) throw new UserError(`No manage.py found below ${absRoot}. A project without manage.py can be read with --settings MODULE (the dotted settings module, importable from --root).`);
+    (await projectAt(absRoot, options.settings)) ??
+    (await findProjects(absRoot, options.settings))[0] ??
+    (await findEnclosingProject(absRoot, options.settings));
+  if (!location)
+    throw new UserError(
+      `No manage.py found below ${absRoot}. A project without manage.py can be read with --settings MODULE (the dotted settings module, importable from --root).`,
+    );
   return learnLocation(location, absRoot, options);
 }
 
@@ -65,7 +70,9 @@ export async function learnLocation(location: ProjectLocation, root: string, opt
 /** An explicit interpreter that cannot import Django is an error in every mode, never replaced by another one. */
 function unusablePython(attempts: InterpreterAttempt[]): UserError {
   const attempt = attempts[0];
-  return new UserError(`The interpreter ${attempt?.python ?? '(none)'} cannot be used${attempt?.reason ? `: ${attempt.reason}` : ''}; it is not replaced by another one (fix the path, or leave it out to let the project's own be found).`);
+  return new UserError(
+    `The interpreter ${attempt?.python ?? '(none)'} cannot be used${attempt?.reason ? `: ${attempt.reason}` : ''}; it is not replaced by another one (fix the path, or leave it out to let the project's own be found).`,
+  );
 }
 
 interface LocatedProject extends ProjectLocation {
@@ -97,7 +104,9 @@ async function learnStaticMode(
   let sitePackages = python && mayRun ? await sitePackagesOf(python) : [];
   if (sitePackages.length === 0) sitePackages = await sitePackagesWithoutRunning(location.projectDir, root);
   // PYTHONPATH comes before site-packages on sys.path, as Python puts it (the helper's env wins over ours).
-  const pythonPath = ((await projectEnvironment(location.projectDir, options.env)).PYTHONPATH ?? '').split(path.delimiter).filter((p) => p !== '');
+  const pythonPath = ((await projectEnvironment(location.projectDir, options.env)).PYTHONPATH ?? '')
+    .split(path.delimiter)
+    .filter((p) => p !== '');
   sitePackages = [...new Set([...pythonPath.map((p) => path.resolve(location.projectDir, p)), ...sitePackages])];
   return learnStatic({
     projectDir: location.projectDir,

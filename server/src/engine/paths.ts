@@ -41,9 +41,7 @@ export function abspath(path: string, cwd: string = process.cwd()): string {
   return normpath(path.startsWith('/') ? path : join(cwd, path));
 }
 
-export type SafeJoinResult =
-  | { ok: true; path: string; rel: string }
-  | { ok: false; message: string };
+export type SafeJoinResult = { ok: true; path: string; rel: string } | { ok: false; message: string };
 
 /**
  * Django's `safe_join(base, rel)`: the absolute joined path, or the SuspiciousFileOperation message when it

@@ -40,8 +40,10 @@ export function mayMissSources(model: ProjectModel): boolean {
  * STATIC_URL makes Django raise ImproperlyConfigured.
  */
 export function settingUnread(model: ProjectModel, name: string): boolean {
-  return model.mode === 'static' && model.problems.some((p) =>
-    (p.kind === 'setting-unreadable' && p.message.startsWith(`${name} `)) || p.kind === 'settings-import-unread');
+  return (
+    model.mode === 'static' &&
+    model.problems.some((p) => (p.kind === 'setting-unreadable' && p.message.startsWith(`${name} `)) || p.kind === 'settings-import-unread')
+  );
 }
 
 export function compareReadings(earlier: ProjectModel, later: ProjectModel): ReadingDifference {

@@ -6,7 +6,17 @@
 import * as fs from 'fs';
 import { behaviourOf } from './djangoVersion';
 import { ProjectModel, sourceFolders } from './model';
-import { CollectStats, CollectWinner, FindResult, FolderChild, IndexEntry, PathChange, Provider, StaticIndexApi, StaticSource } from './indexTypes';
+import {
+  CollectStats,
+  CollectWinner,
+  FindResult,
+  FolderChild,
+  IndexEntry,
+  PathChange,
+  Provider,
+  StaticIndexApi,
+  StaticSource,
+} from './indexTypes';
 import { RootTree, WalkProblem } from './indexWalk';
 import { DEFAULT_WALK_LIMITS, WalkLimits } from './walkBudget';
 import { compileGlobs, compileIgnorePatterns } from './fnmatch';
@@ -234,7 +244,10 @@ export class StaticIndex implements StaticIndexApi {
     const out = new Map<string, string[]>();
     for (const [dest, who] of this.collectTable()) {
       const list = typeof who === 'number' ? [who] : who;
-      out.set(dest, list.map((i) => this.collectAbsPath(this.slots[i], dest)));
+      out.set(
+        dest,
+        list.map((i) => this.collectAbsPath(this.slots[i], dest)),
+      );
     }
     return out;
   }
@@ -244,7 +257,12 @@ export class StaticIndex implements StaticIndexApi {
     for (const [dest, who] of this.collectTable()) {
       const first = typeof who === 'number' ? who : who[0];
       const slot = this.slots[first];
-      out.push({ path: dest, source: slot.source, absPath: this.collectAbsPath(slot, dest), copies: typeof who === 'number' ? 1 : who.length });
+      out.push({
+        path: dest,
+        source: slot.source,
+        absPath: this.collectAbsPath(slot, dest),
+        copies: typeof who === 'number' ? 1 : who.length,
+      });
     }
     return out;
   }
@@ -501,7 +519,7 @@ export class StaticIndex implements StaticIndexApi {
   }
 
   private provider(slot: SourceSlot, rel: string, ignored: boolean): Provider {
-    const absPath = slot.customAbs ? slot.customAbs.get(rel) ?? '' : `${slot.source.root}/${rel}`;
+    const absPath = slot.customAbs ? (slot.customAbs.get(rel) ?? '') : `${slot.source.root}/${rel}`;
     return new FoundFile(slot.source, absPath, ignored);
   }
 }

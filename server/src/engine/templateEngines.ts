@@ -17,7 +17,9 @@ export function defaultAppDirname(backend: string): string {
 
 /** True for backends whose templates are Jinja2 source. */
 export function isJinjaBackend(backend: string): boolean {
-  return backend === JINJA2_BACKEND || backend === DJANGO_JINJA_BACKEND || backend.endsWith('.Jinja2') || backend.toLowerCase().includes('jinja');
+  return (
+    backend === JINJA2_BACKEND || backend === DJANGO_JINJA_BACKEND || backend.endsWith('.Jinja2') || backend.toLowerCase().includes('jinja')
+  );
 }
 
 /** The alias `django.template.engines` gives an engine without NAME: the backend's module's second-to-last part. */
@@ -94,6 +96,13 @@ export function engineIndexOf(model: ProjectModel, file: string): number {
 /** A short label for an engine in summaries: its alias, and the backend when the alias does not say it. */
 export function engineLabel(engine: TemplateEngine): string {
   const name = engine.name ?? defaultEngineName(engine.backend);
-  const short = engine.backend === DJANGO_BACKEND ? 'DjangoTemplates' : engine.backend === JINJA2_BACKEND ? 'Jinja2' : engine.backend === DJANGO_JINJA_BACKEND ? 'django-jinja' : engine.backend;
+  const short =
+    engine.backend === DJANGO_BACKEND
+      ? 'DjangoTemplates'
+      : engine.backend === JINJA2_BACKEND
+        ? 'Jinja2'
+        : engine.backend === DJANGO_JINJA_BACKEND
+          ? 'django-jinja'
+          : engine.backend;
   return name === defaultEngineName(engine.backend) ? short : `${name} (${short})`;
 }

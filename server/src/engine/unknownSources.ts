@@ -49,7 +49,9 @@ export function unknownSources(model: ProjectModel): UnknownSource[] {
     if (problem.kind !== 'setting-unreadable') continue;
     const setting = SOURCE_SETTINGS.exec(problem.message)?.[1];
     if (!setting) continue;
-    const where = problem.file ? `${shortFile(problem.file, model.projectDir)}${problem.line !== undefined ? ` line ${problem.line + 1}` : ''}` : '';
+    const where = problem.file
+      ? `${shortFile(problem.file, model.projectDir)}${problem.line !== undefined ? ` line ${problem.line + 1}` : ''}`
+      : '';
     const label = where ? `${setting} (${where})` : setting;
     if (seenSettings.has(label)) continue;
     seenSettings.add(label);
@@ -82,7 +84,10 @@ export function possibleProvider(sources: readonly UnknownSource[], destination:
 /** The unknown sources in words for a one-line summary: settings first (they make any path uncertain), then at most `limit` in all. */
 export function describeUnknownSources(sources: readonly UnknownSource[], limit = 6): string {
   const ordered = [...sources.filter((s) => s.kind !== 'app'), ...sources.filter((s) => s.kind === 'app')];
-  const named = ordered.slice(0, limit).map((s) => s.label).join(', ');
+  const named = ordered
+    .slice(0, limit)
+    .map((s) => s.label)
+    .join(', ');
   return ordered.length > limit ? `${named} and ${ordered.length - limit} more (django-static info lists them)` : named;
 }
 

@@ -51,8 +51,7 @@ export class WalkBudget {
     this.entries += count;
     if (this.entries > this.limits.maxEntries) {
       this.stopped = `${this.limits.maxEntries.toLocaleString('en')} entries${this.limits.shared ? ' left for this project' : ''}`;
-    }
-    else if (Date.now() - this.started > this.limits.maxMillis) this.stopped = `${this.limits.maxMillis / 1000} s`;
+    } else if (Date.now() - this.started > this.limits.maxMillis) this.stopped = `${this.limits.maxMillis / 1000} s`;
     return this.stopped === null;
   }
 }

@@ -24,13 +24,23 @@ export function codeActions(
   for (const diagnostic of ours) {
     const data = (diagnostic.data ?? {}) as DiagnosticData;
     const fix = (title: string, edits: TextEdit[], isPreferred = false) => {
-      actions.push({ title, kind: CodeActionKind.QuickFix, diagnostics: [diagnostic], isPreferred, edit: { changes: { [doc.uri]: edits } } });
+      actions.push({
+        title,
+        kind: CodeActionKind.QuickFix,
+        diagnostics: [diagnostic],
+        isPreferred,
+        edit: { changes: { [doc.uri]: edits } },
+      });
     };
     switch (diagnostic.code) {
       case 'missing-file':
       case 'unknown-source':
         (data.suggestions ?? []).forEach((suggestion, i) => {
-          fix(`Change to '${suggestion}'`, [TextEdit.replace(diagnostic.range, escapeForQuote(doc, diagnostic.range, suggestion))], i === 0);
+          fix(
+            `Change to '${suggestion}'`,
+            [TextEdit.replace(diagnostic.range, escapeForQuote(doc, diagnostic.range, suggestion))],
+            i === 0,
+          );
         });
         break;
       case 'missing-load':
@@ -66,13 +76,17 @@ function ownDiagnostics(sent: Diagnostic[], range: Range, template: DocumentMode
   if (!needFresh) return mine;
   const fresh = validate(template, ctx);
   if (mine.length === 0) return fresh.filter((d) => overlaps(d.range, range));
-  return mine.map((d) => d.data !== undefined ? d : fresh.find((f) => f.code === d.code && sameRange(f.range, d.range)) ?? d);
+  return mine.map((d) => (d.data !== undefined ? d : (fresh.find((f) => f.code === d.code && sameRange(f.range, d.range)) ?? d)));
 }
 
 function needsLoad(template: DocumentModel, offset: number, ctx: ServiceContext): boolean {
   if (staticIsBuiltin(ctx.model)) return false;
-  return !template.loads.some((load) => load.tagEnd <= offset && load.libraries.some((lib) => lib.name === 'static') &&
-    (load.names.length === 0 || load.names.includes('static')));
+  return !template.loads.some(
+    (load) =>
+      load.tagEnd <= offset &&
+      load.libraries.some((lib) => lib.name === 'static') &&
+      (load.names.length === 0 || load.names.includes('static')),
+  );
 }
 
 /** Escapes the quote that surrounds the path so the replacement stays one string literal. */
@@ -83,8 +97,12 @@ function escapeForQuote(doc: TextDocument, range: Range, path: string): string {
 }
 
 function sameRange(a: Range, b: Range): boolean {
-  return a.start.line === b.start.line && a.start.character === b.start.character &&
-    a.end.line === b.end.line && a.end.character === b.end.character;
+  return (
+    a.start.line === b.start.line &&
+    a.start.character === b.start.character &&
+    a.end.line === b.end.line &&
+    a.end.character === b.end.character
+  );
 }
 
 function before(a: { line: number; character: number }, b: { line: number; character: number }): boolean {

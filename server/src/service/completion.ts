@@ -77,7 +77,13 @@ export function doComplete(
  * them from `itemDefaults`, a 5,000-entry answer shrinks to labels and kinds (most of the cost of an
  * answer is encoding it), and the cached items go out as they are.
  */
-function completePath(typed: string, pos: Position, after: string, ctx: ServiceContext, defaults: CompletionDefaults): CompletionList | undefined {
+function completePath(
+  typed: string,
+  pos: Position,
+  after: string,
+  ctx: ServiceContext,
+  defaults: CompletionDefaults,
+): CompletionList | undefined {
   const slash = typed.lastIndexOf('/');
   const segment = typed.slice(slash + 1);
   const folder = destinationOf(typed.slice(0, slash + 1));
@@ -251,7 +257,9 @@ export function resolveCompletionItem(item: CompletionItem, ctx: ServiceContext)
   const notes: string[] = [];
   if (isImage(path)) notes.push(`![${escapeMarkdown(path)}](${URI.file(winner.absPath).toString()})`);
   if (providers.length > 1) {
-    const shadowed = providers.slice(1).map((p) => `- ${escapeMarkdown(p.source.shortLabel)}: ${markdownCode(shownPath(p.absPath, ctx.model))}`);
+    const shadowed = providers
+      .slice(1)
+      .map((p) => `- ${escapeMarkdown(p.source.shortLabel)}: ${markdownCode(shownPath(p.absPath, ctx.model))}`);
     notes.push(`Shadowed copies (collectstatic keeps the ${escapeMarkdown(winner.source.shortLabel)} one):\n${shadowed.join('\n')}`);
   }
   if (providers.every((p) => p.ignored)) notes.push('collectstatic ignores this file (ignore patterns).');
@@ -298,6 +306,10 @@ function tagSnippet(
 }
 
 function staticLoadedBefore(template: DocumentModel, offset: number): boolean {
-  return template.loads.some((load) => load.tagEnd <= offset && load.libraries.some((lib) => lib.name === 'static') &&
-    (load.names.length === 0 || load.names.includes('static')));
+  return template.loads.some(
+    (load) =>
+      load.tagEnd <= offset &&
+      load.libraries.some((lib) => lib.name === 'static') &&
+      (load.names.length === 0 || load.names.includes('static')),
+  );
 }

@@ -85,7 +85,9 @@ export function validate(template: DocumentModel, ctx: ServiceContext, asked?: I
   for (const ref of template.references) {
     const loaded = ref.loaded || builtin || (legacyLoads && ref.afterRemovedLoad);
     if (ref.flavor === 'django' && !loaded && !ref.afterRemovedLoad) {
-      report({ code: 'missing-load', range: ref.tagRange,
+      report({
+        code: 'missing-load',
+        range: ref.tagRange,
         message: `Invalid block tag on line ${ref.tagRange.start.line + 1}: 'static'. Did you forget to register or load this tag? Add {% load static %} before it.`,
       });
     }
@@ -102,22 +104,31 @@ function capped(diagnostics: Diagnostic[], template: DocumentModel): Diagnostic[
   const notes: string[] = [];
   const { truncated } = template;
   if (truncated) {
-    notes.push(`Too many {% static %} references in this template (more than ${truncated.kept.toLocaleString('en')}); showing the first ${truncated.kept.toLocaleString('en')}.`);
+    notes.push(
+      `Too many {% static %} references in this template (more than ${truncated.kept.toLocaleString('en')}); showing the first ${truncated.kept.toLocaleString('en')}.`,
+    );
   }
   if (diagnostics.length > MAX_DIAGNOSTICS_PER_DOCUMENT) {
-    notes.push(`Too many problems in this template (${diagnostics.length.toLocaleString('en')}); showing the first ${MAX_DIAGNOSTICS_PER_DOCUMENT.toLocaleString('en')}.`);
+    notes.push(
+      `Too many problems in this template (${diagnostics.length.toLocaleString('en')}); showing the first ${MAX_DIAGNOSTICS_PER_DOCUMENT.toLocaleString('en')}.`,
+    );
     diagnostics = diagnostics.slice(0, MAX_DIAGNOSTICS_PER_DOCUMENT);
   }
   if (notes.length === 0) return diagnostics;
   const at = template.references[0]?.tagRange ?? { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } };
-  return [...diagnostics, { range: at, severity: DiagnosticSeverity.Information, code: TOO_MANY_CODE, source: DIAGNOSTIC_SOURCE, message: notes.join(' ') }];
+  return [
+    ...diagnostics,
+    { range: at, severity: DiagnosticSeverity.Information, code: TOO_MANY_CODE, source: DIAGNOSTIC_SOURCE, message: notes.join(' ') },
+  ];
 }
 
 function checkRemovedLoads(template: DocumentModel, report: Report): void {
   for (const load of template.loads) {
     for (const library of load.libraries) {
       if (!REMOVED_STATIC_LIBRARIES.has(library.name)) continue;
-      report({ code: 'load-staticfiles', range: library.range,
+      report({
+        code: 'load-staticfiles',
+        range: library.range,
         message: `'${library.name}' is not a registered tag library ({% load ${library.name} %} was removed in Django 3.0): use {% load static %}.`,
       });
     }
@@ -138,7 +149,9 @@ function checkReference(ref: StaticReference, ctx: ServiceContext, report: Repor
     case 'escapes': {
       const rendered = renderStaticUrl(model, ref.value, true);
       const url = rendered.kind === 'url' ? `the URL becomes '${rendered.url}', outside STATIC_URL, and ` : '';
-      report({ code: 'escapes-root', range: ref.pathRange,
+      report({
+        code: 'escapes-root',
+        range: ref.pathRange,
         message: `${shown} points outside the static roots: ${url}findstatic raises SuspiciousFileOperation.`,
       });
       return;
@@ -153,7 +166,9 @@ function checkReference(ref: StaticReference, ctx: ServiceContext, report: Repor
         // Never a did-you-mean: the file is absent because nothing has built it yet, not because of a typo.
         const how = built.output.command ? ` Build it with \`${built.output.command}\`.` : '';
         const where = built.file.startsWith(`${ctx.model.projectDir}/`) ? built.file.slice(ctx.model.projectDir.length + 1) : built.file;
-        report({ code: 'not-built', range: ref.pathRange,
+        report({
+          code: 'not-built',
+          range: ref.pathRange,
           message: `${shown} is not built yet: it would be ${where}, which ${built.output.kind === 'gitignore' ? `.gitignore ignores (${built.output.from})` : `${built.output.from} writes`}.${how}`,
         });
         return;
@@ -162,16 +177,20 @@ function checkReference(ref: StaticReference, ctx: ServiceContext, report: Repor
       const hint = suggestions.length > 0 ? ` Did you mean ${suggestions.map((s) => `'${s}'`).join(', ')}?` : '';
       const provider = normalized === null ? null : possibleProvider(unknownSourcesOf(model), normalized);
       if (provider) {
-        const why = provider.kind === 'app'
-          ? `${shown} is probably provided by ${provider.label}, which static mode could not locate.`
-          : provider.kind === 'setting'
-            ? `${shown} was not found, but static mode could not read ${provider.label}, which may provide it.`
-            : `${shown} was not found, but the finder ${provider.label} may provide it (static mode cannot list it).`;
+        const why =
+          provider.kind === 'app'
+            ? `${shown} is probably provided by ${provider.label}, which static mode could not locate.`
+            : provider.kind === 'setting'
+              ? `${shown} was not found, but static mode could not read ${provider.label}, which may provide it.`
+              : `${shown} was not found, but the finder ${provider.label} may provide it (static mode cannot list it).`;
         report({ code: 'unknown-source', range: ref.pathRange, message: `${why}${hint}`, data: { suggestions } });
         return;
       }
-      report({ code: 'missing-file', range: ref.pathRange,
-        message: `${shown} is not found by any static files finder.${hint}`, data: { suggestions },
+      report({
+        code: 'missing-file',
+        range: ref.pathRange,
+        message: `${shown} is not found by any static files finder.${hint}`,
+        data: { suggestions },
       });
       return;
     }
@@ -219,13 +238,17 @@ function checkFolder(ref: StaticReference, ctx: ServiceContext, report: Report):
   const lookup = lookupPathOf(ref.value, ctx.model);
   if (lookup === '') {
     if (!ctx.model.manifestStorage) return;
-    report({ code: 'is-folder', range: ref.pathRange,
+    report({
+      code: 'is-folder',
+      range: ref.pathRange,
       message: `Empty path: with ${shortClass(ctx.model.storage)} and DEBUG=False Django raises "Missing staticfiles manifest entry for ''". Use {% get_static_prefix %} for the base URL.`,
     });
     return;
   }
   if (lookup.endsWith('/')) return;
-  report({ code: 'is-folder', range: ref.pathRange,
+  report({
+    code: 'is-folder',
+    range: ref.pathRange,
     message: `'${ref.value}' is a folder, not a file (end it with '/' if you want the folder's URL).`,
   });
 }
@@ -259,17 +282,24 @@ function checkFile(ref: StaticReference, entry: IndexEntry, model: ProjectModel,
       location: { uri: URI.file(p.absPath).toString(), range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } } },
       message: i === 0 ? `used: ${label(p)}` : `shadowed: ${label(p)}`,
     }));
-    report({ code: 'shadowed', range: ref.pathRange,
-      message: `${shown} is provided by ${providers.length} sources: ${label(providers[0])} wins; shadowed: ${providers.slice(1).map(label).join('; ')}.`, related,
+    report({
+      code: 'shadowed',
+      range: ref.pathRange,
+      message: `${shown} is provided by ${providers.length} sources: ${label(providers[0])} wins; shadowed: ${providers.slice(1).map(label).join('; ')}.`,
+      related,
     });
   }
   const collected = providers.find((p) => !p.ignored);
   if (!collected) {
-    report({ code: 'ignored-by-collectstatic', range: ref.pathRange,
+    report({
+      code: 'ignored-by-collectstatic',
+      range: ref.pathRange,
       message: `collectstatic's ignore patterns skip ${shown}: it is served in development but 404s after collectstatic.`,
     });
   } else if (collected !== providers[0]) {
-    report({ code: 'ignored-by-collectstatic', range: ref.pathRange,
+    report({
+      code: 'ignored-by-collectstatic',
+      range: ref.pathRange,
       message: `collectstatic's ignore patterns skip ${file(providers[0])}: development serves it, but production gets ${file(collected)} (${label(collected)}).`,
     });
   }
@@ -284,7 +314,9 @@ function checkManifest(ref: StaticReference, ctx: ServiceContext, report: Report
   if (!ctx.model.manifestStorage || !ctx.manifest) return;
   const rendered = renderStaticUrl(ctx.model, ref.value, false, ctx.manifest);
   if (rendered.kind !== 'error' || !rendered.message.includes('Missing staticfiles manifest entry')) return;
-  report({ code: 'not-in-manifest', range: ref.pathRange,
+  report({
+    code: 'not-in-manifest',
+    range: ref.pathRange,
     message: `'${ref.value}' exists but is not in STATIC_ROOT/staticfiles.json (collectstatic last ran before it was added): with DEBUG=False Django raises "${rendered.message.replace(/^ValueError: /, '')}". Run collectstatic.`,
   });
 }
@@ -298,8 +330,11 @@ function checkHardcodedUrls(template: DocumentModel, ctx: ServiceContext, report
     if (!match) continue;
     const suggestion = template.flavor === 'jinja' ? `{{ static('${match.path}') }}` : `{% static '${match.path}' %}`;
     const what = attribute.staticPath ? '{{ STATIC_URL }} skips hashed storage' : 'Hard-coded static URL';
-    report({ code: 'hardcoded-url', range: attribute.range,
-      message: `${what}: use ${suggestion} so the URL follows STATIC_URL and hashed storage.`, data: match,
+    report({
+      code: 'hardcoded-url',
+      range: attribute.range,
+      message: `${what}: use ${suggestion} so the URL follows STATIC_URL and hashed storage.`,
+      data: match,
     });
   }
 }
@@ -320,7 +355,7 @@ function matchStaticUrl(
     const rest = value.slice(prefix.length);
     const cut = rest.search(/[?#]/);
     const path = cut === -1 ? rest : rest.slice(0, cut);
-    if (!path || path.includes("'") && path.includes('"')) continue;
+    if (!path || (path.includes("'") && path.includes('"'))) continue;
     if (mustExist && resolvePath(path, ctx.index, asked).kind !== 'file') continue;
     return { path: safeUnquote(path), suffix: cut === -1 ? '' : rest.slice(cut) };
   }

@@ -28,7 +28,7 @@ export function hoverFor(ref: StaticReference, ctx: ServiceContext): Hover {
 }
 
 function describe(ref: StaticReference, ctx: ServiceContext): string[] {
-  if (ref.kind === 'empty') return ["`{% static %}` needs a path: Django raises \"'static' takes at least one argument (path to file)\"."];
+  if (ref.kind === 'empty') return ['`{% static %}` needs a path: Django raises "\'static\' takes at least one argument (path to file)".'];
   if (ref.kind === 'dynamic') return [`${markdownCode(ref.value)}: dynamic path, resolved at render time.`];
   const resolution = resolveReference(ref, ctx.model, ctx.index);
   const title = `**${markdownCode(ref.value)}**`;
@@ -40,7 +40,9 @@ function describe(ref: StaticReference, ctx: ServiceContext): string[] {
       lines.push(`${markdownCode(shownPath(winner.absPath, ctx.model))} · ${formatSize(winner.size)}`);
       if (isImage(winner.absPath)) lines.push(`![${resolution.lookupPath}](${URI.file(winner.absPath).toString()})`);
       if (shadowed.length > 0) {
-        lines.push('**Shadowed** (collectstatic copies only the first file found):\n' + shadowed.map((p) => describeProvider(p, ctx)).join('\n'));
+        lines.push(
+          '**Shadowed** (collectstatic copies only the first file found):\n' + shadowed.map((p) => describeProvider(p, ctx)).join('\n'),
+        );
       }
       if (resolution.entry.providers.every((p) => p.ignored)) {
         lines.push('collectstatic skips this file (ignore patterns): it is served in development but 404s after collection.');
@@ -48,9 +50,11 @@ function describe(ref: StaticReference, ctx: ServiceContext): string[] {
       break;
     }
     case 'folder':
-      lines.push(resolution.lookupPath.endsWith('/') || resolution.lookupPath === ''
-        ? `${title} is a folder: the tag renders its base URL.`
-        : `${title} is a folder, not a file.`);
+      lines.push(
+        resolution.lookupPath.endsWith('/') || resolution.lookupPath === ''
+          ? `${title} is a folder: the tag renders its base URL.`
+          : `${title} is a folder, not a file.`,
+      );
       break;
     case 'escapes':
       lines.push(`${title} escapes the static roots: ${escapeMarkdown(resolution.message)}`);

@@ -24,7 +24,16 @@ import { claimedKind, readerFor } from './readers';
 import { DocumentKind, DocumentModel, MAX_REFERENCES_PER_DOCUMENT, scanFull } from './templateModel';
 
 export type {
-  DocumentModel, DocumentFacts, DocumentKind, ReferenceSyntax, TemplateModel, StaticReference, LoadTag, UrlAttribute, TemplateFlavor, PositionAt,
+  DocumentModel,
+  DocumentFacts,
+  DocumentKind,
+  ReferenceSyntax,
+  TemplateModel,
+  StaticReference,
+  LoadTag,
+  UrlAttribute,
+  TemplateFlavor,
+  PositionAt,
 } from './templateModel';
 export { READERS, readerFor, claimedKind } from './readers';
 export type { DocumentReader } from './readers';
@@ -44,7 +53,16 @@ export type { StaticDelta } from './indexQuestions';
 export const COMPLETION_TRIGGER_CHARACTERS = ["'", '"', '/'];
 
 const TEMPLATE_LANGUAGES = new Set([
-  'html', 'django-html', 'django-txt', 'htmldjango', 'jinja', 'jinja-html', 'jinja2', 'jinja-xml', 'j2', 'djhtml',
+  'html',
+  'django-html',
+  'django-txt',
+  'htmldjango',
+  'jinja',
+  'jinja-html',
+  'jinja2',
+  'jinja-xml',
+  'j2',
+  'djhtml',
 ]);
 const TEMPLATE_EXTENSIONS = /\.(html?|jinja2?|j2|djhtml)$/i;
 
@@ -123,17 +141,20 @@ export function createLanguageService(options: LanguageServiceOptions = {}): Lan
     doComplete: (doc, pos, ctx) =>
       guard(() => doComplete(doc, pos, ctx, templateFor(doc, ctx), completionDefaults), { isIncomplete: false, items: [] }),
     resolveCompletionItem: (item, ctx) => guard(() => resolveCompletionItem(item, ctx), item),
-    findDefinition: (doc, pos, ctx) => guard(() => {
-      const ref = atReference(doc, pos, ctx);
-      return ref && ref.kind === 'literal' ? definitionFor(ref, ctx) : [];
-    }, []),
-    doHover: (doc, pos, ctx) => guard(() => {
-      if (isSettings(doc, ctx)) return ctx.settingsFacts ? settingsHover(fsPathOf(doc.uri), pos, ctx.settingsFacts()) : null;
-      const ref = atReference(doc, pos, ctx);
-      return ref ? hoverFor(ref, ctx) : null;
-    }, null),
+    findDefinition: (doc, pos, ctx) =>
+      guard(() => {
+        const ref = atReference(doc, pos, ctx);
+        return ref && ref.kind === 'literal' ? definitionFor(ref, ctx) : [];
+      }, []),
+    doHover: (doc, pos, ctx) =>
+      guard(() => {
+        if (isSettings(doc, ctx)) return ctx.settingsFacts ? settingsHover(fsPathOf(doc.uri), pos, ctx.settingsFacts()) : null;
+        const ref = atReference(doc, pos, ctx);
+        return ref ? hoverFor(ref, ctx) : null;
+      }, null),
     findDocumentLinks: (doc, ctx) => guard(() => documentLinks(templateFor(doc, ctx), ctx), []),
-    doValidation: (doc, ctx) => guard(() => (isSettings(doc, ctx) ? settingsValidation(doc, ctx) : validate(templateFor(doc, ctx), ctx)), []),
+    doValidation: (doc, ctx) =>
+      guard(() => (isSettings(doc, ctx) ? settingsValidation(doc, ctx) : validate(templateFor(doc, ctx), ctx)), []),
     doValidationWithDependencies: (doc, ctx) => {
       const asked = new IndexQuestions();
       if (isSettings(doc, ctx)) return { diagnostics: guard(() => settingsValidation(doc, ctx), []), asked };
@@ -150,15 +171,20 @@ export function createLanguageService(options: LanguageServiceOptions = {}): Lan
         [],
       ),
     provideCodeLenses: (doc, ctx) =>
-      guard(() => (isSettings(doc, ctx) && ctx.settingsFacts ? settingsCodeLenses(fsPathOf(doc.uri), ctx.settingsFacts(), ctx.model.projectDir) : []), []),
-    referencedPaths: (doc) => guard(() => {
-      const paths = new Set<string>();
-      for (const ref of latest(doc).references) {
-        const path = servedPath(ref);
-        if (path !== null) paths.add(path);
-      }
-      return [...paths];
-    }, []),
+      guard(
+        () =>
+          isSettings(doc, ctx) && ctx.settingsFacts ? settingsCodeLenses(fsPathOf(doc.uri), ctx.settingsFacts(), ctx.model.projectDir) : [],
+        [],
+      ),
+    referencedPaths: (doc) =>
+      guard(() => {
+        const paths = new Set<string>();
+        for (const ref of latest(doc).references) {
+          const path = servedPath(ref);
+          if (path !== null) paths.add(path);
+        }
+        return [...paths];
+      }, []),
     referencedPathAt: (doc, pos, ctx) => guard(() => servedPathAt(templateFor(doc, ctx), doc.offsetAt(pos)), null),
     prepareRename: (doc, pos, ctx) =>
       guard(() => {

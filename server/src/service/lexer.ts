@@ -157,9 +157,23 @@ function closingQuote(s: string, open: number): number {
 
 /** Python's `\s` for str patterns, close enough for template tags. */
 function isSpace(code: number): boolean {
-  return code === 32 || (code >= 9 && code <= 13) || code === 0xa0 || code === 0x1680 ||
-    (code >= 0x2000 && code <= 0x200a) || code === 0x2028 || code === 0x2029 || code === 0x202f ||
-    code === 0x205f || code === 0x3000 || code === 0x85 || code === 0x1c || code === 0x1d || code === 0x1e || code === 0x1f;
+  return (
+    code === 32 ||
+    (code >= 9 && code <= 13) ||
+    code === 0xa0 ||
+    code === 0x1680 ||
+    (code >= 0x2000 && code <= 0x200a) ||
+    code === 0x2028 ||
+    code === 0x2029 ||
+    code === 0x202f ||
+    code === 0x205f ||
+    code === 0x3000 ||
+    code === 0x85 ||
+    code === 0x1c ||
+    code === 0x1d ||
+    code === 0x1e ||
+    code === 0x1f
+  );
 }
 
 /**

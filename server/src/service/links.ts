@@ -21,9 +21,7 @@ export function documentLinks(template: DocumentModel, ctx: ServiceContext): Doc
     links.push({
       range: ref.pathRange,
       target: URI.file(winner.absPath).toString(),
-      tooltip: escapeMarkdown(
-        sourceLabel(winner.source, ctx.model) + (shadowed > 0 ? ` (shadows ${plural(shadowed, 'other file')})` : ''),
-      ),
+      tooltip: escapeMarkdown(sourceLabel(winner.source, ctx.model) + (shadowed > 0 ? ` (shadows ${plural(shadowed, 'other file')})` : '')),
     });
   }
   return links;

@@ -13,7 +13,6 @@ import { servedPath } from './references';
 import { DocumentModel } from './templateModel';
 import type { PathMove, ServiceContext } from './types';
 
-
 /** Edits that make the template's literal paths follow the moves; the quote style, leading slash and `?query` stay. */
 export function editsForMoves(doc: TextDocument, template: DocumentModel, moves: readonly PathMove[], ctx: ServiceContext): TextEdit[] {
   const edits: TextEdit[] = [];
@@ -51,19 +50,25 @@ export function planRename(doc: TextDocument, position: Position, template: Docu
   const served = ref ? servedPath(ref) : null;
   if (!ref || served === null) return null;
   const resolution = resolvePath(served, ctx.index);
-  if (resolution.kind !== 'file') return { kind: 'refused', message: `'${served}' is not a static file; only existing files can be renamed.` };
+  if (resolution.kind !== 'file')
+    return { kind: 'refused', message: `'${served}' is not a static file; only existing files can be renamed.` };
   const providers = resolution.entry.providers;
   if (providers.length > 1) {
     const names = providers.map((p) => p.source.label).join('; ');
     return { kind: 'refused', message: `'${served}' is provided by ${providers.length} sources (${names}); rename the files themselves.` };
   }
   const [only] = providers;
-  if (only.source.root === null) return { kind: 'refused', message: `'${served}' comes from the custom finder ${only.source.label}, which has no folder to rename in.` };
+  if (only.source.root === null)
+    return { kind: 'refused', message: `'${served}' comes from the custom finder ${only.source.label}, which has no folder to rename in.` };
   return { kind: 'rename', range: ref.pathRange, placeholder: served, source: only.source, fromAbs: only.absPath, from: served };
 }
 
 /** Where the file goes for a new destination path, or why it cannot go there. */
-export function renameTarget(plan: Extract<RenamePlan, { kind: 'rename' }>, newName: string, ctx: ServiceContext): { to: string; toAbs: string } | { message: string } {
+export function renameTarget(
+  plan: Extract<RenamePlan, { kind: 'rename' }>,
+  newName: string,
+  ctx: ServiceContext,
+): { to: string; toAbs: string } | { message: string } {
   const to = servedDestination(newName.trim());
   if (!to) return { message: `'${newName}' is not a static path.` };
   if (to === plan.from) return { message: `'${to}' is the current path.` };

@@ -164,7 +164,11 @@ function readPathBit(bit: Bit, positionAt: PositionAt, ref: StaticReference): vo
 /** `django.utils.text.unescape_string_literal` on the inside of the quotes. */
 function unescapeStringLiteral(inside: string, quote: string): string {
   if (!inside.includes('\\')) return inside;
-  return inside.split('\\' + quote).join(quote).split('\\\\').join('\\');
+  return inside
+    .split('\\' + quote)
+    .join(quote)
+    .split('\\\\')
+    .join('\\');
 }
 
 const PATH_AFTER_STATIC_URL = /^([^"'\s<>{}?#]+)([?#][^"'\s<>{}]*)?/;

@@ -66,7 +66,32 @@ export function urlSplit(url: string): SplitUrl {
   return { scheme, netloc, path: rest, query, fragment };
 }
 
-const USES_NETLOC = new Set(['ftp', 'http', 'gopher', 'nntp', 'telnet', 'imap', 'wais', 'file', 'mms', 'https', 'shttp', 'snews', 'prospero', 'rtsp', 'rtspu', 'rsync', 'svn', 'svn+ssh', 'sftp', 'nfs', 'git', 'git+ssh', 'ws', 'wss']);
+const USES_NETLOC = new Set([
+  'ftp',
+  'http',
+  'gopher',
+  'nntp',
+  'telnet',
+  'imap',
+  'wais',
+  'file',
+  'mms',
+  'https',
+  'shttp',
+  'snews',
+  'prospero',
+  'rtsp',
+  'rtspu',
+  'rsync',
+  'svn',
+  'svn+ssh',
+  'sftp',
+  'nfs',
+  'git',
+  'git+ssh',
+  'ws',
+  'wss',
+]);
 
 function urlUnsplit(u: SplitUrl): string {
   let url = u.path;
@@ -135,9 +160,12 @@ export type RenderedUrl = { kind: 'url'; url: string; note?: string } | { kind: 
  */
 export function renderStaticUrl(model: ProjectModel, name: string, debug: boolean, manifest?: Map<string, string>): RenderedUrl {
   if (model.staticUrl === null || model.staticUrl === undefined) {
-    return { kind: 'error', message: model.staticfilesInstalled
-      ? "ImproperlyConfigured: You're using the staticfiles app without having set the required STATIC_URL setting."
-      : 'STATIC_URL is not set: the tag renders `None` joined with the path.' };
+    return {
+      kind: 'error',
+      message: model.staticfilesInstalled
+        ? "ImproperlyConfigured: You're using the staticfiles app without having set the required STATIC_URL setting."
+        : 'STATIC_URL is not set: the tag renders `None` joined with the path.',
+    };
   }
   if (!model.staticfilesInstalled) {
     const base = effectiveStaticUrl(model.staticUrl);

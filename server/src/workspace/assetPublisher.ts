@@ -78,7 +78,9 @@ export class AssetPublisher {
         files += this.replay(project, latest);
       } catch (err) {
         // Unknown is not missing: what this project's files showed is dropped rather than kept stale.
-        this.host.log(`Checking the CSS and JS of ${project.location.projectDir} failed: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`);
+        this.host.log(
+          `Checking the CSS and JS of ${project.location.projectDir} failed: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`,
+        );
       }
     }
     this.latest = latest;

@@ -255,7 +255,6 @@ export class DiagnosticsPublisher {
   }
 }
 
-
 /** Language id for a template read from disk, as an editor would name it. */
 export function languageIdFor(file: string): string {
   const ext = path.extname(file).toLowerCase();

@@ -10,7 +10,13 @@ import { learnLocated, noteIndexProblems } from '../engine/project';
 import { buildIndex } from '../engine/staticIndex';
 import { DjangoStaticSettings } from '../protocol';
 import { MANIFEST_NAME, readManifest } from './manifest';
-import { discoverTemplatesWithCoverage, hasTemplateExtension, scansProjectTemplateFolders, templateDirs, TemplateCoverage } from './templates';
+import {
+  discoverTemplatesWithCoverage,
+  hasTemplateExtension,
+  scansProjectTemplateFolders,
+  templateDirs,
+  TemplateCoverage,
+} from './templates';
 import { FileChange, WatchTarget } from './watcher';
 
 /** Projects learned at once: each may start a Python process. */
@@ -384,7 +390,10 @@ export class ProjectManager {
     // A project answers, but the file may belong to another one still being learned (or not found yet).
     const abs = file && path.resolve(file);
     if (this.discovering && !(abs && templateSet(project).has(abs))) return true;
-    return !!abs && this.pendingLocations.some((l) => isInside(l.projectDir, abs) && !this.current.some((p) => p.location.projectDir === l.projectDir));
+    return (
+      !!abs &&
+      this.pendingLocations.some((l) => isInside(l.projectDir, abs) && !this.current.some((p) => p.location.projectDir === l.projectDir))
+    );
   }
 
   /** Resolves on the next workspace change, after `ms`, or on cancellation, whichever comes first. */
@@ -458,7 +467,9 @@ export class ProjectManager {
   /** Previews of the projects right at the workspace roots that are not known yet. */
   private async previewRoots(known: Map<string, WorkspaceProject>, generation: number): Promise<Map<string, WorkspaceProject>> {
     if (this.settingsOf(this.roots[0] ?? process.cwd()).managePyPath) return new Map(); // discovery decides which project that names
-    const found = await Promise.all(this.roots.map((root) => projectAt(root, this.settingsOf(root).settingsModule || undefined).catch(() => null)));
+    const found = await Promise.all(
+      this.roots.map((root) => projectAt(root, this.settingsOf(root).settingsModule || undefined).catch(() => null)),
+    );
     const fresh = found.filter((l): l is ProjectLocation => !!l && !known.has(l.projectDir));
     this.pendingLocations = fresh;
     return this.preview(fresh, generation);
@@ -503,7 +514,8 @@ export class ProjectManager {
     for (const source of d.onlyLater) this.log(`Static mode missed a source ${later} sees in ${where}: ${source}.`);
     for (const source of d.onlyEarlier) this.log(`Static mode saw a source ${later} does not in ${where}: ${source}.`);
     if (d.reordered) this.log(`Static mode ordered the sources of ${where} differently from ${later} (which file wins may differ).`);
-    if (d.settingsDiffer) this.log(`Static mode read STATIC_URL, the storage or the template engines of ${where} differently from ${later}.`);
+    if (d.settingsDiffer)
+      this.log(`Static mode read STATIC_URL, the storage or the template engines of ${where} differently from ${later}.`);
   }
 
   /**
@@ -538,7 +550,8 @@ export class ProjectManager {
         return this.failure(location, staticErr);
       }
     }
-    if (first) model.modeReason = `Static reading without Python, answered from while ${this.settingsOf(location.projectDir).mode === 'static' ? "the interpreter's site-packages are looked up" : 'Django mode is learned'}.`;
+    if (first)
+      model.modeReason = `Static reading without Python, answered from while ${this.settingsOf(location.projectDir).mode === 'static' ? "the interpreter's site-packages are looked up" : 'Django mode is learned'}.`;
     // The index of a first reading with the same sources is kept: one walk of the static folders, not two.
     const reused = !!previous && !compareReadings(previous.model, model).sourcesDiffer;
     const scope = [...this.roots, location.projectDir];
@@ -563,7 +576,12 @@ export class ProjectManager {
     };
     project.learnMs = Date.now() - started;
     const what = first ? `Read ${location.projectDir} statically` : `Learned ${location.projectDir}`;
-    const serving = project.stage === 'preview' ? '; answering from it meanwhile' : project.stage === 'held' ? '; not answering from it, since it may miss sources' : '';
+    const serving =
+      project.stage === 'preview'
+        ? '; answering from it meanwhile'
+        : project.stage === 'held'
+          ? '; not answering from it, since it may miss sources'
+          : '';
     this.log(
       `${what} in ${project.learnMs} ms: ${model.mode} mode (${model.modeReason}), ` +
         `${index.size} static paths${reused ? ' (index kept from the static reading)' : ''}, ${project.templates.length} templates${serving}.`,
@@ -673,7 +691,11 @@ export class ProjectManager {
   private async rescanTemplates(project: WorkspaceProject): Promise<void> {
     if (!this.current.includes(project)) return;
     const before = new Set(project.templates);
-    const discovered = await discoverTemplatesWithCoverage(project.model, this.settingsOf(project.location.projectDir), this.scopeOf(project));
+    const discovered = await discoverTemplatesWithCoverage(
+      project.model,
+      this.settingsOf(project.location.projectDir),
+      this.scopeOf(project),
+    );
     const after = discovered.templates;
     project.coverage = discovered.coverage;
     const afterSet = new Set(after);

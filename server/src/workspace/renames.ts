@@ -105,7 +105,9 @@ export class StaticRenames {
       if (edits.length === 0) continue;
       count += edits.length;
       const id = OptionalVersionedTextDocumentIdentifier.create(doc.uri, this.host.openVersion(doc.uri) ?? null);
-      documentChanges.push(TextDocumentEdit.create(id, confirm ? edits.map((e) => AnnotatedTextEdit.replace(e.range, e.newText, ANNOTATION_ID)) : edits));
+      documentChanges.push(
+        TextDocumentEdit.create(id, confirm ? edits.map((e) => AnnotatedTextEdit.replace(e.range, e.newText, ANNOTATION_ID)) : edits),
+      );
     }
     if (!confirm || count === 0) return { documentChanges };
     const files = documentChanges.length;

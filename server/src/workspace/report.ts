@@ -35,7 +35,9 @@ export function summarize(project: WorkspaceProject): ProjectSummary {
 
 /** Every collected path with its winner, for the Find Static File picker. */
 export function listStaticFiles(project: WorkspaceProject): StaticFileItem[] {
-  const items = project.index.collectWinners().map((w) => ({ path: w.path, absPath: w.absPath, source: w.source.shortLabel, shadowed: w.copies - 1 }));
+  const items = project.index
+    .collectWinners()
+    .map((w) => ({ path: w.path, absPath: w.absPath, source: w.source.shortLabel, shadowed: w.copies - 1 }));
   return items.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
 }
 
@@ -52,14 +54,18 @@ function reportMarkdown(project: WorkspaceProject, stats: CollectStats): string 
   lines.push(`# Django Static Files: ${escapeMarkdown(model.projectDir)}`, '');
   lines.push(`- **Mode:** ${escapeMarkdown(describeMode(model.mode, model.modeReason))}`);
   if (model.managePy) lines.push(`- **manage.py:** ${code(model.managePy)}`);
-  lines.push(`- **Settings:** ${code(model.settingsModule)}${model.settingsFiles.length ? ` (${model.settingsFiles.map(code).join(', ')})` : ''}`);
+  lines.push(
+    `- **Settings:** ${code(model.settingsModule)}${model.settingsFiles.length ? ` (${model.settingsFiles.map(code).join(', ')})` : ''}`,
+  );
   lines.push(`- **Python:** ${code(model.python)}, **Django:** ${model.djangoVersion ?? 'unknown'}`);
   lines.push(`- **STATIC_URL:** ${code(model.staticUrl)}, **STATIC_ROOT:** ${code(model.staticRoot)}`);
   lines.push(`- **Storage:** ${code(model.storage)}${model.manifestStorage ? ' (hashed names via manifest)' : ''}`);
   if (project.manifest) lines.push(`- **Manifest:** ${project.manifest.size} entries in STATIC_ROOT/staticfiles.json`);
   lines.push(`- **Ignore patterns:** ${model.ignorePatterns.map(code).join(', ')}`);
   // Said here once rather than on every hover.
-  lines.push('- **Served:** by the development server only with DEBUG=True (or `runserver --insecure`); in production from STATIC_ROOT, after collectstatic');
+  lines.push(
+    '- **Served:** by the development server only with DEBUG=True (or `runserver --insecure`); in production from STATIC_ROOT, after collectstatic',
+  );
   lines.push('');
 
   const counts = new Map(stats.perSource.map((count, order) => [order, count]));
@@ -75,20 +81,29 @@ function reportMarkdown(project: WorkspaceProject, stats: CollectStats): string 
   lines.push(`- ${plural(stats.duplicateCount, 'path')} provided by more than one location`);
   lines.push(`- ${plural(project.templates.length, 'template')} in the workspace`);
   const unknown = unknownSources(model);
-  if (unknown.length) lines.push(`- **not known to static mode** (paths they may provide are information, not errors): ${escapeMarkdown(unknown.map((u) => u.label).join(', '))}`);
+  if (unknown.length)
+    lines.push(
+      `- **not known to static mode** (paths they may provide are information, not errors): ${escapeMarkdown(unknown.map((u) => u.label).join(', '))}`,
+    );
   lines.push(`- learned and indexed in ${project.learnMs} ms`);
   lines.push('');
 
   lines.push('## Templates, engine by engine in TEMPLATES order', '');
   for (const engine of project.coverage.engines) {
-    lines.push(`- ${escapeMarkdown(engine.label)}: ${plural(engine.found, 'template')}${engine.loaders.length ? ` (loaders: ${engine.loaders.map(code).join(', ')})` : ''}`);
+    lines.push(
+      `- ${escapeMarkdown(engine.label)}: ${plural(engine.found, 'template')}${engine.loaders.length ? ` (loaders: ${engine.loaders.map(code).join(', ')})` : ''}`,
+    );
     for (const folder of engine.folders) lines.push(`  - ${code(folder)}`);
-    if (engine.fallbackScan) lines.push(`  - also scanned the project's \`templates/\` folders, because ${escapeMarkdown(engine.fallbackScan)}`);
+    if (engine.fallbackScan)
+      lines.push(`  - also scanned the project's \`templates/\` folders, because ${escapeMarkdown(engine.fallbackScan)}`);
   }
   if (project.coverage.engines.length === 0) lines.push('- no engine');
   if (project.coverage.fallback) lines.push(`- every \`templates/\` folder scanned, because ${escapeMarkdown(project.coverage.fallback)}`);
   const outside = project.coverage.outside;
-  if (outside.count) lines.push(`- **not covered by TEMPLATES, not checked:** ${plural(outside.count, 'template-looking file')} (${escapeMarkdown(describeOutside(outside))})`);
+  if (outside.count)
+    lines.push(
+      `- **not covered by TEMPLATES, not checked:** ${plural(outside.count, 'template-looking file')} (${escapeMarkdown(describeOutside(outside))})`,
+    );
   lines.push('');
 
   if (stats.duplicateCount > 0) {
@@ -115,14 +130,18 @@ function reportMarkdown(project: WorkspaceProject, stats: CollectStats): string 
   }
   if (model.checks.length > 0) {
     lines.push('## System checks', '');
-    for (const check of model.checks) lines.push(`- ${check.level} ${check.id}: ${escapeMarkdown(check.message)}${check.hint ? ` (hint: ${escapeMarkdown(check.hint)})` : ''}`);
+    for (const check of model.checks)
+      lines.push(
+        `- ${check.level} ${check.id}: ${escapeMarkdown(check.message)}${check.hint ? ` (hint: ${escapeMarkdown(check.hint)})` : ''}`,
+      );
     lines.push('');
   }
   return lines.join('\n');
 }
 
 function finderLocations(finder: FinderEntry, sources: readonly StaticSource[], counts: Map<number, number>): string[] {
-  const countOf = (source: StaticSource | undefined): string => (source ? `, ${plural(counts.get(source.order) ?? 0, 'file')} collected` : '');
+  const countOf = (source: StaticSource | undefined): string =>
+    source ? `, ${plural(counts.get(source.order) ?? 0, 'file')} collected` : '';
   switch (finder.kind) {
     case 'filesystem':
       if (finder.dirs.length === 0) return ['no STATICFILES_DIRS'];

@@ -32,14 +32,30 @@ const MAX_DEPTH = 12;
 const TEMPLATE_TAGS = /\{%|\{\{/;
 const TEMPLATE_FOLDER = /(^|\/)(templates|jinja2)(\/|$)/;
 
-export async function findTemplateLookingFiles(model: ProjectModel, covered: ReadonlySet<string>, ignoreGlobs: string[]): Promise<OutsideTemplates> {
+export async function findTemplateLookingFiles(
+  model: ProjectModel,
+  covered: ReadonlySet<string>,
+  ignoreGlobs: string[],
+): Promise<OutsideTemplates> {
   const projectDir = model.projectDir;
   const staticRoots = staticFolders(model).filter((root) => isBelow(root, projectDir));
-  const ignore = [...ALWAYS_IGNORED, ...ignoreGlobs, ...staticRoots.map((root) => `${fg.escapePath(toPosix(path.relative(projectDir, root)))}/**`)];
+  const ignore = [
+    ...ALWAYS_IGNORED,
+    ...ignoreGlobs,
+    ...staticRoots.map((root) => `${fg.escapePath(toPosix(path.relative(projectDir, root)))}/**`),
+  ];
   let candidates: string[];
   try {
     // Not through symlinks, and not deeper than templates live: fast-glob would follow a link loop forever.
-    candidates = await fg(`**/*.{${EXTENSIONS}}`, { cwd: projectDir, ignore, onlyFiles: true, suppressErrors: true, dot: false, followSymbolicLinks: false, deep: MAX_DEPTH });
+    candidates = await fg(`**/*.{${EXTENSIONS}}`, {
+      cwd: projectDir,
+      ignore,
+      onlyFiles: true,
+      suppressErrors: true,
+      dot: false,
+      followSymbolicLinks: false,
+      deep: MAX_DEPTH,
+    });
   } catch {
     return { count: 0, folders: [] };
   }

@@ -97,7 +97,15 @@ export async function discoverTemplatesWithCoverage(
   const scan = async (cwd: string, patterns: string[]): Promise<string[]> => {
     try {
       // Template folders reached through symlinks count (Django's loaders open them), but a link loop must end.
-      const files = await fg(patterns, { cwd, ignore, absolute: true, onlyFiles: true, suppressErrors: true, dot: false, deep: MAX_TEMPLATE_DEPTH });
+      const files = await fg(patterns, {
+        cwd,
+        ignore,
+        absolute: true,
+        onlyFiles: true,
+        suppressErrors: true,
+        dot: false,
+        deep: MAX_TEMPLATE_DEPTH,
+      });
       return files.map((f) => path.normalize(f));
     } catch {
       return []; // An unreadable folder simply contributes nothing.
@@ -136,7 +144,8 @@ export async function discoverTemplatesWithCoverage(
   for (const index of owner.values()) engines[index].found++;
   const fallback = model.templates.length === 0 ? 'TEMPLATES names no template engine static mode could read' : null;
   if (fallback) for (const file of await scan(model.projectDir, FALLBACK_GLOBS)) unowned.add(file);
-  if (settings.templateGlobs?.length) for (const file of await scan(model.projectDir, settings.templateGlobs)) if (!owner.has(file)) unowned.add(file);
+  if (settings.templateGlobs?.length)
+    for (const file of await scan(model.projectDir, settings.templateGlobs)) if (!owner.has(file)) unowned.add(file);
   const templates = [...new Set([...owner.keys(), ...unowned])].sort();
   const coverage: TemplateCoverage = {
     engines,

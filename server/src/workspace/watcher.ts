@@ -124,7 +124,8 @@ export class TreeWatcher {
     }
     // A hostile root (`STATICFILES_DIRS = ['/']`) must not turn into a watch, or a poll, per folder on disk.
     if (into.size >= MAX_TREE_FOLDERS) {
-      if (into.size === MAX_TREE_FOLDERS) this.options.log?.(`Watching stopped at ${MAX_TREE_FOLDERS} folders; folders below ${dir} and later ones are not watched.`);
+      if (into.size === MAX_TREE_FOLDERS)
+        this.options.log?.(`Watching stopped at ${MAX_TREE_FOLDERS} folders; folders below ${dir} and later ones are not watched.`);
       into.add(dir);
       return;
     }
@@ -157,7 +158,9 @@ export class TreeWatcher {
       const code = (err as NodeJS.ErrnoException).code;
       if (code === 'ENOSPC' || code === 'EMFILE') {
         this.exhausted = true;
-        this.options.log?.(`File watching limit reached after ${this.watchers.size} folders; polling the others every ${POLL_MS / 1000} s.`);
+        this.options.log?.(
+          `File watching limit reached after ${this.watchers.size} folders; polling the others every ${POLL_MS / 1000} s.`,
+        );
         this.poll(dir);
       }
     }
@@ -252,7 +255,6 @@ export class TreeWatcher {
     for (const polled of this.polled.keys()) if (isInside(dir, polled)) this.polled.delete(polled);
   }
 }
-
 
 function collectTreeSync(root: string, skip?: Set<string>): string[] {
   const dirs: string[] = [];

@@ -66,7 +66,10 @@ describe('service/completion', () => {
     assert.deepEqual(byLabel(items, 'backup.css~').labelDetails, { description: 'ignored by collectstatic' });
     assert.equal(byLabel(items, 'backup.css~').sortText, '2backup.css~');
     const css = complete(ctx, `{% load static %}{% static 'css/|' %}`).items;
-    assert.ok(css.every((i) => i.labelDetails === undefined), 'collected files carry no note');
+    assert.ok(
+      css.every((i) => i.labelDetails === undefined),
+      'collected files carry no note',
+    );
   });
 
   it('offers the top-level folders of every source, each continuing into the folder', () => {
@@ -109,9 +112,18 @@ describe('service/completion', () => {
   });
 
   it('walks into prefixed folders and app folders', () => {
-    assert.deepEqual(complete(ctx, `{% static 'vendor/|' %}`).items.map((i) => i.label), ['htmx/']);
-    assert.deepEqual(complete(ctx, `{% static 'vendor/htmx/h|' %}`).items.map((i) => i.label), ['htmx.min.js']);
-    assert.deepEqual(complete(ctx, `{% static 'blog/css/|' %}`).items.map((i) => i.label), ['blog.css']);
+    assert.deepEqual(
+      complete(ctx, `{% static 'vendor/|' %}`).items.map((i) => i.label),
+      ['htmx/'],
+    );
+    assert.deepEqual(
+      complete(ctx, `{% static 'vendor/htmx/h|' %}`).items.map((i) => i.label),
+      ['htmx.min.js'],
+    );
+    assert.deepEqual(
+      complete(ctx, `{% static 'blog/css/|' %}`).items.map((i) => i.label),
+      ['blog.css'],
+    );
   });
 
   it('completes while the tag is still unterminated, and in _("…")', () => {
@@ -233,7 +245,10 @@ describe('service/completion', () => {
     it('completes the path and turns the } into %}, for files and folders', () => {
       const { doc, items } = complete(ctx, `{% load static %}<link href="x">{% static 'css/|'}`, 'html');
       const site = byLabel(items, 'site.css');
-      assert.equal(applyEdits(doc, [editOf(site), ...(site.additionalTextEdits ?? [])]), `{% load static %}<link href="x">{% static 'css/site.css' %}`);
+      assert.equal(
+        applyEdits(doc, [editOf(site), ...(site.additionalTextEdits ?? [])]),
+        `{% load static %}<link href="x">{% static 'css/site.css' %}`,
+      );
       const top = complete(ctx, `{% static "|"}</p>`, 'html');
       const css = byLabel(top.items, 'css/');
       assert.equal(applyEdits(top.doc, [editOf(css), ...(css.additionalTextEdits ?? [])]), `{% static "css/" %}</p>`);
@@ -252,7 +267,10 @@ describe('service/completion', () => {
 
     it('leaves a closed tag, and a quote still open, alone', () => {
       for (const text of [`{% static 'css/|' %}`, `{% static 'css/|' as x %}{}`, `{% static 'css/|`, `{% static "css/|" %}'`]) {
-        assert.ok(complete(ctx, text, 'html').items.every((i) => i.additionalTextEdits === undefined), text);
+        assert.ok(
+          complete(ctx, text, 'html').items.every((i) => i.additionalTextEdits === undefined),
+          text,
+        );
       }
     });
   });

@@ -32,7 +32,10 @@ describe('service/diagnostics', () => {
   after(removeTrees);
 
   it('reports nothing for resolvable paths, dynamic paths and loaded tags', () => {
-    const { diagnostics } = validate(ctx, `${LOAD}{% static 'css/print.css' %}{% static "vendor/htmx/htmx.min.js" as h %}{% static p %}{% static 'x'|add:y %}`);
+    const { diagnostics } = validate(
+      ctx,
+      `${LOAD}{% static 'css/print.css' %}{% static "vendor/htmx/htmx.min.js" as h %}{% static p %}{% static 'x'|add:y %}`,
+    );
     assert.deepEqual(diagnostics, []);
   });
 
@@ -63,7 +66,15 @@ describe('service/diagnostics', () => {
   it('unknown-source: information, not missing-file, for a path in the namespace of an app static mode could not locate', async () => {
     const partial = await demoContext();
     const appFinder = partial.model.finders.find((f) => f.kind === 'app');
-    if (appFinder?.kind === 'app') appFinder.apps.push({ name: 'thirdparty', label: 'thirdparty', path: null, staticDir: null, templatesDir: null, notLocatedReason: 'static mode' });
+    if (appFinder?.kind === 'app')
+      appFinder.apps.push({
+        name: 'thirdparty',
+        label: 'thirdparty',
+        path: null,
+        staticDir: null,
+        templatesDir: null,
+        notLocatedReason: 'static mode',
+      });
     const [d] = validate(partial, `${LOAD}{% static 'thirdparty/x.js' %}`).diagnostics;
     assert.equal(d.code, 'unknown-source');
     assert.equal(d.severity, DiagnosticSeverity.Information);
@@ -77,25 +88,52 @@ describe('service/diagnostics', () => {
   it('unknown-source: settings that stop loading leave every source unknown; a compressor finder only its CACHE/ folder', async () => {
     const stopped = await demoContext();
     for (const finder of stopped.model.finders) if (finder.kind === 'app') finder.apps = [];
-    stopped.model.problems.push({ kind: 'settings-raises', message: 'settings/__init__.py line 5 imports split_settings.tools, which is ...', file: path.join(stopped.model.projectDir, 'settings/__init__.py'), line: 4 });
+    stopped.model.problems.push({
+      kind: 'settings-raises',
+      message: 'settings/__init__.py line 5 imports split_settings.tools, which is ...',
+      file: path.join(stopped.model.projectDir, 'settings/__init__.py'),
+      line: 4,
+    });
     const [d] = validate(stopped, `${LOAD}{% static 'vue/js/app.js' %}`).diagnostics;
     assert.equal(d.code, 'unknown-source', 'nothing installed: the apps were meant to come from what failed');
     assert.match(text(d), /static mode could not read the settings past settings\/__init__\.py line 5, which may provide it/);
     const readOn = await demoContext();
-    readOn.model.problems.push({ kind: 'settings-raises', message: 'settings.py line 1 imports x', file: path.join(readOn.model.projectDir, 'demo/settings.py'), line: 0 });
-    assert.equal(validate(readOn, `${LOAD}{% static 'css/sitee.css' %}`).diagnostics[0].code, 'missing-file', 'static mode read the apps past the failure');
+    readOn.model.problems.push({
+      kind: 'settings-raises',
+      message: 'settings.py line 1 imports x',
+      file: path.join(readOn.model.projectDir, 'demo/settings.py'),
+      line: 0,
+    });
+    assert.equal(
+      validate(readOn, `${LOAD}{% static 'css/sitee.css' %}`).diagnostics[0].code,
+      'missing-file',
+      'static mode read the apps past the failure',
+    );
     const compressed = await demoContext();
-    compressed.model.finders.push({ kind: 'custom', className: 'compressor.finders.CompressorFinder', files: [], error: 'static mode cannot list custom finders' });
+    compressed.model.finders.push({
+      kind: 'custom',
+      className: 'compressor.finders.CompressorFinder',
+      files: [],
+      error: 'static mode cannot list custom finders',
+    });
     assert.equal(validate(compressed, `${LOAD}{% static 'CACHE/css/x.css' %}`).diagnostics[0].code, 'unknown-source');
     assert.equal(validate(compressed, `${LOAD}{% static 'css/sitee.css' %}`).diagnostics[0].code, 'missing-file');
   });
 
   it('unknown-source: any miss is information while STATICFILES_DIRS could not be read, naming the setting and line', async () => {
     const partial = await demoContext();
-    partial.model.problems.push({ kind: 'setting-unreadable', message: 'STATICFILES_DIRS in demo/settings.py line 30 could not be read: calls f()', file: path.join(partial.model.projectDir, 'demo/settings.py'), line: 29 });
+    partial.model.problems.push({
+      kind: 'setting-unreadable',
+      message: 'STATICFILES_DIRS in demo/settings.py line 30 could not be read: calls f()',
+      file: path.join(partial.model.projectDir, 'demo/settings.py'),
+      line: 29,
+    });
     const [d] = validate(partial, `${LOAD}{% static 'css/sitee.css' %}`).diagnostics;
     assert.equal(d.code, 'unknown-source');
-    assert.match(text(d), /^'css\/sitee\.css' was not found, but static mode could not read STATICFILES_DIRS \(demo\/settings\.py line 30\), which may provide it\. Did you mean 'css\/site\.css'\?/);
+    assert.match(
+      text(d),
+      /^'css\/sitee\.css' was not found, but static mode could not read STATICFILES_DIRS \(demo\/settings\.py line 30\), which may provide it\. Did you mean 'css\/site\.css'\?/,
+    );
   });
 
   it('shadowed: warning naming the winner and the shadowed sources', () => {
@@ -106,7 +144,7 @@ describe('service/diagnostics', () => {
     assert.equal(d.relatedInformation?.length, 2);
   });
 
-  it('missing-load: error on the tag with Django\'s own words and line number', () => {
+  it("missing-load: error on the tag with Django's own words and line number", () => {
     const { doc, diagnostics } = validate(ctx, `<p>\n{% static 'css/print.css' %}\n${LOAD}{% static 'js/app.js' %}`);
     assert.deepEqual(codes(diagnostics), ['missing-load']);
     assert.equal(doc.getText(diagnostics[0].range), `{% static 'css/print.css' %}`);
@@ -141,11 +179,17 @@ describe('service/diagnostics', () => {
   it('not-in-manifest: a file collectstatic has not hashed yet, only once a manifest exists', async () => {
     const manifest = new Map([['css/print.css', 'css/print.0a1b2c.css']]);
     const hashed = await demoContext({ manifestStorage: true, debug: false }, { manifest });
-    const { doc, diagnostics } = validate(hashed, `${LOAD}{% static 'css/print.css' %}{% static 'js/app.js?v=2' %}{% static 'css/nope.css' %}`);
+    const { doc, diagnostics } = validate(
+      hashed,
+      `${LOAD}{% static 'css/print.css' %}{% static 'js/app.js?v=2' %}{% static 'css/nope.css' %}`,
+    );
     assert.deepEqual(codes(diagnostics), ['not-in-manifest', 'missing-file']);
     assert.equal(doc.getText(diagnostics[0].range), 'js/app.js?v=2');
     assert.equal(diagnostics[0].severity, DiagnosticSeverity.Warning);
-    assert.match(text(diagnostics[0]), /not in STATIC_ROOT\/staticfiles\.json .*Missing staticfiles manifest entry for 'js\/app\.js'.*Run collectstatic\./);
+    assert.match(
+      text(diagnostics[0]),
+      /not in STATIC_ROOT\/staticfiles\.json .*Missing staticfiles manifest entry for 'js\/app\.js'.*Run collectstatic\./,
+    );
     const beforeFirstCollect = await demoContext({ manifestStorage: true, debug: false });
     assert.deepEqual(validate(beforeFirstCollect, `${LOAD}{% static 'js/app.js' %}`).diagnostics, []);
     const plainStorage = await demoContext({}, { manifest });
@@ -153,9 +197,17 @@ describe('service/diagnostics', () => {
   });
 
   it('is-folder, ignored-by-collectstatic, escapes-root, no-argument', () => {
-    const { doc, diagnostics } = validate(ctx,
-      `${LOAD}{% static 'css' %}{% static 'css/' %}{% static '' %}{% static 'backup.css~' %}{% static '.well-known/x.txt' %}{% static '../x.css' %}{% static %}`);
-    assert.deepEqual(codes(diagnostics), ['is-folder', 'ignored-by-collectstatic', 'ignored-by-collectstatic', 'escapes-root', 'no-argument']);
+    const { doc, diagnostics } = validate(
+      ctx,
+      `${LOAD}{% static 'css' %}{% static 'css/' %}{% static '' %}{% static 'backup.css~' %}{% static '.well-known/x.txt' %}{% static '../x.css' %}{% static %}`,
+    );
+    assert.deepEqual(codes(diagnostics), [
+      'is-folder',
+      'ignored-by-collectstatic',
+      'ignored-by-collectstatic',
+      'escapes-root',
+      'no-argument',
+    ]);
     assert.equal(doc.getText(diagnostics[0].range), 'css');
     assert.equal(doc.getText(diagnostics[3].range), '../x.css');
     assert.match(text(diagnostics[3]), /the URL becomes '\/x\.css'/);
@@ -172,14 +224,23 @@ describe('service/diagnostics', () => {
   });
 
   it('hardcoded-url: information (listed in Problems) on /static/ and STATIC_URL-prefixed src/href values', async () => {
-    const { doc, diagnostics } = validate(ctx, `<img src="/static/img/logo.png"><a href="/about/">x</a><script src='/static/js/app.js?v=2'></script>`);
+    const { doc, diagnostics } = validate(
+      ctx,
+      `<img src="/static/img/logo.png"><a href="/about/">x</a><script src='/static/js/app.js?v=2'></script>`,
+    );
     assert.deepEqual(codes(diagnostics), ['hardcoded-url', 'hardcoded-url']);
     assert.equal(diagnostics[0].severity, DiagnosticSeverity.Information);
     assert.equal(doc.getText(diagnostics[0].range), '/static/img/logo.png');
     assert.deepEqual(diagnostics[1].data, { path: 'js/app.js', suffix: '?v=2' });
     const custom = await demoContext({ staticUrl: 'https://cdn.example.com/s/' });
-    const found = validate(custom, `<img src="https://cdn.example.com/s/img/logo.png"><img src="/static/nope.png"><img src="/static/js/app.js">`).diagnostics;
-    assert.deepEqual(found.map((d) => (d.data as { path: string }).path), ['img/logo.png', 'js/app.js']);
+    const found = validate(
+      custom,
+      `<img src="https://cdn.example.com/s/img/logo.png"><img src="/static/nope.png"><img src="/static/js/app.js">`,
+    ).diagnostics;
+    assert.deepEqual(
+      found.map((d) => (d.data as { path: string }).path),
+      ['img/logo.png', 'js/app.js'],
+    );
   });
 
   it('ignored-by-collectstatic: the winner is dropped but another source is collected (prefix quirk)', async () => {
@@ -222,7 +283,10 @@ describe('service/diagnostics', () => {
   it('applies severity overrides and turns codes off', async () => {
     const tuned = await demoContext({}, { settings: { severity: { shadowed: 'error', 'missing-file': 'off' } } });
     const { diagnostics } = validate(tuned, `${LOAD}{% static 'css/site.css' %}{% static 'nope.css' %}`);
-    assert.deepEqual(diagnostics.map((d) => [d.code, d.severity]), [['shadowed', DiagnosticSeverity.Error]]);
+    assert.deepEqual(
+      diagnostics.map((d) => [d.code, d.severity]),
+      [['shadowed', DiagnosticSeverity.Error]],
+    );
   });
 
   it('never throws on binary input', () => {
@@ -241,7 +305,11 @@ describe('service/diagnostics', () => {
         const path = r === 19 ? `pkg${i % 40}/fiel${i}.js` : `pkg${i % 40}/file${i}.js`;
         return `<script src="{% static '${path}' %}"></script>`;
       });
-      return docOf(`{% extends "base.html" %}\n{% load static %}\n<div>\n${refs.join('\n<p>text</p>\n')}\n</div>`, 'django-html', `file:///t/${t}.html`);
+      return docOf(
+        `{% extends "base.html" %}\n{% load static %}\n<div>\n${refs.join('\n<p>text</p>\n')}\n</div>`,
+        'django-html',
+        `file:///t/${t}.html`,
+      );
     });
     const fresh = createLanguageService();
     // CPU time, not wall time: parallel jobs on a loaded machine must not fail a single-threaded budget.
@@ -255,7 +323,9 @@ describe('service/diagnostics', () => {
   });
 
   it('validates a 5,000-line template without a quadratic blow-up', () => {
-    const lines = Array.from({ length: 5000 }, (_, i) => (i % 5 === 0 ? `<img src="{% static 'img/logo.png' %}">` : `<p>line ${i} {{ value }}</p>`));
+    const lines = Array.from({ length: 5000 }, (_, i) =>
+      i % 5 === 0 ? `<img src="{% static 'img/logo.png' %}">` : `<p>line ${i} {{ value }}</p>`,
+    );
     const doc = docOf(`${LOAD}\n${lines.join('\n')}`);
     const started = process.cpuUsage();
     const diagnostics = service.doValidation(doc, ctx);
@@ -301,18 +371,37 @@ print(json.dumps(out))
 
   it('agrees with Django on 300 generated templates (loads, comments, verbatim, order)', async () => {
     const ctx = await makeContext({ 'assets/a.css': '' });
-    const pieces = [`{% load static %}`, `{% static 'a.css' %}`, `{% static 'a.css' %}`, `{% comment %}`, `{% endcomment %}`,
-      `{% verbatim %}`, `{% endverbatim %}`, `{# `, ` #}`, `\n`, `{% static %}`, `{% load i18n %}`, `{% load staticfiles %}`,
-      `x`, `{% static\n'a.css' %}`, `{% load static from static %}`, `{% load get_static_prefix from static %}`];
+    const pieces = [
+      `{% load static %}`,
+      `{% static 'a.css' %}`,
+      `{% static 'a.css' %}`,
+      `{% comment %}`,
+      `{% endcomment %}`,
+      `{% verbatim %}`,
+      `{% endverbatim %}`,
+      `{# `,
+      ` #}`,
+      `\n`,
+      `{% static %}`,
+      `{% load i18n %}`,
+      `{% load staticfiles %}`,
+      `x`,
+      `{% static\n'a.css' %}`,
+      `{% load static from static %}`,
+      `{% load get_static_prefix from static %}`,
+    ];
     let state = 7;
     const next = () => (state = (state * 1103515245 + 12345) % 2147483648) / 2147483648;
     const sources = Array.from({ length: 300 }, () =>
-      Array.from({ length: 2 + Math.floor(next() * 8) }, () => pieces[Math.floor(next() * pieces.length)]).join(''));
+      Array.from({ length: 2 + Math.floor(next() * 8) }, () => pieces[Math.floor(next() * pieces.length)]).join(''),
+    );
     const errors = djangoErrors(sources);
     const ours = /Invalid block tag on line \d+: 'static'|'static' takes at least one argument|is not a registered tag library/;
     let compared = 0;
     sources.forEach((src, i) => {
-      const codes = service.doValidation(docOf(src), ctx).map((d) => String(d.code))
+      const codes = service
+        .doValidation(docOf(src), ctx)
+        .map((d) => String(d.code))
         .filter((c) => c === 'missing-load' || c === 'no-argument' || c === 'load-staticfiles');
       if (errors[i] === '') {
         assert.deepEqual(codes, [], `Django compiles ${JSON.stringify(src)}`);
@@ -339,7 +428,9 @@ print(json.dumps(out))
     ];
     const errors = djangoErrors(cases.map(([src]) => src));
     cases.forEach(([src, code], i) => {
-      const ours = service.doValidation(docOf(src), ctx).filter((d) => ['missing-load', 'no-argument', 'load-staticfiles'].includes(String(d.code)));
+      const ours = service
+        .doValidation(docOf(src), ctx)
+        .filter((d) => ['missing-load', 'no-argument', 'load-staticfiles'].includes(String(d.code)));
       if (code === null) {
         assert.equal(errors[i], '', `Django accepts ${JSON.stringify(src)}`);
         assert.deepEqual(ours, [], `we accept ${JSON.stringify(src)}`);

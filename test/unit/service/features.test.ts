@@ -42,10 +42,10 @@ describe('service features', () => {
     it('goes to the winner first, then shadowed copies', () => {
       const { doc, pos } = docWithCursor(`${LOAD}{% static 'css/si|te.css' %}`);
       const locations = service.findDefinition(doc, pos, ctx);
-      assert.deepEqual(locations.map((l) => l.uri), [
-        `file://${ctx.root}/assets/css/site.css`,
-        `file://${ctx.root}/legacy/static/css/site.css`,
-      ]);
+      assert.deepEqual(
+        locations.map((l) => l.uri),
+        [`file://${ctx.root}/assets/css/site.css`, `file://${ctx.root}/legacy/static/css/site.css`],
+      );
     });
 
     it('resolves prefixed and leading-slash paths, and nothing for missing, dynamic or outside a tag', () => {
@@ -62,7 +62,10 @@ describe('service features', () => {
 
     it('works in Jinja2 templates', () => {
       const { doc, pos } = docWithCursor(`{{ static('js/a|pp.js') }}`, 'jinja-html');
-      assert.deepEqual(service.findDefinition(doc, pos, ctx).map((l) => l.uri), [`file://${ctx.root}/assets/js/app.js`]);
+      assert.deepEqual(
+        service.findDefinition(doc, pos, ctx).map((l) => l.uri),
+        [`file://${ctx.root}/assets/js/app.js`],
+      );
     });
   });
 
@@ -70,10 +73,13 @@ describe('service features', () => {
     it('links every resolvable literal path to the winner with a tooltip', () => {
       const doc = docOf(`${LOAD}{% static 'css/site.css' %}\n{% static "js/app.js" as a %}{% static 'nope.css' %}{% static v %}`);
       const links = service.findDocumentLinks(doc, ctx);
-      assert.deepEqual(links.map((l) => [doc.getText(l.range), l.target]), [
-        ['css/site.css', `file://${ctx.root}/assets/css/site.css`],
-        ['js/app.js', `file://${ctx.root}/assets/js/app.js`],
-      ]);
+      assert.deepEqual(
+        links.map((l) => [doc.getText(l.range), l.target]),
+        [
+          ['css/site.css', `file://${ctx.root}/assets/css/site.css`],
+          ['js/app.js', `file://${ctx.root}/assets/js/app.js`],
+        ],
+      );
       // VS Code renders the tooltip as a Markdown link's text: escaped, it keeps `[0]`; the folder is the project's.
       assert.equal(links[0].tooltip, 'STATICFILES\\_DIRS\\[0\\] → assets (shadows 1 other file)');
     });
@@ -122,7 +128,10 @@ describe('service features', () => {
     it('says the URL is not known when static mode could not read STATIC_URL, instead of ImproperlyConfigured', async () => {
       const unread = await demoContext({ staticUrl: null });
       unread.model.mode = 'static';
-      unread.model.problems.push({ kind: 'setting-unreadable', message: 'STATIC_URL in demo/settings.py line 3 could not be read: calls f()' });
+      unread.model.problems.push({
+        kind: 'setting-unreadable',
+        message: 'STATIC_URL in demo/settings.py line 3 could not be read: calls f()',
+      });
       const text = hoverText(unread, `{% static 'css/pri|nt.css' %}`);
       assert.match(text, /\*\*URL:\*\* not known: STATIC_URL could not be read/);
       assert.doesNotMatch(text, /ImproperlyConfigured/);
@@ -152,10 +161,15 @@ describe('service features', () => {
     });
 
     it('adds {% load static %} after {% extends %}, or at the top', () => {
-      const child = actionsFor(ctx, `{% extends "base.html" %}\n{% block a %}{% static 'js/app.js' %}{% static 'js/app.js' %}{% endblock %}`);
+      const child = actionsFor(
+        ctx,
+        `{% extends "base.html" %}\n{% block a %}{% static 'js/app.js' %}{% static 'js/app.js' %}{% endblock %}`,
+      );
       assert.equal(child.actions.length, 1, 'one load action for several tags');
-      assert.equal(applied(child.doc, child.actions[0]),
-        `{% extends "base.html" %}\n${LOAD}\n{% block a %}{% static 'js/app.js' %}{% static 'js/app.js' %}{% endblock %}`);
+      assert.equal(
+        applied(child.doc, child.actions[0]),
+        `{% extends "base.html" %}\n${LOAD}\n{% block a %}{% static 'js/app.js' %}{% static 'js/app.js' %}{% endblock %}`,
+      );
       const top = actionsFor(ctx, `<p>{% static 'js/app.js' %}</p>`);
       assert.equal(applied(top.doc, top.actions[0]), `${LOAD}\n<p>{% static 'js/app.js' %}</p>`);
       const lastLine = actionsFor(ctx, `{% extends "b.html" %}`);
@@ -173,8 +187,14 @@ describe('service features', () => {
     it('turns a hard-coded URL into {% static %}, adding the load when missing', () => {
       const { doc, actions } = actionsFor(ctx, `<img src="/static/img/logo.png">\n<script src="/static/js/app.js?v=2"></script>`);
       assert.equal(actions.length, 2);
-      assert.equal(applied(doc, actions[0]), `${LOAD}\n<img src="{% static 'img/logo.png' %}">\n<script src="/static/js/app.js?v=2"></script>`);
-      assert.equal(applied(doc, actions[1]), `${LOAD}\n<img src="/static/img/logo.png">\n<script src="{% static 'js/app.js' %}?v=2"></script>`);
+      assert.equal(
+        applied(doc, actions[0]),
+        `${LOAD}\n<img src="{% static 'img/logo.png' %}">\n<script src="/static/js/app.js?v=2"></script>`,
+      );
+      assert.equal(
+        applied(doc, actions[1]),
+        `${LOAD}\n<img src="/static/img/logo.png">\n<script src="{% static 'js/app.js' %}?v=2"></script>`,
+      );
       const loaded = actionsFor(ctx, `${LOAD}<img src="/static/img/logo.png">`);
       assert.equal(applied(loaded.doc, loaded.actions[0]), `${LOAD}<img src="{% static 'img/logo.png' %}">`);
     });
@@ -204,13 +224,18 @@ describe('service features', () => {
       const doc = docOf(`${LOAD}{% static 'css/sites.css' %}`);
       const diagnostics = service.doValidation(doc, ctx);
       assert.deepEqual(service.getCodeActions(doc, diagnostics[0].range, { diagnostics, only: ['refactor'] }, ctx), []);
-      assert.equal(service.getCodeActions(doc, diagnostics[0].range, { diagnostics, only: ['quickfix'] }, ctx)[0].title, "Change to 'css/site.css'");
+      assert.equal(
+        service.getCodeActions(doc, diagnostics[0].range, { diagnostics, only: ['quickfix'] }, ctx)[0].title,
+        "Change to 'css/site.css'",
+      );
     });
   });
 
   describe('referencedPaths and isTemplateLanguage', () => {
     it('lists normalised literal paths only', () => {
-      const doc = docOf(`${LOAD}{% static '/css/site.css' %}{% static './js//app.js' %}{% static v %}{% static 'a.css?v=1' %}{% static 'css/site.css' %}`);
+      const doc = docOf(
+        `${LOAD}{% static '/css/site.css' %}{% static './js//app.js' %}{% static v %}{% static 'a.css?v=1' %}{% static 'css/site.css' %}`,
+      );
       assert.deepEqual(service.referencedPaths(doc), ['css/site.css', 'js/app.js', 'a.css']);
     });
 
@@ -227,33 +252,52 @@ describe('service features', () => {
   it('reads a document as Jinja2 when only a Jinja2 engine covers its folder', async () => {
     const jinja = await demoContext({ templates: [{ backend: 'django.template.backends.jinja2.Jinja2', jinja: true, dirs: [] }] });
     const doc = docOf(`{{ static('css/sites.css') }}`, 'html', `file://${jinja.root}/templates/page.html`);
-    assert.deepEqual(service.doValidation(doc, jinja).map((d) => d.code), ['missing-file']);
+    assert.deepEqual(
+      service.doValidation(doc, jinja).map((d) => d.code),
+      ['missing-file'],
+    );
   });
 
   it('sees files added to the index (completion and diagnostics refresh)', async () => {
     const live = await demoContext();
     const text = `${LOAD}{% static 'js/|' %}`;
     const before = docWithCursor(text);
-    assert.deepEqual(service.doComplete(before.doc, before.pos, live).items.map((i) => i.label), ['app.js']);
+    assert.deepEqual(
+      service.doComplete(before.doc, before.pos, live).items.map((i) => i.label),
+      ['app.js'],
+    );
     const added = path.join(live.root, 'assets/js/new.js');
     fs.writeFileSync(added, 'x');
     assert.equal(live.index.fileAdded(added), true);
     const after = docWithCursor(text);
-    assert.deepEqual(service.doComplete(after.doc, after.pos, live).items.map((i) => i.label), ['app.js', 'new.js']);
+    assert.deepEqual(
+      service.doComplete(after.doc, after.pos, live).items.map((i) => i.label),
+      ['app.js', 'new.js'],
+    );
     // A rename keeps the index size: the caches must still notice.
     const renamed = path.join(live.root, 'assets/js/newer.js');
     fs.renameSync(added, renamed);
     live.index.fileRemoved(added);
     live.index.fileAdded(renamed);
     const third = docWithCursor(text);
-    assert.deepEqual(service.doComplete(third.doc, third.pos, live).items.map((i) => i.label), ['app.js', 'newer.js']);
+    assert.deepEqual(
+      service.doComplete(third.doc, third.pos, live).items.map((i) => i.label),
+      ['app.js', 'newer.js'],
+    );
   });
 });
 
 describe('service entry points never throw', () => {
   it('answers bad documents and contexts with empty results', () => {
     const service = createLanguageService();
-    const broken = { uri: 'file:///x.html', languageId: 'html', version: 1, getText: () => { throw new Error('boom'); } } as unknown as TextDocument;
+    const broken = {
+      uri: 'file:///x.html',
+      languageId: 'html',
+      version: 1,
+      getText: () => {
+        throw new Error('boom');
+      },
+    } as unknown as TextDocument;
     const pos = { line: 0, character: 0 };
     const badCtx = { model: null, index: null, settings: null } as unknown as ServiceContext;
     assert.equal(service.parseTemplate(broken).references.length, 0);

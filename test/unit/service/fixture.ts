@@ -1,7 +1,10 @@
 /** The shared project used by the feature tests: dirs, a prefixed dir, apps, a shadowed and an ignored file. */
 import { makeContext, ProjectSpec } from './helpers';
 
-export const PNG = Buffer.from('89504e470d0a1a0a0000000d49484452000000010000000108060000001f15c4890000000d4944415478da63f8cfc0f01f0005000201a5d2b5e10000000049454e44ae426082', 'hex');
+export const PNG = Buffer.from(
+  '89504e470d0a1a0a0000000d49484452000000010000000108060000001f15c4890000000d4944415478da63f8cfc0f01f0005000201a5d2b5e10000000049454e44ae426082',
+  'hex',
+);
 
 export const FILES: Record<string, string | Buffer> = {
   'assets/css/site.css': 'body{}',

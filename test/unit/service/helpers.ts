@@ -114,7 +114,11 @@ export async function makeContext(
 let version = 0;
 
 /** A document from text holding one `|` cursor marker (removed from the text). */
-export function docWithCursor(textWithCursor: string, languageId = 'django-html', uri = 'file:///proj/templates/page.html'): { doc: TextDocument; pos: Position } {
+export function docWithCursor(
+  textWithCursor: string,
+  languageId = 'django-html',
+  uri = 'file:///proj/templates/page.html',
+): { doc: TextDocument; pos: Position } {
   const offset = textWithCursor.indexOf('|');
   if (offset === -1) throw new Error('fixture needs a | cursor marker');
   const text = textWithCursor.slice(0, offset) + textWithCursor.slice(offset + 1);

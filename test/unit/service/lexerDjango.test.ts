@@ -41,11 +41,38 @@ print(json.dumps(out))
   return JSON.parse(run.stdout);
 }
 
-
 /** Deterministic pseudo-random templates built from the pieces the lexer cares about. */
 function randomTemplates(count: number, seed: number): string[] {
-  const pieces = ['{%', '%}', '{{', '}}', '{#', '#}', ' ', ' ', '\n', "'", '"', 'static', 'verbatim', 'endverbatim', 'verbatim v',
-    'endverbatim v', 'comment', 'x', '_(', ')', '\\', 'a b', '{', '}', '%', '#', '{% verbatim %}', '{% endverbatim %}'];
+  const pieces = [
+    '{%',
+    '%}',
+    '{{',
+    '}}',
+    '{#',
+    '#}',
+    ' ',
+    ' ',
+    '\n',
+    "'",
+    '"',
+    'static',
+    'verbatim',
+    'endverbatim',
+    'verbatim v',
+    'endverbatim v',
+    'comment',
+    'x',
+    '_(',
+    ')',
+    '\\',
+    'a b',
+    '{',
+    '}',
+    '%',
+    '#',
+    '{% verbatim %}',
+    '{% endverbatim %}',
+  ];
   let state = seed;
   const next = () => {
     state = (state * 1103515245 + 12345) % 2147483648;
@@ -67,7 +94,11 @@ describeEachDjango('service/lexer against real Django Lexer', (v) => {
     const samples = randomTemplates(500, 20261126);
     const expected = djangoTokens(samples);
     samples.forEach((sample, i) => {
-      const ours = tokenize(sample).map((t) => [t.kind, t.contents, t.kind === 'block' ? splitContents(t.contents).map((b) => b.text) : null]);
+      const ours = tokenize(sample).map((t) => [
+        t.kind,
+        t.contents,
+        t.kind === 'block' ? splitContents(t.contents).map((b) => b.text) : null,
+      ]);
       assert.deepEqual(ours, expected[i], `random sample ${i}: ${JSON.stringify(sample)}`);
     });
   });

@@ -65,7 +65,10 @@ describe('language service: renaming static files', () => {
       range: { start: { line: 0, character: 28 }, end: { line: 0, character: 37 } },
       placeholder: 'js/app.js',
     });
-    assert.match(String((prepare(`{% load static %}{% static 'css/si|te.css' %}`) as { message: string }).message), /provided by 2 sources/);
+    assert.match(
+      String((prepare(`{% load static %}{% static 'css/si|te.css' %}`) as { message: string }).message),
+      /provided by 2 sources/,
+    );
     assert.match(String((prepare(`{% load static %}{% static 'css/nope|.css' %}`) as { message: string }).message), /not a static file/);
     assert.equal(prepare(`{% load static %}<p>|</p>`), null);
   });

@@ -17,9 +17,25 @@ const PYTHON = '/usr/bin/python3';
 let env: NodeJS.ProcessEnv = process.env;
 
 const NAMES = [
-  'css/site.css', '/css/site.css', '//css/site.css', './css/site.css', 'css//site.css', 'css/../css/site.css', 'CSS/site.css',
-  'css', 'css/nope.css', 'vendor/htmx/htmx.min.js', 'htmx/htmx.min.js', '.well-known/x.txt', 'backup.css~', 'a b.css',
-  'é.css', 'blog/css/blog.css', 'css/site.css?v=1', 'only/in/app.js', 'x/../../x.css',
+  'css/site.css',
+  '/css/site.css',
+  '//css/site.css',
+  './css/site.css',
+  'css//site.css',
+  'css/../css/site.css',
+  'CSS/site.css',
+  'css',
+  'css/nope.css',
+  'vendor/htmx/htmx.min.js',
+  'htmx/htmx.min.js',
+  '.well-known/x.txt',
+  'backup.css~',
+  'a b.css',
+  'é.css',
+  'blog/css/blog.css',
+  'css/site.css?v=1',
+  'only/in/app.js',
+  'x/../../x.css',
 ];
 
 function djangoServes(root: string, names: string[]): Array<[string, string]> {
@@ -62,30 +78,41 @@ describeEachDjango('service/resolve against the real development server', (v) =>
   after(removeTrees);
 
   it('calls a path a file exactly when Django serves it', async () => {
-    const ctx = await makeContext({
-      'assets/css/site.css': 'a',
-      'assets/.well-known/x.txt': 'dot',
-      'assets/backup.css~': 'tilde',
-      'assets/a b.css': 'space',
-      'assets/é.css': 'accent',
-      'vendor/htmx/htmx.min.js': 'h',
-      'blog/__init__.py': '',
-      'blog/static/blog/css/blog.css': 'b',
-      'legacy/__init__.py': '',
-      'legacy/static/only/in/app.js': 'l',
-    }, { dirs: ['assets', ['vendor', 'vendor']], apps: ['blog', 'legacy'] });
+    const ctx = await makeContext(
+      {
+        'assets/css/site.css': 'a',
+        'assets/.well-known/x.txt': 'dot',
+        'assets/backup.css~': 'tilde',
+        'assets/a b.css': 'space',
+        'assets/é.css': 'accent',
+        'vendor/htmx/htmx.min.js': 'h',
+        'blog/__init__.py': '',
+        'blog/static/blog/css/blog.css': 'b',
+        'legacy/__init__.py': '',
+        'legacy/static/only/in/app.js': 'l',
+      },
+      { dirs: ['assets', ['vendor', 'vendor']], apps: ['blog', 'legacy'] },
+    );
     const served = djangoServes(ctx.root, NAMES);
     if (process.env.SHOW_DJANGO) console.log(served);
     const service = createLanguageService();
     NAMES.forEach((name, i) => {
       const resolution = resolvePath(lookupPathOf(name, ctx.model), ctx.index);
       const django = served[i];
-      assert.equal(resolution.kind === 'file', django[0] === 'served', `${JSON.stringify(name)}: we say ${resolution.kind}, Django ${django.join(' ')}`);
+      assert.equal(
+        resolution.kind === 'file',
+        django[0] === 'served',
+        `${JSON.stringify(name)}: we say ${resolution.kind}, Django ${django.join(' ')}`,
+      );
       // And the diagnostics agree: a served file never gets missing-file/is-folder/escapes-root.
       const doc = docOf(`{% load static %}{% static '${name.replace(/'/g, "\\'")}' %}`);
       const codes = service.doValidation(doc, ctx).map((d) => d.code);
       const blocking = codes.filter((c) => c === 'missing-file' || c === 'is-folder' || c === 'escapes-root');
-      assert.equal(blocking.length === 0, django[0] === 'served', `${JSON.stringify(name)}: ${codes.join(',')} vs Django ${django.join(' ')}`);
+      assert.equal(
+        blocking.length === 0,
+        django[0] === 'served',
+        `${JSON.stringify(name)}: ${codes.join(',')} vs Django ${django.join(' ')}`,
+      );
     });
     assert.ok(fs.existsSync(path.join(ctx.root, 'assets/é.css')));
   });

@@ -12,8 +12,25 @@ import { describeEachDjango, DjangoVersion } from '../../djangoVersions';
 const PYTHON = '/usr/bin/python3';
 
 const NAMES = [
-  'css/m.css', '/css/m.css', '//css/m.css', 'a b&c.css', 'x\\y.css', '../x.css', '../../x.css', 'css//site.css', 'css/m.css?v=1#x',
-  'img/', 'é.css', "it's(1)*~!.css", '', 'http://cdn.example/x.css', './a/./b.css', 'a/../../b.css', 'css/m.css#frag', 'f.eot?#iefix', 'a;b.css',
+  'css/m.css',
+  '/css/m.css',
+  '//css/m.css',
+  'a b&c.css',
+  'x\\y.css',
+  '../x.css',
+  '../../x.css',
+  'css//site.css',
+  'css/m.css?v=1#x',
+  'img/',
+  'é.css',
+  "it's(1)*~!.css",
+  '',
+  'http://cdn.example/x.css',
+  './a/./b.css',
+  'a/../../b.css',
+  'css/m.css#frag',
+  'f.eot?#iefix',
+  'a;b.css',
 ];
 const MANIFEST: Record<string, string> = {
   'css/m.css': 'css/m.0123456789ab.css',
@@ -64,7 +81,11 @@ for name in cfg['names']:
         out.append(['error', '%s: %s' % (type(e).__name__, e)])
 print(json.dumps(out))
 `;
-  const run = spawnSync(PYTHON, ['-c', script], { input: JSON.stringify({ ...config, root: staticRoot, names: NAMES }), encoding: 'utf8', env: v.env });
+  const run = spawnSync(PYTHON, ['-c', script], {
+    input: JSON.stringify({ ...config, root: staticRoot, names: NAMES }),
+    encoding: 'utf8',
+    env: v.env,
+  });
   if (run.status !== 0) throw new Error(run.stderr);
   return JSON.parse(run.stdout);
 }

@@ -14,7 +14,9 @@ const PROBE_TIMEOUT_MS = 4000;
 const CACHE = path.join(REPO_ROOT, '.vscode-test');
 
 async function canDownload(): Promise<string | true> {
-  const timeout = new Promise<string>((resolve) => setTimeout(() => resolve(`no answer from ${DOWNLOAD_HOST} within ${PROBE_TIMEOUT_MS / 1000} s`), PROBE_TIMEOUT_MS).unref());
+  const timeout = new Promise<string>((resolve) =>
+    setTimeout(() => resolve(`no answer from ${DOWNLOAD_HOST} within ${PROBE_TIMEOUT_MS / 1000} s`), PROBE_TIMEOUT_MS).unref(),
+  );
   const probe = (async (): Promise<string | true> => {
     try {
       await dns.lookup(DOWNLOAD_HOST);
@@ -36,7 +38,9 @@ async function main(): Promise<number> {
   if (!cached) {
     const reachable = await canDownload();
     if (reachable !== true) {
-      process.stdout.write(`[electron tests] SKIPPED: VS Code cannot be downloaded here: ${reachable}. The same suite runs in code-server (node out/test/vscode/runInCodeServer.js).\n`);
+      process.stdout.write(
+        `[electron tests] SKIPPED: VS Code cannot be downloaded here: ${reachable}. The same suite runs in code-server (node out/test/vscode/runInCodeServer.js).\n`,
+      );
       return 0;
     }
   }

@@ -49,11 +49,21 @@ describe('collectstatic commands in a real VS Code', () => {
     const base = vscode.Uri.file(wsPath('templates', 'base.html'));
     await vscode.workspace.openTextDocument(base);
     await waitFor(
-      () => vscode.languages.getDiagnostics(base).find((d) => d.source === 'django-static' && (typeof d.code === 'object' ? d.code.value : d.code) === 'shadowed'),
+      () =>
+        vscode.languages
+          .getDiagnostics(base)
+          .find((d) => d.source === 'django-static' && (typeof d.code === 'object' ? d.code.value : d.code) === 'shadowed'),
       "the server's shadowed finding on base.html",
     );
-    const collectEntries = vscode.languages.getDiagnostics().flatMap(([, ds]) => ds).filter((d) => d.source === 'collectstatic');
-    assert.deepEqual(collectEntries.map((d) => d.message), [], 'no collectstatic entry repeats it');
+    const collectEntries = vscode.languages
+      .getDiagnostics()
+      .flatMap(([, ds]) => ds)
+      .filter((d) => d.source === 'collectstatic');
+    assert.deepEqual(
+      collectEntries.map((d) => d.message),
+      [],
+      'no collectstatic entry repeats it',
+    );
   });
 
   it('Clear and Collect names STATIC_ROOT and the file count, and cancelling deletes nothing', async () => {

@@ -14,7 +14,11 @@ describe('a project whose settings cannot run', () => {
     const { api } = await activateAndLearn();
     fs.writeFileSync(settingsFile(), 'from .settings import *\nimport a_package_not_installed_here\n');
     await config().update('settingsModule', 'demo.settings_broken', vscode.ConfigurationTarget.Workspace);
-    await waitFor(() => api.projects().find((p) => p.mode === 'static' && !p.refining && /a_package_not_installed_here/.test(p.modeReason)), 'static mode with the failure', 60000);
+    await waitFor(
+      () => api.projects().find((p) => p.mode === 'static' && !p.refining && /a_package_not_installed_here/.test(p.modeReason)),
+      'static mode with the failure',
+      60000,
+    );
   });
 
   after(async function () {
@@ -29,10 +33,14 @@ describe('a project whose settings cannot run', () => {
     // The later suites need the server answering again, not only the summary back in Django mode.
     const base = await vscode.workspace.openTextDocument(wsPath('templates', 'base.html'));
     const at = base.positionAt(base.getText().indexOf("'css/site.css'") + 3);
-    await waitFor(async () => {
-      const found = await vscode.commands.executeCommand<vscode.Location[]>('vscode.executeDefinitionProvider', base.uri, at);
-      return found.length > 0 ? found : undefined;
-    }, 'definitions from the re-learned project', 60000);
+    await waitFor(
+      async () => {
+        const found = await vscode.commands.executeCommand<vscode.Location[]>('vscode.executeDefinitionProvider', base.uri, at);
+        return found.length > 0 ? found : undefined;
+      },
+      'definitions from the re-learned project',
+      60000,
+    );
     await new Promise((r) => setTimeout(r, 3000));
     assert.equal(api.projects()[0]?.mode, 'django', 'still learned a few seconds later');
   });

@@ -9,7 +9,6 @@ import Mocha from 'mocha';
 import * as vscode from 'vscode';
 import { resultFileFor, SuiteResult } from '../results';
 
-
 export function run(): Promise<void> {
   const mocha = new Mocha({ ui: 'bdd', color: false, timeout: 60000, reporter: 'spec' });
   const grep = process.env.DJANGO_STATIC_TEST_GREP;

@@ -11,7 +11,7 @@ describe('language features in a real VS Code', () => {
   });
 
   it('completes {% static %} paths with the files Django would find', async () => {
-    fs.writeFileSync(wsPath('templates', 'completion.html'), "{% load static %}\n<link rel=\"stylesheet\" href=\"{% static 'css/' %}\">\n");
+    fs.writeFileSync(wsPath('templates', 'completion.html'), '{% load static %}\n<link rel="stylesheet" href="{% static \'css/\' %}">\n');
     const doc = await openDoc('templates', 'completion.html');
     const position = positionAfter(doc, "{% static 'css/");
     const list = await waitFor(async () => {
@@ -35,7 +35,11 @@ describe('language features in a real VS Code', () => {
       "a diagnostic on 'css/sites.css'",
     );
     assert.ok(diagnostic.severity <= vscode.DiagnosticSeverity.Warning, `severity ${diagnostic.severity}`);
-    const actions = await vscode.commands.executeCommand<vscode.CodeAction[]>('vscode.executeCodeActionProvider', doc.uri, diagnostic.range);
+    const actions = await vscode.commands.executeCommand<vscode.CodeAction[]>(
+      'vscode.executeCodeActionProvider',
+      doc.uri,
+      diagnostic.range,
+    );
     const fix = actions.find((a) => a.edit && a.edit.get(doc.uri).some((e) => e.newText.includes('css/site.css')));
     assert.ok(fix, `no quick fix offering css/site.css; got: ${actions.map((a) => a.title).join(' | ')}`);
     assert.equal(fix.kind?.value.startsWith('quickfix'), true, `kind ${fix.kind?.value}`);
@@ -44,7 +48,11 @@ describe('language features in a real VS Code', () => {
   it('goes to the file collectstatic would copy (the winner, not the shadowed copy)', async () => {
     const doc = await openDoc('templates', 'base.html');
     const position = positionAfter(doc, "{% static 'css/si");
-    const locations = await vscode.commands.executeCommand<(vscode.Location | vscode.LocationLink)[]>('vscode.executeDefinitionProvider', doc.uri, position);
+    const locations = await vscode.commands.executeCommand<(vscode.Location | vscode.LocationLink)[]>(
+      'vscode.executeDefinitionProvider',
+      doc.uri,
+      position,
+    );
     assert.ok(locations.length > 0, 'no definition');
     const first = locations[0];
     const target = 'targetUri' in first ? first.targetUri : first.uri;
@@ -56,9 +64,17 @@ describe('language features in a real VS Code', () => {
     const base = await openDoc('templates', 'base.html');
     const broken = wsPath('templates', 'broken.html');
     const rename = async (doc: vscode.TextDocument, needle: string, newName: string) => {
-      const edit = await vscode.commands.executeCommand<vscode.WorkspaceEdit>('vscode.executeDocumentRenameProvider', doc.uri, positionAfter(doc, needle), newName);
+      const edit = await vscode.commands.executeCommand<vscode.WorkspaceEdit>(
+        'vscode.executeDocumentRenameProvider',
+        doc.uri,
+        positionAfter(doc, needle),
+        newName,
+      );
       assert.ok(edit, `no rename edit for ${newName}`);
-      const touched = edit.entries().map(([uri]) => vscode.workspace.asRelativePath(uri)).sort();
+      const touched = edit
+        .entries()
+        .map(([uri]) => vscode.workspace.asRelativePath(uri))
+        .sort();
       assert.deepEqual(touched, ['templates/base.html', 'templates/broken.html'], 'the templates the rename edits');
       // Applying it moves the file; VS Code then asks the server about that move, which must add nothing twice.
       assert.ok(await vscode.workspace.applyEdit(edit), 'the edit applies');
@@ -73,10 +89,17 @@ describe('language features in a real VS Code', () => {
     assert.equal((base.getText().match(/main\.js/g) ?? []).length, 1, 'one edit per path');
     // The server hears of the move from VS Code (didRenameFiles) and finds the file at its new path.
     await waitFor(async () => {
-      const found = await vscode.commands.executeCommand<vscode.Location[]>('vscode.executeDefinitionProvider', base.uri, positionAfter(base, "{% static 'js/ma"));
+      const found = await vscode.commands.executeCommand<vscode.Location[]>(
+        'vscode.executeDefinitionProvider',
+        base.uri,
+        positionAfter(base, "{% static 'js/ma"),
+      );
       return found.length > 0 ? found : undefined;
     }, 'js/main.js to resolve');
-    assert.ok(!vscode.languages.getDiagnostics(base.uri).some((d) => base.getText(d.range).includes('main.js')), 'no diagnostic on the renamed path');
+    assert.ok(
+      !vscode.languages.getDiagnostics(base.uri).some((d) => base.getText(d.range).includes('main.js')),
+      'no diagnostic on the renamed path',
+    );
     await rename(base, "{% static 'js/ma", 'js/app.js');
     assert.ok(fs.existsSync(wsPath('assets', 'js', 'app.js')), 'renamed back');
     assert.match(await brokenText(), /\{% static '\/js\/app\.js' %\}/);

@@ -17,14 +17,17 @@ describe('Restricted Mode (untrusted workspace)', () => {
   });
 
   it('still completes static paths (read without executing settings)', async () => {
-    fs.writeFileSync(wsPath('templates', 'restricted.html'), "{% load static %}\n<script src=\"{% static 'js/' %}\"></script>\n");
+    fs.writeFileSync(wsPath('templates', 'restricted.html'), '{% load static %}\n<script src="{% static \'js/\' %}"></script>\n');
     const doc = await openDoc('templates', 'restricted.html');
     const position = positionAfter(doc, "{% static 'js/");
     const list = await waitFor(async () => {
       const result = await vscode.commands.executeCommand<vscode.CompletionList>('vscode.executeCompletionItemProvider', doc.uri, position);
       return result.items.length ? result : undefined;
     }, 'completions in Restricted Mode');
-    assert.ok(list.items.some((i) => labelOf(i).endsWith('app.js')), list.items.map(labelOf).join(', '));
+    assert.ok(
+      list.items.some((i) => labelOf(i).endsWith('app.js')),
+      list.items.map(labelOf).join(', '),
+    );
   });
 
   it('explains why Collect and Clear and Collect are unavailable, and runs nothing', async () => {

@@ -72,8 +72,19 @@ class AppReader {
     } catch (error) {
       if (!(error instanceof AppNotLocated)) throw error;
       const reason = error.message;
-      this.problems.push({ kind: 'app-not-located', message: `INSTALLED_APPS entry '${entry}' could not be located: ${reason}`, ...(this.input.settingsSpot ?? {}) });
-      return { name: entry, label: entry.split('.').pop() ?? entry, path: null, staticDir: null, templatesDir: null, notLocatedReason: reason };
+      this.problems.push({
+        kind: 'app-not-located',
+        message: `INSTALLED_APPS entry '${entry}' could not be located: ${reason}`,
+        ...(this.input.settingsSpot ?? {}),
+      });
+      return {
+        name: entry,
+        label: entry.split('.').pop() ?? entry,
+        path: null,
+        staticDir: null,
+        templatesDir: null,
+        notLocatedReason: reason,
+      };
     }
   }
 
@@ -115,7 +126,9 @@ class AppReader {
       appPath = path.resolve(this.input.cwd, pathValue.value);
     } else if (appModule.isPackage) {
       if (appModule.searchPaths.length !== 1) {
-        throw new AppNotLocated(`the app module '${appName}' has ${appModule.searchPaths.length} filesystem locations; Django needs an AppConfig with a 'path'`);
+        throw new AppNotLocated(
+          `the app module '${appName}' has ${appModule.searchPaths.length} filesystem locations; Django needs an AppConfig with a 'path'`,
+        );
       }
       appPath = appModule.searchPaths[0];
     } else {
@@ -208,5 +221,7 @@ class AppNotLocated extends Error {}
 
 /** django.apps.AppConfig defines none of the attributes read here, so its module need not be read. */
 function isAppConfigItself(value: PyValue): boolean {
-  return value.kind === 'external' && value.name === 'AppConfig' && (value.module === 'django.apps' || value.module === 'django.apps.config');
+  return (
+    value.kind === 'external' && value.name === 'AppConfig' && (value.module === 'django.apps' || value.module === 'django.apps.config')
+  );
 }

@@ -46,7 +46,8 @@ export class Budget {
     this.steps += count;
     if (this.steps > this.limits.maxSteps) this.fail(`took too long (more than ${this.limits.maxSteps.toLocaleString('en')} steps)`);
     // Reading the clock on every step would cost more than the step.
-    if ((this.steps & 1023) === 0 && Date.now() - this.started > this.limits.maxMillis) this.fail(`took too long (more than ${this.limits.maxMillis / 1000} s)`);
+    if ((this.steps & 1023) === 0 && Date.now() - this.started > this.limits.maxMillis)
+      this.fail(`took too long (more than ${this.limits.maxMillis / 1000} s)`);
   }
 
   /** Refuses a value of `size` (checked before it is built, so `[0] * 10**9` never allocates). */
@@ -60,7 +61,8 @@ export class Budget {
   /** Counts `size` newly created items or characters against the total. */
   count(size: number): void {
     this.total += size;
-    if (this.total > this.limits.maxTotalSize) this.fail(`values too large (more than ${this.limits.maxTotalSize.toLocaleString('en')} items or characters in all)`);
+    if (this.total > this.limits.maxTotalSize)
+      this.fail(`values too large (more than ${this.limits.maxTotalSize.toLocaleString('en')} items or characters in all)`);
   }
 
   get stepsTaken(): number {
@@ -77,7 +79,8 @@ export class Budget {
     for (let advances = 1; ; advances++) {
       const tree = parse.advance();
       if (tree) return tree;
-      if ((advances & 63) === 0 && Date.now() - this.started > this.limits.maxMillis) this.fail(`took too long to parse (more than ${this.limits.maxMillis / 1000} s)`);
+      if ((advances & 63) === 0 && Date.now() - this.started > this.limits.maxMillis)
+        this.fail(`took too long to parse (more than ${this.limits.maxMillis / 1000} s)`);
     }
   }
 

@@ -9,7 +9,25 @@ import type { CallArgs, CallSite } from './calls';
 import { ENV_LIBRARY_MODULES, envLibraryAttribute, envLibraryCall } from './envLibraries';
 import { dictMethod, listMethod, strMethod } from './methods';
 import * as pyPath from './pyPath';
-import { asText, bool, DictEntries, isSpread, isUnknown, iterate, keyOf, NONE, pyRepr, pyStr, PyValue, SourceSpot, str, truthy, typeError, typeName, unknown } from './values';
+import {
+  asText,
+  bool,
+  DictEntries,
+  isSpread,
+  isUnknown,
+  iterate,
+  keyOf,
+  NONE,
+  pyRepr,
+  pyStr,
+  PyValue,
+  SourceSpot,
+  str,
+  truthy,
+  typeError,
+  typeName,
+  unknown,
+} from './values';
 
 /** Names a settings module can import from the standard library with a meaning static mode knows. */
 export const KNOWN_MODULE_MEMBERS: Record<string, Record<string, PyValue>> = {
@@ -23,9 +41,10 @@ export const KNOWN_MODULE_MEMBERS: Record<string, Record<string, PyValue>> = {
     pathsep: str(':'),
   },
   'os.path': Object.fromEntries(
-    ['join', 'dirname', 'abspath', 'realpath', 'normpath', 'basename', 'expanduser', 'exists', 'isdir', 'isfile', 'isabs'].map(
-      (name) => [name, { kind: 'builtin', name: `os.path.${name}` } as PyValue],
-    ),
+    ['join', 'dirname', 'abspath', 'realpath', 'normpath', 'basename', 'expanduser', 'exists', 'isdir', 'isfile', 'isabs'].map((name) => [
+      name,
+      { kind: 'builtin', name: `os.path.${name}` } as PyValue,
+    ]),
   ),
   pathlib: Object.fromEntries(
     ['Path', 'PurePath', 'PosixPath', 'PurePosixPath'].map((name) => [name, { kind: 'builtin', name: 'pathlib.Path' } as PyValue]),
@@ -86,13 +105,38 @@ export function getAttribute(value: PyValue, name: string, site: SourceSpot): Py
 }
 
 const METHODS: Record<'str' | 'list' | 'tuple' | 'dict', string[]> = {
-  str: ['replace', 'strip', 'lstrip', 'rstrip', 'lower', 'upper', 'startswith', 'endswith', 'split', 'join', 'format', 'removeprefix', 'removesuffix'],
+  str: [
+    'replace',
+    'strip',
+    'lstrip',
+    'rstrip',
+    'lower',
+    'upper',
+    'startswith',
+    'endswith',
+    'split',
+    'join',
+    'format',
+    'removeprefix',
+    'removesuffix',
+  ],
   list: ['append', 'extend', 'insert', 'remove', 'copy', 'index', 'pop', 'count'],
   tuple: ['index', 'count'],
   dict: ['get', 'update', 'setdefault', 'copy', 'keys', 'values', 'items', 'pop'],
 };
 
-const PATH_METHODS = ['resolve', 'absolute', 'joinpath', 'as_posix', 'expanduser', 'exists', 'is_dir', 'is_file', 'with_name', 'with_suffix'];
+const PATH_METHODS = [
+  'resolve',
+  'absolute',
+  'joinpath',
+  'as_posix',
+  'expanduser',
+  'exists',
+  'is_dir',
+  'is_file',
+  'with_name',
+  'with_suffix',
+];
 
 function pathAttribute(p: string, name: string, site: SourceSpot): PyValue {
   switch (name) {
@@ -202,18 +246,23 @@ export function callValue(callee: PyValue, args: CallArgs, site: CallSite): PyVa
       return { kind: 'dict', entries };
     }
     case 'len': {
-      if (a && (a.kind === 'str')) return { kind: 'int', value: [...a.value].length };
+      if (a && a.kind === 'str') return { kind: 'int', value: [...a.value].length };
       const items = a && iterate(a);
-      return items && !items.some(isSpread) ? { kind: 'int', value: items.length } : unknown('calls len() on a value static mode cannot measure', site);
+      return items && !items.some(isSpread)
+        ? { kind: 'int', value: items.length }
+        : unknown('calls len() on a value static mode cannot measure', site);
     }
     case 'isinstance':
       return unknown('calls isinstance(), which static mode does not evaluate', site);
   }
   if (callee.name.startsWith('os.path.')) return osPathCall(callee.name.slice('os.path.'.length), args.positional, site);
-  if (callee.name.startsWith('path.')) return pathMethod(callee.name.slice('path.'.length), callee.self as Extract<PyValue, { kind: 'path' }>, args.positional, site);
+  if (callee.name.startsWith('path.'))
+    return pathMethod(callee.name.slice('path.'.length), callee.self as Extract<PyValue, { kind: 'path' }>, args.positional, site);
   if (callee.name.startsWith('str.')) return strMethod(callee.name.slice(4), (callee.self as { value: string }).value, args, site);
-  if (callee.name.startsWith('list.') || callee.name.startsWith('tuple.')) return listMethod(callee.name.split('.')[1], callee.self!, [a, b, c], site);
-  if (callee.name.startsWith('dict.')) return dictMethod(callee.name.slice(5), callee.self as Extract<PyValue, { kind: 'dict' }>, args, site);
+  if (callee.name.startsWith('list.') || callee.name.startsWith('tuple.'))
+    return listMethod(callee.name.split('.')[1], callee.self!, [a, b, c], site);
+  if (callee.name.startsWith('dict.'))
+    return dictMethod(callee.name.slice(5), callee.self as Extract<PyValue, { kind: 'dict' }>, args, site);
   return unknown(`calls ${site.calleeText}(), which static mode does not implement`, site);
 }
 

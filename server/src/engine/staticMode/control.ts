@@ -27,9 +27,11 @@ export class BudgetExceeded extends StaticModeLimit {
 }
 
 export function describeFailure(error: unknown): string {
-  if (error instanceof BudgetExceeded) return `could not be read: ${error.message}; ${error.fatal ? 'static mode read no further' : 'static mode skipped the statement'}`;
+  if (error instanceof BudgetExceeded)
+    return `could not be read: ${error.message}; ${error.fatal ? 'static mode read no further' : 'static mode skipped the statement'}`;
   // V8's own ceilings on string and array length: the value was too large, whatever built it.
-  if (error instanceof RangeError && /Invalid (string|array|typed array) length/.test(error.message)) return 'could not be read: value too large; static mode skipped the statement';
+  if (error instanceof RangeError && /Invalid (string|array|typed array) length/.test(error.message))
+    return 'could not be read: value too large; static mode skipped the statement';
   if (error instanceof StaticModeLimit) return `${error.message}; static mode skipped the statement`;
   if (error instanceof RangeError) return 'is nested too deeply for static mode; static mode skipped the statement';
   return `could not be read by static mode (${error instanceof Error ? error.message : String(error)}); static mode skipped the statement`;

@@ -20,7 +20,17 @@ export interface PinnedVersion {
 const SERIES = ['1.11', '2.0', '2.1', '2.2', '3.0', '3.1', '3.2', '4.0', '4.1', '4.2', '5.0', '5.1', '5.2', '6.0'];
 
 /** Lock files first: they say what is installed, not what is allowed. */
-const FILES = ['uv.lock', 'poetry.lock', 'Pipfile.lock', 'pdm.lock', 'pyproject.toml', 'Pipfile', 'requirements.txt', 'requirements.in', 'setup.cfg'];
+const FILES = [
+  'uv.lock',
+  'poetry.lock',
+  'Pipfile.lock',
+  'pdm.lock',
+  'pyproject.toml',
+  'Pipfile',
+  'requirements.txt',
+  'requirements.in',
+  'setup.cfg',
+];
 const REQUIREMENT_FOLDERS = ['requirements', 'reqs', 'requirements.d'];
 const MAX_FILE_BYTES = 2 * 1024 * 1024;
 
@@ -57,10 +67,21 @@ function candidateFiles(dir: string): string[] {
   }
   // requirements-prod.txt, requirements/base.txt …: production and base files before dev ones.
   const byPreference = (a: string, b: string) => rank(a) - rank(b) || a.localeCompare(b);
-  files.push(...names.filter((n) => /^requirements.*\.(txt|in)$/.test(n) && n !== 'requirements.txt' && n !== 'requirements.in').sort(byPreference).map((n) => path.join(dir, n)));
+  files.push(
+    ...names
+      .filter((n) => /^requirements.*\.(txt|in)$/.test(n) && n !== 'requirements.txt' && n !== 'requirements.in')
+      .sort(byPreference)
+      .map((n) => path.join(dir, n)),
+  );
   for (const folder of REQUIREMENT_FOLDERS) {
     try {
-      files.push(...fs.readdirSync(path.join(dir, folder)).filter((n) => /\.(txt|in)$/.test(n)).sort(byPreference).map((n) => path.join(dir, folder, n)));
+      files.push(
+        ...fs
+          .readdirSync(path.join(dir, folder))
+          .filter((n) => /\.(txt|in)$/.test(n))
+          .sort(byPreference)
+          .map((n) => path.join(dir, folder, n)),
+      );
     } catch {
       // No such folder.
     }
@@ -139,7 +160,10 @@ function versionOfLine(raw: string, fileName: string): string | null {
 
 /** `==4.2.11` → `4.2.11`; `~=4.2.0`, `^4.2`, `>=4.2,<5.0` → `4.2`; anything looser → null. */
 export function exactOrSeries(spec: string): string | null {
-  const clauses = spec.split(',').map((c) => c.trim()).filter(Boolean);
+  const clauses = spec
+    .split(',')
+    .map((c) => c.trim())
+    .filter(Boolean);
   let lower: string | null = null;
   let upper: string | null = null;
   for (const clause of clauses) {

@@ -21,7 +21,8 @@ const ENV_METHODS = ['str', 'bool', 'int', 'float', 'list', 'tuple', 'dict', 'pa
 /** `env.bool`, `env.read_env`, `environ.Env.read_env`. */
 export function envLibraryAttribute(owner: Extract<PyValue, { kind: 'builtin' }>, name: string, site: SourceSpot): PyValue {
   if (name === 'read_env') return { kind: 'builtin', name: 'environ.read_env' };
-  if (owner.name === 'environ.Env.instance' && ENV_METHODS.includes(name)) return { kind: 'builtin', name: `environ.Env.${name}`, self: owner.self };
+  if (owner.name === 'environ.Env.instance' && ENV_METHODS.includes(name))
+    return { kind: 'builtin', name: `environ.Env.${name}`, self: owner.self };
   return unknown(`uses ${owner.name === 'environ.Env.instance' ? 'env' : owner.name}.${name}, which static mode does not implement`, site);
 }
 
@@ -35,13 +36,18 @@ export function envLibraryCall(callee: Extract<PyValue, { kind: 'builtin' }>, ar
     case 'environ.Env': {
       // The scheme: NAME=(cast, default) or NAME=cast.
       const scheme = new Map(args.keywords);
-      return { kind: 'builtin', name: 'environ.Env.instance', self: { kind: 'dict', entries: new Map([...scheme].map(([k, v]) => [`s:${k}`, { key: str(k), value: v }])) } };
+      return {
+        kind: 'builtin',
+        name: 'environ.Env.instance',
+        self: { kind: 'dict', entries: new Map([...scheme].map(([k, v]) => [`s:${k}`, { key: str(k), value: v }])) },
+      };
     }
     case 'decouple.config': {
       const name = variableName(first, site);
       if (typeof name !== 'string') return name;
       const fallback = args.keywords.get('default') ?? second;
-      if (!fallback) return unknown(`reads environment variable ${name} through config() without a default, which static mode does not know`, site);
+      if (!fallback)
+        return unknown(`reads environment variable ${name} through config() without a default, which static mode does not know`, site);
       return decoupleCast(fallback, args.keywords.get('cast') ?? args.positional[2], site);
     }
   }
@@ -53,7 +59,8 @@ export function envLibraryCall(callee: Extract<PyValue, { kind: 'builtin' }>, ar
       const declared = callee.self.entries.get(`s:${name}`)?.value;
       if (declared && isSequence(declared) && declared.items.length === 2) fallback = declared.items[1];
     }
-    if (!fallback) return unknown(`reads environment variable ${name} through django-environ without a default, which static mode does not know`, site);
+    if (!fallback)
+      return unknown(`reads environment variable ${name} through django-environ without a default, which static mode does not know`, site);
     // django-environ returns the default as written (parse_default is off by default).
     return fallback;
   }
@@ -76,14 +83,24 @@ function decoupleCast(value: PyValue, cast: PyValue | undefined, site: SourceSpo
     if (['0', 'no', 'false', 'off', ''].includes(text)) return bool(false);
     return unknown(`raises ValueError (not a boolean: ${value.value})`, site);
   }
-  if (cast.kind === 'builtin' && cast.name === 'str') return value.kind === 'str' ? value : unknown('casts a default static mode cannot print', site);
+  if (cast.kind === 'builtin' && cast.name === 'str')
+    return value.kind === 'str' ? value : unknown('casts a default static mode cannot print', site);
   if (cast.kind === 'builtin' && (cast.name === 'int' || cast.name === 'float')) {
     const n = value.kind === 'str' ? Number(value.value) : value.kind === 'int' || value.kind === 'float' ? value.value : NaN;
-    return Number.isNaN(n) ? unknown(`raises ValueError (${cast.name}() of the default)`, site) : { kind: cast.name, value: cast.name === 'int' ? Math.trunc(n) : n };
+    return Number.isNaN(n)
+      ? unknown(`raises ValueError (${cast.name}() of the default)`, site)
+      : { kind: cast.name, value: cast.name === 'int' ? Math.trunc(n) : n };
   }
   if (cast.kind === 'builtin' && cast.name === 'decouple.Csv.instance') {
     if (value.kind !== 'str') return value;
-    return { kind: 'list', items: value.value.split(',').map((part) => part.trim()).filter(Boolean).map(str) };
+    return {
+      kind: 'list',
+      items: value.value
+        .split(',')
+        .map((part) => part.trim())
+        .filter(Boolean)
+        .map(str),
+    };
   }
   return unknown('casts the default with a function static mode does not run', site);
 }

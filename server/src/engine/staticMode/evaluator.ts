@@ -294,7 +294,12 @@ function logicalNot(operand: SyntaxNode, ctx: EvalContext): PyValue {
     const [left, operator, right] = childNodes(operand);
     const op = operator && textOf(operator, ctx.source);
     if (op === 'and' || op === 'or') {
-      return logical(op, () => logicalNot(left, ctx), () => evaluate(right, ctx), ctx);
+      return logical(
+        op,
+        () => logicalNot(left, ctx),
+        () => evaluate(right, ctx),
+        ctx,
+      );
     }
   }
   const test = truthy(evaluate(operand, ctx));
@@ -317,7 +322,13 @@ function binary(node: SyntaxNode, ctx: EvalContext): PyValue {
     .slice(1, -1)
     .map((c) => textOf(c, ctx.source))
     .join(' ');
-  if (op === 'and' || op === 'or') return logical(op, () => evaluate(left, ctx), () => evaluate(right, ctx), ctx);
+  if (op === 'and' || op === 'or')
+    return logical(
+      op,
+      () => evaluate(left, ctx),
+      () => evaluate(right, ctx),
+      ctx,
+    );
   if (['==', '!=', '<', '<=', '>', '>=', 'in', 'not in', 'is', 'is not'].includes(op)) {
     // Chained comparisons (`a < b < c`) arrive nested: the left side is itself a comparison.
     const leftNode = left.name === 'BinaryExpression' && isComparison(left, ctx) ? childNodes(left).slice(-1)[0] : null;
@@ -371,7 +382,8 @@ function subscript(object: PyValue, inside: SyntaxNode[], ctx: EvalContext, obje
   }
   if (inside.some((c) => c.name === ':')) return slice(object, inside, ctx);
   const indexNodes = inside.filter((c) => c.name !== ',');
-  const index = indexNodes.length === 1 ? evaluate(indexNodes[0], ctx) : { kind: 'tuple' as const, items: indexNodes.map((c) => evaluate(c, ctx)) };
+  const index =
+    indexNodes.length === 1 ? evaluate(indexNodes[0], ctx) : { kind: 'tuple' as const, items: indexNodes.map((c) => evaluate(c, ctx)) };
   if (isUnknown(index)) return index;
   if (object.kind === 'dict') {
     const entry = object.entries.get(keyOf(index));
@@ -379,7 +391,8 @@ function subscript(object: PyValue, inside: SyntaxNode[], ctx: EvalContext, obje
   }
   if ((isSequence(object) || object.kind === 'str') && index.kind === 'int') {
     const items = object.kind === 'str' ? [...object.value].map(str) : object.items;
-    if (items.some((item) => isUnknown(item) && item.spread)) return unknown(`indexes ${objectText}, whose length static mode does not know`, ctx);
+    if (items.some((item) => isUnknown(item) && item.spread))
+      return unknown(`indexes ${objectText}, whose length static mode does not know`, ctx);
     const at = index.value < 0 ? items.length + index.value : index.value;
     return items[at] ?? unknown(`raises IndexError (${objectText}[${index.value}]); Django would fail here`, ctx);
   }
@@ -401,7 +414,8 @@ function slice(object: PyValue, inside: SyntaxNode[], ctx: EvalContext): PyValue
   }
   const items = object.kind === 'str' ? [...object.value].map(str) : isSequence(object) ? object.items : null;
   if (!items || bounds[2] !== null) return unknown('uses a slice static mode does not implement', ctx);
-  const norm = (n: number | null, fallback: number) => (n === null ? fallback : n < 0 ? Math.max(0, items.length + n) : Math.min(n, items.length));
+  const norm = (n: number | null, fallback: number) =>
+    n === null ? fallback : n < 0 ? Math.max(0, items.length + n) : Math.min(n, items.length);
   const picked = items.slice(norm(bounds[0], 0), norm(bounds[1], items.length));
   if (object.kind === 'str') return str(picked.map((p) => (p as { value: string }).value).join(''));
   return { kind: (object as { kind: 'list' | 'tuple' }).kind, items: picked };

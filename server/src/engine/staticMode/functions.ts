@@ -39,7 +39,10 @@ export function defValue(definition: SyntaxNode, name: string, ctx: EvalContext)
   const paramList = children.find((c) => c.name === 'ParamList');
   const body = children.find((c) => c.name === 'Body');
   if (!paramList || !body) return base;
-  const params = readParams(childNodes(paramList).filter((c) => c.name !== '(' && c.name !== ')'), ctx);
+  const params = readParams(
+    childNodes(paramList).filter((c) => c.name !== '(' && c.name !== ')'),
+    ctx,
+  );
   const statements = childNodes(body).filter((c) => c.name !== ':');
   if (!params || !isSimpleBody(statements)) return base;
   return {

@@ -3,7 +3,16 @@ import * as path from 'node:path';
 import { behaviourOf, parseMajorMinor } from '../djangoVersion';
 import { findDjangoPin } from './djangoPins';
 import { isDirectory } from './pyPath';
-import { AppEntry, FinderEntry, ProjectModel, DEFAULT_IGNORE_PATTERNS, FILESYSTEM_FINDER, APP_DIRECTORIES_FINDER, UserError, Problem } from '../model';
+import {
+  AppEntry,
+  FinderEntry,
+  ProjectModel,
+  DEFAULT_IGNORE_PATTERNS,
+  FILESYSTEM_FINDER,
+  APP_DIRECTORIES_FINDER,
+  UserError,
+  Problem,
+} from '../model';
 import { readInstalledApps } from './apps';
 import { Interpreter, ModuleState } from './interpreter';
 import { ModuleResolver, withPthFolders } from './settingsFiles';
@@ -64,7 +73,10 @@ export function managePySysPath(managePy: string | null): string[] {
  */
 export async function learnStatic(input: StaticLearnInput): Promise<ProjectModel> {
   const projectDir = path.resolve(input.projectDir);
-  const resolver = new ModuleResolver([projectDir, ...managePySysPath(input.managePy)], withPthFolders(input.sitePackages.map((folder) => path.resolve(folder))));
+  const resolver = new ModuleResolver(
+    [projectDir, ...managePySysPath(input.managePy)],
+    withPthFolders(input.sitePackages.map((folder) => path.resolve(folder))),
+  );
   const location = resolver.resolve(input.settingsModule);
   if (!location || !location.file || !location.inProject) {
     const asPath = input.settingsModule.split('.').join(path.sep);
@@ -79,7 +91,13 @@ export async function learnStatic(input: StaticLearnInput): Promise<ProjectModel
     // A last resort: static mode must never take the editor down, whatever the settings hold.
     return {
       ...defaultModel(input, projectDir, [location.file]),
-      problems: [{ kind: 'static-mode-failed', message: `Static mode could not read the settings (${error instanceof Error ? error.message : String(error)}); Django's defaults are shown.`, file: location.file }],
+      problems: [
+        {
+          kind: 'static-mode-failed',
+          message: `Static mode could not read the settings (${error instanceof Error ? error.message : String(error)}); Django's defaults are shown.`,
+          file: location.file,
+        },
+      ],
     };
   }
 }

@@ -145,7 +145,11 @@ export class Interpreter {
     try {
       const size = fs.statSync(file).size;
       if (size > MAX_FILE_BYTES) {
-        this.problems.push({ kind: 'settings-unreadable-file', message: `${file} could not be read: file too large (${size.toLocaleString('en')} bytes; static mode reads files up to ${MAX_FILE_BYTES.toLocaleString('en')})`, file });
+        this.problems.push({
+          kind: 'settings-unreadable-file',
+          message: `${file} could not be read: file too large (${size.toLocaleString('en')} bytes; static mode reads files up to ${MAX_FILE_BYTES.toLocaleString('en')})`,
+          file,
+        });
         return;
       }
       source = fs.readFileSync(file, 'utf8');
@@ -165,7 +169,12 @@ export class Interpreter {
     } catch (error) {
       if (!(error instanceof BudgetExceeded)) throw error;
       this.budgetReported = true;
-      this.report(scope, { kind: 'settings-statement-unreadable', message: `${this.relative(file)} could not be read: ${error.message}; static mode read no further`, file, line: 0 });
+      this.report(scope, {
+        kind: 'settings-statement-unreadable',
+        message: `${this.relative(file)} could not be read: ${error.message}; static mode read no further`,
+        file,
+        line: 0,
+      });
       return;
     }
     withBudget(this.budget, () => this.runBlock(childNodes(tree.topNode), scope, true));
@@ -192,7 +201,10 @@ export class Interpreter {
           if (error instanceof BudgetExceeded && error.fatal && this.budgetReported) break;
           if (error instanceof BudgetExceeded && error.fatal) this.budgetReported = true;
           const line = lineOf(scope, statement.from);
-          const why = error instanceof PyRaise ? `${error.description}; Django would stop loading settings here, static mode read on` : describeFailure(error);
+          const why =
+            error instanceof PyRaise
+              ? `${error.description}; Django would stop loading settings here, static mode read on`
+              : describeFailure(error);
           this.report(scope, {
             kind: error instanceof PyRaise ? 'settings-raises' : 'settings-statement-unreadable',
             message: `${this.relative(scope.module.file)} line ${line + 1} ${why}`,
@@ -338,7 +350,10 @@ export class Interpreter {
       }
       case 'FunctionDefinition':
       case 'DecoratedStatement': {
-        const definition = node.name === 'DecoratedStatement' ? childNodes(node).find((c) => c.name === 'FunctionDefinition' || c.name === 'ClassDefinition') : node;
+        const definition =
+          node.name === 'DecoratedStatement'
+            ? childNodes(node).find((c) => c.name === 'FunctionDefinition' || c.name === 'ClassDefinition')
+            : node;
         if (!definition) return;
         if (definition.name === 'ClassDefinition') return this.classDefinition(definition, scope);
         const nameNode = childNodes(definition).find((c) => c.name === 'VariableName');
@@ -346,14 +361,18 @@ export class Interpreter {
         const ctx = this.context(node, scope);
         const name = textOf(nameNode, scope.source);
         // Decorated defs stay uncalled: the decorator may change what calling them means.
-        const value: PyValue = node === definition && scope.parent === null ? defValue(definition, name, ctx) : { kind: 'function', name, file: ctx.file, line: ctx.line };
+        const value: PyValue =
+          node === definition && scope.parent === null
+            ? defValue(definition, name, ctx)
+            : { kind: 'function', name, file: ctx.file, line: ctx.line };
         this.bind(scope, name, value, ctx);
         return;
       }
       case 'ClassDefinition':
         return this.classDefinition(node, scope);
       case 'DeleteStatement': {
-        for (const target of meaningfulChildren(node).filter((c) => c.name === 'VariableName')) scope.vars.delete(textOf(target, scope.source));
+        for (const target of meaningfulChildren(node).filter((c) => c.name === 'VariableName'))
+          scope.vars.delete(textOf(target, scope.source));
         return;
       }
       case 'RaiseStatement': {
@@ -416,7 +435,12 @@ export class Interpreter {
     if (targets.length > 1 || targetNodes.some((c) => c.name === ',')) {
       const items = isSequence(value) ? value.items : null;
       targets.forEach((target, i) =>
-        this.assignTarget([target], items && items.length === targets.length ? items[i] : unknown(`unpacks a value static mode cannot split`, ctx), scope, ctx),
+        this.assignTarget(
+          [target],
+          items && items.length === targets.length ? items[i] : unknown(`unpacks a value static mode cannot split`, ctx),
+          scope,
+          ctx,
+        ),
       );
       return;
     }
@@ -551,7 +575,12 @@ export class Interpreter {
     const iterable = evaluate(iterableNode, ctx);
     const items = iterate(iterable);
     if (!items || items.some((item) => isUnknown(item) && item.spread) || items.length > MAX_LOOP_ITERATIONS) {
-      for (const body of bodies) this.skipBlock(body, scope, `is inside \`for ... in ${oneLine(textOf(iterableNode, scope.source))}:\`, which static mode cannot iterate`);
+      for (const body of bodies)
+        this.skipBlock(
+          body,
+          scope,
+          `is inside \`for ... in ${oneLine(textOf(iterableNode, scope.source))}:\`, which static mode cannot iterate`,
+        );
       return;
     }
     let broke = false;
@@ -628,7 +657,10 @@ export class Interpreter {
       }
       if (!scope.vars.has(name)) {
         scope.module.skipped.set(name, {
-          value: unknown(`uses ${name}, which is only assigned in a block static mode skipped (line ${line + 1}: it ${why})`, { file: scope.module.file, line }),
+          value: unknown(`uses ${name}, which is only assigned in a block static mode skipped (line ${line + 1}: it ${why})`, {
+            file: scope.module.file,
+            line,
+          }),
           file: scope.module.file,
           line,
           env: new Set(),
@@ -741,7 +773,10 @@ export class Interpreter {
       throw new PyRaise(IMPORT_ERROR_TYPES, `imports ${name}, which does not exist (ModuleNotFoundError)`);
     }
     if (!location && scope.module.inProject && this.surelyMissing(name)) {
-      throw new PyRaise(IMPORT_ERROR_TYPES, `imports ${name}, which is neither in the project, nor in the site-packages static mode knows, nor in the standard library (ModuleNotFoundError)`);
+      throw new PyRaise(
+        IMPORT_ERROR_TYPES,
+        `imports ${name}, which is neither in the project, nor in the site-packages static mode knows, nor in the standard library (ModuleNotFoundError)`,
+      );
     }
     return { kind: 'external', module: name, name: null };
   }
@@ -767,7 +802,10 @@ export class Interpreter {
       const submodule = this.importModule(`${moduleName}.${name}`, false);
       if (submodule) return { kind: 'module', name: submodule.name, namespace: submodule.namespace };
       if (!scope.module.inProject) return unknown(`imports ${name} from ${moduleName}, which does not define it`, ctx);
-      throw new PyRaise(['ImportError', ...IMPORT_ERROR_TYPES], `imports ${name} from ${moduleName}, which does not define it (ImportError)`);
+      throw new PyRaise(
+        ['ImportError', ...IMPORT_ERROR_TYPES],
+        `imports ${name} from ${moduleName}, which does not define it (ImportError)`,
+      );
     }
     return getAttribute(module, name, ctx);
   }
@@ -787,7 +825,10 @@ export class Interpreter {
     if (module.kind !== 'module') return;
     const source = module.namespace ?? new Map<string, Binding>();
     const all = source.get('__all__')?.value;
-    const names = all && isSequence(all) ? all.items.flatMap((item) => (item.kind === 'str' ? [item.value] : [])) : [...source.keys()].filter((n) => !n.startsWith('_'));
+    const names =
+      all && isSequence(all)
+        ? all.items.flatMap((item) => (item.kind === 'str' ? [item.value] : []))
+        : [...source.keys()].filter((n) => !n.startsWith('_'));
     for (const name of names) {
       const binding = source.get(name);
       if (binding) scope.vars.set(name, { ...binding, env: new Set(binding.env) });

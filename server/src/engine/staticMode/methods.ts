@@ -1,7 +1,24 @@
 /** Methods of str, list and dict that settings files call (`.replace`, `.append`, `.update`, ...). */
 import { ensureFits, grow } from './budget';
 import type { CallArgs, CallSite } from './calls';
-import { asText, bool, isSequence, isUnknown, iterate, keyOf, NONE, pyEquals, pyRepr, pyStr, PyValue, SourceSpot, str, typeError, typeName, unknown } from './values';
+import {
+  asText,
+  bool,
+  isSequence,
+  isUnknown,
+  iterate,
+  keyOf,
+  NONE,
+  pyEquals,
+  pyRepr,
+  pyStr,
+  PyValue,
+  SourceSpot,
+  str,
+  typeError,
+  typeName,
+  unknown,
+} from './values';
 
 export function strMethod(name: string, self: string, args: CallArgs, site: CallSite): PyValue {
   const texts = args.positional.map(asText);
@@ -10,7 +27,9 @@ export function strMethod(name: string, self: string, args: CallArgs, site: Call
     case 'replace':
       // The result's length is known before it is built: `'a' * 10**6` with each '' replaced by a long text.
       if (a != null && b != null) ensureFits(self.length + (a === '' ? self.length + 1 : self.length / a.length) * b.length);
-      return a !== null && b !== null && a !== undefined && b !== undefined ? str(self.split(a).join(b)) : typeError(site, 'replace() takes str');
+      return a !== null && b !== null && a !== undefined && b !== undefined
+        ? str(self.split(a).join(b))
+        : typeError(site, 'replace() takes str');
     case 'strip':
     case 'lstrip':
     case 'rstrip': {

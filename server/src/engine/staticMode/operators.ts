@@ -1,7 +1,21 @@
 /** Python operators between known values: arithmetic, `/` on paths, `%` formatting and comparisons. */
 import { ensureFits, sizeOf } from './budget';
 import * as pyPath from './pyPath';
-import { asText, isSequence, isSpread, isUnknown, keyOf, pyEquals, pyRepr, pyStr, PyValue, SourceSpot, str, typeName, unknown } from './values';
+import {
+  asText,
+  isSequence,
+  isSpread,
+  isUnknown,
+  keyOf,
+  pyEquals,
+  pyRepr,
+  pyStr,
+  PyValue,
+  SourceSpot,
+  str,
+  typeName,
+  unknown,
+} from './values';
 
 /** Python binary arithmetic between known values (`+`, `/` on paths, `%` formatting, ...). */
 export function binaryArith(op: string, left: PyValue, right: PyValue, site: SourceSpot): PyValue {
@@ -10,7 +24,11 @@ export function binaryArith(op: string, left: PyValue, right: PyValue, site: Sou
   if (op === '+' && isSequence(right) && isUnknown(left)) return { kind: right.kind, items: [{ ...left, spread: true }, ...right.items] };
   if (isUnknown(left)) return left;
   if (isUnknown(right)) return right;
-  const fail = () => unknown(`raises TypeError (unsupported operand type(s) for ${op}: '${typeName(left)}' and '${typeName(right)}'); Django would fail here`, site);
+  const fail = () =>
+    unknown(
+      `raises TypeError (unsupported operand type(s) for ${op}: '${typeName(left)}' and '${typeName(right)}'); Django would fail here`,
+      site,
+    );
   if (op === '/' && (left.kind === 'path' || right.kind === 'path')) {
     const l = asText(left);
     const r = asText(right);

@@ -100,7 +100,10 @@ export function withPthFolders(sitePackages: string[]): string[] {
     add(site);
     let names: string[] = [];
     try {
-      names = fs.readdirSync(site).filter((name) => name.endsWith('.pth')).sort();
+      names = fs
+        .readdirSync(site)
+        .filter((name) => name.endsWith('.pth'))
+        .sort();
     } catch {
       continue;
     }

@@ -3,7 +3,10 @@ import type { SyntaxNode } from '@lezer/common';
 import { childNodes, textOf } from './evaluator';
 
 export function handlerMatches(typesText: string, raised: string[]): boolean {
-  const names = typesText.replace(/[()\s]/g, '').split(',').map((n) => n.split('.').pop()!);
+  const names = typesText
+    .replace(/[()\s]/g, '')
+    .split(',')
+    .map((n) => n.split('.').pop()!);
   return names.some((n) => raised.includes(n));
 }
 
@@ -21,7 +24,6 @@ export function lineStarts(source: string): number[] {
   for (let i = 0; i < source.length; i++) if (source[i] === '\n') starts.push(i + 1);
   return starts;
 }
-
 
 export function lineAt(starts: number[], offset: number): number {
   let low = 0;
@@ -51,7 +53,8 @@ export function assignedNames(block: SyntaxNode, source: string, starts: number[
       } else if (child.name === 'UpdateStatement') add(child.firstChild);
       else if (child.name === 'ExpressionStatement') add(child.firstChild);
       else if (child.name === 'ImportStatement') {
-        for (const kid of childNodes(child)) if (kid.name === 'VariableName') found.push({ name: textOf(kid, source), line: lineAt(starts, kid.from) });
+        for (const kid of childNodes(child))
+          if (kid.name === 'VariableName') found.push({ name: textOf(kid, source), line: lineAt(starts, kid.from) });
       } else if (child.name === 'FunctionDefinition' || child.name === 'ClassDefinition') {
         add(childNodes(child).find((c) => c.name === 'VariableName') ?? null);
       } else if (child.name === 'Body' || child.name.endsWith('Statement')) visit(child);

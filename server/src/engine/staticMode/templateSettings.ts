@@ -8,7 +8,14 @@
  */
 import * as path from 'node:path';
 import type { AppEntry, TemplateEngine } from '../model';
-import { defaultAppDirname, defaultEngineName, DJANGO_BACKEND, DJANGO_JINJA_BACKEND, isJinjaBackend, JINJA2_BACKEND } from '../templateEngines';
+import {
+  defaultAppDirname,
+  defaultEngineName,
+  DJANGO_BACKEND,
+  DJANGO_JINJA_BACKEND,
+  isJinjaBackend,
+  JINJA2_BACKEND,
+} from '../templateEngines';
 import { behaviourOf } from '../djangoVersion';
 import * as pyPath from './pyPath';
 import type { SettingsReader } from './toModel';

@@ -5,13 +5,7 @@
  */
 import * as path from 'node:path';
 import { behaviourOf, DjangoBehaviour } from '../djangoVersion';
-import {
-  APP_DIRECTORIES_FINDER,
-  CheckMessage,
-  FILESYSTEM_FINDER,
-  Problem,
-  StaticDirEntry,
-} from '../model';
+import { APP_DIRECTORIES_FINDER, CheckMessage, FILESYSTEM_FINDER, Problem, StaticDirEntry } from '../model';
 import * as pyPath from './pyPath';
 import { Binding, isSequence, isUnknown, pyRepr, pyStr, PyValue, truthy, UnknownValue } from './values';
 
@@ -64,7 +58,11 @@ export class SettingsReader {
   /** Reports a value (or a part of one, `what`) static mode could not read. */
   unreadable(name: string, binding: Binding, value: UnknownValue, what?: string): void {
     const where =
-      value.file !== binding.file ? ` (at ${this.relative(value.file)} line ${value.line + 1})` : value.line !== binding.line ? ` (at line ${value.line + 1})` : '';
+      value.file !== binding.file
+        ? ` (at ${this.relative(value.file)} line ${value.line + 1})`
+        : value.line !== binding.line
+          ? ` (at line ${value.line + 1})`
+          : '';
     const subject = what ? `${name} (${what})` : name;
     this.problems.push({
       kind: 'setting-unreadable',
@@ -230,7 +228,12 @@ export function fileSystemChecks(reader: SettingsReader, staticRoot: string | nu
   if (!value || isUnknown(value)) return [];
   const checks: CheckMessage[] = [];
   if (!isSequence(value)) {
-    checks.push({ id: 'staticfiles.E001', level: 'error', message: 'The STATICFILES_DIRS setting is not a tuple or list.', hint: 'Perhaps you forgot a trailing comma?' });
+    checks.push({
+      id: 'staticfiles.E001',
+      level: 'error',
+      message: 'The STATICFILES_DIRS setting is not a tuple or list.',
+      hint: 'Perhaps you forgot a trailing comma?',
+    });
     return checks;
   }
   // With the version unknown, W004 is not claimed: its absence from 3.2 would make it a false warning there.
@@ -241,16 +244,28 @@ export function fileSystemChecks(reader: SettingsReader, staticRoot: string | nu
       const prefix = item.items[0];
       root = item.items[1];
       if (prefix.kind === 'str' && prefix.value.endsWith('/')) {
-        checks.push({ id: 'staticfiles.E003', level: 'error', message: `The prefix ${pyRepr(prefix)} in the STATICFILES_DIRS setting must not end with a slash.` });
+        checks.push({
+          id: 'staticfiles.E003',
+          level: 'error',
+          message: `The prefix ${pyRepr(prefix)} in the STATICFILES_DIRS setting must not end with a slash.`,
+        });
       }
     }
     if (root.kind !== 'str' && root.kind !== 'path') continue;
     if (staticRoot && staticRoot === pyPath.abspath(root.value, reader.cwd)) {
-      checks.push({ id: 'staticfiles.E002', level: 'error', message: 'The STATICFILES_DIRS setting should not contain the STATIC_ROOT setting.' });
+      checks.push({
+        id: 'staticfiles.E002',
+        level: 'error',
+        message: 'The STATICFILES_DIRS setting should not contain the STATIC_ROOT setting.',
+      });
     }
     // os.path.isdir(root) as written: not normalised, so 'gone/../a' is missing when 'gone' is.
     if (warnMissing && !pyPath.isDirectory(path.isAbsolute(root.value) ? root.value : `${reader.cwd}/${root.value}`)) {
-      checks.push({ id: 'staticfiles.W004', level: 'warning', message: `The directory '${root.value}' in the STATICFILES_DIRS setting does not exist.` });
+      checks.push({
+        id: 'staticfiles.W004',
+        level: 'warning',
+        message: `The directory '${root.value}' in the STATICFILES_DIRS setting does not exist.`,
+      });
     }
   }
   return checks;

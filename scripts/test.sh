@@ -20,6 +20,7 @@ npm run build --silent
 npm run compile-tests --silent
 # Lint first: a layer crossing or an unused import fails in seconds, before the long suites.
 npm run lint --silent
+npx prettier --check . --log-level warn
 
 npx mocha
 if [ -f out/test/vscode/runInCodeServer.js ]; then

@@ -1,7 +1,9 @@
 /**
  * The URL `{% static %}` renders, built as Django builds it (reference §4.3): Python's `quote` and
- * `urljoin` ported exactly, because JS's URL class collapses `//` and resolves `..` differently.
+ * `urljoin` ported exactly, because JS's URL class collapses `//` and resolves `..` differently. `urlsplit` and
+ * `unquote` are the engine's ports, which the manifest prediction uses too.
  */
+import { PythonError, unquote, urldefrag, urlsplit, urlunsplit } from '../engine/assets/python';
 import { ProjectModel } from '../engine/model';
 
 const ALWAYS_SAFE = /[A-Za-z0-9_.\-~]/;
@@ -19,104 +21,18 @@ export function pythonQuote(s: string, safe = '/'): string {
   return out;
 }
 
-/** `urllib.parse.unquote`: decodes %XX sequences as UTF-8, leaving malformed ones alone. */
-export function pythonUnquote(s: string): string {
-  if (!s.includes('%')) return s;
-  return s.replace(/(?:%[0-9A-Fa-f]{2})+/g, (run) => {
-    const bytes = Buffer.from(run.replace(/%/g, ''), 'hex');
-    return bytes.toString('utf8');
-  });
-}
-
-interface SplitUrl {
-  scheme: string;
-  netloc: string;
-  path: string;
-  query: string;
-  fragment: string;
-}
-
-/** `urllib.parse.urlsplit` for the shapes STATIC_URL and quoted names take. */
-export function urlSplit(url: string): SplitUrl {
-  let rest = url;
-  let scheme = '';
-  const schemeMatch = /^([A-Za-z][A-Za-z0-9+\-.]*):/.exec(rest);
-  if (schemeMatch) {
-    scheme = schemeMatch[1].toLowerCase();
-    rest = rest.slice(schemeMatch[0].length);
-  }
-  let netloc = '';
-  if (rest.startsWith('//')) {
-    const end = rest.slice(2).search(/[/?#]/);
-    netloc = end === -1 ? rest.slice(2) : rest.slice(2, 2 + end);
-    rest = end === -1 ? '' : rest.slice(2 + end);
-  }
-  let fragment = '';
-  const hash = rest.indexOf('#');
-  if (hash !== -1) {
-    fragment = rest.slice(hash + 1);
-    rest = rest.slice(0, hash);
-  }
-  let query = '';
-  const q = rest.indexOf('?');
-  if (q !== -1) {
-    query = rest.slice(q + 1);
-    rest = rest.slice(0, q);
-  }
-  return { scheme, netloc, path: rest, query, fragment };
-}
-
-const USES_NETLOC = new Set([
-  'ftp',
-  'http',
-  'gopher',
-  'nntp',
-  'telnet',
-  'imap',
-  'wais',
-  'file',
-  'mms',
-  'https',
-  'shttp',
-  'snews',
-  'prospero',
-  'rtsp',
-  'rtspu',
-  'rsync',
-  'svn',
-  'svn+ssh',
-  'sftp',
-  'nfs',
-  'git',
-  'git+ssh',
-  'ws',
-  'wss',
-]);
-
-function urlUnsplit(u: SplitUrl): string {
-  let url = u.path;
-  if (u.netloc || (u.scheme && USES_NETLOC.has(u.scheme) && !url.startsWith('//'))) {
-    if (url && !url.startsWith('/')) url = '/' + url;
-    url = '//' + u.netloc + url;
-  }
-  if (u.scheme) url = u.scheme + ':' + url;
-  if (u.query) url += '?' + u.query;
-  if (u.fragment) url += '#' + u.fragment;
-  return url;
-}
-
 /** `urllib.parse.urljoin(base, url)` for hierarchical schemes (http, https, and scheme-less paths). */
 export function pythonUrljoin(base: string, url: string): string {
   if (!base) return url;
   if (!url) return base;
-  const b = urlSplit(base);
-  const u = urlSplit(url);
+  const b = urlsplit(base);
+  const u = urlsplit(url);
   if (u.scheme && u.scheme !== b.scheme) return url;
   const scheme = u.scheme || b.scheme;
-  if (u.netloc) return urlUnsplit({ ...u, scheme });
+  if (u.netloc) return urlunsplit({ ...u, scheme });
   const netloc = b.netloc;
   if (!u.path) {
-    return urlUnsplit({ scheme, netloc, path: b.path, query: u.query || b.query, fragment: u.fragment });
+    return urlunsplit({ scheme, netloc, path: b.path, query: u.query || b.query, fragment: u.fragment });
   }
   const baseParts = b.path.split('/');
   if (baseParts[baseParts.length - 1] !== '') baseParts.pop();
@@ -135,7 +51,7 @@ export function pythonUrljoin(base: string, url: string): string {
   }
   const last = segments[segments.length - 1];
   if (last === '.' || last === '..') resolved.push('');
-  return urlUnsplit({ scheme, netloc, path: resolved.join('/') || '/', query: u.query, fragment: u.fragment });
+  return urlunsplit({ scheme, netloc, path: resolved.join('/') || '/', query: u.query, fragment: u.fragment });
 }
 
 /** STATIC_URL as FileSystemStorage uses it: trailing `/` added, script prefix `/` for a relative value. */
@@ -159,6 +75,16 @@ export type RenderedUrl = { kind: 'url'; url: string; note?: string } | { kind: 
  * `manifest` is STATIC_ROOT/staticfiles.json's paths map when it was read.
  */
 export function renderStaticUrl(model: ProjectModel, name: string, debug: boolean, manifest?: Map<string, string>): RenderedUrl {
+  try {
+    return render(model, name, debug, manifest);
+  } catch (error) {
+    // urlsplit raises as Python does (an unbalanced IPv6 bracket): the tag raises the same error when it renders.
+    if (error instanceof PythonError) return { kind: 'error', message: `${error.type}: ${error.message}` };
+    throw error;
+  }
+}
+
+function render(model: ProjectModel, name: string, debug: boolean, manifest?: Map<string, string>): RenderedUrl {
   if (model.staticUrl === null || model.staticUrl === undefined) {
     return {
       kind: 'error',
@@ -175,22 +101,15 @@ export function renderStaticUrl(model: ProjectModel, name: string, debug: boolea
   return hashedStorageUrl(model.staticUrl, name, debug, manifest);
 }
 
-/** `urllib.parse.urldefrag`. */
-function urlDefrag(url: string): [string, string] {
-  if (!url.includes('#')) return [url, ''];
-  const parts = urlSplit(url);
-  return [urlUnsplit({ ...parts, fragment: '' }), parts.fragment];
-}
-
 /** `HashedFilesMixin._url` with `ManifestFilesMixin.stored_name` (`manifest_strict=True`). */
 function hashedStorageUrl(staticUrl: string, name: string, debug: boolean, manifest?: Map<string, string>): RenderedUrl {
   let hashedName = name;
   let fragment = '';
   let note: string | undefined;
   if (!debug) {
-    const [cleanName, frag] = urlDefrag(name);
+    const [cleanName, frag] = urldefrag(name);
     fragment = frag;
-    if (!urlSplit(cleanName).path.endsWith('/')) {
+    if (!urlsplit(cleanName).path.endsWith('/')) {
       const stored = storedName(cleanName, manifest);
       if (stored.kind === 'error') return stored;
       hashedName = stored.url;
@@ -201,16 +120,16 @@ function hashedStorageUrl(staticUrl: string, name: string, debug: boolean, manif
   // Django's @font-face hack: `font.eot?#iefix` keeps its `?`.
   const queryFragment = name.includes('?#');
   if (fragment || queryFragment) {
-    const parts = urlSplit(finalUrl);
+    const parts = urlsplit(finalUrl);
     if (fragment && !parts.fragment) parts.fragment = fragment;
     if (queryFragment && !parts.query) parts.path += '?';
-    finalUrl = urlUnsplit(parts);
+    finalUrl = urlunsplit(parts);
   }
-  return { kind: 'url', url: pythonUnquote(finalUrl), note };
+  return { kind: 'url', url: unquote(finalUrl), note };
 }
 
 function storedName(name: string, manifest?: Map<string, string>): RenderedUrl {
-  const parsed = urlSplit(pythonUnquote(name));
+  const parsed = urlsplit(unquote(name));
   const key = parsed.path.trim();
   const hashed = manifest?.get(key);
   if (hashed === undefined) {
@@ -219,5 +138,5 @@ function storedName(name: string, manifest?: Map<string, string>): RenderedUrl {
   }
   const unparsed = { ...parsed, path: hashed };
   if (name.includes('?#') && !parsed.query) unparsed.path += '?';
-  return { kind: 'url', url: urlUnsplit(unparsed) };
+  return { kind: 'url', url: urlunsplit(unparsed) };
 }

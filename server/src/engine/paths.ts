@@ -9,6 +9,8 @@ import * as nodePath from 'node:path';
 /** Python's `posixpath.normpath`: collapses `.`, `..`, `//` and trailing slashes; keeps a leading `//`. */
 export function normpath(path: string): string {
   if (path === '') return '.';
+  // Most paths are already normal (no empty, `.` or `..` segment, no trailing slash): the manifest replay asks millions.
+  if (!path.includes('//') && !path.endsWith('/') && !/(?:^|\/)\.\.?(?:\/|$)/.test(path)) return path;
   let initialSlashes = path.startsWith('/') ? 1 : 0;
   // POSIX allows exactly two leading slashes to mean something implementation-defined; Python keeps them.
   if (initialSlashes && path.startsWith('//') && !path.startsWith('///')) initialSlashes = 2;

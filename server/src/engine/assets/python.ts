@@ -128,30 +128,8 @@ export function unquote(s: string): string {
   });
 }
 
-/** posixpath.normpath. */
-export function normpath(p: string): string {
-  if (p === '') return '.';
-  // Most names are already normal: no empty, `.` or `..` segment and no trailing slash.
-  if (!p.includes('//') && !p.endsWith('/') && !/(?:^|\/)\.\.?(?:\/|$)/.test(p)) return p;
-  let initial = p.startsWith('/') ? 1 : 0;
-  // POSIX lets exactly two leading slashes mean something else; three or more are one.
-  if (initial && p.startsWith('//') && !p.startsWith('///')) initial = 2;
-  const out: string[] = [];
-  for (const comp of p.split('/')) {
-    if (comp === '' || comp === '.') continue;
-    if (comp !== '..' || (!initial && !out.length) || (out.length && out[out.length - 1] === '..')) out.push(comp);
-    else if (out.length) out.pop();
-  }
-  const joined = '/'.repeat(initial) + out.join('/');
-  return joined || '.';
-}
-
-/** posixpath.join with two parts. */
-export function pjoin(a: string, b: string): string {
-  if (b.startsWith('/')) return b;
-  if (a === '' || a.endsWith('/')) return a + b;
-  return `${a}/${b}`;
-}
+// posixpath.normpath and a two-part posixpath.join are the path module's (one copy for every layer).
+export { normpath, join as pjoin } from '../paths';
 
 /** posixpath.dirname. */
 export function dirname(p: string): string {

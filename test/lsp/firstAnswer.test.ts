@@ -11,12 +11,7 @@ import {
   Location,
   MarkupContent,
 } from 'vscode-languageserver-protocol/node';
-import { copyDemo, ensureBuilt, fileUri, LspClient, positionOf, removeCopy } from './lspClient';
-
-function labels(result: CompletionList | CompletionItem[] | null): string[] {
-  if (!result) return [];
-  return (Array.isArray(result) ? result : result.items).map((i) => i.label);
-}
+import { copyDemo, ensureBuilt, fileUri, labels, LspClient, positionOf, removeCopy } from './lspClient';
 
 function hoverText(hover: Hover | null): string {
   if (!hover) return '';

@@ -9,7 +9,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { CompletionItem, CompletionList } from 'vscode-languageserver-protocol/node';
 import { ProjectSummary } from '../../server/src/protocol';
-import { copyDemo, ensureBuilt, fileUri, LspClient, positionOf, removeCopy } from './lspClient';
+import { copyDemo, ensureBuilt, fileUri, labels, LspClient, positionOf, removeCopy } from './lspClient';
 
 const MANAGE = "import os\nos.environ.setdefault('DJANGO_SETTINGS_MODULE', 'proj.settings')\n";
 const BENIGN = "INSTALLED_APPS = ['django.contrib.staticfiles']\nSTATIC_URL = '/static/'\nSTATICFILES_DIRS = []\n";
@@ -25,11 +25,6 @@ for a in [0]*10000:
     for b in [0]*10000:
         X = a
 `;
-
-function labels(result: CompletionList | CompletionItem[] | null): string[] {
-  if (!result) return [];
-  return (Array.isArray(result) ? result : result.items).map((i) => i.label);
-}
 
 describe('language server: a hostile project does not stall the others', function () {
   this.timeout(180_000);

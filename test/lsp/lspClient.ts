@@ -8,6 +8,8 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import {
   ClientCapabilities,
+  CompletionItem,
+  CompletionList,
   createProtocolConnection,
   Diagnostic,
   FileChangeType,
@@ -292,6 +294,12 @@ export class LspClient {
 }
 
 /** Line/character of the first occurrence of `needle` in `file`, plus `offset` characters. */
+/** The labels of a completion answer, whichever shape the server chose. */
+export function labels(result: CompletionList | CompletionItem[] | null): string[] {
+  if (!result) return [];
+  return (Array.isArray(result) ? result : result.items).map((i) => i.label);
+}
+
 export function positionOf(file: string, needle: string, offset = 0): { line: number; character: number } {
   const lines = fs.readFileSync(file, 'utf8').split('\n');
   for (let line = 0; line < lines.length; line++) {

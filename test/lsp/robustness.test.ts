@@ -4,12 +4,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { CompletionItem, CompletionList, Diagnostic, Hover, MarkupContent } from 'vscode-languageserver-protocol/node';
 import { Methods, ProjectSummary } from '../../server/src/protocol';
-import { copyDemo, ensureBuilt, fileUri, LspClient, positionOf, removeCopy } from './lspClient';
-
-function labels(result: CompletionList | CompletionItem[] | null): string[] {
-  if (!result) return [];
-  return (Array.isArray(result) ? result : result.items).map((i) => i.label);
-}
+import { copyDemo, ensureBuilt, fileUri, labels, LspClient, positionOf, removeCopy } from './lspClient';
 
 describe('language server: bad input and untrusted workspaces', function () {
   this.timeout(60000);

@@ -7,7 +7,8 @@ import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { CompletionItem, CompletionList, FileChangeType, Hover, Location, LocationLink } from 'vscode-languageserver-protocol/node';
-import { copyDemo, ensureBuilt, fileUri, LspClient, removeCopy } from './lspClient';
+import { copyDemo, ensureBuilt, fileUri, labels, LspClient, removeCopy } from './lspClient';
+import { percentile } from '../../scripts/bench/stats';
 
 const TOTAL = Number(process.env.SOAK_REQUESTS ?? 20000);
 /** Requests in flight at once: an editor sends completion, hover and links together while the user types. */
@@ -17,15 +18,6 @@ function rssMb(pid: number): number {
   const status = fs.readFileSync(`/proc/${pid}/status`, 'utf8');
   const kb = Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? NaN);
   return kb / 1024;
-}
-
-function percentile(sorted: number[], p: number): number {
-  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
-}
-
-function labels(result: CompletionList | CompletionItem[] | null): string[] {
-  if (!result) return [];
-  return (Array.isArray(result) ? result : result.items).map((i) => i.label);
 }
 
 describe('language server: soak of 20,000 requests with edits and file changes', function () {

@@ -1,15 +1,10 @@
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { CompletionItem, CompletionList, Diagnostic, DiagnosticSeverity, Location } from 'vscode-languageserver-protocol/node';
+import { CompletionList, Diagnostic, DiagnosticSeverity, Location } from 'vscode-languageserver-protocol/node';
 import { Methods, ProjectSummary, StaticFileItem } from '../../server/src/protocol';
-import { DEMO, ensureBuilt, fileUri, LspClient, positionOf } from './lspClient';
+import { DEMO, ensureBuilt, fileUri, labels, LspClient, positionOf } from './lspClient';
 import * as os from 'node:os';
-
-function labels(result: CompletionList | CompletionItem[] | null): string[] {
-  if (!result) return [];
-  return (Array.isArray(result) ? result : result.items).map((i) => i.label);
-}
 
 /** A workspace holding two copies of the demo project, `a` and `b`; `b` has one extra stylesheet. */
 function twoProjects(): { workspace: string; a: string; b: string } {

@@ -112,9 +112,9 @@ export class StaticRenames {
     if (!confirm || count === 0) return { documentChanges };
     const files = documentChanges.length;
     const annotation = ChangeAnnotation.create(
-      'Update {% static %} paths',
+      'Update static paths',
       true,
-      `${count} path${count === 1 ? '' : 's'} in ${files} template${files === 1 ? '' : 's'} served by the moved file${moves.length === 1 ? '' : 's'}`,
+      `${count} path${count === 1 ? '' : 's'} in ${files} file${files === 1 ? '' : 's'} (templates, CSS, JS) served by the moved file${moves.length === 1 ? '' : 's'}`,
     );
     return { documentChanges, annotations: { [ANNOTATION_ID]: annotation } };
   }

@@ -376,7 +376,7 @@ class DjangoStaticServer {
       service: this.service,
       projectFor: (file) => this.manager?.projectFor(file),
       contextFor: (uri) => this.contextFor(uri),
-      documentsReferencing: async (matches) => {
+      documentsReferencing: async (matches, names) => {
         // Templates from the publisher's record, CSS/JS from the sources (an open CSS file is in both).
         const found = await this.diagnostics.documentsReferencing(matches);
         const uris = new Set(found.map((d) => d.uri));
@@ -389,6 +389,7 @@ class DjangoStaticServer {
             contextFor: (uri) => this.contextFor(uri),
           },
           matches,
+          names,
         );
         return [...found, ...assets.filter((d) => !uris.has(d.uri))];
       },

@@ -4,9 +4,10 @@
  * the diagnostics publisher's record of what each template references does not hold them. Only files
  * inside the workspace folders: a third-party app's files are not ours to rewrite.
  */
-import { readFileSync, statSync } from 'fs';
+import { readFileSync } from 'fs';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { URI } from 'vscode-uri';
+import { Provider } from '../engine/indexTypes';
 import { isInside } from '../engine/paths';
 import type { LanguageService, ServiceContext } from '../service';
 import type { WorkspaceProject } from './projectManager';
@@ -24,35 +25,49 @@ export interface AssetDocumentsHost {
   contextFor(uri: string): ServiceContext | undefined;
 }
 
-/** Every workspace CSS/JS file of a static source (winners and shadowed copies) with a reference `matches` accepts. */
-export function assetDocumentsReferencing(host: AssetDocumentsHost, matches: (path: string) => boolean): TextDocument[] {
+/**
+ * Every workspace CSS/JS file of a static source (winners and shadowed copies) with a reference `matches`
+ * accepts. A URL that names a file holds its file name (`../img/logo.png`), or escapes it (`%6Cogo.png`): a
+ * file whose text and path hold none of `names` and no escape is not parsed (5,000 files were 4 s, parsed).
+ */
+export function assetDocumentsReferencing(host: AssetDocumentsHost, matches: (path: string) => boolean, names: string[]): TextDocument[] {
   const roots = host.roots();
   const docs: TextDocument[] = [];
   const seen = new Set<string>();
   for (const project of host.projects()) {
     if (project.stage === 'held') continue;
-    const files: string[] = [];
+    const files: Provider[] = [];
     project.index.forEachFile((folder, name) => {
       if (!ASSET_NAME.test(name)) return;
-      for (const provider of project.index.get(folder ? `${folder}/${name}` : name)?.providers ?? []) files.push(provider.absPath);
+      for (const provider of project.index.get(folder ? `${folder}/${name}` : name)?.providers ?? []) files.push(provider);
     });
-    for (const file of files) {
-      if (seen.has(file) || !roots.some((root) => isInside(root, file))) continue;
+    for (const { absPath: file, size } of files) {
+      // The index's size, so no file is stat'ed: 5,000 stats were a third of the time.
+      if (size > MAX_ASSET_BYTES || seen.has(file) || !roots.some((root) => isInside(root, file))) continue;
       seen.add(file);
       const uri = URI.file(file).toString();
-      const doc = host.openDocument(uri) ?? readAsset(uri, file);
-      const ctx = doc && host.contextFor(uri);
-      if (doc && ctx && host.service.referencedPaths(doc, ctx).some(matches)) docs.push(doc);
+      const open = host.openDocument(uri);
+      const text = open ? open.getText() : readText(file);
+      if (text === undefined || !mayName(text, file, names)) continue;
+      const doc = open ?? TextDocument.create(uri, file.endsWith('.css') ? 'css' : 'javascript', 0, text);
+      const ctx = host.contextFor(uri);
+      if (ctx && host.service.referencedPaths(doc, ctx).some(matches)) docs.push(doc);
     }
   }
   return docs;
 }
 
-/** A closed file as version 0 (the service's model cache compares the text, so an unchanged file is parsed once). */
-function readAsset(uri: string, file: string): TextDocument | undefined {
+function mayName(text: string, file: string, names: string[]): boolean {
+  return names.some((name) => text.includes(name) || file.includes(name)) || ESCAPE.test(text);
+}
+
+/** A %-escape, which the storage unquotes before looking the name up. */
+const ESCAPE = /%[0-9A-Fa-f]{2}/;
+
+/** A closed file's text; a closed file is read as version 0 (the model cache compares the text, so an unchanged file is parsed once). */
+function readText(file: string): string | undefined {
   try {
-    if (statSync(file).size > MAX_ASSET_BYTES) return undefined;
-    return TextDocument.create(uri, file.endsWith('.css') ? 'css' : 'javascript', 0, readFileSync(file, 'utf8'));
+    return readFileSync(file, 'utf8');
   } catch {
     return undefined;
   }

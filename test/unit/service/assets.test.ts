@@ -8,6 +8,8 @@ import { TextDocument } from 'vscode-languageserver-textdocument';
 import { MarkupContent } from 'vscode-languageserver-types';
 import { URI } from 'vscode-uri';
 import { createLanguageService, ServiceContext } from '../../../server/src/service/index';
+import { assetDocumentsReferencing } from '../../../server/src/workspace/assetDocuments';
+import type { WorkspaceProject } from '../../../server/src/workspace/projectManager';
 import { PNG } from './fixture';
 import { docOf, docWithCursor, makeContext, removeTrees } from './helpers';
 
@@ -24,6 +26,9 @@ const FILES: Record<string, string | Buffer> = {
   'vendor/widget/w.png': PNG,
   'blog/static/blog/blog.css': '',
   'loose/loose.css': '',
+  'assets/css/refs/named.css': '.n { background: url(../../img/logo.png); }',
+  'assets/css/refs/escaped.css': '.e { background: url(../../img/%6Cogo.png); }',
+  'assets/css/refs/other.css': '.o { background: url(../../img/other.png); width: 100%; }',
   'proj_storage.py':
     'from django.contrib.staticfiles.storage import ManifestStaticFilesStorage\n\n' +
     'class JsStorage(ManifestStaticFilesStorage):\n    support_js_module_import_aggregation = True\n',
@@ -66,7 +71,7 @@ describe('language service: CSS and JS references as the storage reads them', ()
   it('completes inside url(), @import and source maps from the folder the URL names, relative to the file', () => {
     const css = 'assets/css/site.css';
     assert.deepEqual(labels(ctx, css, '.a { background: url(../img/|); }'), ['logo.png']);
-    assert.deepEqual(labels(ctx, css, '.a { background: url("|"); }'), ['parts/', 'print.css', 'site.css']);
+    assert.deepEqual(labels(ctx, css, '.a { background: url("|"); }'), ['parts/', 'print.css', 'refs/', 'site.css']);
     assert.deepEqual(labels(ctx, css, '@import "parts/|";'), ['grid.css']);
     assert.deepEqual(labels(ctx, css, '/*# sourceMappingURL=parts/| */'), ['grid.css']);
     // STATIC_URL-absolute: against the static root; a prefixed source's files are below their prefix.
@@ -162,6 +167,31 @@ describe('language service: CSS and JS references as the storage reads them', ()
     assert.equal(
       TextDocument.applyEdits(grid, service.editsForMoves(grid, moves, ctx)),
       '.g { background: url(../../../images/logo.png); }',
+    );
+  });
+});
+
+describe('workspace: the CSS/JS files that reference a static file', () => {
+  after(removeTrees);
+
+  it('finds closed files from the sources, an escaped name too, and leaves files outside the workspace out', async () => {
+    const ctx = await context();
+    const project = { stage: 'final', model: ctx.model, index: ctx.index } as unknown as WorkspaceProject;
+    const host = (roots: string[]) => ({
+      service,
+      projects: () => [project],
+      roots: () => roots,
+      openDocument: () => undefined,
+      contextFor: () => ctx,
+    });
+    const found = assetDocumentsReferencing(host([ctx.root]), (p) => p === 'img/logo.png', ['logo.png']);
+    assert.deepEqual(found.map((d) => path.relative(ctx.root, URI.parse(d.uri).fsPath)).sort(), [
+      'assets/css/refs/escaped.css',
+      'assets/css/refs/named.css',
+    ]);
+    assert.deepEqual(
+      assetDocumentsReferencing(host([path.join(ctx.root, 'loose')]), (p) => p === 'img/logo.png', ['logo.png']),
+      [],
     );
   });
 });

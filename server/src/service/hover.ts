@@ -30,13 +30,18 @@ const LEFT_ALONE: Record<SkipReason, string> = {
   'fragment-only': 'it is only a fragment',
 };
 
-/** `asset`: how the storage read the CSS/JS document the reference is in. */
-export function hoverFor(ref: StaticReference, ctx: ServiceContext, asset?: AssetReading): Hover {
+/** The CSS/JS document a reference is in: how the storage read it, and the file on disk. */
+export interface AssetDocument {
+  reading: AssetReading;
+  file: string;
+}
+
+export function hoverFor(ref: StaticReference, ctx: ServiceContext, asset?: AssetDocument): Hover {
   const lines = describe(ref, ctx, asset);
   return { contents: { kind: MarkupKind.Markdown, value: lines.join('\n\n') }, range: ref.pathRange };
 }
 
-function describe(ref: StaticReference, ctx: ServiceContext, asset: AssetReading | undefined): string[] {
+function describe(ref: StaticReference, ctx: ServiceContext, asset: AssetDocument | undefined): string[] {
   if (ref.kind === 'empty') return ['`{% static %}` needs a path: Django raises "\'static\' takes at least one argument (path to file)".'];
   if (ref.kind === 'dynamic') return [`${markdownCode(ref.value)}: dynamic path, resolved at render time.`];
   const resolution = resolveReference(ref, ctx.model, ctx.index);
@@ -78,19 +83,28 @@ function describe(ref: StaticReference, ctx: ServiceContext, asset: AssetReading
       break;
     }
   }
-  lines.push(...(asset && ref.lookupPath !== undefined ? describeLookup(ref.lookupPath, asset) : describeUrl(ref.value, ctx)));
+  lines.push(...(asset && ref.lookupPath !== undefined ? describeLookup(ref.lookupPath, asset, ctx) : describeUrl(ref.value, ctx)));
   return lines;
 }
 
 /** What post-processing does with a CSS/JS reference: the name it looks up, and whether it rewrites it. */
-function describeLookup(lookupPath: string, asset: AssetReading): string[] {
-  const { traits } = asset;
+function describeLookup(lookupPath: string, asset: AssetDocument, ctx: ServiceContext): string[] {
+  const { traits, name } = asset.reading;
   const storage = markdownCode(traits.className.split('.').pop() ?? traits.className);
-  const looks = `**collectstatic** looks up ${markdownCode(lookupPath)} below STATIC_ROOT (from ${markdownCode(asset.name)})`;
-  if (traits.hashes === true) return [`${looks} and writes its hashed name here (${storage}).`];
-  if (traits.hashes === false)
-    return [`${looks} only if the storage hashes; ${storage} does not, so the browser asks for the URL as written.`];
-  return [`${looks} if the storage hashes; whether ${storage} does is not known (${escapeMarkdown(traits.readFrom)}).`];
+  const looks = `**collectstatic** looks up ${markdownCode(lookupPath)} below STATIC_ROOT (from ${markdownCode(name)})`;
+  const lines =
+    traits.hashes === true
+      ? [`${looks} and writes its hashed name here (${storage}).`]
+      : traits.hashes === false
+        ? [`${looks} only if the storage hashes; ${storage} does not, so the browser asks for the URL as written.`]
+        : [`${looks} if the storage hashes; whether ${storage} does is not known (${escapeMarkdown(traits.readFrom)}).`];
+  const winner = ctx.index.get(name)?.providers[0];
+  if (winner && winner.absPath !== asset.file) {
+    lines.push(
+      `This copy is shadowed by ${markdownCode(shownPath(winner.absPath, ctx.model))}: collectstatic copies and post-processes that one, never this.`,
+    );
+  }
+  return lines;
 }
 
 function finderName(source: StaticSource): string {

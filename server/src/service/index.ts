@@ -168,7 +168,7 @@ export function createLanguageService(options: LanguageServiceOptions = {}): Lan
         if (isSettings(doc, ctx)) return ctx.settingsFacts ? settingsHover(fsPathOf(doc.uri), pos, ctx.settingsFacts()) : null;
         const model = templateFor(doc, ctx);
         const ref = referenceAt(model.references, doc.offsetAt(pos));
-        return ref ? hoverFor(ref, ctx, model.asset) : null;
+        return ref ? hoverFor(ref, ctx, model.asset && { reading: model.asset, file: fsPathOf(doc.uri) }) : null;
       }, null),
     findDocumentLinks: (doc, ctx) => guard(() => documentLinks(templateFor(doc, ctx), ctx), []),
     doValidation: (doc, ctx) =>

@@ -25,6 +25,8 @@ const FILES: Record<string, string | Buffer> = {
   'vendor/widget/widget.css': '',
   'vendor/widget/w.png': PNG,
   'blog/static/blog/blog.css': '',
+  // Not namespaced: the same destination as assets/css/print.css, which wins.
+  'blog/static/css/print.css': '',
   'loose/loose.css': '',
   'assets/css/refs/named.css': '.n { background: url(../../img/logo.png); }',
   'assets/css/refs/escaped.css': '.e { background: url(../../img/%6Cogo.png); }',
@@ -123,6 +125,12 @@ describe('language service: CSS and JS references as the storage reads them', ()
     );
     assert.match(hover(ctx, 'assets/css/site.css', '.a { background: url(/elsewhere/x|.png); }'), /absolute path outside STATIC_URL/);
     assert.match(hover(ctx, 'assets/css/site.css', '.a { background: url(../../../x|.png); }'), /escapes the static roots/);
+    assert.doesNotMatch(found, /shadowed/);
+    // The shadowed copy is read at its destination too, and the hover says collectstatic never processes it.
+    assert.match(
+      hover(ctx, 'blog/static/css/print.css', '.a { background: url(../img/lo|go.png); }'),
+      /from `css\/print\.css`[\s\S]*This copy is shadowed by `assets\/css\/print\.css`: collectstatic copies and post-processes that one/,
+    );
   });
 
   it('gives a CSS file outside every static source nothing (unknown is not missing)', () => {
@@ -204,7 +212,10 @@ describe('language service: CSS and JS references per Django version and storage
     const old = await context('3.2.25');
     const now = await context('4.2.16');
     assert.deepEqual(definition(old, 'assets/css/site.css', '/*# sourceMappingURL=print.c|ss */'), []);
-    assert.deepEqual(definition(now, 'assets/css/site.css', '/*# sourceMappingURL=print.c|ss */'), ['assets/css/print.css']);
+    assert.deepEqual(definition(now, 'assets/css/site.css', '/*# sourceMappingURL=print.c|ss */'), [
+      'assets/css/print.css',
+      'blog/static/css/print.css', // the shadowed copy follows the winner
+    ]);
     // Django 3.2 post-processes no JS at all.
     assert.deepEqual(definition(old, 'assets/js/app.js', JS), []);
     assert.deepEqual(definition(now, 'assets/js/app.js', JS), ['assets/js/lib.js']);

@@ -211,4 +211,18 @@ describe('language server: CSS/JS references as collectstatic post-processes the
     console.log(`      rename answered in ${renameMs} ms`);
     client.close(path.join(root, 'assets/css/site.css'));
   });
+
+  it('moving a CSS file in the explorer offers its own relative url()s, written from where it goes', async () => {
+    const from = path.join(root, 'assets/css/fine.css');
+    const edit = await client.request<WorkspaceEdit | null>('workspace/willRenameFiles', {
+      files: [{ oldUri: fileUri(from), newUri: fileUri(path.join(root, 'assets/css/sub/fine.css')) }],
+    });
+    const changes = (edit?.documentChanges ?? []).filter(TextDocumentEdit.is);
+    assert.deepEqual(
+      changes.map((c) => path.relative(root, URI.parse(c.textDocument.uri).fsPath)),
+      ['assets/css/fine.css'],
+    );
+    const doc = TextDocument.create('x', 'css', 0, fs.readFileSync(from, 'utf8'));
+    assert.equal(TextDocument.applyEdits(doc, changes[0].edits as TextEdit[]), '.a { background: url(../../img/brand.png); }\n');
+  });
 });

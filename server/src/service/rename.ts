@@ -25,16 +25,20 @@ export function editsForMoves(doc: TextDocument, template: DocumentModel, moves:
     const move = moves.find((m) => destination === m.from || destination.startsWith(`${m.from}/`));
     return move ? `${move.to}${destination.slice(move.from.length)}` : destination;
   };
+  // A CSS/JS file that moves itself: its relative URLs to files that stay must be written again too.
+  const selfMoves = !!template.asset && moved(template.asset.name) !== template.asset.name;
   for (const ref of template.references) {
     const served = servedPath(ref);
     if (served === null) continue;
     const move = moves.find((m) => served === m.from || served.startsWith(`${m.from}/`));
-    if (!move || !servedOnlyFrom(served, move.fromAbs, ctx)) continue;
+    const follows = !!move && servedOnlyFrom(served, move.fromAbs, ctx);
     const written = doc.getText(ref.pathRange);
+    const stays = selfMoves && !written.startsWith('/') && resolvePath(served, ctx.index).kind === 'file';
+    if (!follows && !stays) continue;
     // Escapes inside the literal (`\'`, `\u…`, CSS's `%20`) would not survive a rewrite; leave such paths alone.
     if (written !== ref.value || (template.asset && written.includes('%'))) continue;
     const suffix = /[?#].*$/.exec(written)?.[0] ?? '';
-    const target = moved(served);
+    const target = follows ? moved(served) : served;
     if (!template.asset) {
       const leading = /^\/*/.exec(written)![0];
       edits.push(TextEdit.replace(ref.pathRange, `${leading}${target}${suffix}`));

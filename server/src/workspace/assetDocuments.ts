@@ -27,7 +27,7 @@ export interface AssetDocumentsHost {
 
 /**
  * Every workspace CSS/JS file of a static source (winners and shadowed copies) with a reference `matches`
- * accepts. A URL that names a file holds its file name (`../img/logo.png`), or escapes it (`%6Cogo.png`): a
+ * accepts, or whose own destination it accepts (a file that moves rewrites its relative URLs). A URL that names a file holds its file name (`../img/logo.png`), or escapes it (`%6Cogo.png`): a
  * file whose text and path hold none of `names` and no escape is not parsed (5,000 files were 4 s, parsed).
  */
 export function assetDocumentsReferencing(host: AssetDocumentsHost, matches: (path: string) => boolean, names: string[]): TextDocument[] {
@@ -36,12 +36,16 @@ export function assetDocumentsReferencing(host: AssetDocumentsHost, matches: (pa
   const seen = new Set<string>();
   for (const project of host.projects()) {
     if (project.stage === 'held') continue;
-    const files: Provider[] = [];
+    const files: Array<{ destination: string; provider: Provider }> = [];
     project.index.forEachFile((folder, name) => {
       if (!ASSET_NAME.test(name)) return;
-      for (const provider of project.index.get(folder ? `${folder}/${name}` : name)?.providers ?? []) files.push(provider);
+      const destination = folder ? `${folder}/${name}` : name;
+      for (const provider of project.index.get(destination)?.providers ?? []) files.push({ destination, provider });
     });
-    for (const { absPath: file, size } of files) {
+    for (const {
+      destination,
+      provider: { absPath: file, size },
+    } of files) {
       // The index's size, so no file is stat'ed: 5,000 stats were a third of the time.
       if (size > MAX_ASSET_BYTES || seen.has(file) || !roots.some((root) => isInside(root, file))) continue;
       seen.add(file);
@@ -51,7 +55,7 @@ export function assetDocumentsReferencing(host: AssetDocumentsHost, matches: (pa
       if (text === undefined || !mayName(text, file, names)) continue;
       const doc = open ?? TextDocument.create(uri, file.endsWith('.css') ? 'css' : 'javascript', 0, text);
       const ctx = host.contextFor(uri);
-      if (ctx && host.service.referencedPaths(doc, ctx).some(matches)) docs.push(doc);
+      if (ctx && (matches(destination) || host.service.referencedPaths(doc, ctx).some(matches))) docs.push(doc);
     }
   }
   return docs;

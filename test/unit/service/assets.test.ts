@@ -176,6 +176,18 @@ describe('language service: CSS and JS references as the storage reads them', ()
       TextDocument.applyEdits(grid, service.editsForMoves(grid, moves, ctx)),
       '.g { background: url(../../../images/logo.png); }',
     );
+    // The CSS file alone moves: its relative URLs to files that stay are written from where it goes; absolute
+    // ones and ones naming no file stay as they are.
+    const own = docOf(
+      ".o { background: url(../img/logo.png); }\n.p { background: url('/static/img/logo.png'); }\n.q { background: url(nope.png); }\n",
+      'css',
+      URI.file(path.join(ctx.root, 'assets/css/site.css')).toString(),
+    );
+    const self = [{ from: 'css/site.css', to: 'css/deep/er/site.css', fromAbs: path.join(ctx.root, 'assets/css/site.css') }];
+    assert.equal(
+      TextDocument.applyEdits(own, service.editsForMoves(own, self, ctx)),
+      ".o { background: url(../../../img/logo.png); }\n.p { background: url('/static/img/logo.png'); }\n.q { background: url(nope.png); }\n",
+    );
   });
 });
 

@@ -495,6 +495,13 @@ class DjangoStaticServer {
         this.diagnostics.beginLearning();
         return;
       case 'learned': {
+        if (change.listing) {
+          // A first reading answers now; its summary (a walk of the whole index) waits for its templates.
+          this.updateWatching();
+          this.diagnostics.validateOpenDocuments();
+          return;
+        }
+        if (change.preview) for (const project of change.projects) if (project.stage !== 'final') this.summaryCache.delete(project);
         this.announceProjects();
         for (const failure of change.failures) {
           const text = `Django Static Files could not learn ${failure.managePy ?? failure.projectDir}: ${failure.message}`;

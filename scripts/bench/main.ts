@@ -242,6 +242,7 @@ async function measureSize(size: number, options: CliOptions): Promise<SizeResul
     incremental_inprocess_add_ms: numberOr(service.incrementalAddMs, 'incremental_inprocess_add_ms', unavailable),
     incremental_inprocess_remove_ms: numberOr(service.incrementalRemoveMs, 'incremental_inprocess_remove_ms', unavailable),
     workspace_diag_ms: numberOr(service.workspaceDiagMs, 'workspace_diag_ms', unavailable),
+    workspace_diag_first_ms: numberOr(service.workspaceDiagFirstMs, 'workspace_diag_first_ms', unavailable),
     workspace_diag_lsp_ms: lsp.workspaceCheckMs ?? null,
     templates_per_s: service.templatesPerSecond,
     workspace_diagnostics: service.workspaceDiagnostics,
@@ -420,7 +421,7 @@ async function main(): Promise<void> {
       'find and collectstatic are spawned and timed from spawn to exit (their process start-up is counted, as a user would pay it).',
       'Incremental over LSP: from just before writing/deleting the file to the publishDiagnostics of an affected open template; the bench client sends workspace/didChangeWatchedFiles right after the write, as VS Code does (VS Code’s own watcher latency is not included).',
       'First correct completion/definition: a fresh server per run, initialize, open a template and ask at once (no waiting for the project), timed from spawn until an answer holds the expected item (a wrong or empty one is asked again and counted); static / auto / django is djangoStatic.mode (auto, the default, answers from a first static reading while Django mode is learned).',
-      'Workspace diagnostics: doValidation on every template with a fresh language service and a freshly built index (cold parse and suggestion caches, as after learning), template texts read beforehand.',
+      "Workspace diagnostics: doValidation on every template with a fresh language service and a freshly built index (cold parse and suggestion caches, as after learning), template texts read beforehand; `its first run` is the first of those runs alone, before the JIT has optimised the service for this size (as a server's first check does; the bench process has run the smaller sizes before).",
       `Server RSS: VmHWM of \`django-static lsp --stdio\`, which sets ${SERVER_V8_FLAGS.join(' ')} itself once running (the target is checked on this, the conservative figure); "as VS Code starts it" is a second session with the flags on the node command line, as the client passes them, measured after the workspace check and completions.`,
     ],
   };

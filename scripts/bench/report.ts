@@ -31,6 +31,8 @@ export interface SizeResult {
   first_definition_ms: Record<'static' | 'auto' | 'django', Value>;
   /** Empty or wrong answers the client got before the right one (0 when requests wait for the project). */
   first_wrong_answers: Record<'static' | 'auto' | 'django', Value>;
+  /** The server's CPU until its first correct answers (optional: older results lack it). */
+  first_answer_cpu_ms?: Record<'static' | 'auto' | 'django', Value>;
   completion_p50_ms: Value;
   completion_p95_ms: Value;
   completion_max_ms: Value;
@@ -185,6 +187,7 @@ function tableRows(report: BenchReport): { header: string[]; body: string[][] } 
     ['LSP ready (spawn → indexed), ms', (r) => fmt(r.lsp_ready_ms)],
     ['first correct completion from spawn, ms: static / auto / django', (r) => modes(r.first_completion_ms)],
     ['first correct definition from spawn, ms: static / auto / django', (r) => modes(r.first_definition_ms)],
+    ['  server CPU until then, ms: static / auto / django', (r) => modes(r.first_answer_cpu_ms)],
     ['completion big folder p50/p95/max', (r) => latencyText(r.completion_big_folder)],
     [
       '  items in big folder (JSON size)',

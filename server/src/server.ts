@@ -678,7 +678,7 @@ class DjangoStaticServer {
       index: project.index,
       settings: this.settingsOf(project.location.projectDir),
       manifest: project.manifest,
-      settingsFacts: () => settingsFactsOf(project),
+      settingsFacts: () => settingsFactsOf(project, this.diagnostics.templatesUsingStatic(templateSet(project))),
     };
   }
 

@@ -67,3 +67,40 @@ describe('LSP: Python settings documents', function () {
     assert.match(edit?.newText ?? '', /^STORAGES = \{\n {4}"default": \{/);
   });
 });
+
+describe('LSP: staticfiles-not-installed in the settings file', function () {
+  this.timeout(60000);
+  let root: string;
+  let client: LspClient;
+  const PAGE = `{% load static %}<link href="{% static 'css/site.css' %}">\n`;
+  before(async () => {
+    ensureBuilt();
+    root = makeTree({
+      'manage.py': MANAGE_PY,
+      'proj/__init__.py': '',
+      'proj/settings.py': `SECRET_KEY = 'x'\nINSTALLED_APPS = [\n    'django.contrib.admin',\n]\nTEMPLATES = [{'BACKEND': 'django.template.backends.django.DjangoTemplates', 'DIRS': ['templates']}]\nSTATIC_URL = '/static/'\n`,
+      'templates/page.html': PAGE,
+      'requirements.txt': 'Django==5.2\n',
+    });
+    client = await LspClient.start({ root, configuration: { mode: 'static' } });
+    await client.waitForProjects();
+  });
+  after(async () => {
+    await client?.stop();
+    if (root) removeTree(root);
+  });
+
+  it('is published on the INSTALLED_APPS line from the templates the workspace check read, and follows an edited template', async () => {
+    const settings = path.join(root, 'proj/settings.py');
+    client.open(settings, 'python');
+    const missing = (d: Diagnostic[]) => d.find((x) => x.code === 'staticfiles-not-installed');
+    const shown = await client.waitForDiagnostics(settings, 'staticfiles-not-installed', (d) => !!missing(d));
+    assert.deepEqual(missing(shown)?.range, { start: { line: 1, character: 0 }, end: { line: 1, character: 18 } });
+    assert.match(String(missing(shown)!.message), /1 template uses \{% static %\} \(templates\/page\.html\)/);
+    // The template's {% static %} removed in the editor (not saved): the settings file stops saying it.
+    const page = path.join(root, 'templates/page.html');
+    client.open(page, 'django-html', PAGE);
+    client.change(page, 2, '<link href="/static/css/site.css">\n');
+    await client.waitForDiagnostics(settings, 'no staticfiles-not-installed', (d) => !missing(d));
+  });
+});

@@ -36,11 +36,13 @@ export interface SettingsLensInput {
   manifest?: Map<string, string>;
   /** Now, in ms (tests pin it). */
   now?: number;
+  /** Where the settings files' lines are read (shared with the checks). */
+  lines?: LineCache;
 }
 
 export function settingsLenses(input: SettingsLensInput): SettingsLens[] {
   const { model, index, source } = input;
-  const lines = new LineCache();
+  const lines = input.lines ?? new LineCache();
   const lenses: SettingsLens[] = [];
   const at = (spot: SourceSpot, needle?: string) => ({ file: spot.file, ...lines.range(spot, needle) });
 

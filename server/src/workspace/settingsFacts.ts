@@ -5,6 +5,7 @@
 import type { ProjectModel } from '../engine/model';
 import { checkSettings } from '../engine/settingsChecks';
 import { settingsLenses } from '../engine/settingsLenses';
+import { LineCache } from '../engine/settingsLines';
 import { readSettingsSource } from '../engine/staticMode/settingsSource';
 import type { StaticIndexApi } from '../engine/indexTypes';
 import type { SettingsFacts } from '../service/settingsDocument';
@@ -27,10 +28,12 @@ export function settingsFactsOf(
   const hit = cache.get(model);
   if (hit && hit.index === index && hit.generation === index.generation && hit.usingStatic === usingStatic) return hit.facts;
   const source = readSettingsSource(model);
+  const lines = new LineCache();
   const facts: SettingsFacts = source
     ? {
-        findings: checkSettings({ model, source, templatesUsingStatic }),
-        lenses: settingsLenses({ model, index, source, manifest: project.manifest }),
+        findings: checkSettings({ model, source, templatesUsingStatic, lines }),
+        lenses: settingsLenses({ model, index, source, manifest: project.manifest, lines }),
+        savedText: (file) => lines.text(file),
       }
     : { findings: [], lenses: [] };
   cache.set(model, { index, generation: index.generation, usingStatic, facts });

@@ -18,27 +18,33 @@ STATICFILES_DIRS = [BASE_DIR / 'assets']
 STATICFILES_STORAGE = 'django.contrib.staticfiles.storage.ManifestStaticFilesStorage'
 `;
 
-describe('LSP: Python settings documents', function () {
-  this.timeout(60000);
-  let root: string;
-  let client: LspClient;
-  let settings: string;
+/** A static-mode server on a fresh project of `files` (manage.py, proj/__init__.py and requirements.txt added), stopped and removed after the suite. */
+function serverOn(files: Record<string, string>): { root: () => string; client: () => LspClient } {
+  let root = '';
+  let client: LspClient | undefined;
   before(async () => {
     ensureBuilt();
-    root = makeTree({
-      'manage.py': MANAGE_PY,
-      'proj/__init__.py': '',
-      'proj/settings.py': SETTINGS,
-      'assets/css/site.css': 'body {}\n',
-      'requirements.txt': 'Django==5.2\n',
-    });
-    settings = path.join(root, 'proj/settings.py');
+    root = makeTree({ 'manage.py': MANAGE_PY, 'proj/__init__.py': '', 'requirements.txt': 'Django==5.2\n', ...files });
     client = await LspClient.start({ root, configuration: { mode: 'static' } });
     await client.waitForProjects();
   });
   after(async () => {
     await client?.stop();
     if (root) removeTree(root);
+  });
+  return { root: () => root, client: () => client! };
+}
+
+describe('LSP: Python settings documents', function () {
+  this.timeout(60000);
+  const server = serverOn({ 'proj/settings.py': SETTINGS, 'assets/css/site.css': 'body {}\n' });
+  let root: string;
+  let client: LspClient;
+  let settings: string;
+  before(() => {
+    root = server.root();
+    client = server.client();
+    settings = path.join(root, 'proj/settings.py');
   });
 
   it('publishes the settings findings on the assigning lines', async () => {
@@ -102,27 +108,14 @@ describe('LSP: Python settings documents', function () {
 
 describe('LSP: staticfiles-not-installed in the settings file', function () {
   this.timeout(60000);
-  let root: string;
-  let client: LspClient;
   const PAGE = `{% load static %}<link href="{% static 'css/site.css' %}">\n`;
-  before(async () => {
-    ensureBuilt();
-    root = makeTree({
-      'manage.py': MANAGE_PY,
-      'proj/__init__.py': '',
-      'proj/settings.py': `SECRET_KEY = 'x'\nINSTALLED_APPS = [\n    'django.contrib.admin',\n]\nTEMPLATES = [{'BACKEND': 'django.template.backends.django.DjangoTemplates', 'DIRS': ['templates']}]\nSTATIC_URL = '/static/'\n`,
-      'templates/page.html': PAGE,
-      'requirements.txt': 'Django==5.2\n',
-    });
-    client = await LspClient.start({ root, configuration: { mode: 'static' } });
-    await client.waitForProjects();
-  });
-  after(async () => {
-    await client?.stop();
-    if (root) removeTree(root);
+  const server = serverOn({
+    'proj/settings.py': `SECRET_KEY = 'x'\nINSTALLED_APPS = [\n    'django.contrib.admin',\n]\nTEMPLATES = [{'BACKEND': 'django.template.backends.django.DjangoTemplates', 'DIRS': ['templates']}]\nSTATIC_URL = '/static/'\n`,
+    'templates/page.html': PAGE,
   });
 
   it('is published on the INSTALLED_APPS line from the templates the workspace check read, and follows an edited template', async () => {
+    const [root, client] = [server.root(), server.client()];
     const settings = path.join(root, 'proj/settings.py');
     client.open(settings, 'python');
     const missing = (d: Diagnostic[]) => d.find((x) => x.code === 'staticfiles-not-installed');

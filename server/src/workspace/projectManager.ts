@@ -242,7 +242,11 @@ export class ProjectManager {
       // Looked up when it runs, not when asked: a learn queued before it may have found the project anew
       // (another settings module); re-learning the old location would bring back what that learn replaced.
       const existing = this.current.find((p) => p.location.projectDir === projectDir);
-      if (!existing) return;
+      if (!existing) {
+        // That learn lost the project (it failed, or moved): what changed since it read the files is learned anew.
+        void this.learnAll();
+        return;
+      }
       const generation = this.generation;
       const result = await this.learnOne(existing.location);
       if (generation !== this.generation) return;

@@ -76,31 +76,20 @@ describe('LSP: Python settings documents', function () {
   it("follows unsaved edits with the saved file's findings and lenses, and says so", async () => {
     const uri = fileUri(settings);
     const at = (d: Diagnostic[]) => d.map((x) => `${x.code}@${x.range.start.line}`).sort();
+    const shows = (what: string, expected: string) => client.waitForDiagnostics(settings, what, (d) => at(d).join() === expected);
     // Two lines typed at the top, not saved: the findings move down with their lines.
     client.change(settings, 2, `import os\n\n${SETTINGS}`);
-    await client.waitForDiagnostics(
-      settings,
-      'findings moved two lines',
-      (d) => at(d).join() === 'static-url-slash@6,staticfiles-storage-unread@9',
-    );
+    await shows('findings moved two lines', 'static-url-slash@6,staticfiles-storage-unread@9');
     const lenses = await client.request<CodeLens[]>('textDocument/codeLens', { textDocument: { uri } });
     assert.equal(lenses.find((l) => l.range.start.line === 8)?.command?.title, '1 file · shadows 0 · shadowed by 0 (as saved)');
     const hover = await client.request<Hover | null>('textDocument/hover', { textDocument: { uri }, position: { line: 8, character: 33 } });
     assert.match((hover?.contents as MarkupContent).value, /Counted from the saved file \(as saved\): save to count your edits/);
     // The STATIC_URL line edited: its finding waits for the save rather than sit on text it was not made from.
     client.change(settings, 3, SETTINGS.replace("STATIC_URL = 'static'", "STATIC_URL = 'static/'"));
-    await client.waitForDiagnostics(
-      settings,
-      'the edited line without its finding',
-      (d) => at(d).join() === 'staticfiles-storage-unread@7',
-    );
+    await shows('the edited line without its finding', 'staticfiles-storage-unread@7');
     // Back to the saved text: everything as before, without the note.
     client.change(settings, 4, SETTINGS);
-    await client.waitForDiagnostics(
-      settings,
-      'the saved findings',
-      (d) => at(d).join() === 'static-url-slash@4,staticfiles-storage-unread@7',
-    );
+    await shows('the saved findings', 'static-url-slash@4,staticfiles-storage-unread@7');
     const again = await client.request<CodeLens[]>('textDocument/codeLens', { textDocument: { uri } });
     assert.equal(again.find((l) => l.range.start.line === 6)?.command?.title, '1 file · shadows 0 · shadowed by 0');
   });

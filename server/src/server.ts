@@ -57,6 +57,7 @@ import { projectVariables } from './engine/dotenv';
 import { jinjaByEngine } from './service/context';
 import { ProjectManager, templateSet, WorkspaceChange, WorkspaceProject } from './workspace/projectManager';
 import { fileSources, listStaticFiles, projectReport, summarize } from './workspace/report';
+import { assetDocumentsReferencing } from './workspace/assetDocuments';
 import { findAllReferences } from './workspace/references';
 import { RenameHost, RenameSupport, StaticRenames } from './workspace/renames';
 import { FileChange, TreeWatcher, WatchTarget } from './workspace/watcher';
@@ -384,7 +385,23 @@ class DjangoStaticServer {
       service: this.service,
       projectFor: (file) => this.manager?.projectFor(file),
       contextFor: (uri) => this.contextFor(uri),
-      documentsReferencing: (matches) => this.diagnostics.documentsReferencing(matches),
+      documentsReferencing: async (matches, names) => {
+        // Templates from the publisher's record, CSS/JS from the sources (an open CSS file is in both).
+        const found = await this.diagnostics.documentsReferencing(matches);
+        const uris = new Set(found.map((d) => d.uri));
+        const assets = assetDocumentsReferencing(
+          {
+            service: this.service,
+            projects: () => this.manager?.projects ?? [],
+            roots: () => this.roots,
+            openDocument: (uri) => this.documents.get(uri),
+            contextFor: (uri) => this.contextFor(uri),
+          },
+          matches,
+          names,
+        );
+        return [...found, ...assets.filter((d) => !uris.has(d.uri))];
+      },
       openVersion: (uri) => this.documents.get(uri)?.version,
     };
     this.renames = new StaticRenames(this.templateHost);

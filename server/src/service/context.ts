@@ -2,8 +2,8 @@
 import { ProjectModel } from '../engine/model';
 import { behaviourOf } from '../engine/djangoVersion';
 import { engineIndexOf } from '../engine/templateEngines';
-import { StaticSource } from '../engine/indexTypes';
-import { relativeInside } from '../engine/paths';
+import { StaticIndexApi, StaticSource } from '../engine/indexTypes';
+import { relativeInside, withPrefix } from '../engine/paths';
 const STATIC_BUILTINS = new Set(['django.templatetags.static', 'django.contrib.staticfiles.templatetags.staticfiles']);
 
 /**
@@ -58,4 +58,21 @@ export function shownPath(abs: string, model: ProjectModel): string {
 /** A source's label with its folder shown as shownPath does: `STATICFILES_DIRS[0] → assets`. */
 export function sourceLabel(source: StaticSource, model: ProjectModel): string {
   return source.root ? source.label.replace(source.root, shownPath(source.root, model)) : source.label;
+}
+
+/**
+ * The destination path of a file inside a static source: the first source in finder order whose root holds
+ * it and whose copy the index has (nested roots give one file two), else the first whose root holds it (a
+ * file not indexed yet). Null outside every source.
+ */
+export function destinationOfFile(index: StaticIndexApi, absPath: string): string | null {
+  let first: string | null = null;
+  for (const source of index.sources) {
+    const rel = source.root ? relativeInside(source.root, absPath) : null;
+    if (!rel) continue;
+    const destination = withPrefix(source.prefix, rel);
+    if (index.get(destination)?.providers.some((p) => p.absPath === absPath)) return destination;
+    first ??= destination;
+  }
+  return first;
 }

@@ -1,12 +1,11 @@
 /**
  * Django Static Files for VS Code: starts the language server in the background, registers the commands,
- * status bar item and report. Activation never waits for the server or for Python.
+ * status bar item, view and template-language offer. Activation never waits for the server or for Python.
  */
 import * as vscode from 'vscode';
 import { ProjectSummary } from '../../server/src/protocol';
 import { COMMANDS } from './commands';
 import { Ctx } from './ctx';
-import { ReportProvider } from './report';
 import { StaticFilesView } from './staticFilesView';
 import { StatusBar } from './statusBar';
 import { TemplateLanguage } from './templateLanguage';
@@ -41,7 +40,7 @@ export function activate(context: vscode.ExtensionContext): DjangoStaticApi {
   const activatedAt = Date.now();
   const c = new Ctx(context);
   ctx = c;
-  context.subscriptions.push(c, new StatusBar(c), new ReportProvider(c), new StaticFilesView(c), new TemplateLanguage(c));
+  context.subscriptions.push(c, new StatusBar(c), new StaticFilesView(c), new TemplateLanguage(c));
   for (const [id, factory] of Object.entries(COMMANDS)) {
     context.subscriptions.push(vscode.commands.registerCommand(id, factory(c)));
   }

@@ -47,14 +47,16 @@ import {
   Methods,
   ProjectSummary,
   SERVER_V8_FLAGS,
+  ReportParams,
   StaticFileItem,
   StaticFileSource,
+  StaticFilesReport,
   TemplateEngineKind,
 } from './protocol';
 import { projectVariables } from './engine/dotenv';
 import { jinjaByEngine } from './service/context';
 import { ProjectManager, templateSet, WorkspaceChange, WorkspaceProject } from './workspace/projectManager';
-import { fileSources, listStaticFiles, summarize } from './workspace/report';
+import { fileSources, listStaticFiles, projectReport, summarize } from './workspace/report';
 import { assetDocumentsReferencing } from './workspace/assetDocuments';
 import { findAllReferences } from './workspace/references';
 import { RenameHost, RenameSupport, StaticRenames } from './workspace/renames';
@@ -267,6 +269,13 @@ class DjangoStaticServer {
       this.guarded('listFiles', [] as StaticFileItem[], (params: { projectDir?: string } | undefined) => {
         const project = this.projectByDir(params?.projectDir);
         return project ? listStaticFiles(project) : [];
+      }),
+    );
+    connection.onRequest(
+      Methods.report,
+      this.guarded('report', null as StaticFilesReport | null, (params: ReportParams | undefined) => {
+        const project = this.projectByDir(params?.projectDir);
+        return project ? projectReport(project, this.summaryOf(project).reportMarkdown, params?.sourceOrder) : null;
       }),
     );
     connection.onRequest(
@@ -677,14 +686,16 @@ class DjangoStaticServer {
 
   /** Summaries are cached per project object: a re-learn makes a new object, static changes drop the entry. */
   private summaries(): ProjectSummary[] {
-    return (this.manager?.projects ?? []).map((project) => {
-      let summary = this.summaryCache.get(project);
-      if (!summary) {
-        summary = summarize(project);
-        this.summaryCache.set(project, summary);
-      }
-      return summary;
-    });
+    return (this.manager?.projects ?? []).map((project) => this.summaryOf(project));
+  }
+
+  private summaryOf(project: WorkspaceProject): ProjectSummary {
+    let summary = this.summaryCache.get(project);
+    if (!summary) {
+      summary = summarize(project);
+      this.summaryCache.set(project, summary);
+    }
+    return summary;
   }
 
   private projectByDir(projectDir: string | undefined): WorkspaceProject | undefined {
@@ -705,7 +716,7 @@ class DjangoStaticServer {
       index: project.index,
       settings: this.settingsOf(project.location.projectDir),
       manifest: project.manifest,
-      settingsFacts: () => settingsFactsOf(project),
+      settingsFacts: () => settingsFactsOf(project, this.diagnostics.templatesUsingStatic(templateSet(project))),
     };
   }
 

@@ -146,7 +146,7 @@ export function createLanguageService(options: LanguageServiceOptions = {}): Lan
   }
 
   function settingsValidation(doc: TextDocument, ctx: ServiceContext): Diagnostic[] {
-    return ctx.settingsFacts ? settingsDiagnostics(fsPathOf(doc.uri), ctx.settingsFacts(), ctx.settings?.severity) : [];
+    return ctx.settingsFacts ? settingsDiagnostics(fsPathOf(doc.uri), ctx.settingsFacts(), ctx.settings?.severity, doc.getText()) : [];
   }
 
   function atReference(doc: TextDocument, pos: Position, ctx: ServiceContext) {
@@ -165,7 +165,8 @@ export function createLanguageService(options: LanguageServiceOptions = {}): Lan
       }, []),
     doHover: (doc, pos, ctx) =>
       guard(() => {
-        if (isSettings(doc, ctx)) return ctx.settingsFacts ? settingsHover(fsPathOf(doc.uri), pos, ctx.settingsFacts()) : null;
+        if (isSettings(doc, ctx))
+          return ctx.settingsFacts ? settingsHover(fsPathOf(doc.uri), pos, ctx.settingsFacts(), doc.getText()) : null;
         const model = templateFor(doc, ctx);
         const ref = referenceAt(model.references, doc.offsetAt(pos));
         return ref ? hoverFor(ref, ctx, model.asset && { reading: model.asset, file: fsPathOf(doc.uri) }) : null;
@@ -193,7 +194,7 @@ export function createLanguageService(options: LanguageServiceOptions = {}): Lan
         () =>
           isSettings(doc, ctx)
             ? ctx.settingsFacts
-              ? settingsCodeActions(fsPathOf(doc.uri), doc.uri, range, ctx.settingsFacts())
+              ? settingsCodeActions(fsPathOf(doc.uri), doc.uri, range, ctx.settingsFacts(), doc.getText())
               : []
             : codeActions(doc, range, context, ctx, templateFor(doc, ctx)),
         [],
@@ -201,7 +202,9 @@ export function createLanguageService(options: LanguageServiceOptions = {}): Lan
     provideCodeLenses: (doc, ctx) =>
       guard(
         () =>
-          isSettings(doc, ctx) && ctx.settingsFacts ? settingsCodeLenses(fsPathOf(doc.uri), ctx.settingsFacts(), ctx.model.projectDir) : [],
+          isSettings(doc, ctx) && ctx.settingsFacts
+            ? settingsCodeLenses(fsPathOf(doc.uri), ctx.settingsFacts(), ctx.model.projectDir, doc.getText())
+            : [],
         [],
       ),
     referencedPaths: (doc, ctx) =>

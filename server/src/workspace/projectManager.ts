@@ -248,10 +248,17 @@ export class ProjectManager {
 
   /** Re-learns one project (its settings changed). */
   relearn(projectDir: string): Promise<void> {
-    const existing = this.current.find((p) => p.location.projectDir === projectDir);
-    if (!existing) return this.learnAll();
-    const generation = this.generation;
+    if (!this.current.some((p) => p.location.projectDir === projectDir)) return this.learnAll();
     const run = async (): Promise<void> => {
+      // Looked up when it runs, not when asked: a learn queued before it may have found the project anew
+      // (another settings module); re-learning the old location would bring back what that learn replaced.
+      const existing = this.current.find((p) => p.location.projectDir === projectDir);
+      if (!existing) {
+        // That learn lost the project (it failed, or moved): what changed since it read the files is learned anew.
+        void this.learnAll();
+        return;
+      }
+      const generation = this.generation;
       const result = await this.learnOne(existing.location);
       if (generation !== this.generation) return;
       if ('model' in result) {

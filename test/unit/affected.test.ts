@@ -101,6 +101,6 @@ describe('did-you-mean: bounded work per missing path in a monorepo-sized tree',
     for (let i = 0; i < 200; i++) assert.equal(suggestPaths(`vendor/pkg/item_${i}.jss`, index)[0], `vendor/pkg/item_${i}.js`);
     for (let i = 0; i < 200; i++) assert.equal(suggestPaths(`vendor/q${i}/index.js`, index).length, 3);
     // Unbounded, each of these read the 20,000-file folder or scored 3,000 paths (seconds in all).
-    assert.ok(Date.now() - started < 5_000, `400 suggestions took ${Date.now() - started} ms`);
+    assert.ok(Date.now() - started < 10_000, `400 suggestions took ${Date.now() - started} ms`);
   });
 });

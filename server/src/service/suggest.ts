@@ -68,9 +68,9 @@ const MAX_SUGGESTED_LENGTH = 1_024;
  */
 const FOLDER_SCAN_MAX = 5_000;
 /** Entries of the bigram postings read per missing path. */
-const MAX_POSTINGS = 20_000;
+const MAX_POSTINGS = 10_000;
 /** Basenames passing the bigram filter whose edit distance is computed per missing path. */
-const MAX_DISTANCES = 500;
+const MAX_DISTANCES = 300;
 /** Paths carrying a close basename that are compared in full per missing path (the exact name's first). */
 const MAX_COMPARED = 200;
 
@@ -253,7 +253,7 @@ function closeBasenames(bases: BaseIndex, typed: string, max: number): number[] 
   const from = at(typed.length - max);
   const to = at(typed.length + max + 1);
   const close: number[] = [];
-  const needed = typed.length - 1 - 2 * max;
+  let needed = typed.length - 1 - 2 * max;
   if (needed <= 0) {
     for (let id = from; id < to; id++) if (boundedDistance(typed, names[id], max) <= max) close.push(id);
     return close.concat(closeLateNames(bases, typed, max));
@@ -264,15 +264,22 @@ function closeBasenames(bases: BaseIndex, typed: string, max: number): number[] 
     multiplicity.set(gram, (multiplicity.get(gram) ?? 0) + 1);
   }
   const { counts, touched } = bases;
-  // Rarest bigrams first, and at most MAX_POSTINGS entries read: the common ones (`it`, `js` in 20,000
-  // `item_<n>.js`) are then counted only for the names met first, which bounds the work at a small risk
-  // of missing a suggestion in such a tree.
+  // Rarest bigrams first, at most MAX_POSTINGS entries read: a bigram too common for what is left (`it`,
+  // `js` in 20,000 `item_<n>.js`) is not counted, and a match then needs that many fewer shared ones (at
+  // least one), which keeps the filter exact for the bigrams counted.
   const grams = [...multiplicity].map(([gram, times]) => ({ list: bases.postings.get(gram), times }));
   grams.sort((a, b) => (a.list?.length ?? 0) - (b.list?.length ?? 0));
   let budget = MAX_POSTINGS;
   for (const { list, times } of grams) {
     if (!list) continue;
-    for (let j = lowerBound(list, from); j < list.length && list[j] < to && budget-- > 0; j++) {
+    const start = lowerBound(list, from);
+    const end = lowerBound(list, to);
+    if (end - start > budget) {
+      needed = Math.max(1, needed - times);
+      continue;
+    }
+    budget -= end - start;
+    for (let j = start; j < end; j++) {
       const id = list[j];
       if (counts[id] === 0) touched.push(id);
       counts[id] += times;

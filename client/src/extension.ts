@@ -11,6 +11,9 @@ import { StaticFilesView } from './staticFilesView';
 import { StatusBar } from './statusBar';
 import { TemplateLanguage } from './templateLanguage';
 
+/** When the extension host evaluated this bundle: activation time counts from here. */
+const loadedAt = Date.now();
+
 /** What activate() returns, for tests and other extensions. */
 export interface DjangoStaticApi {
   /** Settles once the language server is running (or failed to start). */
@@ -18,6 +21,18 @@ export interface DjangoStaticApi {
   projects(): readonly ProjectSummary[];
   /** Resolves with the projects once the server reports them learned (or now, if it has): a first static reading still refining does not count. */
   whenProjects(timeoutMs?: number): Promise<readonly ProjectSummary[]>;
+  /** Where start-up went, for the editor tests: see ActivationTimings. */
+  timings(): ActivationTimings;
+}
+
+/** Milliseconds of the extension's start in this window. */
+export interface ActivationTimings {
+  /** From the bundle being evaluated to activate() returning (what VS Code waits for). */
+  activationMs: number;
+  /** When activate() returned (epoch ms). */
+  activatedAt: number;
+  /** From activate() returning to the language client running (initialize answered); undefined until then. */
+  serverStartMs?: number;
 }
 
 let ctx: Ctx | undefined;
@@ -32,9 +47,13 @@ export function activate(context: vscode.ExtensionContext): DjangoStaticApi {
   }
   void vscode.commands.executeCommand('setContext', 'djangoStatic.active', true);
   const started = c.start();
+  const activatedMs = Date.now();
+  const timings: ActivationTimings = { activationMs: activatedMs - loadedAt, activatedAt: activatedMs };
+  void started.then(() => (timings.serverStartMs = Date.now() - activatedMs));
   c.log(`Activated in ${Date.now() - activatedAt} ms; the language server starts in the background.`);
   return {
     ready: () => started,
+    timings: () => ({ ...timings }),
     projects: () => c.projects,
     // Learned means the final readings: a first static one (`refining`) is not waited for.
     whenProjects: (timeoutMs = 30000) =>

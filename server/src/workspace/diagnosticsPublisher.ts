@@ -178,7 +178,7 @@ export class DiagnosticsPublisher {
         const checkStart = performance.now();
         const validation = this.host.service.doValidationWithDependencies(doc, ctx);
         diagnostics = validation.diagnostics;
-        this.checked.set(uri, { asked: validation.asked, references: this.host.service.referencedPaths(doc) });
+        this.checked.set(uri, { asked: validation.asked, references: this.host.service.referencedPaths(doc, ctx) });
         this.spent.check += performance.now() - checkStart;
       } else {
         this.checked.delete(uri);
@@ -213,7 +213,8 @@ export class DiagnosticsPublisher {
     const open = new Set(this.host.openUris());
     for (const uri of open) {
       const doc = this.host.openDocument(uri);
-      if (doc && readsDocument(doc.languageId, uri) && this.host.service.referencedPaths(doc).some(matches)) docs.push(doc);
+      if (!doc || !readsDocument(doc.languageId, uri)) continue;
+      if (this.host.service.referencedPaths(doc, this.host.contextFor(uri)).some(matches)) docs.push(doc);
     }
     for (const [uri, checked] of this.checked) {
       if (open.has(uri) || !checked.references.some(matches) || !this.workspaceUris.has(uri)) continue;

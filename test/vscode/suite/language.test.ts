@@ -125,6 +125,71 @@ describe('language features in a real VS Code', () => {
     assert.equal(included['django-html'], 'html');
   });
 
+  it("keeps HTML's own features in django-html: tags, hover, folding, auto-closing; ours beside them, no fake links", async () => {
+    const text = [
+      '{% load static %}',
+      '{% block content %}',
+      '<section>',
+      '  <di></di>',
+      '  <link rel="stylesheet" href="{% static "css/site.css" %}">',
+      '  <img src="{% static \'img/\' %}" alt="{{ title }}">',
+      '  <script>var data = {{ data|safe }};</script>',
+      '  {% sta',
+      '</section>',
+      '{% endblock %}',
+      '',
+    ].join('\n');
+    fs.writeFileSync(wsPath('templates', 'html_features.html'), text);
+    const doc = await openDoc('templates', 'html_features.html');
+    assert.equal(doc.languageId, 'django-html');
+    const complete = async (needle: string, want: string) =>
+      waitFor(async () => {
+        const list = await vscode.commands.executeCommand<vscode.CompletionList>(
+          'vscode.executeCompletionItemProvider',
+          doc.uri,
+          positionAfter(doc, needle),
+        );
+        const labels = list.items.map(labelOf);
+        return labels.includes(want) ? labels : undefined;
+      }, `completion ${want} after ${needle}`);
+    // The HTML server starts on the first request: wait for its tag completion, then for ours beside it.
+    const tags = await complete('  <di', 'div');
+    assert.ok(tags.includes('dialog'), tags.slice(0, 20).join(', '));
+    const paths = await complete("{% static 'img/", 'logo.svg');
+    assert.ok(!paths.includes('div'), 'no HTML tags inside {% static %}');
+    const snippet = await complete('  {% sta', "{% static '…' %}");
+    assert.ok(!snippet.includes('div'), snippet.join(', '));
+
+    const hovers = await vscode.commands.executeCommand<vscode.Hover[]>('vscode.executeHoverProvider', doc.uri, positionAfter(doc, '<sec'));
+    const hoverText = hovers.flatMap((h) => h.contents.map((c) => (typeof c === 'string' ? c : c.value))).join('\n');
+    assert.match(hoverText, /section/i, hoverText);
+
+    const folds = await vscode.commands.executeCommand<vscode.FoldingRange[]>('vscode.executeFoldingRangeProvider', doc.uri);
+    const spans = folds.map((f) => `${f.start}-${f.end}`);
+    assert.ok(spans.includes('1-8'), `{% block %} folds: ${spans.join(', ')}`);
+    assert.ok(spans.includes('2-7'), `<section> folds: ${spans.join(', ')}`);
+
+    // HTML would read `{% static ` as the link of href="{% static "css/site.css" %}": only our links are offered.
+    const links = await vscode.commands.executeCommand<vscode.DocumentLink[]>('vscode.executeLinkProvider', doc.uri);
+    for (const link of links) assert.ok(!doc.getText(link.range).includes('{%'), `a link over ${doc.getText(link.range)}`);
+    // The `{{ data|safe }}` in the script is no JavaScript error anywhere, the mirror document included.
+    const mirrored = vscode.languages.getDiagnostics().filter(([uri]) => uri.scheme !== 'file' && uri.scheme !== 'untitled');
+    assert.deepEqual(
+      mirrored.filter(([, d]) => d.length > 0).map(([uri]) => uri.toString()),
+      [],
+    );
+
+    const editor = vscode.window.activeTextEditor;
+    assert.equal(editor?.document, doc);
+    const end = positionAfter(doc, '{% endblock %}');
+    await editor.edit((e) => e.insert(end, '\n'));
+    await editor.edit((e) => e.insert(doc.positionAt(doc.getText().length), '<article>'));
+    await waitFor(() => doc.getText().includes('<article></article>'), '</article> inserted after <article>');
+    await editor.edit((e) => e.insert(doc.positionAt(doc.getText().length), '<p>x</'));
+    await waitFor(() => doc.getText().includes('<p>x</p>'), 'p> inserted after </');
+    await vscode.commands.executeCommand('workbench.action.files.revert');
+  });
+
   // Grammar scopes are checked at UI level (Inspect Editor Tokens and Scopes): the web workbench has no
   // token-capture command for the extension host.
 });

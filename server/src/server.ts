@@ -48,13 +48,14 @@ import {
   ProjectSummary,
   SERVER_V8_FLAGS,
   StaticFileItem,
+  StaticFileFindings,
   StaticFileSource,
   TemplateEngineKind,
 } from './protocol';
 import { projectVariables } from './engine/dotenv';
 import { jinjaByEngine } from './service/context';
 import { ProjectManager, templateSet, WorkspaceChange, WorkspaceProject } from './workspace/projectManager';
-import { fileSources, listStaticFiles, summarize } from './workspace/report';
+import { countFindings, fileSources, listStaticFiles, summarize } from './workspace/report';
 import { findAllReferences } from './workspace/references';
 import { RenameHost, RenameSupport, StaticRenames } from './workspace/renames';
 import { FileChange, TreeWatcher, WatchTarget } from './workspace/watcher';
@@ -282,6 +283,19 @@ class DjangoStaticServer {
       this.guarded('fileSources', [] as StaticFileSource[], (params: { projectDir?: string; path?: string } | undefined) => {
         const project = this.projectByDir(params?.projectDir);
         return project && params?.path ? fileSources(project, params.path) : [];
+      }),
+    );
+    connection.onRequest(
+      Methods.findings,
+      this.guarded('findings', [] as StaticFileFindings[], (params: { projectDir?: string } | undefined) => {
+        const project = this.projectByDir(params?.projectDir);
+        if (!project || !this.manager) return [];
+        const mine = [];
+        for (const [uri, both] of this.published) {
+          const file = fsPathOf(uri);
+          if (file && this.manager.projectFor(file) === project) mine.push({ file, ...both });
+        }
+        return countFindings(mine);
       }),
     );
     connection.onRequest(

@@ -288,6 +288,75 @@ export async function runUiChecks(browser: Browser, url: string, workspace: stri
     return `${text}; copies: ${listed.join(' | ')}`;
   });
 
+  await check("Static Files view: findings as badges, the problems filter, the current template's references", async () => {
+    const foldersHeader = page
+      .locator('.pane-header', { has: page.locator('h3.title', { hasText: new RegExp(`^${path.basename(workspace)}$`, 'i') }) })
+      .first();
+    const toggleFolders = async (expanded: boolean) => {
+      const state = await foldersHeader.getAttribute('aria-expanded', { timeout: 3000 }).catch(() => null);
+      if (state !== null && state !== String(expanded)) await foldersHeader.click();
+    };
+    const pane = page.locator('.pane', { has: page.locator('.pane-header', { hasText: 'Static Files' }) });
+    const row = (label: string) =>
+      pane.locator('.monaco-list-row', { has: page.locator('.label-name', { hasText: new RegExp(`^${label.replace('.', '\\.')}$`) }) });
+    const titleAction = async (label: string) => {
+      await pane.locator('.pane-header').hover();
+      await pane.locator(`.pane-header .action-label[aria-label="${label}"]`).click();
+    };
+    // Decorations are drawn by CSS (the badge is the label's ::after content), not as text.
+    const badge = (label: string) =>
+      row(label)
+        .locator('.monaco-icon-label')
+        .first()
+        .evaluate(
+          (el) =>
+            (globalThis as unknown as { getComputedStyle(e: unknown, p: string): { content: string } }).getComputedStyle(el, '::after')
+              .content,
+        );
+    let step = 'the css/ folder';
+    try {
+      await toggleFolders(false);
+      await row('css').waitFor();
+      step = 'the findings badge on css/';
+      const deadline = Date.now() + 30000;
+      let cssBadge = await badge('css');
+      while (!/^"\d+"$/.test(cssBadge)) {
+        if (Date.now() > deadline) throw new Error(`css/ has no findings badge: ${cssBadge}`);
+        await page.waitForTimeout(300);
+        cssBadge = await badge('css');
+      }
+      const siteBadge = await badge('site.css');
+      await page.mouse.move(900, 650);
+      await page.waitForTimeout(300);
+      await page.screenshot({ path: path.join(RESULTS, 'static-files-view.png') });
+
+      step = 'the problems filter';
+      await titleAction('Show Only Files with Problems');
+      await row('print.css').waitFor({ state: 'detached' });
+      await row('site.css').waitFor();
+      const message = (await pane.locator('.message').innerText()).trim();
+      await page.screenshot({ path: path.join(RESULTS, 'static-files-problems.png') });
+      await titleAction('Show All Static Files');
+      await row('print.css').waitFor();
+
+      step = "base.html's references";
+      // Its tab is open (the link tooltip check); quick open would type into the tree's find box here.
+      await page.locator('.tab', { hasText: 'base.html' }).first().click();
+      await page.locator('.tab.active', { hasText: 'base.html' }).waitFor();
+      await titleAction("Reveal the Current Template's Static Files");
+      for (const name of ['site.css', 'print.css', 'logo.svg', 'htmx.min.js', 'app.js']) await row(name).waitFor();
+      const note = (await pane.locator('.message').innerText()).trim();
+      if (!note.includes('base.html')) throw new Error(`message: ${note}`);
+      await page.screenshot({ path: path.join(RESULTS, 'static-files-references.png') });
+      await runCommand(page, 'Django Static: Show All Static Files');
+      await pane.locator('.message').waitFor({ state: 'hidden' });
+      await toggleFolders(true);
+      return `css/ badge ${cssBadge}, site.css badge ${siteBadge}; problems filter: ${message}; references: ${note}`;
+    } catch (err) {
+      throw new Error(`${step}: ${err instanceof Error ? err.message : String(err)}`);
+    }
+  });
+
   await check('Collect Static Files shows the summary', async () => {
     await runCommand(page, 'Django Static: Collect Static Files');
     const toast = page.locator('.notification-toast', { hasText: /static files? copied/ }).first();

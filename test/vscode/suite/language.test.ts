@@ -187,7 +187,9 @@ describe('language features in a real VS Code', () => {
     await waitFor(() => doc.getText().includes('<article></article>'), '</article> inserted after <article>');
     await editor.edit((e) => e.insert(doc.positionAt(doc.getText().length), '<p>x</'));
     await waitFor(() => doc.getText().includes('<p>x</p>'), 'p> inserted after </');
-    await vscode.commands.executeCommand('workbench.action.files.revert');
+    // Gone again, so the later tests see the demo's templates only.
+    await vscode.commands.executeCommand('workbench.action.revertAndCloseActiveEditor');
+    fs.rmSync(wsPath('templates', 'html_features.html'));
   });
 
   // Grammar scopes are checked at UI level (Inspect Editor Tokens and Scopes): the web workbench has no

@@ -252,19 +252,8 @@ export async function runUiChecks(browser: Browser, url: string, workspace: stri
 
   await check('Static Files view: folders, winners, shadow counts; Show Shadowed Copies; opening a file', async () => {
     await runCommand(page, 'Focus on Static Files View');
-    // The workspace's folder tree collapsed for the screenshot, so the view has the side bar's height.
-    const foldersHeader = page
-      .locator('.pane-header', { has: page.locator('h3.title', { hasText: new RegExp(`^${path.basename(workspace)}$`, 'i') }) })
-      .first();
-    // Only cosmetic: a workbench whose header differs keeps its layout rather than failing the check.
-    const toggleFolders = async (expanded: boolean) => {
-      const state = await foldersHeader.getAttribute('aria-expanded', { timeout: 3000 }).catch(() => null);
-      if (state !== null && state !== String(expanded)) await foldersHeader.click();
-    };
+    const { toggleFolders, row } = staticFilesPane(page, workspace);
     await toggleFolders(false);
-    const pane = page.locator('.pane', { has: page.locator('.pane-header', { hasText: 'Static Files' }) });
-    const row = (label: string) =>
-      pane.locator('.monaco-list-row', { has: page.locator('.label-name', { hasText: new RegExp(`^${label}$`) }) });
     await row('css').waitFor({ timeout: 30000 });
     await row('css').click();
     const site = row('site.css');
@@ -289,16 +278,7 @@ export async function runUiChecks(browser: Browser, url: string, workspace: stri
   });
 
   await check("Static Files view: findings as badges, the problems filter, the current template's references", async () => {
-    const foldersHeader = page
-      .locator('.pane-header', { has: page.locator('h3.title', { hasText: new RegExp(`^${path.basename(workspace)}$`, 'i') }) })
-      .first();
-    const toggleFolders = async (expanded: boolean) => {
-      const state = await foldersHeader.getAttribute('aria-expanded', { timeout: 3000 }).catch(() => null);
-      if (state !== null && state !== String(expanded)) await foldersHeader.click();
-    };
-    const pane = page.locator('.pane', { has: page.locator('.pane-header', { hasText: 'Static Files' }) });
-    const row = (label: string) =>
-      pane.locator('.monaco-list-row', { has: page.locator('.label-name', { hasText: new RegExp(`^${label.replace('.', '\\.')}$`) }) });
+    const { toggleFolders, pane, row } = staticFilesPane(page, workspace);
     const titleAction = async (label: string) => {
       await pane.locator('.pane-header').hover();
       await pane.locator(`.pane-header .action-label[aria-label="${label}"]`).click();
@@ -350,6 +330,8 @@ export async function runUiChecks(browser: Browser, url: string, workspace: stri
       await page.screenshot({ path: path.join(RESULTS, 'static-files-references.png') });
       await runCommand(page, 'Django Static: Show All Static Files');
       await pane.locator('.message').waitFor({ state: 'hidden' });
+      // Back to how the check before left the window, so the later screenshots show what they showed.
+      await page.locator('.tab', { hasText: 'site.css' }).first().click();
       await toggleFolders(true);
       return `css/ badge ${cssBadge}, site.css badge ${siteBadge}; problems filter: ${message}; references: ${note}`;
     } catch (err) {
@@ -446,6 +428,24 @@ export async function runUiChecks(browser: Browser, url: string, workspace: stri
     `UI checks ${ok ? 'passed' : 'FAILED'} in ${((Date.now() - started) / 1000).toFixed(1)} s; screenshots in test-results/${ok ? ' (README ones copied to docs/images/)' : ''}`,
   );
   return ok;
+}
+
+/** The Static Files view's pane and rows, and the workspace folders' pane it shares the side bar with. */
+function staticFilesPane(page: Page, workspace: string) {
+  const foldersHeader = page
+    .locator('.pane-header', { has: page.locator('h3.title', { hasText: new RegExp(`^${path.basename(workspace)}$`, 'i') }) })
+    .first();
+  const pane = page.locator('.pane', { has: page.locator('.pane-header', { hasText: 'Static Files' }) });
+  return {
+    pane,
+    /** Collapsed for screenshots, so the view has the side bar's height. Only cosmetic: a workbench whose header differs keeps its layout. */
+    toggleFolders: async (expanded: boolean) => {
+      const state = await foldersHeader.getAttribute('aria-expanded', { timeout: 3000 }).catch(() => null);
+      if (state !== null && state !== String(expanded)) await foldersHeader.click();
+    },
+    row: (label: string) =>
+      pane.locator('.monaco-list-row', { has: page.locator('.label-name', { hasText: new RegExp(`^${label.replace(/\./g, '\\.')}$`) }) }),
+  };
 }
 
 /**

@@ -5,10 +5,11 @@
  * on `{{ … }}` in a script, the very things templates are switched away from HTML for). So, as VS Code's
  * "embedded languages" guide does, each template gets a mirror `html` document with its template syntax
  * masked (templateMask.ts), and completion, hover, highlights, folding and tag auto-closing are forwarded to
- * it; offsets are the template's, so the answers apply unchanged. Document links are not forwarded.
+ * it; offsets are the template's, so the answers apply unchanged. Formatting uses a second mirror where each
+ * construct is a word the formatter moves whole. Document links are not forwarded.
  */
 import * as vscode from 'vscode';
-import { blockFolds, inConstruct, maskTemplate, MaskedTemplate, startTagBefore } from './templateMask';
+import { blockFolds, inConstruct, maskTemplate, MaskedTemplate, startTagBefore, tokenized, untokenized } from './templateMask';
 
 export const TEMPLATE_LANGUAGES = ['django-html', 'jinja-html'];
 const MIRROR_SCHEME = 'django-static-html';
@@ -41,9 +42,12 @@ class Mirrors implements vscode.TextDocumentContentProvider, vscode.Disposable {
       entry = { version: doc.version, masked: maskTemplate(doc.getText()) };
       this.masks.set(key, entry);
     }
-    const { text } = entry.masked;
-    // A path of its own, not the template's: files.associations patterns could make `…/templates/x.html` a template again.
-    const uri = vscode.Uri.from({ scheme: MIRROR_SCHEME, path: `/${encodeURIComponent(key)}.html` });
+    const uri = mirrorUri(doc, '');
+    return (await this.show(uri, entry.masked.text)) ? { uri, masked: entry.masked } : undefined;
+  }
+
+  /** Makes `uri` an open `html` document holding `text`; false when it could not catch up in time. */
+  async show(uri: vscode.Uri, text: string): Promise<boolean> {
     this.texts.set(uri.toString(), text);
     let mirror = vscode.workspace.textDocuments.find((d) => d.uri.toString() === uri.toString());
     if (!mirror) mirror = await vscode.workspace.openTextDocument(uri);
@@ -52,7 +56,7 @@ class Mirrors implements vscode.TextDocumentContentProvider, vscode.Disposable {
       await changeOf(mirror, text);
     }
     if (mirror.languageId !== 'html') mirror = await vscode.languages.setTextDocumentLanguage(mirror, 'html');
-    return mirror.getText() === text ? { uri, masked: entry.masked } : undefined;
+    return mirror.getText() === text;
   }
 
   forget(doc: vscode.TextDocument): void {
@@ -62,6 +66,11 @@ class Mirrors implements vscode.TextDocumentContentProvider, vscode.Disposable {
   dispose(): void {
     this.changed.dispose();
   }
+}
+
+/** A path of its own, not the template's: files.associations patterns could make `…/templates/x.html` a template again. */
+function mirrorUri(doc: vscode.TextDocument, kind: '' | '.format'): vscode.Uri {
+  return vscode.Uri.from({ scheme: MIRROR_SCHEME, path: `/${encodeURIComponent(doc.uri.toString())}${kind}.html` });
 }
 
 function changeOf(mirror: vscode.TextDocument, text: string): Promise<void> {
@@ -132,6 +141,9 @@ export function registerHtmlFeatures(): vscode.Disposable {
         return [...html, ...blockFolds(doc.getText()).map(([start, end]) => new vscode.FoldingRange(start, end))];
       },
     }),
+    vscode.languages.registerDocumentFormattingEditProvider(selector, {
+      provideDocumentFormattingEdits: (doc, options) => formatTemplate(mirrors, doc, options),
+    }),
     autoCloseTags(mirrors, completions),
   );
 }
@@ -188,4 +200,32 @@ async function endTagAfterSlash(
   const text = typeof item?.insertText === 'string' ? item.insertText : item?.insertText?.value;
   // The item replaces the `/` typed: `/div>`.
   return text?.startsWith('/') ? new vscode.SnippetString(text.slice(1).replace(/[$}\\]/g, '\\$&')) : undefined;
+}
+
+/**
+ * HTML's formatter on the template: each construct stands in as a word of its own (`_djs0_`), which the
+ * formatter moves but never splits, and comes back after. A result that lost or doubled one is refused.
+ */
+async function formatTemplate(mirrors: Mirrors, doc: vscode.TextDocument, options: vscode.FormattingOptions): Promise<vscode.TextEdit[]> {
+  const source = doc.getText();
+  const words = tokenized(source);
+  if (!words) return [];
+  const uri = mirrorUri(doc, '.format');
+  if (!(await mirrors.show(uri, words.text))) return [];
+  const edits = (await execute<vscode.TextEdit[]>('vscode.executeFormatDocumentProvider', uri, options)) ?? [];
+  if (edits.length === 0) return [];
+  const mirror = vscode.workspace.textDocuments.find((d) => d.uri.toString() === uri.toString());
+  if (!mirror) return [];
+  let formatted = words.text;
+  for (const edit of [...edits].sort((a, b) => mirror.offsetAt(b.range.start) - mirror.offsetAt(a.range.start))) {
+    formatted = formatted.slice(0, mirror.offsetAt(edit.range.start)) + edit.newText + formatted.slice(mirror.offsetAt(edit.range.end));
+  }
+  const result = untokenized(formatted, words.constructs);
+  if (result === undefined) {
+    void vscode.window.showWarningMessage(
+      "HTML's formatter moved the template's tags in a way that cannot be undone: nothing was changed.",
+    );
+    return [];
+  }
+  return result === source ? [] : [vscode.TextEdit.replace(new vscode.Range(doc.positionAt(0), doc.positionAt(source.length)), result)];
 }

@@ -42,6 +42,36 @@ export function maskTemplate(source: string): MaskedTemplate {
   return { text, constructs };
 }
 
+/**
+ * The text with each construct replaced by a word `_djs<n>_`, and script or style code holding template syntax
+ * by one comment `/*_djs<n>_*\/` (the formatter leaves it alone, and the HTML server sees no broken code in it);
+ * undefined when the text holds such words already.
+ */
+export function tokenized(source: string): { text: string; constructs: string[] } | undefined {
+  if (/_djs\d+_/.test(source)) return undefined;
+  const constructs: string[] = [];
+  const word = (kept: string) => `_djs${constructs.push(kept) - 1}_`;
+  const text = source
+    .replace(CODE_ELEMENT, (match, open: string, _name: string, body: string) =>
+      new RegExp(CONSTRUCT.source).test(body) ? `${open}/*${word(body)}*/` : match,
+    )
+    .replace(CONSTRUCT, word);
+  return { text, constructs };
+}
+
+/** The constructs put back; undefined unless every word is there exactly once. */
+export function untokenized(text: string, constructs: readonly string[]): string | undefined {
+  const seen = new Set<number>();
+  let intact = true;
+  const result = text.replace(/\/\*_djs(\d+)_\*\/|_djs(\d+)_/g, (word, inComment: string | undefined, bare: string | undefined) => {
+    const i = Number(inComment ?? bare);
+    if (i >= constructs.length || seen.has(i)) intact = false;
+    seen.add(i);
+    return constructs[i] ?? word;
+  });
+  return intact && seen.size === constructs.length ? result : undefined;
+}
+
 /** True when `offset` is strictly inside a template construct: HTML has nothing to say there. */
 export function inConstruct(masked: MaskedTemplate, offset: number): boolean {
   let low = 0;

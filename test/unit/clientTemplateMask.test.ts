@@ -1,6 +1,6 @@
 // The HTML a template reads as for VS Code's HTML server: template syntax masked, offsets kept.
 import * as assert from 'node:assert/strict';
-import { blockFolds, inConstruct, maskTemplate, startTagBefore } from '../../client/src/templateMask';
+import { blockFolds, inConstruct, maskTemplate, startTagBefore, tokenized, untokenized } from '../../client/src/templateMask';
 
 describe('client: template mask for the HTML features', () => {
   it('blanks tags, variables and comments to spaces of the same length, keeping line breaks', () => {
@@ -46,6 +46,21 @@ describe('client: template mask for the HTML features', () => {
     assert.equal(before('<p/>'), undefined);
     assert.equal(before('{% if a > b %}'), undefined);
     assert.equal(before('x => y>'), undefined);
+  });
+
+  it('stands constructs in as words for the formatter and puts them back only when each is there once', () => {
+    const source = '<p>{% if a %}{{ x }}{% endif %}</p>';
+    const words = tokenized(source);
+    assert.ok(words);
+    assert.equal(words.text, '<p>_djs0__djs1__djs2_</p>');
+    assert.equal(untokenized('<p>\n  _djs0_ _djs1_\n  _djs2_\n</p>', words.constructs), '<p>\n  {% if a %} {{ x }}\n  {% endif %}\n</p>');
+    assert.equal(untokenized('<p>_djs0__djs2_</p>', words.constructs), undefined, 'one lost');
+    assert.equal(untokenized('<p>_djs0__djs1__djs1__djs2_</p>', words.constructs), undefined, 'one doubled');
+    assert.equal(tokenized('<p>_djs0_</p>'), undefined, 'the words are in the text already');
+    const script = `<script>var x = {{ data|safe }};</script><script>let y = 1;</script>`;
+    const code = tokenized(script);
+    assert.equal(code?.text, '<script>/*_djs0_*/</script><script>let y = 1;</script>', 'script code with template syntax kept whole');
+    assert.equal(untokenized(code?.text ?? '', code?.constructs ?? []), script);
   });
 
   it('folds multi-line blocks by name, nested and unbalanced, the end tag left visible', () => {

@@ -192,6 +192,40 @@ describe('language features in a real VS Code', () => {
     fs.rmSync(wsPath('templates', 'html_features.html'));
   });
 
+  it("formats django-html with HTML's formatter, keeping every template construct as it was", async () => {
+    const text =
+      '{% load static %}\n<div><p>{% if a %}<span>{{ x }}</span>{% endif %}</p>\n<ul>{% for i in l %}<li>{{ i }}</li>{% endfor %}</ul>' +
+      '<script>var d = {{ data|safe }};</script></div>\n';
+    fs.writeFileSync(wsPath('templates', 'formatted.html'), text);
+    const doc = await openDoc('templates', 'formatted.html');
+    try {
+      const edits = await waitFor(async () => {
+        const found = await vscode.commands.executeCommand<vscode.TextEdit[]>('vscode.executeFormatDocumentProvider', doc.uri, {
+          tabSize: 2,
+          insertSpaces: true,
+        });
+        return found?.length ? found : undefined;
+      }, 'formatting edits');
+      const edit = new vscode.WorkspaceEdit();
+      edit.set(doc.uri, edits);
+      assert.ok(await vscode.workspace.applyEdit(edit));
+      const formatted = doc.getText();
+      assert.notEqual(formatted, text);
+      assert.match(formatted, /\n {2,}<p>/, formatted);
+      assert.equal(formatted.replace(/\s+/g, ''), text.replace(/\s+/g, ''), 'only whitespace changed');
+      for (const construct of text.match(/\{[%{][^}]*[%}]\}/g) ?? []) assert.ok(formatted.includes(construct), construct);
+      assert.ok(formatted.includes('var d = {{ data|safe }};'), 'script code holding template syntax is left as it was');
+      const mirrored = vscode.languages.getDiagnostics().filter(([uri, d]) => uri.scheme !== 'file' && d.length > 0);
+      assert.deepEqual(
+        mirrored.map(([uri]) => uri.toString()),
+        [],
+      );
+    } finally {
+      await vscode.commands.executeCommand('workbench.action.revertAndCloseActiveEditor');
+      fs.rmSync(wsPath('templates', 'formatted.html'));
+    }
+  });
+
   // Grammar scopes are checked at UI level (Inspect Editor Tokens and Scopes): the web workbench has no
   // token-capture command for the extension host.
 });

@@ -128,3 +128,4 @@ export function manifestJson(prediction: AssetPrediction, djangoVersion: string 
 }
 
 export { describeFailure };
+export { AssetReading, assetFolderOf, assetReading, ReadReference, readAssetReferences, SkipReason } from './reading';

@@ -6,6 +6,7 @@ import * as vscode from 'vscode';
 import { ProjectSummary } from '../../server/src/protocol';
 import { COMMANDS } from './commands';
 import { Ctx } from './ctx';
+import { registerHtmlFeatures } from './htmlFeatures';
 import { StaticFilesView } from './staticFilesView';
 import { StatusBar } from './statusBar';
 import { TemplateLanguage } from './templateLanguage';
@@ -40,7 +41,7 @@ export function activate(context: vscode.ExtensionContext): DjangoStaticApi {
   const activatedAt = Date.now();
   const c = new Ctx(context);
   ctx = c;
-  context.subscriptions.push(c, new StatusBar(c), new StaticFilesView(c), new TemplateLanguage(c));
+  context.subscriptions.push(c, new StatusBar(c), new StaticFilesView(c), new TemplateLanguage(c), registerHtmlFeatures());
   for (const [id, factory] of Object.entries(COMMANDS)) {
     context.subscriptions.push(vscode.commands.registerCommand(id, factory(c)));
   }

@@ -109,6 +109,25 @@ export interface FileSourcesParams {
   path: string;
 }
 
+/**
+ * How many of the project's findings are about one static file, for the Static Files view's badges: the
+ * template findings on `{% static %}` paths serving `path` (missing ones too), or the CSS/JS findings in the
+ * file at `absPath`. Exactly one of the two is set.
+ */
+export interface StaticFileFindings {
+  path?: string;
+  absPath?: string;
+  errors: number;
+  warnings: number;
+  /** Information and hints. */
+  others: number;
+}
+
+/** Params of `findings`. */
+export interface FindingsParams {
+  projectDir: string;
+}
+
 /** Params of `selectProject`. */
 export interface SelectProjectParams {
   managePy: string;
@@ -166,6 +185,8 @@ export namespace Methods {
   export const listFiles = new RequestType<ListFilesParams, StaticFileItem[], void>('djangoStatic/listFiles');
   /** Client → server: every source providing one collected path, in finder order (the collected one first). */
   export const fileSources = new RequestType<FileSourcesParams, StaticFileSource[], void>('djangoStatic/fileSources');
+  /** Client → server: the findings last published for the project's templates and static files, counted per file. */
+  export const findings = new RequestType<FindingsParams, StaticFileFindings[], void>('djangoStatic/findings');
   /** Client → server: choose the active project; false when no learned project has that manage.py. */
   export const selectProject = new RequestType<SelectProjectParams, boolean, void>('djangoStatic/selectProject');
   /** Client → server: the engine that loads this file; null when it is no template of a learned project. */

@@ -49,6 +49,7 @@ import {
   SERVER_V8_FLAGS,
   ReportParams,
   StaticFileItem,
+  StaticFileFindings,
   StaticFileSource,
   StaticFilesReport,
   TemplateEngineKind,
@@ -56,7 +57,7 @@ import {
 import { projectVariables } from './engine/dotenv';
 import { jinjaByEngine } from './service/context';
 import { ProjectManager, templateSet, WorkspaceChange, WorkspaceProject } from './workspace/projectManager';
-import { fileSources, listStaticFiles, projectReport, summarize } from './workspace/report';
+import { countFindings, fileSources, listStaticFiles, projectReport, summarize } from './workspace/report';
 import { assetDocumentsReferencing } from './workspace/assetDocuments';
 import { findAllReferences } from './workspace/references';
 import { RenameHost, RenameSupport, StaticRenames } from './workspace/renames';
@@ -292,6 +293,19 @@ class DjangoStaticServer {
       this.guarded('fileSources', [] as StaticFileSource[], (params: { projectDir?: string; path?: string } | undefined) => {
         const project = this.projectByDir(params?.projectDir);
         return project && params?.path ? fileSources(project, params.path) : [];
+      }),
+    );
+    connection.onRequest(
+      Methods.findings,
+      this.guarded('findings', [] as StaticFileFindings[], (params: { projectDir?: string } | undefined) => {
+        const project = this.projectByDir(params?.projectDir);
+        if (!project || !this.manager) return [];
+        const mine = [];
+        for (const [uri, both] of this.published) {
+          const file = fsPathOf(uri);
+          if (file && this.manager.projectFor(file) === project) mine.push({ file, ...both });
+        }
+        return countFindings(mine);
       }),
     );
     connection.onRequest(

@@ -252,19 +252,8 @@ export async function runUiChecks(browser: Browser, url: string, workspace: stri
 
   await check('Static Files view: folders, winners, shadow counts; Show Shadowed Copies; opening a file', async () => {
     await runCommand(page, 'Focus on Static Files View');
-    // The workspace's folder tree collapsed for the screenshot, so the view has the side bar's height.
-    const foldersHeader = page
-      .locator('.pane-header', { has: page.locator('h3.title', { hasText: new RegExp(`^${path.basename(workspace)}$`, 'i') }) })
-      .first();
-    // Only cosmetic: a workbench whose header differs keeps its layout rather than failing the check.
-    const toggleFolders = async (expanded: boolean) => {
-      const state = await foldersHeader.getAttribute('aria-expanded', { timeout: 3000 }).catch(() => null);
-      if (state !== null && state !== String(expanded)) await foldersHeader.click();
-    };
+    const { toggleFolders, row } = staticFilesPane(page, workspace);
     await toggleFolders(false);
-    const pane = page.locator('.pane', { has: page.locator('.pane-header', { hasText: 'Static Files' }) });
-    const row = (label: string) =>
-      pane.locator('.monaco-list-row', { has: page.locator('.label-name', { hasText: new RegExp(`^${label}$`) }) });
     await row('css').waitFor({ timeout: 30000 });
     await row('css').click();
     const site = row('site.css');
@@ -286,6 +275,68 @@ export async function runUiChecks(browser: Browser, url: string, workspace: stri
     await page.locator('.tab.active', { hasText: 'site.css' }).waitFor();
     await toggleFolders(true);
     return `${text}; copies: ${listed.join(' | ')}`;
+  });
+
+  await check("Static Files view: findings as badges, the problems filter, the current template's references", async () => {
+    const { toggleFolders, pane, row } = staticFilesPane(page, workspace);
+    const titleAction = async (label: string) => {
+      await pane.locator('.pane-header').hover();
+      await pane.locator(`.pane-header .action-label[aria-label="${label}"]`).click();
+    };
+    // Decorations are drawn by CSS (the badge is the label's ::after content), not as text.
+    const badge = (label: string) =>
+      row(label)
+        .locator('.monaco-icon-label')
+        .first()
+        .evaluate(
+          (el) =>
+            (globalThis as unknown as { getComputedStyle(e: unknown, p: string): { content: string } }).getComputedStyle(el, '::after')
+              .content,
+        );
+    let step = 'the css/ folder';
+    try {
+      await toggleFolders(false);
+      await row('css').waitFor();
+      step = 'the findings badge on css/';
+      const deadline = Date.now() + 30000;
+      let cssBadge = await badge('css');
+      while (!/^"\d+"$/.test(cssBadge)) {
+        if (Date.now() > deadline) throw new Error(`css/ has no findings badge: ${cssBadge}`);
+        await page.waitForTimeout(300);
+        cssBadge = await badge('css');
+      }
+      const siteBadge = await badge('site.css');
+      await page.mouse.move(900, 650);
+      await page.waitForTimeout(300);
+      await page.screenshot({ path: path.join(RESULTS, 'static-files-view.png') });
+
+      step = 'the problems filter';
+      await titleAction('Show Only Files with Problems');
+      await row('print.css').waitFor({ state: 'detached' });
+      await row('site.css').waitFor();
+      const message = (await pane.locator('.message').innerText()).trim();
+      await page.screenshot({ path: path.join(RESULTS, 'static-files-problems.png') });
+      await titleAction('Show All Static Files');
+      await row('print.css').waitFor();
+
+      step = "base.html's references";
+      // Its tab is open (the link tooltip check); quick open would type into the tree's find box here.
+      await page.locator('.tab', { hasText: 'base.html' }).first().click();
+      await page.locator('.tab.active', { hasText: 'base.html' }).waitFor();
+      await titleAction("Reveal the Current Template's Static Files");
+      for (const name of ['site.css', 'print.css', 'logo.svg', 'htmx.min.js', 'app.js']) await row(name).waitFor();
+      const note = (await pane.locator('.message').innerText()).trim();
+      if (!note.includes('base.html')) throw new Error(`message: ${note}`);
+      await page.screenshot({ path: path.join(RESULTS, 'static-files-references.png') });
+      await runCommand(page, 'Django Static: Show All Static Files');
+      await pane.locator('.message').waitFor({ state: 'hidden' });
+      // Back to how the check before left the window, so the later screenshots show what they showed.
+      await page.locator('.tab', { hasText: 'site.css' }).first().click();
+      await toggleFolders(true);
+      return `css/ badge ${cssBadge}, site.css badge ${siteBadge}; problems filter: ${message}; references: ${note}`;
+    } catch (err) {
+      throw new Error(`${step}: ${err instanceof Error ? err.message : String(err)}`);
+    }
   });
 
   await check('a settings code lens opens the report filtered to its source; Show all shows the whole report', async () => {
@@ -399,6 +450,24 @@ export async function runUiChecks(browser: Browser, url: string, workspace: stri
     `UI checks ${ok ? 'passed' : 'FAILED'} in ${((Date.now() - started) / 1000).toFixed(1)} s; screenshots in test-results/${ok ? ' (README ones copied to docs/images/)' : ''}`,
   );
   return ok;
+}
+
+/** The Static Files view's pane and rows, and the workspace folders' pane it shares the side bar with. */
+function staticFilesPane(page: Page, workspace: string) {
+  const foldersHeader = page
+    .locator('.pane-header', { has: page.locator('h3.title', { hasText: new RegExp(`^${path.basename(workspace)}$`, 'i') }) })
+    .first();
+  const pane = page.locator('.pane', { has: page.locator('.pane-header', { hasText: 'Static Files' }) });
+  return {
+    pane,
+    /** Collapsed for screenshots, so the view has the side bar's height. Only cosmetic: a workbench whose header differs keeps its layout. */
+    toggleFolders: async (expanded: boolean) => {
+      const state = await foldersHeader.getAttribute('aria-expanded', { timeout: 3000 }).catch(() => null);
+      if (state !== null && state !== String(expanded)) await foldersHeader.click();
+    },
+    row: (label: string) =>
+      pane.locator('.monaco-list-row', { has: page.locator('.label-name', { hasText: new RegExp(`^${label.replace(/\./g, '\\.')}$`) }) }),
+  };
 }
 
 /**

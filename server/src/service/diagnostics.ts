@@ -48,8 +48,12 @@ export interface DiagnosticData {
   suggestions?: string[];
   /** leading-slash: the path without the slash. */
   replacement?: string;
-  /** hardcoded-url: the static path and what followed it (`?v=1`). */
+  /**
+   * The destination path the finding is about (a `{% static %}` reference's served path, a hard-coded URL's
+   * static path): the Static Files view counts findings per file with it.
+   */
   path?: string;
+  /** hardcoded-url: what followed the path (`?v=1`). */
   suffix?: string;
 }
 
@@ -63,6 +67,11 @@ export interface Finding {
 }
 
 type Report = (finding: Finding) => void;
+
+/** Reports with `data.path` set to the path a reference serves (when its reader could work one out). */
+function aboutPath(report: Report, path: string | null): Report {
+  return path === null ? report : (finding) => report({ ...finding, data: { ...finding.data, path } });
+}
 
 /**
  * The document's diagnostics; what the checks asked the index goes into `asked` (the workspace re-checks the
@@ -91,7 +100,7 @@ export function validate(template: DocumentModel, ctx: ServiceContext, asked?: I
         message: `Invalid block tag on line ${ref.tagRange.start.line + 1}: 'static'. Did you forget to register or load this tag? Add {% load static %} before it.`,
       });
     }
-    checkReference(ref, ctx, report, asked);
+    checkReference(ref, ctx, aboutPath(report, ref.destination), asked);
   }
   checkHardcodedUrls(template, ctx, report, asked);
   return capped(diagnostics, template);

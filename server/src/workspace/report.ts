@@ -1,7 +1,8 @@
 import { CollectStats, StaticSource } from '../engine/indexTypes';
 import { FinderEntry } from '../engine/model';
+import { Diagnostic, DiagnosticSeverity } from 'vscode-languageserver-types';
 import { sourceShares } from '../engine/sourceShares';
-import { ProjectSummary, StaticFileItem, StaticFileSource, StaticFilesReport } from '../protocol';
+import { ProjectSummary, StaticFileFindings, StaticFileItem, StaticFileSource, StaticFilesReport } from '../protocol';
 import { WorkspaceProject } from './projectManager';
 import { describeOutside } from './templateCoverage';
 import { unknownSources } from '../engine/unknownSources';
@@ -48,6 +49,42 @@ export function listStaticFiles(project: WorkspaceProject): StaticFileItem[] {
 export function fileSources(project: WorkspaceProject, destination: string): StaticFileSource[] {
   const providers = project.index.get(destination)?.providers.filter((p) => !p.ignored) ?? [];
   return providers.map((p, i) => ({ absPath: p.absPath, source: p.source.shortLabel, collected: i === 0 }));
+}
+
+/**
+ * Published diagnostics counted per static file: template findings by the path they are about
+ * (`data.path`), CSS/JS findings by the file they are in. Findings about no path (a missing `{% load %}`)
+ * are left out: no file shows them.
+ */
+export function countFindings(published: Iterable<{ file: string; templates: Diagnostic[]; assets: Diagnostic[] }>): StaticFileFindings[] {
+  const byPath = new Map<string, StaticFileFindings>();
+  const byFile = new Map<string, StaticFileFindings>();
+  const add = (counts: StaticFileFindings, d: Diagnostic) => {
+    if (d.severity === DiagnosticSeverity.Error) counts.errors++;
+    else if (d.severity === DiagnosticSeverity.Warning) counts.warnings++;
+    else counts.others++;
+  };
+  const entry = (map: Map<string, StaticFileFindings>, key: string, make: () => StaticFileFindings) => {
+    let counts = map.get(key);
+    if (!counts) map.set(key, (counts = make()));
+    return counts;
+  };
+  for (const { file, templates, assets } of published) {
+    for (const d of templates) {
+      const path = (d.data as { path?: unknown } | undefined)?.path;
+      if (typeof path === 'string')
+        add(
+          entry(byPath, path, () => ({ path, errors: 0, warnings: 0, others: 0 })),
+          d,
+        );
+    }
+    for (const d of assets)
+      add(
+        entry(byFile, file, () => ({ absPath: file, errors: 0, warnings: 0, others: 0 })),
+        d,
+      );
+  }
+  return [...byPath.values(), ...byFile.values()];
 }
 
 /**

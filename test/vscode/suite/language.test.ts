@@ -125,6 +125,107 @@ describe('language features in a real VS Code', () => {
     assert.equal(included['django-html'], 'html');
   });
 
+  it("keeps HTML's own features in django-html: tags, hover, folding, auto-closing; ours beside them, no fake links", async () => {
+    const text = [
+      '{% load static %}',
+      '{% block content %}',
+      '<section>',
+      '  <di></di>',
+      '  <link rel="stylesheet" href="{% static "css/site.css" %}">',
+      '  <img src="{% static \'img/\' %}" alt="{{ title }}">',
+      '  <script>var data = {{ data|safe }};</script>',
+      '  {% sta',
+      '</section>',
+      '{% endblock %}',
+      '',
+    ].join('\n');
+    fs.writeFileSync(wsPath('templates', 'html_features.html'), text);
+    const doc = await openDoc('templates', 'html_features.html');
+    assert.equal(doc.languageId, 'django-html');
+    const complete = async (needle: string, want: string) =>
+      waitFor(async () => {
+        const list = await vscode.commands.executeCommand<vscode.CompletionList>(
+          'vscode.executeCompletionItemProvider',
+          doc.uri,
+          positionAfter(doc, needle),
+        );
+        const labels = list.items.map(labelOf);
+        return labels.includes(want) ? labels : undefined;
+      }, `completion ${want} after ${needle}`);
+    // The HTML server starts on the first request: wait for its tag completion, then for ours beside it.
+    const tags = await complete('  <di', 'div');
+    assert.ok(tags.includes('dialog'), tags.slice(0, 20).join(', '));
+    const paths = await complete("{% static 'img/", 'logo.svg');
+    assert.ok(!paths.includes('div'), 'no HTML tags inside {% static %}');
+    const snippet = await complete('  {% sta', "{% static '…' %}");
+    assert.ok(!snippet.includes('div'), snippet.join(', '));
+
+    const hovers = await vscode.commands.executeCommand<vscode.Hover[]>('vscode.executeHoverProvider', doc.uri, positionAfter(doc, '<sec'));
+    const hoverText = hovers.flatMap((h) => h.contents.map((c) => (typeof c === 'string' ? c : c.value))).join('\n');
+    assert.match(hoverText, /section/i, hoverText);
+
+    const folds = await vscode.commands.executeCommand<vscode.FoldingRange[]>('vscode.executeFoldingRangeProvider', doc.uri);
+    const spans = folds.map((f) => `${f.start}-${f.end}`);
+    assert.ok(spans.includes('1-8'), `{% block %} folds: ${spans.join(', ')}`);
+    assert.ok(spans.includes('2-7'), `<section> folds: ${spans.join(', ')}`);
+
+    // HTML would read `{% static ` as the link of href="{% static "css/site.css" %}": only our links are offered.
+    const links = await vscode.commands.executeCommand<vscode.DocumentLink[]>('vscode.executeLinkProvider', doc.uri);
+    for (const link of links) assert.ok(!doc.getText(link.range).includes('{%'), `a link over ${doc.getText(link.range)}`);
+    // The `{{ data|safe }}` in the script is no JavaScript error anywhere, the mirror document included.
+    const mirrored = vscode.languages.getDiagnostics().filter(([uri]) => uri.scheme !== 'file' && uri.scheme !== 'untitled');
+    assert.deepEqual(
+      mirrored.filter(([, d]) => d.length > 0).map(([uri]) => uri.toString()),
+      [],
+    );
+
+    const editor = vscode.window.activeTextEditor;
+    assert.equal(editor?.document, doc);
+    const end = positionAfter(doc, '{% endblock %}');
+    await editor.edit((e) => e.insert(end, '\n'));
+    await editor.edit((e) => e.insert(doc.positionAt(doc.getText().length), '<article>'));
+    await waitFor(() => doc.getText().includes('<article></article>'), '</article> inserted after <article>');
+    await editor.edit((e) => e.insert(doc.positionAt(doc.getText().length), '<p>x</'));
+    await waitFor(() => doc.getText().includes('<p>x</p>'), 'p> inserted after </');
+    // Gone again, so the later tests see the demo's templates only.
+    await vscode.commands.executeCommand('workbench.action.revertAndCloseActiveEditor');
+    fs.rmSync(wsPath('templates', 'html_features.html'));
+  });
+
+  it("formats django-html with HTML's formatter, keeping every template construct as it was", async () => {
+    const text =
+      '{% load static %}\n<div><p>{% if a %}<span>{{ x }}</span>{% endif %}</p>\n<ul>{% for i in l %}<li>{{ i }}</li>{% endfor %}</ul>' +
+      '<script>var d = {{ data|safe }};</script></div>\n';
+    fs.writeFileSync(wsPath('templates', 'formatted.html'), text);
+    const doc = await openDoc('templates', 'formatted.html');
+    try {
+      const edits = await waitFor(async () => {
+        const found = await vscode.commands.executeCommand<vscode.TextEdit[]>('vscode.executeFormatDocumentProvider', doc.uri, {
+          tabSize: 2,
+          insertSpaces: true,
+        });
+        return found?.length ? found : undefined;
+      }, 'formatting edits');
+      const edit = new vscode.WorkspaceEdit();
+      edit.set(doc.uri, edits);
+      assert.ok(await vscode.workspace.applyEdit(edit));
+      const formatted = doc.getText();
+      assert.notEqual(formatted, text);
+      assert.match(formatted, /\n {2,}<p>/, formatted);
+      assert.equal(formatted.replace(/\s+/g, ''), text.replace(/\s+/g, ''), 'only whitespace changed');
+      for (const construct of text.match(/\{[%{][^}]*[%}]\}/g) ?? []) assert.ok(formatted.includes(construct), construct);
+      assert.ok(formatted.includes('var d = {{ data|safe }};'), 'script code holding template syntax is left as it was');
+      const mirrored = vscode.languages.getDiagnostics().filter(([uri, d]) => uri.scheme !== 'file' && d.length > 0);
+      assert.deepEqual(
+        mirrored.map(([uri]) => uri.toString()),
+        [],
+      );
+    } finally {
+      await vscode.commands.executeCommand('workbench.action.revertAndCloseActiveEditor');
+      fs.rmSync(wsPath('templates', 'formatted.html'));
+    }
+  });
+
   // Grammar scopes are checked at UI level (Inspect Editor Tokens and Scopes): the web workbench has no
   // token-capture command for the extension host.
 });

@@ -28,6 +28,9 @@ export interface AssetPrediction {
   files: CollectedFile[];
   /** The storage's repr as Django's messages print it. */
   storageRepr: string;
+  /** The model and index generation it was made from (a later prediction may start from it). */
+  model: ProjectModel;
+  generation: number | undefined;
 }
 
 export interface PredictOptions {
@@ -40,6 +43,12 @@ export interface PredictOptions {
   collectOrder?: boolean;
   /** Read a source file (default: from disk); the language service passes open documents' text. */
   readSource?: (absPath: string) => Buffer | null;
+  /**
+   * An earlier prediction for the same project and the source files whose content changed since (absolute
+   * paths). When no file came or went in between, only what the change reaches is replayed again.
+   */
+  previous?: AssetPrediction;
+  changed?: Iterable<string>;
 }
 
 function readFile(absPath: string): Buffer | null {
@@ -55,13 +64,18 @@ function readFile(absPath: string): Buffer | null {
  * replayed with Django's default patterns anyway: its missing references are what browsers will 404 on.
  */
 export function predictAssets(model: ProjectModel, index: StaticIndexApi, options: PredictOptions = {}): AssetPrediction {
-  const traits = storageTraits(model);
+  const prior = reusable(model, index, options);
+  const traits = prior?.traits ?? storageTraits(model);
   const storageRepr = `<${traits.className} object at 0x…>`;
-  const winners: CollectedFile[] = index.collectWinners().map((w) => ({ name: w.path, absPath: w.absPath }));
   // The manifest's key order, and whether a long @import chain settles within the passes, follow the order
   // collectstatic walks the folders in (the file system's); a missing file fails in any order.
-  const files = options.collectOrder === false ? winners : inCollectOrder(index, winners);
-  const base = { traits, storageRepr, files };
+  const files =
+    prior?.files ??
+    (() => {
+      const winners: CollectedFile[] = index.collectWinners().map((w) => ({ name: w.path, absPath: w.absPath }));
+      return options.collectOrder === false ? winners : inCollectOrder(index, winners);
+    })();
+  const base = { traits, storageRepr, files, model, generation: index.generation };
   const unknown = unknownReason(model, traits);
   if (unknown) return { ...base, unknown, result: null };
   const django = behaviourOf(model.djangoVersion).assets;
@@ -89,8 +103,29 @@ export function predictAssets(model: ProjectModel, index: StaticIndexApi, option
     storageRepr,
     reader,
     manifest: options.manifest === true && traits.hashes === true,
+    prior: prior?.result?.memory,
+    changed: prior ? names(prior, options.changed ?? []) : undefined,
   });
   return { ...base, unknown: null, result };
+}
+
+/** The previous prediction when it can be continued: same model, no file came or went, a replay to start from. */
+function reusable(model: ProjectModel, index: StaticIndexApi, options: PredictOptions): AssetPrediction | null {
+  const p = options.previous;
+  if (!p?.result || p.model !== model || options.manifest) return null;
+  if (p.generation === undefined || index.generation === undefined || !index.changesSince) return null;
+  const moved = index.changesSince(p.generation);
+  return moved !== null && moved.length === 0 ? p : null;
+}
+
+/** The collected names of changed source files (shadowed copies and other files are nobody's concern). */
+function names(p: AssetPrediction, changed: Iterable<string>): string[] {
+  const out: string[] = [];
+  for (const abs of changed) {
+    const name = p.result!.memory.byAbsPath.get(abs);
+    if (name !== undefined) out.push(name);
+  }
+  return out;
 }
 
 function unknownReason(model: ProjectModel, traits: StorageTraits): string | null {

@@ -11,6 +11,7 @@ import { escapeMarkdown, markdownCode } from '../text';
 import { formatSize, isImage, shownPath, sourceLabel } from './context';
 import { destinationOf } from '../engine/paths';
 import { resolveReference } from './resolve';
+import { describePrediction } from './manifestHover';
 import { renderStaticUrl, RenderedUrl } from './staticUrl';
 import { suggestPaths } from './suggest';
 import { StaticReference } from './templateModel';
@@ -68,6 +69,7 @@ function describe(ref: StaticReference, ctx: ServiceContext): string[] {
     }
   }
   lines.push(...describeUrl(ref.value, ctx));
+  lines.push(...describePrediction(ref.value, ctx));
   return lines;
 }
 

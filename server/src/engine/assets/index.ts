@@ -12,7 +12,7 @@ import { ProjectModel } from '../model';
 import { describeFailure, findingsFor } from './findings';
 import { inCollectOrder } from './collectOrder';
 import { patternsFor } from './patterns';
-import { CollectedFile, postProcess, PostProcessResult, pyCompare, RootReader } from './postProcess';
+import { CollectedFile, postProcess, PostProcessResult, pyCompare, RootReader, withHash } from './postProcess';
 import { pyJsonString } from './python';
 import { StorageTraits, storageTraits } from './storage';
 
@@ -160,6 +160,57 @@ export function manifestJson(prediction: AssetPrediction, djangoVersion: string 
     out += `, "hash": "${createHash('md5').update(Buffer.from(list, 'utf8')).digest('hex').slice(0, 12)}"`;
   }
   return `${out}}`;
+}
+
+/** The staticfiles.json the next collectstatic writes, entry by entry (hashing only the files asked about). */
+export interface PredictedManifest {
+  /** Why the next collectstatic writes no manifest (its first failure), or null when it gets that far. */
+  failure: string | null;
+  /** The hashed name the manifest maps a collected name to; undefined when the manifest has no entry for it. */
+  entry(name: string): string | undefined;
+}
+
+const manifests = new WeakMap<AssetPrediction, PredictedManifest>();
+
+/**
+ * The manifest a prediction implies, or null when the storage does not hash or nothing was predicted.
+ * CSS and JS take their names from the replay; any other file is hashed from its bytes when first asked.
+ */
+export function predictedManifest(p: AssetPrediction, readSource: (absPath: string) => Buffer | null = readFile): PredictedManifest | null {
+  const result = p.result;
+  if (!result || p.traits.hashes !== true) return null;
+  const cached = manifests.get(p);
+  if (cached) return cached;
+  const memory = result.memory;
+  const failed = result.references.find((r) => r.outcome.kind === 'failed');
+  const failure = failed
+    ? `${failed.file.name}: ${describeFailure(failed)}`
+    : result.undecodable.length
+      ? `${result.undecodable[0].name}: UnicodeDecodeError`
+      : result.unreadable.length
+        ? `${result.unreadable[0].name} cannot be read`
+        : result.unresolved
+          ? `RuntimeError: Max post-process passes exceeded (${result.unresolved.join(', ')})`
+          : null;
+  const names = new Map<string, string | undefined>();
+  const manifest: PredictedManifest = {
+    failure,
+    entry(name) {
+      if (failure !== null) return undefined;
+      if (names.has(name)) return names.get(name);
+      const file = memory.byName.get(name);
+      let hashed: string | undefined;
+      if (file && memory.adjustable.has(name)) hashed = memory.history.get(name)?.at(-1)?.[1];
+      else if (file) {
+        const bytes = readSource(file.absPath);
+        hashed = bytes ? withHash(name, bytes) : undefined;
+      }
+      names.set(name, hashed);
+      return hashed;
+    },
+  };
+  manifests.set(p, manifest);
+  return manifest;
 }
 
 export { describeFailure };

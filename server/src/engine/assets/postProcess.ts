@@ -63,7 +63,10 @@ export interface ReplayMemory {
   adjustable: Set<string>;
   /** Deepest folders first, as post_process walks them; `position` is each name's index in it. */
   order: CollectedFile[];
+  adjustableOrder: CollectedFile[];
   position: Map<string, number>;
+  /** What findings derive from the collected names, built once for every replay of the same files. */
+  derived: { lowerCase?: Map<string, string>; names?: Set<string> };
   /** Per file, its first pass's references. */
   references: Map<string, FileReference[]>;
   /** Per file, the collected names its rewrites looked up (the dependencies). */
@@ -123,7 +126,20 @@ function layout(files: CollectedFile[], groups: PatternGroup[]) {
     .map((x) => x.f);
   const position = new Map(order.map((f, i) => [f.name, i]));
   const byAbsPath = new Map(files.map((f) => [f.absPath, f.name]));
-  return { files, byName, byAbsPath, dirs, adjustable, order, position };
+  const adjustableOrder = order.filter((f) => adjustable.has(f.name));
+  return { files, byName, byAbsPath, dirs, adjustable, order, adjustableOrder, position, derived: {} };
+}
+
+/** HashedFilesMixin.hashed_name of a file whose content is known: the md5's first 12 digits before the extension. */
+export function withHash(name: string, content: Buffer): string {
+  const parsed = urlsplit(unquote(name));
+  const [dir, filename] = psplit(pyStrip(parsed.path));
+  const [stem, ext] = splitext(filename);
+  const hashed = `${stem}.${md5(content)}${ext}`;
+  let joined = dir ? (dir.endsWith('/') ? dir + hashed : `${dir}/${hashed}`) : hashed;
+  // The @font-face hack: `font.eot?#iefix` keeps its `?`.
+  if (name.includes('?#') && !parsed.query) joined += '?';
+  return urlunsplit({ ...parsed, path: joined });
 }
 
 /** The names a change reaches: the changed files and every file that looked one of them up, transitively. */
@@ -157,7 +173,7 @@ export function postProcess(input: PostProcessInput): PostProcessResult {
   const { reader, prior } = input;
   const root = input.staticRoot ?? '/STATIC_ROOT';
   const structure = prior ?? layout(input.files, input.groups);
-  const { files, byName, dirs, adjustable, order, position } = structure;
+  const { byName, dirs, adjustable, order, position } = structure;
   // A whole replay re-runs every file; after a change, only what the change reaches (the rest answers from history).
   const live = prior ? reached(prior, input.changed ?? []) : null;
   const isLive = (name: string): boolean => live === null || live.has(name);
@@ -183,7 +199,7 @@ export function postProcess(input: PostProcessInput): PostProcessResult {
   // Steps at which a name the replay does not re-run got a new hashed name: cached answers end there.
   const foreignChanges: number[] = [];
   if (prior) {
-    for (const [k, h] of history) h.forEach(([at, v], i) => (i === 0 || h[i - 1][1] !== v) && foreignChanges.push(at));
+    for (const h of history.values()) h.forEach(([at, v], i) => (i === 0 || h[i - 1][1] !== v) && foreignChanges.push(at));
     foreignChanges.sort((a, b) => a - b);
   }
   let nextForeign = 0;
@@ -242,13 +258,7 @@ export function postProcess(input: PostProcessInput): PostProcessResult {
       if (found === 'dir') return name;
       content = found.bytes;
     }
-    const [dir, filename] = psplit(cleanName);
-    const [stem, ext] = splitext(filename);
-    const hashed = `${stem}.${md5(content)}${ext}`;
-    let joined = dir ? (dir.endsWith('/') ? dir + hashed : `${dir}/${hashed}`) : hashed;
-    // The @font-face hack: `font.eot?#iefix` keeps its `?`.
-    if (name.includes('?#') && !parsed.query) joined += '?';
-    return urlunsplit({ ...parsed, path: joined });
+    return withHash(name, content);
   };
 
   /** `_url(_stored_name, name, force=True, hashed_files)`: only its last path segment is used by the converter. */
@@ -299,9 +309,9 @@ export function postProcess(input: PostProcessInput): PostProcessResult {
   /** Moves the replay to file `i` of pass `pass`; answers cached before a foreign name changed are dropped. */
   const at = (pass: number, i: number): void => {
     step = pass * N + i;
-    let moved = false;
-    while (nextForeign < foreignChanges.length && foreignChanges[nextForeign] < step) (nextForeign++, (moved = true));
-    if (moved) answers.clear();
+    const passed = nextForeign;
+    while (nextForeign < foreignChanges.length && foreignChanges[nextForeign] < step) nextForeign++;
+    if (nextForeign > passed) answers.clear();
   };
   const answer = (name: string): string => {
     let cached = answers.get(name);
@@ -383,7 +393,7 @@ export function postProcess(input: PostProcessInput): PostProcessResult {
   }
   const byOrder = (names: Iterable<string>): CollectedFile[] =>
     [...new Set(names)].map((n) => byName.get(n)!).sort((a, b) => position.get(a.name)! - position.get(b.name)!);
-  const allReferences = order.flatMap((f) => (adjustable.has(f.name) ? (references.get(f.name) ?? []) : []));
+  const allReferences = structure.adjustableOrder.flatMap((f) => references.get(f.name) ?? []);
   const undecodableFiles = byOrder(undecodable);
   const unreadable = byOrder([...unreadableBy.values()].flatMap((l) => l.map((f) => f.name)));
   const leftovers = new Set([...leftoversBy.values()].flatMap((s) => [...s]));

@@ -194,7 +194,7 @@ export function assetLines(a: AssetResult | null | undefined): string[] {
     `  real collectstatic (copy + post-process + manifest), ms: ${fmt(a.collectstatic_ms)}`,
     `  our manifest prediction, ms: ${fmt(a.manifest_ms)} (equal to staticfiles.json: ${a.manifest_equal ?? 'n/a'})`,
     `  whole replay + findings, ms: ${fmt(a.whole_recheck_ms)}`,
-    `  re-check after saving one CSS file, ms: ${fmt(a.recheck_ms, 1)} (${a.recheck_replayed_files ?? 'n/a'} files replayed)`,
+    `  re-check after saving one CSS file, ms: ${fmt(a.recheck_ms, 1)} (CPU ${fmt(a.recheck_cpu_ms, 1)} ms; ${a.recheck_replayed_files ?? 'n/a'} files replayed)`,
   ];
 }
 

@@ -127,7 +127,7 @@ export function findingsFor(p: AssetPrediction, readText: (absPath: string) => s
     out.push(wholeFile(f, ASSET_CODES.unreadable, 'error', `'${f.name}' cannot be read (a broken link?): collectstatic fails copying it.`));
   }
   if (hashes && result.unresolved) out.push(...cycleFindings(p, at));
-  if (hashes) {
+  if (hashes && result.leftovers.size > 0) {
     for (const r of result.references) {
       if (r.outcome.kind === 'rewritten' && result.leftovers.has(normalTarget(r.outcome.target))) {
         out.push({
@@ -144,7 +144,7 @@ export function findingsFor(p: AssetPrediction, readText: (absPath: string) => s
 }
 
 /** The name Django looked up, as its message prints it. */
-function normalTarget(target: string): string {
+export function normalTarget(target: string): string {
   return pyStrip(urlsplit(normpath(target)).path);
 }
 

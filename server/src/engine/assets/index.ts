@@ -9,7 +9,9 @@ import * as path from 'path';
 import { behaviourOf } from '../djangoVersion';
 import { StaticIndexApi } from '../indexTypes';
 import { ProjectModel } from '../model';
-import { describeFailure, findingsFor } from './findings';
+import { describeFailure, findingsFor, normalTarget } from './findings';
+import type { NamedPath } from '../referenceFindings';
+import { lineAt } from '../staticMode/syntax';
 import { inCollectOrder } from './collectOrder';
 import { patternsFor } from './patterns';
 import { CollectedFile, postProcess, PostProcessResult, pyCompare, RootReader, withHash } from './postProcess';
@@ -144,6 +146,25 @@ export function assetFindings(prediction: AssetPrediction, readText: (absPath: s
 function defaultText(absPath: string): string | null {
   const b = readFile(absPath);
   return b ? b.toString('utf8') : null;
+}
+
+/** The static paths the CSS/JS references name (the ones post-processing resolves), lines read only when asked. */
+export function assetNamedPaths(prediction: AssetPrediction, readText: (absPath: string) => string | null = defaultText): NamedPath[] {
+  const starts = new Map<string, number[]>();
+  const lineOf = (absPath: string, offset: number): number => {
+    let s = starts.get(absPath);
+    if (!s) {
+      s = [0];
+      for (const m of (readText(absPath) ?? '').matchAll(/\r\n|\r|\n/g)) s.push(m.index + m[0].length);
+      starts.set(absPath, s);
+    }
+    return lineAt(s, offset);
+  };
+  return (prediction.result?.references ?? []).flatMap((r): NamedPath[] =>
+    r.outcome.kind === 'skipped'
+      ? []
+      : [{ path: normalTarget(r.outcome.target), file: r.file.absPath, line: () => lineOf(r.file.absPath, r.start) }],
+  );
 }
 
 /** staticfiles.json as Django writes it: json.dumps of the paths, the version and (4.2+) the hash. */

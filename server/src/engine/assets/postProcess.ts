@@ -69,8 +69,9 @@ export interface ReplayMemory {
   derived: { lowerCase?: Map<string, string>; names?: Set<string> };
   /** Per file, its first pass's references. */
   references: Map<string, FileReference[]>;
-  /** Per file, the collected names its rewrites looked up (the dependencies). */
+  /** Per file, the collected names its rewrites looked up (the dependencies), and the other way round. */
   looked: Map<string, Set<string>>;
+  lookedUpBy: Map<string, Set<string>>;
   /** Per name, [step, hashed name] each time its hashed name was set, in step order. */
   history: Map<string, Array<[number, string]>>;
   /** Per later pass, the files whose hashed name changed in it. */
@@ -142,16 +143,20 @@ export function withHash(name: string, content: Buffer): string {
   return urlunsplit({ ...parsed, path: joined });
 }
 
+/** Adds (or removes) `file`'s lookups to the name → files that looked it up map. */
+function linkLookups(lookedUpBy: Map<string, Set<string>>, file: string, names: Iterable<string>, add: boolean): void {
+  for (const n of names) {
+    let by = lookedUpBy.get(n);
+    if (add) {
+      if (!by) lookedUpBy.set(n, (by = new Set()));
+      by.add(file);
+    } else by?.delete(file);
+  }
+}
+
 /** The names a change reaches: the changed files and every file that looked one of them up, transitively. */
 function reached(prior: ReplayMemory, changed: Iterable<string>): Set<string> {
-  const lookedUpBy = new Map<string, string[]>();
-  for (const [file, names] of prior.looked) {
-    for (const n of names) {
-      const list = lookedUpBy.get(n);
-      if (list) list.push(file);
-      else lookedUpBy.set(n, [file]);
-    }
-  }
+  const lookedUpBy = prior.lookedUpBy;
   const out = new Set<string>();
   const todo = [...changed].filter((n) => prior.byName.has(n));
   for (let n = todo.pop(); n !== undefined; n = todo.pop()) {
@@ -182,19 +187,23 @@ export function postProcess(input: PostProcessInput): PostProcessResult {
   let owner = '';
 
   const current = new Map<string, string>();
-  const history = new Map<string, Array<[number, string]>>();
-  const looked = new Map<string, Set<string>>();
-  const references = new Map<string, FileReference[]>();
-  const undecodable = new Set<string>();
-  const unreadableBy = new Map<string, CollectedFile[]>();
-  const leftoversBy = new Map<string, Set<string>>();
-  if (prior) {
-    for (const [k, v] of prior.history) if (!isLive(k)) history.set(k, v);
-    for (const [k, v] of prior.looked) if (!isLive(k)) looked.set(k, v);
-    for (const [k, v] of prior.references) if (!isLive(k)) references.set(k, v);
-    for (const k of prior.undecodable) if (!isLive(k)) undecodable.add(k);
-    for (const [k, v] of prior.unreadableBy) if (!isLive(k)) unreadableBy.set(k, v);
-    for (const [k, v] of prior.leftoversBy) if (!isLive(k)) leftoversBy.set(k, v);
+  // Continuing a replay takes over its records (the earlier prediction is not to be continued again): what the
+  // files re-run recorded is dropped, the rest kept.
+  const history = prior?.history ?? new Map<string, Array<[number, string]>>();
+  const looked = prior?.looked ?? new Map<string, Set<string>>();
+  const lookedUpBy = prior?.lookedUpBy ?? new Map<string, Set<string>>();
+  const references = prior?.references ?? new Map<string, FileReference[]>();
+  const undecodable = prior?.undecodable ?? new Set<string>();
+  const unreadableBy = prior?.unreadableBy ?? new Map<string, CollectedFile[]>();
+  const leftoversBy = prior?.leftoversBy ?? new Map<string, Set<string>>();
+  for (const k of live ?? []) {
+    history.delete(k);
+    linkLookups(lookedUpBy, k, looked.get(k) ?? [], false);
+    looked.delete(k);
+    references.delete(k);
+    undecodable.delete(k);
+    unreadableBy.delete(k);
+    leftoversBy.delete(k);
   }
   // Steps at which a name the replay does not re-run got a new hashed name: cached answers end there.
   const foreignChanges: number[] = [];
@@ -406,10 +415,12 @@ export function postProcess(input: PostProcessInput): PostProcessResult {
       return hashed === undefined ? [] : [[clean(f.name), hashed]];
     });
   }
+  for (const k of live ?? looked.keys()) linkLookups(lookedUpBy, k, looked.get(k) ?? [], true);
   const memory: ReplayMemory = {
     ...structure,
     references,
     looked,
+    lookedUpBy,
     history,
     changedIn,
     undecodable,

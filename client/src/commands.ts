@@ -3,13 +3,13 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { PVSC_EXTENSION_ID } from '@vscode/python-extension';
 import { plural } from '../../server/src/text';
-import { Methods, StaticFileItem } from '../../server/src/protocol';
+import { Methods, ReportParams, StaticFileItem } from '../../server/src/protocol';
 import { collectStatic, CollectArgs } from './collect';
 import { readSettings } from './config';
 import { Ctx } from './ctx';
 import { djangoModeFailure, MODE_ACTIONS } from './modeStatus';
 import { findManagePyFiles, pickManagePy } from './project';
-import { ReportProvider } from './report';
+import { ReportPanel, ShownReport } from './report';
 import { showShadowedCopies } from './staticFilesView';
 
 // VS Code passes each command what its caller chose (a Uri, a tree item, nothing), so the arguments are untyped here.
@@ -43,7 +43,7 @@ function djangoModeActions(ctx: Ctx) {
   return async (): Promise<string | undefined> => {
     const project = ctx.activeProject;
     const reason = project && djangoModeFailure(project, readSettings().mode, vscode.workspace.isTrusted);
-    if (!reason) return showReport(ctx)().then(() => undefined);
+    if (!reason) return vscode.commands.executeCommand('djangoStatic.showReport').then(() => undefined);
     const titles = MODE_ACTIONS.map((a) => a.title);
     const picked = await vscode.window.showWarningMessage(
       `Django mode failed for ${path.basename(project.projectDir)}: ${reason} Settings are read without running them (approximate).`,
@@ -134,17 +134,20 @@ function ownFirst(files: StaticFileItem[], projectDir: string): StaticFileItem[]
   return [...files.filter(own), ...files.filter((f) => !own(f))];
 }
 
+/** One report panel; a settings code lens passes `{ projectDir, sourceOrder }` to open it filtered to its source. */
 function showReport(ctx: Ctx) {
-  return async (): Promise<vscode.Uri> => {
-    const project = ctx.activeProject;
-    const uri = ReportProvider.uriFor(project?.projectDir ?? '');
-    try {
-      await vscode.commands.executeCommand('markdown.showPreview', uri);
-    } catch {
-      const doc = await vscode.workspace.openTextDocument(uri);
-      await vscode.window.showTextDocument(doc, { preview: true });
-    }
-    return uri;
+  const panel = new ReportPanel(ctx);
+  ctx.extension.subscriptions.push(panel);
+  return (args?: unknown): Promise<ShownReport> => panel.show(reportParams(args));
+}
+
+/** Whatever the caller passed (a lens's arguments, a Uri from a menu, nothing) as report params. */
+function reportParams(args: unknown): ReportParams {
+  if (!args || typeof args !== 'object') return {};
+  const { projectDir, sourceOrder } = args as Record<string, unknown>;
+  return {
+    ...(typeof projectDir === 'string' && projectDir ? { projectDir } : {}),
+    ...(typeof sourceOrder === 'number' && Number.isInteger(sourceOrder) ? { sourceOrder } : {}),
   };
 }
 

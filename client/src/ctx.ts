@@ -20,11 +20,15 @@ import { InitializationOptions, Methods, ProjectsChangedParams, ProjectSummary, 
 import { affectsSettings, readSettings } from './config';
 import { InterpreterResolver } from './interpreter';
 
-/** Documents the server watches: Django templates, plain HTML/text templates and Jinja. */
-const DOCUMENT_SELECTOR = ['django-html', 'django-txt', 'html', 'jinja-html', 'jinja', 'python'].map((language) => ({
-  scheme: 'file',
-  language,
-}));
+/**
+ * Documents the server reads: Django templates, plain HTML/text templates, Jinja, Python settings, and the
+ * CSS and JS files collectstatic post-processes (only `*.css` and `*.js`, as Django's globs: not `.scss`, `.mjs`).
+ */
+const DOCUMENT_SELECTOR = [
+  ...['django-html', 'django-txt', 'html', 'jinja-html', 'jinja', 'python'].map((language) => ({ scheme: 'file', language })),
+  { scheme: 'file', language: 'css', pattern: '**/*.css' },
+  { scheme: 'file', language: 'javascript', pattern: '**/*.js' },
+];
 type ConfigurationNext = (params: ConfigurationParams, token: CancellationToken) => unknown;
 const SELECTED_PROJECT_KEY = 'djangoStatic.selectedManagePy';
 

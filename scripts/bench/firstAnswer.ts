@@ -20,6 +20,11 @@ export interface FirstAnswers {
   definitionMs: number;
   /** Wrong (empty) answers received before the right one, summed over the runs. */
   wrongAnswers: number;
+  /**
+   * CPU the server process used (user + system, every thread) until both answers: unlike the wall time it
+   * hardly depends on what else the shared cores run. Null where /proc cannot tell (not Linux).
+   */
+  serverCpuMs: number | null;
 }
 
 const EXPECTED_FILE = 'd0/big/item_0000.png';
@@ -37,18 +42,25 @@ export async function measureFirstAnswers(
 ): Promise<FirstAnswers | { na: string }> {
   const completion: number[] = [];
   const definition: number[] = [];
+  const cpu: number[] = [];
   let wrongAnswers = 0;
   try {
     for (let run = 0; run < runs; run++) {
       const one = await firstAnswersOnce(project, mode, repoRoot, cliPath);
       completion.push(one.completionMs);
       definition.push(one.definitionMs);
+      if (one.serverCpuMs !== null) cpu.push(one.serverCpuMs);
       wrongAnswers += one.wrongAnswers;
     }
   } catch (err) {
     return { na: `first answers in ${mode} mode: ${reasonOf(err)}` };
   }
-  return { completionMs: median(completion), definitionMs: median(definition), wrongAnswers };
+  return {
+    completionMs: median(completion),
+    definitionMs: median(definition),
+    wrongAnswers,
+    serverCpuMs: cpu.length === runs ? median(cpu) : null,
+  };
 }
 
 async function firstAnswersOnce(
@@ -91,8 +103,18 @@ async function firstAnswersOnce(
       GIVE_UP_MS + 5000,
       () => 'the server never answered',
     );
-    return { completionMs, definitionMs, wrongAnswers };
+    return { completionMs, definitionMs, wrongAnswers, serverCpuMs: cpuMsOf(session.child.pid) };
   } finally {
     await session.dispose();
+  }
+}
+
+/** User + system CPU of a live process, from /proc/<pid>/stat (fields 14 and 15, in clock ticks of 10 ms). */
+function cpuMsOf(pid: number | undefined): number | null {
+  try {
+    const fields = fs.readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+    return (Number(fields[11]) + Number(fields[12])) * 10;
+  } catch {
+    return null;
   }
 }

@@ -18,6 +18,7 @@ import { measureRelearn, measureService, profileWorkspaceDiagnostics } from './i
 import { measureLsp, LspResults, LatencyStats } from './lspMeasure';
 import { FIRST_ANSWER_MODES, FirstAnswerMode, measureFirstAnswers } from './firstAnswer';
 import { AssetResult, measureAssets } from './assets';
+import { editorFigures } from './editorTimings';
 import { assetLines, BenchReport, checkTargets, renderMarkdown, renderTable, renderTargets, SizeResult, toJson, Value } from './report';
 import { renderChart } from './chart';
 import { summarizeProfiles, HotFunction } from './profile';
@@ -160,8 +161,8 @@ async function measureSize(size: number, options: CliOptions): Promise<SizeResul
     log,
   });
   log('  first correct completion and definition from spawn, per mode ...');
-  const first = {} as Record<'completion' | 'definition' | 'wrong', Record<FirstAnswerMode, Value>>;
-  for (const key of ['completion', 'definition', 'wrong'] as const) first[key] = { static: null, auto: null, django: null };
+  const first = {} as Record<'completion' | 'definition' | 'wrong' | 'cpu', Record<FirstAnswerMode, Value>>;
+  for (const key of ['completion', 'definition', 'wrong', 'cpu'] as const) first[key] = { static: null, auto: null, django: null };
   for (const mode of FIRST_ANSWER_MODES) {
     const answers = await measureFirstAnswers(project, mode, runs, REPO_ROOT);
     if ('na' in answers) {
@@ -171,8 +172,9 @@ async function measureSize(size: number, options: CliOptions): Promise<SizeResul
     first.completion[mode] = answers.completionMs;
     first.definition[mode] = answers.definitionMs;
     first.wrong[mode] = answers.wrongAnswers;
+    first.cpu[mode] = answers.serverCpuMs;
     log(
-      `    ${mode}: completion ${answers.completionMs.toFixed(0)} ms, definition ${answers.definitionMs.toFixed(0)} ms from spawn (${answers.wrongAnswers} wrong answers first)`,
+      `    ${mode}: completion ${answers.completionMs.toFixed(0)} ms, definition ${answers.definitionMs.toFixed(0)} ms from spawn (${answers.wrongAnswers} wrong answers first; server CPU ${answers.serverCpuMs ?? 'n/a'} ms)`,
     );
   }
   log('  LSP session started as VS Code starts it (V8 flags on the command line), for its memory ...');
@@ -229,6 +231,7 @@ async function measureSize(size: number, options: CliOptions): Promise<SizeResul
     first_completion_ms: first.completion,
     first_definition_ms: first.definition,
     first_wrong_answers: first.wrong,
+    first_answer_cpu_ms: first.cpu,
     completion_p50_ms: bothLatencies.length ? Math.max(...bothLatencies.map((s) => s.p50)) : null,
     completion_p95_ms: bothLatencies.length ? Math.max(...bothLatencies.map((s) => s.p95)) : null,
     completion_max_ms: bothLatencies.length ? Math.max(...bothLatencies.map((s) => s.max)) : null,
@@ -242,6 +245,7 @@ async function measureSize(size: number, options: CliOptions): Promise<SizeResul
     incremental_inprocess_add_ms: numberOr(service.incrementalAddMs, 'incremental_inprocess_add_ms', unavailable),
     incremental_inprocess_remove_ms: numberOr(service.incrementalRemoveMs, 'incremental_inprocess_remove_ms', unavailable),
     workspace_diag_ms: numberOr(service.workspaceDiagMs, 'workspace_diag_ms', unavailable),
+    workspace_diag_first_ms: numberOr(service.workspaceDiagFirstMs, 'workspace_diag_first_ms', unavailable),
     workspace_diag_lsp_ms: lsp.workspaceCheckMs ?? null,
     templates_per_s: service.templatesPerSecond,
     workspace_diagnostics: service.workspaceDiagnostics,
@@ -405,21 +409,22 @@ async function main(): Promise<void> {
   const assetSize = options.quick || largestOf(options.sizes) < 100_000 ? { files: 10_000, cssJs: 500 } : { files: 100_000, cssJs: 5000 };
   log(`\n== CSS/JS references: ${assetSize.cssJs} CSS/JS files among ${assetSize.files / 1000}k static files`);
   let assets: AssetResult | null = null;
-  const unavailable: Record<string, string> = {
-    client_activation_ms: 'needs a VS Code extension host; the bench runs headless (no VS Code download here), so activation is not timed',
-  };
+  const unavailable: Record<string, string> = {};
   try {
     assets = await measureAssets(assetSize.files, assetSize.cssJs, log);
   } catch (err) {
     unavailable.assets = reasonOf(err);
   }
+  const editor = editorFigures();
+  if ('na' in editor) unavailable.client_activation_ms = editor.na;
   const report: BenchReport = {
     assets,
     machine,
     quick: options.quick,
     sizes: options.sizes,
     details,
-    client_activation_ms: null,
+    client_activation_ms: 'na' in editor ? null : editor.activationMs,
+    editor: 'na' in editor ? null : editor,
     vsix_bytes: await vsixSize(options, unavailable),
     cli_tgz_bytes: await cliPackSize(options, unavailable),
     unavailable,
@@ -432,8 +437,8 @@ async function main(): Promise<void> {
       'Cold index = buildIndex() on a model learned in static mode, timed inside a fresh node process per run (Python and node start-up not counted); OS file cache warm for ours, find and Django alike.',
       'find and collectstatic are spawned and timed from spawn to exit (their process start-up is counted, as a user would pay it).',
       'Incremental over LSP: from just before writing/deleting the file to the publishDiagnostics of an affected open template; the bench client sends workspace/didChangeWatchedFiles right after the write, as VS Code does (VS Code’s own watcher latency is not included).',
-      'First correct completion/definition: a fresh server per run, initialize, open a template and ask at once (no waiting for the project), timed from spawn until an answer holds the expected item (a wrong or empty one is asked again and counted); static / auto / django is djangoStatic.mode (auto, the default, answers from a first static reading while Django mode is learned).',
-      'Workspace diagnostics: doValidation on every template with a fresh language service and a freshly built index (cold parse and suggestion caches, as after learning), template texts read beforehand.',
+      'First correct completion/definition: a fresh server per run, initialize, open a template and ask at once (no waiting for the project), timed from spawn until an answer holds the expected item (a wrong or empty one is asked again and counted); static / auto / django is djangoStatic.mode (auto, the default, answers from a first static reading while Django mode is learned). Server CPU until then: user + system time of the server process, every thread, from /proc, which hardly depends on what else the shared cores run.',
+      "Workspace diagnostics: doValidation on every template with a fresh language service and a freshly built index (cold parse and suggestion caches, as after learning), template texts read beforehand; `its first run` is the first of those runs alone, before the JIT has optimised the service for this size (as a server's first check does; the bench process has run the smaller sizes before).",
       'CSS/JS tree: its own project (ManifestStaticFilesStorage, Django 3.2), images and source maps besides the CSS/JS; real collectstatic timed once from spawn to exit into an empty STATIC_ROOT; our manifest prediction (the collect-order walk, the replay, every hash and the JSON) is the median of 3 and is compared with the staticfiles.json Django wrote; the re-check is the median of 7 saves of different CSS files (each appends a missing url()), timed from the changed file to the findings, continuing the previous replay as the language server does.',
       `Server RSS: VmHWM of \`django-static lsp --stdio\`, which sets ${SERVER_V8_FLAGS.join(' ')} itself once running (the target is checked on this, the conservative figure); "as VS Code starts it" is a second session with the flags on the node command line, as the client passes them, measured after the workspace check and completions.`,
     ],
@@ -472,7 +477,7 @@ async function main(): Promise<void> {
     for (const [key, why] of gaps) log(`  ${key}: ${why}`);
   }
   log(
-    `\nclient activation: n/a; .vsix: ${report.vsix_bytes === null ? 'n/a' : `${(report.vsix_bytes / 1024).toFixed(0)} KiB`}; CLI npm pack: ${report.cli_tgz_bytes == null ? 'n/a' : `${(report.cli_tgz_bytes / 1024).toFixed(0)} KiB`}`,
+    `\nclient activation: ${'na' in editor ? 'n/a' : `${editor.activationMs} ms, template opened → first correct completion ${editor.openToCompletionMs} ms (${editor.source})`}; .vsix: ${report.vsix_bytes === null ? 'n/a' : `${(report.vsix_bytes / 1024).toFixed(0)} KiB`}; CLI npm pack: ${report.cli_tgz_bytes == null ? 'n/a' : `${(report.cli_tgz_bytes / 1024).toFixed(0)} KiB`}`,
   );
   log(`Total bench time ${((now() - started) / 1000).toFixed(1)} s`);
 }

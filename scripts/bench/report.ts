@@ -1,5 +1,6 @@
 /** Turns per-size results into the table, the JSON document and the PASS/MISS target lines. */
 import type { AssetResult } from './assets';
+import type { EditorFigures } from './editorTimings';
 import { MachineInfo } from './machine';
 import { HotFunction } from './profile';
 
@@ -31,6 +32,8 @@ export interface SizeResult {
   first_definition_ms: Record<'static' | 'auto' | 'django', Value>;
   /** Empty or wrong answers the client got before the right one (0 when requests wait for the project). */
   first_wrong_answers: Record<'static' | 'auto' | 'django', Value>;
+  /** The server's CPU until its first correct answers (optional: older results lack it). */
+  first_answer_cpu_ms?: Record<'static' | 'auto' | 'django', Value>;
   completion_p50_ms: Value;
   completion_p95_ms: Value;
   completion_max_ms: Value;
@@ -44,6 +47,8 @@ export interface SizeResult {
   incremental_inprocess_add_ms: Value;
   incremental_inprocess_remove_ms: Value;
   workspace_diag_ms: Value;
+  /** The first in-process run alone (cold JIT); optional: older results lack it. */
+  workspace_diag_first_ms?: Value;
   workspace_diag_lsp_ms: Value;
   templates_per_s: Value;
   workspace_diagnostics: Value;
@@ -71,6 +76,8 @@ export interface BenchReport {
   sizes: number[];
   details: Record<string, SizeResult>;
   client_activation_ms: Value;
+  /** The code-server suite's figures, when it ran in this checkout (optional: older results lack it). */
+  editor?: EditorFigures | null;
   vsix_bytes: Value;
   /** `npm pack` tarball of the CLI (optional: results recorded before it existed lack it). */
   cli_tgz_bytes?: Value;
@@ -217,6 +224,7 @@ function tableRows(report: BenchReport): { header: string[]; body: string[][] } 
     ['LSP ready (spawn → indexed), ms', (r) => fmt(r.lsp_ready_ms)],
     ['first correct completion from spawn, ms: static / auto / django', (r) => modes(r.first_completion_ms)],
     ['first correct definition from spawn, ms: static / auto / django', (r) => modes(r.first_definition_ms)],
+    ['  server CPU until then, ms: static / auto / django', (r) => modes(r.first_answer_cpu_ms)],
     ['completion big folder p50/p95/max', (r) => latencyText(r.completion_big_folder)],
     [
       '  items in big folder (JSON size)',
@@ -234,6 +242,7 @@ function tableRows(report: BenchReport): { header: string[]; body: string[][] } 
     ],
     ['workspace diagnostics, ms', (r) => fmt(r.workspace_diag_ms)],
     ['  templates per second', (r) => fmt(r.templates_per_s, 0)],
+    ['    its first run, ms', (r) => fmt(r.workspace_diag_first_ms ?? null)],
     ["  server's own first check, ms", (r) => fmt(r.workspace_diag_lsp_ms)],
     ['5,000-line template, in-process ms', (r) => fmt(r.huge_diag_ms)],
     ['5,000-line template, LSP ms', (r) => fmt(r.huge_diag_lsp_ms)],
@@ -310,7 +319,9 @@ export function renderMarkdown(report: BenchReport): string {
     'How to read it:',
     '',
     ...report.notes.map((n) => `- ${n}`),
-    `- Client activation time: n/a (${report.unavailable.client_activation_ms ?? 'not measured'}).`,
+    report.editor
+      ? `- Client activation time: ${report.editor.activationMs} ms; in VS Code, a template opened → its first correct completion: ${report.editor.openToCompletionMs} ms (language client running ${report.editor.serverStartMs ?? '?'} ms after activation). Measured by the ${report.editor.source}, not by this run.`
+      : `- Client activation time: n/a (${report.unavailable.client_activation_ms ?? 'not measured'}).`,
     `- Packaged extension: ${report.vsix_bytes === null ? `n/a (${report.unavailable.vsix_bytes ?? 'not packaged'})` : `${(report.vsix_bytes / 1024).toFixed(0)} KiB .vsix`}; command line: ${report.cli_tgz_bytes == null ? `n/a (${report.unavailable.cli_tgz_bytes ?? 'not packed'})` : `${(report.cli_tgz_bytes / 1024).toFixed(0)} KiB npm pack tarball`}.`,
     '',
   ].join('\n');

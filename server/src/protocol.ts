@@ -132,6 +132,25 @@ export interface ProjectEnvironmentParams {
   projectDir: string;
 }
 
+/**
+ * Params of `report`; also what a settings code lens passes to the client's `djangoStatic.showReport`
+ * command, so a click opens the report filtered to the lens's source.
+ */
+export interface ReportParams {
+  /** The project (default: the active one). */
+  projectDir?: string;
+  /** Only what this source (`StaticSource.order`) provides, shadows and is shadowed by; null or absent: everything. */
+  sourceOrder?: number | null;
+}
+
+/** The Static Files Report, as Markdown. */
+export interface StaticFilesReport {
+  projectDir: string;
+  markdown: string;
+  /** The source the report is filtered to, in words (`STATICFILES_DIRS[0] → /abs/assets`); null for the whole project. */
+  filteredTo: string | null;
+}
+
 /** Params of `projectsChanged`. */
 export interface ProjectsChangedParams {
   projects: ProjectSummary[];
@@ -158,6 +177,8 @@ export namespace Methods {
   export const projectEnvironment = new RequestType<ProjectEnvironmentParams, Record<string, string>, void>(
     'djangoStatic/projectEnvironment',
   );
+  /** Client → server: the report of one project, whole or filtered to one source; null when no project is learned. */
+  export const report = new RequestType<ReportParams, StaticFilesReport | null, void>('djangoStatic/report');
   /** Server → client: a project was (re)learned or its file counts changed. */
   export const projectsChanged = new NotificationType<ProjectsChangedParams>('djangoStatic/projectsChanged');
 }

@@ -47,14 +47,17 @@ import {
   Methods,
   ProjectSummary,
   SERVER_V8_FLAGS,
+  ReportParams,
   StaticFileItem,
   StaticFileSource,
+  StaticFilesReport,
   TemplateEngineKind,
 } from './protocol';
 import { projectVariables } from './engine/dotenv';
 import { jinjaByEngine } from './service/context';
 import { ProjectManager, templateSet, WorkspaceChange, WorkspaceProject } from './workspace/projectManager';
-import { fileSources, listStaticFiles, summarize } from './workspace/report';
+import { fileSources, listStaticFiles, projectReport, summarize } from './workspace/report';
+import { assetDocumentsReferencing } from './workspace/assetDocuments';
 import { findAllReferences } from './workspace/references';
 import { RenameHost, RenameSupport, StaticRenames } from './workspace/renames';
 import { FileChange, TreeWatcher, WatchTarget } from './workspace/watcher';
@@ -270,6 +273,13 @@ class DjangoStaticServer {
       }),
     );
     connection.onRequest(
+      Methods.report,
+      this.guarded('report', null as StaticFilesReport | null, (params: ReportParams | undefined) => {
+        const project = this.projectByDir(params?.projectDir);
+        return project ? projectReport(project, this.summaryOf(project).reportMarkdown, params?.sourceOrder) : null;
+      }),
+    );
+    connection.onRequest(
       Methods.templateEngine,
       this.guarded('templateEngine', null as TemplateEngineKind | null, (params: { uri?: string } | undefined) => {
         const file = params?.uri ? fsPathOf(params.uri) : undefined;
@@ -376,7 +386,23 @@ class DjangoStaticServer {
       service: this.service,
       projectFor: (file) => this.manager?.projectFor(file),
       contextFor: (uri) => this.contextFor(uri),
-      documentsReferencing: (matches) => this.diagnostics.documentsReferencing(matches),
+      documentsReferencing: async (matches, names) => {
+        // Templates from the publisher's record, CSS/JS from the sources (an open CSS file is in both).
+        const found = await this.diagnostics.documentsReferencing(matches);
+        const uris = new Set(found.map((d) => d.uri));
+        const assets = assetDocumentsReferencing(
+          {
+            service: this.service,
+            projects: () => this.manager?.projects ?? [],
+            roots: () => this.roots,
+            openDocument: (uri) => this.documents.get(uri),
+            contextFor: (uri) => this.contextFor(uri),
+          },
+          matches,
+          names,
+        );
+        return [...found, ...assets.filter((d) => !uris.has(d.uri))];
+      },
       openVersion: (uri) => this.documents.get(uri)?.version,
     };
     this.renames = new StaticRenames(this.templateHost);
@@ -482,10 +508,7 @@ class DjangoStaticServer {
     const rest = (all: DjangoStaticSettings[]) => JSON.stringify(all.map(({ severity: _severity, ...other }) => other));
     const severities = (all: DjangoStaticSettings[]) => JSON.stringify(all.map((s) => s.severity));
     if (rest(previous) !== rest(current)) void this.manager.learnAll();
-    else if (severities(previous) !== severities(current)) {
-      this.diagnostics.validateEverything(this.allTemplateUris());
-      this.assets.schedule();
-    }
+    else if (severities(previous) !== severities(current)) this.checkWorkspace();
   }
 
   // --- workspace events ---------------------------------------------------------------------------
@@ -496,6 +519,13 @@ class DjangoStaticServer {
         this.diagnostics.beginLearning();
         return;
       case 'learned': {
+        if (change.listing) {
+          // A first reading answers now; its summary (a walk of the whole index) waits for its templates.
+          this.updateWatching();
+          this.diagnostics.validateOpenDocuments();
+          return;
+        }
+        if (change.preview) for (const project of change.projects) if (project.stage !== 'final') this.summaryCache.delete(project);
         this.announceProjects();
         for (const failure of change.failures) {
           const text = `Django Static Files could not learn ${failure.managePy ?? failure.projectDir}: ${failure.message}`;
@@ -509,16 +539,14 @@ class DjangoStaticServer {
         // A first reading shows in the open documents at once; the whole workspace is checked once, from
         // the final reading (`refined`): the check is not done twice, nor slowed by the learning behind it.
         if (change.preview) this.diagnostics.validateOpenDocuments();
-        else if (!change.refined) this.diagnostics.validateEverything(this.allTemplateUris());
-        if (!change.preview) this.assets.schedule();
+        else if (!change.refined) this.checkWorkspace();
         return;
       }
       case 'refined':
         this.announceProjects();
         this.updateWatching();
         // Open documents whose diagnostics did not change are not published again (see the publisher).
-        this.diagnostics.validateEverything(this.allTemplateUris());
-        this.assets.schedule();
+        this.checkWorkspace();
         this.log(
           `${change.project.model.mode === 'django' ? 'Django' : 'Static'} mode's reading of ${change.project.location.projectDir} replaced the first static one: ` +
             (change.everything
@@ -548,6 +576,14 @@ class DjangoStaticServer {
         this.assets.schedule();
         return;
     }
+  }
+
+  /**
+   * Every template, then the CSS/JS references: one after the other, since both run on this thread and the
+   * templates are what the editor shows first.
+   */
+  private checkWorkspace(): void {
+    void this.diagnostics.validateEverything(this.allTemplateUris()).finally(() => this.assets.schedule());
   }
 
   /**
@@ -655,14 +691,16 @@ class DjangoStaticServer {
 
   /** Summaries are cached per project object: a re-learn makes a new object, static changes drop the entry. */
   private summaries(): ProjectSummary[] {
-    return (this.manager?.projects ?? []).map((project) => {
-      let summary = this.summaryCache.get(project);
-      if (!summary) {
-        summary = summarize(project);
-        this.summaryCache.set(project, summary);
-      }
-      return summary;
-    });
+    return (this.manager?.projects ?? []).map((project) => this.summaryOf(project));
+  }
+
+  private summaryOf(project: WorkspaceProject): ProjectSummary {
+    let summary = this.summaryCache.get(project);
+    if (!summary) {
+      summary = summarize(project);
+      this.summaryCache.set(project, summary);
+    }
+    return summary;
   }
 
   private projectByDir(projectDir: string | undefined): WorkspaceProject | undefined {
@@ -684,7 +722,7 @@ class DjangoStaticServer {
       settings: this.settingsOf(project.location.projectDir),
       manifest: project.manifest,
       predictedManifest: this.predictedManifestOf(project),
-      settingsFacts: () => settingsFactsOf(project),
+      settingsFacts: () => settingsFactsOf(project, this.diagnostics.templatesUsingStatic(templateSet(project))),
     };
   }
 

@@ -1,14 +1,26 @@
 /**
- * CSS/JS findings in the editor: the real server over stdio, a generated Django 3.2 project with
- * ManifestStaticFilesStorage, the same findings `django-static check` prints, on the CSS file's own lines.
+ * CSS/JS in the editor: the real server over stdio, a generated Django 3.2 project with
+ * ManifestStaticFilesStorage. The same findings `django-static check` prints, on the CSS file's own lines;
+ * completion, definition, references and rename inside `url()` and `@import`, relative to the file.
  */
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { DiagnosticSeverity, FileChangeType } from 'vscode-languageserver-protocol/node';
+import {
+  CompletionList,
+  DiagnosticSeverity,
+  FileChangeType,
+  Location,
+  RenameFile,
+  TextDocumentEdit,
+  TextEdit,
+  WorkspaceEdit,
+} from 'vscode-languageserver-protocol/node';
+import { TextDocument } from 'vscode-languageserver-textdocument';
+import { URI } from 'vscode-uri';
 import type { DjangoStaticSettings } from '../../server/src/protocol';
 import { DJANGO_PYTHON, makeProject, makeTree, removeTree } from '../unit/djangoFixtures';
-import { ensureBuilt, fileUri, LspClient } from './lspClient';
+import { ensureBuilt, fileUri, labels, LspClient } from './lspClient';
 
 const CSS = 'body { color: red; }\n.logo {\n  background: url("../img/logo.png");\n}\n';
 
@@ -30,10 +42,10 @@ describe('language server: CSS/JS references as collectstatic post-processes the
       `import sys\nsys.path.insert(0, ${JSON.stringify(vendor)})\n` +
         "INSTALLED_APPS = ['django.contrib.staticfiles', 'vendorapp']\nSTATIC_ROOT = BASE_DIR / 'collected'\nSTATICFILES_DIRS = [BASE_DIR / 'assets']\n" +
         "STATICFILES_STORAGE = 'django.contrib.staticfiles.storage.ManifestStaticFilesStorage'\n",
-      { 'assets/css/site.css': CSS, 'assets/css/fine.css': '.a { background: url(site.css); }\n' },
+      { 'assets/css/site.css': CSS, 'assets/css/fine.css': '.a { background: url(site.css); }\n', 'loose/loose.css': '' },
     );
     css = path.join(root, 'assets/css/site.css');
-    client = await LspClient.start({ root, clientWatches: true, configuration });
+    client = await LspClient.start({ root, clientWatches: true, configuration, workspaceEdits: true });
     await client.waitForProjects();
   });
   after(async () => {
@@ -130,5 +142,122 @@ describe('language server: CSS/JS references as collectstatic post-processes the
     configuration.severity = { 'asset-missing': 'off' };
     client.sendNotification('workspace/didChangeConfiguration', { settings: null });
     await client.waitForDiagnostics(css, 'turned off', (d) => d.length === 0);
+  });
+
+  /** Opens `rel` with `text` (a `|` marks the cursor) and returns its uri and the cursor's position. */
+  function openAt(rel: string, text: string): { uri: string; position: { line: number; character: number } } {
+    const file = path.join(root, rel);
+    const offset = text.indexOf('|');
+    const plain = text.replace('|', '');
+    client.open(file, 'css', plain);
+    return { uri: fileUri(file), position: TextDocument.create('x', 'css', 0, plain).positionAt(offset) };
+  }
+
+  it('completes and goes to definition inside url() and @import, relative to the CSS file', async () => {
+    const started = Date.now();
+    const inUrl = openAt('assets/css/fine.css', '.a { background: url("|"); }\n@import "fine.css";\n');
+    const items = await client.request<CompletionList>('textDocument/completion', {
+      textDocument: { uri: inUrl.uri },
+      position: inUrl.position,
+    });
+    assert.deepEqual(labels(items), ['fine.css', 'site.css']);
+    client.close(path.join(root, 'assets/css/fine.css'));
+    const up = openAt('assets/css/site.css', '.a { background: url(../|); }\n');
+    const top = await client.request<CompletionList>('textDocument/completion', { textDocument: { uri: up.uri }, position: up.position });
+    assert.deepEqual(labels(top), ['css/', 'img/', 'vendorapp/']);
+    const onImport = openAt('assets/css/fine.css', '@import "si|te.css";\n');
+    const found = await client.request<Location[]>('textDocument/definition', {
+      textDocument: { uri: onImport.uri },
+      position: onImport.position,
+    });
+    assert.deepEqual(
+      found.map((l) => path.relative(root, URI.parse(l.uri).fsPath)),
+      ['assets/css/site.css'],
+    );
+    console.log(`      completion and definition answered in ${Date.now() - started} ms`);
+    client.close(path.join(root, 'assets/css/fine.css'));
+    client.close(path.join(root, 'assets/css/site.css'));
+  });
+
+  it('gives a CSS file outside every static source nothing', async () => {
+    const loose = openAt('loose/loose.css', '.a { background: url(../assets/css/|site.css); }\n');
+    const items = await client.request<CompletionList>('textDocument/completion', {
+      textDocument: { uri: loose.uri },
+      position: loose.position,
+    });
+    assert.deepEqual(labels(items), []);
+    const found = await client.request<Location[]>('textDocument/definition', {
+      textDocument: { uri: loose.uri },
+      position: loose.position,
+    });
+    assert.deepEqual(found, []);
+    client.close(path.join(root, 'loose/loose.css'));
+  });
+
+  it('finds and renames an image through the url()s of open and closed CSS files, each relative to its file', async () => {
+    const brand = path.join(root, 'assets/img/brand.png');
+    fs.mkdirSync(path.dirname(brand), { recursive: true });
+    fs.writeFileSync(brand, 'png');
+    client.sendWatchedFile(brand, FileChangeType.Created);
+    // A closed file on disk, and an open one whose text is not saved.
+    fs.writeFileSync(path.join(root, 'assets/css/fine.css'), '.a { background: url(../img/brand.png); }\n');
+    client.sendWatchedFile(path.join(root, 'assets/css/fine.css'), FileChangeType.Changed);
+    const site = openAt('assets/css/site.css', ".b { background: url('/static/img/bra|nd.png'); }\n");
+    const where = () =>
+      client.request<Location[]>('textDocument/references', {
+        textDocument: { uri: site.uri },
+        position: site.position,
+        context: { includeDeclaration: false },
+      });
+    // The index learns of brand.png from the watched-file event: ask until it has.
+    let found: Location[] = [];
+    for (let i = 0; i < 50 && found.length < 2; i++) {
+      found = await where();
+      if (found.length < 2) await new Promise((r) => setTimeout(r, 100));
+    }
+    assert.deepEqual(found.map((l) => path.relative(root, URI.parse(l.uri).fsPath)).sort(), ['assets/css/fine.css', 'assets/css/site.css']);
+    const started = Date.now();
+    const edit = await client.request<WorkspaceEdit>('textDocument/rename', {
+      textDocument: { uri: site.uri },
+      position: site.position,
+      newName: 'img/icons/brand.png',
+    });
+    const renameMs = Date.now() - started;
+    const changes = edit.documentChanges ?? [];
+    assert.deepEqual(
+      changes
+        .filter(RenameFile.is)
+        .map((r) => [path.relative(root, URI.parse(r.oldUri).fsPath), path.relative(root, URI.parse(r.newUri).fsPath)]),
+      [['assets/img/brand.png', 'assets/img/icons/brand.png']],
+    );
+    const texts = new Map<string, string>();
+    for (const change of changes.filter(TextDocumentEdit.is)) {
+      const file = URI.parse(change.textDocument.uri).fsPath;
+      const before =
+        file === path.join(root, 'assets/css/site.css')
+          ? ".b { background: url('/static/img/brand.png'); }\n"
+          : fs.readFileSync(file, 'utf8');
+      texts.set(path.relative(root, file), TextDocument.applyEdits(TextDocument.create('x', 'css', 0, before), change.edits as TextEdit[]));
+    }
+    assert.deepEqual(Object.fromEntries(texts), {
+      'assets/css/fine.css': '.a { background: url(../img/icons/brand.png); }\n',
+      'assets/css/site.css': ".b { background: url('/static/img/icons/brand.png'); }\n",
+    });
+    console.log(`      rename answered in ${renameMs} ms`);
+    client.close(path.join(root, 'assets/css/site.css'));
+  });
+
+  it('moving a CSS file in the explorer offers its own relative url()s, written from where it goes', async () => {
+    const from = path.join(root, 'assets/css/fine.css');
+    const edit = await client.request<WorkspaceEdit | null>('workspace/willRenameFiles', {
+      files: [{ oldUri: fileUri(from), newUri: fileUri(path.join(root, 'assets/css/sub/fine.css')) }],
+    });
+    const changes = (edit?.documentChanges ?? []).filter(TextDocumentEdit.is);
+    assert.deepEqual(
+      changes.map((c) => path.relative(root, URI.parse(c.textDocument.uri).fsPath)),
+      ['assets/css/fine.css'],
+    );
+    const doc = TextDocument.create('x', 'css', 0, fs.readFileSync(from, 'utf8'));
+    assert.equal(TextDocument.applyEdits(doc, changes[0].edits as TextEdit[]), '.a { background: url(../../img/brand.png); }\n');
   });
 });

@@ -77,6 +77,9 @@ describe('language server over stdio: the first answer, asked right after initia
       } else {
         assert.match(from, /static reading without Python \(preview/);
         const projects = await client.waitForProjects();
+        // It answered once indexed, before its template folders were listed (the end of the static reading).
+        const read = client.logs.findIndex((l) => /statically in \d+ ms \(settings \d+ ms, indexed at/.test(l));
+        assert.ok(read >= 0 && client.logs.indexOf(from) < read, client.logs.join('\n'));
         assert.equal(projects[0].mode, mode === 'auto' ? 'django' : 'static', 'the full reading replaced the first one');
         assert.equal(client.projectsChanged[0][0].refining, true, 'the static reading was announced first');
       }

@@ -107,7 +107,12 @@ describe('language server: renaming static files', function () {
     assert.equal(annotation.needsConfirmation, true);
     const edits = (edit.documentChanges ?? []).filter(TextDocumentEdit.is);
     for (const change of edits) for (const e of change.edits) assert.equal((e as { annotationId?: string }).annotationId, annotationId);
-    assert.deepEqual(edits.map((e) => rel(root, e.textDocument.uri)).sort(), ['templates/base.html', 'templates/no_load.html']);
+    // The demo's site.css points at the logo too: its url() follows, relative to the CSS file.
+    assert.deepEqual(edits.map((e) => rel(root, e.textDocument.uri)).sort(), [
+      'assets/css/site.css',
+      'templates/base.html',
+      'templates/no_load.html',
+    ]);
 
     // Do what the editor does once the user confirms: move the folder, write the edits, report the changes.
     fs.renameSync(oldDir, newDir);
@@ -119,6 +124,7 @@ describe('language server: renaming static files', function () {
     const logoMissing = (d: Diagnostic[]) => d.some((x) => x.code === 'missing-file' && String(x.message).includes('logo.svg'));
     await client.waitForDiagnostics(noLoad, 'images/logo.svg found', (d) => !logoMissing(d));
     assert.match(fs.readFileSync(noLoad, 'utf8'), /\{% static 'images\/logo\.svg' %\}/);
+    assert.match(fs.readFileSync(path.join(root, 'assets/css/site.css'), 'utf8'), /url\("\.\.\/images\/logo\.svg"\)/);
   });
 
   it('offers nothing for moves outside the static folders, or to an editor that cannot ask first', async () => {

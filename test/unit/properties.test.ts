@@ -104,7 +104,7 @@ interface Scanned {
 function scan(flavor: 'django' | 'jinja', text: string): Scanned {
   const doc = TextDocument.create('file:///t.html', 'django-html', 0, text);
   const positionAt = (offset: number) => doc.positionAt(offset);
-  return readerFor(flavor)!.read(text, positionAt) as Scanned;
+  return readerFor(flavor)!.read(text, { positionAt }) as Scanned;
 }
 
 function assertInside(result: Scanned, length: number): void {

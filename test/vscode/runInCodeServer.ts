@@ -8,7 +8,7 @@
  *      with screenshots in test-results/ (copied into docs/images/ for the README).
  * Exit code 0 only when both pass. `--keep` keeps the temp folder; `--ext-only` / `--ui-only` run one part.
  */
-import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { chromium, Browser } from 'playwright-core';
 import {
@@ -20,7 +20,7 @@ import {
   RunningCodeServer,
   VSIX_LIMIT_BYTES,
 } from './codeServer';
-import { resultFileFor, SuiteResult } from './results';
+import { EDITOR_TIMINGS_FILE, EditorTimings, resultFileFor, SuiteResult, timingsFileFor } from './results';
 import { runUiChecks } from './ui';
 import { prepareWorkspace, REPO_ROOT } from './workspace';
 
@@ -80,11 +80,26 @@ async function runExtensionHostTests(
         .map((l) => `      ${l}`)
         .join('\n')}`,
     );
+  reportTimings(workspace);
   const seconds = ((Date.now() - started) / 1000).toFixed(1);
   if (code === -1) log(`extension-host tests did not finish within ${EXTENSION_TESTS_TIMEOUT_MS / 1000} s`);
   if (!result) log('extension-host tests wrote no result file (did the test runner load?)');
   log(`extension-host tests: exit code ${code}, ${result?.passed.length ?? 0} passed, ${result?.failed.length ?? 0} failed, ${seconds} s`);
   return code === 0 && !!result && result.failed.length === 0 && result.passed.length > 0;
+}
+
+/** Logs what the first-answer suite measured and keeps it for the benchmark, with where it came from. */
+function reportTimings(workspace: string): void {
+  const file = timingsFileFor(workspace);
+  if (!existsSync(file)) return;
+  const timings = JSON.parse(readFileSync(file, 'utf8')) as EditorTimings;
+  log(
+    `  activation ${timings.activationMs} ms, language client running ${timings.serverStartMs ?? '?'} ms later, ` +
+      `template opened ${timings.openedAfterActivationMs} ms after activation → first correct completion ${timings.openToCompletionMs} ms ` +
+      `(${timings.asks} asks)` +
+      (timings.activatedBeforeSuite ? ' (VS Code had activated the extension before the suite ran)' : ''),
+  );
+  writeFileSync(EDITOR_TIMINGS_FILE, JSON.stringify({ ...timings, source: 'code-server suite (npm run test:vscode)' }, null, 2));
 }
 
 /** A second code-server with workspace trust enabled: the copied folder opens in Restricted Mode. */

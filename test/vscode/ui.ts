@@ -288,6 +288,28 @@ export async function runUiChecks(browser: Browser, url: string, workspace: stri
     return `${text}; copies: ${listed.join(' | ')}`;
   });
 
+  await check('a settings code lens opens the report filtered to its source; Show all shows the whole report', async () => {
+    await openFile(page, 'settings.py');
+    // legacy's lens: its css/site.css is shadowed by assets/ (STATICFILES_DIRS come before apps).
+    const lens = page.locator('.codelens-decoration a', { hasText: /shadows 0 · shadowed by [1-9]/ }).first();
+    await lens.waitFor({ timeout: 30000 });
+    const title = (await lens.innerText()).trim();
+    await lens.click();
+    await page.locator('.tab.active', { hasText: "Static Files Report: app 'legacy'" }).waitFor();
+    const report = page.frameLocator('iframe.webview.ready').first().frameLocator('iframe#active-frame');
+    const bar = report.locator('.filter');
+    await bar.waitFor();
+    const filtered = (await bar.innerText()).replace(/\s+/g, ' ').trim();
+    await report.getByRole('heading', { name: /What shadows it \(1\)/ }).waitFor();
+    await page.screenshot({ path: path.join(RESULTS, 'report-filtered.png') });
+    await bar.getByRole('button', { name: 'Show all' }).click();
+    await report.getByRole('heading', { name: /Finders and locations/ }).waitFor();
+    if ((await report.locator('.filter').count()) !== 0) throw new Error('the whole report still shows the filter bar');
+    const tab = (await page.locator('.tab.active').innerText()).trim();
+    if (!/^Static Files Report$/m.test(tab)) throw new Error(`tab after Show all: ${tab}`);
+    return `${title} → ${filtered} → whole report`;
+  });
+
   await check('Collect Static Files shows the summary', async () => {
     await runCommand(page, 'Django Static: Collect Static Files');
     const toast = page.locator('.notification-toast', { hasText: /static files? copied/ }).first();

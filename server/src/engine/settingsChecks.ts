@@ -72,6 +72,8 @@ export interface SettingsCheckInput {
   source: SettingsSource | null;
   /** Templates using `{% static %}` (files), or null when not known. */
   templatesUsingStatic?: string[] | null;
+  /** Where the settings files' lines are read (shared with the lenses, so both refer to one text). */
+  lines?: LineCache;
 }
 
 /** Problems static mode records that are Django's own errors, not settings it could not evaluate. */
@@ -86,7 +88,7 @@ export function checkSettings(input: SettingsCheckInput): SettingsFinding[] {
   const { model, source } = input;
   if (!source) return [];
   const findings: SettingsFinding[] = [];
-  const lines = new LineCache();
+  const lines = input.lines ?? new LineCache();
   const add: Add = (code, setting, spot, message, extra = {}) => {
     const range = lines.range(spot, extra.needle);
     const { djangoId, fix } = extra;

@@ -9,6 +9,7 @@ import * as path from 'node:path';
 import type { StaticIndexApi, StaticSource } from './indexTypes';
 import type { ProjectModel } from './model';
 import { LineCache } from './settingsLines';
+import { sourceShares } from './sourceShares';
 import type { SettingsSource } from './staticMode/settingsSource';
 import { isSequence, PyValue, SourceSpot } from './staticMode/values';
 
@@ -35,11 +36,13 @@ export interface SettingsLensInput {
   manifest?: Map<string, string>;
   /** Now, in ms (tests pin it). */
   now?: number;
+  /** Where the settings files' lines are read (shared with the checks). */
+  lines?: LineCache;
 }
 
 export function settingsLenses(input: SettingsLensInput): SettingsLens[] {
   const { model, index, source } = input;
-  const lines = new LineCache();
+  const lines = input.lines ?? new LineCache();
   const lenses: SettingsLens[] = [];
   const at = (spot: SourceSpot, needle?: string) => ({ file: spot.file, ...lines.range(spot, needle) });
 
@@ -100,16 +103,12 @@ export function settingsLenses(input: SettingsLensInput): SettingsLens[] {
   return lenses;
 }
 
-/** Per source: destinations it yields (collect view), other sources' files it hides, its own hidden by earlier ones. */
+/** Per source: destinations it yields (collect view), other sources' copies it hides, its own hidden by earlier ones. */
 function sourceCounts(index: StaticIndexApi): Map<number, { provides: number; shadows: number; shadowedBy: number }> {
-  const stats = index.collectStats(0);
-  const counts = new Map(index.sources.map((s) => [s.order, { provides: stats.perSource[s.order] ?? 0, shadows: 0, shadowedBy: 0 }]));
-  for (const entry of index.duplicates()) {
-    const providers = entry.providers.filter((p) => !p.ignored);
-    const winner = providers[0];
-    if (!winner) continue;
-    counts.get(winner.source.order)!.shadows += providers.length - 1;
-    for (const loser of providers.slice(1)) counts.get(loser.source.order)!.shadowedBy++;
+  const counts = new Map<number, { provides: number; shadows: number; shadowedBy: number }>();
+  for (const [order, share] of sourceShares(index)) {
+    const shadows = share.shadows.reduce((n, s) => n + s.hidden.length, 0);
+    counts.set(order, { provides: share.provides.length, shadows, shadowedBy: share.shadowedBy.length });
   }
   return counts;
 }

@@ -5,9 +5,9 @@ import type { SourceSpot } from './staticMode/values';
 /** How many lines past a statement's first one an entry is looked for (a long MIDDLEWARE list). */
 const MAX_STATEMENT_LINES = 200;
 
-/** Settings files' lines, read once per check run, to turn a statement line into a range. */
+/** Settings files' lines, read once per check run (checks and lenses may share one), to turn a statement line into a range. */
 export class LineCache {
-  private readonly files = new Map<string, string[] | null>();
+  private readonly files = new Map<string, { text: string | null; lines: string[] | null }>();
 
   /** The statement's line without its indentation; with `needle`, the quoted entry inside the statement. */
   range(spot: SourceSpot, needle?: string): { line: number; startCharacter: number; endCharacter: number } {
@@ -28,16 +28,27 @@ export class LineCache {
     return { line: spot.line, startCharacter: start, endCharacter: Math.max(start, text.trimEnd().length) };
   }
 
+  /** The file's text as this cache read it (what its ranges refer to), or null when it could not be read. */
+  text(file: string): string | null {
+    return this.read(file).text;
+  }
+
   private lines(file: string): string[] | null {
-    if (!this.files.has(file)) {
-      let lines: string[] | null = null;
+    return this.read(file).lines;
+  }
+
+  private read(file: string): { text: string | null; lines: string[] | null } {
+    let read = this.files.get(file);
+    if (!read) {
+      read = { text: null, lines: null };
       try {
-        lines = fs.readFileSync(file, 'utf8').split(/\r?\n/);
+        const text = fs.readFileSync(file, 'utf8');
+        read = { text, lines: text.split(/\r?\n/) };
       } catch {
         // An unreadable file still gets its finding, on column 0.
       }
-      this.files.set(file, lines);
+      this.files.set(file, read);
     }
-    return this.files.get(file)!;
+    return read;
   }
 }

@@ -16,11 +16,14 @@ import {
   TextEdit,
 } from 'vscode-languageserver-types';
 import { URI } from 'vscode-uri';
+import { assetFolderOf } from '../engine/assets';
 import { FolderChild, StaticIndexApi, StaticSource } from '../engine/indexTypes';
 import { destinationOf } from '../engine/paths';
 import { escapeMarkdown, markdownCode } from '../text';
 import { formatSize, indexStamp, isImage, shownPath, staticIsBuiltin } from './context';
 import { addLoadStaticEdit } from './edits';
+import { isAssetKind } from './readers';
+import { referenceAt } from './resolve';
 import { DocumentModel } from './templateModel';
 import type { ServiceContext } from './types';
 
@@ -55,13 +58,17 @@ export function doComplete(
 ): CompletionList {
   const empty: CompletionList = { isIncomplete: false, items: [] };
   const offset = doc.offsetAt(pos);
+  if (isAssetKind(template.flavor)) return completeAssetPath(doc, pos, offset, ctx, template, defaults) ?? empty;
   if (template.skipped.some(([start, end]) => offset > start && offset < end)) return empty;
   const lineText = doc.getText({ start: { line: pos.line, character: 0 }, end: { line: pos.line + 1, character: 0 } });
   const before = lineText.slice(0, pos.character);
   const after = lineText.slice(pos.character).replace(/\r?\n$/, '');
   const pathMatch = (template.flavor === 'jinja' ? JINJA_PATH_PREFIX : DJANGO_PATH_PREFIX).exec(before);
   if (pathMatch) {
-    const list = completePath(pathMatch[2], pos, after, ctx, defaults);
+    const typed = pathMatch[2];
+    const slash = typed.lastIndexOf('/');
+    const folder = destinationOf(typed.slice(0, slash + 1));
+    const list = folder === null ? undefined : completePath(folder, typed.slice(slash + 1), pos, after, ctx, defaults);
     return (list && template.flavor !== 'jinja' ? closeTag(list, pos, after, pathMatch[1]) : list) ?? empty;
   }
   const tagMatch = (template.flavor === 'jinja' ? JINJA_TAG_PREFIX : DJANGO_TAG_PREFIX).exec(before);
@@ -73,21 +80,45 @@ export function doComplete(
 }
 
 /**
+ * Inside a URL of a CSS/JS file the storage reads (`url(…)`, `@import`, a source map, an import): the folder
+ * is the one the storage would look in for what is typed, relative to the file's destination. A URL it
+ * leaves alone (`https:`, outside STATIC_URL) gets nothing.
+ */
+function completeAssetPath(
+  doc: TextDocument,
+  pos: Position,
+  offset: number,
+  ctx: ServiceContext,
+  template: DocumentModel,
+  defaults: CompletionDefaults,
+): CompletionList | undefined {
+  const ref = referenceAt(template.references, offset);
+  if (!template.asset || !ref || offset < ref.pathStart || offset > ref.pathEnd) return undefined;
+  const text = doc.getText();
+  // A URL an earlier pattern wrote has no place of its own in the text (its range is the whole match).
+  if (text.slice(ref.pathStart, ref.pathEnd) !== ref.value) return undefined;
+  const typed = text.slice(ref.pathStart, offset);
+  const slash = typed.lastIndexOf('/');
+  const folder = assetFolderOf(template.asset, typed.slice(0, slash + 1));
+  if (folder === null) return undefined;
+  return completePath(folder, typed.slice(slash + 1), pos, text.slice(offset, ref.pathEnd), ctx, defaults);
+}
+
+/**
  * Every item of a folder shares the edit range and the folder id (its `data`). With a client that takes
  * them from `itemDefaults`, a 5,000-entry answer shrinks to labels and kinds (most of the cost of an
- * answer is encoding it), and the cached items go out as they are.
+ * answer is encoding it), and the cached items go out as they are. `after`: the text right of the cursor
+ * that the name being typed may run into.
  */
 function completePath(
-  typed: string,
+  folder: string,
+  segment: string,
   pos: Position,
   after: string,
   ctx: ServiceContext,
   defaults: CompletionDefaults,
 ): CompletionList | undefined {
-  const slash = typed.lastIndexOf('/');
-  const segment = typed.slice(slash + 1);
-  const folder = destinationOf(typed.slice(0, slash + 1));
-  if (folder === null || (folder !== '' && !ctx.index.isFolder(folder))) return undefined;
+  if (folder !== '' && !ctx.index.isFolder(folder)) return undefined;
   const rightLength = after.search(SEGMENT_END);
   const range = Range.create(
     { line: pos.line, character: pos.character - segment.length },

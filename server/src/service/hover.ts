@@ -5,6 +5,7 @@
  */
 import { Hover, MarkupKind } from 'vscode-languageserver-types';
 import { URI } from 'vscode-uri';
+import type { AssetReading, SkipReason } from '../engine/assets';
 import { Provider, StaticSource } from '../engine/indexTypes';
 import { settingUnread } from '../engine/readings';
 import { escapeMarkdown, markdownCode } from '../text';
@@ -23,18 +24,33 @@ const FINDER_NAMES: Record<StaticSource['finder'], string> = {
   custom: 'custom finder',
 };
 
-export function hoverFor(ref: StaticReference, ctx: ServiceContext): Hover {
-  const lines = describe(ref, ctx);
+const LEFT_ALONE: Record<SkipReason, string> = {
+  scheme: 'it starts with a scheme (`data:`, `https:`)',
+  'outside-static-url': 'it is an absolute path outside STATIC_URL',
+  'protocol-relative': 'it is a `//host/…` URL',
+  'fragment-only': 'it is only a fragment',
+};
+
+/** The CSS/JS document a reference is in: how the storage read it, and the file on disk. */
+export interface AssetDocument {
+  reading: AssetReading;
+  file: string;
+}
+
+export function hoverFor(ref: StaticReference, ctx: ServiceContext, asset?: AssetDocument): Hover {
+  const lines = describe(ref, ctx, asset);
   return { contents: { kind: MarkupKind.Markdown, value: lines.join('\n\n') }, range: ref.pathRange };
 }
 
-function describe(ref: StaticReference, ctx: ServiceContext): string[] {
+function describe(ref: StaticReference, ctx: ServiceContext, asset: AssetDocument | undefined): string[] {
   if (ref.kind === 'empty') return ['`{% static %}` needs a path: Django raises "\'static\' takes at least one argument (path to file)".'];
   if (ref.kind === 'dynamic') return [`${markdownCode(ref.value)}: dynamic path, resolved at render time.`];
   const resolution = resolveReference(ref, ctx.model, ctx.index);
   const title = `**${markdownCode(ref.value)}**`;
   const lines: string[] = [];
   switch (resolution.kind) {
+    case 'skipped':
+      return [`${title}: collectstatic leaves this URL as written: ${LEFT_ALONE[resolution.reason]}.`];
     case 'file': {
       const [winner, ...shadowed] = resolution.entry.providers;
       lines.push(`${title} — found by ${finderName(winner.source)} (${escapeMarkdown(sourceLabel(winner.source, ctx.model))})`);
@@ -68,8 +84,28 @@ function describe(ref: StaticReference, ctx: ServiceContext): string[] {
       break;
     }
   }
-  lines.push(...describeUrl(ref.value, ctx));
-  lines.push(...describePrediction(ref.value, ctx));
+  if (asset && ref.lookupPath !== undefined) lines.push(...describeLookup(ref.lookupPath, asset, ctx));
+  else lines.push(...describeUrl(ref.value, ctx), ...describePrediction(ref.value, ctx));
+  return lines;
+}
+
+/** What post-processing does with a CSS/JS reference: the name it looks up, and whether it rewrites it. */
+function describeLookup(lookupPath: string, asset: AssetDocument, ctx: ServiceContext): string[] {
+  const { traits, name } = asset.reading;
+  const storage = markdownCode(traits.className.split('.').pop() ?? traits.className);
+  const looks = `**collectstatic** looks up ${markdownCode(lookupPath)} below STATIC_ROOT (from ${markdownCode(name)})`;
+  const lines =
+    traits.hashes === true
+      ? [`${looks} and writes its hashed name here (${storage}).`]
+      : traits.hashes === false
+        ? [`${looks} only if the storage hashes; ${storage} does not, so the browser asks for the URL as written.`]
+        : [`${looks} if the storage hashes; whether ${storage} does is not known (${escapeMarkdown(traits.readFrom)}).`];
+  const winner = ctx.index.get(name)?.providers[0];
+  if (winner && winner.absPath !== asset.file) {
+    lines.push(
+      `This copy is shadowed by ${markdownCode(shownPath(winner.absPath, ctx.model))}: collectstatic copies and post-processes that one, never this.`,
+    );
+  }
   return lines;
 }
 

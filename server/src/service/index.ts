@@ -9,7 +9,8 @@ import { Diagnostic, Location, Position } from 'vscode-languageserver-types';
 import { URI } from 'vscode-uri';
 import { codeActions } from './codeActions';
 import { CompletionDefaults, doComplete, resolveCompletionItem } from './completion';
-import { jinjaByEngine } from './context';
+import { assetReading, AssetReading } from '../engine/assets';
+import { destinationOfFile, jinjaByEngine } from './context';
 import { definitionFor } from './definition';
 import { referencesTo, servedPath, servedPathAt } from './references';
 import { editsForMoves, planRename, renameTarget } from './rename';
@@ -20,7 +21,7 @@ import { hoverFor } from './hover';
 import { documentLinks } from './links';
 import { lookupPathOf, referenceAt } from './resolve';
 import { createModelCache, DocumentModelCache } from './modelCache';
-import { claimedKind, readerFor } from './readers';
+import { claimedKind, isAssetKind, readerFor } from './readers';
 import { DocumentKind, DocumentModel, MAX_REFERENCES_PER_DOCUMENT, scanFull } from './templateModel';
 
 export type {
@@ -35,7 +36,7 @@ export type {
   TemplateFlavor,
   PositionAt,
 } from './templateModel';
-export { READERS, readerFor, claimedKind } from './readers';
+export { READERS, readerFor, claimedKind, isAssetKind } from './readers';
 export type { DocumentReader } from './readers';
 export { DIAGNOSTIC_SOURCE, DEFAULT_SEVERITY } from './diagnostics';
 export { assetDiagnostics } from './assetDiagnostics';
@@ -108,15 +109,31 @@ export function createLanguageService(options: LanguageServiceOptions = {}): Lan
   const completionDefaults = completionDefaultsOf(options.clientCapabilities);
   const models = options.models ?? createModelCache();
 
-  function parse(doc: TextDocument, flavor: DocumentKind): DocumentModel {
-    return models.get(doc, flavor, () => parseSafely(doc, flavor));
+  function parse(doc: TextDocument, flavor: DocumentKind, asset?: AssetReading): DocumentModel {
+    return models.get(doc, flavor, () => parseSafely(doc, flavor, asset), asset?.key);
   }
 
-  /** The kind a reader claims by language id or extension, else the project's engines'. */
+  /**
+   * The kind a reader claims by language id or extension, else the project's engines'. CSS and JS are read
+   * relative to their destination in the project's sources: without a project (or outside every source) they
+   * have no references.
+   */
   function templateFor(doc: TextDocument, ctx?: ServiceContext): DocumentModel {
     let flavor = claimedKind(doc.languageId, doc.uri);
+    if (flavor && isAssetKind(flavor)) return parse(doc, flavor, ctx ? readingOf(doc, ctx) : undefined);
     if (!flavor && ctx) flavor = jinjaByEngine(ctx.model, fsPathOf(doc.uri)) ? 'jinja' : 'django';
     return parse(doc, flavor ?? 'django');
+  }
+
+  function readingOf(doc: TextDocument, ctx: ServiceContext): AssetReading | undefined {
+    const name = destinationOfFile(ctx.index, fsPathOf(doc.uri));
+    return (name !== null && assetReading(ctx.model, name)) || undefined;
+  }
+
+  /** CSS and JS get their diagnostics from the replay of the whole project (workspace/assetPublisher.ts). */
+  function checkedHere(doc: TextDocument, ctx: ServiceContext): DocumentModel | null {
+    const model = templateFor(doc, ctx);
+    return isAssetKind(model.flavor) ? null : model;
   }
 
   /** This version's model in whichever flavour a project-aware call already chose (a Jinja2 engine's .html). */
@@ -129,7 +146,7 @@ export function createLanguageService(options: LanguageServiceOptions = {}): Lan
   }
 
   function settingsValidation(doc: TextDocument, ctx: ServiceContext): Diagnostic[] {
-    return ctx.settingsFacts ? settingsDiagnostics(fsPathOf(doc.uri), ctx.settingsFacts(), ctx.settings?.severity) : [];
+    return ctx.settingsFacts ? settingsDiagnostics(fsPathOf(doc.uri), ctx.settingsFacts(), ctx.settings?.severity, doc.getText()) : [];
   }
 
   function atReference(doc: TextDocument, pos: Position, ctx: ServiceContext) {
@@ -148,24 +165,36 @@ export function createLanguageService(options: LanguageServiceOptions = {}): Lan
       }, []),
     doHover: (doc, pos, ctx) =>
       guard(() => {
-        if (isSettings(doc, ctx)) return ctx.settingsFacts ? settingsHover(fsPathOf(doc.uri), pos, ctx.settingsFacts()) : null;
-        const ref = atReference(doc, pos, ctx);
-        return ref ? hoverFor(ref, ctx) : null;
+        if (isSettings(doc, ctx))
+          return ctx.settingsFacts ? settingsHover(fsPathOf(doc.uri), pos, ctx.settingsFacts(), doc.getText()) : null;
+        const model = templateFor(doc, ctx);
+        const ref = referenceAt(model.references, doc.offsetAt(pos));
+        return ref ? hoverFor(ref, ctx, model.asset && { reading: model.asset, file: fsPathOf(doc.uri) }) : null;
       }, null),
     findDocumentLinks: (doc, ctx) => guard(() => documentLinks(templateFor(doc, ctx), ctx), []),
     doValidation: (doc, ctx) =>
-      guard(() => (isSettings(doc, ctx) ? settingsValidation(doc, ctx) : validate(templateFor(doc, ctx), ctx)), []),
+      guard(() => {
+        if (isSettings(doc, ctx)) return settingsValidation(doc, ctx);
+        const model = checkedHere(doc, ctx);
+        return model ? validate(model, ctx) : [];
+      }, []),
     doValidationWithDependencies: (doc, ctx) => {
       const asked = new IndexQuestions();
       if (isSettings(doc, ctx)) return { diagnostics: guard(() => settingsValidation(doc, ctx), []), asked };
-      return { diagnostics: guard(() => validate(templateFor(doc, ctx), ctx, asked), []), asked };
+      return {
+        diagnostics: guard(() => {
+          const model = checkedHere(doc, ctx);
+          return model ? validate(model, ctx, asked) : [];
+        }, []),
+        asked,
+      };
     },
     getCodeActions: (doc, range, context, ctx) =>
       guard(
         () =>
           isSettings(doc, ctx)
             ? ctx.settingsFacts
-              ? settingsCodeActions(fsPathOf(doc.uri), doc.uri, range, ctx.settingsFacts())
+              ? settingsCodeActions(fsPathOf(doc.uri), doc.uri, range, ctx.settingsFacts(), doc.getText())
               : []
             : codeActions(doc, range, context, ctx, templateFor(doc, ctx)),
         [],
@@ -173,13 +202,15 @@ export function createLanguageService(options: LanguageServiceOptions = {}): Lan
     provideCodeLenses: (doc, ctx) =>
       guard(
         () =>
-          isSettings(doc, ctx) && ctx.settingsFacts ? settingsCodeLenses(fsPathOf(doc.uri), ctx.settingsFacts(), ctx.model.projectDir) : [],
+          isSettings(doc, ctx) && ctx.settingsFacts
+            ? settingsCodeLenses(fsPathOf(doc.uri), ctx.settingsFacts(), ctx.model.projectDir, doc.getText())
+            : [],
         [],
       ),
-    referencedPaths: (doc) =>
+    referencedPaths: (doc, ctx) =>
       guard(() => {
         const paths = new Set<string>();
-        for (const ref of latest(doc).references) {
+        for (const ref of (ctx ? templateFor(doc, ctx) : latest(doc)).references) {
           const path = servedPath(ref);
           if (path !== null) paths.add(path);
         }
@@ -216,14 +247,15 @@ function emptyTemplate(doc: TextDocument, flavor: DocumentKind = 'django'): Docu
   return { uri: doc?.uri ?? '', version: doc?.version ?? 0, flavor, references: [], loads: [], urlAttributes: [], skipped: [] };
 }
 
-function parseSafely(doc: TextDocument, flavor: DocumentKind): DocumentModel {
+function parseSafely(doc: TextDocument, flavor: DocumentKind, asset?: AssetReading): DocumentModel {
   const template = emptyTemplate(doc, flavor);
+  if (asset) template.asset = asset;
   try {
     const text = doc.getText();
     const positionAt = (offset: number) => doc.positionAt(offset);
     const reader = readerFor(flavor);
     if (!reader) return template;
-    const scanned = reader.read(text, positionAt);
+    const scanned = reader.read(text, asset ? { positionAt, asset } : { positionAt });
     // Bounded work per document: a 10 MB one-line template with 250k references took 6.8 s and 853 MB.
     if (scanFull(scanned)) template.truncated = { kept: MAX_REFERENCES_PER_DOCUMENT };
     template.references = scanned.references.slice(0, MAX_REFERENCES_PER_DOCUMENT);

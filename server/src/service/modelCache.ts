@@ -8,8 +8,11 @@ import { TextDocument } from 'vscode-languageserver-textdocument';
 import { DocumentKind, DocumentModel } from './templateModel';
 
 export interface DocumentModelCache {
-  /** The model of this version and text of `doc` read as `kind`, parsing it on a miss. */
-  get(doc: TextDocument, kind: DocumentKind, parse: () => DocumentModel): DocumentModel;
+  /**
+   * The model of this version and text of `doc` read as `kind`, parsing it on a miss. `readingKey` names
+   * what else the reading depended on (a CSS file's destination and Django version): another key misses.
+   */
+  get(doc: TextDocument, kind: DocumentKind, parse: () => DocumentModel, readingKey?: string): DocumentModel;
   /** The model of this version and text in whatever kind it was last read, if cached. */
   peek(doc: TextDocument): DocumentModel | undefined;
   /** Forgets a document (closed, or its file deleted). */
@@ -20,6 +23,7 @@ export interface DocumentModelCache {
 interface Entry {
   version: number;
   kind: DocumentKind;
+  readingKey: string;
   text: string;
   model: DocumentModel;
 }
@@ -35,9 +39,9 @@ export function createModelCache(maxEntries = MODEL_CACHE_LIMIT): DocumentModelC
     return entry && entry.version === doc.version && entry.text === doc.getText() ? entry : undefined;
   };
   return {
-    get(doc, kind, parse) {
+    get(doc, kind, parse, readingKey = '') {
       const entry = current(doc);
-      if (entry && entry.kind === kind) {
+      if (entry && entry.kind === kind && entry.readingKey === readingKey) {
         // Most recently used last, so the first key is the one to drop.
         entries.delete(doc.uri);
         entries.set(doc.uri, entry);
@@ -45,7 +49,7 @@ export function createModelCache(maxEntries = MODEL_CACHE_LIMIT): DocumentModelC
       }
       const model = parse();
       entries.delete(doc.uri);
-      entries.set(doc.uri, { version: doc.version, kind, text: doc.getText(), model });
+      entries.set(doc.uri, { version: doc.version, kind, readingKey, text: doc.getText(), model });
       if (entries.size > maxEntries) entries.delete(entries.keys().next().value as string);
       return model;
     },

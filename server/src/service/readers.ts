@@ -2,12 +2,13 @@
  * One reader per document kind, behind one interface: a reader turns a document's text into its static
  * references and the facts its checks need. The features work on what readers return, never on the kind.
  *
- * Adding a kind: write `read(text, positionAt)` in its own module (set `syntax` and `destination` on each
+ * Adding a kind: write `read(text, context)` in its own module (set `syntax` and `destination` on each
  * reference, stop once `scanFull` says enough), add it to `READERS`, and say which documents it claims.
  */
+import { assetReaderOf } from './assetReader';
 import { readJinjaTemplate } from './jinja';
 import { readDjangoTemplate } from './scanner';
-import { DocumentFacts, DocumentKind, PositionAt } from './templateModel';
+import { DocumentFacts, DocumentKind, ReadContext } from './templateModel';
 
 /** Reads one kind of document. May throw: the service turns a failure into an empty model. */
 export interface DocumentReader {
@@ -17,7 +18,8 @@ export interface DocumentReader {
    * claims is read by the project's template engines (Django or Jinja2), else as a Django template.
    */
   claims(languageId: string, uri: string): boolean;
-  read(text: string, positionAt: PositionAt): DocumentFacts;
+  /** `context.asset` is set only for the kinds that need a destination (CSS, JS), and only when it is known. */
+  read(text: string, context: ReadContext): DocumentFacts;
 }
 
 const JINJA_LANGUAGES = new Set(['jinja', 'jinja-html', 'jinja2', 'jinja-xml', 'j2']);
@@ -27,13 +29,13 @@ const djangoReader: DocumentReader = {
   kind: 'django',
   // The fallback for templates: `.html` belongs to whichever engine loads it.
   claims: () => false,
-  read: readDjangoTemplate,
+  read: (text, { positionAt }) => readDjangoTemplate(text, positionAt),
 };
 
 const jinjaReader: DocumentReader = {
   kind: 'jinja',
   claims: (languageId, uri) => JINJA_LANGUAGES.has(languageId.toLowerCase()) || JINJA_EXTENSIONS.test(uri),
-  read: readJinjaTemplate,
+  read: (text, { positionAt }) => readJinjaTemplate(text, positionAt),
 };
 
 /**
@@ -46,8 +48,26 @@ const settingsReader: DocumentReader = {
   read: () => ({ references: [], loads: [], urlAttributes: [], skipped: [] }),
 };
 
+/**
+ * CSS and JS: what the project's storage post-processes. Django's globs are `*.css` and `*.js` matched
+ * case-sensitively, so `site.CSS` and `app.mjs` are never read for references, whatever their language.
+ */
+const cssReader: DocumentReader = {
+  kind: 'css',
+  claims: (_languageId, uri) => /\.css$/.test(uri),
+  read: assetReaderOf('css'),
+};
+
+const jsReader: DocumentReader = {
+  kind: 'js',
+  claims: (_languageId, uri) => /\.js$/.test(uri),
+  read: assetReaderOf('js'),
+};
+
 /** Every reader, in the order they are asked to claim a document. */
 export const READERS: Partial<Record<DocumentKind, DocumentReader>> = {
+  css: cssReader,
+  js: jsReader,
   jinja: jinjaReader,
   'python-settings': settingsReader,
   django: djangoReader,
@@ -56,6 +76,11 @@ export const READERS: Partial<Record<DocumentKind, DocumentReader>> = {
 /** The reader for `kind`, or undefined for a kind with no reader yet. */
 export function readerFor(kind: DocumentKind): DocumentReader | undefined {
   return READERS[kind];
+}
+
+/** True for the kinds whose references are a static file's own (CSS, JS): they need the file's destination to be read. */
+export function isAssetKind(kind: DocumentKind): boolean {
+  return kind === 'css' || kind === 'js';
 }
 
 /** The kind a document is by language id or extension alone, if a reader claims it. */

@@ -4,6 +4,7 @@
  * file is the one Django serves for it and no other source provides it: otherwise the template keeps
  * working as written, and rewriting it would change what it serves.
  */
+import * as path from 'path';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { Position, Range, TextEdit } from 'vscode-languageserver-types';
 import { StaticSource } from '../engine/indexTypes';
@@ -13,22 +14,50 @@ import { servedPath } from './references';
 import { DocumentModel } from './templateModel';
 import type { PathMove, ServiceContext } from './types';
 
-/** Edits that make the template's literal paths follow the moves; the quote style, leading slash and `?query` stay. */
+/**
+ * Edits that make the document's literal paths follow the moves; the quote style, leading slash and `?query`
+ * stay. A CSS/JS URL is written again as the storage reads it: relative to the file's own destination (after
+ * the moves, should the file move with them), or STATIC_URL-absolute when it was.
+ */
 export function editsForMoves(doc: TextDocument, template: DocumentModel, moves: readonly PathMove[], ctx: ServiceContext): TextEdit[] {
   const edits: TextEdit[] = [];
+  const moved = (destination: string): string => {
+    const move = moves.find((m) => destination === m.from || destination.startsWith(`${m.from}/`));
+    return move ? `${move.to}${destination.slice(move.from.length)}` : destination;
+  };
+  // A CSS/JS file that moves itself: its relative URLs to files that stay must be written again too.
+  const selfMoves = !!template.asset && moved(template.asset.name) !== template.asset.name;
   for (const ref of template.references) {
     const served = servedPath(ref);
     if (served === null) continue;
     const move = moves.find((m) => served === m.from || served.startsWith(`${m.from}/`));
-    if (!move || !servedOnlyFrom(served, move.fromAbs, ctx)) continue;
+    const follows = !!move && servedOnlyFrom(served, move.fromAbs, ctx);
     const written = doc.getText(ref.pathRange);
-    // Escapes inside the literal (`\'`, `\u…`) would not survive a rewrite; leave such paths alone.
-    if (written !== ref.value) continue;
-    const leading = /^\/*/.exec(written)![0];
+    const stays = selfMoves && !written.startsWith('/') && resolvePath(served, ctx.index).kind === 'file';
+    if (!follows && !stays) continue;
+    // Escapes inside the literal (`\'`, `\u…`, CSS's `%20`) would not survive a rewrite; leave such paths alone.
+    if (written !== ref.value || (template.asset && written.includes('%'))) continue;
     const suffix = /[?#].*$/.exec(written)?.[0] ?? '';
-    edits.push(TextEdit.replace(ref.pathRange, `${leading}${move.to}${served.slice(move.from.length)}${suffix}`));
+    const target = follows ? moved(served) : served;
+    if (!template.asset) {
+      const leading = /^\/*/.exec(written)![0];
+      edits.push(TextEdit.replace(ref.pathRange, `${leading}${target}${suffix}`));
+      continue;
+    }
+    const trailing = suffix ? '' : /\s*$/.exec(written)![0];
+    const { staticUrl } = template.asset.rewrite;
+    edits.push(
+      TextEdit.replace(ref.pathRange, `${relativeUrl(written, target, moved(template.asset.name), staticUrl)}${suffix}${trailing}`),
+    );
   }
   return edits;
+}
+
+/** `target` written the way `written` was: STATIC_URL-absolute, or relative to the folder of `from` (`./` kept). */
+function relativeUrl(written: string, target: string, from: string, staticUrl: string): string {
+  if (written.startsWith('/')) return `${staticUrl}${target}`;
+  const relative = path.posix.relative(path.posix.dirname(`/${from}`), `/${target}`);
+  return written.startsWith('./') && !relative.startsWith('../') ? `./${relative}` : relative;
 }
 
 /** True when `path` is served by the file at (or below) `abs` and by nothing else. */

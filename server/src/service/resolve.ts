@@ -3,6 +3,7 @@
  * The lookup path is the one the URL serves: with staticfiles installed the storage strips leading
  * slashes, and hashed storages keep `?query#fragment` out of the file name.
  */
+import type { SkipReason } from '../engine/assets';
 import { IndexEntry, StaticIndexApi } from '../engine/indexTypes';
 import { ProjectModel } from '../engine/model';
 import { destinationOf, withoutLeadingSlash, withoutQuery } from '../engine/paths';
@@ -15,7 +16,9 @@ export type Resolution =
   | { kind: 'file'; lookupPath: string; entry: IndexEntry }
   | { kind: 'folder'; lookupPath: string }
   | { kind: 'missing'; lookupPath: string }
-  | { kind: 'escapes'; lookupPath: string; message: string };
+  | { kind: 'escapes'; lookupPath: string; message: string }
+  /** A CSS/JS URL collectstatic leaves as written (`data:`, `https:`, outside STATIC_URL): it names no static file. */
+  | { kind: 'skipped'; reason: SkipReason };
 
 /** The destination path a literal value asks for (leading slashes and, for hashed storage, query/fragment dropped). */
 export function lookupPathOf(value: string, model: ProjectModel): string {
@@ -26,7 +29,14 @@ export function lookupPathOf(value: string, model: ProjectModel): string {
 export function resolveReference(ref: StaticReference, model: ProjectModel, index: StaticIndexApi): Resolution {
   if (ref.kind === 'dynamic') return { kind: 'dynamic' };
   if (ref.kind === 'empty') return { kind: 'empty' };
-  return resolvePath(lookupPathOf(ref.value, model), index);
+  if (ref.skipped) return { kind: 'skipped', reason: ref.skipped };
+  if (ref.lookupPath === undefined) return resolvePath(lookupPathOf(ref.value, model), index);
+  // A CSS/JS name is looked up below STATIC_ROOT as it is: an absolute one is outside it.
+  if (ref.lookupPath.startsWith('/')) {
+    const message = `'${ref.lookupPath}' is an absolute path: the storage's safe_join raises SuspiciousFileOperation.`;
+    return { kind: 'escapes', lookupPath: ref.lookupPath, message };
+  }
+  return resolvePath(ref.lookupPath, index);
 }
 
 /**

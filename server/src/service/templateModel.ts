@@ -1,12 +1,10 @@
 import { Position, Range } from 'vscode-languageserver-types';
+import type { AssetReading, SkipReason } from '../engine/assets';
 
 /** The document's `positionAt`, handed to readers so they never need the TextDocument. */
 export type PositionAt = (offset: number) => Position;
 
-/**
- * Which reader a document is read with (service/readers.ts). Django templates and Jinja2 templates have
- * readers now; CSS and JS are the kinds still to come.
- */
+/** Which reader a document is read with (service/readers.ts). */
 export type DocumentKind = 'django' | 'jinja' | 'css' | 'js' | 'python-settings';
 
 /** The document kinds that are templates (tags, `{% load %}`, HTML attributes). */
@@ -19,8 +17,8 @@ export type TemplateFlavor = Extract<DocumentKind, 'django' | 'jinja'>;
 export type ReferenceSyntax = 'tag' | 'static-call' | 'url' | 'import' | 'source-map' | 'js-import';
 
 /**
- * One static reference in a document: a `{% static … %}` tag or Jinja2 `static(…)` call today, a CSS
- * `url()`/`@import`, a `sourceMappingURL` or a JS import for the kinds to come.
+ * One static reference in a document: a `{% static … %}` tag, a Jinja2 `static(…)` call, or in CSS and JS
+ * what the storage's patterns find (`url()`, `@import`, a `sourceMappingURL`, a JS import).
  */
 export interface StaticReference {
   /** How it is written. */
@@ -58,6 +56,23 @@ export interface StaticReference {
   afterRemovedLoad: boolean;
   /** The kind of the document it was read from. */
   flavor: DocumentKind;
+  /**
+   * CSS/JS: the name the storage looks up for it below STATIC_ROOT (relative URLs joined to the file's
+   * destination, STATIC_URL taken off absolute ones), where a template's is its value (resolve.ts).
+   */
+  lookupPath?: string;
+  /** CSS/JS: set when collectstatic leaves the URL as written (a scheme, outside STATIC_URL, `//host`, `#x`). */
+  skipped?: SkipReason;
+}
+
+/** What a reader knows about a document besides its text. */
+export interface ReadContext {
+  positionAt: PositionAt;
+  /**
+   * For CSS and JS: where collectstatic puts the file and how the project's storage reads it. Absent when the
+   * file is in no static source (or the storage reads nothing there): then the file has no references.
+   */
+  asset?: AssetReading;
 }
 
 /** One `{% load … %}` tag. */
@@ -112,10 +127,12 @@ export interface DocumentModel {
   skipped: Array<[number, number]>;
   /** Set when the document held more references than are read per document: how many, and how many were kept. */
   truncated?: { kept: number };
+  /** CSS/JS: how the storage read it (the file's destination, the patterns of the project's Django), when known. */
+  asset?: AssetReading;
 }
 
 /** The name `DocumentModel` had while templates were the only kind (kept for code written against it). */
 export type TemplateModel = DocumentModel;
 
 /** What a reader returns: the model without what the service fills in (uri, version, kind). */
-export type DocumentFacts = Omit<DocumentModel, 'uri' | 'version' | 'flavor'>;
+export type DocumentFacts = Omit<DocumentModel, 'uri' | 'version' | 'flavor' | 'asset'>;

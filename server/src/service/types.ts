@@ -77,8 +77,11 @@ export interface LanguageService {
   getCodeActions(doc: TextDocument, range: Range, context: CodeActionContext, ctx: ServiceContext): CodeAction[];
   /** Code lenses of a Python settings document (none for other documents). */
   provideCodeLenses(doc: TextDocument, ctx: ServiceContext): CodeLens[];
-  /** Static paths the document references (for re-validating only affected documents after a file change). */
-  referencedPaths(doc: TextDocument): string[];
+  /**
+   * Static paths the document references (for re-validating only affected documents after a file change).
+   * CSS and JS need `ctx` (their destination) unless a call with it read this version already.
+   */
+  referencedPaths(doc: TextDocument, ctx?: ServiceContext): string[];
   /** The static path (as `referencedPaths` names it) under the cursor, or null outside a literal path. */
   referencedPathAt(doc: TextDocument, pos: Position, ctx: ServiceContext): string | null;
   /** Where the document references `path` (a path as `referencedPaths` names it). */

@@ -5,12 +5,14 @@ import { Diagnostic } from 'vscode-languageserver-types';
 import { URI } from 'vscode-uri';
 import { destinationOf } from '../engine/paths';
 import type { IndexQuestions, LanguageService, ServiceContext, StaticDelta } from '../service';
-import { readsDocument } from '../service';
+import { claimedKind, readsDocument } from '../service';
 
 /** Templates larger than this are not read from disk for workspace-wide checks (minified junk, dumps). */
 const MAX_TEMPLATE_BYTES = 2 * 1024 * 1024;
 /** Templates checked between two progress reports. */
 const BATCH = 25;
+/** Open settings documents are checked again this long after the last template started or stopped using `{% static %}`. */
+const SETTINGS_RECHECK_MS = 300;
 
 /** What the publisher remembers about a document's last validation. */
 interface Checked {
@@ -47,6 +49,8 @@ export class DiagnosticsPublisher {
   /** What each validated document asked the index and references, to re-check only affected ones. */
   private readonly checked = new Map<string, Checked>();
   private readonly nonEmpty = new Set<string>();
+  /** Template files whose last check found a `{% static %}` tag: what staticfiles-not-installed needs, without a second read. */
+  private readonly staticTagUsers = new Set<string>();
   private workspaceUris = new Set<string>();
   private runId = 0;
   private learningProgress: Promise<ProgressHandle> | undefined;
@@ -162,6 +166,14 @@ export class DiagnosticsPublisher {
     else this.clear(uri);
   }
 
+  /**
+   * Of `templates` (files), those whose last check found a `{% static %}` tag, sorted. Only templates
+   * checked so far count: an empty answer claims nothing.
+   */
+  templatesUsingStatic(templates: ReadonlySet<string>): string[] {
+    return [...this.staticTagUsers].filter((file) => templates.has(file)).sort();
+  }
+
   dispose(): void {
     for (const timer of this.timers.values()) clearTimeout(timer);
     this.timers.clear();
@@ -178,10 +190,15 @@ export class DiagnosticsPublisher {
         const checkStart = performance.now();
         const validation = this.host.service.doValidationWithDependencies(doc, ctx);
         diagnostics = validation.diagnostics;
-        this.checked.set(uri, { asked: validation.asked, references: this.host.service.referencedPaths(doc) });
+        this.checked.set(uri, { asked: validation.asked, references: this.host.service.referencedPaths(doc, ctx) });
+        this.noteStaticTag(
+          uri,
+          this.host.service.parseTemplate(doc).references.some((r) => r.syntax === 'tag'),
+        );
         this.spent.check += performance.now() - checkStart;
       } else {
         this.checked.delete(uri);
+        this.noteStaticTag(uri, false);
       }
     } catch (err) {
       this.host.log(`Validating ${uri} failed: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`);
@@ -213,7 +230,8 @@ export class DiagnosticsPublisher {
     const open = new Set(this.host.openUris());
     for (const uri of open) {
       const doc = this.host.openDocument(uri);
-      if (doc && readsDocument(doc.languageId, uri) && this.host.service.referencedPaths(doc).some(matches)) docs.push(doc);
+      if (!doc || !readsDocument(doc.languageId, uri)) continue;
+      if (this.host.service.referencedPaths(doc, this.host.contextFor(uri)).some(matches)) docs.push(doc);
     }
     for (const [uri, checked] of this.checked) {
       if (open.has(uri) || !checked.references.some(matches) || !this.workspaceUris.has(uri)) continue;
@@ -246,11 +264,24 @@ export class DiagnosticsPublisher {
     }
   }
 
+  /** Records whether a template uses `{% static %}`; a change re-checks the open settings documents, which say so. */
+  private noteStaticTag(uri: string, uses: boolean): void {
+    const file = URI.parse(uri).fsPath;
+    if (uses === this.staticTagUsers.has(file)) return;
+    if (uses) this.staticTagUsers.add(file);
+    else this.staticTagUsers.delete(file);
+    for (const open of this.host.openUris()) {
+      const doc = this.host.openDocument(open);
+      if (doc && claimedKind(doc.languageId, open) === 'python-settings') this.schedule(open, SETTINGS_RECHECK_MS);
+    }
+  }
+
   private clear(uri: string): void {
     this.shownOpen.delete(uri);
     clearTimeout(this.timers.get(uri));
     this.timers.delete(uri);
     this.checked.delete(uri);
+    this.noteStaticTag(uri, false);
     if (this.nonEmpty.delete(uri)) this.host.publish(uri, []);
   }
 }

@@ -16,6 +16,7 @@ import {
   scansProjectTemplateFolders,
   templateDirs,
   TemplateCoverage,
+  DiscoveredTemplates,
 } from './templates';
 import { FileChange, WatchTarget } from './watcher';
 
@@ -76,8 +77,16 @@ export type WorkspaceChange =
   /**
    * `preview`: static readings announced while the final ones are learned. `refined`: the end of a learn
    * whose final readings each came as a `refined` change, so nothing is left to re-check as a whole.
+   * `listing`: a preview that answers while its templates are still listed; a `preview` change follows.
    */
-  | { kind: 'learned'; projects: WorkspaceProject[]; failures: ProjectFailure[]; refined?: boolean; preview?: boolean }
+  | {
+      kind: 'learned';
+      projects: WorkspaceProject[];
+      failures: ProjectFailure[];
+      refined?: boolean;
+      preview?: boolean;
+      listing?: boolean;
+    }
   /**
    * Django mode's reading replaced a static one (`previous`). `everything`: what every template's
    * diagnostics depend on changed (or nothing was published from the static reading); else only the
@@ -129,6 +138,8 @@ export class ProjectManager {
   private pendingLocations: ProjectLocation[] = [];
   /** True while the workspace is searched for projects: a file may belong to one not found yet. */
   private discovering = false;
+  /** First readings already answering whose template folders are still being listed. */
+  private readonly listingTemplates = new WeakSet<WorkspaceProject>();
   private readonly relearnTimers = new Map<string, NodeJS.Timeout>();
   private readonly templateScanTimers = new Map<string, NodeJS.Timeout>();
   private fullRelearnTimer: NodeJS.Timeout | undefined;
@@ -237,10 +248,17 @@ export class ProjectManager {
 
   /** Re-learns one project (its settings changed). */
   relearn(projectDir: string): Promise<void> {
-    const existing = this.current.find((p) => p.location.projectDir === projectDir);
-    if (!existing) return this.learnAll();
-    const generation = this.generation;
+    if (!this.current.some((p) => p.location.projectDir === projectDir)) return this.learnAll();
     const run = async (): Promise<void> => {
+      // Looked up when it runs, not when asked: a learn queued before it may have found the project anew
+      // (another settings module); re-learning the old location would bring back what that learn replaced.
+      const existing = this.current.find((p) => p.location.projectDir === projectDir);
+      if (!existing) {
+        // That learn lost the project (it failed, or moved): what changed since it read the files is learned anew.
+        void this.learnAll();
+        return;
+      }
+      const generation = this.generation;
       const result = await this.learnOne(existing.location);
       if (generation !== this.generation) return;
       if ('model' in result) {
@@ -389,11 +407,17 @@ export class ProjectManager {
     if (!project || project.stage === 'held') return true;
     // A project answers, but the file may belong to another one still being learned (or not found yet).
     const abs = file && path.resolve(file);
-    if (this.discovering && !(abs && templateSet(project).has(abs))) return true;
+    if (this.discovering && !(abs && this.claims(project, abs))) return true;
     return (
       !!abs &&
       this.pendingLocations.some((l) => isInside(l.projectDir, abs) && !this.current.some((p) => p.location.projectDir === l.projectDir))
     );
+  }
+
+  /** The file is one of the project's templates, or (while they are listed) inside its template folders. */
+  private claims(project: WorkspaceProject, file: string): boolean {
+    if (templateSet(project).has(file)) return true;
+    return this.listingTemplates.has(project) && templateDirs(project.model, this.scopeOf(project)).some((d) => isInside(d, file));
   }
 
   /** Resolves on the next workspace change, after `ms`, or on cancellation, whichever comes first. */
@@ -479,12 +503,17 @@ export class ProjectManager {
   private async preview(locations: ProjectLocation[], generation: number): Promise<Map<string, WorkspaceProject>> {
     const previews = new Map<string, WorkspaceProject>();
     if (locations.length === 0) return previews;
-    // Failures stay silent here: the Django-mode pass reports them.
-    const results = await mapLimited(locations, LEARN_CONCURRENCY, (location) => this.learnOne(location, undefined, 'static', true));
+    // Each is answered from once indexed, before its templates are listed (half of the reading's time);
+    // they are announced once listed. Failures stay silent here: the Django-mode pass reports them.
+    const indexed = (project: WorkspaceProject): void => {
+      if (generation !== this.generation) return;
+      this.current = [...this.current, project];
+      this.emit({ kind: 'learned', projects: this.current, failures: this.failureList, preview: true, listing: true });
+    };
+    const results = await mapLimited(locations, LEARN_CONCURRENCY, (location) => this.learnOne(location, undefined, 'static', indexed));
     if (generation !== this.generation) return previews;
     for (const result of results) if ('model' in result) previews.set(result.location.projectDir, result);
     if (previews.size === 0) return previews;
-    this.current = [...this.current, ...previews.values()];
     this.emit({ kind: 'learned', projects: this.current, failures: this.failureList, preview: true });
     return previews;
   }
@@ -519,17 +548,18 @@ export class ProjectManager {
   }
 
   /**
-   * Learns one location in `mode` (the configured one by default). A static reading that comes first is
-   * `preview` or `held`; `previous`, a static reading of the same sources, lends its index instead of a
-   * second walk.
+   * Learns one location in `mode` (the configured one by default). A static reading that comes first
+   * (`indexed` given) is `preview` or `held`, handed to `indexed` before its templates are listed;
+   * `previous`, a static reading of the same sources, lends its index instead of a second walk.
    */
   private async learnOne(
     location: ProjectLocation,
     previous?: WorkspaceProject,
     mode = this.settingsOf(location.projectDir).mode,
-    first = false,
+    indexed?: (project: WorkspaceProject) => void,
   ): Promise<WorkspaceProject | ProjectFailure> {
     const started = Date.now();
+    const first = !!indexed;
     // The first reading runs no Python at all (the interpreter check alone takes longer than the whole
     // reading): site-packages are looked for where virtual environments and the system keep them.
     const options = { ...this.learnOptions(location), mode, ...(first ? { allowExecute: false } : {}) };
@@ -555,13 +585,19 @@ export class ProjectManager {
     // The index of a first reading with the same sources is kept: one walk of the static folders, not two.
     const reused = !!previous && !compareReadings(previous.model, model).sourcesDiffer;
     const scope = [...this.roots, location.projectDir];
-    // Independent reads of the file system: overlapped rather than one after another.
-    const [index, manifest, awaited, discovered] = await Promise.all([
+    const learnedMs = Date.now() - started;
+    // Independent reads of the file system: overlapped rather than one after another, except that a first
+    // reading lists its templates only once it answers (listing them would slow the walk of the index).
+    const listTemplates = (): Promise<DiscoveredTemplates> =>
+      discoverTemplatesWithCoverage(model, this.settingsOf(location.projectDir), scope);
+    const overlapped = indexed ? undefined : listTemplates();
+    overlapped?.catch(() => undefined); // awaited below, unless the index fails first
+    const [index, manifest, awaited] = await Promise.all([
       reused && previous ? previous.index : buildIndex(model, options),
       readManifest(model.staticRoot, model.djangoVersion),
       awaitedRoots(model),
-      discoverTemplatesWithCoverage(model, this.settingsOf(location.projectDir), scope),
     ]);
+    const indexedMs = Date.now() - started;
     noteIndexProblems(model, index);
     const project: WorkspaceProject = {
       location,
@@ -569,11 +605,18 @@ export class ProjectManager {
       stage: !first ? 'final' : mayMissSources(model) ? 'held' : 'preview',
       index,
       manifest,
-      templates: discovered.templates,
-      coverage: discovered.coverage,
+      templates: [],
+      coverage: { engines: [], fallback: null, unowned: 0, owners: new Map(), outside: { count: 0, folders: [] } },
       learnMs: 0,
       awaitedRoots: awaited,
     };
+    if (indexed) {
+      this.listingTemplates.add(project);
+      indexed(project);
+    }
+    const discovered = await (overlapped ?? listTemplates()).finally(() => this.listingTemplates.delete(project));
+    project.templates = discovered.templates;
+    project.coverage = discovered.coverage;
     project.learnMs = Date.now() - started;
     const what = first ? `Read ${location.projectDir} statically` : `Learned ${location.projectDir}`;
     const serving =
@@ -582,8 +625,10 @@ export class ProjectManager {
         : project.stage === 'held'
           ? '; not answering from it, since it may miss sources'
           : '';
+    // Where the time went, for a slow start: the settings, the static folders' walk, the template folders'.
+    const took = `settings ${learnedMs} ms, indexed at ${indexedMs} ms, templates listed at ${project.learnMs} ms`;
     this.log(
-      `${what} in ${project.learnMs} ms: ${model.mode} mode (${model.modeReason}), ` +
+      `${what} in ${project.learnMs} ms (${took}): ${model.mode} mode (${model.modeReason}), ` +
         `${index.size} static paths${reused ? ' (index kept from the static reading)' : ''}, ${project.templates.length} templates${serving}.`,
     );
     return project;

@@ -9,7 +9,11 @@ import { LanguageService, ServiceContext } from '../service';
 export interface ReferencesHost {
   service: LanguageService;
   contextFor(uri: string): ServiceContext | undefined;
-  documentsReferencing(matches: (path: string) => boolean): Promise<TextDocument[]>;
+  /**
+   * Documents with a reference `matches` accepts. `names`: the file or folder names of the paths asked about,
+   * which lets CSS/JS files that hold none of them go unread (see workspace/assetDocuments.ts).
+   */
+  documentsReferencing(matches: (path: string) => boolean, names: string[]): Promise<TextDocument[]>;
 }
 
 /** Every literal path serving the same file as the one at `position`; the file itself first with `includeDeclaration`. */
@@ -25,11 +29,16 @@ export async function findAllReferences(
   if (path === null) return [];
   // The declaration of a static path is the file collectstatic copies.
   const locations = includeDeclaration ? host.service.findDefinition(doc, position, ctx).slice(0, 1) : [];
-  const others = (await host.documentsReferencing((ref) => ref === path)).filter((other) => other.uri !== doc.uri);
+  const others = (await host.documentsReferencing((ref) => ref === path, [lastSegment(path)])).filter((other) => other.uri !== doc.uri);
   for (const other of [doc, ...others]) {
     if (token.isCancellationRequested) return [];
     const otherCtx = other === doc ? ctx : host.contextFor(other.uri);
     if (otherCtx) locations.push(...host.service.findReferencesTo(other, path, otherCtx));
   }
   return locations;
+}
+
+/** `img/logo.png` → `logo.png`. */
+export function lastSegment(path: string): string {
+  return path.slice(path.lastIndexOf('/') + 1);
 }

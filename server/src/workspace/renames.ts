@@ -17,7 +17,7 @@ import { URI } from 'vscode-uri';
 import { PathMove } from '../service';
 import { StaticSource } from '../engine/indexTypes';
 import { destinationIn, WorkspaceProject } from './projectManager';
-import { ReferencesHost } from './references';
+import { lastSegment, ReferencesHost } from './references';
 import { isInside } from '../engine/paths';
 
 /** What renames need from the rest of the server: what references need, and where files and open documents are. */
@@ -98,7 +98,10 @@ export class StaticRenames {
     const below = (ref: string) => moves.some((m) => ref === m.from || ref.startsWith(`${m.from}/`));
     const documentChanges: TextDocumentEdit[] = [];
     let count = 0;
-    for (const doc of await this.host.documentsReferencing(below)) {
+    for (const doc of await this.host.documentsReferencing(
+      below,
+      moves.map((m) => lastSegment(m.from)),
+    )) {
       const ctx = this.host.contextFor(doc.uri);
       if (!ctx) continue;
       const edits: TextEdit[] = this.host.service.editsForMoves(doc, moves, ctx);
@@ -112,9 +115,9 @@ export class StaticRenames {
     if (!confirm || count === 0) return { documentChanges };
     const files = documentChanges.length;
     const annotation = ChangeAnnotation.create(
-      'Update {% static %} paths',
+      'Update static paths',
       true,
-      `${count} path${count === 1 ? '' : 's'} in ${files} template${files === 1 ? '' : 's'} served by the moved file${moves.length === 1 ? '' : 's'}`,
+      `${count} path${count === 1 ? '' : 's'} in ${files} file${files === 1 ? '' : 's'} (templates, CSS, JS) served by the moved file${moves.length === 1 ? '' : 's'}`,
     );
     return { documentChanges, annotations: { [ANNOTATION_ID]: annotation } };
   }

@@ -1,6 +1,7 @@
 import { CollectStats, StaticSource } from '../engine/indexTypes';
 import { FinderEntry } from '../engine/model';
-import { ProjectSummary, StaticFileItem, StaticFileSource } from '../protocol';
+import { sourceShares } from '../engine/sourceShares';
+import { ProjectSummary, StaticFileItem, StaticFileSource, StaticFilesReport } from '../protocol';
 import { WorkspaceProject } from './projectManager';
 import { describeOutside } from './templateCoverage';
 import { unknownSources } from '../engine/unknownSources';
@@ -9,6 +10,8 @@ import { describeMode, escapeMarkdown, markdownCode, plural } from '../text';
 
 /** How many duplicates the report lists before summarising the rest. */
 const MAX_DUPLICATES_LISTED = 50;
+/** How many paths each list of a report filtered to one source shows before summarising the rest. */
+const MAX_SOURCE_PATHS_LISTED = 500;
 
 export function summarize(project: WorkspaceProject): ProjectSummary {
   const { model, index } = project;
@@ -46,6 +49,60 @@ export function listStaticFiles(project: WorkspaceProject): StaticFileItem[] {
 export function fileSources(project: WorkspaceProject, destination: string): StaticFileSource[] {
   const providers = project.index.get(destination)?.providers.filter((p) => !p.ignored) ?? [];
   return providers.map((p, i) => ({ absPath: p.absPath, source: p.source.shortLabel, collected: i === 0 }));
+}
+
+/**
+ * The report of `project`, filtered to the source with `sourceOrder` when there is one: what it provides,
+ * the copies it hides and those of its own hidden by earlier sources. An order the project no longer has
+ * (the settings changed since the lens was drawn) gives the whole report, saying so.
+ */
+export function projectReport(
+  project: Pick<WorkspaceProject, 'model' | 'index'>,
+  wholeMarkdown: string,
+  sourceOrder?: number | null,
+): StaticFilesReport {
+  const projectDir = project.model.projectDir;
+  if (sourceOrder === undefined || sourceOrder === null) return { projectDir, markdown: wholeMarkdown, filteredTo: null };
+  const source = project.index.sources.find((s) => s.order === sourceOrder);
+  if (!source) {
+    const note = `> The source this report was to be filtered to (number ${sourceOrder + 1} in finder order) is no longer one of the project's: showing everything.`;
+    return { projectDir, markdown: `${note}\n\n${wholeMarkdown}`, filteredTo: null };
+  }
+  return { projectDir, markdown: sourceReportMarkdown(project, source), filteredTo: source.label };
+}
+
+function sourceReportMarkdown(project: Pick<WorkspaceProject, 'model' | 'index'>, source: StaticSource): string {
+  const share = sourceShares(project.index).get(source.order)!;
+  const hidden = share.shadows.reduce((n, s) => n + s.hidden.length, 0);
+  const lines: string[] = [`# Django Static Files: ${escapeMarkdown(project.model.projectDir)}`, ''];
+  lines.push(`**Filtered to** ${escapeMarkdown(source.label)}: source ${source.order + 1} in finder order.`, '');
+  lines.push(
+    `- provides ${plural(share.provides.length, 'file')} to collectstatic`,
+    `- shadows ${plural(hidden, 'copy', 'copies')} of later sources (${plural(share.shadows.length, 'path')})`,
+    `- shadowed by earlier sources at ${plural(share.shadowedBy.length, 'path')}`,
+    '',
+  );
+  const capped = <T>(items: T[], line: (item: T) => string): string[] => {
+    const shown = items.slice(0, MAX_SOURCE_PATHS_LISTED).map(line);
+    if (items.length > shown.length) shown.push(`- … and ${items.length - shown.length} more`);
+    return shown.length ? shown : ['- none'];
+  };
+  const losing = new Set(share.shadowedBy.map((s) => s.path));
+  lines.push(`## Files it provides (${share.provides.length})`, '');
+  lines.push(...capped(share.provides, (p) => `- ${code(p)}${losing.has(p) ? ' (shadowed: not collected from here)' : ''}`), '');
+  lines.push(`## What it shadows (${share.shadows.length})`, '');
+  for (const line of capped(share.shadows, (s) => `- ${code(s.path)}: collected from here; hidden: ${s.hidden.map(where).join(', ')}`))
+    lines.push(line);
+  lines.push('', `## What shadows it (${share.shadowedBy.length})`, '');
+  lines.push(
+    ...capped(share.shadowedBy, (s) => `- ${code(s.path)}: ${where(s.winner)} is collected instead of ${code(s.own.absPath)}`),
+    '',
+  );
+  return lines.join('\n');
+}
+
+function where(provider: { absPath: string; source: StaticSource }): string {
+  return `${code(provider.absPath)} (${escapeMarkdown(provider.source.label)})`;
 }
 
 function reportMarkdown(project: WorkspaceProject, stats: CollectStats): string {

@@ -6,7 +6,7 @@ import { docOf } from './helpers';
 /** Every registered reader, through the one interface the service uses. */
 function read(kind: 'django' | 'jinja', text: string) {
   const doc = TextDocument.create('file:///t', kind, 1, text);
-  return readerFor(kind)!.read(text, (offset) => doc.positionAt(offset));
+  return readerFor(kind)!.read(text, { positionAt: (offset) => doc.positionAt(offset) });
 }
 
 describe('service/readers (one interface per document kind)', () => {

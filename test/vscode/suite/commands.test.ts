@@ -6,6 +6,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { CollectResult } from '../../../client/src/collect';
+import type { ShownReport } from '../../../client/src/report';
 import { activateAndLearn, listTree, waitFor, workspaceRoot, wsPath } from './helpers';
 
 const PYTHON = '/usr/bin/python3';
@@ -118,12 +119,29 @@ describe('collectstatic commands in a real VS Code', () => {
     }
   });
 
-  it('shows the server report as a document', async () => {
+  it('shows the server report in a panel, and a settings code lens opens it filtered to its source', async () => {
     const { api } = await activateAndLearn();
-    const uri = await vscode.commands.executeCommand<vscode.Uri>('djangoStatic.showReport');
-    const doc = await vscode.workspace.openTextDocument(uri);
     const project = api.projects()[0];
+    const whole = await vscode.commands.executeCommand<ShownReport>('djangoStatic.showReport');
     assert.ok(project.reportMarkdown.length > 0, 'empty report');
-    assert.equal(doc.getText(), project.reportMarkdown);
+    assert.equal(whole.markdown, project.reportMarkdown);
+    assert.equal(whole.filteredTo, null);
+    assert.ok(!whole.html.includes('class="filter"'), 'the whole report has no "show all" bar');
+
+    // The lens on the 'legacy' app, clicked as VS Code clicks it: its command with its arguments.
+    const settings = await vscode.workspace.openTextDocument(vscode.Uri.file(wsPath('demo', 'settings.py')));
+    const lens = await waitFor(async () => {
+      const lenses = await vscode.commands.executeCommand<vscode.CodeLens[]>('vscode.executeCodeLensProvider', settings.uri);
+      return lenses?.find((l) => settings.getText(l.range) === "'legacy'" && l.command);
+    }, 'the lens on legacy');
+    const filtered = await vscode.commands.executeCommand<ShownReport>(lens.command!.command, ...(lens.command!.arguments ?? []));
+    assert.equal(filtered.filteredTo, "app 'legacy'");
+    // legacy's css/site.css loses to assets/css/site.css; nothing of the other sources is listed.
+    assert.match(filtered.markdown, /## What shadows it \(1\)\n\n- `css\/site\.css`: `[^`]*assets\/css\/site\.css`/);
+    assert.ok(!filtered.markdown.includes('print.css'), 'only the filtered source');
+    assert.match(filtered.html, /Filtered to <strong>app &#39;legacy&#39;<\/strong> — <button id="show-all"/);
+    const counts = /^(\d+) files? · shadows (\d+) · shadowed by (\d+)$/.exec(lens.command!.title)!;
+    assert.match(filtered.markdown, new RegExp(`## Files it provides \\(${counts[1]}\\)`));
+    assert.match(filtered.markdown, new RegExp(`## What shadows it \\(${counts[3]}\\)`));
   });
 });

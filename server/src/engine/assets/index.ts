@@ -235,3 +235,4 @@ export function predictedManifest(p: AssetPrediction, readSource: (absPath: stri
 }
 
 export { describeFailure };
+export { AssetReading, assetFolderOf, assetReading, ReadReference, readAssetReferences, SkipReason } from './reading';

@@ -103,8 +103,12 @@ export function rewriteFile(
   return { text, references };
 }
 
-/** Django's `url_converter` for one match: skip, rewrite through the storage, or fail. */
-function convert(ctx: RewriteContext, name: string, url: string, hashedUrl: HashedUrl): ReferenceOutcome {
+/** Where `url_converter` looks for one URL of the file `name`: left alone (and why), or the target name, quoted as written. */
+export function targetOf(
+  ctx: RewriteContext,
+  name: string,
+  url: string,
+): { kind: 'skipped'; reason: SkipReason } | { kind: 'target'; target: string; urlPath: string; fragment: string } {
   const { django, staticUrl } = ctx;
   // re.match(r'^[a-z]+:') has no IGNORECASE: `HTTP://x` is taken as a relative path.
   if (/^[a-z]+:/.test(url)) return { kind: 'skipped', reason: 'scheme' };
@@ -113,6 +117,14 @@ function convert(ctx: RewriteContext, name: string, url: string, hashedUrl: Hash
   const [urlPath, fragment] = urldefrag(url);
   if (django.skipsEmptyPath && !urlPath) return { kind: 'skipped', reason: 'fragment-only' };
   const target = urlPath.startsWith('/') ? urlPath.slice(staticUrl.length) : pjoin(dirname(name), urlPath);
+  return { kind: 'target', target, urlPath, fragment };
+}
+
+/** Django's `url_converter` for one match: skip, rewrite through the storage, or fail. */
+function convert(ctx: RewriteContext, name: string, url: string, hashedUrl: HashedUrl): ReferenceOutcome {
+  const found = targetOf(ctx, name, url);
+  if (found.kind === 'skipped') return found;
+  const { target, urlPath, fragment } = found;
   let hashed: string;
   try {
     hashed = hashedUrl(unquote(target));

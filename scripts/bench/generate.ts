@@ -289,7 +289,7 @@ export const COMPLETION_POSITIONS = {
   root: { line: 2, character: `<img src="{% static '`.length },
 };
 
-const MANAGE_PY = `#!/usr/bin/env python
+export const MANAGE_PY = `#!/usr/bin/env python
 import os
 import sys
 

@@ -3,6 +3,7 @@ import type { AssetResult } from './assets';
 import type { EditorFigures } from './editorTimings';
 import { MachineInfo } from './machine';
 import { HotFunction } from './profile';
+import type { VendorFolderResult } from './vendorFolder';
 
 export type Value = number | null;
 
@@ -81,6 +82,8 @@ export interface BenchReport {
   vsix_bytes: Value;
   /** `npm pack` tarball of the CLI (optional: results recorded before it existed lack it). */
   cli_tgz_bytes?: Value;
+  /** Completion keystrokes in a 100,000-entry vendored folder (one size; absent from older results). */
+  vendor_folder_completion?: VendorFolderResult | null;
   unavailable: Record<string, string>;
   targets: TargetCheck[];
   profiles: Record<string, HotFunction[]>;
@@ -169,6 +172,7 @@ export function checkTargets(report: BenchReport): TargetCheck[] {
     check('server RSS < 150 MB', r.rss_mb, fmt(r.rss_mb, 1, 'MB'), (v) => v < 150),
     ...firstAnswer,
     ...assetTargets(report.assets),
+    ...vendorFolderTarget(report, size),
   ];
 }
 
@@ -255,6 +259,27 @@ function tableRows(report: BenchReport): { header: string[]; body: string[][] } 
   return { header, body };
 }
 
+function vendorFolderTarget(report: BenchReport, size: number): TargetCheck[] {
+  if (report.vendor_folder_completion === undefined) return [];
+  const v = report.vendor_folder_completion;
+  const name = 'completion p95 < 20 ms in a 100,000-entry folder (bounded, incomplete)';
+  if (v === null) return [{ name, size, value: 'n/a', pass: null }];
+  return [{ name, size, value: `${v.p95.toFixed(2)} ms, ${v.firstItems} items first`, pass: v.p95 < 20 && v.firstIncomplete }];
+}
+
+/** One line on the 100,000-entry folder measurement. */
+export function vendorFolderText(report: BenchReport): string | null {
+  const v = report.vendor_folder_completion;
+  if (v === undefined) return null;
+  if (v === null) return `Completion in a 100,000-entry folder: n/a (${report.unavailable.vendor_folder_completion ?? 'not measured'}).`;
+  return (
+    `Completion in a 100,000-entry vendored folder, in-process, per keystroke typing \`item_4217\`: p50/p95/max ` +
+    `${v.p50.toFixed(2)} / ${v.p95.toFixed(2)} / ${v.max.toFixed(1)} ms over ${v.samples} requests; ` +
+    `${v.firstItems} items (${(v.firstBytes / 1024).toFixed(0)} KiB as JSON)${v.firstIncomplete ? ', marked incomplete,' : ''} before typing, ` +
+    `${v.lastItems} once typed; the first request, which builds the folder's items, ${v.coldMs.toFixed(0)} ms.`
+  );
+}
+
 export function renderTable(report: BenchReport): string {
   const { header, body } = tableRows(report);
   const widths = header.map((_, i) => Math.max(...[header, ...body].map((row) => row[i].length)));
@@ -319,6 +344,7 @@ export function renderMarkdown(report: BenchReport): string {
     'How to read it:',
     '',
     ...report.notes.map((n) => `- ${n}`),
+    ...(vendorFolderText(report) ? [`- ${vendorFolderText(report)}`] : []),
     report.editor
       ? `- Client activation time: ${report.editor.activationMs} ms; in VS Code, a template opened → its first correct completion: ${report.editor.openToCompletionMs} ms (language client running ${report.editor.serverStartMs ?? '?'} ms after activation). Measured by the ${report.editor.source}, not by this run.`
       : `- Client activation time: n/a (${report.unavailable.client_activation_ms ?? 'not measured'}).`,

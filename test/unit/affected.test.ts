@@ -83,3 +83,24 @@ describe('workspace: which documents a change re-checks (IndexQuestions)', () =>
     assert.equal(destinationOf('../x'), null);
   });
 });
+
+describe('did-you-mean: bounded work per missing path in a monorepo-sized tree', () => {
+  const paths: string[] = [];
+  for (let i = 0; i < 20_000; i++) paths.push(`vendor/pkg/item_${i}.js`);
+  for (let i = 0; i < 3_000; i++) paths.push(`vendor/p${i}/index.js`);
+  const index = indexOf(paths);
+
+  it('still finds a typo in a 20,000-file folder (through the names, not by reading the folder)', () => {
+    assert.equal(suggestPaths('vendor/pkg/item_12.jss', index)[0], 'vendor/pkg/item_12.js');
+    assert.equal(suggestPaths('vendor/pkg/itme_1234.js', index)[0], 'vendor/pkg/item_1234.js');
+  });
+
+  it('compares a bounded number of the 3,000 paths sharing a name, the right folder first', () => {
+    assert.deepEqual(suggestPaths('vendor/p2999/index.jss', index, 1), ['vendor/p2999/index.js']);
+    const started = Date.now();
+    for (let i = 0; i < 200; i++) assert.equal(suggestPaths(`vendor/pkg/item_${i}.jss`, index)[0], `vendor/pkg/item_${i}.js`);
+    for (let i = 0; i < 200; i++) assert.equal(suggestPaths(`vendor/q${i}/index.js`, index).length, 3);
+    // Unbounded, each of these read the 20,000-file folder or scored 3,000 paths (seconds in all).
+    assert.ok(Date.now() - started < 10_000, `400 suggestions took ${Date.now() - started} ms`);
+  });
+});

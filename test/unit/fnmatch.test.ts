@@ -1,6 +1,6 @@
 import * as assert from 'assert';
 import { spawnSync } from 'child_process';
-import { compileGlobs, compileIgnorePatterns, fnmatchcase } from '../../server/src/engine/fnmatch';
+import { compileGlobs, compileIgnorePatterns, compilePathOnlyPatterns, fnmatchcase } from '../../server/src/engine/fnmatch';
 import { normpath, safeJoin } from '../../server/src/engine/paths';
 import { seededRandom } from '../seeded';
 
@@ -77,6 +77,27 @@ describe('fnmatch (Python-compatible)', () => {
       ['ab', '*ab*'],
     ]) {
       assert.strictEqual(compileIgnorePatterns([p])(n), true, `${p} ~ ${n}`);
+    }
+  });
+});
+
+describe('ignore patterns on whole paths (collectstatic tests folder names, the file name and the path)', () => {
+  it('leaves out only the patterns a path cannot match beyond its names, with the same verdict on every path', () => {
+    assert.strictEqual(compilePathOnlyPatterns(['CVS', '.*', '*~']), null, 'the defaults need no path test');
+    assert.strictEqual(compilePathOnlyPatterns(['*.min.js', 'tmp*', '*cache*']), null);
+    assert.ok(compilePathOnlyPatterns(['css/*.css'])?.('css/a.css'));
+    assert.ok(compilePathOnlyPatterns(['a?c'])?.('a/c'), 'a wildcard can match the slash');
+    const next = seededRandom(99);
+    const alphabet = ['a', 'b', '.', '~', '*', '?', '/', 'c'];
+    const pick = (len: number) => Array.from({ length: len }, () => alphabet[Math.floor(next() * alphabet.length)]).join('');
+    for (let i = 0; i < 2000; i++) {
+      const patterns = [pick(1 + Math.floor(next() * 4)), pick(1 + Math.floor(next() * 3))];
+      const parts = Array.from({ length: 2 + Math.floor(next() * 2) }, () => pick(1 + Math.floor(next() * 3)).replace(/\//g, 'a'));
+      const path = parts.join('/');
+      const byName = compileIgnorePatterns(patterns);
+      const names = parts.some(byName);
+      const pathOnly = compilePathOnlyPatterns(patterns);
+      assert.strictEqual(names || (pathOnly?.(path) ?? false), names || byName(path), `${JSON.stringify(patterns)} on ${path}`);
     }
   });
 });

@@ -119,6 +119,21 @@ describe('static index: hostile trees', function () {
     );
   });
 
+  it('shares the project-wide entry budget between roots: a later root gets what is left, and says so', async () => {
+    const files: Record<string, string> = {};
+    for (let i = 0; i < 60; i++) files[`a/f${i}.css`] = files[`b/g${i}.css`] = '';
+    const root = makeTree(files);
+    const index = await buildIndex(model([fsFinder([dirEntry('', `${root}/a`), dirEntry('', `${root}/b`)])]), {
+      walkLimits: { maxEntries: 100, maxMillis: 10_000, maxRepeats: 8, maxIndexEntries: 100 },
+    });
+    const stopped = index.problems.filter((p) => p.kind === 'walk-stopped');
+    assert.deepEqual(
+      stopped.map((p) => p.message),
+      [`Stopped after 60 entries in ${root}/b (limit: 40 entries left for this project); the index holds what was read before.`],
+    );
+    assert.equal(index.size, 60, 'the first root whole, nothing of the second past the budget');
+  });
+
   it('walks a link-heavy system folder (/sys) within its budget, and keeps the event loop turning', async function () {
     if (!fs.existsSync('/sys/class')) this.skip();
     let ticks = 0;
@@ -153,7 +168,7 @@ describe('static index: hostile trees', function () {
     });
     const info = run(process.execPath, [CLI, 'info', '--mode', 'static'], root);
     assert.equal(info.code, 0, info.stderr);
-    assert.match(info.stdout, /Stopped after [\d,]+ entries in \/ \(limit: (100,000 entries|10 s)\)/);
+    assert.match(info.stdout, /Stopped after [\d,]+ entries in \/ \(limit: (1,000,000 entries|10 s)\)/);
     assert.ok(info.ms < 60_000, `took ${info.ms} ms`);
   });
 });

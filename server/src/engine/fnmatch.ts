@@ -29,6 +29,24 @@ export function compileIgnorePatterns(patterns: readonly string[]): (name: strin
   return (name) => tests.some((t) => t(name));
 }
 
+/**
+ * The patterns that can match a whole relative path (`css/x.css`) where neither the file name nor a folder
+ * name on the way matches (collectstatic tests all three), or null when there is none: a pattern without
+ * `/` that is a plain name, `*tail`, `head*` or `*inner*` (the defaults `CVS`, `.*`, `*~`) matches a path
+ * only through one of its names, so the index need not build each path to test it.
+ */
+export function compilePathOnlyPatterns(patterns: readonly string[]): ((path: string) => boolean) | null {
+  const special = /[*?[]/;
+  const local = (p: string) =>
+    !p.includes('/') &&
+    (!special.test(p) ||
+      (p.startsWith('*') && !special.test(p.slice(1))) ||
+      (p.endsWith('*') && !special.test(p.slice(0, -1))) ||
+      (p.length > 2 && p.startsWith('*') && p.endsWith('*') && !special.test(p.slice(1, -1))));
+  const rest = [...new Set(patterns.map((p) => normpath(p)))].filter((p) => !local(p));
+  return rest.length ? compileIgnorePatterns(rest) : null;
+}
+
 /** Plain string tests for the shapes of the default patterns (`CVS`, `.*`, `*~`); a regex otherwise. */
 function compileOne(pattern: string): (name: string) => boolean {
   const special = /[*?[]/;

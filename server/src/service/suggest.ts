@@ -61,6 +61,19 @@ const MAX_MEMO = 2_000;
 /** Longer missing paths get no suggestion (Linux caps a path at 4,096 bytes; real static paths are far shorter). */
 const MAX_SUGGESTED_LENGTH = 1_024;
 
+/**
+ * Work per missing path, whatever the tree (a vendored `node_modules` of 100,000 files in one folder, an
+ * `index.js` in 5,000 packages): a folder up to this size is compared name by name; a bigger one only
+ * through the basename pass, which finds its close names without reading the others.
+ */
+const FOLDER_SCAN_MAX = 5_000;
+/** Entries of the bigram postings read per missing path. */
+const MAX_POSTINGS = 10_000;
+/** Basenames passing the bigram filter whose edit distance is computed per missing path. */
+const MAX_DISTANCES = 300;
+/** Paths carrying a close basename that are compared in full per missing path (the exact name's first). */
+const MAX_COMPARED = 200;
+
 /** Removed slots and late names slow every query a little: past this many (or a tenth of the paths), rebuild. */
 const REBUILD_AFTER = 2_000;
 
@@ -240,7 +253,7 @@ function closeBasenames(bases: BaseIndex, typed: string, max: number): number[] 
   const from = at(typed.length - max);
   const to = at(typed.length + max + 1);
   const close: number[] = [];
-  const needed = typed.length - 1 - 2 * max;
+  let needed = typed.length - 1 - 2 * max;
   if (needed <= 0) {
     for (let id = from; id < to; id++) if (boundedDistance(typed, names[id], max) <= max) close.push(id);
     return close.concat(closeLateNames(bases, typed, max));
@@ -251,20 +264,41 @@ function closeBasenames(bases: BaseIndex, typed: string, max: number): number[] 
     multiplicity.set(gram, (multiplicity.get(gram) ?? 0) + 1);
   }
   const { counts, touched } = bases;
-  for (const [gram, times] of multiplicity) {
-    const list = bases.postings.get(gram);
+  // Rarest bigrams first, at most MAX_POSTINGS entries read: a bigram too common for what is left (`it`,
+  // `js` in 20,000 `item_<n>.js`) is not counted, and a match then needs that many fewer shared ones (at
+  // least one), which keeps the filter exact for the bigrams counted.
+  const grams = [...multiplicity].map(([gram, times]) => ({ list: bases.postings.get(gram), times }));
+  grams.sort((a, b) => (a.list?.length ?? 0) - (b.list?.length ?? 0));
+  let budget = MAX_POSTINGS;
+  for (const { list, times } of grams) {
     if (!list) continue;
-    for (let j = lowerBound(list, from); j < list.length && list[j] < to; j++) {
+    const start = lowerBound(list, from);
+    const end = lowerBound(list, to);
+    if (end - start > budget) {
+      needed = Math.max(1, needed - times);
+      continue;
+    }
+    budget -= end - start;
+    for (let j = start; j < end; j++) {
       const id = list[j];
       if (counts[id] === 0) touched.push(id);
       counts[id] += times;
     }
   }
-  for (const id of touched) {
-    if (counts[id] >= needed && boundedDistance(typed, names[id], max) <= max) close.push(id);
-    counts[id] = 0;
+  // 20,000 `item_<n>.js` share most bigrams with any typo of one: past MAX_DISTANCES candidates, the names
+  // sharing the most bigrams with the typed one are compared first, and the rest not at all.
+  let candidates = touched.filter((id) => counts[id] >= needed);
+  if (candidates.length > MAX_DISTANCES) {
+    const byShared: number[][] = [];
+    for (const id of candidates) (byShared[counts[id]] ??= []).push(id);
+    candidates = byShared
+      .reverse()
+      .flatMap((ids) => ids ?? [])
+      .slice(0, MAX_DISTANCES);
   }
+  for (const id of touched) counts[id] = 0;
   touched.length = 0;
+  for (const id of candidates) if (boundedDistance(typed, names[id], max) <= max) close.push(id);
   return close.sort((x, y) => x - y).concat(closeLateNames(bases, typed, max));
 }
 
@@ -307,17 +341,23 @@ export function suggestPaths(missing: string, index: StaticIndexApi, limit = 3, 
 
   // Same folder: a shared prefix adds nothing to an edit distance, so comparing names is comparing paths.
   const folderId = data.folderIds.get(parentRel(missing));
-  for (const k of folderId === undefined ? [] : data.folderFiles[folderId]) {
+  const folder = folderId === undefined ? [] : data.folderFiles[folderId];
+  for (const k of folder.length > FOLDER_SCAN_MAX ? [] : folder) {
     const name = data.names[k];
     const s = score(typedName, typedBase, name, name.toLowerCase(), maxDistance);
     if (s !== Infinity) ranked.set(k, s);
   }
 
   const bases = baseIndexOf(data);
-  for (const id of closeBasenames(bases, typedBase, maxBase)) {
+  const close = closeBasenames(bases, typedBase, maxBase);
+  const exact = close.findIndex((id) => nameOf(bases, id) === typedBase);
+  if (exact > 0) close.unshift(...close.splice(exact, 1));
+  let compared = 0;
+  for (const id of close) {
     const base = nameOf(bases, id);
     for (const k of carriersOf(bases, id)) {
       if (ranked.has(k) || data.removed.has(k)) continue;
+      if (compared++ >= MAX_COMPARED) break;
       // A right file name in the wrong folder is a likely mistake even when the full paths differ a lot.
       const path = pathAt(data, k);
       const full = score(missing, missingLower, path, path.toLowerCase(), Math.max(maxDistance, missing.length));

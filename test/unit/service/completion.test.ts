@@ -3,6 +3,7 @@ import * as fs from 'node:fs';
 import { CompletionItem, CompletionItemKind, CompletionList, InsertTextFormat, Range, TextEdit } from 'vscode-languageserver-types';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { createLanguageService, LanguageService, ServiceContext } from '../../../server/src/service/index';
+import { INCOMPLETE_ITEMS, WHOLE_FOLDER_ITEMS } from '../../../server/src/service/completion';
 import { docWithCursor, makeContext, removeTrees } from './helpers';
 import { demoContext } from './fixture';
 
@@ -352,5 +353,44 @@ describe('service/completion', () => {
     fs.writeFileSync(added, 'n');
     assert.ok(index.fileAdded(added));
     assert.equal(service.doComplete(doc, pos, counting).items.length, 5001, 'an index change is seen');
+  });
+
+  describe('a folder too big to send whole (a vendored node_modules under a prefix)', () => {
+    let vendored: ServiceContext;
+    const count = WHOLE_FOLDER_ITEMS + 2_000;
+    before(async () => {
+      const files: Record<string, string> = { 'node/pkg/sub/a.js': '', 'node/pkg/Zed.css': '' };
+      for (let i = 0; i < count; i++) files[`node/pkg/m${i}.js`] = '';
+      vendored = await makeContext(files, { dirs: [['vendor', 'node']] });
+    });
+
+    const labels = (typed: string) => {
+      const { doc, pos } = docWithCursor(`{% load static %}{% static 'vendor/pkg/${typed}|' %}`);
+      const list = service.doComplete(doc, pos, vendored);
+      return { list, labels: list.items.map((i) => i.label) };
+    };
+
+    it('sends a bounded list marked incomplete, so the client asks again as the user types', () => {
+      const { list } = labels('');
+      assert.equal(list.isIncomplete, true);
+      assert.equal(list.items.length, INCOMPLETE_ITEMS);
+    });
+
+    it('narrows to the names starting with what was typed, ignoring case, and is complete once they fit', () => {
+      const narrowed = labels('M12');
+      assert.equal(narrowed.list.isIncomplete, false);
+      const expected = Array.from({ length: count }, (_, i) => `m${i}.js`).filter((name) => name.startsWith('m12'));
+      assert.deepEqual([...narrowed.labels].sort(), expected.sort());
+      assert.deepEqual(labels('s').labels, ['sub/']);
+      assert.deepEqual(labels('z').labels, ['Zed.css']);
+      assert.deepEqual(labels('q').labels, []);
+    });
+
+    it('keeps a prefix with more matches than the bound incomplete', () => {
+      const { list, labels: names } = labels('m');
+      assert.equal(list.isIncomplete, true);
+      assert.equal(names.length, INCOMPLETE_ITEMS);
+      assert.ok(names.every((name) => name.startsWith('m')));
+    });
   });
 });

@@ -17,8 +17,10 @@ import { measureDjangoDryRun, measureFind, timedRun } from './reference';
 import { measureRelearn, measureService, profileWorkspaceDiagnostics } from './inProcess';
 import { measureLsp, LspResults, LatencyStats } from './lspMeasure';
 import { FIRST_ANSWER_MODES, FirstAnswerMode, measureFirstAnswers } from './firstAnswer';
+import { AssetResult, measureAssets } from './assets';
 import { editorFigures } from './editorTimings';
 import {
+  assetLines,
   BenchReport,
   checkTargets,
   renderMarkdown,
@@ -395,6 +397,10 @@ function writeDocs(report: BenchReport, outDir: string): void {
   );
 }
 
+function largestOf(sizes: number[]): number {
+  return Math.max(...sizes);
+}
+
 async function main(): Promise<void> {
   const options = parseOptions(process.argv.slice(2));
   if (process.argv.includes('--rechart')) {
@@ -414,9 +420,19 @@ async function main(): Promise<void> {
   log('\n== completion in a 100,000-entry vendored folder (in-process) ...');
   const vendorFolder = await measureVendorFolder();
   const unavailable: Record<string, string> = 'na' in vendorFolder ? { vendor_folder_completion: vendorFolder.na } : {};
+  // 5,000 CSS/JS files among 100k in a full run; a tenth of that among 10k with --quick (collectstatic copies every file).
+  const assetSize = options.quick || largestOf(options.sizes) < 100_000 ? { files: 10_000, cssJs: 500 } : { files: 100_000, cssJs: 5000 };
+  log(`\n== CSS/JS references: ${assetSize.cssJs} CSS/JS files among ${assetSize.files / 1000}k static files`);
+  let assets: AssetResult | null = null;
+  try {
+    assets = await measureAssets(assetSize.files, assetSize.cssJs, log);
+  } catch (err) {
+    unavailable.assets = reasonOf(err);
+  }
   const editor = editorFigures();
   if ('na' in editor) unavailable.client_activation_ms = editor.na;
   const report: BenchReport = {
+    assets,
     machine,
     quick: options.quick,
     sizes: options.sizes,
@@ -438,6 +454,7 @@ async function main(): Promise<void> {
       'Incremental over LSP: from just before writing/deleting the file to the publishDiagnostics of an affected open template; the bench client sends workspace/didChangeWatchedFiles right after the write, as VS Code does (VS Code’s own watcher latency is not included).',
       'First correct completion/definition: a fresh server per run, initialize, open a template and ask at once (no waiting for the project), timed from spawn until an answer holds the expected item (a wrong or empty one is asked again and counted); static / auto / django is djangoStatic.mode (auto, the default, answers from a first static reading while Django mode is learned). Server CPU until then: user + system time of the server process, every thread, from /proc, which hardly depends on what else the shared cores run.',
       "Workspace diagnostics: doValidation on every template with a fresh language service and a freshly built index (cold parse and suggestion caches, as after learning), template texts read beforehand; `its first run` is the first of those runs alone, before the JIT has optimised the service for this size (as a server's first check does; the bench process has run the smaller sizes before).",
+      'CSS/JS tree: its own project (ManifestStaticFilesStorage, Django 3.2), images and source maps besides the CSS/JS; real collectstatic timed once from spawn to exit into an empty STATIC_ROOT; our manifest prediction (the collect-order walk, the replay, every hash and the JSON) is the median of 3 and is compared with the staticfiles.json Django wrote; the re-check is the median of 7 saves of different CSS files (each appends a missing url()), timed from the changed file to the findings, continuing the previous replay as the language server does.',
       `Server RSS: VmHWM of \`django-static lsp --stdio\`, which sets ${SERVER_V8_FLAGS.join(' ')} itself once running (the target is checked on this, the conservative figure); "as VS Code starts it" is a second session with the flags on the node command line, as the client passes them, measured after the workspace check and completions.`,
     ],
   };
@@ -458,6 +475,7 @@ async function main(): Promise<void> {
   }
   log(`\nMachine: ${machine.cpu}, ${machine.cores} cores, node ${machine.node}, load average ${machine.loadAverage} at start`);
   log(renderTable(report));
+  for (const line of assetLines(report.assets)) log(line);
   if (vendorFolderText(report)) log(`\n${vendorFolderText(report)}`);
   log(`\nTargets (at ${largest / 1000}k files${largest < 100_000 ? '; the targets are defined at 100k' : ''}):`);
   log(renderTargets(report.targets));

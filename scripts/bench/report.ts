@@ -1,4 +1,5 @@
 /** Turns per-size results into the table, the JSON document and the PASS/MISS target lines. */
+import type { AssetResult } from './assets';
 import type { EditorFigures } from './editorTimings';
 import { MachineInfo } from './machine';
 import { HotFunction } from './profile';
@@ -87,6 +88,8 @@ export interface BenchReport {
   targets: TargetCheck[];
   profiles: Record<string, HotFunction[]>;
   notes: string[];
+  /** The CSS/JS tree (optional: results recorded before it existed lack it). */
+  assets?: AssetResult | null;
 }
 
 /** Keys the JSON exposes per size at the top level: `{ index_ms: { "1000": 12.3, ... } }`. */
@@ -168,7 +171,41 @@ export function checkTargets(report: BenchReport): TargetCheck[] {
     check('incremental update < 50 ms', r.incremental_ms, fmt(r.incremental_ms, 1, 'ms'), (v) => v < 50),
     check('server RSS < 150 MB', r.rss_mb, fmt(r.rss_mb, 1, 'MB'), (v) => v < 150),
     ...firstAnswer,
+    ...assetTargets(report.assets),
     ...vendorFolderTarget(report, size),
+  ];
+}
+
+/** The CSS/JS targets, at the asset tree's own size. */
+function assetTargets(a: AssetResult | null | undefined): TargetCheck[] {
+  if (!a) return [];
+  const at = (name: string, value: Value, shown: string, ok: (v: number) => boolean): TargetCheck => ({
+    name: `${name} (${a.css_js_files} CSS/JS files)`,
+    size: a.files,
+    value: value === null ? 'n/a' : shown,
+    pass: value === null ? null : ok(value),
+  });
+  const equal = a.manifest_equal === false ? ', manifests differ' : '';
+  return [
+    at(
+      "manifest prediction >= 10x faster than Django's collectstatic",
+      a.manifest_vs_django,
+      `${a.manifest_vs_django?.toFixed(1)}x faster${equal}`,
+      (v) => v >= 10 && a.manifest_equal !== false,
+    ),
+    at('re-check after saving one CSS file < 50 ms', a.recheck_ms, fmt(a.recheck_ms, 1, 'ms'), (v) => v < 50),
+  ];
+}
+
+/** The CSS/JS tree's figures as text lines (table and README). */
+export function assetLines(a: AssetResult | null | undefined): string[] {
+  if (!a) return [];
+  return [
+    `CSS/JS tree: ${a.files / 1000}k static files, ${a.css_js_files} of them CSS/JS with references`,
+    `  real collectstatic (copy + post-process + manifest), ms: ${fmt(a.collectstatic_ms)}`,
+    `  our manifest prediction, ms: ${fmt(a.manifest_ms)} (equal to staticfiles.json: ${a.manifest_equal ?? 'n/a'})`,
+    `  whole replay + findings, ms: ${fmt(a.whole_recheck_ms)}`,
+    `  re-check after saving one CSS file, ms: ${fmt(a.recheck_ms, 1)} (CPU ${fmt(a.recheck_cpu_ms, 1)} ms; ${a.recheck_replayed_files ?? 'n/a'} files replayed)`,
   ];
 }
 
@@ -297,6 +334,8 @@ export function renderMarkdown(report: BenchReport): string {
       ' Medians of 5 runs (3 at 100k).',
     '',
     ...md,
+    '',
+    ...assetLines(report.assets).map((l) => `- ${l.trim()}`),
     '',
     `Targets at ${sizes[sizes.length - 1] / 1000}k files:`,
     '',

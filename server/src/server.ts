@@ -64,6 +64,7 @@ import { RenameHost, RenameSupport, StaticRenames } from './workspace/renames';
 import { FileChange, TreeWatcher, WatchTarget } from './workspace/watcher';
 import { DiagnosticsPublisher, ProgressHandle } from './workspace/diagnosticsPublisher';
 import { AssetPublisher } from './workspace/assetPublisher';
+import { PredictedManifest, predictedManifest } from './engine/assets';
 
 /** Requests slower than this are logged, to make a sluggish project visible in the output channel. */
 const SLOW_REQUEST_MS = 200;
@@ -343,12 +344,12 @@ class DjangoStaticServer {
     });
     documents.onDidChangeContent((e: TextDocumentChangeEvent<TextDocument>) => {
       this.diagnostics.schedule(e.document.uri, 80);
-      if (isAsset(e.document.uri)) this.assets.schedule(300);
+      if (isAsset(e.document.uri)) this.assets.schedule(300, [fsPathOf(e.document.uri) ?? e.document.uri]);
     });
     documents.onDidClose((e: TextDocumentChangeEvent<TextDocument>) => {
       this.models.remove(e.document.uri);
       // Unsaved text no longer counts, and a third-party file's diagnostics go with the editor.
-      if (isAsset(e.document.uri)) this.assets.schedule(0);
+      if (isAsset(e.document.uri)) this.assets.schedule(0, [fsPathOf(e.document.uri) ?? e.document.uri]);
       this.diagnostics.documentClosed(e.document.uri, this.isWorkspaceTemplate(e.document.uri));
     });
 
@@ -629,8 +630,12 @@ class DjangoStaticServer {
 
   private applyFileChanges(changes: FileChange[]): void {
     if (changes.length === 0 || !this.manager) return;
-    // New content in a CSS/JS file changes its references; the index only sees files come and go.
-    if (changes.some((c) => c.kind === 'changed' && ASSET_FILE.test(c.path))) this.assets.schedule();
+    // New content in a CSS/JS file changes its references, in any static file the hashed names (the hover's
+    // predicted manifest); the index only sees files come and go. Templates and Python are nobody's input.
+    const edited = changes
+      .filter((c) => c.kind === 'changed' && !c.path.endsWith('.py') && !this.isWorkspaceTemplate(URI.file(c.path).toString()))
+      .map((c) => c.path);
+    if (edited.length) this.assets.schedule(undefined, edited);
     this.manager.applyFileChanges(changes).catch((err) => this.log(`Applying file changes failed: ${messageOf(err)}`));
   }
 
@@ -730,8 +735,15 @@ class DjangoStaticServer {
       index: project.index,
       settings: this.settingsOf(project.location.projectDir),
       manifest: project.manifest,
+      predictedManifest: this.predictedManifestOf(project),
       settingsFacts: () => settingsFactsOf(project, this.diagnostics.templatesUsingStatic(templateSet(project))),
     };
+  }
+
+  /** The manifest the last CSS/JS replay predicts for the project (none before the first replay). */
+  private predictedManifestOf(project: WorkspaceProject): PredictedManifest | undefined {
+    const prediction = this.assets?.predictionOf(project);
+    return (prediction && predictedManifest(prediction)) ?? undefined;
   }
 
   /** For requests: waits while the document's project is being learned (see projectForRequest). */

@@ -95,6 +95,41 @@ describe('language server: CSS/JS references as collectstatic post-processes the
     await client.waitForDiagnostics(css, 'cleared: the saved text is fine', (d) => d.length === 0);
   });
 
+  it('re-checks after a save only the saved file and the files that reach it', async () => {
+    const fine = path.join(root, 'assets/css/fine.css');
+    // Replays still due from the earlier tests (a close, a created file) would take this save along.
+    const replays = () => client.logs.filter((l) => /files replayed/.test(l)).length;
+    const quiet = async () => {
+      for (let seen = -1; seen !== replays();) {
+        seen = replays();
+        await new Promise((r) => setTimeout(r, 700));
+      }
+    };
+    await quiet();
+    const before = client.logs.length;
+    fs.writeFileSync(fine, '.a { background: url(site.css); }\n.b { background: url(../img/absent.png); }\n');
+    client.sendWatchedFile(fine, FileChangeType.Changed);
+    const [absent] = await client.waitForDiagnostics(fine, 'asset-missing after the save', (d) => d.length > 0);
+    assert.match(String(absent.message), /img\/absent\.png/);
+    assert.equal(absent.range.start.line, 1);
+    // fine.css is the only file that changed and nothing looks it up: one file of the three replayed.
+    const checked = await client.waitFor('the replay log', () => client.logs.slice(before).find((l) => /files replayed/.test(l)));
+    assert.match(checked, /of 3 CSS\/JS files in \d+ ms \(1 files replayed\)/, client.logs.slice(before).join('\n'));
+    // Saving site.css, which fine.css looks up, replays both.
+    await quiet();
+    const again = client.logs.length;
+    fs.writeFileSync(css, CSS + '/* saved */\n');
+    client.sendWatchedFile(css, FileChangeType.Changed);
+    await client.waitFor('the replay after saving site.css', () => client.logs.slice(again).find((l) => /files replayed/.test(l)));
+    assert.match(
+      client.logs.slice(again).find((l) => /files replayed/.test(l))!,
+      /\(2 files replayed\)/,
+    );
+    fs.writeFileSync(fine, '.a { background: url(site.css); }\n');
+    client.sendWatchedFile(fine, FileChangeType.Changed);
+    await client.waitForDiagnostics(fine, 'cleared after the fix is saved', (d) => d.length === 0);
+  });
+
   it('follows djangoStatic.severity: a deleted target is back as an error, then gone when the code is off', async () => {
     const logo = path.join(root, 'assets/img/logo.png');
     fs.unlinkSync(logo);

@@ -9,6 +9,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { ASSET_CODES, assetFindings, predictAssets } from '../../server/src/engine/assets';
 import { LAYOUT_CODES } from '../../server/src/engine/staticLayout';
+import { REFERENCE_CODES } from '../../server/src/engine/referenceFindings';
 import { ALL_DIAGNOSTIC_CODES, DIAGNOSTIC_CODES } from '../../server/src/service/diagnosticCodes';
 import {
   normpath,
@@ -110,7 +111,7 @@ describe('engine/assets', () => {
   };
 
   it("has every code in the service's one table, with the severity it reports by default", async () => {
-    for (const code of [...Object.values(ASSET_CODES), ...Object.values(LAYOUT_CODES)]) {
+    for (const code of [...Object.values(ASSET_CODES), ...Object.values(LAYOUT_CODES), ...Object.values(REFERENCE_CODES)]) {
       assert.ok((ALL_DIAGNOSTIC_CODES as string[]).includes(code), code);
     }
     const dir = make(MANIFEST, { 'assets/css/a.css': '.a { b: url(gone.png) }\n' });

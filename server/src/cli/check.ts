@@ -17,7 +17,7 @@ import { toSarif } from './sarif';
 import { projectSettingsFindings } from './settingsFindings';
 import { SettingsFinding } from '../engine/settingsChecks';
 import { version } from '../../../package.json';
-import { assetCheck, layoutCheck } from './checkAssets';
+import { addTemplatePaths, assetCheck, layoutCheck, referenceCheck, TemplatePaths } from './checkAssets';
 
 /** One finding, positions 1-based as editors and compilers print them. */
 export interface Finding {
@@ -91,7 +91,11 @@ export async function runCheck(args: ParsedArgs): Promise<number> {
   const findings: Finding[] = [];
   let templateCount = 0;
   const checkedByProject = new Map<WorkspaceProject, Set<string>>();
+  // check --project: every template's literal paths and which templates build paths from variables.
+  const templatePaths = new Map<WorkspaceProject, TemplatePaths>();
   for (const project of manager.projects) {
+    const paths: TemplatePaths = { named: [], dynamicTemplates: [] };
+    templatePaths.set(project, paths);
     const ctx = { model: project.model, index: project.index, settings, manifest: project.manifest };
     const checked = new Set<string>();
     checkedByProject.set(project, checked);
@@ -108,6 +112,7 @@ export async function runCheck(args: ParsedArgs): Promise<number> {
         continue;
       }
       for (const d of diagnostics) findings.push(toFinding(file, d));
+      if (args.flags.has('project')) addTemplatePaths(paths, file, service.parseTemplate(doc));
     }
     for (const f of await projectSettingsFindings(project)) findings.push(settingsFinding(f));
   }
@@ -116,7 +121,10 @@ export async function runCheck(args: ParsedArgs): Promise<number> {
     const assets = assetCheck(project.model, project.index, relative);
     findings.push(...assets.findings);
     assetFiles += assets.files;
-    if (args.flags.has('project')) findings.push(...layoutCheck(project.model, project.index, relative));
+    if (args.flags.has('project')) {
+      findings.push(...layoutCheck(project.model, project.index, relative));
+      findings.push(...referenceCheck(project.model, project.index, templatePaths.get(project)!, assets.prediction, relative));
+    }
   }
   findings.sort((a, b) => a.file.localeCompare(b.file) || a.line - b.line || a.column - b.column);
   const counts = countBySeverity(findings);

@@ -209,6 +209,18 @@ export const DIAGNOSTIC_CODES = {
     description: 'STATIC_ROOT inside a static source, or a source inside STATIC_ROOT.',
     quickFix: null,
   },
+  'static-case-mismatch': {
+    severity: 'warning',
+    description:
+      'A template or CSS/JS reference differs only in case from the file on disk: it works on macOS and Windows, and is a 404 on Linux.',
+    quickFix: null,
+  },
+  'static-unreferenced': {
+    severity: 'information',
+    description:
+      "One of the project's static files that no template, CSS or JS reference names (templates that build paths from variables are named; at most 50 listed).",
+    quickFix: null,
+  },
 } as const satisfies Record<string, DiagnosticCodeInfo>;
 
 /** A stable code a rule reports and `djangoStatic.severity` can change. */

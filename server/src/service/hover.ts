@@ -12,6 +12,7 @@ import { escapeMarkdown, markdownCode } from '../text';
 import { formatSize, isImage, shownPath, sourceLabel } from './context';
 import { destinationOf } from '../engine/paths';
 import { resolveReference } from './resolve';
+import { describePrediction } from './manifestHover';
 import { renderStaticUrl, RenderedUrl } from './staticUrl';
 import { suggestPaths } from './suggest';
 import { StaticReference } from './templateModel';
@@ -83,7 +84,8 @@ function describe(ref: StaticReference, ctx: ServiceContext, asset: AssetDocumen
       break;
     }
   }
-  lines.push(...(asset && ref.lookupPath !== undefined ? describeLookup(ref.lookupPath, asset, ctx) : describeUrl(ref.value, ctx)));
+  if (asset && ref.lookupPath !== undefined) lines.push(...describeLookup(ref.lookupPath, asset, ctx));
+  else lines.push(...describeUrl(ref.value, ctx), ...describePrediction(ref.value, ctx));
   return lines;
 }
 

@@ -67,6 +67,9 @@ export function storageUrl(staticUrl: string, name: string): string {
   return pythonUrljoin(effectiveStaticUrl(staticUrl), encoded);
 }
 
+/** What the URL needs of a manifest: its entry for a name (staticfiles.json read, or the one predicted). */
+export type ManifestLookup = Pick<ReadonlyMap<string, string>, 'get'>;
+
 /** The result of rendering `{% static name %}` for one configuration. */
 export type RenderedUrl = { kind: 'url'; url: string; note?: string } | { kind: 'error'; message: string };
 
@@ -74,7 +77,7 @@ export type RenderedUrl = { kind: 'url'; url: string; note?: string } | { kind: 
  * What `{% static name %}` renders with the project's settings and the given DEBUG value.
  * `manifest` is STATIC_ROOT/staticfiles.json's paths map when it was read.
  */
-export function renderStaticUrl(model: ProjectModel, name: string, debug: boolean, manifest?: Map<string, string>): RenderedUrl {
+export function renderStaticUrl(model: ProjectModel, name: string, debug: boolean, manifest?: ManifestLookup): RenderedUrl {
   try {
     return render(model, name, debug, manifest);
   } catch (error) {
@@ -84,7 +87,7 @@ export function renderStaticUrl(model: ProjectModel, name: string, debug: boolea
   }
 }
 
-function render(model: ProjectModel, name: string, debug: boolean, manifest?: Map<string, string>): RenderedUrl {
+function render(model: ProjectModel, name: string, debug: boolean, manifest?: ManifestLookup): RenderedUrl {
   if (model.staticUrl === null || model.staticUrl === undefined) {
     return {
       kind: 'error',
@@ -102,7 +105,7 @@ function render(model: ProjectModel, name: string, debug: boolean, manifest?: Ma
 }
 
 /** `HashedFilesMixin._url` with `ManifestFilesMixin.stored_name` (`manifest_strict=True`). */
-function hashedStorageUrl(staticUrl: string, name: string, debug: boolean, manifest?: Map<string, string>): RenderedUrl {
+function hashedStorageUrl(staticUrl: string, name: string, debug: boolean, manifest?: ManifestLookup): RenderedUrl {
   let hashedName = name;
   let fragment = '';
   let note: string | undefined;
@@ -128,7 +131,7 @@ function hashedStorageUrl(staticUrl: string, name: string, debug: boolean, manif
   return { kind: 'url', url: unquote(finalUrl), note };
 }
 
-function storedName(name: string, manifest?: Map<string, string>): RenderedUrl {
+function storedName(name: string, manifest?: ManifestLookup): RenderedUrl {
   const parsed = urlsplit(unquote(name));
   const key = parsed.path.trim();
   const hashed = manifest?.get(key);

@@ -17,6 +17,7 @@ import {
   Range,
   TextEdit,
 } from 'vscode-languageserver-types';
+import type { PredictedManifest } from '../engine/assets';
 import { StaticIndexApi } from '../engine/indexTypes';
 import { ProjectModel } from '../engine/model';
 import { DjangoStaticSettings } from '../protocol';
@@ -44,6 +45,8 @@ export interface ServiceContext {
   settings: DjangoStaticSettings;
   /** Parsed staticfiles.json manifest (STATIC_ROOT) paths map, if present: original → hashed. */
   manifest?: Map<string, string>;
+  /** The staticfiles.json the next collectstatic would write (engine/assets' replay), when the storage hashes. */
+  predictedManifest?: PredictedManifest;
   /**
    * The project's settings findings and lenses, for its Python settings documents: a function, so they are
    * computed (the settings read again) only when such a document asks.

@@ -1,7 +1,7 @@
 import { readFileSync } from 'fs';
 import { Diagnostic } from 'vscode-languageserver-types';
 import { URI } from 'vscode-uri';
-import { assetFindings, predictAssets } from '../engine/assets';
+import { AssetPrediction, assetFindings, predictAssets } from '../engine/assets';
 import { isInside } from '../engine/paths';
 import type { DjangoStaticSettings } from '../protocol';
 import { assetDiagnostics } from '../service';
@@ -32,8 +32,9 @@ export interface AssetHost {
 
 /**
  * Publishes what `django-static check` finds in CSS and JS (the engine's replay of collectstatic's
- * post-processing) on the files of the static sources. The replay covers a whole project, so it runs on a
- * timer after changes, never inside a request; files whose findings went away get an empty list.
+ * post-processing) on the files of the static sources. The replay runs on a timer after changes, never
+ * inside a request; files whose findings went away get an empty list. After a save only what the saved files
+ * reach is replayed again (the engine continues the last prediction); anything else replays the project.
  */
 export class AssetPublisher {
   private timer: NodeJS.Timeout | undefined;
@@ -43,11 +44,25 @@ export class AssetPublisher {
   private readonly shown = new Map<string, string>();
   /** "Not checked" reasons already logged, once each. */
   private readonly noted = new Set<string>();
+  /** Each project's last prediction, which a replay after a save continues. */
+  private readonly predictions = new WeakMap<WorkspaceProject, AssetPrediction>();
+  /** Source files whose text changed since the last replay; null: replay everything. */
+  private changed: Set<string> | null = null;
+  /** Milliseconds the last replay took, and how many files it re-ran (for the log and the benchmark). */
+  lastReplay = { ms: 0, replayed: 0 };
 
   constructor(private readonly host: AssetHost) {}
 
-  /** Replays every project again once changes have been quiet for a moment. */
-  schedule(delayMs = QUIET_MS): void {
+  /**
+   * Replays again once changes have been quiet for a moment: only what `changedFiles` (CSS, JS or any static
+   * file whose text changed) reach, or every project when none are named.
+   */
+  schedule(delayMs = QUIET_MS, changedFiles?: string[]): void {
+    if (!changedFiles) this.changed = null;
+    else if (this.changed || this.timer === undefined) {
+      this.changed ??= new Set();
+      for (const f of changedFiles) this.changed.add(f);
+    }
     clearTimeout(this.timer);
     this.timer = setTimeout(() => {
       this.timer = undefined;
@@ -78,11 +93,16 @@ export class AssetPublisher {
 
   private refresh(): void {
     const started = Date.now();
+    const changed = this.changed;
+    this.changed = new Set();
+    let replayed = 0;
     const latest = new Map<string, Diagnostic[]>();
     let files = 0;
     for (const project of this.host.projects()) {
       try {
-        files += this.replay(project, latest);
+        const counts = this.replay(project, latest, changed);
+        files += counts.files;
+        replayed += counts.replayed;
       } catch (err) {
         // Unknown is not missing: what this project's files showed is dropped rather than kept stale.
         this.host.log(
@@ -92,31 +112,41 @@ export class AssetPublisher {
     }
     this.latest = latest;
     this.sync();
-    this.host.log(`Checked the references of ${files} CSS/JS files in ${Date.now() - started} ms.`);
+    this.lastReplay = { ms: Date.now() - started, replayed };
+    this.host.log(`Checked the references of ${files} CSS/JS files in ${this.lastReplay.ms} ms (${replayed} files replayed).`);
   }
 
-  /** One project's findings into `into`; returns how many CSS/JS files with references were read. */
-  private replay(project: WorkspaceProject, into: Map<string, Diagnostic[]>): number {
+  /** One project's findings into `into`; counts the CSS/JS files with references, and the files replayed. */
+  private replay(
+    project: WorkspaceProject,
+    into: Map<string, Diagnostic[]>,
+    changed: Set<string> | null,
+  ): { files: number; replayed: number } {
     if (project.index.size > MAX_REPLAYED_PATHS) {
       const note =
         `${project.location.projectDir}: CSS and JS references not checked: ${project.index.size.toLocaleString('en')} static paths ` +
         `is more than the ${MAX_REPLAYED_PATHS.toLocaleString('en')} the language server replays; \`django-static check\` checks them.`;
       if (!this.noted.has(note)) this.host.log(note);
       this.noted.add(note);
-      return 0;
+      return { files: 0, replayed: 0 };
     }
     const open = (absPath: string): string | undefined => this.host.openText(absPath);
+    const previous = changed ? this.predictions.get(project) : undefined;
+    this.predictions.delete(project);
     const prediction = predictAssets(project.model, project.index, {
       readSource: (absPath) => {
         const text = open(absPath);
         return text === undefined ? readOrNull(absPath) : Buffer.from(text, 'utf8');
       },
+      previous,
+      changed: changed ?? undefined,
     });
+    this.predictions.set(project, prediction);
     if (prediction.unknown) {
       const note = `${project.location.projectDir}: CSS and JS references not checked: ${prediction.unknown}`;
       if (!this.noted.has(note)) this.host.log(note);
       this.noted.add(note);
-      return 0;
+      return { files: 0, replayed: 0 };
     }
     const findings = assetFindings(prediction, (absPath) => open(absPath) ?? readOrNull(absPath)?.toString('utf8') ?? null);
     const overrides = this.host.settingsOf(project.location.projectDir).severity;
@@ -124,7 +154,13 @@ export class AssetPublisher {
       const uri = URI.file(file).toString();
       into.set(uri, [...(into.get(uri) ?? []), ...diagnostics]);
     }
-    return prediction.result ? new Set(prediction.result.references.map((r) => r.file.name)).size : 0;
+    const memory = prediction.result?.memory;
+    return { files: memory ? memory.references.size : 0, replayed: memory?.replayed ?? 0 };
+  }
+
+  /** The project's last prediction (for the hover's predicted manifest); undefined before the first replay. */
+  predictionOf(project: WorkspaceProject): AssetPrediction | undefined {
+    return this.predictions.get(project);
   }
 
   private inWorkspace(file: string): boolean {

@@ -6,6 +6,7 @@ import { ProjectSummary, StaticFileFindings, StaticFileItem, StaticFileSource, S
 import { WorkspaceProject } from './projectManager';
 import { describeOutside } from './templateCoverage';
 import { unknownSources } from '../engine/unknownSources';
+import { layoutFindings } from '../engine/staticLayout';
 import { describeMode, escapeMarkdown, markdownCode, plural } from '../text';
 
 /** How many duplicates the report lists before summarising the rest. */
@@ -212,6 +213,8 @@ function reportMarkdown(project: WorkspaceProject, stats: CollectStats): string 
     lines.push('');
   }
 
+  lines.push(...projectFindingLines(project));
+
   const notLocated = model.finders.flatMap((f) => (f.kind === 'app' ? f.apps.filter((a) => a.path === null) : []));
   if (notLocated.length > 0 || model.problems.length > 0) {
     lines.push('## Not located or not understood', '');
@@ -258,4 +261,25 @@ function finderLocations(finder: FinderEntry, sources: readonly StaticSource[], 
 
 function code(value: string | null | undefined): string {
   return value ? markdownCode(value) : '_unset_';
+}
+
+/** How many layout findings the report lists before counting the rest. */
+const MAX_LAYOUT_LISTED = 20;
+
+/**
+ * The layout findings (cheap: a folder listing per app), and where the findings that need every template are:
+ * `check --project` reads them all, which a report refreshed on every file change should not.
+ */
+function projectFindingLines(project: WorkspaceProject): string[] {
+  const found = layoutFindings(project.model, project.index);
+  const lines = ['## Project findings', ''];
+  if (found.length === 0)
+    lines.push('- layout: no file outside its app folder, no folder reached twice, STATIC_ROOT apart from the sources');
+  for (const f of found.slice(0, MAX_LAYOUT_LISTED)) lines.push(`- ${code(f.code)} ${code(f.path)}: ${escapeMarkdown(f.message)}`);
+  if (found.length > MAX_LAYOUT_LISTED) lines.push(`- … and ${found.length - MAX_LAYOUT_LISTED} more`);
+  lines.push(
+    '- `django-static check --project` adds the references whose case differs from the file on disk (`static-case-mismatch`) and the static files no template, CSS or JS reference names (`static-unreferenced`): it reads every template.',
+    '',
+  );
+  return lines;
 }

@@ -54,8 +54,10 @@ export function findingsFor(p: AssetPrediction, readText: (absPath: string) => s
   const result = p.result;
   if (!result) return out;
   const hashes = p.traits.hashes === true;
-  const collected = new Set(p.files.map((f) => f.name));
-  const lower = new Map(p.files.map((f) => [f.name.toLowerCase(), f.name]));
+  // Built when a reference first fails, then kept for every replay of the same collected files.
+  const derived = result.memory.derived;
+  const collected = (): Set<string> => (derived.names ??= new Set(p.files.map((f) => f.name)));
+  const lower = (): Map<string, string> => (derived.lowerCase ??= new Map(p.files.map((f) => [f.name.toLowerCase(), f.name])));
   const lines = new LineIndex(readText);
   const at = (r: FileReference) => ({
     absPath: r.file.absPath,
@@ -75,7 +77,7 @@ export function findingsFor(p: AssetPrediction, readText: (absPath: string) => s
     const quoted = capturedQuote(r.url);
     if (!hashes) {
       // Without hashing nothing fails at collectstatic: what matters is what the browser asks for.
-      if (browserLeavesAlone(r.url) || browserFinds(r, collected)) continue;
+      if (browserLeavesAlone(r.url) || browserFinds(r, collected())) continue;
       out.push({
         ...at(r),
         code: ASSET_CODES.browser404,
@@ -97,7 +99,7 @@ export function findingsFor(p: AssetPrediction, readText: (absPath: string) => s
       continue;
     }
     const name = normalTarget(o.target);
-    const sameButCase = lower.get(name.toLowerCase());
+    const sameButCase = lower().get(name.toLowerCase());
     const hint = quoted
       ? `Django's pattern takes the quote into the URL when a space comes between the parenthesis and the quote; write ${r.kind === 'url' ? `url("${r.url.replace(/^["'\s]+|["'\s]+$/g, '')}")` : 'the quote right after the keyword'}.`
       : sameButCase && sameButCase !== name
@@ -125,7 +127,7 @@ export function findingsFor(p: AssetPrediction, readText: (absPath: string) => s
     out.push(wholeFile(f, ASSET_CODES.unreadable, 'error', `'${f.name}' cannot be read (a broken link?): collectstatic fails copying it.`));
   }
   if (hashes && result.unresolved) out.push(...cycleFindings(p, at));
-  if (hashes) {
+  if (hashes && result.leftovers.size > 0) {
     for (const r of result.references) {
       if (r.outcome.kind === 'rewritten' && result.leftovers.has(normalTarget(r.outcome.target))) {
         out.push({
@@ -142,7 +144,7 @@ export function findingsFor(p: AssetPrediction, readText: (absPath: string) => s
 }
 
 /** The name Django looked up, as its message prints it. */
-function normalTarget(target: string): string {
+export function normalTarget(target: string): string {
   return pyStrip(urlsplit(normpath(target)).path);
 }
 

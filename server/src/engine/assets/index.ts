@@ -9,10 +9,12 @@ import * as path from 'path';
 import { behaviourOf } from '../djangoVersion';
 import { StaticIndexApi } from '../indexTypes';
 import { ProjectModel } from '../model';
-import { describeFailure, findingsFor } from './findings';
+import { describeFailure, findingsFor, normalTarget } from './findings';
+import type { NamedPath } from '../referenceFindings';
+import { lineAt } from '../staticMode/syntax';
 import { inCollectOrder } from './collectOrder';
 import { patternsFor } from './patterns';
-import { CollectedFile, postProcess, PostProcessResult, pyCompare, RootReader } from './postProcess';
+import { CollectedFile, postProcess, PostProcessResult, pyCompare, RootReader, withHash } from './postProcess';
 import { pyJsonString } from './python';
 import { StorageTraits, storageTraits } from './storage';
 
@@ -28,6 +30,9 @@ export interface AssetPrediction {
   files: CollectedFile[];
   /** The storage's repr as Django's messages print it. */
   storageRepr: string;
+  /** The model and index generation it was made from (a later prediction may start from it). */
+  model: ProjectModel;
+  generation: number | undefined;
 }
 
 export interface PredictOptions {
@@ -40,6 +45,12 @@ export interface PredictOptions {
   collectOrder?: boolean;
   /** Read a source file (default: from disk); the language service passes open documents' text. */
   readSource?: (absPath: string) => Buffer | null;
+  /**
+   * An earlier prediction for the same project and the source files whose content changed since (absolute
+   * paths). When no file came or went in between, only what the change reaches is replayed again.
+   */
+  previous?: AssetPrediction;
+  changed?: Iterable<string>;
 }
 
 function readFile(absPath: string): Buffer | null {
@@ -55,13 +66,18 @@ function readFile(absPath: string): Buffer | null {
  * replayed with Django's default patterns anyway: its missing references are what browsers will 404 on.
  */
 export function predictAssets(model: ProjectModel, index: StaticIndexApi, options: PredictOptions = {}): AssetPrediction {
-  const traits = storageTraits(model);
+  const prior = reusable(model, index, options);
+  const traits = prior?.traits ?? storageTraits(model);
   const storageRepr = `<${traits.className} object at 0x…>`;
-  const winners: CollectedFile[] = index.collectWinners().map((w) => ({ name: w.path, absPath: w.absPath }));
   // The manifest's key order, and whether a long @import chain settles within the passes, follow the order
   // collectstatic walks the folders in (the file system's); a missing file fails in any order.
-  const files = options.collectOrder === false ? winners : inCollectOrder(index, winners);
-  const base = { traits, storageRepr, files };
+  const files =
+    prior?.files ??
+    (() => {
+      const winners: CollectedFile[] = index.collectWinners().map((w) => ({ name: w.path, absPath: w.absPath }));
+      return options.collectOrder === false ? winners : inCollectOrder(index, winners);
+    })();
+  const base = { traits, storageRepr, files, model, generation: index.generation };
   const unknown = unknownReason(model, traits);
   if (unknown) return { ...base, unknown, result: null };
   const django = behaviourOf(model.djangoVersion).assets;
@@ -89,8 +105,29 @@ export function predictAssets(model: ProjectModel, index: StaticIndexApi, option
     storageRepr,
     reader,
     manifest: options.manifest === true && traits.hashes === true,
+    prior: prior?.result?.memory,
+    changed: prior ? names(prior, options.changed ?? []) : undefined,
   });
   return { ...base, unknown: null, result };
+}
+
+/** The previous prediction when it can be continued: same model, no file came or went, a replay to start from. */
+function reusable(model: ProjectModel, index: StaticIndexApi, options: PredictOptions): AssetPrediction | null {
+  const p = options.previous;
+  if (!p?.result || p.model !== model || options.manifest) return null;
+  if (p.generation === undefined || index.generation === undefined || !index.changesSince) return null;
+  const moved = index.changesSince(p.generation);
+  return moved !== null && moved.length === 0 ? p : null;
+}
+
+/** The collected names of changed source files (shadowed copies and other files are nobody's concern). */
+function names(p: AssetPrediction, changed: Iterable<string>): string[] {
+  const out: string[] = [];
+  for (const abs of changed) {
+    const name = p.result!.memory.byAbsPath.get(abs);
+    if (name !== undefined) out.push(name);
+  }
+  return out;
 }
 
 function unknownReason(model: ProjectModel, traits: StorageTraits): string | null {
@@ -111,6 +148,25 @@ function defaultText(absPath: string): string | null {
   return b ? b.toString('utf8') : null;
 }
 
+/** The static paths the CSS/JS references name (the ones post-processing resolves), lines read only when asked. */
+export function assetNamedPaths(prediction: AssetPrediction, readText: (absPath: string) => string | null = defaultText): NamedPath[] {
+  const starts = new Map<string, number[]>();
+  const lineOf = (absPath: string, offset: number): number => {
+    let s = starts.get(absPath);
+    if (!s) {
+      s = [0];
+      for (const m of (readText(absPath) ?? '').matchAll(/\r\n|\r|\n/g)) s.push(m.index + m[0].length);
+      starts.set(absPath, s);
+    }
+    return lineAt(s, offset);
+  };
+  return (prediction.result?.references ?? []).flatMap((r): NamedPath[] =>
+    r.outcome.kind === 'skipped'
+      ? []
+      : [{ path: normalTarget(r.outcome.target), file: r.file.absPath, line: () => lineOf(r.file.absPath, r.start) }],
+  );
+}
+
 /** staticfiles.json as Django writes it: json.dumps of the paths, the version and (4.2+) the hash. */
 export function manifestJson(prediction: AssetPrediction, djangoVersion: string | null): string | null {
   const paths = prediction.result?.paths;
@@ -125,6 +181,57 @@ export function manifestJson(prediction: AssetPrediction, djangoVersion: string 
     out += `, "hash": "${createHash('md5').update(Buffer.from(list, 'utf8')).digest('hex').slice(0, 12)}"`;
   }
   return `${out}}`;
+}
+
+/** The staticfiles.json the next collectstatic writes, entry by entry (hashing only the files asked about). */
+export interface PredictedManifest {
+  /** Why the next collectstatic writes no manifest (its first failure), or null when it gets that far. */
+  failure: string | null;
+  /** The hashed name the manifest maps a collected name to; undefined when the manifest has no entry for it. */
+  entry(name: string): string | undefined;
+}
+
+const manifests = new WeakMap<AssetPrediction, PredictedManifest>();
+
+/**
+ * The manifest a prediction implies, or null when the storage does not hash or nothing was predicted.
+ * CSS and JS take their names from the replay; any other file is hashed from its bytes when first asked.
+ */
+export function predictedManifest(p: AssetPrediction, readSource: (absPath: string) => Buffer | null = readFile): PredictedManifest | null {
+  const result = p.result;
+  if (!result || p.traits.hashes !== true) return null;
+  const cached = manifests.get(p);
+  if (cached) return cached;
+  const memory = result.memory;
+  const failed = result.references.find((r) => r.outcome.kind === 'failed');
+  const failure = failed
+    ? `${failed.file.name}: ${describeFailure(failed)}`
+    : result.undecodable.length
+      ? `${result.undecodable[0].name}: UnicodeDecodeError`
+      : result.unreadable.length
+        ? `${result.unreadable[0].name} cannot be read`
+        : result.unresolved
+          ? `RuntimeError: Max post-process passes exceeded (${result.unresolved.join(', ')})`
+          : null;
+  const names = new Map<string, string | undefined>();
+  const manifest: PredictedManifest = {
+    failure,
+    entry(name) {
+      if (failure !== null) return undefined;
+      if (names.has(name)) return names.get(name);
+      const file = memory.byName.get(name);
+      let hashed: string | undefined;
+      if (file && memory.adjustable.has(name)) hashed = memory.history.get(name)?.at(-1)?.[1];
+      else if (file) {
+        const bytes = readSource(file.absPath);
+        hashed = bytes ? withHash(name, bytes) : undefined;
+      }
+      names.set(name, hashed);
+      return hashed;
+    },
+  };
+  manifests.set(p, manifest);
+  return manifest;
 }
 
 export { describeFailure };

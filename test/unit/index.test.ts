@@ -127,6 +127,22 @@ describe('static index: find() like finders.find', () => {
     );
   });
 
+  it('lists a folder before a file of the same name, and listChildren names what children looks up', async () => {
+    const tree = makeTree({ 'a/x': '1', 'a/b.css': '1', 'b/x/y.css': '1', 'b/B.css': '1', 'b/c.css': '1' });
+    const idx = await buildIndex(model([fsFinder([dirEntry('', `${tree}/a`), dirEntry('', `${tree}/b`)])]));
+    const children = idx.children('');
+    assert.deepStrictEqual(
+      children.map((c) => `${c.name}${c.isFolder ? '/' : ''}`),
+      ['B.css', 'b.css', 'c.css', 'x/', 'x'],
+    );
+    const listing = idx.listChildren('');
+    assert.deepStrictEqual(
+      listing.folders.map((c) => c.name),
+      ['x'],
+    );
+    assert.deepStrictEqual(listing.files, ['B.css', 'b.css', 'c.css', 'x']);
+  });
+
   it('counts and lists every destination once', () => {
     const all = [...index.allPaths()].sort();
     assert.deepStrictEqual(all, [

@@ -85,6 +85,12 @@ export interface FolderChild {
   sources: StaticSource[];
 }
 
+/** A folder's children by name: its folders with their sources, and its files' names, each sorted. */
+export interface FolderListing {
+  folders: FolderChild[];
+  files: string[];
+}
+
 export interface StaticIndexApi {
   readonly sources: readonly StaticSource[];
   /** Number of destination paths known (find() view, ignored ones included). */
@@ -102,6 +108,11 @@ export interface StaticIndexApi {
   isFolder(path: string): boolean;
   /** Children of a destination folder ('' = top level), sorted by name. */
   children(folder: string): FolderChild[];
+  /**
+   * The same children before any file is looked up (a 100,000-file folder lists in a fraction of what
+   * looking each file up costs): a file here may still turn out to have no entry.
+   */
+  listChildren(folder: string): FolderListing;
   /** What collectstatic writes: destination → providers in finder order (first is copied), ignored ones absent. */
   collectMap(): Map<string, string[]>;
   /** Every destination collectstatic writes with its winner (cheaper than collectMap: no path per shadowed copy). */

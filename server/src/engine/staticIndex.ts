@@ -11,6 +11,7 @@ import {
   CollectWinner,
   FindResult,
   FolderChild,
+  FolderListing,
   IndexEntry,
   PathChange,
   Provider,
@@ -226,6 +227,21 @@ export class StaticIndex implements StaticIndexApi {
 
   children(folder: string): FolderChild[] {
     const base = trimSlashes(folder);
+    const { folders, files } = this.listChildren(base);
+    const out: FolderChild[] = [];
+    let f = 0;
+    for (const name of files) {
+      // Both lists are sorted: a folder goes before a file of the same name.
+      while (f < folders.length && folders[f].name <= name) out.push(folders[f++]);
+      const entry = this.get(joinRel(base, name));
+      if (entry) out.push({ name, isFolder: false, entry, sources: entry.providers.map((p) => p.source) });
+    }
+    while (f < folders.length) out.push(folders[f++]);
+    return out;
+  }
+
+  listChildren(folder: string): FolderListing {
+    const base = trimSlashes(folder);
     const folders = new Map<string, StaticSource[]>();
     const files = new Set<string>();
     const addFolder = (name: string, source: StaticSource) => {
@@ -245,15 +261,15 @@ export class StaticIndex implements StaticIndexApi {
       const node = real === null ? undefined : slot.tree.dirs.get(real);
       if (!node) continue;
       for (const name of node.dirs) addFolder(name, slot.source);
-      for (const name of node.files) if (!slot.tree.broken.has(joinRel(real!, name))) files.add(name);
+      if (slot.tree.broken.size === 0) for (const name of node.files) files.add(name);
+      else for (const name of node.files) if (!slot.tree.broken.has(joinRel(real!, name))) files.add(name);
     }
-    const out: FolderChild[] = [];
-    for (const [name, sources] of folders) out.push({ name, isFolder: true, sources });
-    for (const name of files) {
-      const entry = this.get(joinRel(base, name));
-      if (entry) out.push({ name, isFolder: false, entry, sources: entry.providers.map((p) => p.source) });
-    }
-    return out.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : Number(b.isFolder) - Number(a.isFolder)));
+    // The default sort compares UTF-16 code units, as `<` does, without a callback per comparison.
+    const folderNames = [...folders.keys()].sort();
+    return {
+      folders: folderNames.map((name) => ({ name, isFolder: true, sources: folders.get(name)! })),
+      files: [...files].sort(),
+    };
   }
 
   collectMap(): Map<string, string[]> {

@@ -126,7 +126,7 @@ function completePath(
   );
   const slashFollows = rightLength !== -1 && after[rightLength] === '/';
   const folderId = folderIdOf(ctx.index, folder);
-  const { cached, isIncomplete } = itemsFor(folderItems(ctx.index, folder), segment);
+  const { cached, isIncomplete } = itemsFor(ctx.index, folderItems(ctx.index, folder), segment);
   const items: CompletionItem[] = new Array(cached.length);
   for (let k = 0; k < cached.length; k++) {
     const item = cached[k];
@@ -199,11 +199,25 @@ export const WHOLE_FOLDER_ITEMS = 10_000;
  */
 export const INCOMPLETE_ITEMS = 1_000;
 
-/** One folder's items, and for a big folder its filter keys (lowercase) in sorted order, built on first use. */
+/**
+ * One folder's items: all of them for a folder sent whole; for a big one, its children by name with their
+ * filter keys (lowercase) in sorted order, each item built the first time it is sent (building 100,000
+ * items, one index lookup each, made the first keystroke in a vendored folder take most of a second).
+ */
 interface FolderItems {
   items: CompletionItem[];
-  keys?: string[];
-  order?: Uint32Array;
+  big?: BigFolder;
+}
+
+interface BigFolder {
+  folder: string;
+  folders: FolderChild[];
+  files: string[];
+  keys: string[];
+  /** Child numbers (folders first, then files) in key order. */
+  order: Uint32Array;
+  /** Built items by child number; null where a listed file had no entry. */
+  made: Array<CompletionItem | null | undefined>;
 }
 
 interface FolderCache {
@@ -212,16 +226,10 @@ interface FolderCache {
 }
 
 /** The items to send for what is typed in the folder: all of a small folder, a bounded slice of a big one. */
-function itemsFor(folder: FolderItems, typed: string): { cached: CompletionItem[]; isIncomplete: boolean } {
-  const all = folder.items;
-  if (all.length <= WHOLE_FOLDER_ITEMS) return { cached: all, isIncomplete: false };
-  if (!folder.keys) {
-    const keys = all.map((item) => (item.filterText ?? item.label).toLowerCase());
-    const order = Uint32Array.from(keys.keys()).sort((a, b) => (keys[a] < keys[b] ? -1 : keys[a] > keys[b] ? 1 : a - b));
-    folder.keys = Array.from(order, (i) => keys[i]);
-    folder.order = order;
-  }
-  const { keys, order } = folder as Required<FolderItems>;
+function itemsFor(index: StaticIndexApi, folder: FolderItems, typed: string): { cached: CompletionItem[]; isIncomplete: boolean } {
+  const big = folder.big;
+  if (!big) return { cached: folder.items, isIncomplete: false };
+  const { keys, order } = big;
   const prefix = typed.toLowerCase();
   let low = 0;
   let high = keys.length;
@@ -231,10 +239,34 @@ function itemsFor(folder: FolderItems, typed: string): { cached: CompletionItem[
     else high = mid;
   }
   const cached: CompletionItem[] = [];
-  for (let k = low; k < keys.length && cached.length < INCOMPLETE_ITEMS && keys[k].startsWith(prefix); k++) cached.push(all[order[k]]);
+  let k = low;
+  for (; k < keys.length && cached.length < INCOMPLETE_ITEMS && keys[k].startsWith(prefix); k++) {
+    const item = bigFolderItem(index, big, order[k]);
+    if (item) cached.push(item);
+  }
   // Complete once every name with this prefix fits: typing further only narrows what the client has.
-  const more = low + cached.length < keys.length && keys[low + cached.length].startsWith(prefix);
-  return { cached, isIncomplete: more };
+  return { cached, isIncomplete: k < keys.length && keys[k].startsWith(prefix) };
+}
+
+function bigFolder(folder: string, folders: FolderChild[], files: string[]): BigFolder {
+  const keys = [...folders.map((child) => child.name), ...files].map((name) => name.toLowerCase());
+  const order = Uint32Array.from(keys.keys()).sort((a, b) => (keys[a] < keys[b] ? -1 : keys[a] > keys[b] ? 1 : a - b));
+  return { folder, folders, files, keys: Array.from(order, (i) => keys[i]), order, made: new Array(keys.length) };
+}
+
+function bigFolderItem(index: StaticIndexApi, big: BigFolder, child: number): CompletionItem | null {
+  let item = big.made[child];
+  if (item === undefined) {
+    if (child < big.folders.length) item = folderItem(big.folders[child]);
+    else {
+      const name = big.files[child - big.folders.length];
+      const entry = index.get(big.folder === '' ? name : `${big.folder}/${name}`);
+      // Folders and ignored files are ordered through sortText, as in a folder sent whole that has them.
+      item = entry ? fileItem({ name, isFolder: false, entry, sources: entry.providers.map((p) => p.source) }, true) : null;
+    }
+    big.made[child] = item;
+  }
+  return item;
 }
 
 /**
@@ -272,10 +304,15 @@ function folderItems(index: StaticIndexApi, folder: string): FolderItems {
   }
   let items = cache.folders.get(folder);
   if (!items) {
-    const children = index.children(folder);
-    // Folders sort first and ignored files last through sortText; without either, the labels alone give the order.
-    const sortFiles = children.some((child) => child.isFolder || ignoredByCollectstatic(child));
-    items = { items: children.map((child) => (child.isFolder ? folderItem(child) : fileItem(child, sortFiles))) };
+    const listing = index.listChildren(folder);
+    if (listing.folders.length + listing.files.length > WHOLE_FOLDER_ITEMS) {
+      items = { items: [], big: bigFolder(folder, listing.folders, listing.files) };
+    } else {
+      const children = index.children(folder);
+      // Folders sort first and ignored files last through sortText; without either, the labels alone give the order.
+      const sortFiles = children.some((child) => child.isFolder || ignoredByCollectstatic(child));
+      items = { items: children.map((child) => (child.isFolder ? folderItem(child) : fileItem(child, sortFiles))) };
+    }
     cache.folders.set(folder, items);
   }
   return items;

@@ -386,6 +386,29 @@ describe('service/completion', () => {
       assert.deepEqual(labels('q').labels, []);
     });
 
+    it('looks up only the files it sends, not the whole folder', () => {
+      let gets = 0;
+      const index = vendored.index;
+      const counting: ServiceContext = {
+        ...vendored,
+        index: new Proxy(index, {
+          get(target, key) {
+            const value = Reflect.get(target, key, target);
+            if (typeof value !== 'function') return value;
+            if (key === 'children') return () => assert.fail('a big folder is listed, not looked up whole');
+            if (key !== 'get') return value.bind(target);
+            return (path: string) => (gets++, index.get(path));
+          },
+        }),
+      };
+      const { doc, pos } = docWithCursor(`{% load static %}{% static 'vendor/pkg/m9|' %}`);
+      const list = service.doComplete(doc, pos, counting);
+      assert.equal(list.items.length, INCOMPLETE_ITEMS);
+      assert.equal(gets, INCOMPLETE_ITEMS);
+      service.doComplete(doc, pos, counting);
+      assert.equal(gets, INCOMPLETE_ITEMS, 'a second keystroke reuses the items built');
+    });
+
     it('keeps a prefix with more matches than the bound incomplete', () => {
       const { list, labels: names } = labels('m');
       assert.equal(list.isIncomplete, true);

@@ -5,6 +5,7 @@
  */
 import * as assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
+import * as path from 'node:path';
 import type { DjangoStaticSettings, ProjectSummary } from '../../server/src/protocol';
 import { DJANGO_PYTHON, makeProject, removeTree } from '../unit/djangoFixtures';
 import { CLI, ensureBuilt, LspClient } from './lspClient';
@@ -62,5 +63,19 @@ describe('language server: case mismatches and unreferenced files in the report'
       ['assets/img/orphan.png:1:1 static-unreferenced', 'templates/page.html:3:1 static-case-mismatch'].sort(),
       cli.stdout + cli.stderr,
     );
+  });
+
+  it('follows an edit: fixing the case in the editor drops the finding', async () => {
+    const page = path.join(root, 'templates/page.html');
+    const seen = client.projectsChanged.length;
+    client.open(page);
+    client.change(page, 2, '{% load static %}\n<link href="{% static \'css/site.css\' %}">\n<img src="{% static \'img/logo.png\' %}">\n');
+    const fixed = await client.waitFor(
+      'the summary after the edit',
+      () => client.projectsChanged.slice(seen).find((l) => l[0]?.referenceFindings?.caseMismatches === 0)?.[0],
+      30000,
+    );
+    assert.deepEqual(fixed.referenceFindings, { caseMismatches: 0, unreferenced: 1 });
+    assert.match(fixed.reportMarkdown, /- `static-case-mismatch`: no reference differs in case from the file on disk/);
   });
 });

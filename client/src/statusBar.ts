@@ -6,6 +6,7 @@ import { describeMode, escapeMarkdown, markdownCode, plural } from '../../server
 import { readSettings } from './config';
 import { Ctx } from './ctx';
 import { djangoModeFailure, MODE_ACTIONS } from './modeStatus';
+import type { ProjectSummary } from '../../server/src/protocol';
 
 export class StatusBar implements vscode.Disposable {
   private readonly item = vscode.window.createStatusBarItem('djangoStatic.status', vscode.StatusBarAlignment.Left, 10);
@@ -48,6 +49,7 @@ export class StatusBar implements vscode.Disposable {
           project.templateCount !== undefined
             ? `${plural(project.templateCount, 'template')} checked${project.uncoveredTemplateCount ? `; ${plural(project.uncoveredTemplateCount, 'template-looking file')} outside what TEMPLATES covers` : ''}`
             : '',
+          referenceLine(project.referenceFindings),
           project.unknownSources?.length ? `Not known to static mode: ${escapeMarkdown(project.unknownSources.join(', '))}` : '',
           this.ctx.projects.length > 1 ? `${this.ctx.projects.length} projects; run *Select Django Project* to switch.` : '',
           failed ? 'Click for these actions.' : 'Click for the report.',
@@ -78,4 +80,15 @@ export class StatusBar implements vscode.Disposable {
   dispose(): void {
     for (const d of this.disposables) d.dispose();
   }
+}
+
+/** The findings that need every reference, as the summary counts them (see the report for the files). */
+function referenceLine(found: ProjectSummary['referenceFindings']): string {
+  if (found === undefined) return '';
+  if (found === null) return 'Case mismatches and unreferenced files: pending (the workspace check is still running)';
+  const unreferenced =
+    found.unreferenced === null
+      ? 'unreferenced files not known (CSS/JS references unknown)'
+      : plural(found.unreferenced, 'static file') + ' no reference names';
+  return `${plural(found.caseMismatches, 'reference')} differing in case from the file on disk · ${unreferenced}`;
 }

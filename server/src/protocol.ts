@@ -80,6 +80,11 @@ export interface ProjectSummary {
   uncoveredTemplateCount?: number;
   /** Sources static mode could not read or locate, in words; said once here instead of on every finding. */
   unknownSources?: string[];
+  /**
+   * The findings that need every reference (optional: older servers omit it): null until the workspace check
+   * and the CSS/JS replay have run; `unreferenced` null when CSS/JS references are not known.
+   */
+  referenceFindings?: { caseMismatches: number; unreferenced: number | null } | null;
   /** Markdown report: finders and locations in order, counts, duplicates, anything not located. */
   reportMarkdown: string;
 }

@@ -135,7 +135,7 @@ class DjangoStaticServer {
   private ownWatcher: TreeWatcher | undefined;
   private clientWatchers: Disposable | undefined;
   private watchKey = '';
-  private readonly summaryCache = new WeakMap<WorkspaceProject, ProjectSummary>();
+  private summaryCache = new WeakMap<WorkspaceProject, ProjectSummary>();
   private readonly shownFailures = new Set<string>();
   private announceTimer: NodeJS.Timeout | undefined;
   private announcePendingSince: number | undefined;
@@ -374,6 +374,7 @@ class DjangoStaticServer {
       contextFor: (uri) => this.contextFor(uri),
       beginProgress: (title) => this.beginProgress(title),
       log: (m) => this.log(m),
+      referencesChanged: () => this.referencesChanged(),
     });
     this.assets = new AssetPublisher({
       // A whole-project replay from a preview would be redone from the final reading moments later.
@@ -383,6 +384,7 @@ class DjangoStaticServer {
       openText: (file) => this.documents.get(URI.file(file).toString())?.getText(),
       publish: (uri, diagnostics) => this.publish(uri, 'assets', diagnostics),
       log: (m) => this.log(m),
+      replayed: () => this.referencesChanged(),
     });
     this.support = {
       configuration: !!caps.workspace?.configuration,
@@ -619,6 +621,12 @@ class DjangoStaticServer {
     );
   }
 
+  /** The reference findings' records changed (see report.ts): the summaries are made again, when quiet. */
+  private referencesChanged(): void {
+    this.summaryCache = new WeakMap();
+    this.announceProjectsSoon();
+  }
+
   /** Tells the client the projects, unless it was told exactly these already (the end of a refined learn). */
   private announceProjects(): void {
     const summaries = this.summaries();
@@ -711,7 +719,10 @@ class DjangoStaticServer {
   private summaryOf(project: WorkspaceProject): ProjectSummary {
     let summary = this.summaryCache.get(project);
     if (!summary) {
-      summary = summarize(project);
+      summary = summarize(project, {
+        templates: this.diagnostics.referenceSurvey(templateSet(project)),
+        assets: this.assets?.replayOf(project),
+      });
       this.summaryCache.set(project, summary);
     }
     return summary;

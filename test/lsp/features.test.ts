@@ -62,9 +62,10 @@ describe('language server over stdio: features on a copy of examples/demo', func
     assert.ok(report.indexOf('FileSystemFinder') < report.indexOf('AppDirectoriesFinder'), 'finders in order');
     assert.match(report, /`css\/site\.css`: \*\*winner\*\* `[^`]*assets\/css\/site\.css`/);
     assert.match(report, /shadowed: `[^`]*legacy\/static\/css\/site\.css`/);
-    // The layout findings, and where the ones that read every template are.
+    // The layout findings.
     assert.match(report, /## Project findings\n\n- `static-not-namespaced` `[^`]*legacy\/static\/css`: /);
-    assert.match(report, /`django-static check --project` adds [^\n]*`static-unreferenced`/);
+    // Those that need every reference come from the workspace check (see referenceFindings.test.ts): pending here or done.
+    assert.match(report, /`static-unreferenced`\): pending|`static-unreferenced` `vendor\/fonts\/inter\.woff2`/);
     // One product name, the mode named once, what collectstatic copies counted apart from what findstatic finds.
     assert.match(report, /^# Django Static Files: /);
     assert.match(report, /- \*\*Mode:\*\* Django mode: Ran Django /);

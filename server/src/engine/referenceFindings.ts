@@ -38,6 +38,8 @@ export interface ReferenceFinding {
   file: string;
   line: number;
   message: string;
+  /** On the finding that counts the files not listed: how many. */
+  more?: number;
 }
 
 /** At most this many unreferenced files are listed one by one; one more finding counts the rest. */
@@ -108,6 +110,7 @@ function unreferenced(model: ProjectModel, index: StaticIndexApi, survey: Refere
       file: model.projectDir,
       line: 0,
       message: `… and ${more} more static files that no template, CSS or JS reference names (${MAX_UNREFERENCED_LISTED} listed).`,
+      more,
     });
   }
   return out;

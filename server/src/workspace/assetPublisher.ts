@@ -28,6 +28,8 @@ export interface AssetHost {
   openText(absPath: string): string | undefined;
   publish(uri: string, diagnostics: Diagnostic[]): void;
   log(message: string): void;
+  /** A replay ended: what predictionOf answers may have changed. */
+  replayed?(): void;
 }
 
 /**
@@ -114,6 +116,7 @@ export class AssetPublisher {
     this.sync();
     this.lastReplay = { ms: Date.now() - started, replayed };
     this.host.log(`Checked the references of ${files} CSS/JS files in ${this.lastReplay.ms} ms (${replayed} files replayed).`);
+    this.host.replayed?.();
   }
 
   /** One project's findings into `into`; counts the CSS/JS files with references, and the files replayed. */
@@ -160,6 +163,13 @@ export class AssetPublisher {
 
   /** The project's last prediction (for the hover's predicted manifest); undefined before the first replay. */
   predictionOf(project: WorkspaceProject): AssetPrediction | undefined {
+    return this.predictions.get(project);
+  }
+
+  /** The last prediction, or why the server does not replay this project (a sentence); undefined before the first replay. */
+  replayOf(project: WorkspaceProject): AssetPrediction | string | undefined {
+    if (project.index.size > MAX_REPLAYED_PATHS)
+      return `the server does not replay projects of more than ${MAX_REPLAYED_PATHS.toLocaleString('en')} static paths`;
     return this.predictions.get(project);
   }
 

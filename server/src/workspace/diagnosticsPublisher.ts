@@ -4,6 +4,7 @@ import { TextDocument } from 'vscode-languageserver-textdocument';
 import { Diagnostic } from 'vscode-languageserver-types';
 import { URI } from 'vscode-uri';
 import { destinationOf } from '../engine/paths';
+import type { NamedPath } from '../engine/referenceFindings';
 import type { IndexQuestions, LanguageService, ServiceContext, StaticDelta } from '../service';
 import { claimedKind, readsDocument } from '../service';
 
@@ -20,6 +21,16 @@ interface Checked {
   asked: IndexQuestions;
   /** Destinations the document references (for references and renames without reading every template). */
   references: string[];
+  /** Each literal reference's destination and 0-based line, for the project findings (see referenceSurvey). */
+  named: Array<{ path: string; line: number }>;
+  /** Whether the document builds a `{% static %}` path from a variable. */
+  dynamic: boolean;
+}
+
+/** The templates' side of the reference survey, as the workspace check recorded it. */
+export interface TemplateSurvey {
+  named: NamedPath[];
+  dynamicTemplates: string[];
 }
 
 export interface ProgressHandle {
@@ -37,6 +48,8 @@ export interface DiagnosticsHost {
   /** Starts work-done progress; resolves to a no-op handle when the client shows none. */
   beginProgress(title: string): Promise<ProgressHandle>;
   log(message: string): void;
+  /** What referenceSurvey answers changed: the workspace check ended, or a template's references changed since. */
+  referencesChanged?(): void;
 }
 
 /**
@@ -58,6 +71,8 @@ export class DiagnosticsPublisher {
   private readonly shownOpen = new Map<string, string>();
   /** Where the latest workspace check spent its time (ms), for its log line. */
   private spent = { read: 0, check: 0, publish: 0 };
+  /** Whether a workspace check has run to its end: before that the records miss templates not yet read. */
+  private everythingChecked = false;
 
   constructor(private readonly host: DiagnosticsHost) {}
 
@@ -84,6 +99,7 @@ export class DiagnosticsPublisher {
   /** Validates open documents first, then every workspace template; clears templates that are gone. */
   async validateEverything(templateUris: string[]): Promise<void> {
     const run = ++this.runId;
+    this.everythingChecked = false;
     const started = Date.now();
     this.spent = { read: 0, check: 0, publish: 0 };
     const cpuBefore = process.cpuUsage();
@@ -119,6 +135,8 @@ export class DiagnosticsPublisher {
         `Checked ${queue.length} templates in ${Date.now() - started} ms, ${ms((cpu.user + cpu.system) / 1000)} ms of CPU ` +
           `(reading ${ms(read)}, checking ${ms(check)}, publishing ${ms(publish)}; the rest is other work and waiting).`,
       );
+      this.everythingChecked = true;
+      this.host.referencesChanged?.();
     } finally {
       progress.done();
     }
@@ -174,6 +192,22 @@ export class DiagnosticsPublisher {
     return [...this.staticTagUsers].filter((file) => templates.has(file)).sort();
   }
 
+  /**
+   * What the templates among `templates` (files) reference, from their last checks; null until the workspace
+   * check has read them all (unknown is not missing: a template not read yet would make files look unreferenced).
+   */
+  referenceSurvey(templates: ReadonlySet<string>): TemplateSurvey | null {
+    if (!this.everythingChecked) return null;
+    const survey: TemplateSurvey = { named: [], dynamicTemplates: [] };
+    for (const [uri, checked] of this.checked) {
+      const file = URI.parse(uri).fsPath;
+      if (!templates.has(file)) continue;
+      for (const n of checked.named) survey.named.push({ path: n.path, file, line: () => n.line });
+      if (checked.dynamic) survey.dynamicTemplates.push(file);
+    }
+    return survey;
+  }
+
   dispose(): void {
     for (const timer of this.timers.values()) clearTimeout(timer);
     this.timers.clear();
@@ -190,14 +224,22 @@ export class DiagnosticsPublisher {
         const checkStart = performance.now();
         const validation = this.host.service.doValidationWithDependencies(doc, ctx);
         diagnostics = validation.diagnostics;
-        this.checked.set(uri, { asked: validation.asked, references: this.host.service.referencedPaths(doc, ctx) });
+        const refs = this.host.service.parseTemplate(doc).references;
+        const named = refs.flatMap((r) => (r.destination === null ? [] : [{ path: r.destination, line: r.pathRange.start.line }]));
+        const dynamic = refs.some((r) => r.kind === 'dynamic');
+        const before = this.checked.get(uri);
+        this.checked.set(uri, { asked: validation.asked, references: this.host.service.referencedPaths(doc, ctx), named, dynamic });
+        const same = before
+          ? before.dynamic === dynamic && JSON.stringify(before.named) === JSON.stringify(named)
+          : !dynamic && !named.length;
+        if (!same) this.noteReferences();
         this.noteStaticTag(
           uri,
-          this.host.service.parseTemplate(doc).references.some((r) => r.syntax === 'tag'),
+          refs.some((r) => r.syntax === 'tag'),
         );
         this.spent.check += performance.now() - checkStart;
       } else {
-        this.checked.delete(uri);
+        if (this.checked.delete(uri)) this.noteReferences();
         this.noteStaticTag(uri, false);
       }
     } catch (err) {
@@ -276,11 +318,16 @@ export class DiagnosticsPublisher {
     }
   }
 
+  /** Between workspace checks, a template's references changed: the project findings follow. */
+  private noteReferences(): void {
+    if (this.everythingChecked) this.host.referencesChanged?.();
+  }
+
   private clear(uri: string): void {
     this.shownOpen.delete(uri);
     clearTimeout(this.timers.get(uri));
     this.timers.delete(uri);
-    this.checked.delete(uri);
+    if (this.checked.delete(uri)) this.noteReferences();
     this.noteStaticTag(uri, false);
     if (this.nonEmpty.delete(uri)) this.host.publish(uri, []);
   }

@@ -1,3 +1,4 @@
+import * as path from 'path';
 import { CollectStats, StaticSource } from '../engine/indexTypes';
 import { FinderEntry } from '../engine/model';
 import { Diagnostic, DiagnosticSeverity } from 'vscode-languageserver-types';
@@ -7,6 +8,9 @@ import { WorkspaceProject } from './projectManager';
 import { describeOutside } from './templateCoverage';
 import { unknownSources } from '../engine/unknownSources';
 import { layoutFindings } from '../engine/staticLayout';
+import { AssetPrediction, assetNamedPaths } from '../engine/assets';
+import { MAX_UNREFERENCED_LISTED, REFERENCE_CODES, ReferenceFinding, referenceFindings } from '../engine/referenceFindings';
+import type { TemplateSurvey } from './diagnosticsPublisher';
 import { describeMode, escapeMarkdown, markdownCode, plural } from '../text';
 
 /** How many duplicates the report lists before summarising the rest. */
@@ -14,9 +18,36 @@ const MAX_DUPLICATES_LISTED = 50;
 /** How many paths each list of a report filtered to one source shows before summarising the rest. */
 const MAX_SOURCE_PATHS_LISTED = 500;
 
-export function summarize(project: WorkspaceProject): ProjectSummary {
+/**
+ * What the workspace check recorded for the findings that need every reference: the templates' survey (null
+ * until every template was checked) and the last CSS/JS replay (undefined before it; a sentence when the
+ * server does not replay the project).
+ */
+export interface ReferenceRecords {
+  templates: TemplateSurvey | null;
+  assets: AssetPrediction | string | undefined;
+}
+
+/** The reference findings, as `check --project` computes them, or null while a record is pending. */
+interface ReferenceOutcome {
+  findings: ReferenceFinding[];
+  /** Why unreferenced files are not listed (CSS/JS references unknown), or null. */
+  assetsUnknown: string | null;
+}
+
+function referenceOutcome(project: WorkspaceProject, records: ReferenceRecords | undefined): ReferenceOutcome | null {
+  if (!records?.templates || records.assets === undefined) return null;
+  const assets = records.assets;
+  const assetsUnknown = typeof assets === 'string' ? assets : assets.unknown;
+  const named = typeof assets === 'string' ? records.templates.named : [...records.templates.named, ...assetNamedPaths(assets)];
+  const survey = { named, dynamicTemplates: records.templates.dynamicTemplates, assetsUnknown };
+  return { findings: referenceFindings(project.model, project.index, survey), assetsUnknown };
+}
+
+export function summarize(project: WorkspaceProject, records?: ReferenceRecords): ProjectSummary {
   const { model, index } = project;
   const stats = index.collectStats(MAX_DUPLICATES_LISTED);
+  const references = referenceOutcome(project, records);
   return {
     projectDir: model.projectDir,
     managePy: model.managePy,
@@ -34,7 +65,13 @@ export function summarize(project: WorkspaceProject): ProjectSummary {
     templateCount: project.templates.length,
     uncoveredTemplateCount: project.coverage.outside.count,
     unknownSources: unknownSources(model).map((u) => u.label),
-    reportMarkdown: reportMarkdown(project, stats),
+    referenceFindings: references && {
+      caseMismatches: references.findings.filter((f) => f.code === REFERENCE_CODES.caseMismatch).length,
+      unreferenced: references.assetsUnknown
+        ? null
+        : references.findings.filter((f) => f.code === REFERENCE_CODES.unreferenced).reduce((n, f) => n + (f.more ?? 1), 0),
+    },
+    reportMarkdown: reportMarkdown(project, stats, references),
   };
 }
 
@@ -142,7 +179,7 @@ function where(provider: { absPath: string; source: StaticSource }): string {
   return `${code(provider.absPath)} (${escapeMarkdown(provider.source.label)})`;
 }
 
-function reportMarkdown(project: WorkspaceProject, stats: CollectStats): string {
+function reportMarkdown(project: WorkspaceProject, stats: CollectStats, references: ReferenceOutcome | null): string {
   const { model, index } = project;
   const lines: string[] = [];
   // Everything from the project is escaped: a message naming `__init__` must not turn bold.
@@ -213,7 +250,7 @@ function reportMarkdown(project: WorkspaceProject, stats: CollectStats): string 
     lines.push('');
   }
 
-  lines.push(...projectFindingLines(project));
+  lines.push(...projectFindingLines(project, references));
 
   const notLocated = model.finders.flatMap((f) => (f.kind === 'app' ? f.apps.filter((a) => a.path === null) : []));
   if (notLocated.length > 0 || model.problems.length > 0) {
@@ -267,19 +304,40 @@ function code(value: string | null | undefined): string {
 const MAX_LAYOUT_LISTED = 20;
 
 /**
- * The layout findings (cheap: a folder listing per app), and where the findings that need every template are:
- * `check --project` reads them all, which a report refreshed on every file change should not.
+ * The layout findings (cheap: a folder listing per app), then those that need every reference, from what the
+ * workspace check recorded: pending until it has read every template and replayed the CSS and JS.
  */
-function projectFindingLines(project: WorkspaceProject): string[] {
+function projectFindingLines(project: WorkspaceProject, references: ReferenceOutcome | null): string[] {
   const found = layoutFindings(project.model, project.index);
   const lines = ['## Project findings', ''];
   if (found.length === 0)
     lines.push('- layout: no file outside its app folder, no folder reached twice, STATIC_ROOT apart from the sources');
   for (const f of found.slice(0, MAX_LAYOUT_LISTED)) lines.push(`- ${code(f.code)} ${code(f.path)}: ${escapeMarkdown(f.message)}`);
   if (found.length > MAX_LAYOUT_LISTED) lines.push(`- … and ${found.length - MAX_LAYOUT_LISTED} more`);
-  lines.push(
-    '- `django-static check --project` adds the references whose case differs from the file on disk (`static-case-mismatch`) and the static files no template, CSS or JS reference names (`static-unreferenced`): it reads every template.',
-    '',
-  );
+  if (!references) {
+    lines.push(
+      `- references whose case differs from the file on disk (${code(REFERENCE_CODES.caseMismatch)}) and static files no reference names (${code(REFERENCE_CODES.unreferenced)}): pending, the workspace check has not read every template and CSS/JS file yet`,
+      '',
+    );
+    return lines;
+  }
+  const where = (f: ReferenceFinding): string =>
+    f.more !== undefined
+      ? ''
+      : ` ${code(`${path.relative(project.model.projectDir, f.file) || f.file}${f.code === REFERENCE_CODES.caseMismatch ? `:${f.line + 1}` : ''}`)}`;
+  const cases = references.findings.filter((f) => f.code === REFERENCE_CODES.caseMismatch);
+  if (cases.length === 0) lines.push(`- ${code(REFERENCE_CODES.caseMismatch)}: no reference differs in case from the file on disk`);
+  // As many as the unreferenced list: a case mismatch per reference could otherwise run to thousands.
+  for (const f of cases.slice(0, MAX_UNREFERENCED_LISTED)) lines.push(`- ${code(f.code)}${where(f)}: ${escapeMarkdown(f.message)}`);
+  if (cases.length > MAX_UNREFERENCED_LISTED) lines.push(`- … and ${cases.length - MAX_UNREFERENCED_LISTED} more`);
+  const unreferenced = references.findings.filter((f) => f.code === REFERENCE_CODES.unreferenced);
+  if (references.assetsUnknown)
+    lines.push(
+      `- ${code(REFERENCE_CODES.unreferenced)}: not listed, CSS and JS references are not known (${escapeMarkdown(references.assetsUnknown)})`,
+    );
+  else if (unreferenced.length === 0)
+    lines.push(`- ${code(REFERENCE_CODES.unreferenced)}: every static file of the project is named by a reference`);
+  for (const f of unreferenced) lines.push(`- ${code(f.code)}${where(f)}: ${escapeMarkdown(f.message)}`);
+  lines.push('');
   return lines;
 }

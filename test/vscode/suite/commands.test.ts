@@ -121,7 +121,9 @@ describe('collectstatic commands in a real VS Code', () => {
 
   it('shows the server report in a panel, and a settings code lens opens it filtered to its source', async () => {
     const { api } = await activateAndLearn();
-    const project = api.projects()[0];
+    // The report gains its reference findings once the workspace check has read every template and CSS/JS
+    // file (until then it says they are pending): compare the shown report with the summary after that.
+    const project = await waitFor(() => api.projects().find((p) => p.referenceFindings), 'the reference findings', 60000);
     const whole = await vscode.commands.executeCommand<ShownReport>('djangoStatic.showReport');
     assert.ok(project.reportMarkdown.length > 0, 'empty report');
     assert.equal(whole.markdown, project.reportMarkdown);

@@ -18,7 +18,7 @@ import {
 import { URI } from 'vscode-uri';
 import { assetFolderOf } from '../engine/assets';
 import { FolderChild, StaticIndexApi, StaticSource } from '../engine/indexTypes';
-import { destinationOf } from '../engine/paths';
+import { destinationOf, joinRel } from '../engine/paths';
 import { escapeMarkdown, markdownCode } from '../text';
 import { formatSize, indexStamp, isImage, shownPath, staticIsBuiltin } from './context';
 import { addLoadStaticEdit } from './edits';
@@ -260,7 +260,7 @@ function bigFolderItem(index: StaticIndexApi, big: BigFolder, child: number): Co
     if (child < big.folders.length) item = folderItem(big.folders[child]);
     else {
       const name = big.files[child - big.folders.length];
-      const entry = index.get(big.folder === '' ? name : `${big.folder}/${name}`);
+      const entry = index.get(joinRel(big.folder, name));
       // Folders and ignored files are ordered through sortText, as in a folder sent whole that has them.
       item = entry ? fileItem({ name, isFolder: false, entry, sources: entry.providers.map((p) => p.source) }, true) : null;
     }
@@ -362,7 +362,7 @@ export function resolveCompletionItem(item: CompletionItem, ctx: ServiceContext)
   if (item.kind !== CompletionItemKind.File || typeof item.data !== 'number' || item.detail !== undefined) return item;
   const folder = folderIds.get(ctx.index)?.names[item.data];
   if (folder === undefined) return item;
-  const path = folder === '' ? item.label : `${folder}/${item.label}`;
+  const path = joinRel(folder, item.label);
   const providers = ctx.index.get(path)?.providers ?? [];
   const winner = providers[0];
   if (!winner) return item;

@@ -43,11 +43,15 @@ import { createLanguageService, createModelCache, LanguageService, readsDocument
 import {
   DEFAULT_SETTINGS,
   DjangoStaticSettings,
+  FolderListing,
   InitializationOptions,
+  ListFolderParams,
   Methods,
   ProjectSummary,
   SERVER_V8_FLAGS,
   ReportParams,
+  SearchFilesParams,
+  SearchFilesResult,
   StaticFileItem,
   StaticFileFindings,
   StaticFileSource,
@@ -58,6 +62,7 @@ import { projectVariables } from './engine/dotenv';
 import { jinjaByEngine } from './service/context';
 import { ProjectManager, templateSet, WorkspaceChange, WorkspaceProject } from './workspace/projectManager';
 import { countFindings, fileSources, listStaticFiles, projectReport, summarize } from './workspace/report';
+import { listFolder, searchFiles } from './workspace/staticFiles';
 import { assetDocumentsReferencing } from './workspace/assetDocuments';
 import { findAllReferences } from './workspace/references';
 import { RenameHost, RenameSupport, StaticRenames } from './workspace/renames';
@@ -300,14 +305,37 @@ class DjangoStaticServer {
       Methods.findings,
       this.guarded('findings', [] as StaticFileFindings[], (params: { projectDir?: string } | undefined) => {
         const project = this.projectByDir(params?.projectDir);
-        if (!project || !this.manager) return [];
-        const mine = [];
-        for (const [uri, both] of this.published) {
-          const file = fsPathOf(uri);
-          if (file && this.manager.projectFor(file) === project) mine.push({ file, ...both });
-        }
-        return countFindings(mine);
+        return project ? this.findingsOf(project) : [];
       }),
+    );
+    connection.onRequest(
+      Methods.listFolder,
+      this.guarded('listFolder', null as FolderListing | null, (params: ListFolderParams | undefined) => {
+        const project = this.projectByDir(params?.projectDir);
+        if (!project) return null;
+        const folder = typeof params?.folder === 'string' ? params.folder : '';
+        return listFolder(project.index, { ...params!, folder }, this.findingsOf(project));
+      }),
+    );
+    connection.onRequest(
+      Methods.searchFiles,
+      this.guarded(
+        'searchFiles',
+        { items: [], matchCount: 0 } as SearchFilesResult,
+        async (params: SearchFilesParams | undefined, token) => {
+          const project = this.projectByDir(params?.projectDir);
+          if (!project) return { items: [], matchCount: 0 };
+          const query = typeof params?.query === 'string' ? params.query : '';
+          const found = await searchFiles(
+            project.index,
+            project.model.projectDir,
+            query,
+            Number(params?.limit) || 0,
+            () => token.isCancellationRequested,
+          );
+          return found ?? { items: [], matchCount: 0 };
+        },
+      ),
     );
     connection.onRequest(
       Methods.projectEnvironment,
@@ -709,6 +737,16 @@ class DjangoStaticServer {
     if (both.templates.length || both.assets.length) this.published.set(uri, both);
     else this.published.delete(uri);
     void this.connection.sendDiagnostics({ uri, diagnostics: [...both.templates, ...both.assets] });
+  }
+
+  /** The findings last published for the project's files, counted per static file (see countFindings). */
+  private findingsOf(project: WorkspaceProject): StaticFileFindings[] {
+    const mine = [];
+    for (const [uri, both] of this.published) {
+      const file = fsPathOf(uri);
+      if (file && this.manager?.projectFor(file) === project) mine.push({ file, ...both });
+    }
+    return countFindings(mine);
   }
 
   /** Summaries are cached per project object: a re-learn makes a new object, static changes drop the entry. */

@@ -1,0 +1,162 @@
+/**
+ * The collect view (what collectstatic writes, each destination from its first source) as a folder tree, for
+ * the Static Files view and Find Static File. It keeps the index's own arrays of names per folder and counts
+ * per folder, never a path or an object per file: at 1M files a list of every file cost the server seconds
+ * and a 150 MB message, while a folder is listed (or every file matched) from this in a fraction of that.
+ */
+import { CollectedFolderPart, StaticIndexApi, StaticSource } from './indexTypes';
+import { joinRel, parentRel, relativeInside } from './paths';
+
+/** One destination folder holding collected files, itself or below. */
+export interface CollectFolder {
+  /** Destination path, `/`-separated ('' = top level). */
+  path: string;
+  name: string;
+  /** Each source's names here, in finder order: a name is collected from the first part that has it. */
+  parts: CollectedFolderPart[];
+  /** The folders directly below that hold collected files, by name. */
+  folders: Set<string>;
+  /** Collected files here and below. */
+  fileCount: number;
+  /** Of those, the ones later sources provide too (their copies are shadowed). */
+  shadowingCount: number;
+  /** Names here more than one source yields, with how many do; null when one source fills the folder. */
+  copies: Map<string, number> | null;
+}
+
+/** One collected destination with the file it is copied from. */
+export interface CollectedFile {
+  path: string;
+  name: string;
+  source: StaticSource;
+  absPath: string;
+  /** Later sources also providing it, whose copies collectstatic ignores. */
+  shadowed: number;
+}
+
+export class CollectTree {
+  readonly folders = new Map<string, CollectFolder>();
+  /** Per part, its names as a set, made when a name is first looked up in it. */
+  private readonly nameSets = new WeakMap<CollectedFolderPart, Set<string>>();
+
+  constructor(index: Pick<StaticIndexApi, 'forEachCollectedFolder'>) {
+    this.folder('');
+    index.forEachCollectedFolder((part) => this.folder(part.folder).parts.push(part));
+    for (const at of [...this.folders.values()]) {
+      const own = this.count(at);
+      for (let f: CollectFolder | undefined = at; f; f = f.path === '' ? undefined : this.folders.get(parentRel(f.path))) {
+        f.fileCount += own.files;
+        f.shadowingCount += own.shadowing;
+      }
+    }
+  }
+
+  get root(): CollectFolder {
+    return this.folders.get('')!;
+  }
+
+  /** The folder and every folder above it, made on first use. */
+  private folder(path: string): CollectFolder {
+    let at = this.folders.get(path);
+    if (at) return at;
+    at = {
+      path,
+      name: path.slice(path.lastIndexOf('/') + 1),
+      parts: [],
+      folders: new Set(),
+      fileCount: 0,
+      shadowingCount: 0,
+      copies: null,
+    };
+    this.folders.set(path, at);
+    if (path !== '') this.folder(parentRel(path)).folders.add(at.name);
+    return at;
+  }
+
+  /** The folder's own files, and how many of them shadow later copies (the copies table is kept for those). */
+  private count(at: CollectFolder): { files: number; shadowing: number } {
+    if (at.parts.length <= 1) return { files: at.parts[0]?.names.length ?? 0, shadowing: 0 };
+    const copies = new Map<string, number>();
+    for (const part of at.parts) for (const name of part.names) copies.set(name, (copies.get(name) ?? 0) + 1);
+    const files = copies.size;
+    for (const [name, n] of copies) if (n === 1) copies.delete(name);
+    at.copies = copies;
+    return { files, shadowing: copies.size };
+  }
+
+  /** The folder's file names, sorted (UTF-16 code units, as the view's other lists). */
+  fileNames(at: CollectFolder): string[] {
+    if (at.parts.length === 1) return [...at.parts[0].names].sort();
+    const names = new Set<string>();
+    for (const part of at.parts) for (const name of part.names) names.add(name);
+    return [...names].sort();
+  }
+
+  /** The collected file at `path`, or undefined when collectstatic writes none there. */
+  file(path: string): CollectedFile | undefined {
+    const at = this.folders.get(parentRel(path));
+    const name = path.slice(path.lastIndexOf('/') + 1);
+    return at && this.fileIn(at, name);
+  }
+
+  /** A file of `at` by name (from the first part that has it). */
+  fileIn(at: CollectFolder, name: string): CollectedFile | undefined {
+    const part = at.parts.length === 1 ? at.parts[0] : at.parts.find((p) => this.has(p, name));
+    if (!part || (at.parts.length === 1 && !this.has(part, name))) return undefined;
+    return this.made(at, part, name);
+  }
+
+  /** A name known to be in `part`, the first part of `at` having it, as a file. */
+  made(at: CollectFolder, part: CollectedFolderPart, name: string): CollectedFile {
+    const copies = at.copies?.get(name) ?? 1;
+    return { path: joinRel(at.path, name), name, source: part.source, absPath: part.absPath(name), shadowed: copies - 1 };
+  }
+
+  private has(part: CollectedFolderPart, name: string): boolean {
+    let set = this.nameSets.get(part);
+    if (!set) this.nameSets.set(part, (set = new Set(part.names)));
+    return set.has(name);
+  }
+
+  /**
+   * The destination collected from the file at `absPath`, or undefined when none is (outside every source,
+   * ignored, or shadowed by an earlier source's copy).
+   */
+  pathOf(absPath: string, sources: readonly StaticSource[]): string | undefined {
+    for (const source of sources) {
+      const rel = source.root === null ? null : relativeInside(source.root, absPath);
+      if (rel === null || rel === '') continue;
+      const dest = joinRel(source.listPrefix, rel);
+      const file = this.file(dest);
+      if (file?.absPath === absPath) return dest;
+    }
+    return undefined;
+  }
+
+  /** The names of `at` each with the part it is collected from (the first to have it). */
+  forEachName(at: CollectFolder, visit: (part: CollectedFolderPart, name: string) => void): void {
+    if (at.parts.length === 1) {
+      const part = at.parts[0];
+      for (const name of part.names) visit(part, name);
+      return;
+    }
+    const seen = new Set<string>();
+    for (const part of at.parts)
+      for (const name of part.names) {
+        if (seen.has(name)) continue;
+        seen.add(name);
+        visit(part, name);
+      }
+  }
+}
+
+const trees = new WeakMap<StaticIndexApi, { generation: number | undefined; tree: CollectTree }>();
+
+/** The collect tree of the index as it is now: made again only after the index changed. */
+export function collectTreeOf(index: StaticIndexApi): CollectTree {
+  const cached = trees.get(index);
+  if (cached && cached.generation === index.generation && index.generation !== undefined) return cached.tree;
+  const tree = new CollectTree(index);
+  trees.set(index, { generation: index.generation, tree });
+  return tree;
+}

@@ -1,0 +1,221 @@
+/**
+ * The Static Files view's folders and Find Static File's matches, answered from the collect tree a folder or
+ * a query at a time, each answer capped: the editor never receives the whole collect view (a million files
+ * in a big monorepo), and a search pauses now and then so other requests and cancellation get through.
+ */
+import { CollectedFolderPart, StaticIndexApi, StaticSource } from '../engine/indexTypes';
+import { CollectFolder, CollectTree, collectTreeOf } from '../engine/collectTree';
+import { pathQuery } from '../engine/pathSearch';
+import { joinRel, parentRel, relativeInside } from '../engine/paths';
+import type {
+  FindingCounts,
+  FolderListing,
+  ListFolderParams,
+  SearchFilesResult,
+  StaticFileFindings,
+  StaticFileItem,
+  StaticFileRow,
+  StaticFilesFilter,
+  StaticFolderRow,
+} from '../protocol';
+
+/** Children per folder the view is given; the rest are counted ("… N more") and found by searching. */
+export const MAX_FOLDER_CHILDREN = 500;
+/** Items per Find Static File answer. */
+export const MAX_SEARCH_ITEMS = 200;
+/** How long a search runs before it lets other messages through. */
+const SEARCH_SLICE_MS = 15;
+
+const none = (): FindingCounts => ({ errors: 0, warnings: 0, others: 0 });
+
+function add(to: FindingCounts, from: FindingCounts): void {
+  to.errors += from.errors;
+  to.warnings += from.warnings;
+  to.others += from.others;
+}
+
+/** The findings placed on the tree: on collected files, and on every folder above the paths they are about. */
+interface PlacedFindings {
+  files: Map<string, FindingCounts>;
+  folders: Map<string, FindingCounts>;
+}
+
+function placeFindings(tree: CollectTree, sources: readonly StaticSource[], findings: readonly StaticFileFindings[]): PlacedFindings {
+  const files = new Map<string, FindingCounts>();
+  const folders = new Map<string, FindingCounts>();
+  const addTo = (map: Map<string, FindingCounts>, key: string, counts: FindingCounts) => {
+    let at = map.get(key);
+    if (!at) map.set(key, (at = none()));
+    add(at, counts);
+  };
+  for (const counts of findings) {
+    const dest = counts.path ?? (counts.absPath === undefined ? undefined : tree.pathOf(counts.absPath, sources));
+    if (dest === undefined) continue; // in a file no row shows (not collected)
+    if (tree.file(dest)) addTo(files, dest, counts);
+    else if (counts.path === undefined) continue;
+    // A missing `css/sites.css` counts on `css` when that folder exists, else on the deepest one that does.
+    let folder = parentRel(dest);
+    while (folder !== '' && !tree.folders.has(folder)) folder = parentRel(folder);
+    for (;;) {
+      addTo(folders, folder, counts);
+      if (folder === '') break;
+      folder = parentRel(folder);
+    }
+  }
+  return { files, folders };
+}
+
+/** The paths a filter shows, or null for every file. */
+function shownPaths(
+  tree: CollectTree,
+  sources: readonly StaticSource[],
+  filter: StaticFilesFilter,
+  placed: PlacedFindings,
+): Set<string> | null {
+  if (filter.kind === 'all') return null;
+  if (filter.kind === 'references') {
+    const shown = new Set<string>();
+    for (const abs of Array.isArray(filter.absPaths) ? filter.absPaths : []) {
+      const dest = typeof abs === 'string' ? tree.pathOf(abs, sources) : undefined;
+      if (dest !== undefined) shown.add(dest);
+    }
+    return shown;
+  }
+  const shown = new Set(placed.files.keys());
+  for (const at of tree.folders.values()) if (at.copies) for (const name of at.copies.keys()) shown.add(joinRel(at.path, name));
+  return shown;
+}
+
+/** Folders holding a shown path, with how many below each. */
+function shownPerFolder(shown: Set<string>): Map<string, number> {
+  const counts = new Map<string, number>();
+  for (const dest of shown) {
+    let folder = dest;
+    do {
+      folder = parentRel(folder);
+      counts.set(folder, (counts.get(folder) ?? 0) + 1);
+    } while (folder !== '');
+  }
+  return counts;
+}
+
+/** One folder's listing for the Static Files view (see FolderListing); an unknown folder lists nothing. */
+export function listFolder(index: StaticIndexApi, params: ListFolderParams, findings: readonly StaticFileFindings[]): FolderListing {
+  const tree = collectTreeOf(index);
+  const folderPath = (params.folder ?? '').replace(/^\/+|\/+$/g, '');
+  const limit = Math.max(1, Math.min(MAX_FOLDER_CHILDREN, params.limit ?? MAX_FOLDER_CHILDREN));
+  const filter = params.filter ?? { kind: 'all' };
+  const placed = placeFindings(tree, index.sources, findings);
+  const shown = shownPaths(tree, index.sources, filter, placed);
+  const perFolder = shown && shownPerFolder(shown);
+  const row = (at: CollectFolder): StaticFolderRow => ({
+    name: at.name,
+    path: at.path,
+    fileCount: at.fileCount,
+    shadowingCount: at.shadowingCount,
+    findings: placed.folders.get(at.path) ?? none(),
+  });
+  const at = tree.folders.get(folderPath);
+  if (!at) {
+    const name = folderPath.slice(folderPath.lastIndexOf('/') + 1);
+    const empty = { name, path: folderPath, fileCount: 0, shadowingCount: 0, findings: none() };
+    return { folder: empty, folders: [], files: [], more: 0, shownCount: 0 };
+  }
+  const folderNames = [...at.folders].filter((name) => !perFolder || perFolder.has(joinRel(at.path, name))).sort();
+  const fileNames = shown
+    ? [...shown]
+        .filter((dest) => parentRel(dest) === at.path)
+        .map((dest) => dest.slice(dest.lastIndexOf('/') + 1))
+        .sort()
+    : tree.fileNames(at);
+  const folders = folderNames.slice(0, limit).map((name) => row(tree.folders.get(joinRel(at.path, name))!));
+  const files: StaticFileRow[] = [];
+  for (const name of fileNames.slice(0, limit - folders.length)) {
+    const file = at.parts.length === 1 && !shown ? tree.made(at, at.parts[0], name) : tree.fileIn(at, name);
+    if (!file) continue;
+    const findingsHere = placed.files.get(file.path) ?? none();
+    files.push({
+      name,
+      path: file.path,
+      absPath: file.absPath,
+      source: file.source.shortLabel,
+      shadowed: file.shadowed,
+      findings: findingsHere,
+    });
+  }
+  return {
+    folder: row(at),
+    folders,
+    files,
+    more: folderNames.length + fileNames.length - folders.length - files.length,
+    shownCount: perFolder ? (perFolder.get(at.path) ?? 0) : at.fileCount,
+    ...(filter.kind === 'references' && at.path === '' ? { shownPaths: [...shown!].sort() } : {}),
+  };
+}
+
+/**
+ * The collected files best matching `query` (pathSearch.ts ranks them), the project's own before installed
+ * packages' and node_modules' in each rank, shorter paths first. Null once cancelled (asked between folders now and then).
+ */
+export async function searchFiles(
+  index: StaticIndexApi,
+  projectDir: string,
+  query: string,
+  limit: number,
+  cancelled: () => boolean,
+): Promise<SearchFilesResult | null> {
+  if (cancelled()) return null;
+  const tree = collectTreeOf(index);
+  const matcher = pathQuery(query);
+  const max = Math.max(1, Math.min(MAX_SEARCH_ITEMS, limit || MAX_SEARCH_ITEMS));
+  type Candidate = { key: number; at: CollectFolder; part: CollectedFolderPart; name: string; path?: string };
+  let best: Candidate[] = [];
+  let bound = Infinity;
+  let matchCount = 0;
+  const ownSource = new Map(index.sources.map((s) => [s, isOwn(s, projectDir)]));
+  const order = (a: Candidate, b: Candidate) => a.key - b.key || compare(pathOfCandidate(a), pathOfCandidate(b));
+  let slice = Date.now();
+  for (const at of tree.folders.values()) {
+    if (at.parts.length === 0) continue;
+    if (Date.now() - slice > SEARCH_SLICE_MS) {
+      await new Promise((resolve) => setImmediate(resolve));
+      if (cancelled()) return null;
+      slice = Date.now();
+    }
+    const inFolder = matcher.inFolder(at.path);
+    const vendored = /(^|\/)node_modules(\/|$)/.test(at.path);
+    tree.forEachName(at, (part, name) => {
+      const tier = inFolder.tier(name);
+      if (tier < 0) return;
+      matchCount++;
+      const foreign = vendored || !ownSource.get(part.source) ? 1 : 0;
+      const key = (tier * 2 + foreign) * 65536 + Math.min(65535, at.path.length + name.length);
+      if (key > bound) return;
+      best.push({ key, at, part, name });
+      if (best.length >= max * 4) {
+        best.sort(order);
+        best = best.slice(0, max);
+        bound = best[best.length - 1].key;
+      }
+    });
+  }
+  best.sort(order);
+  const items: StaticFileItem[] = best.slice(0, max).map((c) => {
+    const file = tree.made(c.at, c.part, c.name);
+    return { path: file.path, absPath: file.absPath, source: file.source.shortLabel, shadowed: file.shadowed };
+  });
+  return { items, matchCount };
+}
+
+function pathOfCandidate(c: { at: CollectFolder; name: string; path?: string }): string {
+  return (c.path ??= joinRel(c.at.path, c.name));
+}
+
+const compare = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
+
+/** A source inside the project that is no installed package: the files people look for. */
+function isOwn(source: StaticSource, projectDir: string): boolean {
+  if (source.root === null) return false;
+  const rel = relativeInside(projectDir, source.root);
+  return rel !== null && !/(^|\/)(site-packages|dist-packages|node_modules)(\/|$)/.test(rel);
+}

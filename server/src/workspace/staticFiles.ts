@@ -72,7 +72,7 @@ function shownPaths(
   filter: StaticFilesFilter,
   placed: PlacedFindings,
 ): Set<string> | null {
-  if (filter.kind === 'all') return null;
+  if (filter.kind !== 'problems' && filter.kind !== 'references') return null;
   if (filter.kind === 'references') {
     const shown = new Set<string>();
     for (const abs of Array.isArray(filter.absPaths) ? filter.absPaths : []) {
@@ -103,7 +103,7 @@ function shownPerFolder(shown: Set<string>): Map<string, number> {
 export function listFolder(index: StaticIndexApi, params: ListFolderParams, findings: readonly StaticFileFindings[]): FolderListing {
   const tree = collectTreeOf(index);
   const folderPath = (params.folder ?? '').replace(/^\/+|\/+$/g, '');
-  const limit = Math.max(1, Math.min(MAX_FOLDER_CHILDREN, params.limit ?? MAX_FOLDER_CHILDREN));
+  const limit = capped(params.limit, MAX_FOLDER_CHILDREN);
   const filter = params.filter ?? { kind: 'all' };
   const placed = placeFindings(tree, index.sources, findings);
   const shown = shownPaths(tree, index.sources, filter, placed);
@@ -161,13 +161,13 @@ export async function searchFiles(
   index: StaticIndexApi,
   projectDir: string,
   query: string,
-  limit: number,
+  limit: number | undefined,
   cancelled: () => boolean,
 ): Promise<SearchFilesResult | null> {
   if (cancelled()) return null;
   const tree = collectTreeOf(index);
   const matcher = pathQuery(query);
-  const max = Math.max(1, Math.min(MAX_SEARCH_ITEMS, limit || MAX_SEARCH_ITEMS));
+  const max = capped(limit, MAX_SEARCH_ITEMS);
   type Candidate = { key: number; at: CollectFolder; part: CollectedFolderPart; name: string; path?: string };
   let best: Candidate[] = [];
   let bound = Infinity;
@@ -209,6 +209,11 @@ export async function searchFiles(
 
 function pathOfCandidate(c: { at: CollectFolder; name: string; path?: string }): string {
   return (c.path ??= joinRel(c.at.path, c.name));
+}
+
+/** A limit the client asked for, within 1..max (the max when it asked for none or nonsense). */
+function capped(asked: unknown, max: number): number {
+  return typeof asked === 'number' && asked >= 1 ? Math.min(max, Math.floor(asked)) : max;
 }
 
 const compare = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);

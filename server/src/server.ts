@@ -330,7 +330,7 @@ class DjangoStaticServer {
             project.index,
             project.model.projectDir,
             query,
-            Number(params?.limit) || 0,
+            params?.limit,
             () => token.isCancellationRequested,
           );
           return found ?? { items: [], matchCount: 0 };

@@ -38,6 +38,7 @@ export class CollectTree {
   readonly folders = new Map<string, CollectFolder>();
   /** Per part, its names as a set, made when a name is first looked up in it. */
   private readonly nameSets = new WeakMap<CollectedFolderPart, Set<string>>();
+  private shadowing: string[] | undefined;
 
   constructor(index: Pick<StaticIndexApi, 'forEachCollectedFolder'>) {
     this.folder('');
@@ -75,13 +76,33 @@ export class CollectTree {
 
   /** The folder's own files, and how many of them shadow later copies (the copies table is kept for those). */
   private count(at: CollectFolder): { files: number; shadowing: number } {
-    if (at.parts.length <= 1) return { files: at.parts[0]?.names.length ?? 0, shadowing: 0 };
+    const [first, ...later] = at.parts;
+    if (!first) return { files: 0, shadowing: 0 };
+    let files = first.names.length;
+    if (later.length === 0) return { files, shadowing: 0 };
+    // A name counts once, where it is first yielded; only the names of the earlier parts go into sets (the
+    // sets then answer lookups too), so the biggest folders are not all copied into one table.
     const copies = new Map<string, number>();
-    for (const part of at.parts) for (const name of part.names) copies.set(name, (copies.get(name) ?? 0) + 1);
-    const files = copies.size;
-    for (const [name, n] of copies) if (n === 1) copies.delete(name);
+    later.forEach((part, i) => {
+      for (const name of part.names) {
+        let seen = this.has(first, name);
+        for (let j = 0; !seen && j < i; j++) seen = this.has(later[j], name);
+        if (!seen) files++;
+        else copies.set(name, (copies.get(name) ?? 1) + 1);
+      }
+    });
     at.copies = copies;
     return { files, shadowing: copies.size };
+  }
+
+  /** Every collected path later sources provide too, found once per tree. */
+  shadowingPaths(): readonly string[] {
+    if (!this.shadowing) {
+      this.shadowing = [];
+      for (const at of this.folders.values())
+        if (at.copies) for (const name of at.copies.keys()) this.shadowing.push(joinRel(at.path, name));
+    }
+    return this.shadowing;
   }
 
   /** The folder's file names, sorted (UTF-16 code units, as the view's other lists). */

@@ -81,9 +81,7 @@ function shownPaths(
     }
     return shown;
   }
-  const shown = new Set(placed.files.keys());
-  for (const at of tree.folders.values()) if (at.copies) for (const name of at.copies.keys()) shown.add(joinRel(at.path, name));
-  return shown;
+  return new Set([...placed.files.keys(), ...tree.shadowingPaths()]);
 }
 
 /** Folders holding a shown path, with how many below each. */

@@ -137,6 +137,9 @@ class DjangoStaticServer {
   private assets!: AssetPublisher;
   /** What each publisher last said per uri: one notification carries both (a CSS file can be read as both). */
   private readonly published = new Map<string, { templates: Diagnostic[]; assets: Diagnostic[] }>();
+  /** Publishes so far: what findingsOf counted stays valid until the next. */
+  private publishes = 0;
+  private readonly findingsCache = new WeakMap<WorkspaceProject, { publishes: number; findings: StaticFileFindings[] }>();
   private ownWatcher: TreeWatcher | undefined;
   private clientWatchers: Disposable | undefined;
   private watchKey = '';
@@ -733,20 +736,28 @@ class DjangoStaticServer {
 
   /** Sends the templates' and the assets' diagnostics of `uri` together, each part as its publisher last said. */
   private publish(uri: string, part: 'templates' | 'assets', diagnostics: Diagnostic[]): void {
+    this.publishes++;
     const both = { ...(this.published.get(uri) ?? { templates: [], assets: [] }), [part]: diagnostics };
     if (both.templates.length || both.assets.length) this.published.set(uri, both);
     else this.published.delete(uri);
     void this.connection.sendDiagnostics({ uri, diagnostics: [...both.templates, ...both.assets] });
   }
 
-  /** The findings last published for the project's files, counted per static file (see countFindings). */
+  /**
+   * The findings last published for the project's files, counted per static file (see countFindings); kept
+   * until the next publish, since the view asks for every folder it shows (100 ms at 2,000 templates).
+   */
   private findingsOf(project: WorkspaceProject): StaticFileFindings[] {
+    const cached = this.findingsCache.get(project);
+    if (cached?.publishes === this.publishes) return cached.findings;
     const mine = [];
     for (const [uri, both] of this.published) {
       const file = fsPathOf(uri);
       if (file && this.manager?.projectFor(file) === project) mine.push({ file, ...both });
     }
-    return countFindings(mine);
+    const findings = countFindings(mine);
+    this.findingsCache.set(project, { publishes: this.publishes, findings });
+    return findings;
   }
 
   /** Summaries are cached per project object: a re-learn makes a new object, static changes drop the entry. */

@@ -40,7 +40,18 @@ interface PlacedFindings {
   folders: Map<string, FindingCounts>;
 }
 
+/** Placed once per list of findings and tree: the view lists each folder it shows with the same ones. */
+const placedCache = new WeakMap<readonly StaticFileFindings[], { tree: CollectTree; placed: PlacedFindings }>();
+
 function placeFindings(tree: CollectTree, sources: readonly StaticSource[], findings: readonly StaticFileFindings[]): PlacedFindings {
+  const cached = placedCache.get(findings);
+  if (cached?.tree === tree) return cached.placed;
+  const placed = placeAll(tree, sources, findings);
+  placedCache.set(findings, { tree, placed });
+  return placed;
+}
+
+function placeAll(tree: CollectTree, sources: readonly StaticSource[], findings: readonly StaticFileFindings[]): PlacedFindings {
   const files = new Map<string, FindingCounts>();
   const folders = new Map<string, FindingCounts>();
   const addTo = (map: Map<string, FindingCounts>, key: string, counts: FindingCounts) => {

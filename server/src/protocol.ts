@@ -213,6 +213,8 @@ export interface SelectProjectParams {
 /** Params of `listFiles`. */
 export interface ListFilesParams {
   projectDir: string;
+  /** Only the paths later sources also provide (what Collect's duplicate report needs): as many as there are duplicates. */
+  shadowedOnly?: boolean;
 }
 
 /** Params of `templateEngine`. */

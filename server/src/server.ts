@@ -45,6 +45,7 @@ import {
   DjangoStaticSettings,
   FolderListing,
   InitializationOptions,
+  ListFilesParams,
   ListFolderParams,
   Methods,
   ProjectSummary,
@@ -62,7 +63,7 @@ import { projectVariables } from './engine/dotenv';
 import { jinjaByEngine } from './service/context';
 import { ProjectManager, templateSet, WorkspaceChange, WorkspaceProject } from './workspace/projectManager';
 import { countFindings, fileSources, listStaticFiles, projectReport, summarize } from './workspace/report';
-import { listFolder, searchFiles } from './workspace/staticFiles';
+import { listFolder, searchFiles, shadowedFiles } from './workspace/staticFiles';
 import { assetDocumentsReferencing } from './workspace/assetDocuments';
 import { findAllReferences } from './workspace/references';
 import { RenameHost, RenameSupport, StaticRenames } from './workspace/renames';
@@ -276,9 +277,10 @@ class DjangoStaticServer {
     );
     connection.onRequest(
       Methods.listFiles,
-      this.guarded('listFiles', [] as StaticFileItem[], (params: { projectDir?: string } | undefined) => {
+      this.guarded('listFiles', [] as StaticFileItem[], (params: ListFilesParams | undefined) => {
         const project = this.projectByDir(params?.projectDir);
-        return project ? listStaticFiles(project) : [];
+        if (!project) return [];
+        return params?.shadowedOnly === true ? shadowedFiles(project.index) : listStaticFiles(project);
       }),
     );
     connection.onRequest(

@@ -238,6 +238,8 @@ describe('language server over stdio: features on a copy of examples/demo', func
     assert.equal(site.shadowed, 1);
     assert.ok(files.some((f) => f.path === 'vendor/htmx/htmx.min.js'));
     assert.ok(!files.some((f) => f.path.endsWith('~')), 'ignored files are not collected');
+    const shadowed = await client.request<StaticFileItem[]>(Methods.listFiles, { projectDir: root, shadowedOnly: true });
+    assert.deepEqual(shadowed, [site], "Collect's duplicate report asks for the shadowing paths only");
     assert.equal(await client.request<boolean>(Methods.selectProject, { managePy: path.join(root, 'manage.py') }), true);
     assert.equal(await client.request<boolean>(Methods.selectProject, { managePy: '/nowhere/manage.py' }), false);
   });

@@ -162,6 +162,15 @@ export function listFolder(index: StaticIndexApi, params: ListFolderParams, find
   };
 }
 
+/** The collected paths later sources also provide, by path, each with its winner. */
+export function shadowedFiles(index: StaticIndexApi): StaticFileItem[] {
+  const tree = collectTreeOf(index);
+  return [...tree.shadowingPaths()].sort(compare).flatMap((dest) => {
+    const file = tree.file(dest);
+    return file ? [{ path: file.path, absPath: file.absPath, source: file.source.shortLabel, shadowed: file.shadowed }] : [];
+  });
+}
+
 /**
  * The collected files best matching `query` (pathSearch.ts ranks them), the project's own before installed
  * packages' and node_modules' in each rank, shorter paths first. Null once cancelled (asked between folders now and then).

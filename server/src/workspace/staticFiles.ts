@@ -76,36 +76,58 @@ function placeAll(tree: CollectTree, sources: readonly StaticSource[], findings:
   return { files, folders };
 }
 
-/** The paths a filter shows, or null for every file. */
-function shownPaths(
-  tree: CollectTree,
-  sources: readonly StaticSource[],
-  filter: StaticFilesFilter,
-  placed: PlacedFindings,
-): Set<string> | null {
-  if (filter.kind !== 'problems' && filter.kind !== 'references') return null;
-  if (filter.kind === 'references') {
-    const shown = new Set<string>();
-    for (const abs of Array.isArray(filter.absPaths) ? filter.absPaths : []) {
-      const dest = typeof abs === 'string' ? tree.pathOf(abs, sources) : undefined;
-      if (dest !== undefined) shown.add(dest);
-    }
-    return shown;
-  }
-  return new Set([...placed.files.keys(), ...tree.shadowingPaths()]);
+/** What a filter shows: its paths, and per folder the shown files' names and how many are shown below it. */
+interface Shown {
+  paths: string[];
+  names: Map<string, string[]>;
+  below: Map<string, number>;
 }
 
-/** Folders holding a shown path, with how many below each. */
-function shownPerFolder(shown: Set<string>): Map<string, number> {
-  const counts = new Map<string, number>();
-  for (const dest of shown) {
+/**
+ * Made once per filter, tree and findings: under a filter every folder shows expanded, so the view lists each
+ * folder holding a shown file (thousands in a monorepo with that many shadowed copies) with the same filter.
+ */
+const problemsCache = new WeakMap<PlacedFindings, Shown>();
+let referencesCache: { placed: PlacedFindings; key: string; shown: Shown } | undefined;
+
+/** The paths a filter shows, or null for every file. */
+function shownBy(tree: CollectTree, sources: readonly StaticSource[], filter: StaticFilesFilter, placed: PlacedFindings): Shown | null {
+  if (filter.kind === 'problems') {
+    let shown = problemsCache.get(placed);
+    if (!shown) problemsCache.set(placed, (shown = grouped(new Set([...placed.files.keys(), ...tree.shadowingPaths()]))));
+    return shown;
+  }
+  if (filter.kind !== 'references') return null;
+  const absPaths = (Array.isArray(filter.absPaths) ? filter.absPaths : []).filter((abs): abs is string => typeof abs === 'string');
+  const key = absPaths.join('\0');
+  if (referencesCache?.placed === placed && referencesCache.key === key) return referencesCache.shown;
+  const paths = new Set<string>();
+  for (const abs of absPaths) {
+    const dest = tree.pathOf(abs, sources);
+    if (dest !== undefined) paths.add(dest);
+  }
+  const shown = grouped(paths);
+  referencesCache = { placed, key, shown };
+  return shown;
+}
+
+function grouped(paths: Set<string>): Shown {
+  const names = new Map<string, string[]>();
+  const below = new Map<string, number>();
+  const sorted = [...paths].sort(compare);
+  for (const dest of sorted) {
+    const parent = parentRel(dest);
+    const list = names.get(parent);
+    const name = dest.slice(dest.lastIndexOf('/') + 1);
+    if (list) list.push(name);
+    else names.set(parent, [name]);
     let folder = dest;
     do {
       folder = parentRel(folder);
-      counts.set(folder, (counts.get(folder) ?? 0) + 1);
+      below.set(folder, (below.get(folder) ?? 0) + 1);
     } while (folder !== '');
   }
-  return counts;
+  return { paths: sorted, names, below };
 }
 
 /** One folder's listing for the Static Files view (see FolderListing); an unknown folder lists nothing. */
@@ -115,8 +137,7 @@ export function listFolder(index: StaticIndexApi, params: ListFolderParams, find
   const limit = capped(params.limit, MAX_FOLDER_CHILDREN);
   const filter = params.filter ?? { kind: 'all' };
   const placed = placeFindings(tree, index.sources, findings);
-  const shown = shownPaths(tree, index.sources, filter, placed);
-  const perFolder = shown && shownPerFolder(shown);
+  const shown = shownBy(tree, index.sources, filter, placed);
   const row = (at: CollectFolder): StaticFolderRow => ({
     name: at.name,
     path: at.path,
@@ -130,13 +151,8 @@ export function listFolder(index: StaticIndexApi, params: ListFolderParams, find
     const empty = { name, path: folderPath, fileCount: 0, shadowingCount: 0, findings: none() };
     return { folder: empty, folders: [], files: [], more: 0, shownCount: 0 };
   }
-  const folderNames = [...at.folders].filter((name) => !perFolder || perFolder.has(joinRel(at.path, name))).sort();
-  const fileNames = shown
-    ? [...shown]
-        .filter((dest) => parentRel(dest) === at.path)
-        .map((dest) => dest.slice(dest.lastIndexOf('/') + 1))
-        .sort()
-    : tree.fileNames(at);
+  const folderNames = [...at.folders].filter((name) => !shown || shown.below.has(joinRel(at.path, name))).sort();
+  const fileNames = shown ? (shown.names.get(at.path) ?? []) : tree.fileNames(at);
   const folders = folderNames.slice(0, limit).map((name) => row(tree.folders.get(joinRel(at.path, name))!));
   const files: StaticFileRow[] = [];
   for (const name of fileNames.slice(0, limit - folders.length)) {
@@ -157,8 +173,8 @@ export function listFolder(index: StaticIndexApi, params: ListFolderParams, find
     folders,
     files,
     more: folderNames.length + fileNames.length - folders.length - files.length,
-    shownCount: perFolder ? (perFolder.get(at.path) ?? 0) : at.fileCount,
-    ...(filter.kind === 'references' && at.path === '' ? { shownPaths: [...shown!].sort() } : {}),
+    shownCount: shown ? (shown.below.get(at.path) ?? 0) : at.fileCount,
+    ...(filter.kind === 'references' && at.path === '' ? { shownPaths: shown?.paths ?? [] } : {}),
   };
 }
 

@@ -128,12 +128,13 @@ export class Ctx implements vscode.Disposable {
   }
 
   request<R>(type: RequestType0<R, void>): Promise<R>;
-  request<P, R>(type: RequestType<P, R, void>, params: P): Promise<R>;
-  async request<P, R>(type: RequestType0<R, void> | RequestType<P, R, void>, params?: P): Promise<R> {
+  /** With a token, cancelling it tells the server to stop (a search the user typed past). */
+  request<P, R>(type: RequestType<P, R, void>, params: P, token?: vscode.CancellationToken): Promise<R>;
+  async request<P, R>(type: RequestType0<R, void> | RequestType<P, R, void>, params?: P, token?: vscode.CancellationToken): Promise<R> {
     await this.starting;
     if (!this.client || !this.running) throw new Error(this.startError ?? 'The Django Static Files language server is not running.');
     // By method name: the typed overloads of sendRequest do not infer the result type of a RequestType0.
-    return this.client.sendRequest<R>(type.method, params ?? {});
+    return token ? this.client.sendRequest<R>(type.method, params ?? {}, token) : this.client.sendRequest<R>(type.method, params ?? {});
   }
 
   /** Asks the server to re-learn every project; resolves with the fresh summaries. */

@@ -210,6 +210,11 @@ export class LspSession {
     }
   }
 
+  /** One of our custom requests, by its typed definition. */
+  request<R>(type: { method: string }, params: unknown): Promise<R> {
+    return this.guard(this.connection.sendRequest(type.method, params) as Promise<R>);
+  }
+
   uriOf(file: string): string {
     return pathToFileURL(file).toString();
   }

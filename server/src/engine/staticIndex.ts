@@ -7,6 +7,7 @@ import * as fs from 'fs';
 import { behaviourOf } from './djangoVersion';
 import { ProjectModel, sourceFolders } from './model';
 import {
+  CollectedFolderPart,
   CollectStats,
   CollectWinner,
   FindResult,
@@ -328,28 +329,13 @@ export class StaticIndex implements StaticIndexApi {
     // Grouped by destination folder: a folder only one source fills cannot hold duplicates, so names are
     // compared only where sources overlap, and no per-file path is built (at 100k files the table of
     // destinations cost more time and memory than everything else the summary needs).
-    const byFolder = new Map<string, Array<{ order: number; names: string[] }>>();
+    const byFolder = new Map<string, Array<{ order: number; names: readonly string[] }>>();
     const perSource = this.slots.map(() => 0);
-    const add = (folder: string, order: number, names: string[]) => {
-      perSource[order] += names.length;
+    this.forEachCollectedFolder(({ folder, source, names }) => {
+      perSource[source.order] += names.length;
       const list = byFolder.get(folder);
-      if (list) list.push({ order, names });
-      else byFolder.set(folder, [{ order, names }]);
-    };
-    this.slots.forEach((slot, order) => {
-      if (slot.customAbs) {
-        const folders = new Map<string, string[]>();
-        for (const dest of slot.customAbs.keys()) {
-          const folder = parentRel(dest);
-          const names = folders.get(folder);
-          if (names) names.push(basename(dest));
-          else folders.set(folder, [basename(dest)]);
-        }
-        for (const [folder, names] of folders) add(folder, order, names);
-        return;
-      }
-      const prefix = slot.source.listPrefix;
-      this.walkCollected(slot.tree, '', (rel, names) => add(joinRel(prefix, rel), order, names));
+      if (list) list.push({ order: source.order, names });
+      else byFolder.set(folder, [{ order: source.order, names }]);
     });
     let collected = 0;
     const duplicated: Array<{ path: string; orders: number[] }> = [];
@@ -371,6 +357,27 @@ export class StaticIndex implements StaticIndexApi {
     }
     duplicated.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
     return { collected, perSource, duplicated };
+  }
+
+  forEachCollectedFolder(visit: (part: CollectedFolderPart) => void): void {
+    this.slots.forEach((slot) => {
+      const { source, customAbs } = slot;
+      if (customAbs) {
+        const folders = new Map<string, string[]>();
+        for (const dest of customAbs.keys()) {
+          const folder = parentRel(dest);
+          const names = folders.get(folder);
+          if (names) names.push(basename(dest));
+          else folders.set(folder, [basename(dest)]);
+        }
+        for (const [folder, names] of folders)
+          visit({ folder, source, names, absPath: (name) => this.collectAbsPath(slot, joinRel(folder, name)) });
+        return;
+      }
+      this.walkCollected(slot.tree, '', (rel, names) =>
+        visit({ folder: joinRel(source.listPrefix, rel), source, names, absPath: (name) => `${source.root}/${joinRel(rel, name)}` }),
+      );
+    });
   }
 
   forEachFile(visit: (folder: string, name: string) => void): void {

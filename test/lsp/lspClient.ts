@@ -81,6 +81,8 @@ export interface ClientOptions {
   completionItemDefaults?: string[];
   /** Advertise workspace edits with file renames and change annotations (confirmation), as VS Code does. */
   workspaceEdits?: boolean;
+  /** Variables added to the server's environment. */
+  env?: NodeJS.ProcessEnv;
 }
 
 export class LspClient {
@@ -104,7 +106,11 @@ export class LspClient {
   ) {}
 
   static async start(options: ClientOptions): Promise<LspClient> {
-    const child = spawn(process.execPath, [CLI, 'lsp', '--stdio'], { cwd: options.root, stdio: ['pipe', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [CLI, 'lsp', '--stdio'], {
+      cwd: options.root,
+      env: options.env ? { ...process.env, ...options.env } : undefined,
+      stdio: ['pipe', 'pipe', 'pipe'],
+    });
     const connection = createProtocolConnection(new StreamMessageReader(child.stdout!), new StreamMessageWriter(child.stdin!));
     const client = new LspClient(child, connection);
     child.stderr!.on('data', (chunk: Buffer) => (client.stderr += chunk.toString()));

@@ -5,6 +5,39 @@ import { build, context } from 'esbuild';
 import { createHash } from 'node:crypto';
 import { cpSync, mkdirSync, chmodSync, existsSync, readFileSync } from 'node:fs';
 
+/**
+ * Node modules the bundled libraries require at load time but the first answer never uses (vscode-jsonrpc
+ * takes crypto for random ids, vscode-languageserver child_process): in what node_modules requires, each
+ * becomes a stand-in that loads the module on its first property access, so a start does not pay for it.
+ * (The tool's own sources require them where they are used; an ES import would copy every property at once.)
+ */
+const LAZY_BUILTINS = ['crypto', 'child_process'];
+const lazyBuiltins = {
+  name: 'lazy-builtins',
+  setup(b) {
+    const filter = new RegExp(`^(node:)?(${LAZY_BUILTINS.join('|')})$`);
+    b.onResolve({ filter }, (args) =>
+      args.namespace === 'lazy-builtin' || !/[\\/]node_modules[\\/]/.test(args.importer)
+        ? { path: args.path, external: true }
+        : { path: args.path.replace(/^node:/, ''), namespace: 'lazy-builtin' },
+    );
+    b.onLoad({ filter: /.*/, namespace: 'lazy-builtin' }, (args) => ({
+      contents: `let real;
+const load = () => (real ??= require('node:${args.path}'));
+module.exports = new Proxy({}, {
+  get: (_, key) => load()[key],
+  has: (_, key) => key in load(),
+  ownKeys: () => Reflect.ownKeys(load()),
+  getOwnPropertyDescriptor: (_, key) => {
+    const own = Object.getOwnPropertyDescriptor(load(), key);
+    return own && { ...own, configurable: true };
+  },
+});`,
+      loader: 'js',
+    }));
+  },
+};
+
 const production = process.argv.includes('--production');
 const watch = process.argv.includes('--watch');
 const common = {
@@ -15,6 +48,7 @@ const common = {
   sourcemap: !production,
   minify: production,
   logLevel: 'warning',
+  plugins: [lazyBuiltins],
 };
 
 const bundles = [

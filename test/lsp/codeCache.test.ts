@@ -2,9 +2,8 @@ import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { CompletionItem, CompletionList } from 'vscode-languageserver-protocol/node';
 import { CODE_CACHE_ENV } from '../../server/src/launch/codeCache';
-import { copyDemo, ensureBuilt, fileUri, labels, LspClient, positionOf, removeCopy } from './lspClient';
+import { baseCssCompletion, copyDemo, ensureBuilt, LspClient, removeCopy } from './lspClient';
 
 /**
  * The V8 code cache of `django-static lsp --stdio` (launch/codeCache.ts), over stdio: made after the first
@@ -32,13 +31,8 @@ describe('language server over stdio: the code cache', function () {
     const before = cacheFiles().map((name) => fs.readFileSync(path.join(folder, name)));
     const client = await LspClient.start({ root, configuration: { mode: 'static' }, env: { [CODE_CACHE_ENV]: folder } });
     try {
-      const base = path.join(root, 'templates/base.html');
-      client.open(base);
-      const result = await client.request<CompletionList | CompletionItem[] | null>('textDocument/completion', {
-        textDocument: { uri: fileUri(base) },
-        position: positionOf(base, "{% static 'css/site.css'", "{% static 'css/".length),
-      });
-      assert.ok(labels(result).includes('site.css'), labels(result).join(', '));
+      const items = await baseCssCompletion(client, root);
+      assert.ok(items.includes('site.css'), items.join(', '));
       // The cache is written shortly after the first answer (nothing is written once one was used).
       const started = client.logs.find((l) => l.startsWith('Started in')) ?? '';
       const written = () =>

@@ -299,6 +299,17 @@ export class LspClient {
   }
 }
 
+/** Opens the demo's templates/base.html and returns the completion labels after `{% static 'css/`. */
+export async function baseCssCompletion(client: LspClient, root: string): Promise<string[]> {
+  const base = path.join(root, 'templates/base.html');
+  client.open(base);
+  const result = await client.request<CompletionList | CompletionItem[] | null>('textDocument/completion', {
+    textDocument: { uri: fileUri(base) },
+    position: positionOf(base, "{% static 'css/site.css'", "{% static 'css/".length),
+  });
+  return labels(result);
+}
+
 /** Line/character of the first occurrence of `needle` in `file`, plus `offset` characters. */
 /** The labels of a completion answer, whichever shape the server chose. */
 export function labels(result: CompletionList | CompletionItem[] | null): string[] {

@@ -27,9 +27,10 @@ describe('language server over stdio: the code cache', function () {
   const cacheFiles = () => fs.readdirSync(folder).filter((name) => name.endsWith('.v8cache'));
 
   /** Starts the server, asks for a completion that needs the learned project, and stops it; returns its log. */
-  async function startAndAsk(): Promise<string[]> {
+  async function startAndAsk(serverModule = false): Promise<string[]> {
     const before = cacheFiles().map((name) => fs.readFileSync(path.join(folder, name)));
-    const client = await LspClient.start({ root, configuration: { mode: 'static' }, env: { [CODE_CACHE_ENV]: folder } });
+    const env = { [CODE_CACHE_ENV]: folder };
+    const client = await LspClient.start({ root, configuration: { mode: 'static' }, env, serverModule });
     try {
       const items = await baseCssCompletion(client, root);
       assert.ok(items.includes('site.css'), items.join(', '));
@@ -71,6 +72,15 @@ describe('language server over stdio: the code cache', function () {
     fs.writeFileSync(file, Buffer.concat([Buffer.from('not a code cache\n'), good.subarray(0, 4096)]));
     assert.match(startLine(await startAndAsk()), /code cache: foreign/);
     assert.match(startLine(await startAndAsk()), /code cache: used/);
+  });
+
+  it('serves dist/server.js (as VS Code starts it) too, from a cache file of its own', async () => {
+    assert.match(startLine(await startAndAsk(true)), /code cache: absent/);
+    assert.ok(
+      cacheFiles().some((name) => /^server-bundle-[0-9a-f]{8}\.v8cache$/.test(name)),
+      cacheFiles().join(', '),
+    );
+    assert.match(startLine(await startAndAsk(true)), /code cache: used/);
   });
 
   it('is off when the folder is not an absolute path, and the server starts all the same', async () => {

@@ -83,6 +83,8 @@ export interface ClientOptions {
   workspaceEdits?: boolean;
   /** Variables added to the server's environment. */
   env?: NodeJS.ProcessEnv;
+  /** Start dist/server.js (as VS Code does) instead of `django-static lsp`. */
+  serverModule?: boolean;
 }
 
 export class LspClient {
@@ -106,7 +108,8 @@ export class LspClient {
   ) {}
 
   static async start(options: ClientOptions): Promise<LspClient> {
-    const child = spawn(process.execPath, [CLI, 'lsp', '--stdio'], {
+    const command = options.serverModule ? [path.join(REPO, 'dist', 'server.js'), '--stdio'] : [CLI, 'lsp', '--stdio'];
+    const child = spawn(process.execPath, command, {
       cwd: options.root,
       env: options.env ? { ...process.env, ...options.env } : undefined,
       stdio: ['pipe', 'pipe', 'pipe'],

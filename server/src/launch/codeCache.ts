@@ -162,9 +162,11 @@ function checksum(data: Buffer): number {
   const zlib = require('node:zlib') as { crc32?: (data: Uint8Array) => number };
   if (zlib.crc32) return zlib.crc32(data) >>> 0;
   let hash = 0x811c9dc5;
-  const words = Math.floor(data.length / 4);
-  for (let i = 0; i < words; i++) hash = Math.imul(hash ^ data.readInt32LE(i * 4), 0x01000193);
-  for (let i = words * 4; i < data.length; i++) hash = Math.imul(hash ^ data[i], 0x01000193);
+  const whole = data.length & ~3;
+  // A copy is aligned for the word view (the data sits after the header in the file's buffer).
+  const words = new Int32Array(data.buffer.slice(data.byteOffset, data.byteOffset + whole));
+  for (let i = 0; i < words.length; i++) hash = Math.imul(hash ^ words[i], 0x01000193);
+  for (let i = whole; i < data.length; i++) hash = Math.imul(hash ^ data[i], 0x01000193);
   return hash >>> 0;
 }
 

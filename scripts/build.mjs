@@ -48,12 +48,11 @@ const common = {
   sourcemap: !production,
   minify: production,
   logLevel: 'warning',
-  plugins: [lazyBuiltins],
 };
 
 const bundles = [
-  { entryPoints: ['server/src/cli/main.ts'], outfile: 'dist/cli-bundle.js' },
-  { entryPoints: ['server/src/server.ts'], outfile: 'dist/server-bundle.js' },
+  { entryPoints: ['server/src/cli/main.ts'], outfile: 'dist/cli-bundle.js', plugins: [lazyBuiltins] },
+  { entryPoints: ['server/src/server.ts'], outfile: 'dist/server-bundle.js', plugins: [lazyBuiltins] },
 ];
 if (existsSync('client/src/extension.ts')) {
   bundles.push({ entryPoints: ['client/src/extension.ts'], outfile: 'dist/client.js', external: ['vscode'] });

@@ -43,13 +43,7 @@ export const DEFAULT_SETTINGS: DjangoStaticSettings = {
 };
 
 /** Initialization options the client passes to the server. */
-/**
- * V8 flags for the server process. V8 sizes the heap for throughput and, with memory to spare, let the
- * server reach 200 MB while holding far less live data at 100k files; the server idles between short
- * bursts, so a heap that stays near its live size is worth a little speed (101 MB in the benchmark).
- * The client passes them when it starts the server; the server also sets them itself for other clients.
- */
-export const SERVER_V8_FLAGS = ['--optimize-for-size'];
+export { SERVER_V8_FLAGS } from './launch/serverFlags';
 
 export interface InitializationOptions {
   settings: DjangoStaticSettings;

@@ -71,6 +71,7 @@ import { FileChange, TreeWatcher, WatchTarget } from './workspace/watcher';
 import { DiagnosticsPublisher, ProgressHandle } from './workspace/diagnosticsPublisher';
 import { AssetPublisher } from './workspace/assetPublisher';
 import { PredictedManifest, predictedManifest } from './engine/assets';
+import { hotPathsRan, launchState } from './launch/hotPaths';
 
 /** Requests slower than this are logged, to make a sluggish project visible in the output channel. */
 const SLOW_REQUEST_MS = 200;
@@ -150,6 +151,8 @@ class DjangoStaticServer {
   private announcePendingSince: number | undefined;
   private lastCompletionUri: string | undefined;
   private readonly answeredFrom = new WeakSet<WorkspaceProject>();
+  /** Set once a request was answered from a project: the start-up's functions have all run by then. */
+  private answered = false;
   /** What projectsChanged said last; undefined until it was first sent (an empty list is news too). */
   private announced: ProjectSummary[] | undefined;
 
@@ -477,6 +480,8 @@ class DjangoStaticServer {
   }
 
   private async initialized(): Promise<void> {
+    const cache = launchState()?.cache;
+    this.log(`Started in ${Math.round(performance.now())} ms${cache ? ` (code cache: ${cache})` : ''}.`);
     if (this.support.configuration) await this.pullSettings();
     if (this.support.dynamicConfiguration) {
       this.connection.client
@@ -825,6 +830,7 @@ class DjangoStaticServer {
   private noteAnsweringFrom(project: WorkspaceProject): void {
     if (this.answeredFrom.has(project)) return;
     this.answeredFrom.add(project);
+    this.answered = true;
     const which =
       project.stage === 'final'
         ? `${project.model.mode} mode`
@@ -850,6 +856,7 @@ class DjangoStaticServer {
       const started = Date.now();
       try {
         const result = await handler(params, cancel);
+        if (this.answered) hotPathsRan();
         const took = Date.now() - started;
         if (took > SLOW_REQUEST_MS) this.log(`${name} took ${took} ms.`);
         return cancel.isCancellationRequested ? neutral : result;

@@ -117,8 +117,11 @@ export interface StaticIndexApi {
   get(path: string): IndexEntry | undefined;
   /** True when a destination folder exists (prefix folders included). */
   isFolder(path: string): boolean;
-  /** Children of a destination folder ('' = top level), sorted by name. */
-  children(folder: string): FolderChild[];
+  /**
+   * Children of a destination folder ('' = top level), sorted by name; `listing`, the folder's listChildren
+   * when the caller has it already, saves listing it again.
+   */
+  children(folder: string, listing?: FolderListing): FolderChild[];
   /**
    * The same children before any file is looked up (a 100,000-file folder lists in a fraction of what
    * looking each file up costs): a file here may still turn out to have no entry.

@@ -226,9 +226,9 @@ export class StaticIndex implements StaticIndexApi {
     return false;
   }
 
-  children(folder: string): FolderChild[] {
+  children(folder: string, listing?: FolderListing): FolderChild[] {
     const base = trimSlashes(folder);
-    const { folders, files } = this.listChildren(base);
+    const { folders, files } = listing ?? this.listChildren(base);
     const out: FolderChild[] = [];
     let f = 0;
     for (const name of files) {

@@ -17,7 +17,7 @@ import {
   TransportKind,
 } from 'vscode-languageclient/node';
 import { InitializationOptions, Methods, ProjectsChangedParams, ProjectSummary, SERVER_V8_FLAGS } from '../../server/src/protocol';
-import { CODE_CACHE_ENV } from '../../server/src/launch/codeCache';
+import { CODE_CACHE_ENV, holdCaCerts } from '../../server/src/launch/codeCache';
 import { affectsSettings, readSettings } from './config';
 import { InterpreterResolver } from './interpreter';
 
@@ -164,7 +164,7 @@ export class Ctx implements vscode.Disposable {
     this.startError = undefined;
     const serverModule = this.extension.asAbsolutePath(path.join('dist', 'server.js'));
     // The server's V8 code cache lives in the extension's own storage, never in a workspace.
-    const env = { [CODE_CACHE_ENV]: path.join(this.extension.globalStorageUri.fsPath, 'code-cache') };
+    const env = { [CODE_CACHE_ENV]: path.join(this.extension.globalStorageUri.fsPath, 'code-cache'), ...holdCaCerts() };
     const serverOptions: ServerOptions = {
       run: { module: serverModule, transport: TransportKind.stdio, options: { execArgv: SERVER_V8_FLAGS, env } },
       debug: {

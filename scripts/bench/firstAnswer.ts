@@ -11,7 +11,7 @@ import { benchSettings } from './engine';
 import { LspSession, withTimeout } from './lspSession';
 import { median, now, reasonOf } from './stats';
 import { DEFAULT_SETTINGS } from '../../server/src/protocol';
-import { CODE_CACHE_ENV } from '../../server/src/launch/codeCache';
+import { CODE_CACHE_ENV, holdCaCerts } from '../../server/src/launch/codeCache';
 
 /** How the server is configured: static and django force a mode; auto is the default (static reading first). */
 export type FirstAnswerMode = 'static' | 'auto' | 'django';
@@ -88,7 +88,8 @@ async function firstAnswersOnce(
     settings: mode === 'auto' ? { ...DEFAULT_SETTINGS } : benchSettings(mode),
     cliPath,
     clientWatches: true,
-    env: { [CODE_CACHE_ENV]: cacheDir },
+    // As the VS Code client starts the server (ctx.ts).
+    env: { [CODE_CACHE_ENV]: cacheDir, ...holdCaCerts() },
   });
   try {
     await session.initialize();

@@ -173,6 +173,10 @@ async function measureSize(size: number, options: CliOptions): Promise<SizeResul
     log,
   });
   log('  first correct completion and definition from spawn, per mode ...');
+  if (process.env.NODE_EXTRA_CA_CERTS)
+    log(
+      '    (NODE_EXTRA_CA_CERTS is set here: the server starts without it, as the VS Code client starts it; an editor running `django-static lsp` with it set pays node reading that file, ~70 ms)',
+    );
   const first = {} as Record<'completion' | 'definition' | 'wrong' | 'cpu' | 'noCache', Record<FirstAnswerMode, Value>>;
   for (const key of ['completion', 'definition', 'wrong', 'cpu', 'noCache'] as const)
     first[key] = { static: null, auto: null, django: null };

@@ -2,7 +2,7 @@ import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { CODE_CACHE_ENV } from '../../server/src/launch/codeCache';
+import { CODE_CACHE_ENV, holdCaCerts } from '../../server/src/launch/codeCache';
 import { baseCssCompletion, copyDemo, ensureBuilt, LspClient, removeCopy } from './lspClient';
 
 /**
@@ -91,6 +91,28 @@ describe('language server over stdio: the code cache', function () {
       assert.equal(fs.existsSync(path.join(root, 'relative')), false);
     } finally {
       await client.stop();
+    }
+  });
+
+  it('starts without NODE_EXTRA_CA_CERTS when the starter holds it, and hands it back to the Python it runs', async () => {
+    const copy = copyDemo();
+    // Django mode imports these settings: STATIC_URL says what the Python process saw.
+    fs.appendFileSync(
+      path.join(copy, 'demo', 'settings.py'),
+      "\nimport os as _os\nSTATIC_URL = '/static-' + _os.environ.get('NODE_EXTRA_CA_CERTS', 'none').replace('/', '-') + '/'\n",
+    );
+    const certs = '/etc/held/certs.pem';
+    const env: NodeJS.ProcessEnv = { [CODE_CACHE_ENV]: 'off', ...holdCaCerts({ NODE_EXTRA_CA_CERTS: certs }) };
+    assert.equal(env.NODE_EXTRA_CA_CERTS, undefined);
+    const client = await LspClient.start({ root: copy, configuration: { mode: 'django' }, env, serverModule: true });
+    try {
+      const environ = fs.readFileSync(`/proc/${client.process.pid}/environ`, 'latin1').split('\0');
+      assert.ok(!environ.some((v) => v.startsWith('NODE_EXTRA_CA_CERTS=')), 'node started without the certificate file');
+      const [project] = await client.waitForProjects();
+      assert.equal(project.staticUrl, '/static--etc-held-certs.pem/');
+    } finally {
+      await client.stop();
+      removeCopy(copy);
     }
   });
 });

@@ -17,6 +17,27 @@ import { HOT_PATHS_RAN, LAUNCH_STATE, LaunchState } from './hotPaths';
 
 /** The environment variable naming the cache folder (an absolute path), or `off` for none. */
 export const CODE_CACHE_ENV = 'DJANGO_STATIC_CODE_CACHE';
+/**
+ * Where a starter keeps NODE_EXTRA_CA_CERTS for the server's children. Node reads that file at start, every
+ * certificate in it (70 ms for a system bundle), and the server makes no network call of its own; the
+ * processes it runs (Python, and whatever a settings module starts) get it back.
+ */
+export const HELD_CA_CERTS_ENV = 'DJANGO_STATIC_HELD_NODE_EXTRA_CA_CERTS';
+
+/** Variables a starter adds so the server starts without NODE_EXTRA_CA_CERTS and its children keep it. */
+export function holdCaCerts(env: NodeJS.ProcessEnv = process.env): Record<string, string | undefined> {
+  const certs = env.NODE_EXTRA_CA_CERTS;
+  return certs ? { NODE_EXTRA_CA_CERTS: undefined, [HELD_CA_CERTS_ENV]: certs } : {};
+}
+
+/** Puts a held NODE_EXTRA_CA_CERTS back into `env`, for the processes started from it. */
+export function restoreCaCerts(env: NodeJS.ProcessEnv = process.env): void {
+  const held = env[HELD_CA_CERTS_ENV];
+  if (held === undefined) return;
+  delete env[HELD_CA_CERTS_ENV];
+  if (env.NODE_EXTRA_CA_CERTS === undefined) env.NODE_EXTRA_CA_CERTS = held;
+}
+
 /** After the bundle's signal, so the answer it just gave goes out before the cache is serialised (~20 ms). */
 const WRITE_DELAY_MS = 100;
 /** Cache files kept per bundle: other versions, node versions and flags each have their own. */
@@ -34,6 +55,7 @@ export interface LaunchOptions {
 
 /** Runs `bundle` as the main module would run, through the code cache when one can be used. */
 export function launch(options: LaunchOptions): void {
+  restoreCaCerts();
   if (options.v8Flags?.length) v8.setFlagsFromString(options.v8Flags.join(' '));
   const state: LaunchState = { cache: 'off' };
   (globalThis as Record<symbol, unknown>)[LAUNCH_STATE] = state;

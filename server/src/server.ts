@@ -4,6 +4,7 @@
  */
 import { settingsFactsOf } from './workspace/settingsFacts';
 import * as v8 from 'v8';
+import { format } from 'util';
 import {
   CancellationToken,
   CodeActionKind,
@@ -65,6 +66,7 @@ import { FileChange, TreeWatcher, WatchTarget } from './workspace/watcher';
 import { DiagnosticsPublisher, ProgressHandle } from './workspace/diagnosticsPublisher';
 import { AssetPublisher } from './workspace/assetPublisher';
 import { PredictedManifest, predictedManifest } from './engine/assets';
+import { StdioMessageWriter } from './stdioWriter';
 
 /** Requests slower than this are logged, to make a sluggish project visible in the output channel. */
 const SLOW_REQUEST_MS = 200;
@@ -83,13 +85,32 @@ export function startServer(): Connection {
   if (running) return running;
   // Too late for the heap's initial sizing, but it still steers growth (130 MB rather than 200 at 100k).
   v8.setFlagsFromString(SERVER_V8_FLAGS.join(' '));
-  const connection = createConnection(ProposedFeatures.all);
+  const connection = process.argv.includes('--stdio') ? stdioConnection() : createConnection(ProposedFeatures.all);
   running = connection;
   // A stray rejected promise must cost one log line, never the server process.
   process.on('unhandledRejection', (reason) =>
     connection.console.error(`Unhandled rejection: ${reason instanceof Error ? (reason.stack ?? reason.message) : String(reason)}`),
   );
   new DjangoStaticServer(connection).listen();
+  return connection;
+}
+
+/**
+ * Over stdio (how VS Code and every other client start it) with a writer that sends each message at once (see
+ * stdioWriter.ts). stdin stays a stream, so the library still exits when the client goes; console output,
+ * which the library redirects only when it opens stdio itself, goes to the client's log, never into the protocol.
+ */
+function stdioConnection(): Connection {
+  // The library takes a MessageWriter where its overloads say stream: it wraps only what is a stream.
+  const writer = new StdioMessageWriter(process.stdout) as unknown as NodeJS.WritableStream;
+  const connection = createConnection(ProposedFeatures.all, process.stdin, writer);
+  const to =
+    (send: (message: string) => void) =>
+    (...args: unknown[]): void =>
+      send(format(...args));
+  console.log = console.info = console.debug = to((m) => connection.console.log(m));
+  console.warn = to((m) => connection.console.warn(m));
+  console.error = console.trace = to((m) => connection.console.error(m));
   return connection;
 }
 

@@ -395,7 +395,7 @@ class DjangoStaticServer {
       contextFor: (uri) => this.contextFor(uri),
       beginProgress: (title) => this.beginProgress(title),
       log: (m) => this.log(m),
-      referencesChanged: () => this.referencesChanged(),
+      referencesChanged: (uri) => this.referencesChanged(uri === undefined ? undefined : this.projectsWithTemplate(uri)),
     });
     this.assets = new AssetPublisher({
       // A whole-project replay from a preview would be redone from the final reading moments later.
@@ -405,7 +405,7 @@ class DjangoStaticServer {
       openText: (file) => this.documents.get(URI.file(file).toString())?.getText(),
       publish: (uri, diagnostics) => this.publish(uri, 'assets', diagnostics),
       log: (m) => this.log(m),
-      replayed: () => this.referencesChanged(),
+      replayed: (changed) => this.referencesChanged(changed),
     });
     this.support = {
       configuration: !!caps.workspace?.configuration,
@@ -642,10 +642,20 @@ class DjangoStaticServer {
     );
   }
 
-  /** The reference findings' records changed (see report.ts): the summaries are made again, when quiet. */
-  private referencesChanged(): void {
-    this.summaryCache = new WeakMap();
+  /**
+   * The reference findings' records of `projects` (undefined: every project) changed (see report.ts): their
+   * summaries are made again, when quiet; the others' stay, with the unreferenced-files pass over every path.
+   */
+  private referencesChanged(projects?: WorkspaceProject[]): void {
+    if (projects?.length === 0) return;
+    if (projects) for (const project of projects) this.summaryCache.delete(project);
+    else this.summaryCache = new WeakMap();
     this.announceProjectsSoon();
+  }
+
+  private projectsWithTemplate(uri: string): WorkspaceProject[] {
+    const file = fsPathOf(uri);
+    return (this.manager?.projects ?? []).filter((p) => file !== null && templateSet(p).has(file));
   }
 
   /** Tells the client the projects, unless it was told exactly these already (the end of a refined learn). */

@@ -50,8 +50,11 @@ export interface DiagnosticsHost {
   /** Starts work-done progress; resolves to a no-op handle when the client shows none. */
   beginProgress(title: string): Promise<ProgressHandle>;
   log(message: string): void;
-  /** What referenceSurvey answers changed: the workspace check ended, or a template's references changed since. */
-  referencesChanged?(): void;
+  /**
+   * What referenceSurvey answers changed: for every template (the workspace check ended, `uri` undefined), or
+   * for the template at `uri`, whose references changed since.
+   */
+  referencesChanged?(uri?: string): void;
 }
 
 /**
@@ -238,14 +241,14 @@ export class DiagnosticsPublisher {
         const same = before
           ? before.dynamic === dynamic && JSON.stringify(before.named) === JSON.stringify(named)
           : !dynamic && !named.length;
-        if (!same) this.noteReferences();
+        if (!same) this.noteReferences(uri);
         this.noteStaticTag(
           uri,
           refs.some((r) => r.syntax === 'tag'),
         );
         this.spent.check += performance.now() - checkStart;
       } else {
-        if (this.checked.delete(uri)) this.noteReferences();
+        if (this.checked.delete(uri)) this.noteReferences(uri);
         this.noteStaticTag(uri, false);
       }
     } catch (err) {
@@ -325,15 +328,15 @@ export class DiagnosticsPublisher {
   }
 
   /** Between workspace checks, a template's references changed: the project findings follow. */
-  private noteReferences(): void {
-    if (this.everythingChecked) this.host.referencesChanged?.();
+  private noteReferences(uri: string): void {
+    if (this.everythingChecked) this.host.referencesChanged?.(uri);
   }
 
   private clear(uri: string): void {
     this.shownOpen.delete(uri);
     clearTimeout(this.timers.get(uri));
     this.timers.delete(uri);
-    if (this.checked.delete(uri)) this.noteReferences();
+    if (this.checked.delete(uri)) this.noteReferences(uri);
     this.noteStaticTag(uri, false);
     if (this.nonEmpty.delete(uri)) this.host.publish(uri, []);
   }

@@ -218,6 +218,7 @@ async function measureSize(size: number, options: CliOptions): Promise<SizeResul
   };
   const big = stats(lsp.completionBigFolder, 'completion_big_folder');
   const root = stats(lsp.completionRoot, 'completion_root');
+  const duringCheck = stats(lsp.completionDuringCheck, 'completion_during_check');
   const lspAdd = numberOr(lsp.incrementalAddMs, 'incremental_lsp_add_ms', unavailable);
   const lspRemove = numberOr(lsp.incrementalRemoveMs, 'incremental_lsp_remove_ms', unavailable);
   const bothLatencies = [big, root].filter((s): s is LatencyStats => s !== null);
@@ -259,6 +260,8 @@ async function measureSize(size: number, options: CliOptions): Promise<SizeResul
     workspace_diag_ms: numberOr(service.workspaceDiagMs, 'workspace_diag_ms', unavailable),
     workspace_diag_first_ms: numberOr(service.workspaceDiagFirstMs, 'workspace_diag_first_ms', unavailable),
     workspace_diag_lsp_ms: lsp.workspaceCheckMs ?? null,
+    workspace_diag_lsp_cpu_ms: lsp.workspaceCheckCpuMs ?? null,
+    completion_during_check: duringCheck,
     templates_per_s: service.templatesPerSecond,
     workspace_diagnostics: service.workspaceDiagnostics,
     huge_diag_ms: numberOr(service.hugeDiagMs, 'huge_diag_ms', unavailable),

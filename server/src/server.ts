@@ -162,6 +162,8 @@ class DjangoStaticServer {
   private announcePendingSince: number | undefined;
   private lastCompletionUri: string | undefined;
   private readonly answeredFrom = new WeakSet<WorkspaceProject>();
+  /** Set when the client sent something (over stdio), for the workspace check to let it go first. */
+  private inputArrived = false;
   /** What projectsChanged said last; undefined until it was first sent (an empty list is news too). */
   private announced: ProjectSummary[] | undefined;
 
@@ -171,6 +173,7 @@ class DjangoStaticServer {
 
   listen(): void {
     const { connection, documents } = this;
+    if (process.argv.includes('--stdio')) process.stdin.on('data', () => (this.inputArrived = true));
     connection.onInitialize((params) => this.initialize(params));
     connection.onInitialized(() =>
       this.initialized().catch((err) => {
@@ -395,6 +398,11 @@ class DjangoStaticServer {
       contextFor: (uri) => this.contextFor(uri),
       beginProgress: (title) => this.beginProgress(title),
       log: (m) => this.log(m),
+      inputArrived: () => {
+        const arrived = this.inputArrived;
+        this.inputArrived = false;
+        return arrived;
+      },
       referencesChanged: (uri) => this.referencesChanged(uri === undefined ? undefined : this.projectsWithTemplate(uri)),
     });
     this.assets = new AssetPublisher({

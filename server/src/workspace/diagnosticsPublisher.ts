@@ -13,7 +13,7 @@ const MAX_TEMPLATE_BYTES = 2 * 1024 * 1024;
 /** Templates checked between two progress reports. */
 const BATCH = 25;
 /** The workspace check works this long at most before other work (a request) gets a turn. */
-const SLICE_MS = 8;
+const SLICE_MS = 2;
 /** Open settings documents are checked again this long after the last template started or stopped using `{% static %}`. */
 const SETTINGS_RECHECK_MS = 300;
 
@@ -50,6 +50,8 @@ export interface DiagnosticsHost {
   /** Starts work-done progress; resolves to a no-op handle when the client shows none. */
   beginProgress(title: string): Promise<ProgressHandle>;
   log(message: string): void;
+  /** Whether the client sent something since the last call: the workspace check lets its handling go first. */
+  inputArrived?(): boolean;
   /**
    * What referenceSurvey answers changed: for every template (the workspace check ended, `uri` undefined), or
    * for the template at `uri`, whose references changed since.
@@ -132,7 +134,9 @@ export class DiagnosticsPublisher {
         // Requests, file events and the notifications made so far get a turn every few milliseconds; a turn
         // per template cost more than a check (the server's stdio writer sends at once, see stdioWriter.ts).
         if (performance.now() - sliceStart >= SLICE_MS) {
-          await new Promise((resolve) => setImmediate(resolve));
+          // A message that came in meanwhile is handled in a turn queued behind this check's: yield once more.
+          do await new Promise((resolve) => setImmediate(resolve));
+          while (this.host.inputArrived?.());
           sliceStart = performance.now();
         }
       }

@@ -131,6 +131,8 @@ export interface StaticIndexApi {
    * for callers that keep per-file data without building 100k path strings.
    */
   forEachFile(visit: (folder: string, name: string) => void): void;
+  /** The same files a folder at a time, for work that pauses between folders (names: the index's own strings). */
+  filesByFolder(): IterableIterator<[string, readonly string[]]>;
   /** Every destination file path (find() view). */
   allPaths(): IterableIterator<string>;
   /**

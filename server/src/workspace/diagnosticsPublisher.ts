@@ -77,7 +77,7 @@ export class DiagnosticsPublisher {
   /** Open documents: the version and diagnostics last published. */
   private readonly shownOpen = new Map<string, string>();
   /** Where the latest workspace check spent its time (ms), for its log line. */
-  private spent = { read: 0, check: 0, publish: 0 };
+  private spent = { prepare: 0, read: 0, check: 0, publish: 0 };
   /** Whether a workspace check has run to its end: before that the records miss templates not yet read. */
   private everythingChecked = false;
 
@@ -108,7 +108,7 @@ export class DiagnosticsPublisher {
     const run = ++this.runId;
     this.everythingChecked = false;
     const started = Date.now();
-    this.spent = { read: 0, check: 0, publish: 0 };
+    this.spent = { prepare: 0, read: 0, check: 0, publish: 0 };
     const cpuBefore = process.cpuUsage();
     const previous = this.workspaceUris;
     this.workspaceUris = new Set(templateUris);
@@ -121,9 +121,29 @@ export class DiagnosticsPublisher {
     try {
       const queue = [...open, ...templateUris.filter((u) => !open.has(u))];
       let sliceStart = performance.now();
+      // Requests, file events and the notifications made so far get a turn every few milliseconds; a turn
+      // per template cost more than a check (the server's stdio writer sends at once, see stdioWriter.ts).
+      const turn = async (): Promise<void> => {
+        if (performance.now() - sliceStart < SLICE_MS) return;
+        // A message that came in meanwhile is handled in a turn queued behind this check's: yield once more.
+        do await new Promise((resolve) => setImmediate(resolve));
+        while (this.host.inputArrived?.());
+        sliceStart = performance.now();
+      };
+      const prepared = new Set<unknown>();
       for (let i = 0; i < queue.length; i++) {
         if (run !== this.runId) return; // superseded by a newer check
         const uri = queue[i];
+        const ctx = this.host.contextFor(uri);
+        if (ctx && !prepared.has(ctx.index)) {
+          prepared.add(ctx.index);
+          const prepareStart = performance.now();
+          for (const _ of this.host.service.prepareValidation(ctx)) {
+            await turn();
+            if (run !== this.runId) return;
+          }
+          this.spent.prepare += performance.now() - prepareStart;
+        }
         // Read at once, not through the thread pool: five round trips per template (stat, open, fstat, read,
         // close) cost more than the check itself, and a batch blocks for about a millisecond.
         const readStart = performance.now();
@@ -131,22 +151,16 @@ export class DiagnosticsPublisher {
         this.spent.read += performance.now() - readStart;
         await this.validate(uri, preread);
         if (i % BATCH === BATCH - 1) progress.report(Math.round(((i + 1) * 100) / queue.length), `${i + 1}/${queue.length} templates`);
-        // Requests, file events and the notifications made so far get a turn every few milliseconds; a turn
-        // per template cost more than a check (the server's stdio writer sends at once, see stdioWriter.ts).
-        if (performance.now() - sliceStart >= SLICE_MS) {
-          // A message that came in meanwhile is handled in a turn queued behind this check's: yield once more.
-          do await new Promise((resolve) => setImmediate(resolve));
-          while (this.host.inputArrived?.());
-          sliceStart = performance.now();
-        }
+        await turn();
       }
-      const { read, check, publish } = this.spent;
+      const { prepare, read, check, publish } = this.spent;
       const ms = (n: number): string => n.toFixed(0);
       // CPU time tells a busy machine from a slow check: wall time includes waiting for a core.
       const cpu = process.cpuUsage(cpuBefore);
       this.host.log(
         `Checked ${queue.length} templates in ${Date.now() - started} ms, ${ms((cpu.user + cpu.system) / 1000)} ms of CPU ` +
-          `(reading ${ms(read)}, checking ${ms(check)}, publishing ${ms(publish)}; the rest is other work and waiting).`,
+          `(${prepare ? `preparing did-you-mean ${ms(prepare)}, ` : ''}reading ${ms(read)}, checking ${ms(check)}, publishing ${ms(publish)}; ` +
+          'the rest is other work and waiting).',
       );
       this.everythingChecked = true;
       this.host.referencesChanged?.();

@@ -159,7 +159,7 @@ export class DiagnosticsPublisher {
       const cpu = process.cpuUsage(cpuBefore);
       this.host.log(
         `Checked ${queue.length} templates in ${Date.now() - started} ms, ${ms((cpu.user + cpu.system) / 1000)} ms of CPU ` +
-          `(${prepare ? `preparing did-you-mean ${ms(prepare)}, ` : ''}reading ${ms(read)}, checking ${ms(check)}, publishing ${ms(publish)}; ` +
+          `(${prepare >= 1 ? `preparing did-you-mean ${ms(prepare)}, ` : ''}reading ${ms(read)}, checking ${ms(check)}, publishing ${ms(publish)}; ` +
           'the rest is other work and waiting).',
       );
       this.everythingChecked = true;

@@ -53,8 +53,8 @@ export class LspSession {
   private readonly activeProgress = new Set<string | number>();
   /** publishDiagnostics received so far. */
   publishCount = 0;
-  /** The server's own "Checked N templates in X ms." log lines. */
-  readonly workspaceChecks: Array<{ templates: number; ms: number }> = [];
+  /** The server's own "Checked N templates in X ms, Y ms of CPU" log lines. */
+  readonly workspaceChecks: Array<{ templates: number; ms: number; cpuMs: number | null }> = [];
 
   constructor(private readonly options: SessionOptions) {
     this.child = spawn(
@@ -116,8 +116,9 @@ export class LspSession {
     });
     this.connection.onRequest(lsp.ShowMessageRequest.type, () => null);
     this.connection.onNotification(lsp.LogMessageNotification.type, (p: Lsp.LogMessageParams) => {
-      const check = /Checked (\d+) templates in (\d+) ms/.exec(p.message);
-      if (check) this.workspaceChecks.push({ templates: Number(check[1]), ms: Number(check[2]) });
+      const check = /Checked (\d+) templates in (\d+) ms(?:, (\d+) ms of CPU)?/.exec(p.message);
+      if (check)
+        this.workspaceChecks.push({ templates: Number(check[1]), ms: Number(check[2]), cpuMs: check[3] ? Number(check[3]) : null });
       this.options.log?.(`server: ${p.message}`);
     });
     this.connection.listen();

@@ -56,6 +56,10 @@ export interface SizeResult {
   /** The first in-process run alone (cold JIT); optional: older results lack it. */
   workspace_diag_first_ms?: Value;
   workspace_diag_lsp_ms: Value;
+  /** The CPU the server logged for that check, every thread (optional: older results lack it). */
+  workspace_diag_lsp_cpu_ms?: Value;
+  /** Completion in the big folder while the server's first check runs (optional: older results lack it). */
+  completion_during_check?: { p50: number; p95: number; max: number; samples: number; items: number; bytes: number } | null;
   templates_per_s: Value;
   workspace_diagnostics: Value;
   huge_diag_ms: Value;
@@ -254,6 +258,8 @@ function tableRows(report: BenchReport): { header: string[]; body: string[][] } 
     ['  templates per second', (r) => fmt(r.templates_per_s, 0)],
     ['    its first run, ms', (r) => fmt(r.workspace_diag_first_ms ?? null)],
     ["  server's own first check, ms", (r) => fmt(r.workspace_diag_lsp_ms)],
+    ['    its CPU (all threads), ms', (r) => fmt(r.workspace_diag_lsp_cpu_ms ?? null)],
+    ['    completion big folder meanwhile p50/p95/max', (r) => latencyText(r.completion_during_check ?? null)],
     ['5,000-line template, in-process ms', (r) => fmt(r.huge_diag_ms)],
     ['5,000-line template, LSP ms', (r) => fmt(r.huge_diag_lsp_ms)],
     ['server peak RSS once indexed, MB', (r) => fmt(r.rss_ready_mb)],

@@ -4,6 +4,7 @@
  */
 import { settingsFactsOf } from './workspace/settingsFacts';
 import * as v8 from 'v8';
+import { format } from 'util';
 import {
   CancellationToken,
   CodeActionKind,
@@ -72,6 +73,7 @@ import { DiagnosticsPublisher, ProgressHandle } from './workspace/diagnosticsPub
 import { AssetPublisher } from './workspace/assetPublisher';
 import { PredictedManifest, predictedManifest } from './engine/assets';
 import { hotPathsRan, launchState } from './launch/hotPaths';
+import { StdioMessageWriter } from './stdioWriter';
 
 /** Requests slower than this are logged, to make a sluggish project visible in the output channel. */
 const SLOW_REQUEST_MS = 200;
@@ -90,13 +92,32 @@ export function startServer(): Connection {
   if (running) return running;
   // Too late for the heap's initial sizing, but it still steers growth (130 MB rather than 200 at 100k).
   v8.setFlagsFromString(SERVER_V8_FLAGS.join(' '));
-  const connection = createConnection(ProposedFeatures.all);
+  const connection = process.argv.includes('--stdio') ? stdioConnection() : createConnection(ProposedFeatures.all);
   running = connection;
   // A stray rejected promise must cost one log line, never the server process.
   process.on('unhandledRejection', (reason) =>
     connection.console.error(`Unhandled rejection: ${reason instanceof Error ? (reason.stack ?? reason.message) : String(reason)}`),
   );
   new DjangoStaticServer(connection).listen();
+  return connection;
+}
+
+/**
+ * Over stdio (how VS Code and every other client start it) with a writer that sends each message at once (see
+ * stdioWriter.ts). stdin stays a stream, so the library still exits when the client goes; console output,
+ * which the library redirects only when it opens stdio itself, goes to the client's log, never into the protocol.
+ */
+function stdioConnection(): Connection {
+  // The library takes a MessageWriter where its overloads say stream: it wraps only what is a stream.
+  const writer = new StdioMessageWriter(process.stdout) as unknown as NodeJS.WritableStream;
+  const connection = createConnection(ProposedFeatures.all, process.stdin, writer);
+  const to =
+    (send: (message: string) => void) =>
+    (...args: unknown[]): void =>
+      send(format(...args));
+  console.log = console.info = console.debug = to((m) => connection.console.log(m));
+  console.warn = to((m) => connection.console.warn(m));
+  console.error = console.trace = to((m) => connection.console.error(m));
   return connection;
 }
 
@@ -153,6 +174,8 @@ class DjangoStaticServer {
   private readonly answeredFrom = new WeakSet<WorkspaceProject>();
   /** Set once a request was answered from a project: the start-up's functions have all run by then. */
   private answered = false;
+  /** Set when the client sent something (over stdio), for the workspace check to let it go first. */
+  private inputArrived = false;
   /** What projectsChanged said last; undefined until it was first sent (an empty list is news too). */
   private announced: ProjectSummary[] | undefined;
 
@@ -162,6 +185,7 @@ class DjangoStaticServer {
 
   listen(): void {
     const { connection, documents } = this;
+    if (process.argv.includes('--stdio')) process.stdin.on('data', () => (this.inputArrived = true));
     connection.onInitialize((params) => this.initialize(params));
     connection.onInitialized(() =>
       this.initialized().catch((err) => {
@@ -410,7 +434,12 @@ class DjangoStaticServer {
       contextFor: (uri) => this.contextFor(uri),
       beginProgress: (title) => this.beginProgress(title),
       log: (m) => this.log(m),
-      referencesChanged: () => this.referencesChanged(),
+      inputArrived: () => {
+        const arrived = this.inputArrived;
+        this.inputArrived = false;
+        return arrived;
+      },
+      referencesChanged: (uri) => this.referencesChanged(uri === undefined ? undefined : this.projectsWithTemplate(uri)),
     });
     this.assets = new AssetPublisher({
       // A whole-project replay from a preview would be redone from the final reading moments later.
@@ -420,7 +449,7 @@ class DjangoStaticServer {
       openText: (file) => this.documents.get(URI.file(file).toString())?.getText(),
       publish: (uri, diagnostics) => this.publish(uri, 'assets', diagnostics),
       log: (m) => this.log(m),
-      replayed: () => this.referencesChanged(),
+      replayed: (changed) => this.referencesChanged(changed),
     });
     this.support = {
       configuration: !!caps.workspace?.configuration,
@@ -659,10 +688,20 @@ class DjangoStaticServer {
     );
   }
 
-  /** The reference findings' records changed (see report.ts): the summaries are made again, when quiet. */
-  private referencesChanged(): void {
-    this.summaryCache = new WeakMap();
+  /**
+   * The reference findings' records of `projects` (undefined: every project) changed (see report.ts): their
+   * summaries are made again, when quiet; the others' stay, with the unreferenced-files pass over every path.
+   */
+  private referencesChanged(projects?: WorkspaceProject[]): void {
+    if (projects?.length === 0) return;
+    if (projects) for (const project of projects) this.summaryCache.delete(project);
+    else this.summaryCache = new WeakMap();
     this.announceProjectsSoon();
+  }
+
+  private projectsWithTemplate(uri: string): WorkspaceProject[] {
+    const file = fsPathOf(uri);
+    return (this.manager?.projects ?? []).filter((p) => file !== null && templateSet(p).has(file));
   }
 
   /** Tells the client the projects, unless it was told exactly these already (the end of a refined learn). */

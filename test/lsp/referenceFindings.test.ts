@@ -78,4 +78,32 @@ describe('language server: case mismatches and unreferenced files in the report'
     assert.deepEqual(fixed.referenceFindings, { caseMismatches: 0, unreferenced: 1 });
     assert.match(fixed.reportMarkdown, /- `static-case-mismatch`: no reference differs in case from the file on disk/);
   });
+
+  it('keeps the summary over a CSS edit that names the same files, and follows one that names another', async () => {
+    const css = path.join(root, 'assets/css/site.css');
+    const replays = () => client.logs.filter((l) => l.startsWith('Checked the references of')).length;
+    const replayed = async (before: number) => client.waitFor('the CSS/JS replay', () => replays() > before || undefined, 30000);
+    client.open(css, 'css');
+    await replayed(replays() - 1);
+    // Quiet: what the earlier edits announced has gone out.
+    await new Promise((resolve) => setTimeout(resolve, 2000));
+    let seen = client.projectsChanged.length;
+    let before = replays();
+    // A rule added after the reference: nothing it names moves.
+    client.change(css, 2, '.a { background: url(../img/bg.png); }\n.c { color: red; }\n');
+    await replayed(before);
+    // The summary waits 1.5 s for quiet before it is sent: nothing comes, the findings did not change.
+    await new Promise((resolve) => setTimeout(resolve, 2500));
+    assert.equal(client.projectsChanged.length, seen, 'a replay that named the same files announced the projects again');
+    seen = client.projectsChanged.length;
+    before = replays();
+    client.change(css, 3, '.a { background: url(../img/bg.png); }\n.b { background: url(../img/orphan.png); }\n');
+    await replayed(before);
+    const named = await client.waitFor(
+      'the summary after the CSS edit',
+      () => client.projectsChanged.slice(seen).find((l) => l[0]?.referenceFindings?.unreferenced === 0)?.[0],
+      30000,
+    );
+    assert.match(named.reportMarkdown, /`static-unreferenced`: every static file of the project is named by a reference/);
+  });
 });

@@ -6,7 +6,7 @@ import { StaticIndexApi } from '../../server/src/engine/indexTypes';
 import { destinationOf } from '../../server/src/engine/paths';
 import { IndexQuestions } from '../../server/src/service/indexQuestions';
 import { resolvePath } from '../../server/src/service/resolve';
-import { suggestPaths } from '../../server/src/service/suggest';
+import { prepareSuggestions, suggestPaths } from '../../server/src/service/suggest';
 
 /** Just what resolvePath and suggestPaths read from an index. */
 function indexOf(paths: string[]): StaticIndexApi {
@@ -16,9 +16,14 @@ function indexOf(paths: string[]): StaticIndexApi {
       visit(slash === -1 ? '' : p.slice(0, slash), p.slice(slash + 1));
     }
   };
+  function* filesByFolder(): IterableIterator<[string, string[]]> {
+    const byFolder = new Map<string, string[]>();
+    forEachFile((folder, name) => byFolder.set(folder, [...(byFolder.get(folder) ?? []), name]));
+    yield* byFolder;
+  }
   const get = (p: string) => (paths.includes(p) ? { path: p, providers: [{}] } : undefined);
   const isFolder = (p: string) => paths.some((q) => q.startsWith(`${p}/`));
-  return { size: paths.length, generation: paths.length, forEachFile, get, isFolder } as unknown as StaticIndexApi;
+  return { size: paths.length, generation: paths.length, forEachFile, filesByFolder, get, isFolder } as unknown as StaticIndexApi;
 }
 
 describe('workspace: which documents a change re-checks (IndexQuestions)', () => {
@@ -102,5 +107,22 @@ describe('did-you-mean: bounded work per missing path in a monorepo-sized tree',
     for (let i = 0; i < 200; i++) assert.equal(suggestPaths(`vendor/q${i}/index.js`, index).length, 3);
     // Unbounded, each of these read the 20,000-file folder or scored 3,000 paths (seconds in all).
     assert.ok(Date.now() - started < 10_000, `400 suggestions took ${Date.now() - started} ms`);
+  });
+});
+
+describe('did-you-mean: its tables built ahead, a piece at a time (prepareSuggestions)', () => {
+  it('builds them in steps of bounded work, and answers as the tables a query builds itself', () => {
+    const paths: string[] = [];
+    for (let i = 0; i < 50_000; i++) paths.push(`vendor/m${i % 500}/file_${i}.js`);
+    const prepared = indexOf(paths);
+    let steps = 0;
+    for (const _ of prepareSuggestions(prepared)) steps++;
+    // 50,000 files, then 50,000 names, at 20,000 a step: the caller gets a turn in between.
+    assert.ok(steps >= 4, `${steps} steps`);
+    // Built already: preparing again has nothing to do.
+    assert.equal([...prepareSuggestions(prepared)].length, 0);
+    const fresh = indexOf(paths);
+    for (const missing of ['vendor/m3/file_3.jss', 'vendor/m7/flie_1007.js', 'vendor/x/file_42.js', 'other/FILE_9.JS'])
+      assert.deepEqual(suggestPaths(missing, prepared), suggestPaths(missing, fresh), missing);
   });
 });

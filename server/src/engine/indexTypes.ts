@@ -136,6 +136,11 @@ export interface StaticIndexApi {
   forEachCollectedFolder(visit: (part: CollectedFolderPart) => void): void;
   /** Every destination collectstatic writes with its winner (cheaper than collectMap: no path per shadowed copy). */
   collectWinners(): CollectWinner[];
+  /**
+   * collectWinners without an object and an absolute path per destination: `absPath` builds the winner's path
+   * when asked (the reference findings need it for a few files among a million).
+   */
+  forEachWinner(visit: (path: string, source: StaticSource, absPath: () => string) => void): void;
   /** All entries provided by more than one source in the collect view. */
   duplicates(): IndexEntry[];
   /** Counts of the collect view, and the first `listed` duplicates by path. */
@@ -145,6 +150,8 @@ export interface StaticIndexApi {
    * for callers that keep per-file data without building 100k path strings.
    */
   forEachFile(visit: (folder: string, name: string) => void): void;
+  /** The same files a folder at a time, for work that pauses between folders (names: the index's own strings). */
+  filesByFolder(): IterableIterator<[string, readonly string[]]>;
   /** Every destination file path (find() view). */
   allPaths(): IterableIterator<string>;
   /**

@@ -300,6 +300,13 @@ export class StaticIndex implements StaticIndexApi {
     return out;
   }
 
+  forEachWinner(visit: (path: string, source: StaticSource, absPath: () => string) => void): void {
+    for (const [dest, who] of this.collectTable()) {
+      const slot = this.slots[typeof who === 'number' ? who : who[0]];
+      visit(dest, slot.source, () => this.collectAbsPath(slot, dest));
+    }
+  }
+
   duplicates(): IndexEntry[] {
     const out: IndexEntry[] = [];
     for (const [dest, who] of this.collectTable()) {
@@ -381,22 +388,35 @@ export class StaticIndex implements StaticIndexApi {
   }
 
   forEachFile(visit: (folder: string, name: string) => void): void {
+    for (const [folder, names] of this.filesByFolder()) for (const name of names) visit(folder, name);
+  }
+
+  *filesByFolder(): IterableIterator<[string, readonly string[]]> {
     for (const [folder, orders] of this.folderMap()) {
-      const seen = orders.length > 1 ? new Set<string>() : null;
+      if (orders.length === 1) {
+        const { tree, source } = this.slots[orders[0]];
+        const rel = belowPrefix(source.prefix, folder);
+        const node = rel === null ? undefined : tree.dirs.get(rel);
+        if (!node) continue;
+        // The node's own list when nothing is left out: no copy per folder.
+        if (tree.broken.size === 0) yield [folder, node.files];
+        else yield [folder, node.files.filter((name) => !tree.broken.has(joinRel(rel!, name)))];
+        continue;
+      }
+      const seen = new Set<string>();
+      const names: string[] = [];
       for (const order of orders) {
         const { tree, source } = this.slots[order];
         const rel = belowPrefix(source.prefix, folder);
         const node = rel === null ? undefined : tree.dirs.get(rel);
         if (!node) continue;
         for (const name of node.files) {
-          if (tree.broken.size > 0 && tree.broken.has(joinRel(rel!, name))) continue;
-          if (seen) {
-            if (seen.has(name)) continue;
-            seen.add(name);
-          }
-          visit(folder, name);
+          if ((tree.broken.size > 0 && tree.broken.has(joinRel(rel!, name))) || seen.has(name)) continue;
+          seen.add(name);
+          names.push(name);
         }
       }
+      yield [folder, names];
     }
   }
 

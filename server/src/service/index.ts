@@ -17,6 +17,7 @@ import { editsForMoves, planRename, renameTarget } from './rename';
 import type { LanguageService, ServiceContext } from './types';
 import { validate } from './diagnostics';
 import { IndexQuestions } from './indexQuestions';
+import { prepareSuggestions } from './suggest';
 import { hoverFor } from './hover';
 import { documentLinks } from './links';
 import { lookupPathOf, referenceAt } from './resolve';
@@ -105,6 +106,9 @@ export interface LanguageServiceOptions {
   models?: DocumentModelCache;
 }
 
+/** From this many paths up, did-you-mean's tables are built ahead of a workspace check (see prepareValidation). */
+const PREPARED_INDEX_SIZE = 100_000;
+
 export function createLanguageService(options: LanguageServiceOptions = {}): LanguageService {
   const completionDefaults = completionDefaultsOf(options.clientCapabilities);
   const models = options.models ?? createModelCache();
@@ -188,6 +192,9 @@ export function createLanguageService(options: LanguageServiceOptions = {}): Lan
         }, []),
         asked,
       };
+    },
+    prepareValidation: function* (ctx) {
+      if (ctx.index.size >= PREPARED_INDEX_SIZE) yield* prepareSuggestions(ctx.index);
     },
     getCodeActions: (doc, range, context, ctx) =>
       guard(

@@ -80,6 +80,15 @@ const REBUILD_AFTER = 2_000;
 function pathsOf(index: StaticIndexApi): IndexPaths {
   const cached = cache.get(index);
   if (cached && (cached.stamp === indexStamp(index) || catchUp(cached, index))) return cached;
+  const data = finish(buildPaths(index));
+  cache.set(index, data);
+  return data;
+}
+
+/** Files between two pauses of a build driven a piece at a time (see prepareSuggestions). */
+const BUILD_STEP = 20_000;
+
+function* buildPaths(index: StaticIndexApi): Generator<void, IndexPaths> {
   const data: IndexPaths = {
     stamp: indexStamp(index),
     generation: index.generation,
@@ -91,9 +100,42 @@ function pathsOf(index: StaticIndexApi): IndexPaths {
     removed: new Set(),
     suggestions: new Map(),
   };
-  index.forEachFile((folder, name) => addFile(data, folder, name));
-  cache.set(index, data);
+  let step = 0;
+  for (const [folder, names] of index.filesByFolder()) {
+    for (const name of names) addFile(data, folder, name);
+    if ((step += names.length) >= BUILD_STEP) {
+      step = 0;
+      yield;
+    }
+  }
   return data;
+}
+
+function finish<T>(build: Generator<void, T>): T {
+  for (;;) {
+    const step = build.next();
+    if (step.done) return step.value;
+  }
+}
+
+/**
+ * Builds what did-you-mean needs for `index` a piece at a time, for a caller that yields between the steps: at
+ * 1,000,000 files it is seconds of work (the first missing path of a workspace check waited for all of it, and
+ * every request behind it). A query meanwhile builds what it needs itself; what changed meanwhile is not kept.
+ */
+export function* prepareSuggestions(index: StaticIndexApi): Generator<void> {
+  let data = cache.get(index);
+  if (!data || !(data.stamp === indexStamp(index) || catchUp(data, index))) {
+    const built = yield* buildPaths(index);
+    if (built.stamp !== indexStamp(index)) return;
+    const meanwhile = cache.get(index);
+    if (meanwhile && meanwhile.stamp === built.stamp) data = meanwhile;
+    else cache.set(index, (data = built));
+  }
+  if (data.bases) return;
+  const generation = data.generation;
+  const bases = yield* buildBases(data);
+  if (data.generation === generation && data.stamp === indexStamp(index)) data.bases ??= bases;
 }
 
 /**
@@ -185,22 +227,27 @@ function carriersOf(bases: BaseIndex, id: number): number[] {
 }
 
 function baseIndexOf(data: IndexPaths): BaseIndex {
-  if (data.bases) return data.bases;
+  data.bases ??= finish(buildBases(data));
+  return data.bases;
+}
+
+function* buildBases(data: IndexPaths): Generator<void, BaseIndex> {
   const ids = new Map<string, number>();
   const distinct: string[] = [];
   const carriers: number[][] = [];
-  data.names.forEach((name, k) => {
-    if (data.removed.has(k)) return;
-    const base = name.toLowerCase();
+  for (let k = 0; k < data.names.length; k++) {
+    if (k % BUILD_STEP === BUILD_STEP - 1) yield;
+    if (data.removed.has(k)) continue;
+    const base = data.names[k].toLowerCase();
     const id = ids.get(base);
     if (id !== undefined) {
       carriers[id].push(k);
-      return;
+      continue;
     }
     ids.set(base, distinct.length);
     distinct.push(base);
     carriers.push([k]);
-  });
+  }
   const order = distinct
     .map((_, id) => id)
     .sort((x, y) => distinct[x].length - distinct[y].length || (distinct[x] < distinct[y] ? -1 : distinct[x] > distinct[y] ? 1 : 0));
@@ -213,16 +260,17 @@ function baseIndexOf(data: IndexPaths): BaseIndex {
     lengthStart[n] = id;
   }
   const postings = new Map<number, number[]>();
-  names.forEach((name, id) => {
+  for (let id = 0; id < names.length; id++) {
+    if (id % BUILD_STEP === BUILD_STEP - 1) yield;
+    const name = names[id];
     for (let i = 0; i + 1 < name.length; i++) {
       const gram = bigramAt(name, i);
       const list = postings.get(gram);
       if (!list) postings.set(gram, [id]);
       else if (list[list.length - 1] !== id) list.push(id);
     }
-  });
-  data.bases = { names, pathsOf, lengthStart, postings, counts: new Int32Array(names.length), touched: [], extra: [], extraPathsOf: [] };
-  return data.bases;
+  }
+  return { names, pathsOf, lengthStart, postings, counts: new Int32Array(names.length), touched: [], extra: [], extraPathsOf: [] };
 }
 
 function bigramAt(text: string, i: number): number {

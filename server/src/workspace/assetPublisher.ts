@@ -1,7 +1,7 @@
 import { readFileSync } from 'fs';
 import { Diagnostic } from 'vscode-languageserver-types';
 import { URI } from 'vscode-uri';
-import { AssetPrediction, assetFindings, predictAssets } from '../engine/assets';
+import { AssetPrediction, assetFindings, assetNamedKey, predictAssets } from '../engine/assets';
 import { isInside } from '../engine/paths';
 import type { DjangoStaticSettings } from '../protocol';
 import { assetDiagnostics } from '../service';
@@ -28,8 +28,8 @@ export interface AssetHost {
   openText(absPath: string): string | undefined;
   publish(uri: string, diagnostics: Diagnostic[]): void;
   log(message: string): void;
-  /** A replay ended: what predictionOf answers may have changed. */
-  replayed?(): void;
+  /** A replay ended: what predictionOf answers may have changed; `changed`: the projects whose named paths did. */
+  replayed?(changed: WorkspaceProject[]): void;
 }
 
 /**
@@ -48,6 +48,8 @@ export class AssetPublisher {
   private readonly noted = new Set<string>();
   /** Each project's last prediction, which a replay after a save continues. */
   private readonly predictions = new WeakMap<WorkspaceProject, AssetPrediction>();
+  /** What each project's reference findings last saw of its CSS and JS (see assetNamedKey). */
+  private readonly namedKeys = new WeakMap<WorkspaceProject, string>();
   /** Source files whose text changed since the last replay; null: replay everything. */
   private changed: Set<string> | null = null;
   /** Milliseconds the last replay took, and how many files it re-ran (for the log and the benchmark). */
@@ -100,6 +102,7 @@ export class AssetPublisher {
     let replayed = 0;
     const latest = new Map<string, Diagnostic[]>();
     let files = 0;
+    const namedChanged: WorkspaceProject[] = [];
     for (const project of this.host.projects()) {
       try {
         const counts = this.replay(project, latest, changed);
@@ -111,12 +114,17 @@ export class AssetPublisher {
           `Checking the CSS and JS of ${project.location.projectDir} failed: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`,
         );
       }
+      // A save that moves no reference leaves the project's reference findings as they are.
+      const replay = this.replayOf(project);
+      const key = replay === undefined ? 'none' : typeof replay === 'string' ? `not replayed: ${replay}` : assetNamedKey(replay);
+      if (this.namedKeys.get(project) !== key) namedChanged.push(project);
+      this.namedKeys.set(project, key);
     }
     this.latest = latest;
     this.sync();
     this.lastReplay = { ms: Date.now() - started, replayed };
     this.host.log(`Checked the references of ${files} CSS/JS files in ${this.lastReplay.ms} ms (${replayed} files replayed).`);
-    this.host.replayed?.();
+    this.host.replayed?.(namedChanged);
   }
 
   /** One project's findings into `into`; counts the CSS/JS files with references, and the files replayed. */

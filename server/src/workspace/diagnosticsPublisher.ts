@@ -12,6 +12,8 @@ import { claimedKind, readsDocument } from '../service';
 const MAX_TEMPLATE_BYTES = 2 * 1024 * 1024;
 /** Templates checked between two progress reports. */
 const BATCH = 25;
+/** The workspace check works this long at most before other work (a request) gets a turn. */
+const SLICE_MS = 2;
 /** Open settings documents are checked again this long after the last template started or stopped using `{% static %}`. */
 const SETTINGS_RECHECK_MS = 300;
 
@@ -48,8 +50,13 @@ export interface DiagnosticsHost {
   /** Starts work-done progress; resolves to a no-op handle when the client shows none. */
   beginProgress(title: string): Promise<ProgressHandle>;
   log(message: string): void;
-  /** What referenceSurvey answers changed: the workspace check ended, or a template's references changed since. */
-  referencesChanged?(): void;
+  /** Whether the client sent something since the last call: the workspace check lets its handling go first. */
+  inputArrived?(): boolean;
+  /**
+   * What referenceSurvey answers changed: for every template (the workspace check ended, `uri` undefined), or
+   * for the template at `uri`, whose references changed since.
+   */
+  referencesChanged?(uri?: string): void;
 }
 
 /**
@@ -70,7 +77,7 @@ export class DiagnosticsPublisher {
   /** Open documents: the version and diagnostics last published. */
   private readonly shownOpen = new Map<string, string>();
   /** Where the latest workspace check spent its time (ms), for its log line. */
-  private spent = { read: 0, check: 0, publish: 0 };
+  private spent = { prepare: 0, read: 0, check: 0, publish: 0 };
   /** Whether a workspace check has run to its end: before that the records miss templates not yet read. */
   private everythingChecked = false;
 
@@ -101,7 +108,7 @@ export class DiagnosticsPublisher {
     const run = ++this.runId;
     this.everythingChecked = false;
     const started = Date.now();
-    this.spent = { read: 0, check: 0, publish: 0 };
+    this.spent = { prepare: 0, read: 0, check: 0, publish: 0 };
     const cpuBefore = process.cpuUsage();
     const previous = this.workspaceUris;
     this.workspaceUris = new Set(templateUris);
@@ -113,9 +120,30 @@ export class DiagnosticsPublisher {
     this.learningProgress = undefined;
     try {
       const queue = [...open, ...templateUris.filter((u) => !open.has(u))];
+      let sliceStart = performance.now();
+      // Requests, file events and the notifications made so far get a turn every few milliseconds; a turn
+      // per template cost more than a check (the server's stdio writer sends at once, see stdioWriter.ts).
+      const turn = async (): Promise<void> => {
+        if (performance.now() - sliceStart < SLICE_MS) return;
+        // A message that came in meanwhile is handled in a turn queued behind this check's: yield once more.
+        do await new Promise((resolve) => setImmediate(resolve));
+        while (this.host.inputArrived?.());
+        sliceStart = performance.now();
+      };
+      const prepared = new Set<unknown>();
       for (let i = 0; i < queue.length; i++) {
         if (run !== this.runId) return; // superseded by a newer check
         const uri = queue[i];
+        const ctx = this.host.contextFor(uri);
+        if (ctx && !prepared.has(ctx.index)) {
+          prepared.add(ctx.index);
+          const prepareStart = performance.now();
+          for (const _ of this.host.service.prepareValidation(ctx)) {
+            await turn();
+            if (run !== this.runId) return;
+          }
+          this.spent.prepare += performance.now() - prepareStart;
+        }
         // Read at once, not through the thread pool: five round trips per template (stat, open, fstat, read,
         // close) cost more than the check itself, and a batch blocks for about a millisecond.
         const readStart = performance.now();
@@ -123,17 +151,16 @@ export class DiagnosticsPublisher {
         this.spent.read += performance.now() - readStart;
         await this.validate(uri, preread);
         if (i % BATCH === BATCH - 1) progress.report(Math.round(((i + 1) * 100) / queue.length), `${i + 1}/${queue.length} templates`);
-        // A turn of the event loop per template: the connection writes one message per turn, so the
-        // notifications go out as they are made instead of piling up (and up the heap) behind the check.
-        await new Promise((resolve) => setImmediate(resolve));
+        await turn();
       }
-      const { read, check, publish } = this.spent;
+      const { prepare, read, check, publish } = this.spent;
       const ms = (n: number): string => n.toFixed(0);
       // CPU time tells a busy machine from a slow check: wall time includes waiting for a core.
       const cpu = process.cpuUsage(cpuBefore);
       this.host.log(
         `Checked ${queue.length} templates in ${Date.now() - started} ms, ${ms((cpu.user + cpu.system) / 1000)} ms of CPU ` +
-          `(reading ${ms(read)}, checking ${ms(check)}, publishing ${ms(publish)}; the rest is other work and waiting).`,
+          `(${prepare >= 1 ? `preparing did-you-mean ${ms(prepare)}, ` : ''}reading ${ms(read)}, checking ${ms(check)}, publishing ${ms(publish)}; ` +
+          'the rest is other work and waiting).',
       );
       this.everythingChecked = true;
       this.host.referencesChanged?.();
@@ -232,14 +259,14 @@ export class DiagnosticsPublisher {
         const same = before
           ? before.dynamic === dynamic && JSON.stringify(before.named) === JSON.stringify(named)
           : !dynamic && !named.length;
-        if (!same) this.noteReferences();
+        if (!same) this.noteReferences(uri);
         this.noteStaticTag(
           uri,
           refs.some((r) => r.syntax === 'tag'),
         );
         this.spent.check += performance.now() - checkStart;
       } else {
-        if (this.checked.delete(uri)) this.noteReferences();
+        if (this.checked.delete(uri)) this.noteReferences(uri);
         this.noteStaticTag(uri, false);
       }
     } catch (err) {
@@ -319,15 +346,15 @@ export class DiagnosticsPublisher {
   }
 
   /** Between workspace checks, a template's references changed: the project findings follow. */
-  private noteReferences(): void {
-    if (this.everythingChecked) this.host.referencesChanged?.();
+  private noteReferences(uri: string): void {
+    if (this.everythingChecked) this.host.referencesChanged?.(uri);
   }
 
   private clear(uri: string): void {
     this.shownOpen.delete(uri);
     clearTimeout(this.timers.get(uri));
     this.timers.delete(uri);
-    if (this.checked.delete(uri)) this.noteReferences();
+    if (this.checked.delete(uri)) this.noteReferences(uri);
     this.noteStaticTag(uri, false);
     if (this.nonEmpty.delete(uri)) this.host.publish(uri, []);
   }

@@ -166,6 +166,14 @@ export function assetNamedPaths(prediction: AssetPrediction, readText: (absPath:
   );
 }
 
+/** Changes exactly when what assetNamedPaths answers may change (paths, files, places), without reading a file. */
+export function assetNamedKey(prediction: AssetPrediction): string {
+  const parts = [prediction.unknown ?? ''];
+  for (const r of prediction.result?.references ?? [])
+    if (r.outcome.kind !== 'skipped') parts.push(`${r.file.absPath}\0${r.start}\0${r.outcome.target}`);
+  return parts.join('\n');
+}
+
 /** staticfiles.json as Django writes it: json.dumps of the paths, the version and (4.2+) the hash. */
 export function manifestJson(prediction: AssetPrediction, djangoVersion: string | null): string | null {
   const paths = prediction.result?.paths;

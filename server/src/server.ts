@@ -140,7 +140,7 @@ class DjangoStaticServer {
   private announceTimer: NodeJS.Timeout | undefined;
   private announcePendingSince: number | undefined;
   private lastCompletionUri: string | undefined;
-  private readonly answeredFrom = new WeakSet<WorkspaceProject>();
+  private readonly answeredFrom = new WeakMap<WorkspaceProject, boolean>();
   /** What projectsChanged said last; undefined until it was first sent (an empty list is news too). */
   private announced: ProjectSummary[] | undefined;
 
@@ -161,7 +161,7 @@ class DjangoStaticServer {
 
     connection.onCompletion(
       this.guarded('completion', CompletionList.create([], false), async (params, token) => {
-        const found = await this.documentAndContext(params.textDocument.uri, token);
+        const found = await this.documentAndContext(params.textDocument.uri, token, true);
         if (!found) return CompletionList.create([], this.manager?.busy ?? true);
         if (token.isCancellationRequested) return CompletionList.create([], false);
         this.lastCompletionUri = params.textDocument.uri;
@@ -180,7 +180,7 @@ class DjangoStaticServer {
     });
     connection.onDefinition(
       this.guarded('definition', [], async (params, token) => {
-        const found = await this.documentAndContext(params.textDocument.uri, token);
+        const found = await this.documentAndContext(params.textDocument.uri, token, true);
         return found ? this.service.findDefinition(found.doc, params.position, found.ctx) : [];
       }),
     );
@@ -232,7 +232,7 @@ class DjangoStaticServer {
     );
     connection.onHover(
       this.guarded('hover', null, async (params, token) => {
-        const found = await this.documentAndContext(params.textDocument.uri, token);
+        const found = await this.documentAndContext(params.textDocument.uri, token, true);
         return found ? this.service.doHover(found.doc, params.position, found.ctx) : null;
       }),
     );
@@ -244,7 +244,7 @@ class DjangoStaticServer {
     );
     connection.onDocumentLinks(
       this.guarded('documentLinks', [], async (params, token) => {
-        const found = await this.documentAndContext(params.textDocument.uri, token);
+        const found = await this.documentAndContext(params.textDocument.uri, token, true);
         return found ? this.service.findDocumentLinks(found.doc, found.ctx) : [];
       }),
     );
@@ -757,14 +757,22 @@ class DjangoStaticServer {
     return (prediction && predictedManifest(prediction)) ?? undefined;
   }
 
-  /** For requests: waits while the document's project is being learned (see projectForRequest). */
-  private async documentAndContext(uri: string, token: CancellationToken): Promise<{ doc: TextDocument; ctx: ServiceContext } | undefined> {
+  /**
+   * For requests: waits while the document's project is being learned (see projectForRequest). `whileWalking`:
+   * the request's answer is one document's lookups, which a reading whose index is still walked answers right
+   * (references and renames need every template, so they wait).
+   */
+  private async documentAndContext(
+    uri: string,
+    token: CancellationToken,
+    whileWalking = false,
+  ): Promise<{ doc: TextDocument; ctx: ServiceContext } | undefined> {
     const doc = this.documents.get(uri);
     if (!doc || !readsDocument(doc.languageId, uri)) return undefined;
     // A request sent right after `initialized` may come before the settings were pulled.
     const manager = this.manager ?? (await this.managerStarted);
     if (!manager) return undefined;
-    const project = await manager.projectForRequest(fsPathOf(uri), token, learnTimeoutMs(this.settings));
+    const project = await manager.projectForRequest(fsPathOf(uri), token, learnTimeoutMs(this.settings), whileWalking);
     if (!project || token.isCancellationRequested) return undefined;
     this.noteAnsweringFrom(project);
     return { doc: this.documents.get(uri) ?? doc, ctx: this.contextOf(project) };
@@ -772,12 +780,15 @@ class DjangoStaticServer {
 
   /** Says once per reading which one requests are answered from. */
   private noteAnsweringFrom(project: WorkspaceProject): void {
-    if (this.answeredFrom.has(project)) return;
-    this.answeredFrom.add(project);
-    const which =
+    // Said again once the walk has ended: the same reading then answers from its index.
+    const walking = !!project.index.reading;
+    if (this.answeredFrom.get(project) === walking) return;
+    this.answeredFrom.set(project, walking);
+    const reading =
       project.stage === 'final'
         ? `${project.model.mode} mode`
         : `the static reading without Python (${project.stage}; the full reading is still learning)`;
+    const which = project.index.reading ? `${reading}, its static folders still being walked (lookups read the disk)` : reading;
     this.log(`Answering requests about ${project.location.projectDir} from ${which}.`);
   }
 

@@ -38,19 +38,32 @@ export interface BuildIndexOptions {
  * thread keeps answering while a big (or hostile: `STATICFILES_DIRS = ['/']`) root is walked.
  */
 export async function buildIndex(model: ProjectModel, options: BuildIndexOptions = {}): Promise<StaticIndex> {
+  const { index, walked } = startIndex(model, options);
+  await walked;
+  return index;
+}
+
+/**
+ * The index at once, its walk running behind it (`walked` resolves when it ends). Until then the index is
+ * `reading`: lookups (find, get, isFolder, children) read the disk as Django's finders do, so they are
+ * already right; questions about the whole index (size, collect view, every file) wait for `walked`.
+ */
+export function startIndex(model: ProjectModel, options: BuildIndexOptions = {}): { index: StaticIndex; walked: Promise<void> } {
   const skip = compileGlobs(options.ignoreGlobs ?? []);
-  const walked = new Map<string, RootTree>();
+  const trees = new Map<string, RootTree>();
+  for (const root of sourceFolders(model)) if (!trees.has(root)) trees.set(root, new RootTree(root, skip));
+  const index = new StaticIndex(model, options, trees);
   const limits = options.walkLimits ?? DEFAULT_WALK_LIMITS;
-  let left = limits.maxIndexEntries ?? Infinity;
-  for (const root of sourceFolders(model)) {
-    if (walked.has(root)) continue;
-    const own = left < limits.maxEntries ? { ...limits, maxEntries: Math.max(0, left), shared: true } : limits;
-    const tree = new RootTree(root, skip, own);
-    await tree.walkAllAsync();
-    left -= tree.entriesRead;
-    walked.set(root, tree);
-  }
-  return new StaticIndex(model, options, walked);
+  const walk = async (): Promise<void> => {
+    let left = limits.maxIndexEntries ?? Infinity;
+    for (const tree of trees.values()) {
+      tree.limitTo(left < limits.maxEntries ? { ...limits, maxEntries: Math.max(0, left), shared: true } : limits);
+      await tree.walkAllAsync();
+      left -= tree.entriesRead;
+    }
+    index.walkEnded();
+  };
+  return { index, walked: walk() };
 }
 
 interface SourceSlot {
@@ -95,7 +108,7 @@ export class StaticIndex implements StaticIndexApi {
   /** See DjangoBehaviour.appFinderSeesBrokenLinks. */
   private readonly appFindsBrokenLinks: boolean;
 
-  /** `walked` holds trees already walked (buildIndex walks them without blocking); others are walked here. */
+  /** `walked` holds trees walked elsewhere (startIndex walks them without blocking); others are walked here. */
   constructor(model: ProjectModel, options: BuildIndexOptions = {}, walked?: ReadonlyMap<string, RootTree>) {
     this.isIgnoredName = compileIgnorePatterns(model.ignorePatterns);
     this.isIgnoredPath = compilePathOnlyPatterns(model.ignorePatterns);
@@ -111,6 +124,28 @@ export class StaticIndex implements StaticIndexApi {
       return tree;
     });
     this.sources = this.slots.map((s) => s.source);
+  }
+
+  /**
+   * True while some root's walk has not ended (startIndex): lookups read the disk; size, the collect view
+   * and every-file questions would miss what is not walked yet, so nobody asks them of a reading index.
+   */
+  get reading(): boolean {
+    for (const tree of this.trees.values()) if (tree.reading) return true;
+    return false;
+  }
+
+  /**
+   * The walk has ended: what was cached from the disk-reading lookups goes, and the generation moves on with
+   * no journal to catch up from, so caches keyed on it rebuild.
+   */
+  walkEnded(): void {
+    this.folderSlots = null;
+    this.sizeCache = null;
+    this.collectCache = null;
+    this.statsCache = null;
+    this.journal.length = 0;
+    this.generation++;
   }
 
   /** Folders that could not be read, symlink loops and broken links met while walking. */
@@ -171,7 +206,7 @@ export class StaticIndex implements StaticIndexApi {
     const joined = safeJoin(source.root!, rest);
     if (!joined.ok) return { escapes: joined.message };
     if (tree.hasFileOrFolder(joined.rel)) return joined.path;
-    return this.appFindsBrokenLinks && source.finder === 'app' && tree.broken.has(joined.rel) ? joined.path : null;
+    return this.appFindsBrokenLinks && source.finder === 'app' && tree.isBroken(joined.rel) ? joined.path : null;
   }
 
   get(path: string): IndexEntry | undefined {
@@ -190,6 +225,7 @@ export class StaticIndex implements StaticIndexApi {
    * two sources that can have the file instead of all of them (50+ in a big project).
    */
   private slotsHoldingFolder(folder: string): readonly number[] {
+    if (this.reading) return this.slots.map((_, order) => order);
     const slots = this.folderMap().get(folder);
     if (slots) return slots;
     // A folder reached through a symlink loop is not in the map (it holds walked folders only): ask the
@@ -227,27 +263,44 @@ export class StaticIndex implements StaticIndexApi {
 
   children(folder: string): FolderChild[] {
     const base = trimSlashes(folder);
-    const { folders, files } = this.listChildren(base);
+    const holders = new Map<string, number[]>();
+    const { folders, files } = this.listing(base, holders);
     const out: FolderChild[] = [];
     let f = 0;
     for (const name of files) {
       // Both lists are sorted: a folder goes before a file of the same name.
       while (f < folders.length && folders[f].name <= name) out.push(folders[f++]);
-      const entry = this.get(joinRel(base, name));
-      if (entry) out.push({ name, isFolder: false, entry, sources: entry.providers.map((p) => p.source) });
+      // The listing says which sources hold the file: no lookup per file (one stat per source while reading).
+      const providers = holders.get(name)!.map((order) => {
+        const slot = this.slots[order];
+        const rel = joinRel(belowPrefix(slot.source.prefix, base)!, name);
+        return this.provider(slot, rel, this.isIgnoredRel(slot, rel));
+      });
+      out.push({ name, isFolder: false, entry: { path: joinRel(base, name), providers }, sources: providers.map((p) => p.source) });
     }
     while (f < folders.length) out.push(folders[f++]);
     return out;
   }
 
   listChildren(folder: string): FolderListing {
-    const base = trimSlashes(folder);
+    return this.listing(trimSlashes(folder));
+  }
+
+  /** `holders`, when given, gets each file name's slots in finder order. */
+  private listing(base: string, holders?: Map<string, number[]>): FolderListing {
     const folders = new Map<string, StaticSource[]>();
     const files = new Set<string>();
     const addFolder = (name: string, source: StaticSource) => {
       const list = folders.get(name);
       if (!list) folders.set(name, [source]);
       else if (!list.includes(source)) list.push(source);
+    };
+    const addFile = (name: string, order: number) => {
+      files.add(name);
+      if (!holders) return;
+      const list = holders.get(name);
+      if (!list) holders.set(name, [order]);
+      else if (list[list.length - 1] !== order) list.push(order);
     };
     for (const slot of this.slots) {
       const prefix = slot.source.prefix;
@@ -257,12 +310,12 @@ export class StaticIndex implements StaticIndexApi {
         continue;
       }
       const rel = belowPrefix(prefix, base);
-      const real = rel === null ? null : slot.tree.resolve(rel);
-      const node = real === null ? undefined : slot.tree.dirs.get(real);
+      const node = rel === null ? undefined : slot.tree.node(rel);
       if (!node) continue;
       for (const name of node.dirs) addFolder(name, slot.source);
-      if (slot.tree.broken.size === 0) for (const name of node.files) files.add(name);
-      else for (const name of node.files) if (!slot.tree.broken.has(joinRel(real!, name))) files.add(name);
+      const real = slot.tree.resolve(rel!);
+      const broken = slot.tree.reading ? null : slot.tree.broken; // a folder read from the disk leaves them out
+      for (const name of node.files) if (!broken?.size || !broken.has(joinRel(real!, name))) addFile(name, slot.source.order);
     }
     // The default sort compares UTF-16 code units, as `<` does, without a callback per comparison.
     const folderNames = [...folders.keys()].sort();

@@ -134,6 +134,23 @@ describe('static index: hostile trees', function () {
     assert.equal(index.size, 60, 'the first root whole, nothing of the second past the budget');
   });
 
+  it('walks a root outside the workspace folders for fewer entries, and says what the user can do', async () => {
+    const files: Record<string, string> = {};
+    for (let i = 0; i < 60; i++) files[`work/a/f${i}.css`] = files[`elsewhere/b/g${i}.css`] = '';
+    const root = makeTree(files);
+    const index = await buildIndex(model([fsFinder([dirEntry('', `${root}/work/a`), dirEntry('', `${root}/elsewhere/b`)])]), {
+      walkLimits: { maxEntries: 100, maxMillis: 10_000, maxRepeats: 8, outsideMaxEntries: 40 },
+      workspaceFolders: [`${root}/work`],
+    });
+    assert.deepEqual(
+      index.problems.filter((p) => p.kind === 'walk-stopped').map((p) => p.message),
+      [
+        `Stopped after 60 entries in ${root}/elsewhere/b (limit: 40 entries for a static folder outside the workspace folders; list a narrower folder, or open this one as a workspace folder to index more of it); the index holds what was read before.`,
+      ],
+    );
+    assert.equal(index.size, 60, 'the root inside the workspace whole');
+  });
+
   it('walks a link-heavy system folder (/sys) within its budget, and keeps the event loop turning', async function () {
     if (!fs.existsSync('/sys/class')) this.skip();
     let ticks = 0;

@@ -21,7 +21,7 @@ import {
 import { RootTree, WalkProblem } from './indexWalk';
 import { DEFAULT_WALK_LIMITS, WalkLimits } from './walkBudget';
 import { compileGlobs, compileIgnorePatterns, compilePathOnlyPatterns } from './fnmatch';
-import { basename, belowPrefix, joinRel, normalizeDestPath, parentRel, relativeInside, safeJoin } from './paths';
+import { basename, belowPrefix, isInside, joinRel, normalizeDestPath, parentRel, relativeInside, safeJoin } from './paths';
 
 export type { WalkProblem } from './indexWalk';
 
@@ -31,6 +31,8 @@ export interface BuildIndexOptions {
   ignoreGlobs?: string[];
   /** What walking one root may cost (walkBudget.ts). */
   walkLimits?: WalkLimits;
+  /** The workspace folders (absolute): a root outside all of them gets `outsideMaxEntries`. None: no root is outside. */
+  workspaceFolders?: string[];
 }
 
 /**
@@ -56,8 +58,13 @@ export function startIndex(model: ProjectModel, options: BuildIndexOptions = {})
   const limits = options.walkLimits ?? DEFAULT_WALK_LIMITS;
   const walk = async (): Promise<void> => {
     let left = limits.maxIndexEntries ?? Infinity;
-    for (const tree of trees.values()) {
-      tree.limitTo(left < limits.maxEntries ? { ...limits, maxEntries: Math.max(0, left), shared: true } : limits);
+    for (const [root, tree] of trees) {
+      const outside = limits.outsideMaxEntries ?? Infinity;
+      const own =
+        outside < limits.maxEntries && options.workspaceFolders?.every((folder) => !isInside(folder, root))
+          ? { ...limits, maxEntries: outside, outside: true }
+          : limits;
+      tree.limitTo(left < own.maxEntries ? { ...limits, maxEntries: Math.max(0, left), shared: true } : own);
       await tree.walkAllAsync();
       left -= tree.entriesRead;
     }

@@ -618,7 +618,7 @@ export class ProjectManager {
     const overlapped = indexed ? undefined : listTemplates();
     overlapped?.catch(() => undefined); // awaited below, unless the index fails first
     const [manifest, awaited] = await Promise.all([readManifest(model.staticRoot, model.djangoVersion), awaitedRoots(model)]);
-    const walk = reused && previous ? null : startIndex(model, options);
+    const walk = reused && previous ? null : startIndex(model, { ...options, workspaceFolders: scope });
     const project: WorkspaceProject = {
       location,
       model,

@@ -140,6 +140,8 @@ class DjangoStaticServer {
   private announceTimer: NodeJS.Timeout | undefined;
   private announcePendingSince: number | undefined;
   private lastCompletionUri: string | undefined;
+  /** What the latest completion was answered from: a reading still walked is not a workspace project yet. */
+  private lastCompletionCtx: ServiceContext | undefined;
   private readonly answeredFrom = new WeakMap<WorkspaceProject, boolean>();
   /** What projectsChanged said last; undefined until it was first sent (an empty list is news too). */
   private announced: ProjectSummary[] | undefined;
@@ -165,13 +167,15 @@ class DjangoStaticServer {
         if (!found) return CompletionList.create([], this.manager?.busy ?? true);
         if (token.isCancellationRequested) return CompletionList.create([], false);
         this.lastCompletionUri = params.textDocument.uri;
+        this.lastCompletionCtx = found.ctx.index.reading ? found.ctx : undefined;
         return this.service.doComplete(found.doc, params.position, found.ctx);
       }),
     );
     // Resolve carries no document: the items being resolved come from the latest completion request.
     connection.onCompletionResolve((item: CompletionItem): CompletionItem => {
       try {
-        const ctx = this.lastCompletionUri === undefined ? undefined : this.contextFor(this.lastCompletionUri);
+        const uri = this.lastCompletionUri;
+        const ctx = (uri === undefined ? undefined : this.contextFor(uri)) ?? this.lastCompletionCtx;
         return ctx ? this.service.resolveCompletionItem(item, ctx) : item;
       } catch (err) {
         this.log(`completion resolve failed: ${messageOf(err)}`);

@@ -86,6 +86,14 @@ export class RootTree {
     return !this.walked;
   }
 
+  /**
+   * Lookups read the disk: while the walk runs, and after it was cut short (a path past the cut is not
+   * missing, only unread: the disk says which).
+   */
+  get readsDisk(): boolean {
+    return !this.walked || this.budget.stopped !== null;
+  }
+
   /** Sets the limits of a walk not started yet (a project's total is known only once earlier roots are walked). */
   limitTo(limits: WalkLimits): void {
     if (!this.walked && this.budget.entries === 0) this.budget = new WalkBudget(limits);
@@ -123,7 +131,7 @@ export class RootTree {
 
   /** A folder's names, through aliases. */
   node(rel: string): DirNode | undefined {
-    if (!this.walked) return this.readNode(rel);
+    if (this.readsDisk) return this.readNode(rel);
     const real = this.resolve(rel);
     return real === null ? undefined : this.dirs.get(real);
   }
@@ -134,12 +142,12 @@ export class RootTree {
   }
 
   hasFolder(rel: string): boolean {
-    if (!this.walked) return this.onDisk(rel) === 'dir';
+    if (this.readsDisk) return this.onDisk(rel) === 'dir';
     return this.node(rel) !== undefined;
   }
 
   get exists(): boolean {
-    if (!this.walked) return this.onDisk('') === 'dir';
+    if (this.readsDisk) return this.onDisk('') === 'dir';
     return this.dirs.has('');
   }
 
@@ -149,7 +157,11 @@ export class RootTree {
   }
 
   hasFile(rel: string): boolean {
-    if (!this.walked) return this.onDisk(rel) === 'file';
+    return this.readsDisk ? this.onDisk(rel) === 'file' : this.holdsFile(rel);
+  }
+
+  /** The walked tree holds the file (what incremental updates compare against). */
+  private holdsFile(rel: string): boolean {
     if (this.aliases.size > 0) rel = this.canonical(rel) ?? '\0';
     const node = this.dirs.get(parentRel(rel));
     if (!node || !nodeHasFile(node, basename(rel))) return false;
@@ -162,7 +174,7 @@ export class RootTree {
 
   /** A symlink whose target is missing (listed by Django's list(), never matched by find()). */
   isBroken(rel: string): boolean {
-    if (!this.walked) return this.onDisk(rel) === 'broken';
+    if (this.readsDisk) return this.onDisk(rel) === 'broken';
     return this.broken.size > 0 && this.broken.has(rel);
   }
 
@@ -201,7 +213,7 @@ export class RootTree {
 
   /** Relative paths of the files find() can see at `rel` (a file) or anywhere below it (a folder). */
   filesAt(rel: string): string[] {
-    if (this.hasFile(rel)) return [this.canonical(rel)!];
+    if (this.holdsFile(rel)) return [this.canonical(rel)!];
     rel = this.resolve(rel) ?? '\0';
     const out: string[] = [];
     const visit = (folder: string): void => {
@@ -274,7 +286,7 @@ export class RootTree {
     const canonical = this.canonical(rel);
     if (canonical === null) return false;
     rel = canonical;
-    if (this.dirs.has(rel) || this.hasFile(rel) || this.broken.has(rel)) return false;
+    if (this.dirs.has(rel) || this.holdsFile(rel) || this.broken.has(rel)) return false;
     if (this.filtered(rel)) return false;
     const abs = `${this.root}/${rel}`;
     const kind = entryKind(abs);
@@ -343,7 +355,7 @@ export class RootTree {
 
   /** Adds a file a custom finder listed (virtual tree, nothing on disk is read). */
   addVirtualFile(rel: string): void {
-    if (this.hasFile(rel)) return;
+    if (this.holdsFile(rel)) return;
     this.ensureFolder(parentRel(rel));
     this.addFile(rel, false);
   }
@@ -385,7 +397,7 @@ export class RootTree {
   get problems(): WalkProblem[] {
     const out: WalkProblem[] = [];
     if (this.budget.stopped) {
-      const message = `Stopped after ${this.budget.entries.toLocaleString('en')} entries in ${this.root} (limit: ${this.budget.stopped}); the index holds what was read before.`;
+      const message = `Stopped after ${this.budget.entries.toLocaleString('en')} entries in ${this.root} (limit: ${this.budget.stopped}); paths in it are still looked up on the disk, but counts, the collect view and suggestions hold only what was read.`;
       out.push({ kind: 'walk-stopped', path: this.root ?? '', message });
     }
     out.push(...this.listed);

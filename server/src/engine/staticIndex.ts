@@ -112,6 +112,8 @@ export class StaticIndex implements StaticIndexApi {
   private readonly journal: Array<{ generation: number; changes: PathChange[] }> = [];
   /** Destination folder → slots whose tree has it (built on demand, dropped when folders come or go). */
   private folderSlots: Map<string, number[]> | null = null;
+  /** Slots whose walk was cut short (their lookups read the disk), in finder order; built with folderSlots. */
+  private cutSlots: number[] | null = null;
   /** See DjangoBehaviour.appFinderSeesBrokenLinks. */
   private readonly appFindsBrokenLinks: boolean;
 
@@ -148,6 +150,7 @@ export class StaticIndex implements StaticIndexApi {
    */
   walkEnded(): void {
     this.folderSlots = null;
+    this.cutSlots = null;
     this.sizeCache = null;
     this.collectCache = null;
     this.statsCache = null;
@@ -233,11 +236,12 @@ export class StaticIndex implements StaticIndexApi {
    */
   private slotsHoldingFolder(folder: string): readonly number[] {
     if (this.reading) return this.slots.map((_, order) => order);
-    const slots = this.folderMap().get(folder);
-    if (slots) return slots;
     // A folder reached through a symlink loop is not in the map (it holds walked folders only): ask the
-    // sources whose trees have such links.
-    return this.slots.flatMap((slot, order) => (slot.tree.hasAliases ? [order] : []));
+    // sources whose trees have such links. A walk cut short: ask its source, which reads the disk.
+    const slots = this.folderMap().get(folder) ?? this.slots.flatMap((slot, order) => (slot.tree.hasAliases ? [order] : []));
+    this.cutSlots ??= this.slots.flatMap((slot, order) => (slot.tree.readsDisk ? [order] : []));
+    if (this.cutSlots.length === 0) return slots;
+    return [...new Set([...slots, ...this.cutSlots])].sort((a, b) => a - b);
   }
 
   /** Destination folder → slots whose tree has it, in finder order. */
@@ -321,7 +325,7 @@ export class StaticIndex implements StaticIndexApi {
       if (!node) continue;
       for (const name of node.dirs) addFolder(name, slot.source);
       const real = slot.tree.resolve(rel!);
-      const broken = slot.tree.reading ? null : slot.tree.broken; // a folder read from the disk leaves them out
+      const broken = slot.tree.readsDisk ? null : slot.tree.broken; // a folder read from the disk leaves them out
       for (const name of node.files) if (!broken?.size || !broken.has(joinRel(real!, name))) addFile(name, slot.source.order);
     }
     // The default sort compares UTF-16 code units, as `<` does, without a callback per comparison.
@@ -525,7 +529,7 @@ export class StaticIndex implements StaticIndexApi {
       }
     }
     if (touched.size === 0) return false;
-    if (foldersChanged) this.folderSlots = null;
+    if (foldersChanged) this.folderSlots = this.cutSlots = null;
     this.collectCache = null;
     const changes = this.pathChanges(touched, kind);
     if (this.sizeCache !== null) this.sizeCache += kind === 'added' ? changes.length : -changes.length;

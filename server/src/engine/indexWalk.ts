@@ -13,9 +13,9 @@
  * links as path resolution does, so find() answers what findstatic answers. The walk also stops after a
  * number of entries or a time (walkBudget.ts), and can pause between folders so a server keeps answering.
  *
- * Until its walk has ended a tree answers lookups (hasFile, hasFolder, node) from the disk itself, as
- * Django's find() does (`os.path.exists` per location): a server can answer from an index whose walk is
- * still running, and what it says is what findstatic says, not what the walk happened to reach so far.
+ * Until its walk has ended, and after a walk cut short, a tree answers lookups (hasFile, hasFolder, node)
+ * from the disk itself, as Django's find() does (`os.path.exists` per location): a server can answer from an
+ * index whose walk is still running, and what it says is what findstatic says, not what the walk reached.
  */
 import * as fs from 'fs';
 import { PathFilter } from './fnmatch';
@@ -184,7 +184,7 @@ export class RootTree {
     return entryKind(rel ? `${this.root}/${rel}` : this.root);
   }
 
-  /** One folder's names read from the disk (before the walk has ended), broken links left out. */
+  /** One folder's names read from the disk (see readsDisk), broken links left out. */
   private readNode(rel: string): DirNode | undefined {
     if (this.onDisk(rel) !== 'dir') return undefined;
     const abs = rel ? `${this.root}/${rel}` : this.root!;

@@ -122,6 +122,10 @@ describe('static index: hostile trees', function () {
     assert.equal(index.get('f299.css')?.providers[0].absPath, `${root}/assets/f299.css`);
     assert.equal(index.find('f300.css', false).kind, 'missing');
     assert.equal(index.children('').length, 300);
+    fs.rmSync(`${root}/assets/f250.css`);
+    assert.ok(index.fileRemoved(`${root}/assets/f250.css`), 'a file past the cut that goes is a change');
+    assert.equal(index.find('f250.css', false).kind, 'missing');
+    assert.deepEqual(index.changesSince(index.generation - 1), [{ path: 'f250.css', added: false }]);
   });
 
   it('shares the project-wide entry budget between roots: a later root gets what is left, and says so', async () => {

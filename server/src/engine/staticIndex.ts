@@ -520,11 +520,13 @@ export class StaticIndex implements StaticIndexApi {
       for (const rel of rels) {
         const folders = tree.dirs.size;
         const gone = kind === 'removed' ? tree.filesAt(rel) : [];
-        const changed = kind === 'removed' ? tree.removePath(rel) : tree.addPath(rel);
+        // Past a walk's cut, what goes was never read but was found on the disk until now: it changed too.
+        const unread = kind === 'removed' && tree.readsDisk && rel !== '' && gone.length === 0;
+        const changed = (kind === 'removed' ? tree.removePath(rel) : tree.addPath(rel)) || unread;
         if (!changed) continue;
         let files = touched.get(tree);
         if (!files) touched.set(tree, (files = new Set()));
-        for (const file of kind === 'removed' ? gone : tree.filesAt(rel)) files.add(file);
+        for (const file of kind === 'removed' ? (unread ? [rel] : gone) : tree.filesAt(rel)) files.add(file);
         if (tree.dirs.size !== folders) foldersChanged = true;
       }
     }

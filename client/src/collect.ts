@@ -236,7 +236,7 @@ function describeFailure(run: RunResult): string {
  */
 async function reportDuplicates(ctx: Ctx, python: string, project: CommandProject, env: NodeJS.ProcessEnv, all: string[]): Promise<number> {
   ctx.collectDiagnostics.clear();
-  const known = await ctx.request(Methods.listFiles, { projectDir: project.projectDir }).then(
+  const known = await ctx.request(Methods.listFiles, { projectDir: project.projectDir, shadowedOnly: true }).then(
     (files) => new Set(files.filter((f) => f.shadowed > 0).map((f) => f.path)),
     () => new Set<string>(),
   );

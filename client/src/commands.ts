@@ -3,10 +3,11 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { PVSC_EXTENSION_ID } from '@vscode/python-extension';
 import { plural } from '../../server/src/text';
-import { Methods, ReportParams, StaticFileItem } from '../../server/src/protocol';
+import { ReportParams } from '../../server/src/protocol';
 import { collectStatic, CollectArgs } from './collect';
 import { readSettings } from './config';
 import { Ctx } from './ctx';
+import { findStaticFile } from './findStaticFile';
 import { djangoModeFailure, MODE_ACTIONS } from './modeStatus';
 import { findManagePyFiles, pickManagePy } from './project';
 import { ReportPanel, ShownReport } from './report';
@@ -53,85 +54,6 @@ function djangoModeActions(ctx: Ctx) {
     if (action) await vscode.commands.executeCommand(action.command);
     return action?.command;
   };
-}
-
-const INSERT_BUTTON: vscode.QuickInputButton = { iconPath: new vscode.ThemeIcon('insert'), tooltip: 'Insert {% static %} tag' };
-const COPY_BUTTON: vscode.QuickInputButton = { iconPath: new vscode.ThemeIcon('copy'), tooltip: 'Copy path' };
-const JINJA_LANGUAGES = new Set(['jinja', 'jinja-html']);
-const TEMPLATE_LANGUAGES = new Set(['django-html', 'django-txt', 'html', ...JINJA_LANGUAGES]);
-
-/** What Find Static File did with the picked file (returned for tests). */
-export interface FoundStaticFile {
-  file: StaticFileItem;
-  action: 'open' | 'insert' | 'copy';
-}
-
-function findStaticFile(ctx: Ctx) {
-  return async (): Promise<FoundStaticFile | undefined> => {
-    const project = ctx.activeProject;
-    if (!project) return notReady(ctx);
-    // The quick pick takes the focus: the tag goes where the cursor was before it opened.
-    const active = vscode.window.activeTextEditor;
-    const editor = active && TEMPLATE_LANGUAGES.has(active.document.languageId) ? active : undefined;
-    type Item = vscode.QuickPickItem & { file: StaticFileItem };
-    const quickPick = vscode.window.createQuickPick<Item>();
-    quickPick.title = `Find Static File (${plural(project.collectedCount ?? project.fileCount, 'collected file')} in ${path.basename(project.projectDir)})`;
-    quickPick.placeholder = 'Destination path, as used in {% static %}; the buttons insert a tag or copy the path';
-    quickPick.matchOnDescription = true;
-    quickPick.busy = true;
-    quickPick.show();
-    try {
-      const files = await ctx.request(Methods.listFiles, { projectDir: project.projectDir });
-      quickPick.items = ownFirst(files ?? [], project.projectDir).map((file) => ({
-        label: file.path,
-        description: file.shadowed ? `${file.source} $(warning) shadows ${file.shadowed}` : file.source,
-        detail: file.shadowed ? `Also provided by ${plural(file.shadowed, 'later source')}; collectstatic keeps this one.` : undefined,
-        buttons: editor ? [INSERT_BUTTON, COPY_BUTTON] : [COPY_BUTTON],
-        file,
-      }));
-    } catch (err) {
-      quickPick.hide();
-      void vscode.window.showErrorMessage(`Find Static File: ${err instanceof Error ? err.message : String(err)}`);
-      return undefined;
-    } finally {
-      quickPick.busy = false;
-    }
-    const picked = await new Promise<FoundStaticFile | undefined>((resolve) => {
-      quickPick.onDidAccept(() => resolve(quickPick.selectedItems[0] && { file: quickPick.selectedItems[0].file, action: 'open' }));
-      quickPick.onDidTriggerItemButton((e) => resolve({ file: e.item.file, action: e.button === INSERT_BUTTON ? 'insert' : 'copy' }));
-      quickPick.onDidHide(() => resolve(undefined));
-    });
-    quickPick.dispose();
-    if (picked?.action === 'open') await vscode.window.showTextDocument(vscode.Uri.file(picked.file.absPath), { preview: true });
-    if (picked?.action === 'copy') {
-      await vscode.env.clipboard.writeText(picked.file.path);
-      vscode.window.setStatusBarMessage(`Copied ${picked.file.path}`, 3000);
-    }
-    if (picked?.action === 'insert' && editor) {
-      await vscode.window.showTextDocument(editor.document, editor.viewColumn);
-      await editor.insertSnippet(new vscode.SnippetString(staticTag(picked.file.path, JINJA_LANGUAGES.has(editor.document.languageId))));
-    }
-    return picked;
-  };
-}
-
-/** The tag for a path; `$`, `}` and `\\` are literal in the snippet. */
-function staticTag(destination: string, jinja: boolean): string {
-  const quoted = destination.includes("'") ? `"${destination}"` : `'${destination}'`;
-  const tag = jinja ? `{{ static(${quoted}) }}` : `{% static ${quoted} %}`;
-  return tag.replace(/[$}\\]/g, '\\$&');
-}
-
-/**
- * The project's own files first (folders inside the project, not an installed package such as
- * django.contrib.admin), each group in path order: those are the ones people look for.
- */
-function ownFirst(files: StaticFileItem[], projectDir: string): StaticFileItem[] {
-  const own = (file: StaticFileItem) => {
-    const rel = path.relative(projectDir, file.absPath);
-    return !rel.startsWith('..') && !path.isAbsolute(rel) && !/(^|[\\/])(site-packages|dist-packages|node_modules)[\\/]/.test(rel);
-  };
-  return [...files.filter(own), ...files.filter((f) => !own(f))];
 }
 
 /** One report panel; a settings code lens passes `{ projectDir, sourceOrder }` to open it filtered to its source. */
@@ -181,10 +103,4 @@ function selectProject(ctx: Ctx) {
     if (chosen) await ctx.selectManagePy(chosen);
     return chosen;
   };
-}
-
-function notReady(ctx: Ctx): undefined {
-  const message = ctx.failure ?? 'No Django project has been learned yet; try again once the status bar shows the project.';
-  void vscode.window.showWarningMessage(message, 'Show Output').then((b) => b && ctx.output.show(true));
-  return undefined;
 }

@@ -17,6 +17,7 @@ import {
   TransportKind,
 } from 'vscode-languageclient/node';
 import { InitializationOptions, Methods, ProjectsChangedParams, ProjectSummary, SERVER_V8_FLAGS } from '../../server/src/protocol';
+import { CODE_CACHE_ENV } from '../../server/src/launch/codeCache';
 import { affectsSettings, readSettings } from './config';
 import { InterpreterResolver } from './interpreter';
 
@@ -128,12 +129,13 @@ export class Ctx implements vscode.Disposable {
   }
 
   request<R>(type: RequestType0<R, void>): Promise<R>;
-  request<P, R>(type: RequestType<P, R, void>, params: P): Promise<R>;
-  async request<P, R>(type: RequestType0<R, void> | RequestType<P, R, void>, params?: P): Promise<R> {
+  /** With a token, cancelling it tells the server to stop (a search the user typed past). */
+  request<P, R>(type: RequestType<P, R, void>, params: P, token?: vscode.CancellationToken): Promise<R>;
+  async request<P, R>(type: RequestType0<R, void> | RequestType<P, R, void>, params?: P, token?: vscode.CancellationToken): Promise<R> {
     await this.starting;
     if (!this.client || !this.running) throw new Error(this.startError ?? 'The Django Static Files language server is not running.');
     // By method name: the typed overloads of sendRequest do not infer the result type of a RequestType0.
-    return this.client.sendRequest<R>(type.method, params ?? {});
+    return token ? this.client.sendRequest<R>(type.method, params ?? {}, token) : this.client.sendRequest<R>(type.method, params ?? {});
   }
 
   /** Asks the server to re-learn every project; resolves with the fresh summaries. */
@@ -161,12 +163,14 @@ export class Ctx implements vscode.Disposable {
   private async doStart(): Promise<void> {
     this.startError = undefined;
     const serverModule = this.extension.asAbsolutePath(path.join('dist', 'server.js'));
+    // The server's V8 code cache lives in the extension's own storage, never in a workspace.
+    const env = { [CODE_CACHE_ENV]: path.join(this.extension.globalStorageUri.fsPath, 'code-cache') };
     const serverOptions: ServerOptions = {
-      run: { module: serverModule, transport: TransportKind.stdio, options: { execArgv: SERVER_V8_FLAGS } },
+      run: { module: serverModule, transport: TransportKind.stdio, options: { execArgv: SERVER_V8_FLAGS, env } },
       debug: {
         module: serverModule,
         transport: TransportKind.stdio,
-        options: { execArgv: ['--nolazy', '--inspect=6010', ...SERVER_V8_FLAGS] },
+        options: { execArgv: ['--nolazy', '--inspect=6010', ...SERVER_V8_FLAGS], env },
       },
     };
     const folder = vscode.workspace.workspaceFolders?.[0];

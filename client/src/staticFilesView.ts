@@ -3,22 +3,22 @@
  * write it, folder by folder. Each file names the source that wins and how many later sources it shadows;
  * "Show Shadowed Copies" lists every source of a path in finder order. The project's findings show as
  * decorations (badge and colour) on the files they are about and on the folders above them; the view can
- * narrow to the files with problems or to the ones the active template references. The data is the
- * server's (`listFiles`, `fileSources`, `findings`), rebuilt only while the view is visible, since a big
- * project has 100k rows; new diagnostics ask for the findings again, not for the files.
+ * narrow to the files with problems or to the ones the active template references. The server lists one
+ * folder when it is expanded (`listFolder`), at most a few hundred children each, the rest left to Find
+ * Static File: a monorepo's million files never cross the wire. New diagnostics list the shown folders again.
  */
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { plural } from '../../server/src/text';
-import { Methods, ProjectSummary, StaticFileFindings, StaticFileItem } from '../../server/src/protocol';
+import { FolderListing, Methods, ProjectSummary, StaticFileItem, StaticFilesFilter } from '../../server/src/protocol';
 import { Ctx } from './ctx';
-import { buildTree, childrenOf, Counts, describeCounts, Filter, FolderNode, Node, shownFiles, total } from './staticFilesTree';
+import { Counts, describeCounts, FolderNode, Node, RowCache, total } from './staticFilesTree';
 
 export const STATIC_FILES_VIEW = 'djangoStatic.staticFiles';
 /** Rows carry URIs of this scheme so that only they get the findings' decorations (not the Explorer). */
 const ROW_SCHEME = 'django-static-files';
 const FILTER_CONTEXT = 'djangoStatic.staticFiles.filtered';
-/** Diagnostics arrive in bursts while the workspace is checked: the counts are asked for once it is quiet. */
+/** Diagnostics arrive in bursts while the workspace is checked: the rows are listed again once it is quiet. */
 const FINDINGS_QUIET_MS = 500;
 
 export class StaticFilesView implements vscode.TreeDataProvider<Node>, vscode.FileDecorationProvider, vscode.Disposable {
@@ -28,11 +28,12 @@ export class StaticFilesView implements vscode.TreeDataProvider<Node>, vscode.Fi
   readonly onDidChangeFileDecorations = this.decorationsChanged.event;
   private readonly view: vscode.TreeView<Node>;
   private readonly disposables: vscode.Disposable[] = [];
-  private root: FolderNode | undefined;
-  private files: StaticFileItem[] = [];
+  private readonly rows = new RowCache();
   private project: ProjectSummary | undefined;
+  /** The top folder's last listing: its counts describe the whole project. */
+  private top: FolderListing | undefined;
   private stale = true;
-  private filter: Filter = { kind: 'all' };
+  private filter: StaticFilesFilter = { kind: 'all' };
   /** What the references filter names: the template and how many of its paths no file serves. */
   private filterNote: string | undefined;
   private readonly decorations = new Map<string, Counts>();
@@ -70,86 +71,71 @@ export class StaticFilesView implements vscode.TreeDataProvider<Node>, vscode.Fi
   private findingsChanged(): void {
     clearTimeout(this.findingsTimer);
     this.findingsTimer = setTimeout(() => {
-      if (!this.view.visible || this.stale || !this.project) return;
-      const project = this.project;
-      void this.ctx
-        .request(Methods.findings, { projectDir: project.projectDir })
-        .catch(() => [] as StaticFileFindings[])
-        .then((findings) => {
-          if (this.stale || this.project !== project) return;
-          this.show(buildTree(this.files, findings));
-          this.changed.fire(undefined);
-        });
+      if (this.view.visible && !this.stale && this.project) this.changed.fire(undefined);
     }, FINDINGS_QUIET_MS);
   }
 
   async getChildren(node?: Node): Promise<Node[]> {
-    if (node) return node.kind === 'folder' ? childrenOf(node, this.filter) : [];
-    if (this.stale || !this.root) await this.load();
-    return this.root ? childrenOf(this.root, this.filter) : [];
+    if (node && node.kind !== 'folder') return [];
+    if (!node) {
+      this.stale = false;
+      this.project = this.ctx.activeProject;
+      if (!this.project) {
+        this.rows.clear();
+        this.top = undefined;
+        this.view.badge = undefined;
+        this.view.message = this.ctx.failure ?? 'No Django project has been learned yet.';
+        this.view.description = undefined;
+        return [];
+      }
+    }
+    const listing = await this.list(node?.row.path ?? '');
+    if (!listing) return [];
+    if (!node) {
+      this.top = listing;
+      this.decorations.clear();
+      this.describe();
+    }
+    const children = this.rows.children(listing, node);
+    for (const child of children) if (child.kind !== 'more') this.decorate(child.row.path, child.row.findings);
+    this.decorationsChanged.fire(undefined);
+    return children;
+  }
+
+  /** One folder of the active project under the current filter; null when the server has no answer. */
+  private async list(folder: string): Promise<FolderListing | null> {
+    const project = this.project;
+    if (!project) return null;
+    // An older server has no listFolder request: the view then stays empty rather than failing.
+    return this.ctx.request(Methods.listFolder, { projectDir: project.projectDir, folder, filter: this.filter }).catch(() => null);
   }
 
   getParent(node: Node): Node | undefined {
-    return node.parent && node.parent.path !== '' ? node.parent : undefined;
-  }
-
-  private async load(): Promise<void> {
-    this.stale = false;
-    const project = this.ctx.activeProject;
-    this.project = project;
-    if (!project) {
-      this.root = undefined;
-      this.files = [];
-      this.view.badge = undefined;
-      this.view.message = this.ctx.failure ?? 'No Django project has been learned yet.';
-      this.view.description = undefined;
-      return;
-    }
-    const params = { projectDir: project.projectDir };
-    const [files, findings] = await Promise.all([
-      this.ctx.request(Methods.listFiles, params).catch(() => [] as StaticFileItem[]),
-      // An older server has no findings request: the view then shows no badges rather than failing.
-      this.ctx.request(Methods.findings, params).catch(() => [] as StaticFileFindings[]),
-    ]);
-    this.files = files;
-    this.show(buildTree(files, findings));
-  }
-
-  private show(root: FolderNode): void {
-    this.root = root;
-    this.setDecorations(root);
-    this.describe();
+    return node.parent;
   }
 
   private describe(): void {
-    const root = this.root;
+    const top = this.top;
     const project = this.project;
-    if (!root || !project) return;
-    const shadowing = root.shadowingCount;
-    const counts = describeCounts(root.findings);
-    this.view.description = `${path.basename(project.projectDir)}: ${plural(root.fileCount, 'file')}${shadowing ? `, ${shadowing} shadowing` : ''}${counts ? `; ${counts}` : ''}`;
+    if (!top || !project) return;
+    const { fileCount, shadowingCount: shadowing, findings } = top.folder;
+    const counts = describeCounts(findings);
+    this.view.description = `${path.basename(project.projectDir)}: ${plural(fileCount, 'file')}${shadowing ? `, ${shadowing} shadowing` : ''}${counts ? `; ${counts}` : ''}`;
     // The badge shows on the explorer's icon too, so shadowed paths are noticed without opening the view.
     this.view.badge = shadowing
       ? { value: shadowing, tooltip: `${plural(shadowing, 'collected path')} shadowing later copies` }
       : undefined;
-    if (root.fileCount === 0) this.view.message = `collectstatic would write nothing for ${project.projectDir}.`;
+    if (fileCount === 0) this.view.message = `collectstatic would write nothing for ${project.projectDir}.`;
     else if (this.filter.kind === 'problems')
-      this.view.message = shownFiles(root, this.filter).length
-        ? 'Files with findings or shadowed copies.'
-        : 'No file has findings or shadowed copies.';
+      this.view.message = top.shownCount ? 'Files with findings or shadowed copies.' : 'No file has findings or shadowed copies.';
     else if (this.filter.kind === 'references') this.view.message = this.filterNote;
     else this.view.message = undefined;
   }
 
-  private setDecorations(root: FolderNode): void {
-    this.decorations.clear();
-    const walk = (at: FolderNode) => {
-      if (total(at.findings)) this.decorations.set(rowUri(at).toString(), at.findings);
-      for (const f of at.files) if (total(f.findings)) this.decorations.set(rowUri(f).toString(), f.findings);
-      for (const child of at.folders.values()) walk(child);
-    };
-    walk(root);
-    this.decorationsChanged.fire(undefined);
+  private decorate(dest: string, counts: Counts): void {
+    const key = rowUri(dest).toString();
+    if (total(counts)) this.decorations.set(key, counts);
+    else this.decorations.delete(key);
   }
 
   provideFileDecoration(uri: vscode.Uri): vscode.FileDecoration | undefined {
@@ -161,7 +147,7 @@ export class StaticFilesView implements vscode.TreeDataProvider<Node>, vscode.Fi
     return new vscode.FileDecoration(worst > 99 ? '99+' : String(worst), describeCounts(counts), color && new vscode.ThemeColor(color));
   }
 
-  private async setFilter(filter: Filter, note?: string): Promise<void> {
+  private async setFilter(filter: StaticFilesFilter, note?: string): Promise<void> {
     this.filter = filter;
     this.filterNote = note;
     await vscode.commands.executeCommand('setContext', FILTER_CONTEXT, filter.kind !== 'all');
@@ -180,44 +166,79 @@ export class StaticFilesView implements vscode.TreeDataProvider<Node>, vscode.Fi
       return [];
     }
     const links = (await vscode.commands.executeCommand<vscode.DocumentLink[]>('vscode.executeLinkProvider', doc.uri)) ?? [];
-    const absPaths = new Set(links.flatMap((l) => (l.target?.scheme === 'file' ? [l.target.fsPath] : [])));
+    const absPaths = [...new Set(links.flatMap((l) => (l.target?.scheme === 'file' ? [l.target.fsPath] : [])))];
     const missing = vscode.languages
       .getDiagnostics(doc.uri)
       .filter((d) => d.source === 'django-static' && d.code === 'missing-file').length;
-    if (this.stale || !this.root) await this.load();
-    const root = this.root;
-    const filter: Filter = { kind: 'references', absPaths };
-    const files = root ? shownFiles(root, filter) : [];
+    const filter: StaticFilesFilter = { kind: 'references', absPaths };
+    this.project = this.ctx.activeProject;
+    this.filter = filter;
+    const paths = (await this.list(''))?.shownPaths ?? [];
     const name = vscode.workspace.asRelativePath(doc.uri);
-    const note = `${plural(files.length, 'static file')} referenced by ${name}${missing ? `; ${plural(missing, 'path')} no file serves (see Problems)` : ''}. Show all files to clear.`;
+    const note = `${plural(paths.length, 'static file')} referenced by ${name}${missing ? `; ${plural(missing, 'path')} no file serves (see Problems)` : ''}. Show all files to clear.`;
     await this.setFilter(filter, note);
     await vscode.commands.executeCommand(`${STATIC_FILES_VIEW}.focus`);
-    for (const [i, file] of files.entries()) {
-      await this.view.reveal(file, { select: i === 0, focus: false, expand: true }).then(undefined, () => undefined);
+    for (const [i, dest] of paths.entries()) {
+      const file = await this.rowOf(dest);
+      if (file) await this.view.reveal(file, { select: i === 0, focus: false, expand: true }).then(undefined, () => undefined);
     }
-    return files.map((f) => f.file.path);
+    return paths;
+  }
+
+  /** The row of a shown file, listing the folders on its way as the view would when they are expanded. */
+  private async rowOf(dest: string): Promise<Node | undefined> {
+    let parent: FolderNode | undefined;
+    const parts = dest.split('/');
+    for (let i = 1; i <= parts.length; i++) {
+      const id = i === parts.length ? `file:${dest}` : `folder:${parts.slice(0, i).join('/')}`;
+      let node = this.rows.get(id);
+      if (!node || node.parent !== parent) {
+        const listing = await this.list(parent?.row.path ?? '');
+        if (!listing) return undefined;
+        this.rows.children(listing, parent);
+        node = this.rows.get(id);
+      }
+      if (!node) return undefined;
+      if (node.kind === 'file') return node;
+      if (node.kind !== 'folder') return undefined;
+      parent = node;
+    }
+    return undefined;
   }
 
   getTreeItem(node: Node): vscode.TreeItem {
+    if (node.kind === 'more') {
+      const item = new vscode.TreeItem(`… ${node.count} more — Find Static File to search`, vscode.TreeItemCollapsibleState.None);
+      item.id = node.id;
+      item.iconPath = new vscode.ThemeIcon('search');
+      item.tooltip = `${plural(node.count, 'more entry', 'more entries')} in ${node.folder || 'the top folder'}: too many to list here; Find Static File searches them all.`;
+      item.command = {
+        command: 'djangoStatic.findStaticFile',
+        title: 'Find Static File',
+        arguments: [node.folder ? `${node.folder}/` : ''],
+      };
+      return item;
+    }
     const expand = this.filter.kind === 'all' ? vscode.TreeItemCollapsibleState.Collapsed : vscode.TreeItemCollapsibleState.Expanded;
-    const findings = describeCounts(node.findings);
+    const findings = describeCounts(node.row.findings);
     if (node.kind === 'folder') {
-      const item = new vscode.TreeItem(node.name, expand);
-      item.id = `folder:${node.path}`;
-      item.resourceUri = rowUri(node);
+      const { row } = node;
+      const item = new vscode.TreeItem(row.name, expand);
+      item.id = node.id;
+      item.resourceUri = rowUri(row.path);
       item.iconPath = vscode.ThemeIcon.Folder;
-      item.description = node.shadowingCount
-        ? `${plural(node.fileCount, 'file')}, ${node.shadowingCount} shadowing`
-        : plural(node.fileCount, 'file');
-      if (findings) item.tooltip = `${node.path}/: ${findings} in the project's findings about paths below it`;
+      item.description = row.shadowingCount
+        ? `${plural(row.fileCount, 'file')}, ${row.shadowingCount} shadowing`
+        : plural(row.fileCount, 'file');
+      if (findings) item.tooltip = `${row.path}/: ${findings} in the project's findings about paths below it`;
       item.contextValue = 'staticFolder';
       return item;
     }
-    const { file } = node;
-    const item = new vscode.TreeItem(node.name, vscode.TreeItemCollapsibleState.None);
-    item.id = `file:${file.path}`;
+    const file = node.row;
+    const item = new vscode.TreeItem(file.name, vscode.TreeItemCollapsibleState.None);
+    item.id = node.id;
     const uri = vscode.Uri.file(file.absPath);
-    item.resourceUri = rowUri(node);
+    item.resourceUri = rowUri(file.path);
     item.description = file.shadowed ? `${file.source} · shadows ${file.shadowed}` : file.source;
     if (file.shadowed) item.iconPath = new vscode.ThemeIcon('copy', new vscode.ThemeColor('list.warningForeground'));
     const tooltip = new vscode.MarkdownString();
@@ -234,16 +255,15 @@ export class StaticFilesView implements vscode.TreeDataProvider<Node>, vscode.Fi
 }
 
 /** The row's own URI: its destination path, so the file icon theme still knows the file by its name. */
-function rowUri(node: Node): vscode.Uri {
-  const dest = node.kind === 'folder' ? node.path : node.file.path;
+function rowUri(dest: string): vscode.Uri {
   return vscode.Uri.from({ scheme: ROW_SCHEME, path: `/${dest}` });
 }
 
 /** "Show Shadowed Copies": every source of the path in finder order; picking one opens it. */
 export function showShadowedCopies(ctx: Ctx) {
-  return async (node?: { file?: StaticFileItem }): Promise<string[] | undefined> => {
+  return async (node?: { row?: StaticFileItem }): Promise<string[] | undefined> => {
     const project = ctx.activeProject;
-    const file = node?.file;
+    const file = node?.row && 'absPath' in node.row ? node.row : undefined;
     if (!project || !file) return undefined;
     const sources = await ctx.request(Methods.fileSources, { projectDir: project.projectDir, path: file.path });
     type Item = vscode.QuickPickItem & { absPath: string };

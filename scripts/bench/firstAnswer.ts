@@ -4,20 +4,25 @@
  * holds the expected item; a wrong or empty one is asked again (as a user would retype), and counted.
  */
 import * as fs from 'node:fs';
+import * as os from 'node:os';
 import * as path from 'node:path';
 import { COMPLETION_POSITIONS, GeneratedProject } from './generate';
 import { benchSettings } from './engine';
 import { LspSession, withTimeout } from './lspSession';
 import { median, now, reasonOf } from './stats';
 import { DEFAULT_SETTINGS } from '../../server/src/protocol';
+import { CODE_CACHE_ENV } from '../../server/src/launch/codeCache';
 
 /** How the server is configured: static and django force a mode; auto is the default (static reading first). */
 export type FirstAnswerMode = 'static' | 'auto' | 'django';
 export const FIRST_ANSWER_MODES: FirstAnswerMode[] = ['static', 'auto', 'django'];
 
 export interface FirstAnswers {
+  /** With the V8 code cache the first start made (every start after the first one). */
   completionMs: number;
   definitionMs: number;
+  /** The first start after an install or upgrade, which has no code cache yet (one run). */
+  noCacheCompletionMs: number;
   /** Wrong (empty) answers received before the right one, summed over the runs. */
   wrongAnswers: number;
   /**
@@ -44,9 +49,13 @@ export async function measureFirstAnswers(
   const definition: number[] = [];
   const cpu: number[] = [];
   let wrongAnswers = 0;
+  let noCacheCompletionMs = NaN;
+  // A cache folder of the bench's own: its first start makes the cache (measured apart), the runs use it.
+  const cacheDir = fs.mkdtempSync(path.join(os.tmpdir(), 'ds-bench-code-cache-'));
   try {
+    noCacheCompletionMs = (await firstAnswersOnce(project, mode, repoRoot, cacheDir, cliPath)).completionMs;
     for (let run = 0; run < runs; run++) {
-      const one = await firstAnswersOnce(project, mode, repoRoot, cliPath);
+      const one = await firstAnswersOnce(project, mode, repoRoot, cacheDir, cliPath);
       completion.push(one.completionMs);
       definition.push(one.definitionMs);
       if (one.serverCpuMs !== null) cpu.push(one.serverCpuMs);
@@ -54,10 +63,13 @@ export async function measureFirstAnswers(
     }
   } catch (err) {
     return { na: `first answers in ${mode} mode: ${reasonOf(err)}` };
+  } finally {
+    fs.rmSync(cacheDir, { recursive: true, force: true });
   }
   return {
     completionMs: median(completion),
     definitionMs: median(definition),
+    noCacheCompletionMs,
     wrongAnswers,
     serverCpuMs: cpu.length === runs ? median(cpu) : null,
   };
@@ -67,14 +79,16 @@ async function firstAnswersOnce(
   project: GeneratedProject,
   mode: FirstAnswerMode,
   repoRoot: string,
+  cacheDir: string,
   cliPath?: string,
-): Promise<FirstAnswers> {
+): Promise<Omit<FirstAnswers, 'noCacheCompletionMs'>> {
   const session = new LspSession({
     repoRoot,
     projectRoot: project.root,
     settings: mode === 'auto' ? { ...DEFAULT_SETTINGS } : benchSettings(mode),
     cliPath,
     clientWatches: true,
+    env: { [CODE_CACHE_ENV]: cacheDir },
   });
   try {
     await session.initialize();
@@ -103,9 +117,19 @@ async function firstAnswersOnce(
       GIVE_UP_MS + 5000,
       () => 'the server never answered',
     );
-    return { completionMs, definitionMs, wrongAnswers, serverCpuMs: cpuMsOf(session.child.pid) };
+    const serverCpuMs = cpuMsOf(session.child.pid);
+    await cacheWritten(cacheDir);
+    return { completionMs, definitionMs, wrongAnswers, serverCpuMs };
   } finally {
     await session.dispose();
+  }
+}
+
+/** Waits (a few seconds at most) until the server wrote its code cache, which follows its first answer. */
+async function cacheWritten(cacheDir: string): Promise<void> {
+  for (const until = now() + 5000; now() < until;) {
+    if (fs.readdirSync(cacheDir).some((name) => name.endsWith('.v8cache'))) return;
+    await new Promise((resolve) => setTimeout(resolve, 20));
   }
 }
 

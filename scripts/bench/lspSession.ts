@@ -26,6 +26,8 @@ export interface SessionOptions {
   nodeArgs?: string[];
   /** The CLI bundle to run; default `<repoRoot>/dist/cli.js`. */
   cliPath?: string;
+  /** Variables added to the server's environment. */
+  env?: NodeJS.ProcessEnv;
   /** Advertise client-side file watching (as VS Code does); when false the server watches by itself. */
   clientWatches?: boolean;
   log?: (line: string) => void;
@@ -60,6 +62,7 @@ export class LspSession {
       [...(options.nodeArgs ?? []), options.cliPath ?? path.join(options.repoRoot, 'dist', 'cli.js'), 'lsp', '--stdio'],
       {
         cwd: options.projectRoot,
+        env: options.env ? { ...process.env, ...options.env } : undefined,
         stdio: ['pipe', 'pipe', 'pipe'],
       },
     );
@@ -208,6 +211,11 @@ export class LspSession {
       if (this.exitReason) throw new Error(this.exitReason);
       await new Promise((resolve) => setTimeout(resolve, Math.max(20, quietMs - since)));
     }
+  }
+
+  /** One of our custom requests, by its typed definition. */
+  request<R>(type: { method: string }, params: unknown): Promise<R> {
+    return this.guard(this.connection.sendRequest(type.method, params) as Promise<R>);
   }
 
   uriOf(file: string): string {

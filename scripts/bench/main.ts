@@ -173,8 +173,9 @@ async function measureSize(size: number, options: CliOptions): Promise<SizeResul
     log,
   });
   log('  first correct completion and definition from spawn, per mode ...');
-  const first = {} as Record<'completion' | 'definition' | 'wrong' | 'cpu', Record<FirstAnswerMode, Value>>;
-  for (const key of ['completion', 'definition', 'wrong', 'cpu'] as const) first[key] = { static: null, auto: null, django: null };
+  const first = {} as Record<'completion' | 'definition' | 'wrong' | 'cpu' | 'noCache', Record<FirstAnswerMode, Value>>;
+  for (const key of ['completion', 'definition', 'wrong', 'cpu', 'noCache'] as const)
+    first[key] = { static: null, auto: null, django: null };
   for (const mode of FIRST_ANSWER_MODES) {
     const answers = await measureFirstAnswers(project, mode, runs, REPO_ROOT);
     if ('na' in answers) {
@@ -185,8 +186,9 @@ async function measureSize(size: number, options: CliOptions): Promise<SizeResul
     first.definition[mode] = answers.definitionMs;
     first.wrong[mode] = answers.wrongAnswers;
     first.cpu[mode] = answers.serverCpuMs;
+    first.noCache[mode] = answers.noCacheCompletionMs;
     log(
-      `    ${mode}: completion ${answers.completionMs.toFixed(0)} ms, definition ${answers.definitionMs.toFixed(0)} ms from spawn (${answers.wrongAnswers} wrong answers first; server CPU ${answers.serverCpuMs ?? 'n/a'} ms)`,
+      `    ${mode}: completion ${answers.completionMs.toFixed(0)} ms, definition ${answers.definitionMs.toFixed(0)} ms from spawn (${answers.wrongAnswers} wrong answers first; server CPU ${answers.serverCpuMs ?? 'n/a'} ms); completion ${answers.noCacheCompletionMs.toFixed(0)} ms at the first start, without a code cache`,
     );
   }
   log('  LSP session started as VS Code starts it (V8 flags on the command line), for its memory ...');
@@ -244,6 +246,7 @@ async function measureSize(size: number, options: CliOptions): Promise<SizeResul
     first_definition_ms: first.definition,
     first_wrong_answers: first.wrong,
     first_answer_cpu_ms: first.cpu,
+    first_completion_no_cache_ms: first.noCache,
     completion_p50_ms: bothLatencies.length ? Math.max(...bothLatencies.map((s) => s.p50)) : null,
     completion_p95_ms: bothLatencies.length ? Math.max(...bothLatencies.map((s) => s.p95)) : null,
     completion_max_ms: bothLatencies.length ? Math.max(...bothLatencies.map((s) => s.max)) : null,

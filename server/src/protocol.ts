@@ -43,13 +43,7 @@ export const DEFAULT_SETTINGS: DjangoStaticSettings = {
 };
 
 /** Initialization options the client passes to the server. */
-/**
- * V8 flags for the server process. V8 sizes the heap for throughput and, with memory to spare, let the
- * server reach 200 MB while holding far less live data at 100k files; the server idles between short
- * bursts, so a heap that stays near its live size is worth a little speed (101 MB in the benchmark).
- * The client passes them when it starts the server; the server also sets them itself for other clients.
- */
-export const SERVER_V8_FLAGS = ['--optimize-for-size'];
+export { SERVER_V8_FLAGS } from './launch/serverFlags';
 
 export interface InitializationOptions {
   settings: DjangoStaticSettings;
@@ -119,13 +113,85 @@ export interface FileSourcesParams {
  * template findings on `{% static %}` paths serving `path` (missing ones too), or the CSS/JS findings in the
  * file at `absPath`. Exactly one of the two is set.
  */
-export interface StaticFileFindings {
+export interface StaticFileFindings extends FindingCounts {
   path?: string;
   absPath?: string;
+}
+
+/** Findings counted on a file, or on a folder for every path below it (missing files included). */
+export interface FindingCounts {
   errors: number;
   warnings: number;
   /** Information and hints. */
   others: number;
+}
+
+/**
+ * Which files the Static Files view shows: every collected one, those with findings or shadowed copies, or
+ * the ones collected from these files (what the active template's `{% static %}` paths serve).
+ */
+export type StaticFilesFilter = { kind: 'all' } | { kind: 'problems' } | { kind: 'references'; absPaths: string[] };
+
+/** Params of `listFolder`. */
+export interface ListFolderParams {
+  projectDir: string;
+  /** Destination folder, `/`-separated, '' for the top level. */
+  folder: string;
+  /** Default: every file. */
+  filter?: StaticFilesFilter;
+  /** At most this many children, folders first (default and maximum: the server's cap, 500). */
+  limit?: number;
+}
+
+/** A folder row of the Static Files view. */
+export interface StaticFolderRow {
+  name: string;
+  /** Destination path, `/`-separated ('' for the top level). */
+  path: string;
+  /** Collected files below it, whatever the filter. */
+  fileCount: number;
+  /** Of those, the ones shadowing later copies. */
+  shadowingCount: number;
+  findings: FindingCounts;
+}
+
+/** A file row of the Static Files view: the collected file and the findings about its path or in it. */
+export interface StaticFileRow extends StaticFileItem {
+  name: string;
+  findings: FindingCounts;
+}
+
+/**
+ * One folder's children in the Static Files view, under a filter: its folders, then its files, each by
+ * name, together at most the limit; `more` counts what the limit left out.
+ */
+export interface FolderListing {
+  /** The folder itself, counted as a row (the top level's counts describe the whole project). */
+  folder: StaticFolderRow;
+  folders: StaticFolderRow[];
+  files: StaticFileRow[];
+  /** Children the filter shows that the limit left out. */
+  more: number;
+  /** Files the filter shows below the folder. */
+  shownCount: number;
+  /** With the references filter: the destination paths shown (as many as the absolute paths asked about, at most). */
+  shownPaths?: string[];
+}
+
+/** Params of `searchFiles`. */
+export interface SearchFilesParams {
+  projectDir: string;
+  /** What the user typed: a destination path or part of it; empty lists the project's own files first. */
+  query: string;
+  /** At most this many items (default and maximum: the server's cap, 200). */
+  limit?: number;
+}
+
+/** Find Static File's answer to one query: the best matches, best first. */
+export interface SearchFilesResult {
+  items: StaticFileItem[];
+  /** How many collected files match the query (the items being the best of them). */
+  matchCount: number;
 }
 
 /** Params of `findings`. */
@@ -141,6 +207,8 @@ export interface SelectProjectParams {
 /** Params of `listFiles`. */
 export interface ListFilesParams {
   projectDir: string;
+  /** Only the paths later sources also provide (what Collect's duplicate report needs): as many as there are duplicates. */
+  shadowedOnly?: boolean;
 }
 
 /** Params of `templateEngine`. */
@@ -186,8 +254,15 @@ export namespace Methods {
   export const reindex = new RequestType0<ProjectSummary[], void>('djangoStatic/reindex');
   /** Client → server: summaries of the learned projects. */
   export const projects = new RequestType0<ProjectSummary[], void>('djangoStatic/projects');
-  /** Client → server: every collected path of one project with its winner. */
+  /**
+   * Client → server: every collected path of one project with its winner (a million items in a big monorepo:
+   * the editor's views use `listFolder` and `searchFiles` instead).
+   */
   export const listFiles = new RequestType<ListFilesParams, StaticFileItem[], void>('djangoStatic/listFiles');
+  /** Client → server: one folder's children in the collect view, filtered and capped; null when no project is learned. */
+  export const listFolder = new RequestType<ListFolderParams, FolderListing | null, void>('djangoStatic/listFolder');
+  /** Client → server: the collected files best matching a query, for Find Static File as the user types. */
+  export const searchFiles = new RequestType<SearchFilesParams, SearchFilesResult, void>('djangoStatic/searchFiles');
   /** Client → server: every source providing one collected path, in finder order (the collected one first). */
   export const fileSources = new RequestType<FileSourcesParams, StaticFileSource[], void>('djangoStatic/fileSources');
   /** Client → server: the findings last published for the project's templates and static files, counted per file. */

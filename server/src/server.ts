@@ -43,11 +43,16 @@ import { createLanguageService, createModelCache, LanguageService, readsDocument
 import {
   DEFAULT_SETTINGS,
   DjangoStaticSettings,
+  FolderListing,
   InitializationOptions,
+  ListFilesParams,
+  ListFolderParams,
   Methods,
   ProjectSummary,
   SERVER_V8_FLAGS,
   ReportParams,
+  SearchFilesParams,
+  SearchFilesResult,
   StaticFileItem,
   StaticFileFindings,
   StaticFileSource,
@@ -58,6 +63,7 @@ import { projectVariables } from './engine/dotenv';
 import { jinjaByEngine } from './service/context';
 import { ProjectManager, templateSet, WorkspaceChange, WorkspaceProject } from './workspace/projectManager';
 import { countFindings, fileSources, listStaticFiles, projectReport, summarize } from './workspace/report';
+import { listFolder, searchFiles, shadowedFiles } from './workspace/staticFiles';
 import { assetDocumentsReferencing } from './workspace/assetDocuments';
 import { findAllReferences } from './workspace/references';
 import { RenameHost, RenameSupport, StaticRenames } from './workspace/renames';
@@ -65,6 +71,7 @@ import { FileChange, TreeWatcher, WatchTarget } from './workspace/watcher';
 import { DiagnosticsPublisher, ProgressHandle } from './workspace/diagnosticsPublisher';
 import { AssetPublisher } from './workspace/assetPublisher';
 import { PredictedManifest, predictedManifest } from './engine/assets';
+import { hotPathsRan, launchState } from './launch/hotPaths';
 
 /** Requests slower than this are logged, to make a sluggish project visible in the output channel. */
 const SLOW_REQUEST_MS = 200;
@@ -132,6 +139,9 @@ class DjangoStaticServer {
   private assets!: AssetPublisher;
   /** What each publisher last said per uri: one notification carries both (a CSS file can be read as both). */
   private readonly published = new Map<string, { templates: Diagnostic[]; assets: Diagnostic[] }>();
+  /** Publishes so far: what findingsOf counted stays valid until the next. */
+  private publishes = 0;
+  private readonly findingsCache = new WeakMap<WorkspaceProject, { publishes: number; findings: StaticFileFindings[] }>();
   private ownWatcher: TreeWatcher | undefined;
   private clientWatchers: Disposable | undefined;
   private watchKey = '';
@@ -143,6 +153,8 @@ class DjangoStaticServer {
   /** What the latest completion was answered from: a reading still walked is not a workspace project yet. */
   private lastCompletionCtx: ServiceContext | undefined;
   private readonly answeredFrom = new WeakMap<WorkspaceProject, boolean>();
+  /** Set once a request was answered from a project: the start-up's functions have all run by then. */
+  private answered = false;
   /** What projectsChanged said last; undefined until it was first sent (an empty list is news too). */
   private announced: ProjectSummary[] | undefined;
 
@@ -272,9 +284,10 @@ class DjangoStaticServer {
     );
     connection.onRequest(
       Methods.listFiles,
-      this.guarded('listFiles', [] as StaticFileItem[], (params: { projectDir?: string } | undefined) => {
+      this.guarded('listFiles', [] as StaticFileItem[], (params: ListFilesParams | undefined) => {
         const project = this.projectByDir(params?.projectDir);
-        return project ? listStaticFiles(project) : [];
+        if (!project) return [];
+        return params?.shadowedOnly === true ? shadowedFiles(project.index) : listStaticFiles(project);
       }),
     );
     connection.onRequest(
@@ -304,14 +317,37 @@ class DjangoStaticServer {
       Methods.findings,
       this.guarded('findings', [] as StaticFileFindings[], (params: { projectDir?: string } | undefined) => {
         const project = this.projectByDir(params?.projectDir);
-        if (!project || !this.manager) return [];
-        const mine = [];
-        for (const [uri, both] of this.published) {
-          const file = fsPathOf(uri);
-          if (file && this.manager.projectFor(file) === project) mine.push({ file, ...both });
-        }
-        return countFindings(mine);
+        return project ? this.findingsOf(project) : [];
       }),
+    );
+    connection.onRequest(
+      Methods.listFolder,
+      this.guarded('listFolder', null as FolderListing | null, (params: ListFolderParams | undefined) => {
+        const project = this.projectByDir(params?.projectDir);
+        if (!project) return null;
+        const folder = typeof params?.folder === 'string' ? params.folder : '';
+        return listFolder(project.index, { ...params!, folder }, this.findingsOf(project));
+      }),
+    );
+    connection.onRequest(
+      Methods.searchFiles,
+      this.guarded(
+        'searchFiles',
+        { items: [], matchCount: 0 } as SearchFilesResult,
+        async (params: SearchFilesParams | undefined, token) => {
+          const project = this.projectByDir(params?.projectDir);
+          if (!project) return { items: [], matchCount: 0 };
+          const query = typeof params?.query === 'string' ? params.query : '';
+          const found = await searchFiles(
+            project.index,
+            project.model.projectDir,
+            query,
+            params?.limit,
+            () => token.isCancellationRequested,
+          );
+          return found ?? { items: [], matchCount: 0 };
+        },
+      ),
     );
     connection.onRequest(
       Methods.projectEnvironment,
@@ -448,6 +484,8 @@ class DjangoStaticServer {
   }
 
   private async initialized(): Promise<void> {
+    const cache = launchState()?.cache;
+    this.log(`Started in ${Math.round(performance.now())} ms${cache ? ` (code cache: ${cache})` : ''}.`);
     if (this.support.configuration) await this.pullSettings();
     if (this.support.dynamicConfiguration) {
       this.connection.client
@@ -709,10 +747,28 @@ class DjangoStaticServer {
 
   /** Sends the templates' and the assets' diagnostics of `uri` together, each part as its publisher last said. */
   private publish(uri: string, part: 'templates' | 'assets', diagnostics: Diagnostic[]): void {
+    this.publishes++;
     const both = { ...(this.published.get(uri) ?? { templates: [], assets: [] }), [part]: diagnostics };
     if (both.templates.length || both.assets.length) this.published.set(uri, both);
     else this.published.delete(uri);
     void this.connection.sendDiagnostics({ uri, diagnostics: [...both.templates, ...both.assets] });
+  }
+
+  /**
+   * The findings last published for the project's files, counted per static file (see countFindings); kept
+   * until the next publish, since the view asks for every folder it shows (100 ms at 2,000 templates).
+   */
+  private findingsOf(project: WorkspaceProject): StaticFileFindings[] {
+    const cached = this.findingsCache.get(project);
+    if (cached?.publishes === this.publishes) return cached.findings;
+    const mine = [];
+    for (const [uri, both] of this.published) {
+      const file = fsPathOf(uri);
+      if (file && this.manager?.projectFor(file) === project) mine.push({ file, ...both });
+    }
+    const findings = countFindings(mine);
+    this.findingsCache.set(project, { publishes: this.publishes, findings });
+    return findings;
   }
 
   /** Summaries are cached per project object: a re-learn makes a new object, static changes drop the entry. */
@@ -788,6 +844,7 @@ class DjangoStaticServer {
     const walking = !!project.index.reading;
     if (this.answeredFrom.get(project) === walking) return;
     this.answeredFrom.set(project, walking);
+    this.answered = true;
     const reading =
       project.stage === 'final'
         ? `${project.model.mode} mode`
@@ -814,6 +871,7 @@ class DjangoStaticServer {
       const started = Date.now();
       try {
         const result = await handler(params, cancel);
+        if (this.answered) hotPathsRan();
         const took = Date.now() - started;
         if (took > SLOW_REQUEST_MS) this.log(`${name} took ${took} ms.`);
         return cancel.isCancellationRequested ? neutral : result;

@@ -10,8 +10,9 @@ import {
   Hover,
   Location,
   MarkupContent,
+  CancellationTokenSource,
 } from 'vscode-languageserver-protocol/node';
-import { Methods, ProjectSummary, StaticFileItem } from '../../server/src/protocol';
+import { FolderListing, Methods, ProjectSummary, SearchFilesResult, StaticFileItem } from '../../server/src/protocol';
 import { copyDemo, ensureBuilt, fileUri, LspClient, positionOf, removeCopy } from './lspClient';
 import { URI } from 'vscode-uri';
 
@@ -237,8 +238,75 @@ describe('language server over stdio: features on a copy of examples/demo', func
     assert.equal(site.shadowed, 1);
     assert.ok(files.some((f) => f.path === 'vendor/htmx/htmx.min.js'));
     assert.ok(!files.some((f) => f.path.endsWith('~')), 'ignored files are not collected');
+    const shadowed = await client.request<StaticFileItem[]>(Methods.listFiles, { projectDir: root, shadowedOnly: true });
+    assert.deepEqual(shadowed, [site], "Collect's duplicate report asks for the shadowing paths only");
     assert.equal(await client.request<boolean>(Methods.selectProject, { managePy: path.join(root, 'manage.py') }), true);
     assert.equal(await client.request<boolean>(Methods.selectProject, { managePy: '/nowhere/manage.py' }), false);
+  });
+
+  it('lists the Static Files view a folder at a time, with findings on the folders above a missing path, under each filter', async () => {
+    const broken = path.join(root, 'templates/broken.html');
+    client.open(broken);
+    await client.waitForDiagnostics(broken, 'missing-file', (d) => codes(d).includes('missing-file'));
+    const top = await client.request<FolderListing>(Methods.listFolder, { projectDir: root, folder: '' });
+    const names = top.folders.map((f) => f.name);
+    for (const name of ['blog', 'css', 'img', 'js', 'shop', 'vendor']) assert.ok(names.includes(name), names.join(' '));
+    assert.equal(top.folder.shadowingCount, 1);
+    assert.equal(top.folder.fileCount, projects[0].collectedCount);
+    const css = await client.request<FolderListing>(Methods.listFolder, { projectDir: root, folder: 'css' });
+    assert.ok(css.folder.findings.errors >= 1, `css/ counts the missing css/sites.css: ${JSON.stringify(css.folder.findings)}`);
+    const site = css.files.find((f) => f.name === 'site.css');
+    assert.deepEqual(site && [site.absPath, site.shadowed, site.source], [path.join(root, 'assets/css/site.css'), 1, 'assets/']);
+    const problems = await client.request<FolderListing>(Methods.listFolder, {
+      projectDir: root,
+      folder: 'css',
+      filter: { kind: 'problems' },
+    });
+    assert.ok(problems.files.some((f) => f.name === 'site.css') && !problems.files.some((f) => f.name === 'print.css'));
+    const absPaths = [path.join(root, 'assets/img/logo.svg'), path.join(root, 'legacy/static/css/site.css')];
+    const references = await client.request<FolderListing>(Methods.listFolder, {
+      projectDir: root,
+      folder: '',
+      filter: { kind: 'references', absPaths },
+    });
+    assert.deepEqual(references.shownPaths, ['img/logo.svg'], 'the shadowed legacy copy is collected from nowhere');
+    assert.deepEqual(
+      references.folders.map((f) => f.name),
+      ['img'],
+    );
+    assert.equal(await client.request(Methods.listFolder, { projectDir: '/nowhere', folder: '' }), null);
+    assert.equal((await client.request<FolderListing>(Methods.listFolder, { projectDir: root, folder: 42 })).folder.path, '', 'garbage');
+  });
+
+  it('searches the collected files as the user types, each query cancelling the last', async () => {
+    const typed = ['s', 'si', 'sit', 'site', 'site.', 'site.c', 'site.css'];
+    const sources = typed.map(() => new CancellationTokenSource());
+    const answers = typed.map((query, i) => {
+      sources[i - 1]?.cancel();
+      return client.connection.sendRequest(
+        Methods.searchFiles.method,
+        { projectDir: root, query },
+        sources[i].token,
+      ) as Promise<SearchFilesResult>;
+    });
+    const settled = await Promise.allSettled(answers);
+    const last = settled.at(-1)!;
+    assert.equal(last.status, 'fulfilled');
+    const found = (last as PromiseFulfilledResult<SearchFilesResult>).value;
+    assert.deepEqual(
+      found.items.map((i) => i.path),
+      ['css/site.css'],
+    );
+    assert.equal(found.items[0].shadowed, 1);
+    const empty = await client.request<SearchFilesResult>(Methods.searchFiles, { projectDir: root, query: '', limit: 3 });
+    assert.equal(empty.items.length, 3);
+    assert.equal(empty.matchCount, projects[0].collectedCount);
+    assert.ok(!empty.items.some((i) => i.path.startsWith('admin/')), "the project's own files first");
+    const path_ = await client.request<SearchFilesResult>(Methods.searchFiles, { projectDir: root, query: 'htmx/' });
+    assert.deepEqual(
+      path_.items.map((i) => i.path),
+      ['vendor/htmx/htmx.min.js'],
+    );
   });
 
   it('answers neutrally for a document that is not a template and for garbage positions', async () => {

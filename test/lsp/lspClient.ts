@@ -81,6 +81,10 @@ export interface ClientOptions {
   completionItemDefaults?: string[];
   /** Advertise workspace edits with file renames and change annotations (confirmation), as VS Code does. */
   workspaceEdits?: boolean;
+  /** Variables added to the server's environment. */
+  env?: NodeJS.ProcessEnv;
+  /** Start dist/server.js (as VS Code does) instead of `django-static lsp`. */
+  serverModule?: boolean;
 }
 
 export class LspClient {
@@ -104,7 +108,12 @@ export class LspClient {
   ) {}
 
   static async start(options: ClientOptions): Promise<LspClient> {
-    const child = spawn(process.execPath, [CLI, 'lsp', '--stdio'], { cwd: options.root, stdio: ['pipe', 'pipe', 'pipe'] });
+    const command = options.serverModule ? [path.join(REPO, 'dist', 'server.js'), '--stdio'] : [CLI, 'lsp', '--stdio'];
+    const child = spawn(process.execPath, command, {
+      cwd: options.root,
+      env: options.env ? { ...process.env, ...options.env } : undefined,
+      stdio: ['pipe', 'pipe', 'pipe'],
+    });
     const connection = createProtocolConnection(new StreamMessageReader(child.stdout!), new StreamMessageWriter(child.stdin!));
     const client = new LspClient(child, connection);
     child.stderr!.on('data', (chunk: Buffer) => (client.stderr += chunk.toString()));
@@ -291,6 +300,17 @@ export class LspClient {
   private notify(): void {
     for (const waiter of this.waiters.splice(0)) waiter();
   }
+}
+
+/** Opens the demo's templates/base.html and returns the completion labels after `{% static 'css/`. */
+export async function baseCssCompletion(client: LspClient, root: string): Promise<string[]> {
+  const base = path.join(root, 'templates/base.html');
+  client.open(base);
+  const result = await client.request<CompletionList | CompletionItem[] | null>('textDocument/completion', {
+    textDocument: { uri: fileUri(base) },
+    position: positionOf(base, "{% static 'css/site.css'", "{% static 'css/".length),
+  });
+  return labels(result);
 }
 
 /** Line/character of the first occurrence of `needle` in `file`, plus `offset` characters. */

@@ -6,8 +6,8 @@ import * as path from 'node:path';
 import { copyDemo, REPO, removeCopy } from '../lsp/lspClient';
 import { userEnv } from './env';
 
-/** What `npm pack` must ship: the CLI bundle and the helper it runs; npm adds the rest itself. */
-const SHIPPED = ['LICENSE', 'README.md', 'dist/cli.js', 'dist/python/introspect.py', 'package.json'];
+/** What `npm pack` must ship: the CLI's loader and bundle and the helper it runs; npm adds the rest itself. */
+const SHIPPED = ['LICENSE', 'README.md', 'dist/cli-bundle.js', 'dist/cli.js', 'dist/python/introspect.py', 'package.json'];
 
 function run(cmd: string, args: string[], cwd: string): SpawnSyncReturns<string> {
   const result = spawnSync(cmd, args, { cwd, env: userEnv(), encoding: 'utf8' });

@@ -19,6 +19,7 @@ function meantToShip(): string[] {
     'language-configuration.json',
     'images/icon.png',
     'dist/client.js',
+    'dist/server-bundle.js',
     'dist/server.js',
     'dist/python/introspect.py',
     ...inFolder('syntaxes', /\.tmLanguage\.json$/),

@@ -238,17 +238,23 @@ export async function runUiChecks(browser: Browser, url: string, workspace: stri
     return `first row ${first}; inserted {% static 'css/print.css' %}; copied js/app.js`;
   });
 
-  await check('Find Static File opens the winner', async () => {
+  await check('Find Static File searches on the server as you type and opens the winner', async () => {
     await runCommand(page, 'Django Static: Find Static File');
     await page.locator('.quick-input-widget .monaco-list-row').first().waitFor();
     await page.keyboard.type('css/site.css');
+    // The server's answer to the last query: its title counts the matches, one here (the shadowed copy is not collected).
+    const title = page.locator('.quick-input-widget .quick-input-title', { hasText: /: 1 match$/ });
+    await title.waitFor();
+    const rows = await page.locator('.quick-input-widget .monaco-list-row').count();
+    if (rows !== 1) throw new Error(`${rows} rows for css/site.css`);
     const row = page.locator('.quick-input-widget .monaco-list-row', { hasText: 'css/site.css' }).first();
     await row.waitFor();
     await page.screenshot({ path: path.join(RESULTS, 'find-static-file.png') });
     const label = (await row.innerText()).replace(/\s+/g, ' ').trim();
+    const counted = (await title.innerText()).trim();
     await page.keyboard.press('Enter');
     await page.locator('.tab.active', { hasText: 'site.css' }).waitFor();
-    return label;
+    return `${label}; title: ${counted}`;
   });
 
   await check('Static Files view: folders, winners, shadow counts; Show Shadowed Copies; opening a file', async () => {

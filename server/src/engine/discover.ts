@@ -1,9 +1,8 @@
 import { Dirent, promises as fs } from 'node:fs';
 import * as path from 'node:path';
-import fg from 'fast-glob';
 import { parser } from '@lezer/python';
 import type { SyntaxNode } from '@lezer/common';
-import { exists } from './fsUtil';
+import { exists, fastGlob } from './fsUtil';
 
 /** A Django project found below a workspace root. */
 export interface ProjectLocation {
@@ -265,7 +264,7 @@ function validModule(value: string | null): string | null {
 
 /** Last resort for a manage.py that doesn't name its settings: a single `<pkg>/settings.py` or `<pkg>/settings/`. */
 async function guessSettingsModule(projectDir: string): Promise<string | null> {
-  const candidates = await fg(['*/settings.py', '*/settings/__init__.py'], {
+  const candidates = await fastGlob()(['*/settings.py', '*/settings/__init__.py'], {
     cwd: projectDir,
     onlyFiles: true,
     suppressErrors: true,

@@ -1,4 +1,13 @@
 import { promises as fs } from 'node:fs';
+import type FastGlob from 'fast-glob';
+
+/**
+ * fast-glob, loaded on first use: the first answer globs nothing, and loading fast-glob with its matchers
+ * would be part of every start.
+ */
+export function fastGlob(): typeof FastGlob {
+  return require('fast-glob') as typeof FastGlob;
+}
 
 /** True when `file` (a file, folder or anything else) exists and is visible to this process. */
 export async function exists(file: string): Promise<boolean> {

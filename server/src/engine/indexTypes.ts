@@ -76,6 +76,17 @@ export interface CollectWinner {
   copies: number;
 }
 
+/** One source's share of one destination folder in the collect view. */
+export interface CollectedFolderPart {
+  /** Destination folder ('' = top level). */
+  folder: string;
+  source: StaticSource;
+  /** The file names collectstatic's list() yields from this source here (the index's own array: do not change it). */
+  names: readonly string[];
+  /** The file a name here is copied from. */
+  absPath(name: string): string;
+}
+
 /** A child of a folder for completion. */
 export interface FolderChild {
   name: string;
@@ -111,8 +122,11 @@ export interface StaticIndexApi {
   get(path: string): IndexEntry | undefined;
   /** True when a destination folder exists (prefix folders included). */
   isFolder(path: string): boolean;
-  /** Children of a destination folder ('' = top level), sorted by name. */
-  children(folder: string): FolderChild[];
+  /**
+   * Children of a destination folder ('' = top level), sorted by name; `listing`, the folder's listChildren
+   * when the caller has it already, saves listing it again.
+   */
+  children(folder: string, listing?: FolderListing): FolderChild[];
   /**
    * The same children before any file is looked up (a 100,000-file folder lists in a fraction of what
    * looking each file up costs): a file here may still turn out to have no entry.
@@ -120,6 +134,11 @@ export interface StaticIndexApi {
   listChildren(folder: string): FolderListing;
   /** What collectstatic writes: destination → providers in finder order (first is copied), ignored ones absent. */
   collectMap(): Map<string, string[]>;
+  /**
+   * collectstatic's list() a folder at a time, in finder order (a name yielded by two sources is collected from
+   * the first): no path is built per file, so a caller can keep a folder tree of 1M files cheaply.
+   */
+  forEachCollectedFolder(visit: (part: CollectedFolderPart) => void): void;
   /** Every destination collectstatic writes with its winner (cheaper than collectMap: no path per shadowed copy). */
   collectWinners(): CollectWinner[];
   /** All entries provided by more than one source in the collect view. */

@@ -1,6 +1,5 @@
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
-import fg from 'fast-glob';
 import { exists, isFile } from './fsUtil';
 import { runProcess } from './processes';
 
@@ -146,37 +145,45 @@ async function querySitePackages(python: string): Promise<string[]> {
  * the system's (Debian's dist-packages included) so django.contrib apps can still be located.
  */
 export async function sitePackagesWithoutRunning(projectDir: string, stopAt?: string): Promise<string[]> {
-  const patterns: string[] = [];
-  for (const dir of await venvSearchDirs(projectDir, stopAt)) {
-    for (const name of VENV_NAMES) {
-      const venv = fg.convertPathToPattern(path.join(dir, name));
-      patterns.push(`${venv}/lib/python*/site-packages`, `${venv}/Lib/site-packages`);
-    }
-  }
-  if (process.env.VIRTUAL_ENV) {
-    const venv = fg.convertPathToPattern(process.env.VIRTUAL_ENV);
-    patterns.push(`${venv}/lib/python*/site-packages`, `${venv}/Lib/site-packages`);
-  }
+  const venvs = (await venvSearchDirs(projectDir, stopAt)).flatMap((dir) => VENV_NAMES.map((name) => path.join(dir, name)));
+  if (process.env.VIRTUAL_ENV) venvs.push(process.env.VIRTUAL_ENV);
   // PYTHONPATH first, as the interpreter would put it on sys.path.
   const found: string[] = (process.env.PYTHONPATH ?? '')
     .split(path.delimiter)
     .filter(Boolean)
     .map((p) => path.resolve(p));
-  for (const pattern of patterns) {
-    found.push(...(await fg(pattern, { onlyDirectories: true, suppressErrors: true, dot: true })).sort());
+  for (const venv of venvs) {
+    found.push(...(await folderGlob(path.join(venv, 'lib'), 'python', 'site-packages')), path.join(venv, 'Lib', 'site-packages'));
   }
   if (process.platform !== 'win32') {
     // The order of Debian's sys.path: /usr/local before /usr.
-    for (const pattern of [
-      '/usr/local/lib/python3*/site-packages',
-      '/usr/local/lib/python3*/dist-packages',
+    found.push(
+      ...(await folderGlob('/usr/local/lib', 'python3', 'site-packages')),
+      ...(await folderGlob('/usr/local/lib', 'python3', 'dist-packages')),
       '/usr/lib/python3/dist-packages',
-      '/usr/lib/python3*/site-packages',
-    ]) {
-      found.push(...(await fg(pattern, { onlyDirectories: true, suppressErrors: true })).sort());
-    }
+      ...(await folderGlob('/usr/lib', 'python3', 'site-packages')),
+    );
   }
   return existingDirs(found.map((p) => path.normalize(p)));
+}
+
+/**
+ * The glob `<parent>/<prefix>*\/<leaf>` in the order a glob lists its matches (their paths sorted), leaving
+ * out only what does not exist under `parent`: existingDirs drops the rest. Two readdirs instead of
+ * fast-glob, which costs more to start than the whole first reading of a settings file.
+ */
+async function folderGlob(parent: string, prefix: string, leaf: string): Promise<string[]> {
+  let names: string[];
+  try {
+    names = await fs.readdir(parent);
+  } catch {
+    return [];
+  }
+  const base = parent.split(path.sep).join('/');
+  return names
+    .filter((name) => name.startsWith(prefix))
+    .map((name) => `${base}/${name}/${leaf}`)
+    .sort();
 }
 
 /** How far above the project folder a virtual environment is looked for when no repository root says where to stop. */

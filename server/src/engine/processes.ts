@@ -1,4 +1,7 @@
-import { ChildProcess, spawn } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
+
+/** child_process on first use: loading it is a part of the start-up, and the first answer runs no Python. */
+const childProcess = (): typeof import('node:child_process') => require('node:child_process');
 import { readdirSync, readFileSync } from 'node:fs';
 
 /** What a finished (or killed) child process produced. */
@@ -51,7 +54,7 @@ export function runProcess(command: string, args: string[], options: RunOptions)
     const marker = `${process.pid}-${started}-${Math.random().toString(36).slice(2)}`;
     let child: ChildProcess;
     try {
-      child = spawn(command, args, {
+      child = childProcess().spawn(command, args, {
         cwd: options.cwd,
         env: { ...(options.env ?? process.env), [RUN_MARKER]: marker },
         // A new process group on POSIX lets us kill the helper and its children at once.
@@ -201,7 +204,7 @@ function killTree(pid: number | undefined, isWindows: boolean): void {
   if (pid === undefined) return;
   try {
     if (isWindows) {
-      spawn('taskkill', ['/pid', String(pid), '/T', '/F'], { stdio: 'ignore', windowsHide: true });
+      childProcess().spawn('taskkill', ['/pid', String(pid), '/T', '/F'], { stdio: 'ignore', windowsHide: true });
     } else {
       process.kill(-pid, 'SIGKILL');
     }

@@ -7,6 +7,7 @@ import * as fs from 'fs';
 import { behaviourOf } from './djangoVersion';
 import { ProjectModel, sourceFolders } from './model';
 import {
+  CollectedFolderPart,
   CollectStats,
   CollectWinner,
   FindResult,
@@ -112,6 +113,8 @@ export class StaticIndex implements StaticIndexApi {
   private readonly journal: Array<{ generation: number; changes: PathChange[] }> = [];
   /** Destination folder → slots whose tree has it (built on demand, dropped when folders come or go). */
   private folderSlots: Map<string, number[]> | null = null;
+  /** Each listing listChildren returned → which slots hold its files (see children). */
+  private readonly holdersOf = new WeakMap<FolderListing, Map<string, number | number[]>>();
   /** Slots whose walk was cut short (their lookups read the disk), in finder order; built with folderSlots. */
   private cutSlots: number[] | null = null;
   /** See DjangoBehaviour.appFinderSeesBrokenLinks. */
@@ -272,17 +275,19 @@ export class StaticIndex implements StaticIndexApi {
     return false;
   }
 
-  children(folder: string): FolderChild[] {
+  children(folder: string, listing?: FolderListing): FolderChild[] {
     const base = trimSlashes(folder);
-    const holders = new Map<string, number[]>();
-    const { folders, files } = this.listing(base, holders);
+    const given = listing && this.holdersOf.get(listing);
+    const holders = given ?? new Map<string, number | number[]>();
+    const { folders, files } = given ? listing! : this.listing(base, holders);
     const out: FolderChild[] = [];
     let f = 0;
     for (const name of files) {
       // Both lists are sorted: a folder goes before a file of the same name.
       while (f < folders.length && folders[f].name <= name) out.push(folders[f++]);
       // The listing says which sources hold the file: no lookup per file (one stat per source while reading).
-      const providers = holders.get(name)!.map((order) => {
+      const held = holders.get(name)!;
+      const providers = (typeof held === 'number' ? [held] : held).map((order) => {
         const slot = this.slots[order];
         const rel = joinRel(belowPrefix(slot.source.prefix, base)!, name);
         return this.provider(slot, rel, this.isIgnoredRel(slot, rel));
@@ -294,11 +299,15 @@ export class StaticIndex implements StaticIndexApi {
   }
 
   listChildren(folder: string): FolderListing {
-    return this.listing(trimSlashes(folder));
+    // Which sources hold each file is kept with the listing, so children() given it looks nothing up again.
+    const holders = new Map<string, number | number[]>();
+    const listing = this.listing(trimSlashes(folder), holders);
+    this.holdersOf.set(listing, holders);
+    return listing;
   }
 
-  /** `holders`, when given, gets each file name's slots in finder order. */
-  private listing(base: string, holders?: Map<string, number[]>): FolderListing {
+  /** `holders` gets each file name's slots in finder order (a number for the one slot most files have). */
+  private listing(base: string, holders: Map<string, number | number[]>): FolderListing {
     const folders = new Map<string, StaticSource[]>();
     const files = new Set<string>();
     const addFolder = (name: string, source: StaticSource) => {
@@ -308,10 +317,10 @@ export class StaticIndex implements StaticIndexApi {
     };
     const addFile = (name: string, order: number) => {
       files.add(name);
-      if (!holders) return;
-      const list = holders.get(name);
-      if (!list) holders.set(name, [order]);
-      else if (list[list.length - 1] !== order) list.push(order);
+      const held = holders.get(name);
+      if (held === undefined) holders.set(name, order);
+      else if (typeof held === 'number') holders.set(name, [held, order]);
+      else held.push(order);
     };
     for (const slot of this.slots) {
       const prefix = slot.source.prefix;
@@ -392,28 +401,13 @@ export class StaticIndex implements StaticIndexApi {
     // Grouped by destination folder: a folder only one source fills cannot hold duplicates, so names are
     // compared only where sources overlap, and no per-file path is built (at 100k files the table of
     // destinations cost more time and memory than everything else the summary needs).
-    const byFolder = new Map<string, Array<{ order: number; names: string[] }>>();
+    const byFolder = new Map<string, Array<{ order: number; names: readonly string[] }>>();
     const perSource = this.slots.map(() => 0);
-    const add = (folder: string, order: number, names: string[]) => {
-      perSource[order] += names.length;
+    this.forEachCollectedFolder(({ folder, source, names }) => {
+      perSource[source.order] += names.length;
       const list = byFolder.get(folder);
-      if (list) list.push({ order, names });
-      else byFolder.set(folder, [{ order, names }]);
-    };
-    this.slots.forEach((slot, order) => {
-      if (slot.customAbs) {
-        const folders = new Map<string, string[]>();
-        for (const dest of slot.customAbs.keys()) {
-          const folder = parentRel(dest);
-          const names = folders.get(folder);
-          if (names) names.push(basename(dest));
-          else folders.set(folder, [basename(dest)]);
-        }
-        for (const [folder, names] of folders) add(folder, order, names);
-        return;
-      }
-      const prefix = slot.source.listPrefix;
-      this.walkCollected(slot.tree, '', (rel, names) => add(joinRel(prefix, rel), order, names));
+      if (list) list.push({ order: source.order, names });
+      else byFolder.set(folder, [{ order: source.order, names }]);
     });
     let collected = 0;
     const duplicated: Array<{ path: string; orders: number[] }> = [];
@@ -435,6 +429,27 @@ export class StaticIndex implements StaticIndexApi {
     }
     duplicated.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
     return { collected, perSource, duplicated };
+  }
+
+  forEachCollectedFolder(visit: (part: CollectedFolderPart) => void): void {
+    this.slots.forEach((slot) => {
+      const { source, customAbs } = slot;
+      if (customAbs) {
+        const folders = new Map<string, string[]>();
+        for (const dest of customAbs.keys()) {
+          const folder = parentRel(dest);
+          const names = folders.get(folder);
+          if (names) names.push(basename(dest));
+          else folders.set(folder, [basename(dest)]);
+        }
+        for (const [folder, names] of folders)
+          visit({ folder, source, names, absPath: (name) => this.collectAbsPath(slot, joinRel(folder, name)) });
+        return;
+      }
+      this.walkCollected(slot.tree, '', (rel, names) =>
+        visit({ folder: joinRel(source.listPrefix, rel), source, names, absPath: (name) => `${source.root}/${joinRel(rel, name)}` }),
+      );
+    });
   }
 
   forEachFile(visit: (folder: string, name: string) => void): void {

@@ -308,7 +308,7 @@ function folderItems(index: StaticIndexApi, folder: string): FolderItems {
     if (listing.folders.length + listing.files.length > WHOLE_FOLDER_ITEMS) {
       items = { items: [], big: bigFolder(folder, listing.folders, listing.files) };
     } else {
-      const children = index.children(folder);
+      const children = index.children(folder, listing);
       // Folders sort first and ignored files last through sortText; without either, the labels alone give the order.
       const sortFiles = children.some((child) => child.isFolder || ignoredByCollectstatic(child));
       items = { items: children.map((child) => (child.isFolder ? folderItem(child) : fileItem(child, sortFiles))) };

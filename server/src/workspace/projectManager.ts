@@ -588,7 +588,6 @@ export class ProjectManager {
     // The first reading runs no Python at all (the interpreter check alone takes longer than the whole
     // reading): site-packages are looked for where virtual environments and the system keep them.
     const options = { ...this.learnOptions(location), mode, ...(first ? { allowExecute: false } : {}) };
-    if (first) this.prefetchInterpreter(location);
     let model: ProjectModel;
     try {
       model = await learnLocated(location, options);
@@ -644,6 +643,8 @@ export class ProjectManager {
     if (indexed) {
       this.listingTemplates.add(project);
       indexed(project);
+      // Only now: spawning Python blocks this thread and its start takes a core from the reading before.
+      this.prefetchInterpreter(location);
     }
     const discovered = await (overlapped ?? listTemplates()).finally(() => this.listingTemplates.delete(project));
     project.templates = discovered.templates;
@@ -665,7 +666,7 @@ export class ProjectManager {
     return project;
   }
 
-  /** Starts the interpreter check Django mode will need (it is cached), so it runs beside the static reading. */
+  /** Starts the interpreter check Django mode will need (it is cached), so it runs beside the template listing. */
   private prefetchInterpreter(location: ProjectLocation): void {
     const options = this.learnOptions(location);
     findInterpreter(location.projectDir, options.python, location.projectDir).catch(() => undefined);

@@ -6,7 +6,7 @@
  */
 import { promises as fs } from 'fs';
 import * as path from 'path';
-import fg from 'fast-glob';
+import { fastGlob } from '../engine/fsUtil';
 import { ProjectModel, staticFolders } from '../engine/model';
 
 export interface OutsideTemplates {
@@ -42,12 +42,12 @@ export async function findTemplateLookingFiles(
   const ignore = [
     ...ALWAYS_IGNORED,
     ...ignoreGlobs,
-    ...staticRoots.map((root) => `${fg.escapePath(toPosix(path.relative(projectDir, root)))}/**`),
+    ...staticRoots.map((root) => `${fastGlob().escapePath(toPosix(path.relative(projectDir, root)))}/**`),
   ];
   let candidates: string[];
   try {
     // Not through symlinks, and not deeper than templates live: fast-glob would follow a link loop forever.
-    candidates = await fg(`**/*.{${EXTENSIONS}}`, {
+    candidates = await fastGlob()(`**/*.{${EXTENSIONS}}`, {
       cwd: projectDir,
       ignore,
       onlyFiles: true,

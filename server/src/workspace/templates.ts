@@ -1,6 +1,6 @@
 import * as path from 'path';
+import { fastGlob } from '../engine/fsUtil';
 import { isInside } from '../engine/paths';
-import fg from 'fast-glob';
 import { ProjectModel } from '../engine/model';
 import { appsOf, engineLabel, engineTakes, searchDirsOf, templateNameIn } from '../engine/templateEngines';
 import { DjangoStaticSettings } from '../protocol';
@@ -97,7 +97,7 @@ export async function discoverTemplatesWithCoverage(
   const scan = async (cwd: string, patterns: string[]): Promise<string[]> => {
     try {
       // Template folders reached through symlinks count (Django's loaders open them), but a link loop must end.
-      const files = await fg(patterns, {
+      const files = await fastGlob()(patterns, {
         cwd,
         ignore,
         absolute: true,

@@ -3,7 +3,6 @@
  * collectstatic, which import cycles end it, and the staticfiles.json it would write. The public face of
  * engine/assets; fronts (check, manifest, the language service) read only this.
  */
-import { createHash } from 'crypto';
 import * as fs from 'fs';
 import * as path from 'path';
 import { behaviourOf } from '../djangoVersion';
@@ -14,7 +13,7 @@ import type { NamedPath } from '../referenceFindings';
 import { lineAt } from '../staticMode/syntax';
 import { inCollectOrder } from './collectOrder';
 import { patternsFor } from './patterns';
-import { CollectedFile, postProcess, PostProcessResult, pyCompare, RootReader, withHash } from './postProcess';
+import { CollectedFile, md5, postProcess, PostProcessResult, pyCompare, RootReader, withHash } from './postProcess';
 import { pyJsonString } from './python';
 import { StorageTraits, storageTraits } from './storage';
 
@@ -178,7 +177,7 @@ export function manifestJson(prediction: AssetPrediction, djangoVersion: string 
   if (django.manifestHash) {
     const sorted = [...paths].sort((a, b) => pyCompare(a[0], b[0]) || pyCompare(a[1], b[1]));
     const list = `[${sorted.map(([k, v]) => `[${pyJsonString(k)}, ${pyJsonString(v)}]`).join(', ')}]`;
-    out += `, "hash": "${createHash('md5').update(Buffer.from(list, 'utf8')).digest('hex').slice(0, 12)}"`;
+    out += `, "hash": "${md5(Buffer.from(list, 'utf8'))}"`;
   }
   return `${out}}`;
 }

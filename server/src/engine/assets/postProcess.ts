@@ -10,7 +10,6 @@
  * looked them up, transitively, answering every other lookup from the history: the same result as a whole
  * replay, since a file's passes depend only on the files it reaches.
  */
-import { createHash } from 'crypto';
 import { AssetBehaviour } from '../djangoVersion';
 import { PatternGroup, matchesGlob } from './patterns';
 import { normpath, psplit, pyStrip, PythonError, splitext, unquote, urldefrag, urlsplit, urlunsplit } from './python';
@@ -106,7 +105,12 @@ export interface PostProcessResult {
   memory: ReplayMemory;
 }
 
-const md5 = (b: Buffer): string => createHash('md5').update(b).digest('hex').slice(0, 12);
+/**
+ * The first 12 hex digits of the md5, as HashedFilesMixin.file_hash and the manifest's hash take them.
+ * crypto is loaded on first use: most starts never hash, and loading it is a part of the start-up.
+ */
+export const md5 = (b: Buffer): string =>
+  (require('node:crypto') as typeof import('node:crypto')).createHash('md5').update(b).digest('hex').slice(0, 12);
 const utf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
 const clean = (name: string): string => name.replace(/\\/g, '/');
 

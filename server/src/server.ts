@@ -171,7 +171,9 @@ class DjangoStaticServer {
   private announceTimer: NodeJS.Timeout | undefined;
   private announcePendingSince: number | undefined;
   private lastCompletionUri: string | undefined;
-  private readonly answeredFrom = new WeakSet<WorkspaceProject>();
+  /** What the latest completion was answered from: a reading still walked is not a workspace project yet. */
+  private lastCompletionCtx: ServiceContext | undefined;
+  private readonly answeredFrom = new WeakMap<WorkspaceProject, boolean>();
   /** Set once a request was answered from a project: the start-up's functions have all run by then. */
   private answered = false;
   /** Set when the client sent something (over stdio), for the workspace check to let it go first. */
@@ -197,17 +199,19 @@ class DjangoStaticServer {
 
     connection.onCompletion(
       this.guarded('completion', CompletionList.create([], false), async (params, token) => {
-        const found = await this.documentAndContext(params.textDocument.uri, token);
+        const found = await this.documentAndContext(params.textDocument.uri, token, true);
         if (!found) return CompletionList.create([], this.manager?.busy ?? true);
         if (token.isCancellationRequested) return CompletionList.create([], false);
         this.lastCompletionUri = params.textDocument.uri;
+        this.lastCompletionCtx = found.ctx.index.reading ? found.ctx : undefined;
         return this.service.doComplete(found.doc, params.position, found.ctx);
       }),
     );
     // Resolve carries no document: the items being resolved come from the latest completion request.
     connection.onCompletionResolve((item: CompletionItem): CompletionItem => {
       try {
-        const ctx = this.lastCompletionUri === undefined ? undefined : this.contextFor(this.lastCompletionUri);
+        const uri = this.lastCompletionUri;
+        const ctx = (uri === undefined ? undefined : this.contextFor(uri)) ?? this.lastCompletionCtx;
         return ctx ? this.service.resolveCompletionItem(item, ctx) : item;
       } catch (err) {
         this.log(`completion resolve failed: ${messageOf(err)}`);
@@ -216,7 +220,7 @@ class DjangoStaticServer {
     });
     connection.onDefinition(
       this.guarded('definition', [], async (params, token) => {
-        const found = await this.documentAndContext(params.textDocument.uri, token);
+        const found = await this.documentAndContext(params.textDocument.uri, token, true);
         return found ? this.service.findDefinition(found.doc, params.position, found.ctx) : [];
       }),
     );
@@ -268,7 +272,7 @@ class DjangoStaticServer {
     );
     connection.onHover(
       this.guarded('hover', null, async (params, token) => {
-        const found = await this.documentAndContext(params.textDocument.uri, token);
+        const found = await this.documentAndContext(params.textDocument.uri, token, true);
         return found ? this.service.doHover(found.doc, params.position, found.ctx) : null;
       }),
     );
@@ -280,7 +284,7 @@ class DjangoStaticServer {
     );
     connection.onDocumentLinks(
       this.guarded('documentLinks', [], async (params, token) => {
-        const found = await this.documentAndContext(params.textDocument.uri, token);
+        const found = await this.documentAndContext(params.textDocument.uri, token, true);
         return found ? this.service.findDocumentLinks(found.doc, found.ctx) : [];
       }),
     );
@@ -852,14 +856,22 @@ class DjangoStaticServer {
     return (prediction && predictedManifest(prediction)) ?? undefined;
   }
 
-  /** For requests: waits while the document's project is being learned (see projectForRequest). */
-  private async documentAndContext(uri: string, token: CancellationToken): Promise<{ doc: TextDocument; ctx: ServiceContext } | undefined> {
+  /**
+   * For requests: waits while the document's project is being learned (see projectForRequest). `whileWalking`:
+   * the request's answer is one document's lookups, which a reading whose index is still walked answers right
+   * (references and renames need every template, so they wait).
+   */
+  private async documentAndContext(
+    uri: string,
+    token: CancellationToken,
+    whileWalking = false,
+  ): Promise<{ doc: TextDocument; ctx: ServiceContext } | undefined> {
     const doc = this.documents.get(uri);
     if (!doc || !readsDocument(doc.languageId, uri)) return undefined;
     // A request sent right after `initialized` may come before the settings were pulled.
     const manager = this.manager ?? (await this.managerStarted);
     if (!manager) return undefined;
-    const project = await manager.projectForRequest(fsPathOf(uri), token, learnTimeoutMs(this.settings));
+    const project = await manager.projectForRequest(fsPathOf(uri), token, learnTimeoutMs(this.settings), whileWalking);
     if (!project || token.isCancellationRequested) return undefined;
     this.noteAnsweringFrom(project);
     return { doc: this.documents.get(uri) ?? doc, ctx: this.contextOf(project) };
@@ -867,13 +879,16 @@ class DjangoStaticServer {
 
   /** Says once per reading which one requests are answered from. */
   private noteAnsweringFrom(project: WorkspaceProject): void {
-    if (this.answeredFrom.has(project)) return;
-    this.answeredFrom.add(project);
+    // Said again once the walk has ended: the same reading then answers from its index.
+    const walking = !!project.index.reading;
+    if (this.answeredFrom.get(project) === walking) return;
+    this.answeredFrom.set(project, walking);
     this.answered = true;
-    const which =
+    const reading =
       project.stage === 'final'
         ? `${project.model.mode} mode`
         : `the static reading without Python (${project.stage}; the full reading is still learning)`;
+    const which = project.index.reading ? `${reading}, its static folders still being walked (lookups read the disk)` : reading;
     this.log(`Answering requests about ${project.location.projectDir} from ${which}.`);
   }
 

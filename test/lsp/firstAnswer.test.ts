@@ -86,6 +86,49 @@ describe('language server over stdio: the first answer, asked right after initia
     });
   }
 
+  // Its walk lasts long enough to be seen: the answers come from the disk, the diagnostics once it has ended.
+  it('answers from the disk before the walk has ended, and publishes nothing missing until it has', async () => {
+    const root = fs.mkdtempSync(path.join(os.tmpdir(), 'ds-walking-'));
+    cleanup.push(() => fs.rmSync(root, { recursive: true, force: true }));
+    const page = bigFirstSource(root);
+    const client = await start(root, { mode: 'static' });
+    client.open(page);
+    const uri = fileUri(page);
+    const at = (needle: string, offset: number) => ({ textDocument: { uri }, position: positionOf(page, needle, offset) });
+    const [completion, definition, hover] = await Promise.all([
+      client.request<CompletionList | CompletionItem[] | null>('textDocument/completion', at("'big/g0/f1.js'", "'big/g0/".length)),
+      client.request<Location[]>('textDocument/definition', at("'css/site.css'", 3)),
+      client.request<Hover | null>('textDocument/hover', at("'big/g0/f1.js'", 3)),
+    ]);
+    // What the server had said when the answers came (its log and the responses share one stream, in order).
+    const logsThen = [...client.logs];
+    const publishedThen = client.published.filter((p) => p.uri === uri && p.diagnostics.length > 0).length;
+    const announcedThen = client.projectsChanged.length;
+
+    assert.ok(labels(completion).includes('f1.js'), labels(completion).slice(0, 10).join(', '));
+    assert.equal(labels(completion).length, FILES_PER_FOLDER, 'the folder listed whole, from the disk');
+    assert.deepEqual(
+      definition.map((l) => l.uri),
+      [fileUri(path.join(root, 'more/css/site.css')), fileUri(path.join(root, 'shop/static/css/site.css'))],
+      'the winner first, then the shadowed copy, in finder order',
+    );
+    assert.match(hoverText(hover), /assets\/big\/g0\/f1\.js/);
+    const answering = logsThen.find((l) => /Answering requests about/.test(l));
+    assert.match(answering ?? logsThen.join('\n'), /still being walked/);
+    assert.equal(publishedThen, 0, 'no diagnostic before the walk has ended');
+    assert.equal(announcedThen, 0, 'the project is announced once indexed');
+
+    // Once walked, the missing file is said to be missing.
+    const missing = (d: { code?: unknown; message: unknown }[]) => d.filter((x) => x.code === 'missing-file').map((x) => String(x.message));
+    const diagnostics = await client.waitForDiagnostics(page, 'css/nope.css missing', (d) => missing(d).length > 0);
+    assert.deepEqual(
+      missing(diagnostics).map((m) => m.match(/'[^']+'/)?.[0]),
+      ["'css/nope.css'"],
+    );
+    const walked = await client.waitFor('the static reading', () => client.logs.find((l) => /statically in \d+ ms/.test(l)));
+    assert.match(walked, new RegExp(`${FOLDERS * FILES_PER_FOLDER + 1} static paths`));
+  });
+
   it('answers from static mode alone in an untrusted workspace', async () => {
     const root = demo();
     const client = await LspClient.start({ root, initializationOptions: { trusted: false } });
@@ -130,26 +173,16 @@ describe('language server over stdio: the first answer, asked right after initia
   it('republishes what Django mode sees differently from the static reading', async () => {
     const root = fs.mkdtempSync(path.join(os.tmpdir(), 'ds-refine-'));
     cleanup.push(() => fs.rmSync(root, { recursive: true, force: true }));
-    write(
-      root,
-      'manage.py',
-      "import os, sys\nos.environ.setdefault('DJANGO_SETTINGS_MODULE', 'proj.settings')\nfrom django.core.management import execute_from_command_line\nexecute_from_command_line(sys.argv)\n",
-    );
-    write(root, 'proj/__init__.py', '');
-    write(
-      root,
-      'proj/settings.py',
-      [
-        'from pathlib import Path',
-        'BASE_DIR = Path(__file__).resolve().parent.parent',
-        "SECRET_KEY = 'x'",
-        "INSTALLED_APPS = ['django.contrib.staticfiles', 'late']",
-        "STATIC_URL = '/static/'",
-        "STATICFILES_DIRS = [BASE_DIR / 'assets']",
-        "TEMPLATES = [{'BACKEND': 'django.template.backends.django.DjangoTemplates', 'DIRS': [BASE_DIR / 'templates']}]",
-        '',
-      ].join('\n'),
-    );
+    djangoProject(root, [
+      'from pathlib import Path',
+      'BASE_DIR = Path(__file__).resolve().parent.parent',
+      "SECRET_KEY = 'x'",
+      "INSTALLED_APPS = ['django.contrib.staticfiles', 'late']",
+      "STATIC_URL = '/static/'",
+      "STATICFILES_DIRS = [BASE_DIR / 'assets']",
+      "TEMPLATES = [{'BACKEND': 'django.template.backends.django.DjangoTemplates', 'DIRS': [BASE_DIR / 'templates']}]",
+      '',
+    ]);
     // An app that adds a folder to STATICFILES_DIRS when Django starts: only Django mode can see it.
     write(root, 'late/__init__.py', '');
     write(
@@ -206,27 +239,17 @@ describe('language server over stdio: a static reading that may miss sources', f
 
   it('publishes no missing file from it, and answers from Django mode', async () => {
     root = fs.mkdtempSync(path.join(os.tmpdir(), 'ds-held-'));
-    write(
-      root,
-      'manage.py',
-      "import os, sys\nos.environ.setdefault('DJANGO_SETTINGS_MODULE', 'proj.settings')\nfrom django.core.management import execute_from_command_line\nexecute_from_command_line(sys.argv)\n",
-    );
-    write(root, 'proj/__init__.py', '');
     write(root, 'proj/paths.py', "from pathlib import Path\nASSETS = Path(__file__).resolve().parent.parent / 'assets'\n");
-    write(
-      root,
-      'proj/settings.py',
-      [
-        'import importlib',
-        "SECRET_KEY = 'x'",
-        "INSTALLED_APPS = ['django.contrib.staticfiles']",
-        "STATIC_URL = '/static/'",
-        '# Static mode cannot run this: it reads the setting as unknown, so its reading may miss files.',
-        "STATICFILES_DIRS = [importlib.import_module('proj.paths').ASSETS]",
-        "TEMPLATES = [{'BACKEND': 'django.template.backends.django.DjangoTemplates', 'DIRS': [__import__('os').path.dirname(__file__) + '/../templates']}]",
-        '',
-      ].join('\n'),
-    );
+    djangoProject(root, [
+      'import importlib',
+      "SECRET_KEY = 'x'",
+      "INSTALLED_APPS = ['django.contrib.staticfiles']",
+      "STATIC_URL = '/static/'",
+      '# Static mode cannot run this: it reads the setting as unknown, so its reading may miss files.',
+      "STATICFILES_DIRS = [importlib.import_module('proj.paths').ASSETS]",
+      "TEMPLATES = [{'BACKEND': 'django.template.backends.django.DjangoTemplates', 'DIRS': [__import__('os').path.dirname(__file__) + '/../templates']}]",
+      '',
+    ]);
     write(root, 'assets/css/site.css', 'body {}\n');
     const page = write(root, 'templates/page.html', '{% load static %}\n<link href="{% static \'css/site.css\' %}">\n');
     client = await LspClient.start({ root });
@@ -261,4 +284,51 @@ function write(root: string, rel: string, text: string): string {
   fs.mkdirSync(path.dirname(file), { recursive: true });
   fs.writeFileSync(file, text);
   return file;
+}
+
+/** manage.py and the `proj` package whose settings.py holds `settings` (lines). */
+function djangoProject(root: string, settings: string[]): void {
+  write(
+    root,
+    'manage.py',
+    "import os, sys\nos.environ.setdefault('DJANGO_SETTINGS_MODULE', 'proj.settings')\nfrom django.core.management import execute_from_command_line\nexecute_from_command_line(sys.argv)\n",
+  );
+  write(root, 'proj/__init__.py', '');
+  write(root, 'proj/settings.py', settings.join('\n'));
+}
+
+/** Files in the first source: its walk lasts long enough to be seen, its writing a second or two. */
+const FOLDERS = 48;
+const FILES_PER_FOLDER = 250;
+
+/** A project whose first source holds FOLDERS × FILES_PER_FOLDER files; returns its template. */
+function bigFirstSource(root: string): string {
+  djangoProject(root, [
+    'from pathlib import Path',
+    'BASE_DIR = Path(__file__).resolve().parent.parent',
+    "INSTALLED_APPS = ['django.contrib.staticfiles', 'shop']",
+    "STATIC_URL = '/static/'",
+    "STATICFILES_DIRS = [BASE_DIR / 'assets', BASE_DIR / 'more']",
+    "TEMPLATES = [{'BACKEND': 'django.template.backends.django.DjangoTemplates', 'DIRS': [BASE_DIR / 'templates'], 'APP_DIRS': True}]",
+    '',
+  ]);
+  write(root, 'shop/__init__.py', '');
+  write(root, 'shop/static/css/site.css', 'shadowed {}\n');
+  write(root, 'more/css/site.css', 'wins {}\n');
+  for (let f = 0; f < FOLDERS; f++) {
+    const dir = path.join(root, 'assets/big', `g${f}`);
+    fs.mkdirSync(dir, { recursive: true });
+    for (let i = 0; i < FILES_PER_FOLDER; i++) fs.writeFileSync(path.join(dir, `f${i}.js`), '');
+  }
+  return write(
+    root,
+    'templates/page.html',
+    [
+      '{% load static %}',
+      '<link href="{% static \'css/site.css\' %}">',
+      '<script src="{% static \'big/g0/f1.js\' %}"></script>',
+      '<link href="{% static \'css/nope.css\' %}">',
+      '',
+    ].join('\n'),
+  );
 }

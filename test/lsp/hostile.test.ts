@@ -36,7 +36,7 @@ describe('language server: a hostile project does not stall the others', functio
     if (demo) removeCopy(demo);
   });
 
-  it('answers completion in the other project within 2 s while the hostile one is learned', async () => {
+  it('answers completion in the other project within 1 s while the hostile one is learned', async () => {
     demo = copyDemo();
     const workspace = path.dirname(demo);
     const bad = path.join(workspace, 'bad');
@@ -87,15 +87,17 @@ describe('language server: a hostile project does not stall the others', functio
       `      hostile learn took ${window} ms; ${latencies.length} completions meanwhile, p95 ${p95} ms, max ${sorted[sorted.length - 1]} ms`,
     );
     assert.ok(latencies.length >= 3, 'requests were sent while the hostile project was learned');
-    // Known regression, tracked in #18: since the index holds 1,000,000 entries per root, the hostile
-    // project's walk of '/' runs ten times longer and its pauses reach the other project's answers (slowest
-    // 0.99-1.26 s on CI, p95 under 0.5 s). The bound says "never stalled", not how fast: the bench measures that.
-    assert.ok(sorted[sorted.length - 1] < 2000, `slowest answer ${sorted[sorted.length - 1]} ms`);
+    // A root outside the workspace folders ('/') is walked for at most 100,000 entries, so neither its walk
+    // nor the summary of what it read holds the thread for long (with 1,000,000 the slowest answer reached 1.6 s).
+    assert.ok(sorted[sorted.length - 1] < 1000, `slowest answer ${sorted[sorted.length - 1]} ms`);
 
     const report = learned.find((p) => p.projectDir === bad)!.reportMarkdown;
     assert.match(report, /settings\.py line 4 could not be read: value too large/);
     assert.match(report, /settings\.py line 6 could not be read: value too large/);
     assert.match(report, /settings\.py line 9 could not be read: took too long/);
-    assert.match(report, /Stopped after [\d,]+ entries in \/ /);
+    assert.match(
+      report,
+      /Stopped after [\d,]+ entries in \/ \(limit: 100,000 entries for a static folder outside the workspace folders; list a narrower folder, or open this one as a workspace folder/,
+    );
   });
 });

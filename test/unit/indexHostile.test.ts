@@ -115,8 +115,17 @@ describe('static index: hostile trees', function () {
     assert.ok(stopped);
     assert.equal(
       stopped.message,
-      `Stopped after 300 entries in ${root}/assets (limit: 100 entries); the index holds what was read before.`,
+      `Stopped after 300 entries in ${root}/assets (limit: 100 entries); paths in it are still looked up on the disk, but counts, the collect view and suggestions hold only what was read.`,
     );
+    // Unread is not missing: a path past the cut is looked up on the disk, a missing one is still missing.
+    assert.deepEqual(index.find('f250.css', false), { kind: 'found', matches: [`${root}/assets/f250.css`] });
+    assert.equal(index.get('f299.css')?.providers[0].absPath, `${root}/assets/f299.css`);
+    assert.equal(index.find('f300.css', false).kind, 'missing');
+    assert.equal(index.children('').length, 300);
+    fs.rmSync(`${root}/assets/f250.css`);
+    assert.ok(index.fileRemoved(`${root}/assets/f250.css`), 'a file past the cut that goes is a change');
+    assert.equal(index.find('f250.css', false).kind, 'missing');
+    assert.deepEqual(index.changesSince(index.generation - 1), [{ path: 'f250.css', added: false }]);
   });
 
   it('shares the project-wide entry budget between roots: a later root gets what is left, and says so', async () => {
@@ -129,9 +138,28 @@ describe('static index: hostile trees', function () {
     const stopped = index.problems.filter((p) => p.kind === 'walk-stopped');
     assert.deepEqual(
       stopped.map((p) => p.message),
-      [`Stopped after 60 entries in ${root}/b (limit: 40 entries left for this project); the index holds what was read before.`],
+      [
+        `Stopped after 60 entries in ${root}/b (limit: 40 entries left for this project); paths in it are still looked up on the disk, but counts, the collect view and suggestions hold only what was read.`,
+      ],
     );
     assert.equal(index.size, 60, 'the first root whole, nothing of the second past the budget');
+  });
+
+  it('walks a root outside the workspace folders for fewer entries, and says what the user can do', async () => {
+    const files: Record<string, string> = {};
+    for (let i = 0; i < 60; i++) files[`work/a/f${i}.css`] = files[`elsewhere/b/g${i}.css`] = '';
+    const root = makeTree(files);
+    const index = await buildIndex(model([fsFinder([dirEntry('', `${root}/work/a`), dirEntry('', `${root}/elsewhere/b`)])]), {
+      walkLimits: { maxEntries: 100, maxMillis: 10_000, maxRepeats: 8, outsideMaxEntries: 40 },
+      workspaceFolders: [`${root}/work`],
+    });
+    assert.deepEqual(
+      index.problems.filter((p) => p.kind === 'walk-stopped').map((p) => p.message),
+      [
+        `Stopped after 60 entries in ${root}/elsewhere/b (limit: 40 entries for a static folder outside the workspace folders; list a narrower folder, or open this one as a workspace folder to index more of it); paths in it are still looked up on the disk, but counts, the collect view and suggestions hold only what was read.`,
+      ],
+    );
+    assert.equal(index.size, 60, 'the root inside the workspace whole');
   });
 
   it('walks a link-heavy system folder (/sys) within its budget, and keeps the event loop turning', async function () {

@@ -111,6 +111,11 @@ export interface StaticIndexApi {
    * on it; a rename keeps `size` but changes this.
    */
   readonly generation?: number;
+  /**
+   * True while the walk behind the index runs: lookups (find, get, isFolder, children) read the disk and are
+   * right; size, the collect view and every-file questions are not answerable yet (see startIndex).
+   */
+  readonly reading?: boolean;
   /** find(): first or all matches (absolute paths; folders count, as in Django). */
   find(path: string, all: boolean): FindResult;
   /** The entry for a normalised destination path, or undefined. */

@@ -12,6 +12,10 @@
  * Both become aliases: a path through them is answered through the folder they lead to, following at most 40
  * links as path resolution does, so find() answers what findstatic answers. The walk also stops after a
  * number of entries or a time (walkBudget.ts), and can pause between folders so a server keeps answering.
+ *
+ * Until its walk has ended, and after a walk cut short, a tree answers lookups (hasFile, hasFolder, node)
+ * from the disk itself, as Django's find() does (`os.path.exists` per location): a server can answer from an
+ * index whose walk is still running, and what it says is what findstatic says, not what the walk reached.
  */
 import * as fs from 'fs';
 import { PathFilter } from './fnmatch';
@@ -63,7 +67,9 @@ export class RootTree {
   private readonly visits = new Map<string, { rel: string; count: number }>();
   private rootIsLink = false;
   private files = 0;
-  private readonly budget: WalkBudget;
+  private budget: WalkBudget;
+  /** False until the first walk has ended (a custom finder's virtual tree never walks). */
+  private walked: boolean;
 
   constructor(
     /** Absolute root; null for a custom finder's virtual tree. */
@@ -72,6 +78,25 @@ export class RootTree {
     limits?: WalkLimits,
   ) {
     this.budget = new WalkBudget(limits);
+    this.walked = root === null;
+  }
+
+  /** True until the first walk has ended: lookups read the disk, and the tree's own folders are not all there. */
+  get reading(): boolean {
+    return !this.walked;
+  }
+
+  /**
+   * Lookups read the disk: while the walk runs, and after it was cut short (a path past the cut is not
+   * missing, only unread: the disk says which).
+   */
+  get readsDisk(): boolean {
+    return !this.walked || this.budget.stopped !== null;
+  }
+
+  /** Sets the limits of a walk not started yet (a project's total is known only once earlier roots are walked). */
+  limitTo(limits: WalkLimits): void {
+    if (!this.walked && this.budget.entries === 0) this.budget = new WalkBudget(limits);
   }
 
   /** Files and folders read so far (counted against the budgets). */
@@ -89,7 +114,7 @@ export class RootTree {
    * that takes more than 40 links (ELOOP: `os.path.exists` is false, findstatic finds nothing).
    */
   resolve(rel: string): string | null {
-    if (this.aliases.size === 0 || rel === '') return rel;
+    if (this.aliases.size === 0 || rel === '' || !this.walked) return rel;
     let hops = this.rootIsLink ? 1 : 0;
     let current = '';
     for (const part of rel.split('/')) {
@@ -106,6 +131,7 @@ export class RootTree {
 
   /** A folder's names, through aliases. */
   node(rel: string): DirNode | undefined {
+    if (this.readsDisk) return this.readNode(rel);
     const real = this.resolve(rel);
     return real === null ? undefined : this.dirs.get(real);
   }
@@ -116,10 +142,12 @@ export class RootTree {
   }
 
   hasFolder(rel: string): boolean {
+    if (this.readsDisk) return this.onDisk(rel) === 'dir';
     return this.node(rel) !== undefined;
   }
 
   get exists(): boolean {
+    if (this.readsDisk) return this.onDisk('') === 'dir';
     return this.dirs.has('');
   }
 
@@ -129,6 +157,11 @@ export class RootTree {
   }
 
   hasFile(rel: string): boolean {
+    return this.readsDisk ? this.onDisk(rel) === 'file' : this.holdsFile(rel);
+  }
+
+  /** The walked tree holds the file (what incremental updates compare against). */
+  private holdsFile(rel: string): boolean {
     if (this.aliases.size > 0) rel = this.canonical(rel) ?? '\0';
     const node = this.dirs.get(parentRel(rel));
     if (!node || !nodeHasFile(node, basename(rel))) return false;
@@ -137,6 +170,38 @@ export class RootTree {
 
   hasFileOrFolder(rel: string): boolean {
     return this.hasFolder(rel) || this.hasFile(rel);
+  }
+
+  /** A symlink whose target is missing (listed by Django's list(), never matched by find()). */
+  isBroken(rel: string): boolean {
+    if (this.readsDisk) return this.onDisk(rel) === 'broken';
+    return this.broken.size > 0 && this.broken.has(rel);
+  }
+
+  /** What `rel` is on disk now, as the walk would record it (ignored globs count as missing). */
+  private onDisk(rel: string): 'dir' | 'file' | 'broken' | 'missing' {
+    if (this.root === null || (rel !== '' && this.filtered(rel))) return 'missing';
+    return entryKind(rel ? `${this.root}/${rel}` : this.root);
+  }
+
+  /** One folder's names read from the disk (see readsDisk), broken links left out. */
+  private readNode(rel: string): DirNode | undefined {
+    if (this.onDisk(rel) !== 'dir') return undefined;
+    const abs = rel ? `${this.root}/${rel}` : this.root!;
+    let entries: fs.Dirent[];
+    try {
+      entries = fs.readdirSync(abs, { withFileTypes: true });
+    } catch {
+      return undefined;
+    }
+    const node: DirNode = { files: [], dirs: [] };
+    for (const entry of entries) {
+      const kind = entry.isDirectory() ? 'dir' : entry.isFile() ? 'file' : entryKind(`${abs}/${entry.name}`);
+      const childRel = joinRel(rel, entry.name);
+      if (kind === 'dir' && !this.filter?.skipsFolder(childRel, entry.name)) node.dirs.push(entry.name);
+      else if (kind === 'file' && !this.filter?.skipsFile?.(childRel)) node.files.push(entry.name);
+    }
+    return node;
   }
 
   /** `rel` with its folder resolved through aliases (the last name is kept), or null past 40 links. */
@@ -148,7 +213,7 @@ export class RootTree {
 
   /** Relative paths of the files find() can see at `rel` (a file) or anywhere below it (a folder). */
   filesAt(rel: string): string[] {
-    if (this.hasFile(rel)) return [this.canonical(rel)!];
+    if (this.holdsFile(rel)) return [this.canonical(rel)!];
     rel = this.resolve(rel) ?? '\0';
     const out: string[] = [];
     const visit = (folder: string): void => {
@@ -177,6 +242,7 @@ export class RootTree {
   /** Walks the whole root (call once, on a fresh tree). */
   walkAll(): void {
     for (const _ of this.walkRoot());
+    this.walked = true;
   }
 
   /** The same walk, pausing every few milliseconds so the event loop (a server's requests) keeps running. */
@@ -187,6 +253,7 @@ export class RootTree {
       await yieldToEventLoop();
       slice = Date.now();
     }
+    this.walked = true;
   }
 
   private *walkRoot(): Generator<void> {
@@ -219,7 +286,7 @@ export class RootTree {
     const canonical = this.canonical(rel);
     if (canonical === null) return false;
     rel = canonical;
-    if (this.dirs.has(rel) || this.hasFile(rel) || this.broken.has(rel)) return false;
+    if (this.dirs.has(rel) || this.holdsFile(rel) || this.broken.has(rel)) return false;
     if (this.filtered(rel)) return false;
     const abs = `${this.root}/${rel}`;
     const kind = entryKind(abs);
@@ -288,7 +355,7 @@ export class RootTree {
 
   /** Adds a file a custom finder listed (virtual tree, nothing on disk is read). */
   addVirtualFile(rel: string): void {
-    if (this.hasFile(rel)) return;
+    if (this.holdsFile(rel)) return;
     this.ensureFolder(parentRel(rel));
     this.addFile(rel, false);
   }
@@ -330,7 +397,7 @@ export class RootTree {
   get problems(): WalkProblem[] {
     const out: WalkProblem[] = [];
     if (this.budget.stopped) {
-      const message = `Stopped after ${this.budget.entries.toLocaleString('en')} entries in ${this.root} (limit: ${this.budget.stopped}); the index holds what was read before.`;
+      const message = `Stopped after ${this.budget.entries.toLocaleString('en')} entries in ${this.root} (limit: ${this.budget.stopped}); paths in it are still looked up on the disk, but counts, the collect view and suggestions hold only what was read.`;
       out.push({ kind: 'walk-stopped', path: this.root ?? '', message });
     }
     out.push(...this.listed);
@@ -444,15 +511,19 @@ function nodeHasFile(node: DirNode, name: string): boolean {
 
 /** What `abs` is when symlinks are followed: Django's `DirEntry.is_dir()` view. */
 function entryKind(abs: string): 'dir' | 'file' | 'broken' | 'missing' {
+  // Without throwing for a missing path: a lookup while the walk runs asks every source (50+), most of
+  // which lack it, and an exception per miss cost ten times the stat itself.
+  let stat: fs.Stats | undefined;
   try {
-    return fs.statSync(abs).isDirectory() ? 'dir' : 'file';
+    stat = fs.statSync(abs, { throwIfNoEntry: false });
   } catch {
-    try {
-      fs.lstatSync(abs);
-      return 'broken';
-    } catch {
-      return 'missing';
-    }
+    stat = undefined; // ELOOP, ENOTDIR, EACCES: not there for os.path.exists either
+  }
+  if (stat) return stat.isDirectory() ? 'dir' : 'file';
+  try {
+    return fs.lstatSync(abs, { throwIfNoEntry: false }) ? 'broken' : 'missing';
+  } catch {
+    return 'missing';
   }
 }
 

@@ -22,7 +22,7 @@ import {
 import { RootTree, WalkProblem } from './indexWalk';
 import { DEFAULT_WALK_LIMITS, WalkLimits } from './walkBudget';
 import { compileGlobs, compileIgnorePatterns, compilePathOnlyPatterns } from './fnmatch';
-import { basename, belowPrefix, joinRel, normalizeDestPath, parentRel, relativeInside, safeJoin } from './paths';
+import { basename, belowPrefix, isInside, joinRel, normalizeDestPath, parentRel, relativeInside, safeJoin } from './paths';
 
 export type { WalkProblem } from './indexWalk';
 
@@ -32,6 +32,8 @@ export interface BuildIndexOptions {
   ignoreGlobs?: string[];
   /** What walking one root may cost (walkBudget.ts). */
   walkLimits?: WalkLimits;
+  /** The workspace folders (absolute): a root outside all of them gets `outsideMaxEntries`. None: no root is outside. */
+  workspaceFolders?: string[];
 }
 
 /**
@@ -39,19 +41,37 @@ export interface BuildIndexOptions {
  * thread keeps answering while a big (or hostile: `STATICFILES_DIRS = ['/']`) root is walked.
  */
 export async function buildIndex(model: ProjectModel, options: BuildIndexOptions = {}): Promise<StaticIndex> {
+  const { index, walked } = startIndex(model, options);
+  await walked;
+  return index;
+}
+
+/**
+ * The index at once, its walk running behind it (`walked` resolves when it ends). Until then the index is
+ * `reading`: lookups (find, get, isFolder, children) read the disk as Django's finders do, so they are
+ * already right; questions about the whole index (size, collect view, every file) wait for `walked`.
+ */
+export function startIndex(model: ProjectModel, options: BuildIndexOptions = {}): { index: StaticIndex; walked: Promise<void> } {
   const skip = compileGlobs(options.ignoreGlobs ?? []);
-  const walked = new Map<string, RootTree>();
+  const trees = new Map<string, RootTree>();
+  for (const root of sourceFolders(model)) if (!trees.has(root)) trees.set(root, new RootTree(root, skip));
+  const index = new StaticIndex(model, options, trees);
   const limits = options.walkLimits ?? DEFAULT_WALK_LIMITS;
-  let left = limits.maxIndexEntries ?? Infinity;
-  for (const root of sourceFolders(model)) {
-    if (walked.has(root)) continue;
-    const own = left < limits.maxEntries ? { ...limits, maxEntries: Math.max(0, left), shared: true } : limits;
-    const tree = new RootTree(root, skip, own);
-    await tree.walkAllAsync();
-    left -= tree.entriesRead;
-    walked.set(root, tree);
-  }
-  return new StaticIndex(model, options, walked);
+  const walk = async (): Promise<void> => {
+    let left = limits.maxIndexEntries ?? Infinity;
+    for (const [root, tree] of trees) {
+      const outside = limits.outsideMaxEntries ?? Infinity;
+      const own =
+        outside < limits.maxEntries && options.workspaceFolders?.every((folder) => !isInside(folder, root))
+          ? { ...limits, maxEntries: outside, outside: true }
+          : limits;
+      tree.limitTo(left < own.maxEntries ? { ...limits, maxEntries: Math.max(0, left), shared: true } : own);
+      await tree.walkAllAsync();
+      left -= tree.entriesRead;
+    }
+    index.walkEnded();
+  };
+  return { index, walked: walk() };
 }
 
 interface SourceSlot {
@@ -93,10 +113,14 @@ export class StaticIndex implements StaticIndexApi {
   private readonly journal: Array<{ generation: number; changes: PathChange[] }> = [];
   /** Destination folder → slots whose tree has it (built on demand, dropped when folders come or go). */
   private folderSlots: Map<string, number[]> | null = null;
+  /** Each listing listChildren returned → which slots hold its files (see children). */
+  private readonly holdersOf = new WeakMap<FolderListing, Map<string, number | number[]>>();
+  /** Slots whose walk was cut short (their lookups read the disk), in finder order; built with folderSlots. */
+  private cutSlots: number[] | null = null;
   /** See DjangoBehaviour.appFinderSeesBrokenLinks. */
   private readonly appFindsBrokenLinks: boolean;
 
-  /** `walked` holds trees already walked (buildIndex walks them without blocking); others are walked here. */
+  /** `walked` holds trees walked elsewhere (startIndex walks them without blocking); others are walked here. */
   constructor(model: ProjectModel, options: BuildIndexOptions = {}, walked?: ReadonlyMap<string, RootTree>) {
     this.isIgnoredName = compileIgnorePatterns(model.ignorePatterns);
     this.isIgnoredPath = compilePathOnlyPatterns(model.ignorePatterns);
@@ -112,6 +136,29 @@ export class StaticIndex implements StaticIndexApi {
       return tree;
     });
     this.sources = this.slots.map((s) => s.source);
+  }
+
+  /**
+   * True while some root's walk has not ended (startIndex): lookups read the disk; size, the collect view
+   * and every-file questions would miss what is not walked yet, so nobody asks them of a reading index.
+   */
+  get reading(): boolean {
+    for (const tree of this.trees.values()) if (tree.reading) return true;
+    return false;
+  }
+
+  /**
+   * The walk has ended: what was cached from the disk-reading lookups goes, and the generation moves on with
+   * no journal to catch up from, so caches keyed on it rebuild.
+   */
+  walkEnded(): void {
+    this.folderSlots = null;
+    this.cutSlots = null;
+    this.sizeCache = null;
+    this.collectCache = null;
+    this.statsCache = null;
+    this.journal.length = 0;
+    this.generation++;
   }
 
   /** Folders that could not be read, symlink loops and broken links met while walking. */
@@ -172,7 +219,7 @@ export class StaticIndex implements StaticIndexApi {
     const joined = safeJoin(source.root!, rest);
     if (!joined.ok) return { escapes: joined.message };
     if (tree.hasFileOrFolder(joined.rel)) return joined.path;
-    return this.appFindsBrokenLinks && source.finder === 'app' && tree.broken.has(joined.rel) ? joined.path : null;
+    return this.appFindsBrokenLinks && source.finder === 'app' && tree.isBroken(joined.rel) ? joined.path : null;
   }
 
   get(path: string): IndexEntry | undefined {
@@ -191,11 +238,13 @@ export class StaticIndex implements StaticIndexApi {
    * two sources that can have the file instead of all of them (50+ in a big project).
    */
   private slotsHoldingFolder(folder: string): readonly number[] {
-    const slots = this.folderMap().get(folder);
-    if (slots) return slots;
+    if (this.reading) return this.slots.map((_, order) => order);
     // A folder reached through a symlink loop is not in the map (it holds walked folders only): ask the
-    // sources whose trees have such links.
-    return this.slots.flatMap((slot, order) => (slot.tree.hasAliases ? [order] : []));
+    // sources whose trees have such links. A walk cut short: ask its source, which reads the disk.
+    const slots = this.folderMap().get(folder) ?? this.slots.flatMap((slot, order) => (slot.tree.hasAliases ? [order] : []));
+    this.cutSlots ??= this.slots.flatMap((slot, order) => (slot.tree.readsDisk ? [order] : []));
+    if (this.cutSlots.length === 0) return slots;
+    return [...new Set([...slots, ...this.cutSlots])].sort((a, b) => a - b);
   }
 
   /** Destination folder → slots whose tree has it, in finder order. */
@@ -228,27 +277,50 @@ export class StaticIndex implements StaticIndexApi {
 
   children(folder: string, listing?: FolderListing): FolderChild[] {
     const base = trimSlashes(folder);
-    const { folders, files } = listing ?? this.listChildren(base);
+    const given = listing && this.holdersOf.get(listing);
+    const holders = given ?? new Map<string, number | number[]>();
+    const { folders, files } = given ? listing! : this.listing(base, holders);
     const out: FolderChild[] = [];
     let f = 0;
     for (const name of files) {
       // Both lists are sorted: a folder goes before a file of the same name.
       while (f < folders.length && folders[f].name <= name) out.push(folders[f++]);
-      const entry = this.get(joinRel(base, name));
-      if (entry) out.push({ name, isFolder: false, entry, sources: entry.providers.map((p) => p.source) });
+      // The listing says which sources hold the file: no lookup per file (one stat per source while reading).
+      const held = holders.get(name)!;
+      const providers = (typeof held === 'number' ? [held] : held).map((order) => {
+        const slot = this.slots[order];
+        const rel = joinRel(belowPrefix(slot.source.prefix, base)!, name);
+        return this.provider(slot, rel, this.isIgnoredRel(slot, rel));
+      });
+      out.push({ name, isFolder: false, entry: { path: joinRel(base, name), providers }, sources: providers.map((p) => p.source) });
     }
     while (f < folders.length) out.push(folders[f++]);
     return out;
   }
 
   listChildren(folder: string): FolderListing {
-    const base = trimSlashes(folder);
+    // Which sources hold each file is kept with the listing, so children() given it looks nothing up again.
+    const holders = new Map<string, number | number[]>();
+    const listing = this.listing(trimSlashes(folder), holders);
+    this.holdersOf.set(listing, holders);
+    return listing;
+  }
+
+  /** `holders` gets each file name's slots in finder order (a number for the one slot most files have). */
+  private listing(base: string, holders: Map<string, number | number[]>): FolderListing {
     const folders = new Map<string, StaticSource[]>();
     const files = new Set<string>();
     const addFolder = (name: string, source: StaticSource) => {
       const list = folders.get(name);
       if (!list) folders.set(name, [source]);
       else if (!list.includes(source)) list.push(source);
+    };
+    const addFile = (name: string, order: number) => {
+      files.add(name);
+      const held = holders.get(name);
+      if (held === undefined) holders.set(name, order);
+      else if (typeof held === 'number') holders.set(name, [held, order]);
+      else held.push(order);
     };
     for (const slot of this.slots) {
       const prefix = slot.source.prefix;
@@ -258,12 +330,12 @@ export class StaticIndex implements StaticIndexApi {
         continue;
       }
       const rel = belowPrefix(prefix, base);
-      const real = rel === null ? null : slot.tree.resolve(rel);
-      const node = real === null ? undefined : slot.tree.dirs.get(real);
+      const node = rel === null ? undefined : slot.tree.node(rel);
       if (!node) continue;
       for (const name of node.dirs) addFolder(name, slot.source);
-      if (slot.tree.broken.size === 0) for (const name of node.files) files.add(name);
-      else for (const name of node.files) if (!slot.tree.broken.has(joinRel(real!, name))) files.add(name);
+      const real = slot.tree.resolve(rel!);
+      const broken = slot.tree.readsDisk ? null : slot.tree.broken; // a folder read from the disk leaves them out
+      for (const name of node.files) if (!broken?.size || !broken.has(joinRel(real!, name))) addFile(name, slot.source.order);
     }
     // The default sort compares UTF-16 code units, as `<` does, without a callback per comparison.
     const folderNames = [...folders.keys()].sort();
@@ -483,16 +555,18 @@ export class StaticIndex implements StaticIndexApi {
       for (const rel of rels) {
         const folders = tree.dirs.size;
         const gone = kind === 'removed' ? tree.filesAt(rel) : [];
-        const changed = kind === 'removed' ? tree.removePath(rel) : tree.addPath(rel);
+        // Past a walk's cut, what goes was never read but was found on the disk until now: it changed too.
+        const unread = kind === 'removed' && tree.readsDisk && rel !== '' && gone.length === 0;
+        const changed = (kind === 'removed' ? tree.removePath(rel) : tree.addPath(rel)) || unread;
         if (!changed) continue;
         let files = touched.get(tree);
         if (!files) touched.set(tree, (files = new Set()));
-        for (const file of kind === 'removed' ? gone : tree.filesAt(rel)) files.add(file);
+        for (const file of kind === 'removed' ? (unread ? [rel] : gone) : tree.filesAt(rel)) files.add(file);
         if (tree.dirs.size !== folders) foldersChanged = true;
       }
     }
     if (touched.size === 0) return false;
-    if (foldersChanged) this.folderSlots = null;
+    if (foldersChanged) this.folderSlots = this.cutSlots = null;
     this.collectCache = null;
     const changes = this.pathChanges(touched, kind);
     if (this.sizeCache !== null) this.sizeCache += kind === 'added' ? changes.length : -changes.length;

@@ -20,6 +20,14 @@ export interface WalkLimits {
   maxIndexEntries?: number;
   /** Set when maxEntries is what the index's total left for this root (the message says so). */
   shared?: boolean;
+  /**
+   * Entries for a root outside the workspace folders (startIndex's `workspaceFolders`): installed apps'
+   * static folders hold hundreds of files, so far more than that is a setting like `STATICFILES_DIRS = ['/']`,
+   * whose walk would otherwise hold the server's thread (and its memory) for the other projects' answers.
+   */
+  outsideMaxEntries?: number;
+  /** Set when maxEntries is outsideMaxEntries (the message says what the user can do). */
+  outside?: boolean;
 }
 
 /**
@@ -30,7 +38,13 @@ export interface WalkLimits {
  * entries keeps a language server near 400 MB however hostile the roots (`STATICFILES_DIRS = ['/']`). One
  * root may take half, so a hostile root listed first still leaves room for the others.
  */
-export const DEFAULT_WALK_LIMITS: WalkLimits = { maxEntries: 1_000_000, maxMillis: 10_000, maxRepeats: 8, maxIndexEntries: 2_000_000 };
+export const DEFAULT_WALK_LIMITS: WalkLimits = {
+  maxEntries: 1_000_000,
+  maxMillis: 10_000,
+  maxRepeats: 8,
+  maxIndexEntries: 2_000_000,
+  outsideMaxEntries: 100_000,
+};
 
 /** Linux's MAXSYMLINKS: path resolution through more links fails with ELOOP, so findstatic finds nothing. */
 export const MAX_SYMLINK_HOPS = 40;
@@ -53,7 +67,12 @@ export class WalkBudget {
     if (this.stopped) return false;
     this.entries += count;
     if (this.entries > this.limits.maxEntries) {
-      this.stopped = `${this.limits.maxEntries.toLocaleString('en')} entries${this.limits.shared ? ' left for this project' : ''}`;
+      const why = this.limits.shared
+        ? ' left for this project'
+        : this.limits.outside
+          ? ' for a static folder outside the workspace folders; list a narrower folder, or open this one as a workspace folder to index more of it'
+          : '';
+      this.stopped = `${this.limits.maxEntries.toLocaleString('en')} entries${why}`;
     } else if (Date.now() - this.started > this.limits.maxMillis) this.stopped = `${this.limits.maxMillis / 1000} s`;
     return this.stopped === null;
   }

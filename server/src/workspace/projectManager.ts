@@ -7,7 +7,7 @@ import { findInterpreter } from '../engine/interpreter';
 import { LearnOptions, ProjectModel, staticFolders } from '../engine/model';
 import { compareReadings, mayMissSources, ReadingDifference } from '../engine/readings';
 import { learnLocated, noteIndexProblems } from '../engine/project';
-import { buildIndex } from '../engine/staticIndex';
+import { startIndex } from '../engine/staticIndex';
 import { DjangoStaticSettings } from '../protocol';
 import { MANIFEST_NAME, readManifest } from './manifest';
 import {
@@ -138,6 +138,12 @@ export class ProjectManager {
   private pendingLocations: ProjectLocation[] = [];
   /** True while the workspace is searched for projects: a file may belong to one not found yet. */
   private discovering = false;
+  /**
+   * Readings whose index is still walked: not projects of the workspace yet (no diagnostics, summaries or
+   * file events), but requests that allow it (projectForRequest's `whileWalking`) are answered from them,
+   * their lookups reading the disk as Django's finders do.
+   */
+  private readonly walking = new Set<WorkspaceProject>();
   /** First readings already answering whose template folders are still being listed. */
   private readonly listingTemplates = new WeakSet<WorkspaceProject>();
   private readonly relearnTimers = new Map<string, NodeJS.Timeout>();
@@ -305,11 +311,18 @@ export class ProjectManager {
    * a static reading that may miss sources) this waits for it, at most `timeoutMs` and never past a
    * cancellation; a file that belongs to no project gets undefined at once.
    */
-  async projectForRequest(file: string | null, cancel: Cancellation, timeoutMs: number): Promise<WorkspaceProject | undefined> {
+  async projectForRequest(
+    file: string | null,
+    cancel: Cancellation,
+    timeoutMs: number,
+    whileWalking = false,
+  ): Promise<WorkspaceProject | undefined> {
     const deadline = Date.now() + timeoutMs;
     for (;;) {
       const project = this.projectFor(file);
       if (!this.mustWait(file, project) || cancel.isCancellationRequested) return project;
+      const walking = whileWalking ? this.walkingFor(file) : undefined;
+      if (walking) return walking;
       const left = deadline - Date.now();
       if (left <= 0) return project;
       await this.nextChange(left, cancel);
@@ -412,6 +425,18 @@ export class ProjectManager {
       !!abs &&
       this.pendingLocations.some((l) => isInside(l.projectDir, abs) && !this.current.some((p) => p.location.projectDir === l.projectDir))
     );
+  }
+
+  /**
+   * A reading whose index is still walked and whose template folders hold the file (the file belongs to
+   * it, whatever discovery finds later), the deepest project first.
+   */
+  private walkingFor(file: string | null): WorkspaceProject | undefined {
+    if (!file || this.walking.size === 0) return undefined;
+    const abs = path.resolve(file);
+    return [...this.walking]
+      .filter((p) => templateDirs(p.model, this.scopeOf(p)).some((d) => isInside(d, abs)))
+      .sort((a, b) => b.location.projectDir.length - a.location.projectDir.length)[0];
   }
 
   /** The file is one of the project's templates, or (while they are listed) inside its template folders. */
@@ -591,24 +616,30 @@ export class ProjectManager {
       discoverTemplatesWithCoverage(model, this.settingsOf(location.projectDir), scope);
     const overlapped = indexed ? undefined : listTemplates();
     overlapped?.catch(() => undefined); // awaited below, unless the index fails first
-    const [index, manifest, awaited] = await Promise.all([
-      reused && previous ? previous.index : buildIndex(model, options),
-      readManifest(model.staticRoot, model.djangoVersion),
-      awaitedRoots(model),
-    ]);
-    const indexedMs = Date.now() - started;
-    noteIndexProblems(model, index);
+    const [manifest, awaited] = await Promise.all([readManifest(model.staticRoot, model.djangoVersion), awaitedRoots(model)]);
+    const walk = reused && previous ? null : startIndex(model, { ...options, workspaceFolders: scope });
     const project: WorkspaceProject = {
       location,
       model,
       stage: !first ? 'final' : mayMissSources(model) ? 'held' : 'preview',
-      index,
+      index: walk?.index ?? previous!.index,
       manifest,
       templates: [],
       coverage: { engines: [], fallback: null, unowned: 0, owners: new Map(), outside: { count: 0, folders: [] } },
       learnMs: 0,
       awaitedRoots: awaited,
     };
+    if (walk) {
+      // Requests are answered while the walk runs (at 1M files it is most of the first reading's time).
+      if (project.stage !== 'held') {
+        this.walking.add(project);
+        this.wakeWaiters();
+      }
+      await walk.walked.finally(() => this.walking.delete(project));
+    }
+    const indexedMs = Date.now() - started;
+    const index = project.index;
+    noteIndexProblems(model, index);
     if (indexed) {
       this.listingTemplates.add(project);
       indexed(project);

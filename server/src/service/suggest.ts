@@ -43,7 +43,14 @@ interface IndexPaths {
  */
 interface BaseIndex {
   names: string[];
-  pathsOf: number[][];
+  /**
+   * The paths carrying basename `id` are `carriers[carrierStart[id]..carrierStart[id + 1])`, then `laterCarriers`:
+   * one array per basename held 23 MB at 1,000,000 files, these two typed arrays 4 MB.
+   */
+  carrierStart: Int32Array;
+  carriers: Int32Array;
+  /** Paths added since the build that carry a built basename. */
+  laterCarriers: Map<number, number[]>;
   /** `lengthStart[n]`: the first id whose name is at least `n` long (up to the longest name + 1). */
   lengthStart: number[];
   postings: Map<number, number[]>;
@@ -176,7 +183,9 @@ function addFile(data: IndexPaths, folder: string, name: string): void {
   const base = name.toLowerCase();
   const id = nameId(bases, base);
   if (id !== undefined) {
-    bases.pathsOf[id].push(k);
+    const later = bases.laterCarriers.get(id);
+    if (later) later.push(k);
+    else bases.laterCarriers.set(id, [k]);
     return;
   }
   const late = bases.extra.indexOf(base);
@@ -222,8 +231,13 @@ function nameOf(bases: BaseIndex, id: number): string {
   return id < bases.names.length ? bases.names[id] : bases.extra[id - bases.names.length];
 }
 
-function carriersOf(bases: BaseIndex, id: number): number[] {
-  return id < bases.names.length ? bases.pathsOf[id] : bases.extraPathsOf[id - bases.names.length];
+function* carriersOf(bases: BaseIndex, id: number): Generator<number> {
+  if (id >= bases.names.length) {
+    yield* bases.extraPathsOf[id - bases.names.length];
+    return;
+  }
+  for (let at = bases.carrierStart[id]; at < bases.carrierStart[id + 1]; at++) yield bases.carriers[at];
+  yield* bases.laterCarriers.get(id) ?? [];
 }
 
 function baseIndexOf(data: IndexPaths): BaseIndex {
@@ -234,25 +248,43 @@ function baseIndexOf(data: IndexPaths): BaseIndex {
 function* buildBases(data: IndexPaths): Generator<void, BaseIndex> {
   const ids = new Map<string, number>();
   const distinct: string[] = [];
-  const carriers: number[][] = [];
-  for (let k = 0; k < data.names.length; k++) {
+  // Per path: its basename's id in order of first appearance (-1 when removed), then its final id.
+  const total = data.names.length;
+  const baseOf = new Int32Array(total);
+  const counted: number[] = [];
+  for (let k = 0; k < total; k++) {
     if (k % BUILD_STEP === BUILD_STEP - 1) yield;
-    if (data.removed.has(k)) continue;
-    const base = data.names[k].toLowerCase();
-    const id = ids.get(base);
-    if (id !== undefined) {
-      carriers[id].push(k);
+    if (data.removed.has(k)) {
+      baseOf[k] = -1;
       continue;
     }
-    ids.set(base, distinct.length);
-    distinct.push(base);
-    carriers.push([k]);
+    const base = data.names[k].toLowerCase();
+    let id = ids.get(base);
+    if (id === undefined) {
+      id = distinct.length;
+      ids.set(base, id);
+      distinct.push(base);
+      counted.push(0);
+    }
+    baseOf[k] = id;
+    counted[id]++;
   }
   const order = distinct
     .map((_, id) => id)
     .sort((x, y) => distinct[x].length - distinct[y].length || (distinct[x] < distinct[y] ? -1 : distinct[x] > distinct[y] ? 1 : 0));
   const names = order.map((id) => distinct[id]);
-  const pathsOf = order.map((id) => carriers[id]);
+  const sortedId = new Int32Array(distinct.length);
+  const carrierStart = new Int32Array(names.length + 1);
+  order.forEach((id, sorted) => {
+    sortedId[id] = sorted;
+    carrierStart[sorted + 1] = carrierStart[sorted] + counted[id];
+  });
+  // Ascending paths per basename, as pushing them in path order gave.
+  const carriers = new Int32Array(carrierStart[names.length]);
+  const filled = carrierStart.slice(0, names.length);
+  for (let k = 0; k < baseOf.length; k++) {
+    if (baseOf[k] !== -1) carriers[filled[sortedId[baseOf[k]]]++] = k;
+  }
   const longest = names.length > 0 ? names[names.length - 1].length : 0;
   const lengthStart: number[] = new Array(longest + 2);
   for (let n = 0, id = 0; n <= longest + 1; n++) {
@@ -270,7 +302,18 @@ function* buildBases(data: IndexPaths): Generator<void, BaseIndex> {
       else if (list[list.length - 1] !== id) list.push(id);
     }
   }
-  return { names, pathsOf, lengthStart, postings, counts: new Int32Array(names.length), touched: [], extra: [], extraPathsOf: [] };
+  return {
+    names,
+    carrierStart,
+    carriers,
+    laterCarriers: new Map(),
+    lengthStart,
+    postings,
+    counts: new Int32Array(names.length),
+    touched: [],
+    extra: [],
+    extraPathsOf: [],
+  };
 }
 
 function bigramAt(text: string, i: number): number {

@@ -155,6 +155,31 @@ describe('static index: incremental updates agree with a fresh walk', () => {
     });
   }
 
+  it('collectStats keeps the first 1,000 duplicates and counts them again for a caller listing more', async () => {
+    const files: Record<string, string> = {};
+    for (let i = 0; i < 1_200; i++) {
+      files[`one/css/f${String(i).padStart(4, '0')}.css`] = '1';
+      files[`two/css/f${String(i).padStart(4, '0')}.css`] = '2';
+    }
+    const proj = makeTree(files);
+    const idx = await buildIndex(model([fsFinder([dirEntry('', `${proj}/one`), dirEntry('', `${proj}/two`)])]));
+    const few = idx.collectStats(50);
+    assert.strictEqual(few.duplicateCount, 1_200);
+    assert.deepStrictEqual(
+      few.duplicates.map((d) => d.path),
+      Array.from({ length: 50 }, (_, i) => `css/f${String(i).padStart(4, '0')}.css`),
+    );
+    const many = idx.collectStats(1_100);
+    assert.strictEqual(many.duplicateCount, 1_200);
+    assert.strictEqual(many.duplicates.length, 1_100);
+    assert.strictEqual(many.duplicates[1_099].path, 'css/f1099.css');
+    assert.deepStrictEqual(
+      many.duplicates[1_099].providers.map((p) => p.absPath),
+      [`${proj}/one/css/f1099.css`, `${proj}/two/css/f1099.css`],
+    );
+    assert.strictEqual(idx.collectStats(50).duplicates.length, 50);
+  });
+
   it('drops a root that is deleted and walks it again when it comes back', async () => {
     const proj = project();
     const other = proj.roots[1];

@@ -89,9 +89,15 @@ const JOURNAL_PATHS = 20_000;
 interface CollectCounts {
   collected: number;
   perSource: number[];
-  /** Destinations more than one source yields, sorted, with those sources in finder order. */
+  /** The first destinations more than one source yields, sorted, with those sources in finder order. */
   duplicated: Array<{ path: string; orders: number[] }>;
+  /** All of them: `duplicated` keeps the first `kept` (held until the index changes, all of them were 13 MB at 1M files). */
+  duplicateCount: number;
+  kept: number;
 }
+
+/** Duplicates collectStats keeps between calls; a caller listing more has them counted again. */
+const KEPT_DUPLICATES = 1_000;
 
 /** Collect view: destination → index of the source slot(s) providing it, in finder order. */
 type CollectTable = Map<string, number | number[]>;
@@ -395,16 +401,18 @@ export class StaticIndex implements StaticIndexApi {
   collectStats(listed = 50): CollectStats {
     // Asked on every announcement of the project (its summary) and by the settings lenses: counted once per
     // index state.
-    if (this.statsCache?.generation !== this.generation) this.statsCache = { generation: this.generation, ...this.countCollected() };
-    const { collected, perSource, duplicated } = this.statsCache;
+    const cached = this.statsCache;
+    if (cached?.generation !== this.generation || (listed > cached.kept && cached.duplicateCount > cached.kept))
+      this.statsCache = { generation: this.generation, ...this.countCollected(Math.max(listed, KEPT_DUPLICATES)) };
+    const { collected, perSource, duplicated, duplicateCount } = this.statsCache!;
     const duplicates = duplicated.slice(0, listed).map(({ path, orders }) => ({
       path,
       providers: orders.map((order) => this.provider(this.slots[order], collectRel(this.slots[order], path), false)),
     }));
-    return { collected, perSource: [...perSource], duplicateCount: duplicated.length, duplicates };
+    return { collected, perSource: [...perSource], duplicateCount, duplicates };
   }
 
-  private countCollected(): CollectCounts {
+  private countCollected(kept: number): CollectCounts {
     // Grouped by destination folder: a folder only one source fills cannot hold duplicates, so names are
     // compared only where sources overlap, and no per-file path is built (at 100k files the table of
     // destinations cost more time and memory than everything else the summary needs).
@@ -435,7 +443,7 @@ export class StaticIndex implements StaticIndexApi {
       for (const [name, orders] of providers) if (orders.length > 1) duplicated.push({ path: joinRel(folder, name), orders });
     }
     duplicated.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
-    return { collected, perSource, duplicated };
+    return { collected, perSource, duplicated: duplicated.slice(0, kept), duplicateCount: duplicated.length, kept };
   }
 
   forEachCollectedFolder(visit: (part: CollectedFolderPart) => void): void {

@@ -139,6 +139,8 @@ export interface StaticIndexApi {
    * the first): no path is built per file, so a caller can keep a folder tree of 1M files cheaply.
    */
   forEachCollectedFolder(visit: (part: CollectedFolderPart) => void): void;
+  /** The same parts one at a time, for work that pauses between folders (the collect tree's sliced build). */
+  collectedFolders(): IterableIterator<CollectedFolderPart>;
   /** Every destination collectstatic writes with its winner (cheaper than collectMap: no path per shadowed copy). */
   collectWinners(): CollectWinner[];
   /**

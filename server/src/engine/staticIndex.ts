@@ -439,7 +439,11 @@ export class StaticIndex implements StaticIndexApi {
   }
 
   forEachCollectedFolder(visit: (part: CollectedFolderPart) => void): void {
-    this.slots.forEach((slot) => {
+    for (const part of this.collectedFolders()) visit(part);
+  }
+
+  *collectedFolders(): IterableIterator<CollectedFolderPart> {
+    for (const slot of this.slots) {
       const { source, customAbs } = slot;
       if (customAbs) {
         const folders = new Map<string, string[]>();
@@ -450,13 +454,12 @@ export class StaticIndex implements StaticIndexApi {
           else folders.set(folder, [basename(dest)]);
         }
         for (const [folder, names] of folders)
-          visit({ folder, source, names, absPath: (name) => this.collectAbsPath(slot, joinRel(folder, name)) });
-        return;
+          yield { folder, source, names, absPath: (name) => this.collectAbsPath(slot, joinRel(folder, name)) };
+        continue;
       }
-      this.walkCollected(slot.tree, '', (rel, names) =>
-        visit({ folder: joinRel(source.listPrefix, rel), source, names, absPath: (name) => `${source.root}/${joinRel(rel, name)}` }),
-      );
-    });
+      for (const [rel, names] of this.collectedOf(slot.tree, ''))
+        yield { folder: joinRel(source.listPrefix, rel), source, names, absPath: (name) => `${source.root}/${joinRel(rel, name)}` };
+    }
   }
 
   forEachFile(visit: (folder: string, name: string) => void): void {
@@ -642,16 +645,22 @@ export class StaticIndex implements StaticIndexApi {
    * (the node's own list when none is ignored); an ignored folder name prunes everything below it.
    */
   private walkCollected(tree: RootTree, rel: string, yieldFolder: (rel: string, names: string[]) => void): void {
-    const node = tree.dirs.get(rel);
-    if (!node) return;
-    const byPath = rel ? this.isIgnoredPath : null;
-    const kept = (name: string) => !this.isIgnoredName(name) && !(byPath && byPath(joinRel(rel, name)));
-    // Broken links stay in: list() yields them (collectstatic then fails copying them).
-    const names = node.files.every(kept) ? node.files : node.files.filter(kept);
-    if (names.length > 0) yieldFolder(rel, names);
-    for (const name of node.dirs) {
-      if (this.isIgnoredName(name)) continue;
-      this.walkCollected(tree, joinRel(rel, name), yieldFolder);
+    for (const [at, names] of this.collectedOf(tree, rel)) yieldFolder(at, names);
+  }
+
+  /** walkCollected's folders one at a time (depth first, in the walk's order), for work that pauses between them. */
+  private *collectedOf(tree: RootTree, top: string): IterableIterator<[string, string[]]> {
+    const stack = [top];
+    for (let rel = stack.pop(); rel !== undefined; rel = stack.pop()) {
+      const node = tree.dirs.get(rel);
+      if (!node) continue;
+      const byPath = rel ? this.isIgnoredPath : null;
+      const at = rel;
+      const kept = (name: string) => !this.isIgnoredName(name) && !(byPath && byPath(joinRel(at, name)));
+      // Broken links stay in: list() yields them (collectstatic then fails copying them).
+      const names = node.files.every(kept) ? node.files : node.files.filter(kept);
+      if (names.length > 0) yield [rel, names];
+      for (let i = node.dirs.length - 1; i >= 0; i--) if (!this.isIgnoredName(node.dirs[i])) stack.push(joinRel(rel, node.dirs[i]));
     }
   }
 

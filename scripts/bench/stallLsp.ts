@@ -14,7 +14,9 @@ import { now, reasonOf } from './stats';
 
 async function main(root: string, files: number, staticFile: string, cliPath: string | undefined, rounds: number): Promise<void> {
   const repoRoot = path.resolve(__dirname, '..', '..', '..');
-  const session = new LspSession({ repoRoot, projectRoot: root, settings: benchSettings('static'), cliPath });
+  // STALL_NODE_ARGS: extra flags for the server, e.g. --cpu-prof to see what completion waits behind.
+  const nodeArgs = (process.env.STALL_NODE_ARGS ?? '').split(' ').filter(Boolean);
+  const session = new LspSession({ repoRoot, projectRoot: root, settings: benchSettings('static'), cliPath, nodeArgs });
   try {
     await session.initialize();
     await session.waitForProject(Math.floor(files * 0.9), 600_000);

@@ -125,6 +125,14 @@ describe('collect tree and reference findings in slices: the same answers as mad
     assert.ok(late.file('gen/d0/late.js'), 'the file added during the build is in the tree it gives');
     assert.deepEqual(snapshot(late), snapshot(new CollectTree(index)));
     assert.equal(collectTreeOf(index), late);
+
+    // The summary's counts, counted in slices, as a fresh walk of the same files counts them.
+    const stats = (of: StaticIndex) => {
+      const { duplicates, ...counts } = of.collectStats(10);
+      return { ...counts, duplicates: duplicates.map((d) => [d.path, ...d.providers.map((p) => p.absPath)]) };
+    };
+    await inSlices(index.collectStatsSteps(), 0);
+    assert.deepEqual(stats(index), stats(await buildIndex(model(finders))));
   });
 
   it('lists the same reference findings in slices, matching the collect table, and stops when stale', async () => {

@@ -153,6 +153,11 @@ export interface StaticIndexApi {
   /** Counts of the collect view, and the first `listed` duplicates by path. */
   collectStats(listed?: number): CollectStats;
   /**
+   * The counting collectStats does, for a caller that runs it in slices (see slices.ts): once it ends,
+   * collectStats answers from it until the index changes.
+   */
+  collectStatsSteps(): Generator<void, void>;
+  /**
    * Every destination file (find() view) as its folder and name, the name being the index's own string:
    * for callers that keep per-file data without building 100k path strings.
    */

@@ -4,6 +4,7 @@
  * match, escaping paths raise) and collectstatic's `list()` (storage-per-root prefix, ignore patterns).
  */
 import * as fs from 'fs';
+import { atOnce } from './slices';
 import { behaviourOf } from './djangoVersion';
 import { ProjectModel, sourceFolders } from './model';
 import {
@@ -395,8 +396,8 @@ export class StaticIndex implements StaticIndexApi {
   collectStats(listed = 50): CollectStats {
     // Asked on every announcement of the project (its summary) and by the settings lenses: counted once per
     // index state.
-    if (this.statsCache?.generation !== this.generation) this.statsCache = { generation: this.generation, ...this.countCollected() };
-    const { collected, perSource, duplicated } = this.statsCache;
+    atOnce(this.collectStatsSteps());
+    const { collected, perSource, duplicated } = this.statsCache!;
     const duplicates = duplicated.slice(0, listed).map(({ path, orders }) => ({
       path,
       providers: orders.map((order) => this.provider(this.slots[order], collectRel(this.slots[order], path), false)),
@@ -404,18 +405,26 @@ export class StaticIndex implements StaticIndexApi {
     return { collected, perSource: [...perSource], duplicateCount: duplicated.length, duplicates };
   }
 
-  private countCollected(): CollectCounts {
+  *collectStatsSteps(): Generator<void, void> {
+    if (this.statsCache?.generation === this.generation) return;
+    const generation = this.generation;
+    const counts = yield* this.countCollected();
+    this.statsCache = { generation, ...counts };
+  }
+
+  private *countCollected(): Generator<void, CollectCounts> {
     // Grouped by destination folder: a folder only one source fills cannot hold duplicates, so names are
     // compared only where sources overlap, and no per-file path is built (at 100k files the table of
     // destinations cost more time and memory than everything else the summary needs).
     const byFolder = new Map<string, Array<{ order: number; names: readonly string[] }>>();
     const perSource = this.slots.map(() => 0);
-    this.forEachCollectedFolder(({ folder, source, names }) => {
+    for (const { folder, source, names } of this.collectedFolders()) {
       perSource[source.order] += names.length;
       const list = byFolder.get(folder);
       if (list) list.push({ order: source.order, names });
       else byFolder.set(folder, [{ order: source.order, names }]);
-    });
+      yield;
+    }
     let collected = 0;
     const duplicated: Array<{ path: string; orders: number[] }> = [];
     for (const [folder, sources] of byFolder) {
@@ -433,6 +442,7 @@ export class StaticIndex implements StaticIndexApi {
       }
       collected += providers.size;
       for (const [name, orders] of providers) if (orders.length > 1) duplicated.push({ path: joinRel(folder, name), orders });
+      yield;
     }
     duplicated.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
     return { collected, perSource, duplicated };

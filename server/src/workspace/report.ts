@@ -62,20 +62,22 @@ function referenceOutcome(project: WorkspaceProject, records: ReferenceRecords |
 const SUMMARY_SLICE_MS = 10;
 
 /**
- * summarize() for the server: the reference findings (the case lookups, the unreferenced-files pass over
- * the collect tree) run in slices with the event loop free between them. Undefined once `stale()` says the
- * records or the index changed meanwhile.
+ * summarize() for the server: the collect counts and the reference findings (the case lookups, the
+ * unreferenced-files pass over the collect tree) run in slices with the event loop free between them.
+ * Undefined once `stale()` says the records or the index changed meanwhile.
  */
 export async function summarizeInSlices(
   project: WorkspaceProject,
   records: ReferenceRecords | undefined,
   stale: () => boolean,
 ): Promise<ProjectSummary | undefined> {
-  const read = surveyOf(records);
-  if (!read) return summarize(project, records);
   const { model, index } = project;
   const generation = index.generation;
   const moved = () => stale() || index.generation !== generation;
+  // The counts first (a pass over every collected folder), so that summaryWith only reads them.
+  if (!(await inSlices(countsThen(index), SUMMARY_SLICE_MS, moved))) return undefined;
+  const read = surveyOf(records);
+  if (!read) return summaryWith(project, null);
   const tree = read.assetsUnknown ? null : await collectTreeFor(index);
   if (moved()) return undefined;
   const findings = await inSlices(
@@ -84,6 +86,11 @@ export async function summarizeInSlices(
     moved,
   );
   return findings && summaryWith(project, { findings, assetsUnknown: read.assetsUnknown });
+}
+
+function* countsThen(index: WorkspaceProject['index']): Generator<void, true> {
+  yield* index.collectStatsSteps();
+  return true;
 }
 
 export function summarize(project: WorkspaceProject, records?: ReferenceRecords): ProjectSummary {

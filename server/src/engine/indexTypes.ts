@@ -136,10 +136,9 @@ export interface StaticIndexApi {
   collectMap(): Map<string, string[]>;
   /**
    * collectstatic's list() a folder at a time, in finder order (a name yielded by two sources is collected from
-   * the first): no path is built per file, so a caller can keep a folder tree of 1M files cheaply.
+   * the first): no path is built per file, so a caller can keep a folder tree of 1M files cheaply. One part at
+   * a time, for work that pauses between folders (the collect tree's sliced build).
    */
-  forEachCollectedFolder(visit: (part: CollectedFolderPart) => void): void;
-  /** The same parts one at a time, for work that pauses between folders (the collect tree's sliced build). */
   collectedFolders(): IterableIterator<CollectedFolderPart>;
   /** Every destination collectstatic writes with its winner (cheaper than collectMap: no path per shadowed copy). */
   collectWinners(): CollectWinner[];

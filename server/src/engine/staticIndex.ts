@@ -448,10 +448,6 @@ export class StaticIndex implements StaticIndexApi {
     return { collected, perSource, duplicated };
   }
 
-  forEachCollectedFolder(visit: (part: CollectedFolderPart) => void): void {
-    for (const part of this.collectedFolders()) visit(part);
-  }
-
   *collectedFolders(): IterableIterator<CollectedFolderPart> {
     for (const slot of this.slots) {
       const { source, customAbs } = slot;
@@ -641,24 +637,20 @@ export class StaticIndex implements StaticIndexApi {
         return;
       }
       const prefix = slot.source.listPrefix;
-      this.walkCollected(slot.tree, '', (rel, names) => {
+      for (const [rel, names] of this.collectedOf(slot.tree, '')) {
         const folder = joinRel(prefix, rel);
         for (const name of names) add(joinRel(folder, name), index);
-      });
+      }
     });
     this.collectCache = table;
     return table;
   }
 
   /**
-   * collectstatic's get_files() walk of one storage, a folder at a time: the folder's collected file names
-   * (the node's own list when none is ignored); an ignored folder name prunes everything below it.
+   * collectstatic's get_files() walk of one storage, a folder at a time (depth first), for work that pauses
+   * between folders: the folder's collected file names (the node's own list when none is ignored); an ignored
+   * folder name prunes everything below it.
    */
-  private walkCollected(tree: RootTree, rel: string, yieldFolder: (rel: string, names: string[]) => void): void {
-    for (const [at, names] of this.collectedOf(tree, rel)) yieldFolder(at, names);
-  }
-
-  /** walkCollected's folders one at a time (depth first, in the walk's order), for work that pauses between them. */
   private *collectedOf(tree: RootTree, top: string): IterableIterator<[string, string[]]> {
     const stack = [top];
     for (let rel = stack.pop(); rel !== undefined; rel = stack.pop()) {

@@ -199,6 +199,15 @@ export class LspSession {
     );
   }
 
+  /** Resolves with the arrival time of the next projectsChanged notification. */
+  nextSummary(timeoutMs: number): Promise<number> {
+    return withTimeout(
+      this.guard(new Promise<number>((resolve) => this.summaryListeners.push(() => resolve(now())))),
+      timeoutMs,
+      () => `no ${Methods.projectsChanged.method} within ${timeoutMs} ms`,
+    );
+  }
+
   /**
    * Resolves once no work-done progress is running and no publishDiagnostics arrived for `quietMs` (the
    * server finished a burst of work), with the time of the last publish; rejects after `maxMs`.

@@ -61,9 +61,18 @@ import {
   TemplateEngineKind,
 } from './protocol';
 import { projectVariables } from './engine/dotenv';
+import { collectTreeFor } from './engine/collectTree';
 import { jinjaByEngine } from './service/context';
 import { ProjectManager, templateSet, WorkspaceChange, WorkspaceProject } from './workspace/projectManager';
-import { countFindings, fileSources, listStaticFiles, projectReport, summarize } from './workspace/report';
+import {
+  ReferenceRecords,
+  countFindings,
+  fileSources,
+  listStaticFiles,
+  projectReport,
+  summarize,
+  summarizeInSlices,
+} from './workspace/report';
 import { listFolder, searchFiles, shadowedFiles } from './workspace/staticFiles';
 import { assetDocumentsReferencing } from './workspace/assetDocuments';
 import { findAllReferences } from './workspace/references';
@@ -167,6 +176,8 @@ class DjangoStaticServer {
   private clientWatchers: Disposable | undefined;
   private watchKey = '';
   private summaryCache = new WeakMap<WorkspaceProject, ProjectSummary>();
+  /** Moves on whenever a cached summary is dropped, so a summary made in slices meanwhile is not kept. */
+  private summaryEpoch = 0;
   private readonly shownFailures = new Set<string>();
   private announceTimer: NodeJS.Timeout | undefined;
   private announcePendingSince: number | undefined;
@@ -346,11 +357,12 @@ class DjangoStaticServer {
     );
     connection.onRequest(
       Methods.listFolder,
-      this.guarded('listFolder', null as FolderListing | null, (params: ListFolderParams | undefined) => {
+      this.guarded('listFolder', null as FolderListing | null, async (params: ListFolderParams | undefined) => {
         const project = this.projectByDir(params?.projectDir);
         if (!project) return null;
         const folder = typeof params?.folder === 'string' ? params.folder : '';
-        return listFolder(project.index, { ...params!, folder }, this.findingsOf(project));
+        const tree = await collectTreeFor(project.index);
+        return listFolder(project.index, { ...params!, folder }, this.findingsOf(project), tree);
       }),
     );
     connection.onRequest(
@@ -612,7 +624,7 @@ class DjangoStaticServer {
           this.diagnostics.validateOpenDocuments();
           return;
         }
-        if (change.preview) for (const project of change.projects) if (project.stage !== 'final') this.summaryCache.delete(project);
+        if (change.preview) for (const project of change.projects) if (project.stage !== 'final') this.forgetSummary(project);
         this.announceProjects();
         for (const failure of change.failures) {
           const text = `Django Static Files could not learn ${failure.managePy ?? failure.projectDir}: ${failure.message}`;
@@ -642,13 +654,13 @@ class DjangoStaticServer {
         );
         return;
       case 'static':
-        this.summaryCache.delete(change.project);
+        this.forgetSummary(change.project);
         this.diagnostics.validateAffected(change.destPaths, change);
         this.assets.schedule();
         this.announceProjectsSoon();
         return;
       case 'templates':
-        this.summaryCache.delete(change.project);
+        this.forgetSummary(change.project);
         for (const file of change.removed) this.models.remove(URI.file(file).toString());
         this.diagnostics.templatesRemoved(change.removed.map((f) => URI.file(f).toString()));
         this.diagnostics.templatesAdded(change.added.map((f) => URI.file(f).toString()));
@@ -656,7 +668,7 @@ class DjangoStaticServer {
         this.updateWatching();
         return;
       case 'manifest':
-        this.summaryCache.delete(change.project);
+        this.forgetSummary(change.project);
         this.updateWatching(true); // STATIC_ROOT may have just been created
         // Which paths the manifest lacks (not-in-manifest) changes with every collectstatic.
         this.diagnostics.validateAffected(null);
@@ -686,7 +698,7 @@ class DjangoStaticServer {
       () => {
         this.announceTimer = undefined;
         this.announcePendingSince = undefined;
-        this.announceProjects();
+        void this.summarizeThenAnnounce();
       },
       Math.max(0, Math.min(ANNOUNCE_QUIET_MS, ANNOUNCE_MAX_WAIT_MS - waited)),
     );
@@ -698,14 +710,43 @@ class DjangoStaticServer {
    */
   private referencesChanged(projects?: WorkspaceProject[]): void {
     if (projects?.length === 0) return;
-    if (projects) for (const project of projects) this.summaryCache.delete(project);
-    else this.summaryCache = new WeakMap();
+    if (projects) for (const project of projects) this.forgetSummary(project);
+    else this.forgetSummary();
     this.announceProjectsSoon();
   }
 
   private projectsWithTemplate(uri: string): WorkspaceProject[] {
     const file = fsPathOf(uri);
     return (this.manager?.projects ?? []).filter((p) => file !== null && templateSet(p).has(file));
+  }
+
+  private forgetSummary(project?: WorkspaceProject): void {
+    this.summaryEpoch++;
+    if (project) this.summaryCache.delete(project);
+    else this.summaryCache = new WeakMap();
+  }
+
+  /**
+   * The summaries not cached made in slices (at 1M files their reference findings ran up to 1.6 s in one
+   * go, with completion waiting), then announced; a change meanwhile announces again, later.
+   */
+  private async summarizeThenAnnounce(): Promise<void> {
+    const epoch = this.summaryEpoch;
+    const stale = () => this.summaryEpoch !== epoch;
+    try {
+      for (const project of this.manager?.projects ?? []) {
+        if (this.summaryCache.has(project)) continue;
+        const summary = await summarizeInSlices(project, this.recordsOf(project), stale);
+        if (!summary || stale()) {
+          this.announceProjectsSoon();
+          return;
+        }
+        this.summaryCache.set(project, summary);
+      }
+    } catch (err) {
+      this.log(`Summarizing the projects failed: ${messageOf(err)}`);
+    }
+    this.announceProjects();
   }
 
   /** Tells the client the projects, unless it was told exactly these already (the end of a refined learn). */
@@ -818,13 +859,14 @@ class DjangoStaticServer {
   private summaryOf(project: WorkspaceProject): ProjectSummary {
     let summary = this.summaryCache.get(project);
     if (!summary) {
-      summary = summarize(project, {
-        templates: this.diagnostics.referenceSurvey(templateSet(project)),
-        assets: this.assets?.replayOf(project),
-      });
+      summary = summarize(project, this.recordsOf(project));
       this.summaryCache.set(project, summary);
     }
     return summary;
+  }
+
+  private recordsOf(project: WorkspaceProject): ReferenceRecords {
+    return { templates: this.diagnostics.referenceSurvey(templateSet(project)), assets: this.assets?.replayOf(project) };
   }
 
   private projectByDir(projectDir: string | undefined): WorkspaceProject | undefined {

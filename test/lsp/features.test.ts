@@ -11,6 +11,7 @@ import {
   Location,
   MarkupContent,
   CancellationTokenSource,
+  FileChangeType,
 } from 'vscode-languageserver-protocol/node';
 import { FolderListing, Methods, ProjectSummary, SearchFilesResult, StaticFileItem } from '../../server/src/protocol';
 import { copyDemo, ensureBuilt, fileUri, LspClient, positionOf, removeCopy } from './lspClient';
@@ -307,6 +308,41 @@ describe('language server over stdio: features on a copy of examples/demo', func
       path_.items.map((i) => i.path),
       ['vendor/htmx/htmx.min.js'],
     );
+  });
+
+  it('follows a static file coming and going in the view, its search and the announced counts', async () => {
+    const added = path.join(root, 'assets/css/added-by-test.css');
+    const listed = async () => {
+      const css = await client.request<FolderListing>(Methods.listFolder, { projectDir: root, folder: 'css' });
+      const top = await client.request<FolderListing>(Methods.listFolder, { projectDir: root, folder: '' });
+      return { has: css.files.some((f) => f.name === 'added-by-test.css'), count: top.folder.fileCount };
+    };
+    /** The listing (asked again every 50 ms) and then the announced counts, once the change is in. */
+    const followed = async (has: boolean, count: number) => {
+      const deadline = Date.now() + 20000;
+      let now = await listed();
+      while (now.has !== has && Date.now() < deadline) {
+        await new Promise((resolve) => setTimeout(resolve, 50));
+        now = await listed();
+      }
+      assert.deepEqual(now, { has, count });
+      await client.waitFor('the summary to count it', () =>
+        client.projectsChanged.at(-1)?.[0]?.collectedCount === count ? true : undefined,
+      );
+    };
+    const start = await listed();
+    assert.equal(start.has, false);
+    fs.writeFileSync(added, 'a{}');
+    client.sendWatchedFile(added, FileChangeType.Created);
+    await followed(true, start.count + 1);
+    const found = await client.request<SearchFilesResult>(Methods.searchFiles, { projectDir: root, query: 'added-by-test' });
+    assert.deepEqual(
+      found.items.map((i) => i.path),
+      ['css/added-by-test.css'],
+    );
+    fs.rmSync(added);
+    client.sendWatchedFile(added, FileChangeType.Deleted);
+    await followed(false, start.count);
   });
 
   it('answers neutrally for a document that is not a template and for garbage positions', async () => {

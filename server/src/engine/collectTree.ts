@@ -6,6 +6,7 @@
  */
 import { CollectedFolderPart, StaticIndexApi, StaticSource } from './indexTypes';
 import { joinRel, parentRel, relativeInside } from './paths';
+import { atOnce, inSlices } from './slices';
 
 /** One destination folder holding collected files, itself or below. */
 export interface CollectFolder {
@@ -41,16 +42,37 @@ export class CollectTree {
   private shadowing: string[] | undefined;
   private readonly sortedNames = new WeakMap<CollectFolder, string[]>();
 
-  constructor(index: Pick<StaticIndexApi, 'forEachCollectedFolder'>) {
+  /** Built whole, at once; see build() for the same tree made in slices. */
+  constructor(index: Pick<StaticIndexApi, 'collectedFolders'> | null) {
+    if (index) atOnce(this.steps(index));
+  }
+
+  /**
+   * The tree made in slices of about `sliceMs`, the event loop free between them (at 1M files it takes a
+   * few hundred ms, which requests such as completion must not wait behind). Null once `stale()` says the
+   * index changed meanwhile: the parts read so far may no longer be its own.
+   */
+  static async build(index: Pick<StaticIndexApi, 'collectedFolders'>, stale: () => boolean, sliceMs: number): Promise<CollectTree | null> {
+    const tree = new CollectTree(null);
+    return (await inSlices(tree.steps(index), sliceMs, stale)) ? tree : null;
+  }
+
+  /** The build, pausing now and then (between folders). */
+  private *steps(index: Pick<StaticIndexApi, 'collectedFolders'>): Generator<void, true> {
     this.folder('');
-    index.forEachCollectedFolder((part) => this.folder(part.folder).parts.push(part));
+    for (const part of index.collectedFolders()) {
+      this.folder(part.folder).parts.push(part);
+      yield;
+    }
     for (const at of [...this.folders.values()]) {
       const own = this.count(at);
       for (let f: CollectFolder | undefined = at; f; f = f.path === '' ? undefined : this.folders.get(parentRel(f.path))) {
         f.fileCount += own.files;
         f.shadowingCount += own.shadowing;
       }
+      yield;
     }
+    return true;
   }
 
   get root(): CollectFolder {
@@ -179,13 +201,46 @@ export class CollectTree {
   }
 }
 
-const trees = new WeakMap<StaticIndexApi, { generation: number | undefined; tree: CollectTree }>();
+/** How long a slice of a tree's build runs before other messages get through. */
+const BUILD_SLICE_MS = 10;
 
-/** The collect tree of the index as it is now: made again only after the index changed. */
-export function collectTreeOf(index: StaticIndexApi): CollectTree {
+const trees = new WeakMap<StaticIndexApi, { generation: number | undefined; tree: CollectTree }>();
+const building = new WeakMap<StaticIndexApi, Promise<CollectTree>>();
+
+function current(index: StaticIndexApi): CollectTree | undefined {
   const cached = trees.get(index);
-  if (cached && cached.generation === index.generation && index.generation !== undefined) return cached.tree;
+  return cached && cached.generation === index.generation && index.generation !== undefined ? cached.tree : undefined;
+}
+
+/** The collect tree of the index as it is now: made again (at once) only after the index changed. */
+export function collectTreeOf(index: StaticIndexApi): CollectTree {
+  const known = current(index);
+  if (known) return known;
   const tree = new CollectTree(index);
   trees.set(index, { generation: index.generation, tree });
+  return tree;
+}
+
+/**
+ * The same tree for requests: after a change it is made in slices (see CollectTree.build), one build shared
+ * by whoever asks meanwhile, started again when the index changes before it ends (its last slice runs at
+ * once, so the tree it gives is the index's as it is then).
+ */
+export function collectTreeFor(index: StaticIndexApi, sliceMs = BUILD_SLICE_MS): Promise<CollectTree> {
+  const known = current(index);
+  if (known) return Promise.resolve(known);
+  const pending = building.get(index);
+  if (pending) return pending;
+  const tree = (async () => {
+    for (;;) {
+      const at = index.generation;
+      const made = await CollectTree.build(index, () => index.generation !== at, sliceMs);
+      if (made) {
+        trees.set(index, { generation: at, tree: made });
+        return made;
+      }
+    }
+  })().finally(() => building.delete(index));
+  building.set(index, tree);
   return tree;
 }

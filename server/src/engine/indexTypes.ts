@@ -136,9 +136,10 @@ export interface StaticIndexApi {
   collectMap(): Map<string, string[]>;
   /**
    * collectstatic's list() a folder at a time, in finder order (a name yielded by two sources is collected from
-   * the first): no path is built per file, so a caller can keep a folder tree of 1M files cheaply.
+   * the first): no path is built per file, so a caller can keep a folder tree of 1M files cheaply. One part at
+   * a time, for work that pauses between folders (the collect tree's sliced build).
    */
-  forEachCollectedFolder(visit: (part: CollectedFolderPart) => void): void;
+  collectedFolders(): IterableIterator<CollectedFolderPart>;
   /** Every destination collectstatic writes with its winner (cheaper than collectMap: no path per shadowed copy). */
   collectWinners(): CollectWinner[];
   /**
@@ -150,6 +151,11 @@ export interface StaticIndexApi {
   duplicates(): IndexEntry[];
   /** Counts of the collect view, and the first `listed` duplicates by path. */
   collectStats(listed?: number): CollectStats;
+  /**
+   * The counting collectStats does, for a caller that runs it in slices (see slices.ts): once it ends,
+   * collectStats answers from it until the index changes.
+   */
+  collectStatsSteps(listed?: number): Generator<void, void>;
   /**
    * Every destination file (find() view) as its folder and name, the name being the index's own string:
    * for callers that keep per-file data without building 100k path strings.

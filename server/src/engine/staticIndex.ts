@@ -4,6 +4,7 @@
  * match, escaping paths raise) and collectstatic's `list()` (storage-per-root prefix, ignore patterns).
  */
 import * as fs from 'fs';
+import { atOnce } from './slices';
 import { behaviourOf } from './djangoVersion';
 import { ProjectModel, sourceFolders } from './model';
 import {
@@ -401,9 +402,7 @@ export class StaticIndex implements StaticIndexApi {
   collectStats(listed = 50): CollectStats {
     // Asked on every announcement of the project (its summary) and by the settings lenses: counted once per
     // index state.
-    const cached = this.statsCache;
-    if (cached?.generation !== this.generation || (listed > cached.kept && cached.duplicateCount > cached.kept))
-      this.statsCache = { generation: this.generation, ...this.countCollected(Math.max(listed, KEPT_DUPLICATES)) };
+    atOnce(this.collectStatsSteps(listed));
     const { collected, perSource, duplicated, duplicateCount } = this.statsCache!;
     const duplicates = duplicated.slice(0, listed).map(({ path, orders }) => ({
       path,
@@ -412,18 +411,28 @@ export class StaticIndex implements StaticIndexApi {
     return { collected, perSource: [...perSource], duplicateCount, duplicates };
   }
 
-  private countCollected(kept: number): CollectCounts {
+  /** The counting in steps (the summary runs them between requests); done already when counted for this state. */
+  *collectStatsSteps(listed = 50): Generator<void, void> {
+    const cached = this.statsCache;
+    if (cached?.generation === this.generation && !(listed > cached.kept && cached.duplicateCount > cached.kept)) return;
+    const generation = this.generation;
+    const counts = yield* this.countCollected(Math.max(listed, KEPT_DUPLICATES));
+    this.statsCache = { generation, ...counts };
+  }
+
+  private *countCollected(kept: number): Generator<void, CollectCounts> {
     // Grouped by destination folder: a folder only one source fills cannot hold duplicates, so names are
     // compared only where sources overlap, and no per-file path is built (at 100k files the table of
     // destinations cost more time and memory than everything else the summary needs).
     const byFolder = new Map<string, Array<{ order: number; names: readonly string[] }>>();
     const perSource = this.slots.map(() => 0);
-    this.forEachCollectedFolder(({ folder, source, names }) => {
+    for (const { folder, source, names } of this.collectedFolders()) {
       perSource[source.order] += names.length;
       const list = byFolder.get(folder);
       if (list) list.push({ order: source.order, names });
       else byFolder.set(folder, [{ order: source.order, names }]);
-    });
+      yield;
+    }
     let collected = 0;
     const duplicated: Array<{ path: string; orders: number[] }> = [];
     for (const [folder, sources] of byFolder) {
@@ -441,13 +450,14 @@ export class StaticIndex implements StaticIndexApi {
       }
       collected += providers.size;
       for (const [name, orders] of providers) if (orders.length > 1) duplicated.push({ path: joinRel(folder, name), orders });
+      yield;
     }
     duplicated.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
     return { collected, perSource, duplicated: duplicated.slice(0, kept), duplicateCount: duplicated.length, kept };
   }
 
-  forEachCollectedFolder(visit: (part: CollectedFolderPart) => void): void {
-    this.slots.forEach((slot) => {
+  *collectedFolders(): IterableIterator<CollectedFolderPart> {
+    for (const slot of this.slots) {
       const { source, customAbs } = slot;
       if (customAbs) {
         const folders = new Map<string, string[]>();
@@ -458,13 +468,12 @@ export class StaticIndex implements StaticIndexApi {
           else folders.set(folder, [basename(dest)]);
         }
         for (const [folder, names] of folders)
-          visit({ folder, source, names, absPath: (name) => this.collectAbsPath(slot, joinRel(folder, name)) });
-        return;
+          yield { folder, source, names, absPath: (name) => this.collectAbsPath(slot, joinRel(folder, name)) };
+        continue;
       }
-      this.walkCollected(slot.tree, '', (rel, names) =>
-        visit({ folder: joinRel(source.listPrefix, rel), source, names, absPath: (name) => `${source.root}/${joinRel(rel, name)}` }),
-      );
-    });
+      for (const [rel, names] of this.collectedOf(slot.tree, ''))
+        yield { folder: joinRel(source.listPrefix, rel), source, names, absPath: (name) => `${source.root}/${joinRel(rel, name)}` };
+    }
   }
 
   forEachFile(visit: (folder: string, name: string) => void): void {
@@ -636,30 +645,32 @@ export class StaticIndex implements StaticIndexApi {
         return;
       }
       const prefix = slot.source.listPrefix;
-      this.walkCollected(slot.tree, '', (rel, names) => {
+      for (const [rel, names] of this.collectedOf(slot.tree, '')) {
         const folder = joinRel(prefix, rel);
         for (const name of names) add(joinRel(folder, name), index);
-      });
+      }
     });
     this.collectCache = table;
     return table;
   }
 
   /**
-   * collectstatic's get_files() walk of one storage, a folder at a time: the folder's collected file names
-   * (the node's own list when none is ignored); an ignored folder name prunes everything below it.
+   * collectstatic's get_files() walk of one storage, a folder at a time (depth first), for work that pauses
+   * between folders: the folder's collected file names (the node's own list when none is ignored); an ignored
+   * folder name prunes everything below it.
    */
-  private walkCollected(tree: RootTree, rel: string, yieldFolder: (rel: string, names: string[]) => void): void {
-    const node = tree.dirs.get(rel);
-    if (!node) return;
-    const byPath = rel ? this.isIgnoredPath : null;
-    const kept = (name: string) => !this.isIgnoredName(name) && !(byPath && byPath(joinRel(rel, name)));
-    // Broken links stay in: list() yields them (collectstatic then fails copying them).
-    const names = node.files.every(kept) ? node.files : node.files.filter(kept);
-    if (names.length > 0) yieldFolder(rel, names);
-    for (const name of node.dirs) {
-      if (this.isIgnoredName(name)) continue;
-      this.walkCollected(tree, joinRel(rel, name), yieldFolder);
+  private *collectedOf(tree: RootTree, top: string): IterableIterator<[string, string[]]> {
+    const stack = [top];
+    for (let rel = stack.pop(); rel !== undefined; rel = stack.pop()) {
+      const node = tree.dirs.get(rel);
+      if (!node) continue;
+      const byPath = rel ? this.isIgnoredPath : null;
+      const at = rel;
+      const kept = (name: string) => !this.isIgnoredName(name) && !(byPath && byPath(joinRel(at, name)));
+      // Broken links stay in: list() yields them (collectstatic then fails copying them).
+      const names = node.files.every(kept) ? node.files : node.files.filter(kept);
+      if (names.length > 0) yield [rel, names];
+      for (let i = node.dirs.length - 1; i >= 0; i--) if (!this.isIgnoredName(node.dirs[i])) stack.push(joinRel(rel, node.dirs[i]));
     }
   }
 

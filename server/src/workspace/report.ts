@@ -9,7 +9,16 @@ import { describeOutside } from './templateCoverage';
 import { unknownSources } from '../engine/unknownSources';
 import { layoutFindings } from '../engine/staticLayout';
 import { AssetPrediction, assetNamedPaths } from '../engine/assets';
-import { MAX_UNREFERENCED_LISTED, REFERENCE_CODES, ReferenceFinding, referenceFindings } from '../engine/referenceFindings';
+import {
+  MAX_UNREFERENCED_LISTED,
+  REFERENCE_CODES,
+  ReferenceFinding,
+  ReferenceSurvey,
+  referenceFindings,
+  referenceSteps,
+} from '../engine/referenceFindings';
+import { collectTreeFor } from '../engine/collectTree';
+import { inSlices } from '../engine/slices';
 import type { TemplateSurvey } from './diagnosticsPublisher';
 import { describeMode, escapeMarkdown, markdownCode, plural } from '../text';
 
@@ -35,19 +44,62 @@ interface ReferenceOutcome {
   assetsUnknown: string | null;
 }
 
-function referenceOutcome(project: WorkspaceProject, records: ReferenceRecords | undefined): ReferenceOutcome | null {
+/** The survey the reference findings read, and why CSS/JS references are unknown; null while a record is pending. */
+function surveyOf(records: ReferenceRecords | undefined): { survey: ReferenceSurvey; assetsUnknown: string | null } | null {
   if (!records?.templates || records.assets === undefined) return null;
   const assets = records.assets;
   const assetsUnknown = typeof assets === 'string' ? assets : assets.unknown;
   const named = typeof assets === 'string' ? records.templates.named : [...records.templates.named, ...assetNamedPaths(assets)];
-  const survey = { named, dynamicTemplates: records.templates.dynamicTemplates, assetsUnknown };
-  return { findings: referenceFindings(project.model, project.index, survey), assetsUnknown };
+  return { survey: { named, dynamicTemplates: records.templates.dynamicTemplates, assetsUnknown }, assetsUnknown };
+}
+
+function referenceOutcome(project: WorkspaceProject, records: ReferenceRecords | undefined): ReferenceOutcome | null {
+  const read = surveyOf(records);
+  return read && { findings: referenceFindings(project.model, project.index, read.survey), assetsUnknown: read.assetsUnknown };
+}
+
+/** How long the server's summary work runs before other messages get through. */
+const SUMMARY_SLICE_MS = 10;
+
+/**
+ * summarize() for the server: the collect counts and the reference findings (the case lookups, the
+ * unreferenced-files pass over the collect tree) run in slices with the event loop free between them.
+ * Undefined once `stale()` says the records or the index changed meanwhile.
+ */
+export async function summarizeInSlices(
+  project: WorkspaceProject,
+  records: ReferenceRecords | undefined,
+  stale: () => boolean,
+): Promise<ProjectSummary | undefined> {
+  const { model, index } = project;
+  const generation = index.generation;
+  const moved = () => stale() || index.generation !== generation;
+  // The counts first (a pass over every collected folder), so that summaryWith only reads them.
+  if (!(await inSlices(countsThen(index), SUMMARY_SLICE_MS, moved))) return undefined;
+  const read = surveyOf(records);
+  if (!read) return summaryWith(project, null);
+  const tree = read.assetsUnknown ? null : await collectTreeFor(index);
+  if (moved()) return undefined;
+  const findings = await inSlices(
+    referenceSteps(model, index, read.survey, () => tree!),
+    SUMMARY_SLICE_MS,
+    moved,
+  );
+  return findings && summaryWith(project, { findings, assetsUnknown: read.assetsUnknown });
+}
+
+function* countsThen(index: WorkspaceProject['index']): Generator<void, true> {
+  yield* index.collectStatsSteps(MAX_DUPLICATES_LISTED);
+  return true;
 }
 
 export function summarize(project: WorkspaceProject, records?: ReferenceRecords): ProjectSummary {
+  return summaryWith(project, referenceOutcome(project, records));
+}
+
+function summaryWith(project: WorkspaceProject, references: ReferenceOutcome | null): ProjectSummary {
   const { model, index } = project;
   const stats = index.collectStats(MAX_DUPLICATES_LISTED);
-  const references = referenceOutcome(project, records);
   return {
     projectDir: model.projectDir,
     managePy: model.managePy,

@@ -4,7 +4,7 @@
  * in a big monorepo), and a search pauses now and then so other requests and cancellation get through.
  */
 import { CollectedFolderPart, StaticIndexApi, StaticSource } from '../engine/indexTypes';
-import { CollectFolder, CollectTree, collectTreeOf } from '../engine/collectTree';
+import { CollectFolder, CollectTree, collectTreeFor, collectTreeOf } from '../engine/collectTree';
 import { pathQuery } from '../engine/pathSearch';
 import { joinRel, parentRel, relativeInside } from '../engine/paths';
 import type {
@@ -130,9 +130,16 @@ function grouped(paths: Set<string>): Shown {
   return { paths: sorted, names, below };
 }
 
-/** One folder's listing for the Static Files view (see FolderListing); an unknown folder lists nothing. */
-export function listFolder(index: StaticIndexApi, params: ListFolderParams, findings: readonly StaticFileFindings[]): FolderListing {
-  const tree = collectTreeOf(index);
+/**
+ * One folder's listing for the Static Files view (see FolderListing); an unknown folder lists nothing. The
+ * server passes the tree collectTreeFor made (in slices) after a change.
+ */
+export function listFolder(
+  index: StaticIndexApi,
+  params: ListFolderParams,
+  findings: readonly StaticFileFindings[],
+  tree: CollectTree = collectTreeOf(index),
+): FolderListing {
   const folderPath = (params.folder ?? '').replace(/^\/+|\/+$/g, '');
   const limit = capped(params.limit, MAX_FOLDER_CHILDREN);
   const filter = params.filter ?? { kind: 'all' };
@@ -199,7 +206,8 @@ export async function searchFiles(
   cancelled: () => boolean,
 ): Promise<SearchFilesResult | null> {
   if (cancelled()) return null;
-  const tree = collectTreeOf(index);
+  const tree = await collectTreeFor(index);
+  if (cancelled()) return null;
   const matcher = pathQuery(query);
   const max = capped(limit, MAX_SEARCH_ITEMS);
   type Candidate = { key: number; at: CollectFolder; part: CollectedFolderPart; name: string; path?: string };

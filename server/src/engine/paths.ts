@@ -160,3 +160,14 @@ export function isInside(parent: string, child: string): boolean {
   const rel = nodePath.relative(parent, child);
   return rel === '' || (!rel.startsWith('..') && !nodePath.isAbsolute(rel));
 }
+
+/** A folder's number in a table of folders, numbered in the order they were first asked about. */
+export function folderNumber(numbers: Map<string, number>, folders: string[], folder: string): number {
+  let id = numbers.get(folder);
+  if (id === undefined) {
+    id = folders.length;
+    numbers.set(folder, id);
+    folders.push(folder);
+  }
+  return id;
+}

@@ -18,7 +18,7 @@ import {
 import { URI } from 'vscode-uri';
 import { assetFolderOf } from '../engine/assets';
 import { FolderChild, StaticIndexApi, StaticSource } from '../engine/indexTypes';
-import { destinationOf, joinRel } from '../engine/paths';
+import { destinationOf, folderNumber, joinRel } from '../engine/paths';
 import { escapeMarkdown, markdownCode } from '../text';
 import { formatSize, indexStamp, isImage, shownPath, staticIsBuiltin } from './context';
 import { addLoadStaticEdit } from './edits';
@@ -287,13 +287,7 @@ function folderIdOf(index: StaticIndexApi, folder: string): number {
     registry = { ids: new Map(), names: [] };
     folderIds.set(index, registry);
   }
-  let id = registry.ids.get(folder);
-  if (id === undefined) {
-    id = registry.names.length;
-    registry.ids.set(folder, id);
-    registry.names.push(folder);
-  }
-  return id;
+  return folderNumber(registry.ids, registry.names, folder);
 }
 
 function folderItems(index: StaticIndexApi, folder: string): FolderItems {

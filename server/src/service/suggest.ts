@@ -9,7 +9,7 @@
  * edit-distance computation.
  */
 import { StaticIndexApi } from '../engine/indexTypes';
-import { basename, joinRel, parentRel } from '../engine/paths';
+import { basename, folderNumber, joinRel, parentRel } from '../engine/paths';
 import { indexStamp } from './context';
 import { boundedDistance } from './editDistance';
 import type { IndexQuestions } from './indexQuestions';
@@ -141,13 +141,7 @@ function* buildPaths(index: StaticIndexApi): Generator<void, IndexPaths> {
 }
 
 function folderIdOf(data: IndexPaths, folder: string): number {
-  let folderId = data.folderIds.get(folder);
-  if (folderId === undefined) {
-    folderId = data.folders.length;
-    data.folderIds.set(folder, folderId);
-    data.folders.push(folder);
-  }
-  return folderId;
+  return folderNumber(data.folderIds, data.folders, folder);
 }
 
 function setFolderOf(data: IndexPaths, k: number, folderId: number): void {

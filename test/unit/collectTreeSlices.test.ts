@@ -150,12 +150,12 @@ describe('collect tree and reference findings in slices: the same answers as mad
       whole,
     );
     assert.deepEqual(atOnce(referenceSteps(m, index, survey, () => tree)), whole);
-    // The unreferenced ones as forEachWinner (the collect table) gives them: first by path, then a count.
-    const unnamed: string[] = [];
-    index.forEachWinner((dest) => {
-      if (!['css/print.css', 'css/old.css', 'gen/d1/f1.js'].includes(dest)) unnamed.push(dest);
-    });
-    unnamed.sort();
+    // The unreferenced ones as collectWinners (the collect table) gives them: first by path, then a count.
+    const unnamed = index
+      .collectWinners()
+      .map((w) => w.path)
+      .filter((dest) => !['css/print.css', 'css/old.css', 'gen/d1/f1.js'].includes(dest))
+      .sort();
     const listed = whole.filter((f) => f.code === 'static-unreferenced' && f.more === undefined);
     assert.deepEqual(
       listed.map((f) => /'([^']+)'/.exec(f.message)![1]),

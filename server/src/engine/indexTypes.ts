@@ -142,11 +142,6 @@ export interface StaticIndexApi {
   collectedFolders(): IterableIterator<CollectedFolderPart>;
   /** Every destination collectstatic writes with its winner (cheaper than collectMap: no path per shadowed copy). */
   collectWinners(): CollectWinner[];
-  /**
-   * collectWinners without an object and an absolute path per destination: `absPath` builds the winner's path
-   * when asked (the reference findings need it for a few files among a million).
-   */
-  forEachWinner(visit: (path: string, source: StaticSource, absPath: () => string) => void): void;
   /** All entries provided by more than one source in the collect view. */
   duplicates(): IndexEntry[];
   /** Counts of the collect view, and the first `listed` duplicates by path. */

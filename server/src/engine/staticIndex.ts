@@ -379,13 +379,6 @@ export class StaticIndex implements StaticIndexApi {
     return out;
   }
 
-  forEachWinner(visit: (path: string, source: StaticSource, absPath: () => string) => void): void {
-    for (const [dest, who] of this.collectTable()) {
-      const slot = this.slots[typeof who === 'number' ? who : who[0]];
-      visit(dest, slot.source, () => this.collectAbsPath(slot, dest));
-    }
-  }
-
   duplicates(): IndexEntry[] {
     const out: IndexEntry[] = [];
     for (const [dest, who] of this.collectTable()) {

@@ -171,3 +171,8 @@ export function folderNumber(numbers: Map<string, number>, folders: string[], fo
   }
   return id;
 }
+
+/** Paths in UTF-16 code-unit order, as `<` and the default sort compare them (the index's own order). */
+export function comparePaths(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}

@@ -4,6 +4,7 @@
  * counts and the report filtered to one source, so the number on the lens is the length of the list behind it.
  */
 import type { Provider, StaticIndexApi } from './indexTypes';
+import { comparePaths } from './paths';
 
 /** One source's part of the collected namespace. */
 export interface SourceShare {
@@ -29,15 +30,11 @@ export function sourceShares(index: StaticIndexApi): Map<number, SourceShare> {
       share(own.source.order).shadowedBy.push({ path: entry.path, winner, own });
     }
   }
-  const byPath = (a: { path: string }, b: { path: string }) => compare(a.path, b.path);
+  const byPath = (a: { path: string }, b: { path: string }) => comparePaths(a.path, b.path);
   for (const s of shares.values()) {
-    s.provides.sort(compare);
+    s.provides.sort(comparePaths);
     s.shadows.sort(byPath);
     s.shadowedBy.sort(byPath);
   }
   return shares;
-}
-
-function compare(a: string, b: string): number {
-  return a < b ? -1 : a > b ? 1 : 0;
 }

@@ -6,7 +6,8 @@
 import { CollectedFolderPart, StaticIndexApi, StaticSource } from '../engine/indexTypes';
 import { CollectFolder, CollectTree, collectTreeFor, collectTreeOf } from '../engine/collectTree';
 import { pathQuery } from '../engine/pathSearch';
-import { joinRel, parentRel, relativeInside } from '../engine/paths';
+import { comparePaths, joinRel, parentRel, relativeInside } from '../engine/paths';
+import { inSlices } from '../engine/slices';
 import type {
   FindingCounts,
   FolderListing,
@@ -114,7 +115,7 @@ function shownBy(tree: CollectTree, sources: readonly StaticSource[], filter: St
 function grouped(paths: Set<string>): Shown {
   const names = new Map<string, string[]>();
   const below = new Map<string, number>();
-  const sorted = [...paths].sort(compare);
+  const sorted = [...paths].sort(comparePaths);
   for (const dest of sorted) {
     const parent = parentRel(dest);
     const list = names.get(parent);
@@ -188,7 +189,7 @@ export function listFolder(
 /** The collected paths later sources also provide, by path, each with its winner. */
 export function shadowedFiles(index: StaticIndexApi): StaticFileItem[] {
   const tree = collectTreeOf(index);
-  return [...tree.shadowingPaths()].sort(compare).flatMap((dest) => {
+  return [...tree.shadowingPaths()].sort(comparePaths).flatMap((dest) => {
     const file = tree.file(dest);
     return file ? [{ path: file.path, absPath: file.absPath, source: file.source.shortLabel, shadowed: file.shadowed }] : [];
   });
@@ -215,32 +216,32 @@ export async function searchFiles(
   let bound = Infinity;
   let matchCount = 0;
   const ownSource = new Map(index.sources.map((s) => [s, isOwn(s, projectDir)]));
-  const order = (a: Candidate, b: Candidate) => a.key - b.key || compare(pathOfCandidate(a), pathOfCandidate(b));
-  let slice = Date.now();
-  for (const at of tree.folders.values()) {
-    if (at.parts.length === 0) continue;
-    if (Date.now() - slice > SEARCH_SLICE_MS) {
-      await new Promise((resolve) => setImmediate(resolve));
-      if (cancelled()) return null;
-      slice = Date.now();
+  const order = (a: Candidate, b: Candidate) => a.key - b.key || comparePaths(pathOfCandidate(a), pathOfCandidate(b));
+  // A folder at a time, the event loop free between slices: a newer query cancels this one meanwhile.
+  function* scan(): Generator<void, true> {
+    for (const at of tree.folders.values()) {
+      if (at.parts.length === 0) continue;
+      const inFolder = matcher.inFolder(at.path);
+      const vendored = /(^|\/)node_modules(\/|$)/.test(at.path);
+      tree.forEachName(at, (part, name) => {
+        const tier = inFolder.tier(name);
+        if (tier < 0) return;
+        matchCount++;
+        const foreign = vendored || !ownSource.get(part.source) ? 1 : 0;
+        const key = (tier * 2 + foreign) * 65536 + Math.min(65535, at.path.length + name.length);
+        if (key > bound) return;
+        best.push({ key, at, part, name });
+        if (best.length >= max * 4) {
+          best.sort(order);
+          best = best.slice(0, max);
+          bound = best[best.length - 1].key;
+        }
+      });
+      yield;
     }
-    const inFolder = matcher.inFolder(at.path);
-    const vendored = /(^|\/)node_modules(\/|$)/.test(at.path);
-    tree.forEachName(at, (part, name) => {
-      const tier = inFolder.tier(name);
-      if (tier < 0) return;
-      matchCount++;
-      const foreign = vendored || !ownSource.get(part.source) ? 1 : 0;
-      const key = (tier * 2 + foreign) * 65536 + Math.min(65535, at.path.length + name.length);
-      if (key > bound) return;
-      best.push({ key, at, part, name });
-      if (best.length >= max * 4) {
-        best.sort(order);
-        best = best.slice(0, max);
-        bound = best[best.length - 1].key;
-      }
-    });
+    return true;
   }
+  if (!(await inSlices(scan(), SEARCH_SLICE_MS, cancelled))) return null;
   best.sort(order);
   const items: StaticFileItem[] = best.slice(0, max).map((c) => {
     const file = tree.made(c.at, c.part, c.name);
@@ -257,8 +258,6 @@ function pathOfCandidate(c: { at: CollectFolder; name: string; path?: string }):
 function capped(asked: unknown, max: number): number {
   return typeof asked === 'number' && asked >= 1 ? Math.min(max, Math.floor(asked)) : max;
 }
-
-const compare = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
 
 /** A source inside the project that is no installed package: the files people look for. */
 function isOwn(source: StaticSource, projectDir: string): boolean {

@@ -84,6 +84,9 @@ import { PredictedManifest, predictedManifest } from './engine/assets';
 import { hotPathsRan, launchState } from './launch/hotPaths';
 import { StdioMessageWriter } from './stdioWriter';
 
+/** How VS Code and every other client start it; other transports keep the library's own reader and writer. */
+const OVER_STDIO = process.argv.includes('--stdio');
+
 /** Requests slower than this are logged, to make a sluggish project visible in the output channel. */
 const SLOW_REQUEST_MS = 200;
 /** Static changes quiet this long before the projects are summarised again for the client. */
@@ -101,7 +104,7 @@ export function startServer(): Connection {
   if (running) return running;
   // Too late for the heap's initial sizing, but it still steers growth (130 MB rather than 200 at 100k).
   v8.setFlagsFromString(SERVER_V8_FLAGS.join(' '));
-  const connection = process.argv.includes('--stdio') ? stdioConnection() : createConnection(ProposedFeatures.all);
+  const connection = OVER_STDIO ? stdioConnection() : createConnection(ProposedFeatures.all);
   running = connection;
   // A stray rejected promise must cost one log line, never the server process.
   process.on('unhandledRejection', (reason) =>
@@ -198,7 +201,7 @@ class DjangoStaticServer {
 
   listen(): void {
     const { connection, documents } = this;
-    if (process.argv.includes('--stdio')) process.stdin.on('data', () => (this.inputArrived = true));
+    if (OVER_STDIO) process.stdin.on('data', () => (this.inputArrived = true));
     connection.onInitialize((params) => this.initialize(params));
     connection.onInitialized(() =>
       this.initialized().catch((err) => {

@@ -152,9 +152,8 @@ export class CollectTree {
 
   /** A file of `at` by name (from the first part that has it). */
   fileIn(at: CollectFolder, name: string): CollectedFile | undefined {
-    const part = at.parts.length === 1 ? at.parts[0] : at.parts.find((p) => this.has(p, name));
-    if (!part || (at.parts.length === 1 && !this.has(part, name))) return undefined;
-    return this.made(at, part, name);
+    const part = at.parts.find((p) => this.has(p, name));
+    return part && this.made(at, part, name);
   }
 
   /** A name known to be in `part`, the first part of `at` having it, as a file. */

@@ -67,7 +67,7 @@ function run(settings: string, extra: Record<string, string> = {}, moduleName = 
     watchedNames: WATCHED_SETTINGS,
     sitePackagesKnown: sitePackages.length > 0,
   });
-  const state = interpreter.importModule(moduleName, false);
+  const state = interpreter.importSettings(moduleName);
   assert.ok(state, `module ${moduleName} not found`);
   return {
     root: fs.realpathSync(root),

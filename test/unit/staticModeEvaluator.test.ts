@@ -219,6 +219,11 @@ T += ('y',)
       assert.equal(items[3], 'z');
     });
 
+    it('says a Python built-in it does not evaluate is unevaluated, not undefined', () => {
+      const r = run("import types\nLOCAL = types.SimpleNamespace()\nDEBUG = getattr(LOCAL, 'DEBUG', False)\n");
+      assert.deepEqual(r.get('DEBUG'), { unknown: 'uses getattr(), a Python built-in static mode does not evaluate' });
+    });
+
     it('evaluates list comprehensions and for loops over known sequences', () => {
       const r = run(`from pathlib import Path
 B = Path('/b')

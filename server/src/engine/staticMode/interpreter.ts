@@ -52,6 +52,12 @@ const IMPORT_ERROR_TYPES = ['ModuleNotFoundError', 'ImportError', 'Exception', '
 const MAX_LOOP_ITERATIONS = 10_000;
 const MAX_RESOLVE_DEPTH = 20;
 const MAX_BLOCK_DEPTH = 100;
+/** Python built-ins outside PYTHON_BUILTINS that settings use (`getattr(local, 'DEBUG', False)`). */
+const UNEVALUATED_BUILTINS: ReadonlySet<string> = new Set(
+  'abs all any bin callable chr dir divmod enumerate eval exec filter format frozenset getattr globals hasattr hash hex id input iter locals map max min next object oct open ord pow print range repr round set setattr slice sum super type vars zip __import__'.split(
+    ' ',
+  ),
+);
 
 export interface InterpreterOptions {
   /** Folder Django runs in; `os.getcwd()` and relative paths resolve against it. */
@@ -335,6 +341,8 @@ export class Interpreter {
     if (skipped) return skipped.value;
     const builtin = PYTHON_BUILTINS[name];
     if (builtin) return builtin;
+    // Python has it, static mode does not: "not defined" would read as a NameError Django would raise.
+    if (UNEVALUATED_BUILTINS.has(name)) return unknown(`uses ${name}(), a Python built-in static mode does not evaluate`, ctx);
     return unknown(`uses ${name}, which is not defined`, ctx);
   }
 

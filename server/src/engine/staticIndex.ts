@@ -617,9 +617,15 @@ export class StaticIndex implements StaticIndexApi {
    */
   private isIgnoredRel(slot: SourceSlot, rel: string): boolean {
     if (slot.customAbs) return false; // a custom finder's list() already applied the patterns
-    const parts = rel.split('/');
-    for (const part of parts) if (this.isIgnoredName(part)) return true;
-    return parts.length > 1 && this.isIgnoredName(rel);
+    // Each name in turn, without an array of them: every lookup of the workspace check comes here.
+    let start = 0;
+    for (let slash = rel.indexOf('/'); slash !== -1; slash = rel.indexOf('/', start)) {
+      if (this.isIgnoredName(rel.slice(start, slash))) return true;
+      start = slash + 1;
+    }
+    if (start === 0) return this.isIgnoredName(rel);
+    // The whole path only for the patterns that can match it beyond its names (none of the defaults).
+    return this.isIgnoredName(rel.slice(start)) || (this.isIgnoredPath !== null && this.isIgnoredPath(rel));
   }
 
   /** collectstatic's walk, in finder order; the first source to yield a destination wins. */

@@ -149,7 +149,7 @@ export class DiagnosticsPublisher {
         const readStart = performance.now();
         const preread = open.has(uri) || !this.workspaceUris.has(uri) ? undefined : Promise.resolve(this.readTemplateNow(uri));
         this.spent.read += performance.now() - readStart;
-        await this.validate(uri, preread);
+        await this.validate(uri, preread, { ctx });
         if (i % BATCH === BATCH - 1) progress.report(Math.round(((i + 1) * 100) / queue.length), `${i + 1}/${queue.length} templates`);
         await turn();
       }
@@ -241,12 +241,19 @@ export class DiagnosticsPublisher {
     this.runId++;
   }
 
-  /** `preread`: the template already being read from disk (used unless the document is open by now). */
-  private async validate(uri: string, preread?: Promise<TextDocument | undefined>): Promise<void> {
+  /**
+   * `preread`: the template already being read from disk (used unless the document is open by now); `known`: its
+   * context, when the caller just looked it up.
+   */
+  private async validate(
+    uri: string,
+    preread?: Promise<TextDocument | undefined>,
+    known?: { ctx: ServiceContext | undefined },
+  ): Promise<void> {
     let diagnostics: Diagnostic[] = [];
     try {
       const doc = this.host.openDocument(uri) ?? (this.workspaceUris.has(uri) ? await (preread ?? this.readTemplate(uri)) : undefined);
-      const ctx = doc && readsDocument(doc.languageId, uri) ? this.host.contextFor(uri) : undefined;
+      const ctx = doc && readsDocument(doc.languageId, uri) ? (known ? known.ctx : this.host.contextFor(uri)) : undefined;
       if (doc && ctx) {
         const checkStart = performance.now();
         const validation = this.host.service.doValidationWithDependencies(doc, ctx);

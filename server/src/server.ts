@@ -620,6 +620,11 @@ class DjangoStaticServer {
       case 'learning':
         this.diagnostics.beginLearning();
         return;
+      case 'walking':
+        // The editor watches the folders being walked (events meanwhile are applied when it ends). Our own
+        // watcher would walk the same folders beside the walk: it starts once the project is indexed.
+        if (this.support.dynamicWatchers) this.updateWatching();
+        return;
       case 'learned': {
         if (change.listing) {
           // A first reading answers now; its summary (a walk of the whole index) waits for its templates.

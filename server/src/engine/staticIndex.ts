@@ -444,17 +444,19 @@ export class StaticIndex implements StaticIndexApi {
         collected += sources[0].names.length;
         continue;
       }
-      const providers = new Map<string, number[]>();
+      // A name one source yields keeps its order, not an array (most names of a shared folder are not copies).
+      const providers = new Map<string, number | number[]>();
       for (const { order, names } of sources) {
         for (const name of names) {
           const orders = providers.get(name);
-          if (orders) orders.push(order);
-          else providers.set(name, [order]);
+          if (orders === undefined) providers.set(name, order);
+          else if (typeof orders === 'number') providers.set(name, [orders, order]);
+          else orders.push(order);
         }
       }
       collected += providers.size;
       for (const [name, orders] of providers) {
-        if (orders.length === 1) continue;
+        if (typeof orders === 'number') continue;
         duplicated.push({ path: joinRel(folder, name), orders });
         // Finder order: the first copies, the others are hidden by it.
         shadows[orders[0]] += orders.length - 1;

@@ -931,7 +931,8 @@ class DjangoStaticServer {
     if (!manager) return undefined;
     const project = await manager.projectForRequest(fsPathOf(uri), token, learnTimeoutMs(this.settings), whileWalking);
     if (!project || token.isCancellationRequested) return undefined;
-    await this.settingsCounted(uri, project, () => token.isCancellationRequested);
+    const counting = this.settingsCounted(uri, project, () => token.isCancellationRequested);
+    if (counting) await counting; // no await for other documents: their answers keep their turn
     if (token.isCancellationRequested) return undefined;
     this.noteAnsweringFrom(project);
     return { doc: this.documents.get(uri) ?? doc, ctx: this.contextOf(project) };

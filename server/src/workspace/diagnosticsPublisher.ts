@@ -47,6 +47,8 @@ export interface DiagnosticsHost {
   openDocument(uri: string): TextDocument | undefined;
   openUris(): string[];
   contextFor(uri: string): ServiceContext | undefined;
+  /** Work the document's check needs first, done in slices (a settings file's counts), or undefined when none. */
+  prepare?(uri: string): Promise<unknown> | undefined;
   /** Starts work-done progress; resolves to a no-op handle when the client shows none. */
   beginProgress(title: string): Promise<ProgressHandle>;
   log(message: string): void;
@@ -253,7 +255,11 @@ export class DiagnosticsPublisher {
     let diagnostics: Diagnostic[] = [];
     try {
       const doc = this.host.openDocument(uri) ?? (this.workspaceUris.has(uri) ? await (preread ?? this.readTemplate(uri)) : undefined);
-      const ctx = doc && readsDocument(doc.languageId, uri) ? (known ? known.ctx : this.host.contextFor(uri)) : undefined;
+      const readable = doc && readsDocument(doc.languageId, uri);
+      const pending = readable ? this.host.prepare?.(uri) : undefined;
+      if (pending) await pending;
+      // After awaiting the preparation the caller's context may be stale: look it up again.
+      const ctx = readable ? (known && !pending ? known.ctx : this.host.contextFor(uri)) : undefined;
       if (doc && ctx) {
         const checkStart = performance.now();
         const validation = this.host.service.doValidationWithDependencies(doc, ctx);

@@ -42,6 +42,8 @@ const SMALL_FOLDER = 24;
 const MAX_PROBLEMS = 50;
 /** How long a walk runs before it lets other work in (walkAllAsync). */
 const SLICE_MS = 10;
+/** Entries recorded between two chances to pause (a stat and a realpath each when they are symlinks). */
+const ENTRIES_PER_STEP = 512;
 
 export class RootTree {
   /** Every folder ('' = the root itself while it exists) with its children's names. */
@@ -412,34 +414,66 @@ export class RootTree {
   }
 
   /**
+   * Walks the folder at `rel` and everything below it, depth first, sub-folders in directory order.
    * `branch` maps the real paths of the folders from the root down to this one to their place in the tree
-   * (loop guard). Yields after each folder so a caller can pause.
+   * (loop guard). One loop over a stack of folders rather than a generator per folder: each pause then
+   * leaves one generator, not one per level. Yields after each folder so a caller can pause.
    */
-  private *walkDir(rel: string, abs: string, real: string, branch: Map<string, string>): Generator<void> {
-    const node: DirNode = { files: [], dirs: [] };
-    this.dirs.set(rel, node);
-    let entries: fs.Dirent[];
-    try {
-      entries = fs.readdirSync(abs, { withFileTypes: true });
-    } catch (err) {
-      this.problem({ kind: 'unreadable', path: abs, message: `Cannot read folder ${abs}: ${(err as Error).message}` });
-      return;
+  private *walkDir(startRel: string, startAbs: string, startReal: string, branch: Map<string, string>): Generator<void> {
+    const stack: WalkFrame[] = [];
+    let rel = startRel;
+    let abs = startAbs;
+    let real = startReal;
+    for (;;) {
+      const node: DirNode = { files: [], dirs: [] };
+      this.dirs.set(rel, node);
+      const entries = readListing(abs);
+      const subdirs: Subfolder[] = [];
+      if (entries instanceof Error) {
+        this.problem({ kind: 'unreadable', path: abs, message: `Cannot read folder ${abs}: ${entries.message}` });
+      } else if (this.budget.take(entries.length)) {
+        // A folder of thousands of symlinks costs a stat and a realpath each: let the caller pause inside it.
+        for (let from = 0; ;) {
+          from = this.readEntries(entries, from, rel, abs, real, node, subdirs);
+          if (from === entries.length) break;
+          yield;
+        }
+        yield;
+      }
+      if (subdirs.length > 0) stack.push({ rel, abs, real, node, subdirs, next: 0 });
+      else if (stack.length > 0) branch.delete(real);
+      const next = this.nextFolder(stack, branch);
+      if (!next) return;
+      [rel, abs, real] = next;
     }
-    if (!this.budget.take(entries.length)) return;
+  }
+
+  /**
+   * Records one folder's entries from `from`, at most ENTRIES_PER_STEP of them (walkDir pauses between),
+   * and gives where it stopped.
+   */
+  private readEntries(
+    entries: fs.Dirent[],
+    from: number,
+    rel: string,
+    abs: string,
+    real: string,
+    node: DirNode,
+    subdirs: Subfolder[],
+  ): number {
     const filter = this.filter;
-    let subdirs: Array<[string, string]> | undefined; // name, real path
-    let read = 0;
-    for (const entry of entries) {
-      // A folder of thousands of symlinks costs a stat and a realpath each: let the caller pause inside it.
-      if ((++read & 511) === 0) yield;
+    const to = Math.min(entries.length, from + ENTRIES_PER_STEP);
+    for (let i = from; i < to; i++) {
+      const entry = entries[i];
       const name = entry.name;
       let kind: 'dir' | 'file' | 'broken' | 'missing';
       if (entry.isDirectory()) kind = 'dir';
       else if (entry.isFile()) kind = 'file';
       else kind = entryKind(`${abs}/${name}`); // symlinks and unknown types: follow like is_dir()
       if (kind === 'dir') {
+        const link = !entry.isDirectory();
         let childReal = `${real}/${name}`;
-        if (!entry.isDirectory()) {
+        if (link) {
           try {
             childReal = fs.realpathSync.native(`${abs}/${name}`);
           } catch {
@@ -448,7 +482,7 @@ export class RootTree {
         }
         if (kind === 'dir') {
           if (filter && filter.skipsFolder(joinRel(rel, name), name)) continue;
-          (subdirs ??= []).push([name, childReal]);
+          subdirs.push({ name, real: childReal, link });
           continue;
         }
       }
@@ -461,13 +495,27 @@ export class RootTree {
         this.problem({ kind: 'broken-symlink', path: `${abs}/${name}`, message: `Broken symbolic link ${abs}/${name}.` });
       }
     }
-    yield;
-    if (!subdirs) return;
-    for (const [name, childReal] of subdirs) {
-      if (this.budget.stopped) return;
-      const childRel = rel ? `${rel}/${name}` : name;
-      const childAbs = `${abs}/${name}`;
-      node.dirs.push(name);
+    return to;
+  }
+
+  /**
+   * The next folder to walk below the folders on `stack` (rel, abs, real path), its place recorded in its
+   * parent and on `branch`; null when none is left or the budget ran out. Loops and repeated links become
+   * aliases on the way.
+   */
+  private nextFolder(stack: WalkFrame[], branch: Map<string, string>): [string, string, string] | null {
+    while (stack.length > 0) {
+      if (this.budget.stopped) return null;
+      const top = stack[stack.length - 1];
+      if (top.next === top.subdirs.length) {
+        stack.pop();
+        if (stack.length > 0) branch.delete(top.real);
+        continue;
+      }
+      const { name, real: childReal, link } = top.subdirs[top.next++];
+      const childRel = top.rel ? `${top.rel}/${name}` : name;
+      const childAbs = `${top.abs}/${name}`;
+      top.node.dirs.push(name);
       const above = branch.get(childReal);
       if (above !== undefined) {
         this.aliases.set(childRel, above);
@@ -492,14 +540,42 @@ export class RootTree {
       }
       if (visit) visit.count++;
       else this.visits.set(childReal, { rel: childRel, count: 1 });
-      if (childReal !== `${real}/${name}`) {
+      if (link && childReal !== `${top.real}/${name}`) {
         this.linkedFolders.set(childReal, childRel);
         this.linkRels.add(childRel);
       }
       branch.set(childReal, childRel);
-      yield* this.walkDir(childRel, childAbs, childReal, branch);
-      branch.delete(childReal);
+      return [childRel, childAbs, childReal];
     }
+    return null;
+  }
+}
+
+/** A sub-folder met in a listing, walked once the folders before it are. */
+interface Subfolder {
+  name: string;
+  /** Its real path (the loop guard's and the repeat count's key). */
+  real: string;
+  /** Not a folder in the listing (a symbolic link, or a file system that gives no types): `real` was resolved. */
+  link: boolean;
+}
+
+/** A folder of a walk whose sub-folders are being walked, `subdirs[next]` the next one. */
+interface WalkFrame {
+  rel: string;
+  abs: string;
+  real: string;
+  node: DirNode;
+  subdirs: Subfolder[];
+  next: number;
+}
+
+/** readdirSync's entries, or the error it threw. */
+function readListing(abs: string): fs.Dirent[] | Error {
+  try {
+    return fs.readdirSync(abs, { withFileTypes: true });
+  } catch (err) {
+    return err as Error;
   }
 }
 

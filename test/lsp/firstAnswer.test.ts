@@ -129,6 +129,29 @@ describe('language server over stdio: the first answer, asked right after initia
     assert.match(walked, new RegExp(`${FOLDERS * FILES_PER_FOLDER + 1} static paths`));
   });
 
+  // The registration waits for the first answer (its id loads node's crypto); nothing set meanwhile is lost.
+  it('registers for settings changes once it has answered, and applies a change made before that', async () => {
+    const root = demo();
+    const configuration: Parameters<typeof LspClient.start>[0]['configuration'] = { mode: 'static' };
+    const client = await LspClient.start({ root, configuration, dynamicConfiguration: true });
+    cleanup.push(() => client.stop());
+    await client.waitFor('the first pull of the settings', () => (client.configurationRequests > 0 ? true : undefined));
+    // Changed in the editor before the server asked to hear of changes: no notification will say so.
+    configuration.mode = 'django';
+    const answer = await askEverything(client, root);
+    assert.ok(answer.items.includes('site.css'), `completion: ${answer.items.join(', ')}`);
+    const registration = await client.waitFor('the registration for settings changes', () =>
+      client.registrations.find((r) => r.method === 'workspace/didChangeConfiguration'),
+    );
+    assert.deepEqual(registration.registerOptions, { section: 'djangoStatic' });
+    const projects = await client.waitFor('a reading in Django mode', () => {
+      const last = client.projectsChanged.at(-1);
+      return last?.[0]?.mode === 'django' && !last[0].refining ? last : undefined;
+    });
+    assert.equal(projects.length, 1);
+    assert.ok(client.configurationRequests >= 2, 'the settings were pulled again once registered');
+  });
+
   it('answers from static mode alone in an untrusted workspace', async () => {
     const root = demo();
     const client = await LspClient.start({ root, initializationOptions: { trusted: false } });

@@ -172,5 +172,26 @@ describe('static index: a folder listing says which files collectstatic ignores,
       assert.deepStrictEqual(byPath.get('pre/.x/y.png'), [true]);
       assert.deepStrictEqual(byPath.get('pre/img/logo.png'), [false]);
     });
+
+    it(`${walkedFirst ? 'walked' : 'reading'}: ignoredFiles names the files children() flags as ignored in every copy`, async () => {
+      const index = walkedFirst ? await buildIndex(m, {}) : unwalked(m);
+      const seen: string[] = [];
+      for (const folder of FOLDERS_IGNORED) {
+        const flagged = index
+          .children(folder)
+          .filter((c) => !c.isFolder && c.entry!.providers.every((p) => p.ignored))
+          .map((c) => c.name);
+        const named = [...index.ignoredFiles(folder, index.listChildren(folder))].sort();
+        assert.deepStrictEqual(named, flagged, folder);
+        // A listing from elsewhere (no record of its holders) is answered all the same.
+        const foreign = { ...index.listChildren(folder) };
+        assert.deepStrictEqual([...index.ignoredFiles(folder, foreign)].sort(), flagged, `${folder}, a copied listing`);
+        seen.push(...named.map((name) => `${folder}/${name}`));
+      }
+      assert.deepStrictEqual(
+        seen.sort(),
+        ['/.top.css', '.hidden/a.css', '.hidden/deep/b.css', 'CVS/x.js', 'css/tmp.css~', 'pre/.x/y.png', 'vendor/lib/v.js'].sort(),
+      );
+    });
   }
 });

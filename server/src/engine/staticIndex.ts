@@ -288,19 +288,12 @@ export class StaticIndex implements StaticIndexApi {
     const holders = given ?? new Map<string, number | number[]>();
     const { folders, files } = given ? listing! : this.listing(base, holders);
     const out: FolderChild[] = [];
-    // Every file here shares its folder within each source: the folder and its ignored parts are found once
-    // per source, not once per file (a 5,000-file folder was a third of a cold first completion).
-    const within = new Map<number, { folder: string; ignored: boolean }>();
+    const within = this.folderWithin(base);
     const provider = (order: number, name: string): Provider => {
       const slot = this.slots[order];
-      let at = within.get(order);
-      if (!at) {
-        const folder = belowPrefix(slot.source.prefix, base)!;
-        at = { folder, ignored: this.isIgnoredFolder(slot, folder) };
-        within.set(order, at);
-      }
+      const at = within(order);
       const rel = joinRel(at.folder, name);
-      return this.provider(slot, rel, this.isIgnoredIn(slot, at, name, rel));
+      return this.provider(slot, rel, this.isIgnoredIn(slot, at, name));
     };
     let f = 0;
     for (const name of files) {
@@ -313,6 +306,42 @@ export class StaticIndex implements StaticIndexApi {
     }
     while (f < folders.length) out.push(folders[f++]);
     return out;
+  }
+
+  ignoredFiles(folder: string, listing: FolderListing): ReadonlySet<string> {
+    const base = trimSlashes(folder);
+    const holders = this.holdersOf.get(listing);
+    const ignored = new Set<string>();
+    if (!holders) {
+      for (const child of this.children(base, listing)) if (!child.isFolder && everyIgnored(child.entry)) ignored.add(child.name);
+      return ignored;
+    }
+    const within = this.folderWithin(base);
+    const isIgnored = (order: number, name: string): boolean => this.isIgnoredIn(this.slots[order], within(order), name);
+    for (const name of listing.files) {
+      const held = holders.get(name)!;
+      if (typeof held === 'number' ? isIgnored(held, name) : held.every((order) => isIgnored(order, name))) ignored.add(name);
+    }
+    return ignored;
+  }
+
+  /**
+   * Every file of a folder shares it within each source: the folder below the source's prefix and whether
+   * a name on the way is ignored are found once per source, not once per file (a 5,000-file folder was a
+   * third of a cold first completion).
+   */
+  private folderWithin(base: string): (order: number) => { folder: string; ignored: boolean } {
+    const found = new Map<number, { folder: string; ignored: boolean }>();
+    return (order) => {
+      let at = found.get(order);
+      if (!at) {
+        const slot = this.slots[order];
+        const folder = belowPrefix(slot.source.prefix, base)!;
+        at = { folder, ignored: this.isIgnoredFolder(slot, folder) };
+        found.set(order, at);
+      }
+      return at;
+    };
   }
 
   listChildren(folder: string): FolderListing {
@@ -638,10 +667,14 @@ export class StaticIndex implements StaticIndexApi {
     return folder.split('/').some((part) => this.isIgnoredName(part));
   }
 
-  /** isIgnoredRel for the file `name` in a folder whose half was found already (`rel`: the folder's and name). */
-  private isIgnoredIn(slot: SourceSlot, at: { folder: string; ignored: boolean }, name: string, rel: string): boolean {
+  /**
+   * isIgnoredRel for the file `name` in a folder whose half was found already (folderWithin). The whole path
+   * is built and tested only for the patterns that can match it where no name on it does.
+   */
+  private isIgnoredIn(slot: SourceSlot, at: { folder: string; ignored: boolean }, name: string): boolean {
     if (slot.customAbs) return false;
-    return at.ignored || this.isIgnoredName(name) || (at.folder !== '' && this.isIgnoredName(rel));
+    if (at.ignored || this.isIgnoredName(name)) return true;
+    return at.folder !== '' && !!this.isIgnoredPath?.(`${at.folder}/${name}`);
   }
 
   /** collectstatic's walk, in finder order; the first source to yield a destination wins. */
@@ -698,6 +731,11 @@ export class StaticIndex implements StaticIndexApi {
     const absPath = slot.customAbs ? (slot.customAbs.get(rel) ?? '') : `${slot.source.root}/${rel}`;
     return new FoundFile(slot.source, absPath, ignored);
   }
+}
+
+/** A listed file every copy of which collectstatic ignores (development still serves it). */
+function everyIgnored(entry: IndexEntry | undefined): boolean {
+  return !!entry?.providers.length && entry.providers.every((p) => p.ignored);
 }
 
 /**

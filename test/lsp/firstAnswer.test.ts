@@ -152,6 +152,43 @@ describe('language server over stdio: the first answer, asked right after initia
     assert.ok(client.configurationRequests >= 2, 'the settings were pulled again once registered');
   });
 
+  // The first reading reads the build outputs beside its walk: its first diagnostics must already know them.
+  it('says a missing file is not built yet in the first diagnostics of the static reading', async () => {
+    const root = fs.mkdtempSync(path.join(os.tmpdir(), 'ds-built-'));
+    cleanup.push(() => fs.rmSync(root, { recursive: true, force: true }));
+    djangoProject(root, [
+      'from pathlib import Path',
+      'BASE_DIR = Path(__file__).resolve().parent.parent',
+      "INSTALLED_APPS = ['django.contrib.staticfiles']",
+      "STATIC_URL = '/static/'",
+      "STATICFILES_DIRS = [BASE_DIR / 'assets']",
+      "TEMPLATES = [{'BACKEND': 'django.template.backends.django.DjangoTemplates', 'DIRS': [BASE_DIR / 'templates']}]",
+      '',
+    ]);
+    write(root, 'assets/css/site.css', 'body {}\n');
+    write(root, 'package.json', JSON.stringify({ scripts: { css: 'tailwindcss -i src/in.css -o assets/css/output.css' } }));
+    const page = write(root, 'templates/page.html', '{% load static %}<link href="{% static \'css/output.css\' %}">\n');
+    const client = await start(root, { mode: 'auto' });
+    const uri = fileUri(page);
+    // What the server had logged when the first diagnostics came (the probe runs as each message arrives).
+    const firstPublish = client.waitFor('the first diagnostics', () => {
+      const published = client.published.find((p) => p.uri === uri && p.diagnostics.length > 0);
+      return published && { diagnostics: published.diagnostics, logs: [...client.logs] };
+    });
+    client.open(page);
+    const first = await firstPublish;
+    assert.ok(!first.logs.some((l) => /replaced the first static one/.test(l)), 'published from the static reading');
+    assert.match(
+      String(first.diagnostics[0].message),
+      /not built yet: it would be assets\/css\/output\.css, which the package\.json script 'css' writes/,
+    );
+    // Django mode's reading follows, and says the same.
+    await client.waitFor('the Django reading', () =>
+      client.logs.find((l) => /Django mode's reading of .* replaced the first static one/.test(l)),
+    );
+    assert.match(String(client.diagnostics.get(uri)?.[0]?.message), /not built yet/);
+  });
+
   it('answers from static mode alone in an untrusted workspace', async () => {
     const root = demo();
     const client = await LspClient.start({ root, initializationOptions: { trusted: false } });

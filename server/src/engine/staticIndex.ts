@@ -21,7 +21,7 @@ import {
   StaticSource,
 } from './indexTypes';
 import { RootTree, WalkProblem } from './indexWalk';
-import { DEFAULT_WALK_LIMITS, WalkLimits } from './walkBudget';
+import { DEFAULT_WALK_LIMITS, WalkLimits, yieldToEventLoop } from './walkBudget';
 import { compileGlobs, compileIgnorePatterns, compilePathOnlyPatterns } from './fnmatch';
 import { basename, belowPrefix, isInside, joinRel, normalizeDestPath, parentRel, relativeInside, safeJoin } from './paths';
 
@@ -59,6 +59,9 @@ export function startIndex(model: ProjectModel, options: BuildIndexOptions = {})
   const index = new StaticIndex(model, options, trees);
   const limits = options.walkLimits ?? DEFAULT_WALK_LIMITS;
   const walk = async (): Promise<void> => {
+    // From the next turn: a request woken by this index (a first answer, whose lookups read the disk) goes
+    // before the walk's first slice.
+    await yieldToEventLoop();
     let left = limits.maxIndexEntries ?? Infinity;
     for (const [root, tree] of trees) {
       const outside = limits.outsideMaxEntries ?? Infinity;

@@ -6,7 +6,7 @@ import { StaticIndexApi } from '../engine/indexTypes';
 import { findInterpreter } from '../engine/interpreter';
 import { LearnOptions, ProjectModel, staticFolders } from '../engine/model';
 import { compareReadings, mayMissSources, ReadingDifference } from '../engine/readings';
-import { learnLocated, noteIndexProblems } from '../engine/project';
+import { learnLocated, learnLocatedFirst, noteIndexProblems, readBuildOutputs } from '../engine/project';
 import { startIndex } from '../engine/staticIndex';
 import { DjangoStaticSettings } from '../protocol';
 import { MANIFEST_NAME, readManifest } from './manifest';
@@ -590,7 +590,7 @@ export class ProjectManager {
     const options = { ...this.learnOptions(location), mode, ...(first ? { allowExecute: false } : {}) };
     let model: ProjectModel;
     try {
-      model = await learnLocated(location, options);
+      model = first ? await learnLocatedFirst(location, options) : await learnLocated(location, options);
     } catch (err) {
       if (first) return { projectDir: location.projectDir, managePy: location.managePy, message: messageOf(err) };
       if (options.mode === 'static' || (options.mode === 'django' && this.options.strictMode)) return this.failure(location, err);
@@ -635,7 +635,16 @@ export class ProjectManager {
         this.walking.add(project);
         this.wakeWaiters();
       }
-      await walk.walked.finally(() => this.walking.delete(project));
+    }
+    // A first reading's build outputs are read beside its walk, from the next turn (after the requests just
+    // woken: the reads' threads would take a core from them): only diagnostics use them, none before the walk ends.
+    const outputs = first ? new Promise<void>((resolve) => setImmediate(resolve)).then(() => readBuildOutputs(model)) : Promise.resolve();
+    outputs.catch(() => undefined); // awaited below, unless the walk fails first
+    if (walk) await walk.walked.finally(() => this.walking.delete(project));
+    try {
+      await outputs;
+    } catch (err) {
+      return { projectDir: location.projectDir, managePy: location.managePy, message: messageOf(err) };
     }
     const indexedMs = Date.now() - started;
     const index = project.index;

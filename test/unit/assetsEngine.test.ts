@@ -163,6 +163,16 @@ describe('engine/assets', () => {
     assert.deepStrictEqual(list, []);
   });
 
+  it('says an unread STATIC_URL is unknown, not unset', async () => {
+    const dir = make(`${MANIFEST}\nfrom urllib.parse import urlparse\nSTATIC_URL = urlparse('http://x/sub').path + '/static/'`, {
+      'assets/css/a.css': 'a { b: url(missing.png) }',
+    });
+    const { prediction, findings: list } = await findings(dir);
+    assert.match(prediction.unknown ?? '', /STATIC_URL could not be read/);
+    assert.doesNotMatch(prediction.unknown ?? '', /not set/);
+    assert.deepStrictEqual(list, []);
+  });
+
   it('reports what the generated trees do not make, each with its code and line', async () => {
     const dir = make(MANIFEST, {
       'assets/img/Logo.png': 'png',

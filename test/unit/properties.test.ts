@@ -253,7 +253,7 @@ describe(`property-based: template and settings readers (seed ${SEED})`, functio
       fs.writeFileSync(file, source);
       const interpreter = new Interpreter({ cwd: dir, resolver: new ModuleResolver([dir], []), watchedNames: WATCHED_SETTINGS, limits });
       const started = Date.now();
-      const state = interpreter.importModule(moduleName, false)!;
+      const state = interpreter.importSettings(moduleName)!;
       const ms = Date.now() - started;
       return { interpreter, state, ms, lines: source.split('\n').length };
     }

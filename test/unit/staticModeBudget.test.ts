@@ -10,6 +10,8 @@ import { learnProject } from '../../server/src/engine/learn';
 import { ProjectModel } from '../../server/src/engine/model';
 import { Budget } from '../../server/src/engine/staticMode/budget';
 import { BudgetExceeded } from '../../server/src/engine/staticMode/control';
+import { settingUnread } from '../../server/src/engine/readings';
+import { unknownSources } from '../../server/src/engine/unknownSources';
 import { makeProject, removeTree } from './djangoFixtures';
 
 const CLI = path.resolve(__dirname, '../../../dist/cli.js');
@@ -74,6 +76,47 @@ describe('static mode budgets on hostile settings', function () {
     const spent = model.problems.filter((p) => /took too long/.test(p.message));
     assert.equal(spent.length, 1, JSON.stringify(spent));
     assert.equal(spent[0].file, path.join(dir, 'proj/base.py'));
+  });
+
+  it('a helper module that spends its share is left unread, and the settings read on', async () => {
+    // Helpers' time is their own: a project importing many slow-to-parse modules still gets its settings read.
+    const dir = makeProject(
+      "from proj.slow import LATE\nfrom proj.paths import ASSETS\nINSTALLED_APPS = ['django.contrib.staticfiles']\nSTATICFILES_DIRS = [BASE_DIR / 'assets', ASSETS]\nSTATIC_URL = '/s/'\n",
+      {
+        'proj/slow.py': 'X = 0\nfor a in [0]*10000:\n    for b in [0]*10000:\n        X = a\nLATE = 1\n',
+        'proj/paths.py': "ASSETS = 'more'\n",
+      },
+    );
+    cleanup.push(dir);
+    const model = await learnProject(dir, { mode: 'static' });
+    assert.equal(model.staticUrl, '/s/');
+    assert.ok(model.staticfilesInstalled);
+    const unread = model.problems.filter((p) => p.kind === 'settings-module-unread');
+    assert.equal(unread.length, 1, JSON.stringify(model.problems));
+    assert.match(
+      unread[0].message,
+      /share for reading imported modules .* ran out at proj\/slow\.py: it and the modules imported after it were not read/,
+    );
+    assert.equal(unread[0].file, path.join(dir, 'proj/slow.py'));
+    // proj.paths came after the share ran out: ASSETS is unknown, so STATICFILES_DIRS is said to be unread, not empty.
+    assert.ok(
+      model.problems.some((p) => p.kind === 'setting-unreadable' && /^STATICFILES_DIRS .*proj\.paths/.test(p.message)),
+      JSON.stringify(model.problems.map((p) => p.message)),
+    );
+    assert.ok(!model.problems.some((p) => p.kind === 'settings-stopped'), 'the settings were not stopped');
+  });
+
+  it('a limit that stops the settings leaves later settings unread, not unset', async () => {
+    const dir = makeProject('X = 0\nfor a in [0]*10000:\n    for b in [0]*10000:\n        X = a\nSTATIC_URL = None\n');
+    cleanup.push(dir);
+    const model = await learnProject(dir, { mode: 'static' });
+    assert.ok(model.problems.some((p) => p.kind === 'settings-stopped'));
+    assert.ok(settingUnread(model, 'STATIC_URL'));
+    assert.ok(settingUnread(model, 'INSTALLED_APPS'));
+    assert.deepEqual(
+      unknownSources(model).map((s) => s.label),
+      ['the settings past proj/settings.py line 8'],
+    );
   });
 
   it('real settings stay far below the limits (the demo project)', async () => {

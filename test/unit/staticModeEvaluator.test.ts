@@ -67,7 +67,7 @@ function run(settings: string, extra: Record<string, string> = {}, moduleName = 
     watchedNames: WATCHED_SETTINGS,
     sitePackagesKnown: sitePackages.length > 0,
   });
-  const state = interpreter.importModule(moduleName, false);
+  const state = interpreter.importSettings(moduleName);
   assert.ok(state, `module ${moduleName} not found`);
   return {
     root: fs.realpathSync(root),
@@ -217,6 +217,11 @@ T += ('y',)
       assert.equal(items[0], 'a');
       assert.deepEqual(items[1], { unknown: 'uses extra_apps, which is not defined', spread: true });
       assert.equal(items[3], 'z');
+    });
+
+    it('says a Python built-in it does not evaluate is unevaluated, not undefined', () => {
+      const r = run("import types\nLOCAL = types.SimpleNamespace()\nDEBUG = getattr(LOCAL, 'DEBUG', False)\n");
+      assert.deepEqual(r.get('DEBUG'), { unknown: 'uses getattr(), a Python built-in static mode does not evaluate' });
     });
 
     it('evaluates list comprehensions and for loops over known sequences', () => {

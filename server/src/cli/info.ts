@@ -8,6 +8,7 @@ import { StaticIndexApi, StaticSource } from '../engine/indexTypes';
 import { StaticIndex } from '../engine/staticIndex';
 import { loadProject } from '../engine/project';
 import { describeOutside } from '../workspace/templateCoverage';
+import { settingUnread } from '../engine/readings';
 import { unknownSources } from '../engine/unknownSources';
 import { discoverTemplatesWithCoverage, TemplateCoverage } from '../workspace/templates';
 import { allowFlags, learnOptions, ParsedArgs, rootFlag } from './args';
@@ -158,10 +159,9 @@ export function describeProject(model: ProjectModel, index: StaticIndexApi, cove
 }
 
 /** "(not set)" only when the setting really is unset: an unreadable one says so. */
-function settingText(value: string | null, name: string, problems: ProjectInfo['problems']): string {
+function settingText(value: string | null, name: string, info: ProjectInfo): string {
   if (value !== null) return value;
-  const unreadable = problems.some((p) => p.kind === 'setting-unreadable' && p.message.startsWith(`${name} `));
-  return unreadable ? '(could not be read; see Problems)' : '(not set)';
+  return settingUnread(info, name) ? '(could not be read; see Problems)' : '(not set)';
 }
 
 const MAX_DUPLICATES_SHOWN = 20;
@@ -174,10 +174,11 @@ export function formatInfo(info: ProjectInfo): string {
   line(`Settings:     ${info.settingsModule ?? '(unknown)'}`);
   line(`Mode:         ${info.mode} (${info.modeReason})`);
   line(`Django:       ${info.djangoVersion ?? '(unknown)'}${info.python ? ` via ${info.python}` : ''}`);
-  line(`STATIC_URL:   ${settingText(info.staticUrl, 'STATIC_URL', info.problems)}`);
-  line(`STATIC_ROOT:  ${settingText(info.staticRoot, 'STATIC_ROOT', info.problems)}`);
+  line(`STATIC_URL:   ${settingText(info.staticUrl, 'STATIC_URL', info)}`);
+  line(`STATIC_ROOT:  ${settingText(info.staticRoot, 'STATIC_ROOT', info)}`);
   line(`Storage:      ${info.storage}`);
-  if (!info.staticfilesInstalled) line('Warning:      django.contrib.staticfiles is not in INSTALLED_APPS.');
+  if (!info.staticfilesInstalled && !settingUnread(info, 'INSTALLED_APPS'))
+    line('Warning:      django.contrib.staticfiles is not in INSTALLED_APPS.');
   line(`Ignored by collectstatic: ${info.ignorePatterns.map((p) => `'${p}'`).join(', ') || '(nothing)'}`);
   line();
   line('Finders, in the order Django consults them:');

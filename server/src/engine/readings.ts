@@ -2,7 +2,7 @@
  * Two readings of one project compared: static mode's (served first, it needs no Python) and Django
  * mode's (learned behind it). What differs decides whether the index can be kept and what to re-check.
  */
-import { ProjectModel } from './model';
+import { Problem, ProjectModel } from './model';
 
 /** One place files come from, as a reading names it: `kind|prefix|root`. */
 type SourceKey = string;
@@ -36,13 +36,18 @@ export function mayMissSources(model: ProjectModel): boolean {
 
 /**
  * True when a static reading could not tell a setting's value: written in a way static mode does not
- * evaluate, or possibly set by a `from x import *` it did not read. Unread is not unset: only an unset
- * STATIC_URL makes Django raise ImproperlyConfigured.
+ * evaluate, possibly set by a `from x import *` it did not read, or after the point where a limit stopped
+ * the reading. Unread is not unset: only an unset STATIC_URL makes Django raise ImproperlyConfigured.
  */
-export function settingUnread(model: ProjectModel, name: string): boolean {
+export function settingUnread(model: { mode: string; problems: ReadonlyArray<Pick<Problem, 'kind' | 'message'>> }, name: string): boolean {
   return (
     model.mode === 'static' &&
-    model.problems.some((p) => (p.kind === 'setting-unreadable' && p.message.startsWith(`${name} `)) || p.kind === 'settings-import-unread')
+    model.problems.some(
+      (p) =>
+        (p.kind === 'setting-unreadable' && p.message.startsWith(`${name} `)) ||
+        p.kind === 'settings-import-unread' ||
+        p.kind === 'settings-stopped',
+    )
   );
 }
 

@@ -36,9 +36,10 @@ export function unknownSources(model: ProjectModel): UnknownSource[] {
   // that matter were evidently meant to come from what failed (django-split-settings' include(), say).
   const noApps = !model.finders.some((f) => f.kind === 'app' && f.apps.length > 0);
   for (const problem of model.problems) {
-    // A star import of names static mode cannot see, or a failure before any app was set, leaves the sources
-    // unknown: STATICFILES_DIRS and INSTALLED_APPS may well come from there.
-    if ((problem.kind === 'settings-import-unread' || (problem.kind === 'settings-raises' && noApps)) && problem.file) {
+    // A star import of names static mode cannot see, a limit that stopped the reading, or a failure before any
+    // app was set, leaves the sources unknown: STATICFILES_DIRS and INSTALLED_APPS may well come from there.
+    const lost = problem.kind === 'settings-import-unread' || problem.kind === 'settings-stopped';
+    if ((lost || (problem.kind === 'settings-raises' && noApps)) && problem.file) {
       const label = `the settings past ${shortFile(problem.file, model.projectDir)}${problem.line !== undefined ? ` line ${problem.line + 1}` : ''}`;
       if (!seenSettings.has(label)) {
         seenSettings.add(label);

@@ -1,6 +1,7 @@
 import * as path from 'path';
 import { CollectStats, StaticSource } from '../engine/indexTypes';
-import { FinderEntry } from '../engine/model';
+import { FinderEntry, ProjectModel } from '../engine/model';
+import { settingUnread } from '../engine/readings';
 import { Diagnostic, DiagnosticSeverity } from 'vscode-languageserver-types';
 import { sourceShares } from '../engine/sourceShares';
 import { ProjectSummary, StaticFileFindings, StaticFileItem, StaticFileSource, StaticFilesReport } from '../protocol';
@@ -242,7 +243,9 @@ function reportMarkdown(project: WorkspaceProject, stats: CollectStats, referenc
     `- **Settings:** ${code(model.settingsModule)}${model.settingsFiles.length ? ` (${model.settingsFiles.map(code).join(', ')})` : ''}`,
   );
   lines.push(`- **Python:** ${code(model.python)}, **Django:** ${model.djangoVersion ?? 'unknown'}`);
-  lines.push(`- **STATIC_URL:** ${code(model.staticUrl)}, **STATIC_ROOT:** ${code(model.staticRoot)}`);
+  lines.push(
+    `- **STATIC_URL:** ${setting(model, 'STATIC_URL', model.staticUrl)}, **STATIC_ROOT:** ${setting(model, 'STATIC_ROOT', model.staticRoot)}`,
+  );
   lines.push(`- **Storage:** ${code(model.storage)}${model.manifestStorage ? ' (hashed names via manifest)' : ''}`);
   if (project.manifest) lines.push(`- **Manifest:** ${project.manifest.size} entries in STATIC_ROOT/staticfiles.json`);
   lines.push(`- **Ignore patterns:** ${model.ignorePatterns.map(code).join(', ')}`);
@@ -350,6 +353,11 @@ function finderLocations(finder: FinderEntry, sources: readonly StaticSource[], 
 
 function code(value: string | null | undefined): string {
   return value ? markdownCode(value) : '_unset_';
+}
+
+/** A setting's value; unread is not unset (see settingUnread). */
+function setting(model: ProjectModel, name: string, value: string | null): string {
+  return value === null && settingUnread(model, name) ? '_not read (see Problems)_' : code(value);
 }
 
 /** How many layout findings the report lists before counting the rest. */

@@ -8,6 +8,7 @@ import * as path from 'path';
 import { behaviourOf } from '../djangoVersion';
 import { StaticIndexApi } from '../indexTypes';
 import { ProjectModel } from '../model';
+import { settingUnread } from '../readings';
 import { describeFailure, findingsFor, normalTarget } from './findings';
 import type { NamedPath } from '../referenceFindings';
 import { lineAt } from '../staticMode/syntax';
@@ -133,6 +134,8 @@ function unknownReason(model: ProjectModel, traits: StorageTraits): string | nul
   if (traits.hashes === null)
     return `The staticfiles storage ${traits.className} could not be read (${traits.readFrom}), so what collectstatic does to CSS and JS is not predicted.`;
   if (traits.customPatterns) return `The storage ${traits.className} defines its own patterns; CSS and JS references are not predicted.`;
+  if (!model.staticUrl && settingUnread(model, 'STATIC_URL'))
+    return 'STATIC_URL could not be read without running the settings (the report says where), so references cannot be resolved.';
   if (!model.staticUrl) return 'STATIC_URL is not set, so references cannot be resolved (collectstatic would stop on it first).';
   return null;
 }

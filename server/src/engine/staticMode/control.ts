@@ -26,6 +26,16 @@ export class BudgetExceeded extends StaticModeLimit {
   }
 }
 
+/**
+ * The helper modules' share of the time (budget.ts) ran out: the helper module being read stops where it is
+ * and is left unread, as is every later one; the settings modules read on.
+ */
+export class HelpersOut extends StaticModeLimit {
+  constructor(limit: string) {
+    super(`static mode's share for reading imported modules (${limit}) ran out`);
+  }
+}
+
 export function describeFailure(error: unknown): string {
   if (error instanceof BudgetExceeded)
     return `could not be read: ${error.message}; ${error.fatal ? 'static mode read no further' : 'static mode skipped the statement'}`;

@@ -137,7 +137,7 @@ function readProject(input: StaticLearnInput, projectDir: string, resolver: Modu
     sitePackagesKnown: input.sitePackages.length > 0,
     extraSysPath: managePySysPath(input.managePy),
   });
-  const settings = interpreter.importModule(input.settingsModule, false)!;
+  const settings = interpreter.importSettings(input.settingsModule)!;
   const settingsFiles = starImportChain(settings, interpreter);
   const versionProblems: Problem[] = [];
   const djangoVersion = chooseVersion(readDjangoVersion(interpreter), projectDir, versionProblems);

@@ -15,7 +15,7 @@ import { bindTargets, childNodes, evaluate, EvalContext, hasSyntaxError, meaning
 import { ModuleResolver, resolveRelativeModule } from './settingsFiles';
 import { STDLIB_MODULES } from './stdlibModules';
 import { Budget, BudgetLimits, grow, step, withBudget } from './budget';
-import { BudgetExceeded, describeFailure, LoopControl, PyRaise, StaticModeLimit } from './control';
+import { BudgetExceeded, describeFailure, HelpersOut, LoopControl, PyRaise, StaticModeLimit } from './control';
 import { defValue } from './functions';
 import { assignedNames, bodyStatements, handlerMatches, lineAt, lineStarts, oneLine } from './syntax';
 import { Binding, ClassValue, isSequence, isUnknown, iterate, keyOf, PyValue, SourceSpot, str, truthy, unknown } from './values';
@@ -33,6 +33,10 @@ export interface ModuleState {
   skipped: Map<string, Binding>;
   /** False for modules read from site-packages (their problems are not the user's). */
   inProject: boolean;
+  /** The settings module or one a settings module star-imports; the rest are helpers (budget.ts). */
+  settings: boolean;
+  /** Why the module was not read to its end, when it was not (its names may be missing). */
+  unread?: string;
 }
 
 /** A scope: a module namespace, or a class body over its module. */
@@ -48,6 +52,12 @@ const IMPORT_ERROR_TYPES = ['ModuleNotFoundError', 'ImportError', 'Exception', '
 const MAX_LOOP_ITERATIONS = 10_000;
 const MAX_RESOLVE_DEPTH = 20;
 const MAX_BLOCK_DEPTH = 100;
+/** Python built-ins outside PYTHON_BUILTINS that settings use (`getattr(local, 'DEBUG', False)`). */
+const UNEVALUATED_BUILTINS: ReadonlySet<string> = new Set(
+  'abs all any bin callable chr dir divmod enumerate eval exec filter format frozenset getattr globals hasattr hash hex id input iter locals map max min next object oct open ord pow print range repr round set setattr slice sum super type vars zip __import__'.split(
+    ' ',
+  ),
+);
 
 export interface InterpreterOptions {
   /** Folder Django runs in; `os.getcwd()` and relative paths resolve against it. */
@@ -87,6 +97,7 @@ export class Interpreter {
   /** Shared by every module this interpreter reads, site-packages included. */
   readonly budget: Budget;
   private budgetReported = false;
+  private helpersOutReported = false;
 
   /** `sys.path` as settings see it; settings that extend it change where modules are found. */
   private readonly sysPath: Extract<PyValue, { kind: 'list' }>;
@@ -117,7 +128,7 @@ export class Interpreter {
    * Imports a module by absolute name: read once, then cached (a partially run module during a circular
    * import, as in Python). Null when it does not resolve or is not a Python source file.
    */
-  importModule(name: string, allowOutsideProject: boolean): ModuleState | null {
+  importModule(name: string, allowOutsideProject: boolean, settings = false): ModuleState | null {
     const cached = this.modules.get(name);
     if (cached) return cached;
     this.syncSysPath();
@@ -132,16 +143,47 @@ export class Interpreter {
       starImports: [],
       skipped: new Map(),
       inProject: location.inProject,
+      settings,
     };
     this.modules.set(name, state);
     if (location.file) this.runFile(state, location.file);
     return state;
   }
 
+  /** Reads the settings module (or a module standing in for it), with the settings modules' share of the time. */
+  importSettings(name: string): ModuleState | null {
+    return this.importModule(name, false, true);
+  }
+
   /** Runs a file as the given module (the settings module itself enters here). */
   runFile(state: ModuleState, file: string): void {
-    let source: string;
     if (this.budget.exhausted) return;
+    if (state.settings) return this.readFile(state, file);
+    if (!this.budget.enterHelper()) return this.leftUnread(state, this.budget.helpersOut!);
+    try {
+      this.readFile(state, file);
+    } catch (error) {
+      if (!(error instanceof HelpersOut)) throw error;
+      this.leftUnread(state, error);
+    } finally {
+      this.budget.leaveHelper();
+    }
+  }
+
+  /** A helper module the time ran out for: said once, for the first one; its names become unknown. */
+  private leftUnread(state: ModuleState, why: HelpersOut): void {
+    state.unread = why.message;
+    if (this.helpersOutReported) return;
+    this.helpersOutReported = true;
+    this.problems.push({
+      kind: 'settings-module-unread',
+      message: `${why.message} at ${this.relative(state.file)}: it and the modules imported after it were not read, so names taken from them are unknown (Django mode reads them all)`,
+      ...(state.inProject ? { file: state.file, line: 0 } : {}),
+    });
+  }
+
+  private readFile(state: ModuleState, file: string): void {
+    let source: string;
     try {
       const size = fs.statSync(file).size;
       if (size > MAX_FILE_BYTES) {
@@ -170,7 +212,7 @@ export class Interpreter {
       if (!(error instanceof BudgetExceeded)) throw error;
       this.budgetReported = true;
       this.report(scope, {
-        kind: 'settings-statement-unreadable',
+        kind: 'settings-stopped',
         message: `${this.relative(file)} could not be read: ${error.message}; static mode read no further`,
         file,
         line: 0,
@@ -197,6 +239,7 @@ export class Interpreter {
           this.runStatement(statement, scope);
         } catch (error) {
           if (error instanceof LoopControl) continue;
+          if (error instanceof HelpersOut) throw error;
           // The module that spent the budget reports it; the modules importing it stop without a word.
           if (error instanceof BudgetExceeded && error.fatal && this.budgetReported) break;
           if (error instanceof BudgetExceeded && error.fatal) this.budgetReported = true;
@@ -205,8 +248,9 @@ export class Interpreter {
             error instanceof PyRaise
               ? `${error.description}; Django would stop loading settings here, static mode read on`
               : describeFailure(error);
+          const stopped = error instanceof BudgetExceeded && error.fatal;
           this.report(scope, {
-            kind: error instanceof PyRaise ? 'settings-raises' : 'settings-statement-unreadable',
+            kind: error instanceof PyRaise ? 'settings-raises' : stopped ? 'settings-stopped' : 'settings-statement-unreadable',
             message: `${this.relative(scope.module.file)} line ${line + 1} ${why}`,
             file: scope.module.file,
             line,
@@ -297,6 +341,8 @@ export class Interpreter {
     if (skipped) return skipped.value;
     const builtin = PYTHON_BUILTINS[name];
     if (builtin) return builtin;
+    // Python has it, static mode does not: "not defined" would read as a NameError Django would raise.
+    if (UNEVALUATED_BUILTINS.has(name)) return unknown(`uses ${name}(), a Python built-in static mode does not evaluate`, ctx);
     return unknown(`uses ${name}, which is not defined`, ctx);
   }
 
@@ -760,13 +806,13 @@ export class Interpreter {
    * Python would), or an external reference for anything else (site-packages modules are read only on
    * demand, for AppConfig classes). A project import that does not resolve raises ImportError.
    */
-  private moduleValue(name: string, relative: boolean, scope: Scope): PyValue {
+  private moduleValue(name: string, relative: boolean, scope: Scope, settings = false): PyValue {
     if (name in KNOWN_MODULE_MEMBERS) return { kind: 'module', name };
     if (name === 'sys') return this.sysModule;
     this.syncSysPath();
     const location = this.options.resolver.resolve(name);
     if (location?.inProject) {
-      const state = this.importModule(name, false)!;
+      const state = this.importModule(name, false, settings)!;
       return { kind: 'module', name, namespace: state.namespace };
     }
     if (!location && scope.module.inProject && (relative || this.isProjectPackagePrefix(name))) {
@@ -801,6 +847,8 @@ export class Interpreter {
       if (binding) return binding.value;
       const submodule = this.importModule(`${moduleName}.${name}`, false);
       if (submodule) return { kind: 'module', name: submodule.name, namespace: submodule.namespace };
+      const unread = this.modules.get(module.name)?.unread;
+      if (unread) return unknown(`imports ${name} from ${moduleName}, which static mode did not read to its end (${unread})`, ctx);
       if (!scope.module.inProject) return unknown(`imports ${name} from ${moduleName}, which does not define it`, ctx);
       throw new PyRaise(
         ['ImportError', ...IMPORT_ERROR_TYPES],
@@ -811,7 +859,7 @@ export class Interpreter {
   }
 
   private starImport(moduleName: string, relative: boolean, scope: Scope, ctx: EvalContext): void {
-    const module = this.moduleValue(moduleName, relative, scope);
+    const module = this.moduleValue(moduleName, relative, scope, scope.module.settings);
     scope.module.starImports.push(moduleName);
     if (module.kind === 'external') {
       this.report(scope, {

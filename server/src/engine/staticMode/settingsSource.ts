@@ -41,7 +41,7 @@ export function readSettingsSource(model: ProjectModel): SettingsSource | null {
   });
   let settings;
   try {
-    settings = interpreter.importModule(model.settingsModule, false);
+    settings = interpreter.importSettings(model.settingsModule);
   } catch {
     // The model's own reading reported what went wrong; without a namespace there is nothing to place.
     return null;

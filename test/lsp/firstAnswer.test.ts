@@ -49,6 +49,12 @@ describe('language server over stdio: the first answer, asked right after initia
     return client;
   }
 
+  function tempFolder(prefix: string): string {
+    const root = fs.mkdtempSync(path.join(os.tmpdir(), prefix));
+    cleanup.push(() => fs.rmSync(root, { recursive: true, force: true }));
+    return root;
+  }
+
   function demo(): string {
     const root = copyDemo();
     cleanup.push(() => removeCopy(root));
@@ -88,8 +94,7 @@ describe('language server over stdio: the first answer, asked right after initia
 
   // Its walk lasts long enough to be seen: the answers come from the disk, the diagnostics once it has ended.
   it('answers from the disk before the walk has ended, and publishes nothing missing until it has', async () => {
-    const root = fs.mkdtempSync(path.join(os.tmpdir(), 'ds-walking-'));
-    cleanup.push(() => fs.rmSync(root, { recursive: true, force: true }));
+    const root = tempFolder('ds-walking-');
     const page = bigFirstSource(root);
     const client = await start(root, { mode: 'static' });
     client.open(page);
@@ -154,8 +159,7 @@ describe('language server over stdio: the first answer, asked right after initia
 
   // The first reading reads the build outputs beside its walk: its first diagnostics must already know them.
   it('says a missing file is not built yet in the first diagnostics of the static reading', async () => {
-    const root = fs.mkdtempSync(path.join(os.tmpdir(), 'ds-built-'));
-    cleanup.push(() => fs.rmSync(root, { recursive: true, force: true }));
+    const root = tempFolder('ds-built-');
     djangoProject(root, [
       'from pathlib import Path',
       'BASE_DIR = Path(__file__).resolve().parent.parent',
@@ -231,8 +235,7 @@ describe('language server over stdio: the first answer, asked right after initia
   });
 
   it('republishes what Django mode sees differently from the static reading', async () => {
-    const root = fs.mkdtempSync(path.join(os.tmpdir(), 'ds-refine-'));
-    cleanup.push(() => fs.rmSync(root, { recursive: true, force: true }));
+    const root = tempFolder('ds-refine-');
     djangoProject(root, [
       'from pathlib import Path',
       'BASE_DIR = Path(__file__).resolve().parent.parent',

@@ -3,6 +3,7 @@
  * edit (Django mode), an incremental index update with re-validation of the affected templates, and
  * diagnostics for the whole workspace and for the 5,000-line template.
  */
+import { spawn } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { TextDocument } from 'vscode-languageserver-textdocument';
@@ -237,5 +238,34 @@ export async function profileWorkspaceDiagnostics(project: GeneratedProject): Pr
   return profileInProcess(async () => {
     // Cold, like the server's first check: a fresh index means fresh index-keyed caches.
     for (const doc of docs) ls.doValidation(doc, ctx);
+  });
+}
+
+export interface ColdCheck {
+  ms: number;
+  /** The child's CPU during the pass, every thread (the JIT's and the collector's helpers included). */
+  cpuMs: number;
+}
+
+/** One cold workspace pass in a fresh process under the server's V8 flags (see checkOnce.ts). */
+export function measureColdCheck(project: GeneratedProject): Promise<ColdCheck> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [path.join(__dirname, 'checkOnce.js'), project.root], { stdio: ['pipe', 'pipe', 'pipe'] });
+    const out: Buffer[] = [];
+    const err: Buffer[] = [];
+    child.stdout.on('data', (chunk: Buffer) => out.push(chunk));
+    child.stderr.on('data', (chunk: Buffer) => err.push(chunk));
+    child.on('error', reject);
+    child.on('close', (code) => {
+      const last = Buffer.concat(out).toString().trim().split('\n').pop() ?? '';
+      try {
+        const parsed = JSON.parse(last) as Partial<ColdCheck> & { error?: string };
+        if (parsed.error) reject(new Error(parsed.error));
+        else resolve({ ms: Number(parsed.ms), cpuMs: Number(parsed.cpuMs) });
+      } catch {
+        reject(new Error(`the check child printed no result (exit ${code}): ${Buffer.concat(err).toString().trim().split('\n').pop()}`));
+      }
+    });
+    child.stdin.end(JSON.stringify(project.templates));
   });
 }

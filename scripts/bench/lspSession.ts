@@ -232,11 +232,11 @@ export class LspSession {
     return pathToFileURL(file).toString();
   }
 
-  open(file: string, text = fs.readFileSync(file, 'utf8'), version = 1): string {
+  open(file: string, text = fs.readFileSync(file, 'utf8'), version = 1, languageId = 'django-html'): string {
     const uri = this.uriOf(file);
     this.diagnostics.delete(uri);
     this.notify(lsp.DidOpenTextDocumentNotification.method, {
-      textDocument: { uri, languageId: 'django-html', version, text },
+      textDocument: { uri, languageId, version, text },
     });
     return uri;
   }

@@ -14,7 +14,7 @@ import * as esbuild from 'esbuild';
 import { generateProject, GeneratedProject, TEMPLATE_COUNT } from './generate';
 import { machineInfo } from './machine';
 import { measureDjangoDryRun, measureFind, timedRun } from './reference';
-import { measureRelearn, measureService, profileWorkspaceDiagnostics } from './inProcess';
+import { measureColdCheck, measureRelearn, measureService, profileWorkspaceDiagnostics } from './inProcess';
 import { measureLsp, LspResults, LatencyStats } from './lspMeasure';
 import { FIRST_ANSWER_MODES, FirstAnswerMode, measureFirstAnswers } from './firstAnswer';
 import { AssetResult, measureAssets } from './assets';
@@ -165,6 +165,8 @@ async function measureSize(size: number, options: CliOptions): Promise<SizeResul
   const relearn = await attempt('relearn_total_ms', () => measureRelearn(project, runs));
   log('  diagnostics and incremental update in-process ...');
   const service = await measureService(project, runs);
+  log("  the same check once in a fresh process, under the server's V8 flags ...");
+  const coldCheck = await attempt('workspace_diag_cold_ms', () => measureColdCheck(project));
   log('  LSP session ...');
   const lspOrNa = await measureLsp(project, {
     repoRoot: REPO_ROOT,
@@ -267,6 +269,8 @@ async function measureSize(size: number, options: CliOptions): Promise<SizeResul
     incremental_inprocess_remove_ms: numberOr(service.incrementalRemoveMs, 'incremental_inprocess_remove_ms', unavailable),
     workspace_diag_ms: numberOr(service.workspaceDiagMs, 'workspace_diag_ms', unavailable),
     workspace_diag_first_ms: numberOr(service.workspaceDiagFirstMs, 'workspace_diag_first_ms', unavailable),
+    workspace_diag_cold_ms: coldCheck?.ms ?? null,
+    workspace_diag_cold_cpu_ms: coldCheck?.cpuMs ?? null,
     workspace_diag_lsp_ms: lsp.workspaceCheckMs ?? null,
     workspace_diag_lsp_cpu_ms: lsp.workspaceCheckCpuMs ?? null,
     completion_during_check: duringCheck,
@@ -464,7 +468,7 @@ async function main(): Promise<void> {
       'find and collectstatic are spawned and timed from spawn to exit (their process start-up is counted, as a user would pay it).',
       'Incremental over LSP: from just before writing/deleting the file to the publishDiagnostics of an affected open template; the bench client sends workspace/didChangeWatchedFiles right after the write, as VS Code does (VS Code’s own watcher latency is not included).',
       'First correct completion/definition: a fresh server per run, initialize, open a template and ask at once (no waiting for the project), timed from spawn until an answer holds the expected item (a wrong or empty one is asked again and counted); static / auto / django is djangoStatic.mode (auto, the default, answers from a first static reading while Django mode is learned). Server CPU until then: user + system time of the server process, every thread, from /proc, which hardly depends on what else the shared cores run.',
-      "Workspace diagnostics: doValidation on every template with a fresh language service and a freshly built index (cold parse and suggestion caches, as after learning), template texts read beforehand; `its first run` is the first of those runs alone, before the JIT has optimised the service for this size (as a server's first check does; the bench process has run the smaller sizes before).",
+      "Workspace diagnostics: doValidation on every template with a fresh language service and a freshly built index (cold parse and suggestion caches, as after learning), template texts read beforehand; `its first run` is the first of those runs alone, before the JIT has optimised the service for this size (as a server's first check does; the bench process has run the smaller sizes before); `in a fresh process` is one such run in a new node process under the server's V8 flags (${SERVER_V8_FLAGS.join(' ')}, set at run time as the server's loader sets them), with its CPU (every thread): the same conditions as the server's first check, less the server's own work (reading, recording, publishing).",
       "The server's own first check: what the server logs for its first workspace check, wall time and the CPU of the whole process (the GC's helper threads included, so it can exceed the wall time); completion meanwhile asks the big folder one request after the other from the moment the project is ready until the server logs that check's end, in the session started as VS Code starts it (whose check is not the one reported: these requests slow it down).",
       'CSS/JS tree: its own project (ManifestStaticFilesStorage, Django 3.2), images and source maps besides the CSS/JS; real collectstatic timed once from spawn to exit into an empty STATIC_ROOT; our manifest prediction (the collect-order walk, the replay, every hash and the JSON) is the median of 3 and is compared with the staticfiles.json Django wrote; the re-check is the median of 7 saves of different CSS files (each appends a missing url()), timed from the changed file to the findings, continuing the previous replay as the language server does.',
       `Server RSS: VmHWM of \`django-static lsp --stdio\`, which sets ${SERVER_V8_FLAGS.join(' ')} itself once running (the target is checked on this, the conservative figure); "as VS Code starts it" is a second session with the flags on the node command line, as the client passes them, measured after the workspace check and completions.`,

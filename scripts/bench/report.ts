@@ -55,6 +55,9 @@ export interface SizeResult {
   workspace_diag_ms: Value;
   /** The first in-process run alone (cold JIT); optional: older results lack it. */
   workspace_diag_first_ms?: Value;
+  /** One in-process run in a fresh process under the server's V8 flags, and its CPU (optional: older results lack them). */
+  workspace_diag_cold_ms?: Value;
+  workspace_diag_cold_cpu_ms?: Value;
   workspace_diag_lsp_ms: Value;
   /** The CPU the server logged for that check, every thread (optional: older results lack it). */
   workspace_diag_lsp_cpu_ms?: Value;
@@ -257,6 +260,10 @@ function tableRows(report: BenchReport): { header: string[]; body: string[][] } 
     ['workspace diagnostics, ms', (r) => fmt(r.workspace_diag_ms)],
     ['  templates per second', (r) => fmt(r.templates_per_s, 0)],
     ['    its first run, ms', (r) => fmt(r.workspace_diag_first_ms ?? null)],
+    [
+      "    once in a fresh process, server's V8 flags, ms (CPU)",
+      (r) => `${fmt(r.workspace_diag_cold_ms ?? null)} (${fmt(r.workspace_diag_cold_cpu_ms ?? null)})`,
+    ],
     ["  server's own first check, ms", (r) => fmt(r.workspace_diag_lsp_ms)],
     ['    its CPU (all threads), ms', (r) => fmt(r.workspace_diag_lsp_cpu_ms ?? null)],
     ['    completion big folder meanwhile p50/p95/max', (r) => latencyText(r.completion_during_check ?? null)],

@@ -25,6 +25,9 @@ async function main(root: string, files: number, staticFile: string, cliPath: st
     const { line, character } = COMPLETION_POSITIONS.bigFolder;
     await session.complete(uri, line, character);
     await session.request(Methods.listFolder, { projectDir: root, folder: '' });
+    const settingsUri = process.env.STALL_LENSES
+      ? session.open(path.join(root, 'benchproj', 'settings.py'), undefined, 1, 'python')
+      : undefined;
     await new Promise((resolve) => setTimeout(resolve, 5000));
     const out: Array<Record<string, number>> = [];
     for (let round = 0; round < rounds; round++) {
@@ -45,6 +48,12 @@ async function main(root: string, files: number, staticFile: string, cliPath: st
       session.fileChanged(staticFile, 'deleted');
       session.fileChanged(staticFile, 'created');
       await new Promise((resolve) => setTimeout(resolve, 100));
+      // STALL_LENSES=1: the settings file's code lenses are asked too (they count every source's files).
+      const lensAsked = now();
+      const lenses = settingsUri
+        ? await session.request<unknown[]>({ method: 'textDocument/codeLens' }, { textDocument: { uri: settingsUri } })
+        : null;
+      const lensed = now();
       const listAsked = now();
       await session.request(Methods.listFolder, { projectDir: root, folder: '' });
       const listed = now();
@@ -55,6 +64,9 @@ async function main(root: string, files: number, staticFile: string, cliPath: st
       const worst = (from: number, to: number) =>
         Math.round(Math.max(0, ...asked.filter((a) => a.at + a.ms >= from && a.at <= to).map((a) => a.ms)));
       out.push({
+        ...(lenses
+          ? { lensMs: Math.round(lensed - lensAsked), lenses: lenses.length, worstCompletionWhileLensing: worst(lensAsked, lensed) }
+          : {}),
         listMs: Math.round(listed - listAsked),
         worstCompletionWhileListing: worst(listAsked, listed),
         summaryAfterChangeMs: Math.round(summaryAt - changed),

@@ -2,6 +2,7 @@
 // missing one whose diagnostics (existence or did-you-mean) could change. What a validation depends on is
 // recorded by the index lookups themselves (resolvePath, suggestPaths) in IndexQuestions.
 import * as assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
 import { StaticIndexApi } from '../../server/src/engine/indexTypes';
 import { destinationOf } from '../../server/src/engine/paths';
 import { IndexQuestions } from '../../server/src/service/indexQuestions';
@@ -86,6 +87,22 @@ describe('workspace: which documents a change re-checks (IndexQuestions)', () =>
   it('normalises like the service', () => {
     assert.equal(destinationOf('/css/./a/../site.css'), 'css/site.css');
     assert.equal(destinationOf('../x'), null);
+  });
+
+  it("normalises as Python's posixpath.normpath does once the leading slashes go (normal paths take a shortcut)", () => {
+    const paths = ['css/site.css', 'a', '', '.', '..', '...', '.a/b.', 'a..b/c', 'a/.b', 'a//b', 'a/', '//a', '/..', 'a/./b'];
+    paths.push('a/b/..', 'a/../..', '../a', 'a/b/../../c', 'x/.../y', 'é/ü.css', 'a/ b /c', ' ./a');
+    // Python prints, per path, the normpath of it without its leading slashes, or None when it climbs above the top.
+    const script =
+      'import json, posixpath, sys\n' +
+      'def dest(p):\n  n = posixpath.normpath(p.lstrip("/"))\n  return None if n == ".." or n.startswith("../") else ("" if n == "." else n)\n' +
+      'print(json.dumps([dest(p) for p in json.load(sys.stdin)]))';
+    const out = execFileSync('/usr/bin/python3', ['-c', script], { input: JSON.stringify(paths), encoding: 'utf8' });
+    const expected = JSON.parse(out) as Array<string | null>;
+    assert.deepEqual(
+      paths.map((p) => destinationOf(p)),
+      expected,
+    );
   });
 });
 

@@ -135,6 +135,54 @@ describe('collect tree and reference findings in slices: the same answers as mad
     assert.deepEqual(stats(index), stats(await buildIndex(model(finders))));
   });
 
+  it('finds after a change what a fresh index finds, the lookups the change cannot move kept from the last run', async () => {
+    const root = makeTree({
+      'assets/css/site.css': 'a',
+      'assets/css/gone.css': 'b',
+      'assets/fonts/a.woff': 'c',
+      'assets/lib/x.js': 'd',
+      'more/css/kept.css': 'e',
+    });
+    const m = model([
+      { kind: 'filesystem', className: 'FileSystemFinder', dirs: [dirEntry('', `${root}/assets`), dirEntry('', `${root}/more`)] },
+    ]);
+    m.projectDir = root;
+    const named = ['css/Site.css', 'css/gone.css', 'img/New.png', 'fonts/a.woff', 'lib/x.js', 'css/kept.css', 'css/Later.css'];
+    const survey = {
+      named: named.map((p, i) => ({ path: p, file: `${root}/t.html`, line: () => i })),
+      dynamicTemplates: [],
+      assetsUnknown: 'not replayed',
+    };
+    const live = await buildIndex(m);
+    const first = referenceFindings(m, live, survey);
+    assert.deepEqual(
+      first.map((f) => f.line),
+      [0],
+      'only css/Site.css differs in case',
+    );
+    const write = (rel: string) => {
+      fs.mkdirSync(path.dirname(path.join(root, rel)), { recursive: true });
+      fs.writeFileSync(path.join(root, rel), 'x');
+      assert.ok(live.fileAdded(path.join(root, rel)), rel);
+    };
+    fs.rmSync(path.join(root, 'assets/css/gone.css'));
+    assert.ok(live.fileRemoved(path.join(root, 'assets/css/gone.css')));
+    write('assets/img/new.png'); // img/New.png now differs in case only
+    fs.rmSync(path.join(root, 'assets/fonts'), { recursive: true });
+    assert.ok(live.fileRemoved(path.join(root, 'assets/fonts')));
+    write('more/CSS/later.css'); // css/Later.css differs in case from it
+    fs.rmSync(path.join(root, 'assets/css/site.css')); // css/Site.css has no spelling left
+    assert.ok(live.fileRemoved(path.join(root, 'assets/css/site.css')));
+    const tree = collectTreeOf(live);
+    const again = atOnce(referenceSteps(m, live, survey, () => tree));
+    assert.deepEqual(again, referenceFindings(m, await buildIndex(m), survey));
+    assert.deepEqual(
+      again.map((f) => f.line),
+      [2, 6],
+      'img/New.png and css/Later.css differ in case now, css/Site.css no longer',
+    );
+  });
+
   it('lists the same reference findings in slices, matching the collect table, and stops when stale', async () => {
     const m = model(finders);
     m.projectDir = proj;

@@ -7,6 +7,7 @@ import * as assert from 'assert';
 import * as fs from 'fs';
 import * as path from 'path';
 import { buildIndex, StaticIndex } from '../../server/src/engine/staticIndex';
+import { sourceShares } from '../../server/src/engine/sourceShares';
 import { AppEntry, FinderEntry, ProjectModel, StaticDirEntry } from '../../server/src/engine/model';
 import { suggestPaths } from '../../server/src/service/suggest';
 import { app, dirEntry, makeTree, model } from './indexFixtures';
@@ -104,6 +105,22 @@ function assertStatsMatchTable(idx: StaticIndex, where: string): void {
     return count;
   });
   assert.deepStrictEqual(stats.perSource, perSource, `${where}: per source`);
+  // The settings lenses' counts are the lengths of the report's lists per source.
+  const shares = sourceShares(idx);
+  const order = idx.sources.map((s) => s.order);
+  assert.deepStrictEqual(
+    stats.perSource,
+    order.map((o) => shares.get(o)!.provides.length),
+    `${where}: provides`,
+  );
+  const hidden = (o: number) => shares.get(o)!.shadows.reduce((n, s) => n + s.hidden.length, 0);
+  assert.deepStrictEqual(stats.shadows, order.map(hidden), `${where}: shadows`);
+  assert.deepStrictEqual(
+    stats.shadowedBy,
+    order.map((o) => shares.get(o)!.shadowedBy.length),
+    `${where}: shadowed by`,
+  );
+  assert.strictEqual(stats.first, [...table.keys()].sort()[0] ?? null, `${where}: first destination`);
   const winners = new Map(idx.collectWinners().map((w) => [w.path, [w.absPath, w.copies]]));
   assert.deepStrictEqual(
     winners,

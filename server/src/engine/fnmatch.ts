@@ -26,7 +26,12 @@ export function fnmatchcase(name: string, pattern: string): boolean {
 export function compileIgnorePatterns(patterns: readonly string[]): (name: string) => boolean {
   const tests = [...new Set(patterns.map((p) => normpath(p)))].map(compileOne);
   if (tests.length === 0) return () => false;
-  return (name) => tests.some((t) => t(name));
+  // A loop, not `tests.some((t) => t(name))`: that made a closure per call, asked once per file by every
+  // pass over the collected files (111 MB of garbage per pass at 1M files).
+  return (name) => {
+    for (let i = 0; i < tests.length; i++) if (tests[i](name)) return true;
+    return false;
+  };
 }
 
 /**

@@ -61,6 +61,12 @@ export interface CollectStats {
   collected: number;
   /** Files each source yields (winners and shadowed copies alike), by `StaticSource.order`. */
   perSource: number[];
+  /** Later sources' copies each source's files hide, by `StaticSource.order`. */
+  shadows: number[];
+  /** Each source's own files an earlier source's copy hides, by `StaticSource.order`. */
+  shadowedBy: number[];
+  /** The first destination written, in code-unit order (null when nothing is). */
+  first: string | null;
   /** Destinations more than one source provides. */
   duplicateCount: number;
   /** The first of those by path, with their providers in finder order. */

@@ -66,8 +66,9 @@ export function* referenceSteps(
   const out: ReferenceFinding[] = [];
   const named = new Set<string>();
   const reported = new Set<string>();
-  // Each distinct path is looked up once: a project's references name the same files many times.
-  const spelling = new Map<string, string | undefined>();
+  // Each distinct path is looked up once: a project's references name the same files many times. The
+  // lookups of the index's last run are kept where its changes since cannot have moved them.
+  const spelling = carriedLookups(index);
   const listings = new Map<string, FolderListing>();
   for (const n of survey.named) {
     named.add(n.path);
@@ -91,6 +92,32 @@ export function* referenceSteps(
   }
   if (!survey.assetsUnknown) out.push(...(yield* unreferenced(model, tree(), survey, named)));
   return out;
+}
+
+/**
+ * Per index, what the last run found each named path spelled as on disk (itself, another case, or nothing),
+ * and the index generation it answers for. After a change at 1M files the run looked up every distinct path
+ * again (half a second, and the garbage of a provider per path) for the one file that came or went.
+ */
+const lastLookups = new WeakMap<StaticIndexApi, { generation: number; spelling: Map<string, string | undefined> }>();
+
+/**
+ * The last run's lookups still true now: a path's answer moves only with a change at the same path in any
+ * case (a file, or another spelling of it) or below it (a folder). None when the index cannot say what changed.
+ */
+function carriedLookups(index: StaticIndexApi): Map<string, string | undefined> {
+  if (index.generation === undefined) return new Map();
+  const last = lastLookups.get(index);
+  const changes = last && index.changesSince ? index.changesSince(last.generation) : null;
+  const spelling = new Map<string, string | undefined>();
+  lastLookups.set(index, { generation: index.generation, spelling });
+  if (!last || !changes) return spelling;
+  const touched = new Set<string>();
+  for (const change of changes) {
+    for (let at = change.path.toLowerCase(); at !== '' && !touched.has(at); at = parentRel(at)) touched.add(at);
+  }
+  for (const [named, found] of last.spelling) if (!touched.has(named.toLowerCase())) spelling.set(named, found);
+  return spelling;
 }
 
 /**

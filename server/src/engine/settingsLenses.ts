@@ -9,7 +9,6 @@ import * as path from 'node:path';
 import type { StaticIndexApi, StaticSource } from './indexTypes';
 import type { ProjectModel } from './model';
 import { LineCache } from './settingsLines';
-import { sourceShares } from './sourceShares';
 import type { SettingsSource } from './staticMode/settingsSource';
 import { isSequence, PyValue, SourceSpot } from './staticMode/values';
 
@@ -46,11 +45,12 @@ export function settingsLenses(input: SettingsLensInput): SettingsLens[] {
   const lenses: SettingsLens[] = [];
   const at = (spot: SourceSpot, needle?: string) => ({ file: spot.file, ...lines.range(spot, needle) });
 
-  const counts = sourceCounts(index);
+  // The index's collect counts: counted once per index state, in slices by the server (not a list per source).
+  const stats = index.collectStats(0);
   const dirs = source.binding('STATICFILES_DIRS');
   const apps = source.binding('INSTALLED_APPS');
   for (const s of index.sources) {
-    const c = counts.get(s.order) ?? { provides: 0, shadows: 0, shadowedBy: 0 };
+    const c = { provides: stats.perSource[s.order] ?? 0, shadows: stats.shadows[s.order] ?? 0, shadowedBy: stats.shadowedBy[s.order] ?? 0 };
     const title = `${plural(c.provides, 'file')} · shadows ${c.shadows} · shadowed by ${c.shadowedBy}`;
     const detail = [
       `${s.label}`,
@@ -90,7 +90,7 @@ export function settingsLenses(input: SettingsLensInput): SettingsLens[] {
   }
 
   const url = source.binding('STATIC_URL');
-  const sample = firstCollected(index);
+  const sample = stats.first;
   if (url && model.staticUrl && sample) {
     const rendered = `${model.staticUrl}${input.manifest?.get(sample) ?? sample}`;
     lenses.push({
@@ -101,16 +101,6 @@ export function settingsLenses(input: SettingsLensInput): SettingsLens[] {
     });
   }
   return lenses;
-}
-
-/** Per source: destinations it yields (collect view), other sources' copies it hides, its own hidden by earlier ones. */
-function sourceCounts(index: StaticIndexApi): Map<number, { provides: number; shadows: number; shadowedBy: number }> {
-  const counts = new Map<number, { provides: number; shadows: number; shadowedBy: number }>();
-  for (const [order, share] of sourceShares(index)) {
-    const shadows = share.shadows.reduce((n, s) => n + s.hidden.length, 0);
-    counts.set(order, { provides: share.provides.length, shadows, shadowedBy: share.shadowedBy.length });
-  }
-  return counts;
 }
 
 /** The STATICFILES_DIRS entry a filesystem source came from, and the quoted text to point at. */
@@ -138,12 +128,6 @@ function appEntry(
   const item = apps.items.find((i) => i.kind === 'str' && (i.value === app.name || i.value.startsWith(`${app.name}.`)));
   const spot = item && source.originOf(item);
   return spot && item.kind === 'str' ? { spot, needle: item.value } : null;
-}
-
-function firstCollected(index: StaticIndexApi): string | null {
-  let first: string | null = null;
-  for (const winner of index.collectWinners()) if (first === null || winner.path < first) first = winner.path;
-  return first;
 }
 
 function manifestAge(root: string, now: number): string | null {

@@ -1,7 +1,8 @@
 /**
  * What each static source amounts to in collectstatic's view: the destinations it yields, the later
- * sources' copies it hides and its own copies earlier sources hide. One definition for the settings lenses'
- * counts and the report filtered to one source, so the number on the lens is the length of the list behind it.
+ * sources' copies it hides and its own copies earlier sources hide: the report filtered to one source. The
+ * settings lenses show the index's collect counts instead (no list per source); tests hold them equal to these
+ * lists' lengths, so the number on the lens is the length of the list behind it.
  */
 import type { Provider, StaticIndexApi } from './indexTypes';
 import { comparePaths } from './paths';

@@ -93,6 +93,9 @@ const JOURNAL_PATHS = 20_000;
 interface CollectCounts {
   collected: number;
   perSource: number[];
+  shadows: number[];
+  shadowedBy: number[];
+  first: string | null;
   /** The first destinations more than one source yields, sorted, with those sources in finder order. */
   duplicated: Array<{ path: string; orders: number[] }>;
   /** All of them: `duplicated` keeps the first `kept` (held until the index changes, all of them were 13 MB at 1M files). */
@@ -438,12 +441,12 @@ export class StaticIndex implements StaticIndexApi {
     // Asked on every announcement of the project (its summary) and by the settings lenses: counted once per
     // index state.
     atOnce(this.collectStatsSteps(listed));
-    const { collected, perSource, duplicated, duplicateCount } = this.statsCache!;
+    const { collected, perSource, shadows, shadowedBy, first, duplicated, duplicateCount } = this.statsCache!;
     const duplicates = duplicated.slice(0, listed).map(({ path, orders }) => ({
       path,
       providers: orders.map((order) => this.provider(this.slots[order], collectRel(this.slots[order], path), false)),
     }));
-    return { collected, perSource: [...perSource], duplicateCount, duplicates };
+    return { collected, perSource: [...perSource], shadows: [...shadows], shadowedBy: [...shadowedBy], first, duplicateCount, duplicates };
   }
 
   /** The counting in steps (the summary runs them between requests); done already when counted for this state. */
@@ -461,8 +464,16 @@ export class StaticIndex implements StaticIndexApi {
     // destinations cost more time and memory than everything else the summary needs).
     const byFolder = new Map<string, Array<{ order: number; names: readonly string[] }>>();
     const perSource = this.slots.map(() => 0);
+    const shadows = this.slots.map(() => 0);
+    const shadowedBy = this.slots.map(() => 0);
+    // The first path of a folder is the folder and its first name: one string per folder, not per file.
+    let first: string | null = null;
     for (const { folder, source, names } of this.collectedFolders()) {
       perSource[source.order] += names.length;
+      let least = names[0];
+      for (let i = 1; i < names.length; i++) if (names[i] < least) least = names[i];
+      const candidate = joinRel(folder, least);
+      if (first === null || candidate < first) first = candidate;
       const list = byFolder.get(folder);
       if (list) list.push({ order: source.order, names });
       else byFolder.set(folder, [{ order: source.order, names }]);
@@ -475,20 +486,37 @@ export class StaticIndex implements StaticIndexApi {
         collected += sources[0].names.length;
         continue;
       }
-      const providers = new Map<string, number[]>();
+      // A name one source yields keeps its order, not an array (most names of a shared folder are not copies).
+      const providers = new Map<string, number | number[]>();
       for (const { order, names } of sources) {
         for (const name of names) {
           const orders = providers.get(name);
-          if (orders) orders.push(order);
-          else providers.set(name, [order]);
+          if (orders === undefined) providers.set(name, order);
+          else if (typeof orders === 'number') providers.set(name, [orders, order]);
+          else orders.push(order);
         }
       }
       collected += providers.size;
-      for (const [name, orders] of providers) if (orders.length > 1) duplicated.push({ path: joinRel(folder, name), orders });
+      for (const [name, orders] of providers) {
+        if (typeof orders === 'number') continue;
+        duplicated.push({ path: joinRel(folder, name), orders });
+        // Finder order: the first copies, the others are hidden by it.
+        shadows[orders[0]] += orders.length - 1;
+        for (let i = 1; i < orders.length; i++) shadowedBy[orders[i]]++;
+      }
       yield;
     }
     duplicated.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
-    return { collected, perSource, duplicated: duplicated.slice(0, kept), duplicateCount: duplicated.length, kept };
+    return {
+      collected,
+      perSource,
+      shadows,
+      shadowedBy,
+      first,
+      duplicated: duplicated.slice(0, kept),
+      duplicateCount: duplicated.length,
+      kept,
+    };
   }
 
   *collectedFolders(): IterableIterator<CollectedFolderPart> {
@@ -659,9 +687,15 @@ export class StaticIndex implements StaticIndexApi {
    */
   private isIgnoredRel(slot: SourceSlot, rel: string): boolean {
     if (slot.customAbs) return false; // a custom finder's list() already applied the patterns
-    const parts = rel.split('/');
-    for (const part of parts) if (this.isIgnoredName(part)) return true;
-    return parts.length > 1 && this.isIgnoredName(rel);
+    // Each name in turn, without an array of them: every lookup of the workspace check comes here.
+    let start = 0;
+    for (let slash = rel.indexOf('/'); slash !== -1; slash = rel.indexOf('/', start)) {
+      if (this.isIgnoredName(rel.slice(start, slash))) return true;
+      start = slash + 1;
+    }
+    if (start === 0) return this.isIgnoredName(rel);
+    // The whole path only for the patterns that can match it beyond its names (none of the defaults).
+    return this.isIgnoredName(rel.slice(start)) || (this.isIgnoredPath !== null && this.isIgnoredPath(rel));
   }
 
   /** isIgnoredRel's folder half: a folder name on the way to `folder` (the source's own top is '') matches. */

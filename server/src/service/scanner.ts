@@ -41,7 +41,7 @@ export function readDjangoTemplate(text: string, positionAt: PositionAt): ScanRe
       continue;
     }
     if (token.kind !== 'block') continue;
-    const command = token.contents.split(/\s+/, 1)[0];
+    const command = firstWord(token.contents);
     switch (command) {
       case 'comment': {
         const endAt = findEndComment(tokens, k + 1);
@@ -207,4 +207,10 @@ export function collectUrlAttributes(token: Token, positionAt: PositionAt, into:
       quote: match[2] as '"' | "'",
     });
   }
+}
+
+/** The text up to its first white space, as `split(/\s+/, 1)[0]` gives it, without the array (once per tag). */
+function firstWord(text: string): string {
+  const end = text.search(/\s/);
+  return end < 0 ? text : text.slice(0, end);
 }

@@ -48,6 +48,8 @@ export interface DiagnosticsHost {
   openDocument(uri: string): TextDocument | undefined;
   openUris(): string[];
   contextFor(uri: string): ServiceContext | undefined;
+  /** Work the document's check needs first, done in slices (a settings file's counts), or undefined when none. */
+  prepare?(uri: string): Promise<unknown> | undefined;
   /** Starts work-done progress; resolves to a no-op handle when the client shows none. */
   beginProgress(title: string): Promise<ProgressHandle>;
   log(message: string): void;
@@ -150,7 +152,7 @@ export class DiagnosticsPublisher {
         const readStart = performance.now();
         const preread = open.has(uri) || !this.workspaceUris.has(uri) ? undefined : Promise.resolve(this.readTemplateNow(uri));
         this.spent.read += performance.now() - readStart;
-        await this.validate(uri, preread);
+        await this.validate(uri, preread, { ctx });
         if (i % BATCH === BATCH - 1) progress.report(Math.round(((i + 1) * 100) / queue.length), `${i + 1}/${queue.length} templates`);
         await turn();
       }
@@ -242,12 +244,23 @@ export class DiagnosticsPublisher {
     this.runId++;
   }
 
-  /** `preread`: the template already being read from disk (used unless the document is open by now). */
-  private async validate(uri: string, preread?: Promise<TextDocument | undefined>): Promise<void> {
+  /**
+   * `preread`: the template already being read from disk (used unless the document is open by now); `known`: its
+   * context, when the caller just looked it up.
+   */
+  private async validate(
+    uri: string,
+    preread?: Promise<TextDocument | undefined>,
+    known?: { ctx: ServiceContext | undefined },
+  ): Promise<void> {
     let diagnostics: Diagnostic[] = [];
     try {
       const doc = this.host.openDocument(uri) ?? (this.workspaceUris.has(uri) ? await (preread ?? this.readTemplate(uri)) : undefined);
-      const ctx = doc && readsDocument(doc.languageId, uri) ? this.host.contextFor(uri) : undefined;
+      const readable = doc && readsDocument(doc.languageId, uri);
+      const pending = readable ? this.host.prepare?.(uri) : undefined;
+      if (pending) await pending;
+      // After awaiting the preparation the caller's context may be stale: look it up again.
+      const ctx = readable ? (known && !pending ? known.ctx : this.host.contextFor(uri)) : undefined;
       if (doc && ctx) {
         const checkStart = performance.now();
         const validation = this.host.service.doValidationWithDependencies(doc, ctx);

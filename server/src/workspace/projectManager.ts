@@ -74,6 +74,8 @@ export interface ProjectFailure {
 /** What changed, so the front end re-validates only what is affected. */
 export type WorkspaceChange =
   | { kind: 'learning' }
+  /** A learn started walking a project's static folders: they need watching now, so no event is missed. */
+  | { kind: 'walking'; project: WorkspaceProject }
   /**
    * `preview`: static readings announced while the final ones are learned. `refined`: the end of a learn
    * whose final readings each came as a `refined` change, so nothing is left to re-check as a whole.
@@ -144,6 +146,13 @@ export class ProjectManager {
    * their lookups reading the disk as Django's finders do.
    */
   private readonly walking = new Set<WorkspaceProject>();
+  /**
+   * Projects of the running learn whose index was made by a walk and that are not the workspace's yet. A
+   * file event meanwhile would be lost (it goes to the workspace's projects only): one arriving during the
+   * walk waits here (the list), applied in order when the walk ends, so the index ends as if the file had
+   * been there, or gone, from the start; one after it (null) goes straight to the index until the project joins.
+   */
+  private readonly joining = new Map<WorkspaceProject, FileChange[] | null>();
   /** First readings already answering whose template folders are still being listed. */
   private readonly listingTemplates = new WeakSet<WorkspaceProject>();
   private readonly relearnTimers = new Map<string, NodeJS.Timeout>();
@@ -248,7 +257,7 @@ export class ProjectManager {
       this.pendingLocations = [];
       this.emit({ kind: 'learned', projects: this.current, failures: this.failureList, refined });
     };
-    this.learning = this.learning.then(run, run);
+    this.learning = this.learning.then(this.joined(run), this.joined(run));
     return this.learning;
   }
 
@@ -276,8 +285,15 @@ export class ProjectManager {
       }
       this.emit({ kind: 'learned', projects: this.current, failures: this.failureList });
     };
-    this.learning = this.learning.then(run, run).catch((err) => this.log(`Re-learning ${projectDir} failed: ${messageOf(err)}`));
+    this.learning = this.learning
+      .then(this.joined(run), this.joined(run))
+      .catch((err) => this.log(`Re-learning ${projectDir} failed: ${messageOf(err)}`));
     return this.learning;
+  }
+
+  /** A learn's run: learns run one after another, so once one ends its projects have joined or been dropped. */
+  private joined(run: () => Promise<void>): () => Promise<void> {
+    return () => run().finally(() => this.joining.clear());
   }
 
   /** Chooses the project used for files that belong to no project. Returns false when unknown. */
@@ -342,7 +358,7 @@ export class ProjectManager {
       const prior = targets.get(key);
       targets.set(key, { dir: key, recursive: recursive || (prior?.recursive ?? false) });
     };
-    for (const project of this.current) {
+    for (const project of [...this.current, ...this.joining.keys()]) {
       const scope = this.scopeOf(project);
       for (const source of project.index.sources) {
         if (source.root && scope.some((s) => isInside(s, source.root!))) add(source.root, true);
@@ -366,6 +382,12 @@ export class ProjectManager {
   async applyFileChanges(changes: FileChange[]): Promise<void> {
     // null: something changed that we cannot name, so every referencing document is re-checked.
     const staticChanges = new Map<WorkspaceProject, StaticDelta | null>();
+    // Before any await: the walk that ends next must find every event that came before its end.
+    for (const [project, queued] of this.joining) {
+      if (this.current.includes(project)) continue;
+      if (queued) queued.push(...changes);
+      else for (const change of changes) this.applyToJoining(project, change);
+    }
     for (const change of changes) {
       const file = path.resolve(change.path);
       if (path.basename(file) === 'manage.py' && change.kind !== 'changed') {
@@ -629,18 +651,21 @@ export class ProjectManager {
       learnMs: 0,
       awaitedRoots: awaited,
     };
+    // A first reading's build outputs are read beside its walk, from the next turn (after the requests the walk's
+    // start wakes: the reads' threads would take a core from them): only diagnostics use them, none before it ends.
+    const outputs = first ? new Promise<void>((resolve) => setImmediate(resolve)).then(() => readBuildOutputs(model)) : Promise.resolve();
+    outputs.catch(() => undefined); // awaited below, unless the walk fails first
     if (walk) {
       // Requests are answered while the walk runs (at 1M files it is most of the first reading's time).
       if (project.stage !== 'held') {
         this.walking.add(project);
         this.wakeWaiters();
       }
+      this.joining.set(project, []);
+      this.emit({ kind: 'walking', project });
+      await walk.walked.finally(() => this.walking.delete(project));
+      this.applyQueued(project);
     }
-    // A first reading's build outputs are read beside its walk, from the next turn (after the requests just
-    // woken: the reads' threads would take a core from them): only diagnostics use them, none before the walk ends.
-    const outputs = first ? new Promise<void>((resolve) => setImmediate(resolve)).then(() => readBuildOutputs(model)) : Promise.resolve();
-    outputs.catch(() => undefined); // awaited below, unless the walk fails first
-    if (walk) await walk.walked.finally(() => this.walking.delete(project));
     try {
       await outputs;
     } catch (err) {
@@ -726,12 +751,7 @@ export class ProjectManager {
    * removing one drops its subtree, so a moved folder reported as a single event is enough.
    */
   private async applyStaticChange(project: WorkspaceProject, file: string, kind: FileChange['kind']): Promise<string[] | null> {
-    // Events outside every root still go to the index: it maps followed symlinks' targets itself.
-    const insideRoot = project.index.sources.some((s) => s.root && isInside(s.root, file));
-    const changed = kind === 'deleted' ? project.index.fileRemoved(file) : project.index.fileAdded(file);
-    // New content: sizes shown in completion and hover must be recomputed (did-you-mean paths stay).
-    if (kind === 'changed' && insideRoot && !changed) project.index.fileChanged?.(file);
-    if (!changed) return [];
+    if (!indexChange(project, file, kind)) return [];
     const dests = destinationsOf(project, file);
     // A whole root coming or going has no single destination folder ('' or 'prefix/'): re-check everything.
     if (dests.length === 0 || project.index.sources.some((s) => s.root === file)) return null;
@@ -743,6 +763,31 @@ export class ProjectManager {
       else if (!filesBelow(project.index, dest, named)) return null;
     }
     return named;
+  }
+
+  /** The events that came during the project's walk, in order; later ones go straight to its index. */
+  private applyQueued(project: WorkspaceProject): void {
+    const queued = this.joining.get(project);
+    if (!queued) return;
+    this.joining.set(project, null);
+    let changed = 0;
+    for (const change of queued) if (this.applyToJoining(project, change)) changed++;
+    if (queued.length > 0)
+      this.log(
+        `${queued.length} file events came while ${project.location.projectDir}'s static folders were walked, ` +
+          `applied once the walk ended (${changed} changed the index).`,
+      );
+  }
+
+  /** One event for a project not announced yet: nothing to re-check, only its index to keep right. */
+  private applyToJoining(project: WorkspaceProject, change: FileChange): boolean {
+    const file = path.resolve(change.path);
+    if (this.isProjectConfigFile(project, file) || (change.kind === 'created' && project.awaitedRoots.some((r) => isInside(r, file)))) {
+      // Re-learned once this learn ends (learns run one after another), from the settings as they are then.
+      this.scheduleRelearn(project.location.projectDir);
+      return false;
+    }
+    return change.kind === 'changed' && hasTemplateExtension(file) ? false : indexChange(project, file, change.kind);
   }
 
   /** Template files appear and disappear rarely: re-scan the project's template folders shortly after. */
@@ -835,6 +880,18 @@ export function destinationsOf(project: WorkspaceProject, file: string): string[
 /** The destination path of a file inside the root of a source with this prefix. */
 export function destinationIn(root: string, prefix: string, file: string): string {
   return withPrefix(prefix, path.relative(root, file).split(path.sep).join('/'));
+}
+
+/**
+ * The index's part of one event; true when the paths it holds changed. Events outside every root still go
+ * to the index: it maps followed symlinks' targets itself.
+ */
+function indexChange(project: WorkspaceProject, file: string, kind: FileChange['kind']): boolean {
+  const insideRoot = project.index.sources.some((s) => s.root && isInside(s.root, file));
+  const changed = kind === 'deleted' ? project.index.fileRemoved(file) : project.index.fileAdded(file);
+  // New content: sizes shown in completion and hover must be recomputed (did-you-mean paths stay).
+  if (kind === 'changed' && insideRoot && !changed) project.index.fileChanged?.(file);
+  return changed;
 }
 
 /** Files below a destination folder appended to `into`; false past MAX_NAMED_FILES (a bulk change). */

@@ -91,6 +91,8 @@ const OVER_STDIO = process.argv.includes('--stdio');
 
 /** Requests slower than this are logged, to make a sluggish project visible in the output channel. */
 const SLOW_REQUEST_MS = 200;
+/** How long after `initialized` firstAnswer waits for a request to answer before settling anyway. */
+const FIRST_ANSWER_WAIT_MS = 300;
 /** Slices of a settings file's collect counts (as the summary's). */
 const SETTINGS_COUNT_SLICE_MS = 10;
 /** Static changes quiet this long before the projects are summarised again for the client. */
@@ -194,6 +196,13 @@ class DjangoStaticServer {
   private readonly answeredFrom = new WeakMap<WorkspaceProject, boolean>();
   /** Set once a request was answered from a project: the start-up's functions have all run by then. */
   private answered = false;
+  /**
+   * Settles once the first answer went out, or FIRST_ANSWER_WAIT_MS after `initialized`: what the client
+   * is asked for only then (a progress token, a registration) takes an id from node's crypto, whose loading
+   * cost the first answer about 10 ms.
+   */
+  private readonly firstAnswer: Promise<void>;
+  private firstAnswerSent: () => void = () => undefined;
   /** Set when the client sent something (over stdio), for the workspace check to let it go first. */
   private inputArrived = false;
   /** What projectsChanged said last; undefined until it was first sent (an empty list is news too). */
@@ -201,6 +210,7 @@ class DjangoStaticServer {
 
   constructor(private readonly connection: Connection) {
     this.managerStarted = new Promise((resolve) => (this.managerCreated = resolve));
+    this.firstAnswer = new Promise((resolve) => (this.firstAnswerSent = resolve));
   }
 
   listen(): void {
@@ -537,13 +547,10 @@ class DjangoStaticServer {
 
   private async initialized(): Promise<void> {
     const cache = launchState()?.cache;
-    this.log(`Started in ${Math.round(performance.now())} ms${cache ? ` (code cache: ${cache})` : ''}.`);
+    // process.uptime, not performance.now: the first use of `performance` loads node's perf_hooks (3 ms).
+    this.log(`Started in ${Math.round(process.uptime() * 1000)} ms${cache ? ` (code cache: ${cache})` : ''}.`);
+    setTimeout(this.firstAnswerSent, FIRST_ANSWER_WAIT_MS).unref();
     if (this.support.configuration) await this.pullSettings();
-    if (this.support.dynamicConfiguration) {
-      this.connection.client
-        .register(DidChangeConfigurationNotification.type, { section: 'djangoStatic' })
-        .then(undefined, (err) => this.log(`Registering for settings changes failed: ${messageOf(err)}`));
-    }
     const manager = new ProjectManager({
       roots: this.roots,
       settings: this.settings,
@@ -555,6 +562,7 @@ class DjangoStaticServer {
     this.manager = manager;
     manager.onDidChange((change) => this.workspaceChanged(change));
     this.managerCreated(manager);
+    if (this.support.dynamicConfiguration) void this.firstAnswer.then(() => this.registerForSettings());
     if (this.support.workspaceFolders) {
       this.connection.workspace.onDidChangeWorkspaceFolders((event: WorkspaceFoldersChangeEvent) => {
         const removed = new Set(event.removed.map((f: WorkspaceFolder) => fsPathOf(f.uri)));
@@ -571,6 +579,14 @@ class DjangoStaticServer {
     }
     // Learning runs in the background: requests about a project being learned wait for it.
     void manager.learnAll();
+  }
+
+  /** After the first answer (see firstAnswer): settings changed before the client took it are pulled again. */
+  private registerForSettings(): void {
+    this.connection.client.register(DidChangeConfigurationNotification.type, { section: 'djangoStatic' }).then(
+      () => this.configurationChanged(undefined).catch((err) => this.log(`Applying settings failed: ${messageOf(err)}`)),
+      (err) => this.log(`Registering for settings changes failed: ${messageOf(err)}`),
+    );
   }
 
   private dispose(): void {
@@ -631,7 +647,8 @@ class DjangoStaticServer {
       case 'walking':
         // The editor watches the folders being walked (events meanwhile are applied when it ends). Our own
         // watcher would walk the same folders beside the walk: it starts once the project is indexed.
-        if (this.support.dynamicWatchers) this.updateWatching();
+        // After the first answer (see firstAnswer): the registration's id loads node's crypto.
+        if (this.support.dynamicWatchers) void this.firstAnswer.then(() => this.updateWatching());
         return;
       case 'learned': {
         if (change.listing) {
@@ -828,6 +845,7 @@ class DjangoStaticServer {
   /** Work-done progress, or a silent handle when the client shows none or does not answer within a second. */
   private async beginProgress(title: string): Promise<ProgressHandle> {
     const silent: ProgressHandle = { report: () => undefined, done: () => undefined };
+    await this.firstAnswer;
     try {
       const created = this.connection.window.createWorkDoneProgress();
       const reporter = await Promise.race([created, new Promise<undefined>((resolve) => setTimeout(() => resolve(undefined), 1000))]);
@@ -981,7 +999,11 @@ class DjangoStaticServer {
       const started = Date.now();
       try {
         const result = await handler(params, cancel);
-        if (this.answered) hotPathsRan();
+        if (this.answered) {
+          hotPathsRan();
+          // After this answer is written (the writer sends on the next tick).
+          setImmediate(this.firstAnswerSent);
+        }
         const took = Date.now() - started;
         if (took > SLOW_REQUEST_MS) this.log(`${name} took ${took} ms.`);
         return cancel.isCancellationRequested ? neutral : result;

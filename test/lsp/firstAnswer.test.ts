@@ -49,6 +49,12 @@ describe('language server over stdio: the first answer, asked right after initia
     return client;
   }
 
+  function tempFolder(prefix: string): string {
+    const root = fs.mkdtempSync(path.join(os.tmpdir(), prefix));
+    cleanup.push(() => fs.rmSync(root, { recursive: true, force: true }));
+    return root;
+  }
+
   function demo(): string {
     const root = copyDemo();
     cleanup.push(() => removeCopy(root));
@@ -88,8 +94,7 @@ describe('language server over stdio: the first answer, asked right after initia
 
   // Its walk lasts long enough to be seen: the answers come from the disk, the diagnostics once it has ended.
   it('answers from the disk before the walk has ended, and publishes nothing missing until it has', async () => {
-    const root = fs.mkdtempSync(path.join(os.tmpdir(), 'ds-walking-'));
-    cleanup.push(() => fs.rmSync(root, { recursive: true, force: true }));
+    const root = tempFolder('ds-walking-');
     const page = bigFirstSource(root);
     const client = await start(root, { mode: 'static' });
     client.open(page);
@@ -127,6 +132,65 @@ describe('language server over stdio: the first answer, asked right after initia
     );
     const walked = await client.waitFor('the static reading', () => client.logs.find((l) => /statically in \d+ ms/.test(l)));
     assert.match(walked, new RegExp(`${FOLDERS * FILES_PER_FOLDER + 1} static paths`));
+  });
+
+  // The registration waits for the first answer (its id loads node's crypto); nothing set meanwhile is lost.
+  it('registers for settings changes once it has answered, and applies a change made before that', async () => {
+    const root = demo();
+    const configuration: Parameters<typeof LspClient.start>[0]['configuration'] = { mode: 'static' };
+    const client = await LspClient.start({ root, configuration, dynamicConfiguration: true });
+    cleanup.push(() => client.stop());
+    await client.waitFor('the first pull of the settings', () => (client.configurationRequests > 0 ? true : undefined));
+    // Changed in the editor before the server asked to hear of changes: no notification will say so.
+    configuration.mode = 'django';
+    const answer = await askEverything(client, root);
+    assert.ok(answer.items.includes('site.css'), `completion: ${answer.items.join(', ')}`);
+    const registration = await client.waitFor('the registration for settings changes', () =>
+      client.registrations.find((r) => r.method === 'workspace/didChangeConfiguration'),
+    );
+    assert.deepEqual(registration.registerOptions, { section: 'djangoStatic' });
+    const projects = await client.waitFor('a reading in Django mode', () => {
+      const last = client.projectsChanged.at(-1);
+      return last?.[0]?.mode === 'django' && !last[0].refining ? last : undefined;
+    });
+    assert.equal(projects.length, 1);
+    assert.ok(client.configurationRequests >= 2, 'the settings were pulled again once registered');
+  });
+
+  // The first reading reads the build outputs beside its walk: its first diagnostics must already know them.
+  it('says a missing file is not built yet in the first diagnostics of the static reading', async () => {
+    const root = tempFolder('ds-built-');
+    djangoProject(root, [
+      'from pathlib import Path',
+      'BASE_DIR = Path(__file__).resolve().parent.parent',
+      "INSTALLED_APPS = ['django.contrib.staticfiles']",
+      "STATIC_URL = '/static/'",
+      "STATICFILES_DIRS = [BASE_DIR / 'assets']",
+      "TEMPLATES = [{'BACKEND': 'django.template.backends.django.DjangoTemplates', 'DIRS': [BASE_DIR / 'templates']}]",
+      '',
+    ]);
+    write(root, 'assets/css/site.css', 'body {}\n');
+    write(root, 'package.json', JSON.stringify({ scripts: { css: 'tailwindcss -i src/in.css -o assets/css/output.css' } }));
+    const page = write(root, 'templates/page.html', '{% load static %}<link href="{% static \'css/output.css\' %}">\n');
+    const client = await start(root, { mode: 'auto' });
+    const uri = fileUri(page);
+    // What the server had logged when the first diagnostics came (the probe runs as each message arrives).
+    const firstPublish = client.waitFor('the first diagnostics', () => {
+      const published = client.published.find((p) => p.uri === uri && p.diagnostics.length > 0);
+      return published && { diagnostics: published.diagnostics, logs: [...client.logs] };
+    });
+    client.open(page);
+    const first = await firstPublish;
+    assert.ok(!first.logs.some((l) => /replaced the first static one/.test(l)), 'published from the static reading');
+    assert.match(
+      String(first.diagnostics[0].message),
+      /not built yet: it would be assets\/css\/output\.css, which the package\.json script 'css' writes/,
+    );
+    // Django mode's reading follows, and says the same.
+    await client.waitFor('the Django reading', () =>
+      client.logs.find((l) => /Django mode's reading of .* replaced the first static one/.test(l)),
+    );
+    assert.match(String(client.diagnostics.get(uri)?.[0]?.message), /not built yet/);
   });
 
   it('answers from static mode alone in an untrusted workspace', async () => {
@@ -171,8 +235,7 @@ describe('language server over stdio: the first answer, asked right after initia
   });
 
   it('republishes what Django mode sees differently from the static reading', async () => {
-    const root = fs.mkdtempSync(path.join(os.tmpdir(), 'ds-refine-'));
-    cleanup.push(() => fs.rmSync(root, { recursive: true, force: true }));
+    const root = tempFolder('ds-refine-');
     djangoProject(root, [
       'from pathlib import Path',
       'BASE_DIR = Path(__file__).resolve().parent.parent',

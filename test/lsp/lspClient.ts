@@ -75,6 +75,8 @@ export interface ClientOptions {
   initializationOptions?: unknown;
   /** Workspace folders (default: just `root`). */
   folders?: string[];
+  /** Advertise didChangeConfiguration dynamic registration (as VS Code does: the server registers for its section). */
+  dynamicConfiguration?: boolean;
   /** Advertise workspace folder support (the server then listens for folder changes). */
   workspaceFolderSupport?: boolean;
   /** Advertise `completionList.itemDefaults` with these properties (LSP 3.17; VS Code announces five). */
@@ -98,6 +100,8 @@ export class LspClient {
   readonly projectsChanged: ProjectSummary[][] = [];
   readonly progressTokens: unknown[] = [];
   readonly progress: unknown[] = [];
+  /** workspace/configuration requests answered so far. */
+  configurationRequests = 0;
   initializeResult!: InitializeResult;
   private readonly waiters: (() => void)[] = [];
   private stderr = '';
@@ -151,13 +155,15 @@ export class LspClient {
       client.progressTokens.push(params.token);
       return null;
     });
-    connection.onRequest('workspace/configuration', (params: { items: { section?: string; scopeUri?: string }[] }) =>
-      params.items.map((item) => {
+    connection.onRequest('workspace/configuration', (params: { items: { section?: string; scopeUri?: string }[] }) => {
+      client.configurationRequests++;
+      client.notify();
+      return params.items.map((item) => {
         if (item.section !== 'djangoStatic') return null;
         const folder = item.scopeUri ? URI.parse(item.scopeUri).fsPath : undefined;
         return { ...DEFAULT_SETTINGS, ...options.configuration, ...(folder ? options.scopedConfiguration?.[folder] : undefined) };
-      }),
-    );
+      });
+    });
     connection.listen();
 
     const capabilities: ClientCapabilities = {
@@ -173,6 +179,7 @@ export class LspClient {
       workspace: {
         configuration: options.configuration !== undefined,
         workspaceFolders: !!options.workspaceFolderSupport,
+        ...(options.dynamicConfiguration ? { didChangeConfiguration: { dynamicRegistration: true } } : {}),
         didChangeWatchedFiles: { dynamicRegistration: !!options.clientWatches, relativePatternSupport: !!options.clientWatches },
         ...(options.workspaceEdits
           ? {

@@ -109,3 +109,89 @@ describe('static index: lookups before the walk has ended', () => {
     assert.strictEqual(index.size, walked.size);
   });
 });
+
+describe('static index: a folder listing says which files collectstatic ignores, as a lookup of each does', () => {
+  // A pattern on a folder name ('.*', CVS) prunes every file below it; one with a slash matches the whole
+  // path below the top; a prefix is not part of the path the patterns see.
+  const PATTERNS = ['CVS', '.*', '*~', 'vendor/lib/*'];
+  let m: ProjectModel;
+  before(() => {
+    const proj = makeTree({
+      'assets/top.css': 't',
+      'assets/.top.css': 'dot at the top',
+      'assets/css/site.css': 's',
+      'assets/css/tmp.css~': 'tilde',
+      'assets/.hidden/a.css': 'in a dot folder',
+      'assets/.hidden/deep/b.css': 'below a dot folder',
+      'assets/CVS/x.js': 'in CVS',
+      'assets/vendor/keep.js': 'k',
+      'assets/vendor/lib/v.js': 'matched by the path pattern',
+      'prefixed/img/logo.png': 'l',
+      'prefixed/.x/y.png': 'a dot folder under a prefix',
+      'appa/static/css/site.css': 'shadowed by assets',
+      'appa/static/.hidden/a.css': 'shadowed, ignored too',
+    });
+    m = model(
+      [
+        { kind: 'filesystem', className: 'FileSystemFinder', dirs: [dirEntry('', `${proj}/assets`), dirEntry('pre', `${proj}/prefixed`)] },
+        { kind: 'app', className: 'AppDirectoriesFinder', apps: [app('appa', `${proj}/appa`)] },
+      ],
+      PATTERNS,
+    );
+  });
+  const FOLDERS_IGNORED = ['', 'css', '.hidden', '.hidden/deep', 'CVS', 'vendor', 'vendor/lib', 'pre', 'pre/img', 'pre/.x'];
+  const flags = (index: StaticIndex, folder: string) =>
+    index
+      .children(folder)
+      .filter((c) => !c.isFolder)
+      .map((c) => [c.entry!.path, c.entry!.providers.map((p) => p.ignored)]);
+
+  for (const walkedFirst of [false, true]) {
+    it(`${walkedFirst ? 'walked' : 'reading'}: every listed file's flags match index.get`, async () => {
+      const index = walkedFirst ? await buildIndex(m, {}) : unwalked(m);
+      let files = 0;
+      for (const folder of FOLDERS_IGNORED) {
+        for (const [path, ignored] of flags(index, folder)) {
+          files++;
+          assert.deepStrictEqual(
+            ignored,
+            index.get(path as string)!.providers.map((p) => p.ignored),
+            path as string,
+          );
+        }
+      }
+      assert.strictEqual(files, 11);
+      const byPath = new Map(FOLDERS_IGNORED.flatMap((folder) => flags(index, folder)).map(([p, i]) => [p, i]));
+      assert.deepStrictEqual(byPath.get('top.css'), [false]);
+      assert.deepStrictEqual(byPath.get('.top.css'), [true]);
+      assert.deepStrictEqual(byPath.get('.hidden/deep/b.css'), [true]);
+      assert.deepStrictEqual(byPath.get('.hidden/a.css'), [true, true]);
+      assert.deepStrictEqual(byPath.get('css/site.css'), [false, false]);
+      assert.deepStrictEqual(byPath.get('vendor/lib/v.js'), [true]);
+      assert.deepStrictEqual(byPath.get('vendor/keep.js'), [false]);
+      assert.deepStrictEqual(byPath.get('pre/.x/y.png'), [true]);
+      assert.deepStrictEqual(byPath.get('pre/img/logo.png'), [false]);
+    });
+
+    it(`${walkedFirst ? 'walked' : 'reading'}: ignoredFiles names the files children() flags as ignored in every copy`, async () => {
+      const index = walkedFirst ? await buildIndex(m, {}) : unwalked(m);
+      const seen: string[] = [];
+      for (const folder of FOLDERS_IGNORED) {
+        const flagged = index
+          .children(folder)
+          .filter((c) => !c.isFolder && c.entry!.providers.every((p) => p.ignored))
+          .map((c) => c.name);
+        const named = [...index.ignoredFiles(folder, index.listChildren(folder))].sort();
+        assert.deepStrictEqual(named, flagged, folder);
+        // A listing from elsewhere (no record of its holders) is answered all the same.
+        const foreign = { ...index.listChildren(folder) };
+        assert.deepStrictEqual([...index.ignoredFiles(folder, foreign)].sort(), flagged, `${folder}, a copied listing`);
+        seen.push(...named.map((name) => `${folder}/${name}`));
+      }
+      assert.deepStrictEqual(
+        seen.sort(),
+        ['/.top.css', '.hidden/a.css', '.hidden/deep/b.css', 'CVS/x.js', 'css/tmp.css~', 'pre/.x/y.png', 'vendor/lib/v.js'].sort(),
+      );
+    });
+  }
+});

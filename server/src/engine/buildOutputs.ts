@@ -4,7 +4,7 @@
  * (`tailwindcss -o static/css/output.css`, `sass src:static/css`, `esbuild --outdir=…`), and folders or files
  * `.gitignore` ignores (built files are rarely committed). Config files are read as text, never run.
  */
-import { promises as fs } from 'node:fs';
+import { fsAsync as fs } from './fsAsync';
 import * as path from 'node:path';
 import type { BuildOutput, ProjectModel } from './model';
 

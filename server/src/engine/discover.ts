@@ -1,4 +1,5 @@
-import { Dirent, promises as fs } from 'node:fs';
+import { Dirent } from 'node:fs';
+import { fsAsync as fs } from './fsAsync';
 import * as path from 'node:path';
 import { parser } from '@lezer/python';
 import type { SyntaxNode } from '@lezer/common';

@@ -1,4 +1,4 @@
-import { promises as fs } from 'node:fs';
+import { fsAsync as fs } from './fsAsync';
 import type FastGlob from 'fast-glob';
 
 /**

@@ -138,6 +138,11 @@ export interface StaticIndexApi {
    * looking each file up costs): a file here may still turn out to have no entry.
    */
   listChildren(folder: string): FolderListing;
+  /**
+   * The files of `listing` (the folder's listChildren) whose every copy collectstatic ignores, as children()
+   * would flag them, without building an entry per file.
+   */
+  ignoredFiles(folder: string, listing: FolderListing): ReadonlySet<string>;
   /** What collectstatic writes: destination → providers in finder order (first is copied), ignored ones absent. */
   collectMap(): Map<string, string[]>;
   /**

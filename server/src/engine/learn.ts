@@ -1,4 +1,4 @@
-import { promises as fs } from 'node:fs';
+import { fsAsync as fs } from './fsAsync';
 import * as path from 'node:path';
 import { LearnOptions, ProjectModel, UserError } from './model';
 import { findEnclosingProject, findProjects, projectAt, ProjectLocation } from './discover';

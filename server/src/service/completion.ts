@@ -302,10 +302,20 @@ function folderItems(index: StaticIndexApi, folder: string): FolderItems {
     if (listing.folders.length + listing.files.length > WHOLE_FOLDER_ITEMS) {
       items = { items: [], big: bigFolder(folder, listing.folders, listing.files) };
     } else {
-      const children = index.children(folder, listing);
+      // Each listed file has an entry; which are ignored is all an item needs of it (no entry built per file).
+      const ignored = index.ignoredFiles(folder, listing);
       // Folders sort first and ignored files last through sortText; without either, the labels alone give the order.
-      const sortFiles = children.some((child) => child.isFolder || ignoredByCollectstatic(child));
-      items = { items: children.map((child) => (child.isFolder ? folderItem(child) : fileItem(child, sortFiles))) };
+      const sortFiles = listing.folders.length > 0 || ignored.size > 0;
+      const { folders, files } = listing;
+      const whole: CompletionItem[] = [];
+      let f = 0;
+      for (const name of files) {
+        // In children()'s order: a folder before a file of the same name.
+        while (f < folders.length && folders[f].name <= name) whole.push(folderItem(folders[f++]));
+        whole.push(namedFileItem(name, ignored.has(name), sortFiles));
+      }
+      while (f < folders.length) whole.push(folderItem(folders[f++]));
+      items = { items: whole };
     }
     cache.folders.set(folder, items);
   }
@@ -334,12 +344,16 @@ function folderItem(child: FolderChild): CompletionItem {
  * filter text and the inserted text default to the label.
  */
 function fileItem(child: FolderChild, sortFiles: boolean): CompletionItem {
-  const item: CompletionItem = { label: child.name, kind: CompletionItemKind.File };
+  const item = namedFileItem(child.name, ignoredByCollectstatic(child), sortFiles);
   if (!child.entry?.providers.length) item.detail = sourceNames(child.sources);
-  const ignored = ignoredByCollectstatic(child);
+  return item;
+}
+
+function namedFileItem(name: string, ignored: boolean, sortFiles: boolean): CompletionItem {
+  const item: CompletionItem = { label: name, kind: CompletionItemKind.File };
   // Offered (development serves it) but said beside the name: production 404s on it.
   if (ignored) item.labelDetails = { description: 'ignored by collectstatic' };
-  if (sortFiles) item.sortText = (ignored ? '2' : '1') + child.name;
+  if (sortFiles) item.sortText = (ignored ? '2' : '1') + name;
   return item;
 }
 

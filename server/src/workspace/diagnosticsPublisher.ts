@@ -1,4 +1,5 @@
-import { promises as fs, readFileSync, statSync } from 'fs';
+import { readFileSync, statSync } from 'fs';
+import { fsAsync as fs } from '../engine/fsAsync';
 import * as path from 'path';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { Diagnostic } from 'vscode-languageserver-types';

@@ -1,4 +1,4 @@
-import { promises as fs } from 'fs';
+import { fsAsync as fs } from '../engine/fsAsync';
 import * as path from 'path';
 import { behaviourOf } from '../engine/djangoVersion';
 

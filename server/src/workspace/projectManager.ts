@@ -6,7 +6,7 @@ import { StaticIndexApi } from '../engine/indexTypes';
 import { findInterpreter } from '../engine/interpreter';
 import { LearnOptions, ProjectModel, staticFolders } from '../engine/model';
 import { compareReadings, mayMissSources, ReadingDifference } from '../engine/readings';
-import { learnLocated, noteIndexProblems } from '../engine/project';
+import { learnLocated, learnLocatedFirst, noteIndexProblems, readBuildOutputs } from '../engine/project';
 import { startIndex } from '../engine/staticIndex';
 import { DjangoStaticSettings } from '../protocol';
 import { MANIFEST_NAME, readManifest } from './manifest';
@@ -612,7 +612,7 @@ export class ProjectManager {
     const options = { ...this.learnOptions(location), mode, ...(first ? { allowExecute: false } : {}) };
     let model: ProjectModel;
     try {
-      model = await learnLocated(location, options);
+      model = first ? await learnLocatedFirst(location, options) : await learnLocated(location, options);
     } catch (err) {
       if (first) return { projectDir: location.projectDir, managePy: location.managePy, message: messageOf(err) };
       if (options.mode === 'static' || (options.mode === 'django' && this.options.strictMode)) return this.failure(location, err);
@@ -651,6 +651,10 @@ export class ProjectManager {
       learnMs: 0,
       awaitedRoots: awaited,
     };
+    // A first reading's build outputs are read beside its walk, from the next turn (after the requests the walk's
+    // start wakes: the reads' threads would take a core from them): only diagnostics use them, none before it ends.
+    const outputs = first ? new Promise<void>((resolve) => setImmediate(resolve)).then(() => readBuildOutputs(model)) : Promise.resolve();
+    outputs.catch(() => undefined); // awaited below, unless the walk fails first
     if (walk) {
       // Requests are answered while the walk runs (at 1M files it is most of the first reading's time).
       if (project.stage !== 'held') {
@@ -661,6 +665,11 @@ export class ProjectManager {
       this.emit({ kind: 'walking', project });
       await walk.walked.finally(() => this.walking.delete(project));
       this.applyQueued(project);
+    }
+    try {
+      await outputs;
+    } catch (err) {
+      return { projectDir: location.projectDir, managePy: location.managePy, message: messageOf(err) };
     }
     const indexedMs = Date.now() - started;
     const index = project.index;

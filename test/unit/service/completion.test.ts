@@ -335,7 +335,8 @@ describe('service/completion', () => {
       index: new Proxy(index, {
         get(target, key) {
           const value = Reflect.get(target, key, target);
-          if (key !== 'children' && key !== 'get') return typeof value === 'function' ? value.bind(target) : value;
+          if (!['children', 'get', 'listChildren', 'ignoredFiles'].includes(key as string))
+            return typeof value === 'function' ? value.bind(target) : value;
           return (...args: unknown[]) => {
             lookups++;
             return (value as (...a: unknown[]) => unknown).apply(target, args);

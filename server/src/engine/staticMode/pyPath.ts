@@ -65,9 +65,11 @@ export function pathlibName(p: string): string {
   return basename(p);
 }
 
+// A missing path answers undefined rather than throwing: module resolution asks for hundreds of paths
+// that do not exist (each app's apps.py, each sys.path entry), and each error cost a stack trace.
 export function isDirectory(p: string): boolean {
   try {
-    return fs.statSync(p).isDirectory();
+    return fs.statSync(p, { throwIfNoEntry: false })?.isDirectory() ?? false;
   } catch {
     return false;
   }
@@ -75,7 +77,7 @@ export function isDirectory(p: string): boolean {
 
 export function isFile(p: string): boolean {
   try {
-    return fs.statSync(p).isFile();
+    return fs.statSync(p, { throwIfNoEntry: false })?.isFile() ?? false;
   } catch {
     return false;
   }

@@ -12,6 +12,7 @@ import {
   MarkupContent,
 } from 'vscode-languageserver-protocol/node';
 import { copyDemo, ensureBuilt, fileUri, labels, LspClient, positionOf, removeCopy } from './lspClient';
+import { djangoProject, ONE_SOURCE_SETTINGS, write } from './projectFixtures';
 
 function hoverText(hover: Hover | null): string {
   if (!hover) return '';
@@ -160,15 +161,7 @@ describe('language server over stdio: the first answer, asked right after initia
   // The first reading reads the build outputs beside its walk: its first diagnostics must already know them.
   it('says a missing file is not built yet in the first diagnostics of the static reading', async () => {
     const root = tempFolder('ds-built-');
-    djangoProject(root, [
-      'from pathlib import Path',
-      'BASE_DIR = Path(__file__).resolve().parent.parent',
-      "INSTALLED_APPS = ['django.contrib.staticfiles']",
-      "STATIC_URL = '/static/'",
-      "STATICFILES_DIRS = [BASE_DIR / 'assets']",
-      "TEMPLATES = [{'BACKEND': 'django.template.backends.django.DjangoTemplates', 'DIRS': [BASE_DIR / 'templates']}]",
-      '',
-    ]);
+    djangoProject(root, ONE_SOURCE_SETTINGS);
     write(root, 'assets/css/site.css', 'body {}\n');
     write(root, 'package.json', JSON.stringify({ scripts: { css: 'tailwindcss -i src/in.css -o assets/css/output.css' } }));
     const page = write(root, 'templates/page.html', '{% load static %}<link href="{% static \'css/output.css\' %}">\n');
@@ -341,24 +334,6 @@ describe('language server over stdio: a static reading that may miss sources', f
     );
   });
 });
-
-function write(root: string, rel: string, text: string): string {
-  const file = path.join(root, rel);
-  fs.mkdirSync(path.dirname(file), { recursive: true });
-  fs.writeFileSync(file, text);
-  return file;
-}
-
-/** manage.py and the `proj` package whose settings.py holds `settings` (lines). */
-function djangoProject(root: string, settings: string[]): void {
-  write(
-    root,
-    'manage.py',
-    "import os, sys\nos.environ.setdefault('DJANGO_SETTINGS_MODULE', 'proj.settings')\nfrom django.core.management import execute_from_command_line\nexecute_from_command_line(sys.argv)\n",
-  );
-  write(root, 'proj/__init__.py', '');
-  write(root, 'proj/settings.py', settings.join('\n'));
-}
 
 /** Files in the first source: its walk lasts long enough to be seen, its writing a second or two. */
 const FOLDERS = 48;

@@ -4,6 +4,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { CompletionItem, CompletionList, Diagnostic, FileChangeType } from 'vscode-languageserver-protocol/node';
 import { ensureBuilt, fileUri, labels, LspClient, positionOf } from './lspClient';
+import { djangoProject, ONE_SOURCE_SETTINGS, write } from './projectFixtures';
 
 /** Folders in the static source: held at 20 ms each (see slowWalk.ts), its walk lasts seconds. */
 const FOLDERS = 400;
@@ -30,21 +31,7 @@ describe('language server over stdio: file events during the first walk', functi
   it('ends with the index the disk holds: files created during the walk found, deleted ones missing', async () => {
     root = fs.mkdtempSync(path.join(os.tmpdir(), 'ds-walk-events-'));
     const assets = path.join(root, 'assets');
-    write(root, 'manage.py', "import os\nos.environ.setdefault('DJANGO_SETTINGS_MODULE', 'proj.settings')\n");
-    write(root, 'proj/__init__.py', '');
-    write(
-      root,
-      'proj/settings.py',
-      [
-        'from pathlib import Path',
-        'BASE_DIR = Path(__file__).resolve().parent.parent',
-        "INSTALLED_APPS = ['django.contrib.staticfiles']",
-        "STATIC_URL = '/static/'",
-        "STATICFILES_DIRS = [BASE_DIR / 'assets']",
-        "TEMPLATES = [{'BACKEND': 'django.template.backends.django.DjangoTemplates', 'DIRS': [BASE_DIR / 'templates']}]",
-        '',
-      ].join('\n'),
-    );
+    djangoProject(root, ONE_SOURCE_SETTINGS);
     write(root, 'assets/gone.css', '');
     write(root, 'assets/kept.css', '');
     write(root, 'assets/old/y.css', '');
@@ -122,13 +109,6 @@ describe('language server over stdio: file events during the first walk', functi
     assert.match(read, new RegExp(`${FOLDERS + 3} static paths`), 'the index counts what the disk holds');
   });
 });
-
-function write(root: string, rel: string, text: string): string {
-  const file = path.join(root, rel);
-  fs.mkdirSync(path.dirname(file), { recursive: true });
-  fs.writeFileSync(file, text);
-  return file;
-}
 
 function escape(text: string): string {
   return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');

@@ -42,6 +42,11 @@ export interface IndexEntry {
   providers: Provider[];
 }
 
+/** A found path every copy of which collectstatic's ignore patterns skip (development still serves it). */
+export function ignoredByCollectstatic(entry: IndexEntry | undefined): boolean {
+  return !!entry?.providers.length && entry.providers.every((p) => p.ignored);
+}
+
 /** Result of a find() lookup that mirrors `django.contrib.staticfiles.finders.find`. */
 export type FindResult =
   | { kind: 'found'; matches: string[] }

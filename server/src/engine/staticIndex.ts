@@ -14,6 +14,7 @@ import {
   FindResult,
   FolderChild,
   FolderListing,
+  ignoredByCollectstatic,
   IndexEntry,
   PathChange,
   Provider,
@@ -319,7 +320,7 @@ export class StaticIndex implements StaticIndexApi {
     const holders = this.holdersOf.get(listing);
     const ignored = new Set<string>();
     if (!holders) {
-      for (const child of this.children(base, listing)) if (!child.isFolder && everyIgnored(child.entry)) ignored.add(child.name);
+      for (const child of this.children(base, listing)) if (!child.isFolder && ignoredByCollectstatic(child.entry)) ignored.add(child.name);
       return ignored;
     }
     const within = this.folderWithin(base);
@@ -768,11 +769,6 @@ export class StaticIndex implements StaticIndexApi {
     const absPath = slot.customAbs ? (slot.customAbs.get(rel) ?? '') : `${slot.source.root}/${rel}`;
     return new FoundFile(slot.source, absPath, ignored);
   }
-}
-
-/** A listed file every copy of which collectstatic ignores (development still serves it). */
-function everyIgnored(entry: IndexEntry | undefined): boolean {
-  return !!entry?.providers.length && entry.providers.every((p) => p.ignored);
 }
 
 /**

@@ -17,7 +17,7 @@ import {
 } from 'vscode-languageserver-types';
 import { URI } from 'vscode-uri';
 import { assetFolderOf } from '../engine/assets';
-import { FolderChild, StaticIndexApi, StaticSource } from '../engine/indexTypes';
+import { FolderChild, ignoredByCollectstatic, StaticIndexApi, StaticSource } from '../engine/indexTypes';
 import { destinationOf, folderNumber, joinRel } from '../engine/paths';
 import { escapeMarkdown, markdownCode } from '../text';
 import { formatSize, indexStamp, isImage, shownPath, staticIsBuiltin } from './context';
@@ -344,7 +344,7 @@ function folderItem(child: FolderChild): CompletionItem {
  * filter text and the inserted text default to the label.
  */
 function fileItem(child: FolderChild, sortFiles: boolean): CompletionItem {
-  const item = namedFileItem(child.name, ignoredByCollectstatic(child), sortFiles);
+  const item = namedFileItem(child.name, !child.isFolder && ignoredByCollectstatic(child.entry), sortFiles);
   if (!child.entry?.providers.length) item.detail = sourceNames(child.sources);
   return item;
 }
@@ -357,10 +357,6 @@ function namedFileItem(name: string, ignored: boolean, sortFiles: boolean): Comp
   return item;
 }
 
-function ignoredByCollectstatic(child: FolderChild): boolean {
-  return !child.isFolder && !!child.entry?.providers.length && child.entry.providers.every((p) => p.ignored);
-}
-
 /**
  * Adds the detail and documentation a static file item left out of the list. The folder id comes in
  * `data`, the item's own or the list's `itemDefaults.data`, which the client applies to the item it sends
@@ -371,7 +367,8 @@ export function resolveCompletionItem(item: CompletionItem, ctx: ServiceContext)
   const folder = folderIds.get(ctx.index)?.names[item.data];
   if (folder === undefined) return item;
   const path = joinRel(folder, item.label);
-  const providers = ctx.index.get(path)?.providers ?? [];
+  const entry = ctx.index.get(path);
+  const providers = entry?.providers ?? [];
   const winner = providers[0];
   if (!winner) return item;
   const resolved: CompletionItem = { ...item, detail: `${winner.source.shortLabel} · ${formatSize(winner.size)}` };
@@ -383,7 +380,7 @@ export function resolveCompletionItem(item: CompletionItem, ctx: ServiceContext)
       .map((p) => `- ${escapeMarkdown(p.source.shortLabel)}: ${markdownCode(shownPath(p.absPath, ctx.model))}`);
     notes.push(`Shadowed copies (collectstatic keeps the ${escapeMarkdown(winner.source.shortLabel)} one):\n${shadowed.join('\n')}`);
   }
-  if (providers.every((p) => p.ignored)) notes.push('collectstatic ignores this file (ignore patterns).');
+  if (ignoredByCollectstatic(entry)) notes.push('collectstatic ignores this file (ignore patterns).');
   if (notes.length > 0) resolved.documentation = { kind: MarkupKind.Markdown, value: notes.join('\n\n') };
   return resolved;
 }

@@ -6,7 +6,7 @@
 import { Hover, MarkupKind } from 'vscode-languageserver-types';
 import { URI } from 'vscode-uri';
 import type { AssetReading, SkipReason } from '../engine/assets';
-import { Provider, StaticSource } from '../engine/indexTypes';
+import { ignoredByCollectstatic, Provider, StaticSource } from '../engine/indexTypes';
 import { settingUnread } from '../engine/readings';
 import { escapeMarkdown, markdownCode } from '../text';
 import { formatSize, isImage, shownPath, sourceLabel } from './context';
@@ -61,7 +61,7 @@ function describe(ref: StaticReference, ctx: ServiceContext, asset: AssetDocumen
           '**Shadowed** (collectstatic copies only the first file found):\n' + shadowed.map((p) => describeProvider(p, ctx)).join('\n'),
         );
       }
-      if (resolution.entry.providers.every((p) => p.ignored)) {
+      if (ignoredByCollectstatic(resolution.entry)) {
         lines.push('collectstatic skips this file (ignore patterns): it is served in development but 404s after collection.');
       }
       break;

@@ -84,7 +84,7 @@ import { PredictedManifest, predictedManifest } from './engine/assets';
 import { hotPathsRan, launchState } from './launch/hotPaths';
 import { StdioMessageWriter } from './stdioWriter';
 import { inSlices } from './engine/slices';
-import * as path from 'path';
+import { isSettingsFile } from './engine/model';
 
 /** How VS Code and every other client start it; other transports keep the library's own reader and writer. */
 const OVER_STDIO = process.argv.includes('--stdio');
@@ -962,7 +962,7 @@ class DjangoStaticServer {
    */
   private settingsCounted(uri: string, project: WorkspaceProject, stale: () => boolean = () => false): Promise<unknown> | undefined {
     const file = fsPathOf(uri);
-    if (!file || project.index.reading || !project.model.settingsFiles.some((s) => path.resolve(s) === file)) return undefined;
+    if (!file || project.index.reading || !isSettingsFile(project.model, file)) return undefined;
     return inSlices(project.index.collectStatsSteps(), SETTINGS_COUNT_SLICE_MS, stale);
   }
 

@@ -4,6 +4,7 @@
  * without executing them). Both modes fill the same shape so the index, CLI and language service never
  * care which one ran.
  */
+import * as path from 'node:path';
 
 /** How the project was learned. */
 export type LearnMode = 'django' | 'static';
@@ -181,6 +182,11 @@ export class UserError extends Error {
     super(message);
     this.name = 'UserError';
   }
+}
+
+/** Whether `file` (absolute, resolved) is one of the settings files the model was read from. */
+export function isSettingsFile(model: ProjectModel, file: string): boolean {
+  return model.settingsFiles.some((s) => path.resolve(s) === file);
 }
 
 /** The static source folders in finder order: STATICFILES_DIRS roots, then apps' static folders (a shared root once per source). */

@@ -4,7 +4,7 @@ import { findProjects, projectAt, ProjectLocation } from '../engine/discover';
 import { isDirectory } from '../engine/fsUtil';
 import { StaticIndexApi } from '../engine/indexTypes';
 import { findInterpreter } from '../engine/interpreter';
-import { LearnOptions, ProjectModel, staticFolders } from '../engine/model';
+import { isSettingsFile, LearnOptions, ProjectModel, staticFolders } from '../engine/model';
 import { compareReadings, mayMissSources, ReadingDifference } from '../engine/readings';
 import { learnLocated, learnLocatedFirst, noteIndexProblems, readBuildOutputs } from '../engine/project';
 import { startIndex } from '../engine/staticIndex';
@@ -718,7 +718,7 @@ export class ProjectManager {
   }
 
   private isProjectConfigFile(project: WorkspaceProject, file: string): boolean {
-    if (project.model.settingsFiles.some((s) => path.resolve(s) === file)) return true;
+    if (isSettingsFile(project.model, file)) return true;
     return path.dirname(file) === project.location.projectDir && (path.basename(file) === '.env' || file === project.location.managePy);
   }
 

@@ -241,14 +241,14 @@ export class Interpreter {
           if (error instanceof LoopControl) continue;
           if (error instanceof HelpersOut) throw error;
           // The module that spent the budget reports it; the modules importing it stop without a word.
-          if (error instanceof BudgetExceeded && error.fatal && this.budgetReported) break;
-          if (error instanceof BudgetExceeded && error.fatal) this.budgetReported = true;
+          const stopped = error instanceof BudgetExceeded && error.fatal;
+          if (stopped && this.budgetReported) break;
+          if (stopped) this.budgetReported = true;
           const line = lineOf(scope, statement.from);
           const why =
             error instanceof PyRaise
               ? `${error.description}; Django would stop loading settings here, static mode read on`
               : describeFailure(error);
-          const stopped = error instanceof BudgetExceeded && error.fatal;
           this.report(scope, {
             kind: error instanceof PyRaise ? 'settings-raises' : stopped ? 'settings-stopped' : 'settings-statement-unreadable',
             message: `${this.relative(scope.module.file)} line ${line + 1} ${why}`,

@@ -3,7 +3,6 @@
  * edit (Django mode), an incremental index update with re-validation of the affected templates, and
  * diagnostics for the whole workspace and for the 5,000-line template.
  */
-import { spawn } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { TextDocument } from 'vscode-languageserver-textdocument';
@@ -22,7 +21,7 @@ import {
 import { withPythonTimer } from './pythonTimer';
 import { HotFunction, profileInProcess } from './profile';
 import { median, now, reasonOf } from './stats';
-import { DJANGO_PYTHON } from './reference';
+import { childResult, DJANGO_PYTHON, timedRun } from './reference';
 
 export interface RelearnResult {
   /** learnProject + buildIndex after the edit. */
@@ -248,24 +247,9 @@ export interface ColdCheck {
 }
 
 /** One cold workspace pass in a fresh process under the server's V8 flags (see checkOnce.ts). */
-export function measureColdCheck(project: GeneratedProject): Promise<ColdCheck> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [path.join(__dirname, 'checkOnce.js'), project.root], { stdio: ['pipe', 'pipe', 'pipe'] });
-    const out: Buffer[] = [];
-    const err: Buffer[] = [];
-    child.stdout.on('data', (chunk: Buffer) => out.push(chunk));
-    child.stderr.on('data', (chunk: Buffer) => err.push(chunk));
-    child.on('error', reject);
-    child.on('close', (code) => {
-      const last = Buffer.concat(out).toString().trim().split('\n').pop() ?? '';
-      try {
-        const parsed = JSON.parse(last) as Partial<ColdCheck> & { error?: string };
-        if (parsed.error) reject(new Error(parsed.error));
-        else resolve({ ms: Number(parsed.ms), cpuMs: Number(parsed.cpuMs) });
-      } catch {
-        reject(new Error(`the check child printed no result (exit ${code}): ${Buffer.concat(err).toString().trim().split('\n').pop()}`));
-      }
-    });
-    child.stdin.end(JSON.stringify(project.templates));
-  });
+export async function measureColdCheck(project: GeneratedProject): Promise<ColdCheck> {
+  const args = [path.join(__dirname, 'checkOnce.js'), project.root];
+  const result = await timedRun(process.execPath, args, project.root, true, JSON.stringify(project.templates));
+  const parsed = childResult<Partial<ColdCheck>>(result, 'the check child');
+  return { ms: Number(parsed.ms), cpuMs: Number(parsed.cpuMs) };
 }

@@ -13,7 +13,7 @@ import * as path from 'node:path';
 import * as esbuild from 'esbuild';
 import { generateProject, GeneratedProject, TEMPLATE_COUNT } from './generate';
 import { machineInfo } from './machine';
-import { measureDjangoDryRun, measureFind, timedRun } from './reference';
+import { childResult, measureDjangoDryRun, measureFind, timedRun } from './reference';
 import { measureColdCheck, measureRelearn, measureService, profileWorkspaceDiagnostics } from './inProcess';
 import { measureLsp, LspResults, LatencyStats } from './lspMeasure';
 import { FIRST_ANSWER_MODES, FirstAnswerMode, measureFirstAnswers } from './firstAnswer';
@@ -101,14 +101,7 @@ async function indexInChild(project: GeneratedProject, nodeArgs: string[] = []):
   // Past the server's index-wide walk limit the index is built whole, to compare it with find over every file.
   const whole = project.fileCount > (DEFAULT_WALK_LIMITS.maxIndexEntries ?? Infinity) ? ['--whole'] : [];
   const result = await timedRun(process.execPath, [...nodeArgs, path.join(__dirname, 'indexOnce.js'), project.root, ...whole], REPO_ROOT);
-  const last = result.stdout.trim().split('\n').pop() ?? '';
-  let parsed: Partial<IndexRun> & { error?: string };
-  try {
-    parsed = JSON.parse(last) as Partial<IndexRun> & { error?: string };
-  } catch {
-    throw new Error(`index child printed no result (exit ${result.code}): ${result.stderr.trim().split('\n').pop()}`);
-  }
-  if (parsed.error) throw new Error(parsed.error);
+  const parsed = childResult<Partial<IndexRun>>(result, 'index child');
   if (parsed.size !== project.uniquePaths) {
     const sources = `${parsed.sources} of ${project.staticRoots.length} sources`;
     throw new Error(

@@ -16,11 +16,12 @@ interface RunResult {
   code: number | null;
 }
 
-/** Spawns a command, drains its output and times it from spawn to exit. */
-export function timedRun(command: string, args: string[], cwd: string, keepStdout = true): Promise<RunResult> {
+/** Spawns a command (`input` written to its stdin), drains its output and times it from spawn to exit. */
+export function timedRun(command: string, args: string[], cwd: string, keepStdout = true, input?: string): Promise<RunResult> {
   return new Promise((resolve, reject) => {
     const start = now();
-    const child = spawn(command, args, { cwd, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(command, args, { cwd, stdio: ['pipe', 'pipe', 'pipe'] });
+    child.stdin.end(input ?? '');
     const out: Buffer[] = [];
     const err: Buffer[] = [];
     let outBytes = 0;
@@ -35,6 +36,19 @@ export function timedRun(command: string, args: string[], cwd: string, keepStdou
       resolve({ ms, stdout: keepStdout ? Buffer.concat(out).toString() : String(outBytes), stderr: Buffer.concat(err).toString(), code });
     });
   });
+}
+
+/** The JSON line a bench child (indexOnce, checkOnce) printed last; throws the error it printed, or what it said on stderr. */
+export function childResult<T>(result: RunResult, child: string): T {
+  const last = result.stdout.trim().split('\n').pop() ?? '';
+  let parsed: T & { error?: string };
+  try {
+    parsed = JSON.parse(last) as T & { error?: string };
+  } catch {
+    throw new Error(`${child} printed no result (exit ${result.code}): ${result.stderr.trim().split('\n').pop()}`);
+  }
+  if (parsed.error) throw new Error(parsed.error);
+  return parsed;
 }
 
 /** `find <every static root> -type f`; checks it listed every generated file. */

@@ -40,7 +40,7 @@ import {
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { Diagnostic } from 'vscode-languageserver-types';
 import { URI } from 'vscode-uri';
-import { createLanguageService, createModelCache, LanguageService, readsDocument, ServiceContext } from './service';
+import { createLanguageService, createModelCache, LanguageService, parseUri, readsDocument, ServiceContext } from './service';
 import {
   DEFAULT_SETTINGS,
   DjangoStaticSettings,
@@ -1050,7 +1050,7 @@ function workspaceRoots(params: InitializeParams): string[] {
 
 function fsPathOf(uri: string): string | null {
   try {
-    const parsed = URI.parse(uri);
+    const parsed = parseUri(uri);
     return parsed.scheme === 'file' ? parsed.fsPath : null;
   } catch {
     return null;

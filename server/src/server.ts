@@ -862,10 +862,12 @@ class DjangoStaticServer {
   /** Sends the templates' and the assets' diagnostics of `uri` together, each part as its publisher last said. */
   private publish(uri: string, part: 'templates' | 'assets', diagnostics: Diagnostic[]): void {
     this.publishes++;
-    const both = { ...(this.published.get(uri) ?? { templates: [], assets: [] }), [part]: diagnostics };
+    const both = { ...(this.published.get(uri) ?? NOTHING_PUBLISHED), [part]: diagnostics };
     if (both.templates.length || both.assets.length) this.published.set(uri, both);
     else this.published.delete(uri);
-    void this.connection.sendDiagnostics({ uri, diagnostics: [...both.templates, ...both.assets] });
+    // Most files have findings of one part only: that list is sent as it is, not copied.
+    const all = !both.assets.length ? both.templates : !both.templates.length ? both.assets : [...both.templates, ...both.assets];
+    void this.connection.sendDiagnostics({ uri, diagnostics: all });
   }
 
   /**
@@ -1047,6 +1049,8 @@ function workspaceRoots(params: InitializeParams): string[] {
   if (roots.length === 0 && params.rootPath) roots.push(params.rootPath);
   return roots;
 }
+
+const NOTHING_PUBLISHED: { templates: Diagnostic[]; assets: Diagnostic[] } = { templates: [], assets: [] };
 
 function fsPathOf(uri: string): string | null {
   try {

@@ -1,6 +1,5 @@
 import { closeSync, constants, fstatSync, openSync, readFileSync, readSync } from 'fs';
 import { fsAsync as fs } from '../engine/fsAsync';
-import * as path from 'path';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { Diagnostic } from 'vscode-languageserver-types';
 import { destinationOf } from '../engine/paths';
@@ -128,7 +127,6 @@ export class DiagnosticsPublisher {
       // Requests, file events and the notifications made so far get a turn every few milliseconds; a turn
       // per template cost more than a check (the server's stdio writer sends at once, see stdioWriter.ts).
       const turn = async (): Promise<void> => {
-        if (performance.now() - sliceStart < SLICE_MS) return;
         // A message that came in meanwhile is handled in a turn queued behind this check's: yield once more.
         do await new Promise((resolve) => setImmediate(resolve));
         while (this.host.inputArrived?.());
@@ -143,7 +141,7 @@ export class DiagnosticsPublisher {
           prepared.add(ctx.index);
           const prepareStart = performance.now();
           for (const _ of this.host.service.prepareValidation(ctx)) {
-            await turn();
+            if (performance.now() - sliceStart >= SLICE_MS) await turn();
             if (run !== this.runId) return;
           }
           this.spent.prepare += performance.now() - prepareStart;
@@ -151,11 +149,15 @@ export class DiagnosticsPublisher {
         // Read at once, not through the thread pool: five round trips per template (stat, open, fstat, read,
         // close) cost more than the check itself, and a batch blocks for about a millisecond.
         const readStart = performance.now();
-        const preread = open.has(uri) || !this.workspaceUris.has(uri) ? undefined : Promise.resolve(this.readTemplateNow(uri));
+        const doc = this.host.openDocument(uri) ?? (!open.has(uri) && this.workspaceUris.has(uri) ? this.readTemplateNow(uri) : undefined);
         this.spent.read += performance.now() - readStart;
-        await this.validate(uri, preread, { ctx });
+        // Without a wait (the usual case) the document is checked in this turn: an await per template
+        // cost a cold JIT more than the bookkeeping around the check.
+        const readable = doc && readsDocument(doc.languageId, uri);
+        if (doc && !this.needsPreparing(doc, uri)) this.checkNow(uri, doc, readable ? ctx : undefined);
+        else await this.validate(uri, open.has(uri) ? undefined : Promise.resolve(doc), { ctx });
         if (i % BATCH === BATCH - 1) progress.report(Math.round(((i + 1) * 100) / queue.length), `${i + 1}/${queue.length} templates`);
-        await turn();
+        if (performance.now() - sliceStart >= SLICE_MS) await turn();
       }
       const { prepare, read, check, publish } = this.spent;
       const ms = (n: number): string => n.toFixed(0);
@@ -254,31 +256,54 @@ export class DiagnosticsPublisher {
     preread?: Promise<TextDocument | undefined>,
     known?: { ctx: ServiceContext | undefined },
   ): Promise<void> {
-    let diagnostics: Diagnostic[] = [];
+    let doc: TextDocument | undefined;
+    let ctx: ServiceContext | undefined;
     try {
-      const doc = this.host.openDocument(uri) ?? (this.workspaceUris.has(uri) ? await (preread ?? this.readTemplate(uri)) : undefined);
+      doc = this.host.openDocument(uri) ?? (this.workspaceUris.has(uri) ? await (preread ?? this.readTemplate(uri)) : undefined);
       const readable = doc && readsDocument(doc.languageId, uri);
-      const pending = readable ? this.host.prepare?.(uri) : undefined;
+      const pending = readable && this.needsPreparing(doc!, uri) ? this.host.prepare?.(uri) : undefined;
       if (pending) await pending;
       // After awaiting the preparation the caller's context may be stale: look it up again.
-      const ctx = readable ? (known && !pending ? known.ctx : this.host.contextFor(uri)) : undefined;
+      ctx = readable ? (known && !pending ? known.ctx : this.host.contextFor(uri)) : undefined;
+    } catch (err) {
+      this.checkNow(uri, undefined, undefined, err);
+      return;
+    }
+    this.checkNow(uri, doc, ctx);
+  }
+
+  /** Only a settings document waits for work before its check (its counts, see DiagnosticsHost.prepare). */
+  private needsPreparing(doc: TextDocument, uri: string): boolean {
+    return !!this.host.prepare && claimedKind(doc.languageId, uri) === 'python-settings';
+  }
+
+  /**
+   * Checks `doc` with `ctx` and publishes what it found; without either, forgets what the document had.
+   * `failure`: reading or preparing it threw (logged; the document gets empty diagnostics).
+   */
+  private checkNow(uri: string, doc: TextDocument | undefined, ctx: ServiceContext | undefined, failure?: unknown): void {
+    let diagnostics: Diagnostic[] = [];
+    try {
+      if (failure !== undefined) throw failure;
       if (doc && ctx) {
         const checkStart = performance.now();
         const validation = this.host.service.doValidationWithDependencies(doc, ctx);
         diagnostics = validation.diagnostics;
-        const refs = this.host.service.parseTemplate(doc).references;
-        const named = refs.flatMap((r) => (r.destination === null ? [] : [{ path: r.destination, line: r.pathRange.start.line }]));
-        const dynamic = refs.some((r) => r.kind === 'dynamic');
+        const named: Checked['named'] = [];
+        let dynamic = false;
+        let tag = false;
+        for (const r of this.host.service.parseTemplate(doc).references) {
+          if (r.destination !== null) named.push({ path: r.destination, line: r.pathRange.start.line });
+          if (r.kind === 'dynamic') dynamic = true;
+          if (r.syntax === 'tag') tag = true;
+        }
         const before = this.checked.get(uri);
         this.checked.set(uri, { asked: validation.asked, references: this.host.service.referencedPaths(doc), named, dynamic });
         const same = before
           ? before.dynamic === dynamic && JSON.stringify(before.named) === JSON.stringify(named)
           : !dynamic && !named.length;
         if (!same) this.noteReferences(uri);
-        this.noteStaticTag(
-          uri,
-          refs.some((r) => r.syntax === 'tag'),
-        );
+        this.noteStaticTag(uri, tag);
         this.spent.check += performance.now() - checkStart;
       } else {
         if (this.checked.delete(uri)) this.noteReferences(uri);
@@ -392,6 +417,8 @@ export class DiagnosticsPublisher {
 
 /** Language id for a template read from disk, as an editor would name it. */
 export function languageIdFor(file: string): string {
-  const ext = path.extname(file).toLowerCase();
-  return ext === '.jinja' || ext === '.jinja2' || ext === '.j2' ? 'jinja' : 'django-html';
+  return JINJA_FILE.test(file) ? 'jinja' : 'django-html';
 }
+
+/** A file name ending in .jinja, .jinja2 or .j2 (any case; a name that is only the extension has none). */
+const JINJA_FILE = /[^/]\.(jinja2?|j2)$/i;

@@ -465,6 +465,7 @@ class DjangoStaticServer {
       openDocument: (uri) => this.documents.get(uri),
       openUris: () => this.documents.keys(),
       contextFor: (uri) => this.contextFor(uri),
+      doneWith: (uri) => this.models.remove(uri),
       prepare: (uri) => {
         const project = this.manager?.projectFor(fsPathOf(uri));
         return project && this.settingsCounted(uri, project);

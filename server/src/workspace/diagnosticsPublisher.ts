@@ -53,6 +53,11 @@ export interface DiagnosticsHost {
   /** Starts work-done progress; resolves to a no-op handle when the client shows none. */
   beginProgress(title: string): Promise<ProgressHandle>;
   log(message: string): void;
+  /**
+   * The workspace check is done with a template no editor has open: what was kept to answer it (its parsed
+   * model) may go now, while it is young, instead of surviving into the old generation behind 500 others.
+   */
+  doneWith?(uri: string): void;
   /** Whether the client sent something since the last call: the workspace check lets its handling go first. */
   inputArrived?(): boolean;
   /**
@@ -156,6 +161,7 @@ export class DiagnosticsPublisher {
         const readable = doc && readsDocument(doc.languageId, uri);
         if (doc && !this.needsPreparing(doc, uri)) this.checkNow(uri, doc, readable ? ctx : undefined);
         else await this.validate(uri, open.has(uri) ? undefined : Promise.resolve(doc), { ctx });
+        if (!this.host.openDocument(uri)) this.host.doneWith?.(uri);
         if (i % BATCH === BATCH - 1) progress.report(Math.round(((i + 1) * 100) / queue.length), `${i + 1}/${queue.length} templates`);
         if (performance.now() - sliceStart >= SLICE_MS) await turn();
       }

@@ -412,7 +412,10 @@ function closeBasenames(bases: BaseIndex, typed: string, max: number): number[] 
   // least one), which keeps the filter exact for the bigrams counted.
   const grams = [...multiplicity].map(([gram, times]) => ({ list: bases.postings.get(gram), times }));
   grams.sort((a, b) => (a.list?.length ?? 0) - (b.list?.length ?? 0));
+  // Which bigrams are counted depends on their windows' sizes alone: decided first, so `needed` is final.
   let budget = MAX_POSTINGS;
+  let left = 0;
+  const counted: Array<{ list: Int32Array; start: number; end: number; times: number }> = [];
   for (const { list, times } of grams) {
     if (!list) continue;
     const start = lowerBound(list, from);
@@ -422,11 +425,22 @@ function closeBasenames(bases: BaseIndex, typed: string, max: number): number[] 
       continue;
     }
     budget -= end - start;
+    left += times;
+    counted.push({ list, start, end, times });
+  }
+  for (const { list, start, end, times } of counted) {
+    // A name first met once the bigrams left (this one included) weigh less than `needed` cannot reach it:
+    // the common bigrams, read last, only add to names already met (exact, and far fewer names to filter).
+    const admits = left >= needed;
     for (let j = start; j < end; j++) {
       const id = list[j];
-      if (counts[id] === 0) touched.push(id);
+      if (counts[id] === 0) {
+        if (!admits) continue;
+        touched.push(id);
+      }
       counts[id] += times;
     }
+    left -= times;
   }
   // 20,000 `item_<n>.js` share most bigrams with any typo of one: past MAX_DISTANCES candidates, the names
   // sharing the most bigrams with the typed one are compared first, and the rest not at all.

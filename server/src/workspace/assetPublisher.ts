@@ -62,6 +62,9 @@ export class AssetPublisher {
   private scheduled = 0;
   /** The replay running, if any: one at a time, since each continues the predictions the last one left. */
   private running: Promise<void> | undefined;
+  /** The project being replayed; `readMidway`: the projects someone asked about meanwhile (and got nothing). */
+  private replaying: WorkspaceProject | undefined;
+  private readonly readMidway = new Set<WorkspaceProject>();
   private closed = false;
   /** Milliseconds the last replay took, and how many files it re-ran (for the log and the benchmark). */
   lastReplay = { ms: 0, replayed: 0 };
@@ -145,6 +148,10 @@ export class AssetPublisher {
           // Its files are replayed again with the newer ones (projects finished before continue what they left).
           if (changed === null) this.changed = null;
           else if (this.changed) for (const f of changed) this.changed.add(f);
+          this.host.log(
+            `Stopped checking the CSS and JS of ${project.location.projectDir} after ${Date.now() - started} ms: ` +
+              `${this.scheduled !== run ? 'files came or went meanwhile; checking again' : 'the project was learned again'}.`,
+          );
           return this.scheduled !== run ? 'overtaken' : 'stopped';
         }
         files += counts.files;
@@ -166,9 +173,11 @@ export class AssetPublisher {
     if (this.scheduled !== run) return 'overtaken';
     const namedChanged: WorkspaceProject[] = [];
     for (const [project, key] of namedKeys) {
-      if (this.namedKeys.get(project) !== key) namedChanged.push(project);
+      // What was made from the project while it had no prediction is made again.
+      if (this.namedKeys.get(project) !== key || this.readMidway.has(project)) namedChanged.push(project);
       this.namedKeys.set(project, key);
     }
+    this.readMidway.clear();
     this.latest = latest;
     this.sync();
     this.lastReplay = { ms: Date.now() - started, replayed };
@@ -197,9 +206,10 @@ export class AssetPublisher {
     }
     const open = (absPath: string): string | undefined => this.host.openText(absPath);
     const previous = changed ? this.predictions.get(project) : undefined;
-    // A prediction being continued is changed as the replay goes (and no longer whole if it stops): not to be
-    // read meanwhile. A whole replay leaves the last prediction to the hover until it is done.
-    if (previous) this.predictions.delete(project);
+    // Until the replay is done the project has no prediction: one being continued changes as the replay goes,
+    // and an old one would say what no longer holds (and double the memory: 50 MB at 100k files).
+    this.predictions.delete(project);
+    this.replaying = project;
     const steps = predictSteps(project.model, project.index, {
       readSource: (absPath) => {
         const text = open(absPath);
@@ -209,7 +219,7 @@ export class AssetPublisher {
       changed: changed ?? undefined,
     });
     const gone = (): boolean => useless() || !this.host.projects().includes(project);
-    const prediction = await inSlices(steps, SLICE_MS, gone);
+    const prediction = await inSlices(steps, SLICE_MS, gone).finally(() => (this.replaying = undefined));
     if (!prediction) return null;
     this.predictions.set(project, prediction);
     if (prediction.unknown) {
@@ -232,6 +242,7 @@ export class AssetPublisher {
 
   /** The project's last prediction (for the hover's predicted manifest); undefined before the first replay. */
   predictionOf(project: WorkspaceProject): AssetPrediction | undefined {
+    if (project === this.replaying) this.readMidway.add(project);
     return this.predictions.get(project);
   }
 
@@ -239,7 +250,7 @@ export class AssetPublisher {
   replayOf(project: WorkspaceProject): AssetPrediction | string | undefined {
     if (project.index.size > MAX_REPLAYED_PATHS)
       return `the server does not replay projects of more than ${MAX_REPLAYED_PATHS.toLocaleString('en')} static paths`;
-    return this.predictions.get(project);
+    return this.predictionOf(project);
   }
 
   private inWorkspace(file: string): boolean {

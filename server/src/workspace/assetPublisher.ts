@@ -110,6 +110,7 @@ export class AssetPublisher {
     clearTimeout(this.timer);
     this.timer = undefined;
     this.scheduled++;
+    this.changed = null; // a replay running stops at its next pause
     this.closed = true;
   }
 

@@ -56,8 +56,6 @@ export interface PostProcessInput {
 export interface ReplayMemory {
   files: CollectedFile[];
   byName: Map<string, CollectedFile>;
-  /** Winning source file → its name. */
-  byAbsPath: Map<string, string>;
   dirs: Set<string>;
   adjustable: Set<string>;
   /** Deepest folders first, as post_process walks them; `position` is each name's index in it. */
@@ -120,7 +118,6 @@ export const FILES_PER_STEP = 2048;
 /** The collected files' structures a replay walks, built once per set of collected files (pausing between parts). */
 function* layout(files: CollectedFile[], groups: PatternGroup[]) {
   const byName = new Map<string, CollectedFile>();
-  const byAbsPath = new Map<string, string>();
   const dirs = new Set<string>();
   const adjustable = new Set<string>();
   // Deepest folders first, in collect order within a depth (a stable sort by depth, without comparing).
@@ -128,7 +125,6 @@ function* layout(files: CollectedFile[], groups: PatternGroup[]) {
   for (let i = 0; i < files.length; i++) {
     const f = files[i];
     byName.set(f.name, f);
-    byAbsPath.set(f.absPath, f.name);
     let depth = 1;
     for (let at = f.name.lastIndexOf('/'); at > 0; at = f.name.lastIndexOf('/', at - 1)) {
       depth++;
@@ -153,7 +149,7 @@ function* layout(files: CollectedFile[], groups: PatternGroup[]) {
     if (adjustable.has(order[i].name)) adjustableOrder.push(order[i]);
     if (i % FILES_PER_STEP === FILES_PER_STEP - 1) yield;
   }
-  return { files, byName, byAbsPath, dirs, adjustable, order, adjustableOrder, position, derived: {} };
+  return { files, byName, dirs, adjustable, order, adjustableOrder, position, derived: {} };
 }
 
 /** HashedFilesMixin.hashed_name of a file whose content is known: the md5's first 12 digits before the extension. */

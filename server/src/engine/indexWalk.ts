@@ -20,7 +20,6 @@
 import * as fs from 'fs';
 import { PathFilter } from './fnmatch';
 import { basename, joinRel, parentRel } from './paths';
-import { Listing, ReadAhead } from './readAhead';
 import { MAX_SYMLINK_HOPS, WalkBudget, WalkLimits, yieldToEventLoop } from './walkBudget';
 
 /** Names directly inside one folder of a root, in directory order. */
@@ -45,11 +44,6 @@ const MAX_PROBLEMS = 50;
 const SLICE_MS = 10;
 /** Entries recorded between two chances to pause (a stat and a realpath each when they are symlinks). */
 const ENTRIES_PER_STEP = 512;
-/** Folders read ahead on the pool at once (walkAllAsync), and read or being read but not yet recorded. */
-const READ_AHEAD = 4;
-const HELD_AHEAD = 64;
-/** Folders recorded between two turns of the event loop while listings are read ahead (they come only then). */
-const TURN_EVERY = 16;
 
 export class RootTree {
   /** Every folder ('' = the root itself while it exists) with its children's names. */
@@ -253,30 +247,18 @@ export class RootTree {
     this.walked = true;
   }
 
-  /**
-   * The same walk, pausing every few milliseconds so the event loop (a server's requests) keeps running, with
-   * the next folders' listings read ahead on the thread pool (readAhead.ts).
-   */
+  /** The same walk, pausing every few milliseconds so the event loop (a server's requests) keeps running. */
   async walkAllAsync(): Promise<void> {
-    const ahead = new ReadAhead(READ_AHEAD, HELD_AHEAD);
     let slice = Date.now();
-    let folders = 0;
-    try {
-      for (const wait of this.walkRoot(ahead)) {
-        if (wait) await wait;
-        else if (Date.now() - slice < SLICE_MS && !(ahead.reading && ++folders >= TURN_EVERY)) continue;
-        else await yieldToEventLoop();
-        slice = Date.now();
-        folders = 0;
-      }
-    } finally {
-      ahead.clear();
+    for (const _ of this.walkRoot()) {
+      if (Date.now() - slice < SLICE_MS) continue;
+      await yieldToEventLoop();
+      slice = Date.now();
     }
     this.walked = true;
   }
 
-  /** Yields between folders (and inside big ones) so a caller can pause; a promise when it waits for a listing read ahead. */
-  private *walkRoot(ahead?: ReadAhead): Generator<Promise<void> | void> {
+  private *walkRoot(): Generator<void> {
     if (this.root === null) return;
     let real: string;
     try {
@@ -291,7 +273,7 @@ export class RootTree {
       this.rootIsLink = true;
     }
     this.visits.set(real, { rel: '', count: 1 });
-    yield* this.walkDir('', this.root, real, new Map([[real, '']]), ahead);
+    yield* this.walkDir('', this.root, real, new Map([[real, '']]));
   }
 
   /** Adds a file or a whole folder found on disk after the first walk. Returns true when something changed. */
@@ -437,13 +419,7 @@ export class RootTree {
    * (loop guard). One loop over a stack of folders rather than a generator per folder: each pause then
    * leaves one generator, not one per level. Yields after each folder so a caller can pause.
    */
-  private *walkDir(
-    startRel: string,
-    startAbs: string,
-    startReal: string,
-    branch: Map<string, string>,
-    ahead?: ReadAhead,
-  ): Generator<Promise<void> | void> {
+  private *walkDir(startRel: string, startAbs: string, startReal: string, branch: Map<string, string>): Generator<void> {
     const stack: WalkFrame[] = [];
     let rel = startRel;
     let abs = startAbs;
@@ -451,12 +427,7 @@ export class RootTree {
     for (;;) {
       const node: DirNode = { files: [], dirs: [] };
       this.dirs.set(rel, node);
-      let entries: Listing;
-      const slot = ahead?.take(abs);
-      if (slot) {
-        if (slot.ready) yield slot.ready;
-        entries = slot.listing!;
-      } else entries = readListing(abs);
+      const entries = readListing(abs);
       const subdirs: Subfolder[] = [];
       if (entries instanceof Error) {
         this.problem({ kind: 'unreadable', path: abs, message: `Cannot read folder ${abs}: ${entries.message}` });
@@ -469,10 +440,9 @@ export class RootTree {
         }
         yield;
       }
-      if (subdirs.length > 0) stack.push({ rel, abs, real, node, subdirs, next: 0, claimed: 0 });
+      if (subdirs.length > 0) stack.push({ rel, abs, real, node, subdirs, next: 0 });
       else if (stack.length > 0) branch.delete(real);
-      if (ahead && !this.budget.stopped) readAheadOf(stack, ahead);
-      const next = this.nextFolder(stack, branch, ahead);
+      const next = this.nextFolder(stack, branch);
       if (!next) return;
       [rel, abs, real] = next;
     }
@@ -533,7 +503,7 @@ export class RootTree {
    * parent and on `branch`; null when none is left or the budget ran out. Loops and repeated links become
    * aliases on the way.
    */
-  private nextFolder(stack: WalkFrame[], branch: Map<string, string>, ahead?: ReadAhead): [string, string, string] | null {
+  private nextFolder(stack: WalkFrame[], branch: Map<string, string>): [string, string, string] | null {
     while (stack.length > 0) {
       if (this.budget.stopped) return null;
       const top = stack[stack.length - 1];
@@ -547,9 +517,6 @@ export class RootTree {
       const childAbs = `${top.abs}/${name}`;
       top.node.dirs.push(name);
       const above = branch.get(childReal);
-      const visit = this.visits.get(childReal);
-      // A link not walked again: its listing read ahead is not needed.
-      if (above !== undefined || (visit && visit.count >= this.budget.limits.maxRepeats)) ahead?.drop(childAbs);
       if (above !== undefined) {
         this.aliases.set(childRel, above);
         this.problem({
@@ -559,6 +526,7 @@ export class RootTree {
         });
         continue;
       }
+      const visit = this.visits.get(childReal);
       if (visit && visit.count >= this.budget.limits.maxRepeats) {
         this.aliases.set(childRel, visit.rel);
         if (visit.count++ === this.budget.limits.maxRepeats) {
@@ -600,22 +568,6 @@ interface WalkFrame {
   node: DirNode;
   subdirs: Subfolder[];
   next: number;
-  /** `subdirs` before this one are read ahead, or left to be read when reached. */
-  claimed: number;
-}
-
-/**
- * Starts reading ahead the folders the walk reaches next, as far as they are known: the remaining
- * sub-folders of the folder on top of the stack, then those of the folders below it. The very next one is
- * left to be read when reached unless already started: waiting for the pool would idle this thread.
- */
-function readAheadOf(stack: WalkFrame[], ahead: ReadAhead): void {
-  for (let f = stack.length - 1; f >= 0 && !ahead.full; f--) {
-    const frame = stack[f];
-    let i = Math.max(frame.claimed, f === stack.length - 1 ? frame.next + 1 : frame.next);
-    for (; i < frame.subdirs.length && !ahead.full; i++) ahead.start(`${frame.abs}/${frame.subdirs[i].name}`);
-    frame.claimed = i;
-  }
 }
 
 /** readdirSync's entries, or the error it threw. */

@@ -172,6 +172,14 @@ const EXPECTED: Record<string, Expected> = {
     outside: 0,
     findings: ['pages/templates/django/widget.html:1 missing-file error', 'pages/templates/pages/home.html:1 missing-file error'],
   },
+  splitsettings: {
+    settings: 'proj.settings',
+    packages: ['python3-django-split-settings'],
+    templates: [[DJ, ['shop/templates/shop/cart.html']]],
+    outside: 0,
+    // Sources and apps from included files, a nested include among them: only the typo is missing.
+    findings: ['shop/templates/shop/cart.html:6 missing-file error'],
+  },
   uncovered: {
     settings: 'webapp.settings',
     templates: [[DJ, []]],

@@ -22,13 +22,14 @@ export interface ReadingDifference {
 }
 
 /** Problems that say nothing about what the reading may have missed. */
-const NOT_GAPS = new Set(['apps-not-unique', 'django-version-untested']);
+const NOT_GAPS = new Set(['apps-not-unique', 'django-version-untested', 'settings-module-guessed']);
 
 /**
  * Whether a static reading may lack sources or settings Django mode would see. Every problem static mode
  * records is about a setting it watches (STATICFILES_DIRS, INSTALLED_APPS, STATIC_URL...) that it could not
  * read or located an app it could not find, so any of them can hide files; apps-not-unique is an error
- * Django raises too, and a Django version outside the tested ones is a caveat, not a gap.
+ * Django raises too, and a Django version outside the tested ones or a guessed settings module is a caveat
+ * that holds for both readings, not a gap.
  */
 export function mayMissSources(model: ProjectModel): boolean {
   return model.mode === 'static' && model.problems.some((p) => !NOT_GAPS.has(p.kind));

@@ -56,6 +56,8 @@ interface Scope {
 const IMPORT_ERROR_TYPES = ['ModuleNotFoundError', 'ImportError', 'Exception', 'BaseException'];
 /** The name include() keeps the file being included under, so nested patterns start from its folder. */
 const INCLUDED_FILE = '__included_file__';
+/** Arguments that hand a call the module being read, so it can set the module's names. */
+const MODULE_ITSELF = /\b__name__\b|\b(globals|vars|locals)\(\s*\)|\bsys\.modules\b/;
 const MAX_LOOP_ITERATIONS = 10_000;
 const MAX_RESOLVE_DEPTH = 20;
 const MAX_BLOCK_DEPTH = 100;
@@ -104,6 +106,7 @@ export class Interpreter {
   /** Shared by every module this interpreter reads, site-packages included. */
   readonly budget: Budget;
   private budgetReported = false;
+  private configurationsReported = false;
   private helpersOutReported = false;
 
   /** `sys.path` as settings see it; settings that extend it change where modules are found. */
@@ -442,8 +445,9 @@ export class Interpreter {
         const ctx = this.context(node, scope);
         const expression = meaningfulChildren(node)[0];
         if (expression && !this.includeStatement(expression, scope, ctx)) {
-          evaluate(expression, ctx);
+          const value = evaluate(expression, ctx);
           this.noteMutation(expression, scope, ctx);
+          if (isUnknown(value) && scope.parent === null) this.noteModuleWriter(expression, scope, ctx);
         }
         return;
       }
@@ -519,6 +523,26 @@ export class Interpreter {
       message: `${this.relative(file)} line ${line + 1} has a syntax error: Django cannot import it. Static mode read the statements it could parse and used defaults for the rest.`,
       file,
       line,
+    });
+  }
+
+  /**
+   * A call static mode does not run, handed this module itself (`Settings.load_settings(__name__)`,
+   * `globals().update(...)`, `setattr(sys.modules[__name__], ...)`): it can set any setting here, so a setting
+   * still unset after it is unknown, not unset.
+   */
+  private noteModuleWriter(expression: SyntaxNode, scope: Scope, ctx: EvalContext): void {
+    if (expression.name !== 'CallExpression') return;
+    const [calleeNode, argList] = childNodes(expression);
+    const callee = textOf(calleeNode, scope.source);
+    const args = argList ? textOf(argList, scope.source) : '';
+    if (callee === 'print') return;
+    if (!/^(globals|vars|locals)\(\s*\)\./.test(callee) && !MODULE_ITSELF.test(args)) return;
+    this.report(scope, {
+      kind: 'settings-import-unread',
+      message: `${this.relative(scope.file)} line ${ctx.line + 1} calls ${oneLine(callee)}() with this module's namespace, which static mode does not run; settings it sets are unknown`,
+      file: scope.file,
+      line: ctx.line,
     });
   }
 
@@ -813,6 +837,16 @@ export class Interpreter {
       line: ctx.line,
     };
     this.bind(scope, name, value, ctx);
+    if (scope.parent === null && scope.module.settings && bases.some(isConfigurationClass) && !this.configurationsReported) {
+      // django-configurations picks one class by DJANGO_CONFIGURATION and makes its attributes the settings.
+      this.configurationsReported = true;
+      this.report(scope, {
+        kind: 'settings-import-unread',
+        message: `${this.relative(scope.file)} line ${ctx.line + 1} defines ${name}, a django-configurations class: static mode does not read settings held in classes, so they are unknown (Django mode reads them)`,
+        file: scope.file,
+        line: ctx.line,
+      });
+    }
   }
 
   private importStatement(node: SyntaxNode, scope: Scope): void {
@@ -951,6 +985,12 @@ export class Interpreter {
       for (const [name, value] of Object.entries(KNOWN_MODULE_MEMBERS[module.name])) this.bind(scope, name, value, ctx);
     }
   }
+}
+
+/** `configurations.Configuration`, or a class built on it. */
+function isConfigurationClass(value: PyValue): boolean {
+  if (value.kind === 'external') return value.module === 'configurations' && value.name === 'Configuration';
+  return value.kind === 'class' && value.bases.some(isConfigurationClass);
 }
 
 function lineOf(scope: Scope, offset: number): number {

@@ -107,18 +107,28 @@ async function packageScripts(dir: string): Promise<Record<string, string>> {
   }
 }
 
-/** `-o out`, `--outdir=out`, and sass's `src:out` pairs in each script. */
+/** `-o out`, `--outdir=out`, and sass's `src:out` pairs and `sass in.scss out.css` in each script's commands. */
 function scriptOutputs(dir: string, scripts: Record<string, string>): BuildOutput[] {
   const outputs: BuildOutput[] = [];
   for (const [name, script] of Object.entries(scripts)) {
-    const words = script.split(/\s+/).filter((w) => w !== '');
-    for (let i = 0; i < words.length; i++) {
-      const word = words[i];
-      const eq = word.indexOf('=');
-      let target: string | undefined;
-      if (eq > 0 && SCRIPT_OUTPUT_FLAGS.has(word.slice(0, eq))) target = word.slice(eq + 1);
-      else if (SCRIPT_OUTPUT_FLAGS.has(word)) target = words[i + 1];
-      else if (/^sass|node-sass$/.test(words[0] ?? '') && /^[^-:][^:]*:[^:]+$/.test(word)) target = word.split(':')[1];
+    const targets: string[] = [];
+    for (const command of script.split(/&&|\|\||[;|]/)) {
+      const words = command.split(/\s+/).filter((w) => w !== '');
+      if (words[0] === 'npx') words.shift();
+      const sass = /^(sass|node-sass)$/.test(words[0] ?? '');
+      const positional: string[] = [];
+      for (let i = 0; i < words.length; i++) {
+        const word = words[i];
+        const eq = word.indexOf('=');
+        if (eq > 0 && SCRIPT_OUTPUT_FLAGS.has(word.slice(0, eq))) targets.push(word.slice(eq + 1));
+        else if (SCRIPT_OUTPUT_FLAGS.has(word)) targets.push(words[++i] ?? '-');
+        else if (sass && /^[^-:][^:]*:[^:]+$/.test(word)) targets.push(word.split(':')[1]);
+        else if (i > 0 && !word.startsWith('-')) positional.push(word);
+      }
+      // `sass in.scss out.css`: the second of exactly two plain arguments is the output.
+      if (sass && positional.length === 2 && !positional.some((w) => w.includes(':'))) targets.push(positional[1]);
+    }
+    for (const target of targets) {
       if (!target || target.startsWith('-')) continue;
       outputs.push({
         kind: 'path',

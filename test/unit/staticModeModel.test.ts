@@ -404,6 +404,10 @@ TEMPLATES = [
       'Base.load_settings(__name__)',
       'globals().update({})',
       'print(__name__)',
+      'import logging',
+      'logger = logging.getLogger(__name__)',
+      'import dynaconf',
+      'settings = dynaconf.DjangoDynaconf(__name__)',
     ].join('\n');
     const model = await learn(settings, { 'proj/loader.py': 'class Settings:\n    pass\n' });
     const writers = model.problems.filter((p) => p.kind === 'settings-import-unread');
@@ -417,6 +421,10 @@ TEMPLATES = [
         [
           5,
           "proj/settings.py line 6 calls globals().update() with this module's namespace, which static mode does not run; settings it sets are unknown",
+        ],
+        [
+          10,
+          "proj/settings.py line 11 calls dynaconf.DjangoDynaconf() with this module's namespace, which static mode does not run; settings it sets are unknown",
         ],
       ],
     );

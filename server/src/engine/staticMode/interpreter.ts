@@ -56,8 +56,8 @@ interface Scope {
 const IMPORT_ERROR_TYPES = ['ModuleNotFoundError', 'ImportError', 'Exception', 'BaseException'];
 /** The name include() keeps the file being included under, so nested patterns start from its folder. */
 const INCLUDED_FILE = '__included_file__';
-/** Arguments that hand a call the module being read, so it can set the module's names. */
-const MODULE_ITSELF = /\b__name__\b|\b(globals|vars|locals)\(\s*\)|\bsys\.modules\b/;
+/** Arguments that hand a call the namespace of the module being read, so it can set the module's names. */
+const MODULE_NAMESPACE = /\b(globals|vars|locals)\(\s*\)|\bsys\.modules\b/;
 const MAX_LOOP_ITERATIONS = 10_000;
 const MAX_RESOLVE_DEPTH = 20;
 const MAX_BLOCK_DEPTH = 100;
@@ -447,7 +447,7 @@ export class Interpreter {
         if (expression && !this.includeStatement(expression, scope, ctx)) {
           const value = evaluate(expression, ctx);
           this.noteMutation(expression, scope, ctx);
-          if (isUnknown(value) && scope.parent === null) this.noteModuleWriter(expression, scope, ctx);
+          if (isUnknown(value) && scope.parent === null) this.noteModuleWriter(expression, scope, ctx, false);
         }
         return;
       }
@@ -528,16 +528,20 @@ export class Interpreter {
 
   /**
    * A call static mode does not run, handed this module itself (`Settings.load_settings(__name__)`,
-   * `globals().update(...)`, `setattr(sys.modules[__name__], ...)`): it can set any setting here, so a setting
-   * still unset after it is unknown, not unset.
+   * `globals().update(...)`, `setattr(sys.modules[__name__], ...)`, dynaconf's `settings =
+   * DjangoDynaconf(__name__)`): it can set any setting here, so a setting still unset after it is unknown, not
+   * unset. An assigned call needs more than `__name__` (`logger = logging.getLogger(__name__)` sets nothing).
    */
-  private noteModuleWriter(expression: SyntaxNode, scope: Scope, ctx: EvalContext): void {
+  private noteModuleWriter(expression: SyntaxNode, scope: Scope, ctx: EvalContext, assigned: boolean): void {
     if (expression.name !== 'CallExpression') return;
     const [calleeNode, argList] = childNodes(expression);
     const callee = textOf(calleeNode, scope.source);
     const args = argList ? textOf(argList, scope.source) : '';
     if (callee === 'print') return;
-    if (!/^(globals|vars|locals)\(\s*\)\./.test(callee) && !MODULE_ITSELF.test(args)) return;
+    const writes = assigned
+      ? /\bDjangoDynaconf$/.test(callee) || MODULE_NAMESPACE.test(args)
+      : /^(globals|vars|locals)\(\s*\)\./.test(callee) || MODULE_NAMESPACE.test(args) || /\b__name__\b/.test(args);
+    if (!writes) return;
     this.report(scope, {
       kind: 'settings-import-unread',
       message: `${this.relative(scope.file)} line ${ctx.line + 1} calls ${oneLine(callee)}() with this module's namespace, which static mode does not run; settings it sets are unknown`,
@@ -557,6 +561,7 @@ export class Interpreter {
     if (segments.length < 2) return; // a bare annotation binds nothing
     const valueNodes = segments.pop()!;
     const value = this.evaluateSegment(valueNodes, ctx);
+    if (isUnknown(value) && scope.parent === null && valueNodes.length === 1) this.noteModuleWriter(valueNodes[0], scope, ctx, true);
     for (const targetNodes of segments) this.assignTarget(targetNodes, value, scope, ctx);
   }
 

@@ -26,14 +26,18 @@ describe('build outputs', () => {
     assert.equal(buildOutputFor(dist, '/p/frontend/distx/bundle.js', '/p/frontend/distx', true), null);
   });
 
-  it("reads a script's outputs in each command of a chain, sass's `in out` form included", async () => {
+  it("reads a script's outputs in each command of a chain, sass's `in out` form included, and rollup's output files", async () => {
     const scripts = {
       'build:css': 'npm run lint && npx sass --no-source-map wger/core/static/scss/main.scss wger/core/static/compiled.css',
       'build:pairs': 'sass src/scss:static/css',
       'build:js': 'esbuild app.js --bundle --outfile=static/js/app.js; echo done',
       watch: 'sass --watch in.scss',
+      'build:bundle': 'rollup -c',
+      dev: 'rollup -c -w',
     };
-    const dir = makeTree({ 'package.json': JSON.stringify({ scripts }) });
+    const rollup =
+      "export default {\n  input: 'front/index.js',\n  output: [{ file: 'app/static/bundle.js' }, { dir: 'app/static/chunks' }],\n};\n";
+    const dir = makeTree({ 'package.json': JSON.stringify({ scripts }), 'rollup.config.mjs': rollup });
     try {
       const model = { projectDir: dir, finders: [] } as unknown as ProjectModel;
       const paths = (await findBuildOutputs(model)).flatMap((o) => (o.kind === 'path' ? [[path.relative(dir, o.path), o.command]] : []));
@@ -41,6 +45,8 @@ describe('build outputs', () => {
         ['wger/core/static/compiled.css', 'npm run build:css'],
         ['static/css', 'npm run build:pairs'],
         ['static/js/app.js', 'npm run build:js'],
+        ['app/static/bundle.js', 'npm run build:bundle'],
+        ['app/static/chunks', 'npm run build:bundle'],
       ]);
     } finally {
       removeTree(dir);

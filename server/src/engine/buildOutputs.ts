@@ -1,8 +1,9 @@
 /**
  * Where a front-end build writes static files, so a missing path there reads "not built yet" instead of a
- * typo: webpack's `output.path`, Vite's `build.outDir`, an output argument of a package.json script
- * (`tailwindcss -o static/css/output.css`, `sass src:static/css`, `esbuild --outdir=…`), and folders or files
- * `.gitignore` ignores (built files are rarely committed). Config files are read as text, never run.
+ * typo: webpack's `output.path`, Vite's `build.outDir`, Rollup's `output.file`/`dir`, an output argument of a
+ * package.json script (`tailwindcss -o static/css/output.css`, `sass src:static/css`, `esbuild --outdir=…`),
+ * and folders or files `.gitignore` ignores (built files are rarely committed). Config files are read as text,
+ * never run.
  */
 import { fsAsync as fs } from './fsAsync';
 import * as path from 'node:path';
@@ -30,6 +31,7 @@ export async function findBuildOutputs(model: ProjectModel): Promise<BuildOutput
     outputs.push(...scriptOutputs(dir, scripts));
     outputs.push(...(await webpackOutputs(dir, scripts)));
     outputs.push(...(await viteOutputs(dir, scripts)));
+    outputs.push(...(await rollupOutputs(dir, scripts)));
   }
   // What builds an ignored file is not written anywhere: only a plain `build` script is worth suggesting.
   const buildScript = (await packageScripts(folders[0])).build !== undefined ? 'npm run build' : null;
@@ -157,6 +159,25 @@ async function webpackOutputs(dir: string, scripts: Record<string, string>): Pro
           command: commandFor(scripts, /\bwebpack\b/, 'npx webpack'),
         });
     }
+  }
+  return outputs;
+}
+
+/** Rollup's `output.file` and `output.dir` (an output may be a list of them). */
+async function rollupOutputs(dir: string, scripts: Record<string, string>): Promise<BuildOutput[]> {
+  const outputs: BuildOutput[] = [];
+  for (const name of ['rollup.config.js', 'rollup.config.mjs', 'rollup.config.cjs', 'rollup.config.ts']) {
+    const text = await read(path.join(dir, name));
+    if (!text) continue;
+    const outputAt = text.search(/\boutput\s*:/);
+    if (outputAt < 0) continue;
+    for (const match of text.slice(outputAt).matchAll(/\b(?:file|dir)\s*:\s*['"`]([^'"`$]+)['"`]/g))
+      outputs.push({
+        kind: 'path',
+        path: path.resolve(dir, match[1]),
+        from: name,
+        command: commandFor(scripts, /\brollup\b(?!.*\s(-w|--watch)\b)/, 'npx rollup -c'),
+      });
   }
   return outputs;
 }

@@ -215,14 +215,18 @@ function checkReference(ref: StaticReference, ctx: ServiceContext, report: Repor
 /** The build output a missing destination would be written to, through the source that would serve it. */
 function notBuilt(destination: string, ctx: ServiceContext): { output: BuildOutput; file: string } | null {
   if (!ctx.model.buildOutputs?.length) return null;
+  // A build that writes the file (it names its command) says more than a folder .gitignore ignores.
+  let ignored: { output: BuildOutput; file: string } | null = null;
   for (const source of ctx.index.sources) {
     if (!source.root) continue;
     const rest = belowPrefix(source.prefix, destination);
     if (rest === null) continue;
     const file = `${source.root.replace(/\/+$/, '')}/${rest}`;
     const output = buildOutputFor(ctx.model.buildOutputs, file, source.root, source.finder === 'filesystem');
-    if (output) return { output, file };
+    if (output?.kind === 'path') return { output, file };
+    if (output) ignored ??= { output, file };
   }
+  if (ignored) return ignored;
   // No source at all: the app the path is named after has no static/ folder, which a build would write.
   const namespace = destination.split('/')[0];
   for (const finder of ctx.model.finders) {

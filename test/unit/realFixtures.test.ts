@@ -155,6 +155,18 @@ const EXPECTED: Record<string, Expected> = {
       'shop/templates/shop/page.html:6 missing-file error',
     ],
   },
+  appbuild: {
+    settings: 'proj.settings',
+    templates: [[DJ, ['dashboard/templates/dashboard/home.html']]],
+    outside: 0,
+    // dashboard/static/ is the build's and ignored, so absent on a clone; a typo in a folder that exists, or in
+    // an app's name, is still one.
+    findings: [
+      'dashboard/templates/dashboard/home.html:2 not-built warning',
+      'dashboard/templates/dashboard/home.html:4 missing-file error',
+      'dashboard/templates/dashboard/home.html:5 missing-file error',
+    ],
+  },
   srclayout: {
     settings: 'config.settings',
     templates: [[DJ, ['src/catalog/templates/catalog/list.html']]],
@@ -171,6 +183,14 @@ const EXPECTED: Record<string, Expected> = {
     ],
     outside: 0,
     findings: ['pages/templates/django/widget.html:1 missing-file error', 'pages/templates/pages/home.html:1 missing-file error'],
+  },
+  splitsettings: {
+    settings: 'proj.settings',
+    packages: ['python3-django-split-settings'],
+    templates: [[DJ, ['shop/templates/shop/cart.html']]],
+    outside: 0,
+    // Sources and apps from included files, a nested include among them: only the typo is missing.
+    findings: ['shop/templates/shop/cart.html:6 missing-file error'],
   },
   uncovered: {
     settings: 'webapp.settings',

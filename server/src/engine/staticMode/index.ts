@@ -213,7 +213,7 @@ function starImportChain(settings: ModuleState, interpreter: Interpreter): strin
   const visit = (state: ModuleState | undefined) => {
     if (!state || seen.has(state.name)) return;
     seen.add(state.name);
-    files.push(state.file);
+    files.push(state.file, ...state.included);
     for (const imported of state.starImports) visit(interpreter.modules.get(imported));
   };
   visit(settings);

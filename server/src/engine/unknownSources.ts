@@ -34,8 +34,12 @@ export function unknownSources(model: ProjectModel): UnknownSource[] {
   const sources: UnknownSource[] = [];
   const seenSettings = new Set<string>();
   const lost = new Set(lostReadings(model));
+  // Past the first point a file's reading was lost, its later ones add nothing: one label per file.
+  const lostFiles = new Set<string>();
   for (const problem of model.problems) {
     if (lost.has(problem) && problem.file) {
+      if (lostFiles.has(problem.file)) continue;
+      lostFiles.add(problem.file);
       const label = `the settings past ${shortFile(problem.file, model.projectDir)}${problem.line !== undefined ? ` line ${problem.line + 1}` : ''}`;
       if (!seenSettings.has(label)) {
         seenSettings.add(label);

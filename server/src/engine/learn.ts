@@ -2,7 +2,14 @@ import { fsAsync as fs } from './fsAsync';
 import * as path from 'node:path';
 import { LearnOptions, Problem, ProjectModel, UserError } from './model';
 import { findEnclosingProject, findProjects, projectAt, ProjectLocation } from './discover';
-import { describeAttempts, findInterpreter, InterpreterAttempt, sitePackagesOf, sitePackagesWithoutRunning } from './interpreter';
+import {
+  describeAttempts,
+  findInterpreter,
+  InterpreterAttempt,
+  repositoryPackageRoots,
+  sitePackagesOf,
+  sitePackagesWithoutRunning,
+} from './interpreter';
 import { runDjangoMode } from './djangoMode';
 import { projectEnvironment } from './dotenv';
 import { learnStatic } from './staticMode/index';
@@ -130,6 +137,8 @@ async function learnStaticMode(
     settingsModule: location.settingsModule,
     python,
     sitePackages,
+    // The repository's own packages come last: an installed copy in site-packages is what Python imports first.
+    repositoryRoots: await repositoryPackageRoots(location.projectDir),
     modeReason,
   });
 }

@@ -176,6 +176,8 @@ export async function sitePackagesWithoutRunning(projectDir: string, stopAt?: st
  */
 export async function repositoryPackageRoots(projectDir: string): Promise<string[]> {
   let dir = path.resolve(projectDir);
+  // A project at its repository's top already has the repository on sys.path.
+  if (await exists(path.join(dir, '.git'))) return [];
   for (let level = 0; level < 3 && path.dirname(dir) !== dir; level++) {
     dir = path.dirname(dir);
     const names = await fs.readdir(dir).catch(() => [] as string[]);

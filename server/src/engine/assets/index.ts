@@ -72,8 +72,9 @@ export function predictAssets(model: ProjectModel, index: StaticIndexApi, option
 }
 
 /**
- * predictAssets in steps (the server runs them in slices, see engine/slices.ts). What it reads of the index is
- * read before the first pause; continuing `options.previous` takes over its records (see postProcessSteps).
+ * predictAssets in steps (the server runs them in slices, see engine/slices.ts). The index is read a folder at
+ * a time across pauses, so a file that comes or goes meanwhile makes the result not to be used (the server
+ * drops it and replays again); continuing `options.previous` takes over its records (see postProcessSteps).
  */
 export function* predictSteps(model: ProjectModel, index: StaticIndexApi, options: PredictOptions = {}): Generator<void, AssetPrediction> {
   const prior = reusable(model, index, options);

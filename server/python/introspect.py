@@ -173,7 +173,8 @@ def ignore_patterns(apps):
 
 
 def settings_files(module_name):
-    """The settings module's file, then files of modules it star-imports (`from .base import *`), depth first."""
+    """The settings module's file and the files django-split-settings' include() ran in it, then files of
+    modules it star-imports (`from .base import *`), depth first."""
     files = []
     seen = set()
 
@@ -186,6 +187,9 @@ def settings_files(module_name):
         if not path:
             return
         files.append(os.path.abspath(path))
+        included = getattr(module, '__included_files__', None)
+        if isinstance(included, list):
+            files.extend(os.path.abspath(f) for f in included if isinstance(f, str) and os.path.abspath(f) not in files)
         for imported in star_imports(name, path, getattr(module, '__package__', None)):
             visit(imported)
 

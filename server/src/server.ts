@@ -3,7 +3,6 @@
  * workspace layer (`workspace/`). Started by dist/server.js (VS Code, stdio or IPC) and `django-static lsp --stdio`.
  */
 import { settingsFactsOf } from './workspace/settingsFacts';
-import * as v8 from 'v8';
 import { format } from 'util';
 import {
   CancellationToken,
@@ -50,7 +49,6 @@ import {
   ListFolderParams,
   Methods,
   ProjectSummary,
-  SERVER_V8_FLAGS,
   ReportParams,
   SearchFilesParams,
   SearchFilesResult,
@@ -82,6 +80,7 @@ import { DiagnosticsPublisher, ProgressHandle } from './workspace/diagnosticsPub
 import { AssetPublisher } from './workspace/assetPublisher';
 import { PredictedManifest, predictedManifest } from './engine/assets';
 import { hotPathsRan, launchState } from './launch/hotPaths';
+import { applyServerFlags } from './launch/walkFlags';
 import { StdioMessageWriter } from './stdioWriter';
 import { inSlices } from './engine/slices';
 import { isSettingsFile } from './engine/model';
@@ -109,7 +108,7 @@ let running: Connection | undefined;
 export function startServer(): Connection {
   if (running) return running;
   // Too late for the heap's initial sizing, but it still steers growth (130 MB rather than 200 at 100k).
-  v8.setFlagsFromString(SERVER_V8_FLAGS.join(' '));
+  applyServerFlags();
   const connection = OVER_STDIO ? stdioConnection() : createConnection(ProposedFeatures.all);
   running = connection;
   // A stray rejected promise must cost one log line, never the server process.

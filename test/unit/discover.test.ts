@@ -139,7 +139,55 @@ describe('findProjects', () => {
   it('guesses <pkg>.settings when manage.py does not name one', async () => {
     const root = makeTree({ 'manage.py': 'import sys\n', 'site/__init__.py': '', 'site/settings.py': '' });
     cleanup.push(root);
-    assert.equal((await findProjects(root))[0].settingsModule, 'site.settings');
+    const [project] = await findProjects(root);
+    assert.equal(project.settingsModule, 'site.settings');
+    assert.deepEqual(project.settingsGuessed, ['site.settings']);
+  });
+
+  it("takes the project's .env when manage.py names no settings module, but manage.py's over it", async () => {
+    const root = makeTree({ 'manage.py': 'import sys\n', '.env': 'DEBUG=1\nDJANGO_SETTINGS_MODULE="site.settings.dev"\n' });
+    cleanup.push(root);
+    const [project] = await findProjects(root);
+    assert.equal(project.settingsModule, 'site.settings.dev');
+    assert.equal(project.settingsGuessed, undefined);
+    await fsp.writeFile(path.join(root, 'manage.py'), MANAGE_PY);
+    assert.equal((await findProjects(root))[0].settingsModule, 'proj.settings');
+  });
+
+  it("guesses a module of a settings package whose __init__.py holds nothing, and says so in the model's problems", async () => {
+    // Modelled on projects that set DJANGO_SETTINGS_MODULE in the shell or a container's environment only.
+    const settings = ['from pathlib import Path', 'BASE_DIR = Path(__file__).resolve().parent.parent.parent', "SECRET_KEY = 'x'"];
+    const root = makeTree({
+      'manage.py': 'import sys\nfrom django.core.management import execute_from_command_line\nexecute_from_command_line(sys.argv)\n',
+      'mysite/__init__.py': '',
+      'mysite/settings/__init__.py': '# Settings: pick one with DJANGO_SETTINGS_MODULE.\n',
+      'mysite/settings/base.py': [...settings, "INSTALLED_APPS = ['django.contrib.staticfiles']", "STATIC_URL = '/static/'"].join('\n'),
+      'mysite/settings/development.py': "from .base import *\nINSTALLED_APPS += ['devapp']\n",
+      'mysite/settings/production.py': "from .base import *\nSTATIC_ROOT = '/srv/static'\n",
+      'devapp/__init__.py': '',
+      'devapp/static/devapp/panel.css': '',
+    });
+    cleanup.push(root);
+    const [project] = await findProjects(root);
+    assert.equal(project.settingsModule, 'mysite.settings.development');
+    assert.deepEqual(project.settingsGuessed, ['mysite.settings.base', 'mysite.settings.development', 'mysite.settings.production']);
+    for (const mode of ['static', 'django'] as const) {
+      const model = await learnProject(root, { mode, python: DJANGO_PYTHON });
+      assert.equal(model.mode, mode, model.modeReason);
+      assert.equal(model.settingsModule, 'mysite.settings.development');
+      assert.ok(staticFolders(model).includes(path.join(root, 'devapp/static')), `${mode}: ${JSON.stringify(staticFolders(model))}`);
+      const guessed = model.problems.find((p) => p.kind === 'settings-module-guessed');
+      assert.match(
+        guessed?.message ?? '',
+        /^manage\.py does not set DJANGO_SETTINGS_MODULE.*: mysite\.settings\.development was guessed \(the others: mysite\.settings\.base, mysite\.settings\.production\)\. Set djangoStatic\.settingsModule/,
+      );
+    }
+    // A settings package whose __init__.py holds settings is the module itself.
+    await fsp.writeFile(path.join(root, 'mysite/settings/__init__.py'), 'from .base import *\n');
+    assert.equal((await findProjects(root))[0].settingsModule, 'mysite.settings');
+    // Named, it is no guess.
+    const named = await learnProject(root, { mode: 'static', settings: 'mysite.settings.production' });
+    assert.ok(!named.problems.some((p) => p.kind === 'settings-module-guessed'));
   });
 
   it('uses the root as the project when there is no manage.py but a settings module is given', async () => {

@@ -83,6 +83,13 @@ function askDjango(projectDir: string, settings: string, pythonPath: string | nu
 
 interface Expected {
   settings: string;
+  /** The folder holding manage.py, when it is not the fixture's own (relative to the fixture). */
+  project?: string;
+  /**
+   * A folder `pip install -e .` would put on sys.path (relative to the fixture): given to Django and to Django
+   * mode, as the project's environment would, but not to static mode, which must find it by itself.
+   */
+  editable?: string;
   /** Debian packages the settings import. */
   packages?: string[];
   /** Templates per engine (backend → paths relative to the fixture), in TEMPLATES order. */
@@ -155,6 +162,18 @@ const EXPECTED: Record<string, Expected> = {
       'shop/templates/shop/page.html:6 missing-file error',
     ],
   },
+  appbuild: {
+    settings: 'proj.settings',
+    templates: [[DJ, ['dashboard/templates/dashboard/home.html']]],
+    outside: 0,
+    // dashboard/static/ is the build's and ignored, so absent on a clone; a typo in a folder that exists, or in
+    // an app's name, is still one.
+    findings: [
+      'dashboard/templates/dashboard/home.html:2 not-built warning',
+      'dashboard/templates/dashboard/home.html:4 missing-file error',
+      'dashboard/templates/dashboard/home.html:5 missing-file error',
+    ],
+  },
   srclayout: {
     settings: 'config.settings',
     templates: [[DJ, ['src/catalog/templates/catalog/list.html']]],
@@ -171,6 +190,23 @@ const EXPECTED: Record<string, Expected> = {
     ],
     outside: 0,
     findings: ['pages/templates/django/widget.html:1 missing-file error', 'pages/templates/pages/home.html:1 missing-file error'],
+  },
+  splitsettings: {
+    settings: 'proj.settings',
+    packages: ['python3-django-split-settings'],
+    templates: [[DJ, ['shop/templates/shop/cart.html']]],
+    outside: 0,
+    // Sources and apps from included files, a nested include among them: only the typo is missing.
+    findings: ['shop/templates/shop/cart.html:6 missing-file error'],
+  },
+  reusableapp: {
+    settings: 'example.settings',
+    project: 'example',
+    editable: 'src',
+    templates: [[DJ, ['demo/templates/demo/index.html']]],
+    outside: 0,
+    // shopkit and its star-imported defaults come from ../src, which static mode finds through pyproject.toml.
+    findings: ['demo/templates/demo/index.html:3 missing-file error'],
   },
   uncovered: {
     settings: 'webapp.settings',
@@ -200,8 +236,9 @@ async function findingsOf(
 describeEachDjango('real-project fixtures against real Django', (v) => {
   for (const [name, expected] of Object.entries(EXPECTED)) {
     describe(name, () => {
-      const projectDir = path.join(FIXTURES, name);
+      const projectDir = path.join(FIXTURES, name, expected.project ?? '');
       let pythonPath: string | null = null;
+      let oraclePath: string | null = null;
       let oracle: Oracle;
 
       before(function () {
@@ -214,9 +251,11 @@ describeEachDjango('real-project fixtures against real Django', (v) => {
         }
         // This version's Django first, then the third-party packages the fixture needs.
         pythonPath = [v.pythonpath, pythonPath].filter(Boolean).join(path.delimiter) || null;
+        const editable = expected.editable ? path.join(FIXTURES, name, expected.editable) : null;
+        oraclePath = [pythonPath, editable].filter(Boolean).join(path.delimiter) || null;
         oracle = expected.withoutDjango
           ? { engines: [], collected: expected.withoutDjango.collected }
-          : askDjango(projectDir, expected.settings, pythonPath);
+          : askDjango(projectDir, expected.settings, oraclePath);
       });
 
       it('the expected templates are what Django’s own loaders find (the oracle agrees with the fixture)', function () {
@@ -239,7 +278,8 @@ describeEachDjango('real-project fixtures against real Django', (v) => {
 
       for (const mode of expected.withoutDjango ? (['static'] as const) : (['static', 'django'] as const)) {
         it(`${mode} mode: every template in its engine, coverage, findings, collected paths`, async () => {
-          const env = pythonPath ? { PYTHONPATH: pythonPath } : undefined;
+          const searchPath = mode === 'django' ? oraclePath : pythonPath;
+          const env = searchPath ? { PYTHONPATH: searchPath } : undefined;
           const { model, index } = await loadProject(projectDir, { mode, python: DJANGO_PYTHON, env, settings: expected.settings });
           assert.equal(model.mode, mode, model.modeReason);
           const { templates, coverage } = await discoverTemplatesWithCoverage(model, { templateGlobs: [], ignoreGlobs: [] }, [projectDir]);

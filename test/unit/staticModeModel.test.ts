@@ -7,6 +7,7 @@ import * as path from 'node:path';
 import { learnStatic } from '../../server/src/engine/staticMode';
 import { AppEntry, FinderEntry, ProjectModel, UserError } from '../../server/src/engine/model';
 import { makeTree, removeTree } from './djangoFixtures';
+import { settingUnread } from '../../server/src/engine/readings';
 
 const roots: string[] = [];
 
@@ -393,6 +394,61 @@ TEMPLATES = [
     assert.equal(model.debug, null, 'unknown, not a guess');
   });
 
+  it('takes a call handed the module itself (a settings class exported to it) as setting anything, not nothing', async () => {
+    // Modelled on settings kept as class attributes and exported into the module by a class method.
+    const settings = [
+      'from proj.loader import Settings',
+      'class Base(Settings):',
+      "    STATIC_URL = '/static/'",
+      "    INSTALLED_APPS = ['django.contrib.staticfiles']",
+      'Base.load_settings(__name__)',
+      'globals().update({})',
+      'print(__name__)',
+      'import logging',
+      'logger = logging.getLogger(__name__)',
+      'import dynaconf',
+      'settings = dynaconf.DjangoDynaconf(__name__)',
+    ].join('\n');
+    const model = await learn(settings, { 'proj/loader.py': 'class Settings:\n    pass\n' });
+    const writers = model.problems.filter((p) => p.kind === 'settings-import-unread');
+    assert.deepEqual(
+      writers.map((p) => [p.line, p.message]),
+      [
+        [
+          4,
+          "proj/settings.py line 5 calls Base.load_settings() with this module's namespace, which static mode does not run; settings it sets are unknown",
+        ],
+        [
+          5,
+          "proj/settings.py line 6 calls globals().update() with this module's namespace, which static mode does not run; settings it sets are unknown",
+        ],
+        [
+          10,
+          "proj/settings.py line 11 calls dynaconf.DjangoDynaconf() with this module's namespace, which static mode does not run; settings it sets are unknown",
+        ],
+      ],
+    );
+    assert.equal(model.staticUrl, null);
+    assert.ok(settingUnread(model, 'STATIC_URL'), 'unset here means unknown');
+
+    // django-configurations: the settings are the attributes of the class DJANGO_CONFIGURATION names.
+    const configured = await learn(
+      [
+        'from configurations import Configuration, values',
+        'class Base(Configuration):',
+        "    STATIC_URL = '/static/'",
+        'class Dev(Base):',
+        '    DEBUG = values.BooleanValue(True)',
+      ].join('\n'),
+    );
+    assert.deepEqual(
+      configured.problems.filter((p) => p.kind === 'settings-import-unread').map((p) => p.message),
+      [
+        'proj/settings.py line 2 defines Base, a django-configurations class: static mode does not read settings held in classes, so they are unknown (Django mode reads them)',
+      ],
+    );
+    assert.ok(settingUnread(configured, 'INSTALLED_APPS'));
+  });
   it('says which values came from environment defaults', async () => {
     const model = await learn(
       "import os\nSTATIC_ROOT = os.environ.get('STATIC_ROOT', '/srv/static')\nSTATIC_URL = os.getenv('STATIC_URL', '/s/')\n",

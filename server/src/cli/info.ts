@@ -27,6 +27,8 @@ export interface ProjectInfo {
   storage: string;
   debug: boolean | null;
   staticfilesInstalled: boolean;
+  /** Of STATIC_URL, STATIC_ROOT and INSTALLED_APPS, those static mode could not read: unset means unknown there. */
+  unread: string[];
   ignorePatterns: string[];
   finders: Array<{ className: string; kind: string; error?: string; locations: LocationInfo[]; appsWithoutStatic?: string[] }>;
   destinationCount: number;
@@ -128,6 +130,7 @@ export function describeProject(model: ProjectModel, index: StaticIndexApi, cove
     storage: model.storage,
     debug: model.debug,
     staticfilesInstalled: model.staticfilesInstalled,
+    unread: INFO_SETTINGS.filter((name) => settingUnread(model, name)),
     ignorePatterns: model.ignorePatterns,
     finders,
     destinationCount: index.size,
@@ -158,10 +161,12 @@ export function describeProject(model: ProjectModel, index: StaticIndexApi, cove
   };
 }
 
+const INFO_SETTINGS = ['STATIC_URL', 'STATIC_ROOT', 'INSTALLED_APPS'];
+
 /** "(not set)" only when the setting really is unset: an unreadable one says so. */
 function settingText(value: string | null, name: string, info: ProjectInfo): string {
   if (value !== null) return value;
-  return settingUnread(info, name) ? '(could not be read; see Problems)' : '(not set)';
+  return info.unread.includes(name) ? '(could not be read; see Problems)' : '(not set)';
 }
 
 const MAX_DUPLICATES_SHOWN = 20;
@@ -177,7 +182,7 @@ export function formatInfo(info: ProjectInfo): string {
   line(`STATIC_URL:   ${settingText(info.staticUrl, 'STATIC_URL', info)}`);
   line(`STATIC_ROOT:  ${settingText(info.staticRoot, 'STATIC_ROOT', info)}`);
   line(`Storage:      ${info.storage}`);
-  if (!info.staticfilesInstalled && !settingUnread(info, 'INSTALLED_APPS'))
+  if (!info.staticfilesInstalled && !info.unread.includes('INSTALLED_APPS'))
     line('Warning:      django.contrib.staticfiles is not in INSTALLED_APPS.');
   line(`Ignored by collectstatic: ${info.ignorePatterns.map((p) => `'${p}'`).join(', ') || '(nothing)'}`);
   line();

@@ -1,8 +1,9 @@
 /**
  * Where a front-end build writes static files, so a missing path there reads "not built yet" instead of a
- * typo: webpack's `output.path`, Vite's `build.outDir`, an output argument of a package.json script
- * (`tailwindcss -o static/css/output.css`, `sass src:static/css`, `esbuild --outdir=…`), and folders or files
- * `.gitignore` ignores (built files are rarely committed). Config files are read as text, never run.
+ * typo: webpack's `output.path`, Vite's `build.outDir`, Rollup's `output.file`/`dir`, an output argument of a
+ * package.json script (`tailwindcss -o static/css/output.css`, `sass src:static/css`, `esbuild --outdir=…`),
+ * and folders or files `.gitignore` ignores (built files are rarely committed). Config files are read as text,
+ * never run.
  */
 import { fsAsync as fs } from './fsAsync';
 import * as path from 'node:path';
@@ -30,6 +31,7 @@ export async function findBuildOutputs(model: ProjectModel): Promise<BuildOutput
     outputs.push(...scriptOutputs(dir, scripts));
     outputs.push(...(await webpackOutputs(dir, scripts)));
     outputs.push(...(await viteOutputs(dir, scripts)));
+    outputs.push(...(await rollupOutputs(dir, scripts)));
   }
   // What builds an ignored file is not written anywhere: only a plain `build` script is worth suggesting.
   const buildScript = (await packageScripts(folders[0])).build !== undefined ? 'npm run build' : null;
@@ -55,6 +57,22 @@ export function buildOutputFor(
     if (output.kind !== 'gitignore') continue;
     const matched = gitignoreMatch(output.pattern, output.base, file);
     if (matched !== null && (matched.length > root.length || rootMayBeOutput)) return output;
+  }
+  return null;
+}
+
+/**
+ * The build output an app's absent `static/` folder is: on a fresh clone the build that writes into the app
+ * (gulp, webpack into `<app>/static/<app>/`) has not run, and .gitignore ignores the folder itself. Only a
+ * pattern that names the folder's place (`shop/static/`, or a wildcard for the app folder) and leaves STATIC_ROOT alone counts: a
+ * bare `static/` most often means STATIC_ROOT, and would make every app without static files "not built".
+ */
+export function absentAppFolderOutput(outputs: readonly BuildOutput[], staticDir: string, staticRoot: string | null): BuildOutput | null {
+  for (const output of outputs) {
+    if (output.kind !== 'gitignore' || !output.pattern.replace(/\/+$/, '').includes('/')) continue;
+    if (gitignoreMatch(output.pattern, output.base, staticDir) !== staticDir) continue;
+    if (staticRoot && gitignoreMatch(output.pattern, output.base, staticRoot) !== null) continue;
+    return output;
   }
   return null;
 }
@@ -91,18 +109,28 @@ async function packageScripts(dir: string): Promise<Record<string, string>> {
   }
 }
 
-/** `-o out`, `--outdir=out`, and sass's `src:out` pairs in each script. */
+/** `-o out`, `--outdir=out`, and sass's `src:out` pairs and `sass in.scss out.css` in each script's commands. */
 function scriptOutputs(dir: string, scripts: Record<string, string>): BuildOutput[] {
   const outputs: BuildOutput[] = [];
   for (const [name, script] of Object.entries(scripts)) {
-    const words = script.split(/\s+/).filter((w) => w !== '');
-    for (let i = 0; i < words.length; i++) {
-      const word = words[i];
-      const eq = word.indexOf('=');
-      let target: string | undefined;
-      if (eq > 0 && SCRIPT_OUTPUT_FLAGS.has(word.slice(0, eq))) target = word.slice(eq + 1);
-      else if (SCRIPT_OUTPUT_FLAGS.has(word)) target = words[i + 1];
-      else if (/^sass|node-sass$/.test(words[0] ?? '') && /^[^-:][^:]*:[^:]+$/.test(word)) target = word.split(':')[1];
+    const targets: string[] = [];
+    for (const command of script.split(/&&|\|\||[;|]/)) {
+      const words = command.split(/\s+/).filter((w) => w !== '');
+      if (words[0] === 'npx') words.shift();
+      const sass = /^(sass|node-sass)$/.test(words[0] ?? '');
+      const positional: string[] = [];
+      for (let i = 0; i < words.length; i++) {
+        const word = words[i];
+        const eq = word.indexOf('=');
+        if (eq > 0 && SCRIPT_OUTPUT_FLAGS.has(word.slice(0, eq))) targets.push(word.slice(eq + 1));
+        else if (SCRIPT_OUTPUT_FLAGS.has(word)) targets.push(words[++i] ?? '-');
+        else if (sass && /^[^-:][^:]*:[^:]+$/.test(word)) targets.push(word.split(':')[1]);
+        else if (i > 0 && !word.startsWith('-')) positional.push(word);
+      }
+      // `sass in.scss out.css`: the second of exactly two plain arguments is the output.
+      if (sass && positional.length === 2 && !positional.some((w) => w.includes(':'))) targets.push(positional[1]);
+    }
+    for (const target of targets) {
       if (!target || target.startsWith('-')) continue;
       outputs.push({
         kind: 'path',
@@ -131,6 +159,25 @@ async function webpackOutputs(dir: string, scripts: Record<string, string>): Pro
           command: commandFor(scripts, /\bwebpack\b/, 'npx webpack'),
         });
     }
+  }
+  return outputs;
+}
+
+/** Rollup's `output.file` and `output.dir` (an output may be a list of them). */
+async function rollupOutputs(dir: string, scripts: Record<string, string>): Promise<BuildOutput[]> {
+  const outputs: BuildOutput[] = [];
+  for (const name of ['rollup.config.js', 'rollup.config.mjs', 'rollup.config.cjs', 'rollup.config.ts']) {
+    const text = await read(path.join(dir, name));
+    if (!text) continue;
+    const outputAt = text.search(/\boutput\s*:/);
+    if (outputAt < 0) continue;
+    for (const match of text.slice(outputAt).matchAll(/\b(?:file|dir)\s*:\s*['"`]([^'"`$]+)['"`]/g))
+      outputs.push({
+        kind: 'path',
+        path: path.resolve(dir, match[1]),
+        from: name,
+        command: commandFor(scripts, /\brollup\b(?!.*\s(-w|--watch)\b)/, 'npx rollup -c'),
+      });
   }
   return outputs;
 }

@@ -4,6 +4,7 @@ import * as path from 'node:path';
 import { parser } from '@lezer/python';
 import type { SyntaxNode } from '@lezer/common';
 import { exists, fastGlob } from './fsUtil';
+import { readDotenv } from './dotenv';
 
 /** A Django project found below a workspace root. */
 export interface ProjectLocation {
@@ -11,8 +12,13 @@ export interface ProjectLocation {
   projectDir: string;
   /** Absolute manage.py, or null for a project given only by its settings module. */
   managePy: string | null;
-  /** Settings module from `--settings`, DJANGO_SETTINGS_MODULE or manage.py's setdefault call; null if unknown. */
+  /**
+   * Settings module from `--settings`, DJANGO_SETTINGS_MODULE, manage.py's setdefault call, the project's `.env`,
+   * or else a guess (settingsGuessed says so); null if unknown.
+   */
   settingsModule: string | null;
+  /** Set when nothing names the settings module and settingsModule is a guess: the modules it was chosen among. */
+  settingsGuessed?: string[];
 }
 
 /** How many folder levels below the root are read for manage.py files (the root itself is level 0). */
@@ -85,9 +91,23 @@ export async function projectAt(root: string, settingsOverride?: string): Promis
 async function locate(absRoot: string, managePy: string, settingsOverride?: string): Promise<ProjectLocation | null> {
   const projectDir = path.dirname(managePy);
   if (await insideVirtualEnv(absRoot, projectDir)) return null;
-  const settingsModule =
-    settingsOverride || envSettingsModule() || (await settingsModuleFromManagePy(managePy)) || (await guessSettingsModule(projectDir));
-  return { projectDir, managePy, settingsModule };
+  return { projectDir, managePy, ...(await settingsFor(projectDir, managePy, settingsOverride)) };
+}
+
+/** The settings module, in the order Django's own start-up would take it; a guess only when nothing names one. */
+async function settingsFor(
+  projectDir: string,
+  managePy: string,
+  settingsOverride?: string,
+): Promise<Pick<ProjectLocation, 'settingsModule' | 'settingsGuessed'>> {
+  const named =
+    settingsOverride ||
+    envSettingsModule() ||
+    (await settingsModuleFromManagePy(managePy)) ||
+    validModule((await readDotenv(projectDir)).DJANGO_SETTINGS_MODULE?.trim() ?? null);
+  if (named) return { settingsModule: named };
+  const guess = await guessSettingsModule(projectDir);
+  return guess ? { settingsModule: guess.module, settingsGuessed: guess.among } : { settingsModule: null };
 }
 
 /**
@@ -140,9 +160,7 @@ export async function findEnclosingProject(dir: string, settingsOverride?: strin
     current = path.dirname(current);
     const managePy = path.join(current, 'manage.py');
     if (!(await exists(managePy))) continue;
-    const settingsModule =
-      settingsOverride || envSettingsModule() || (await settingsModuleFromManagePy(managePy)) || (await guessSettingsModule(current));
-    return { projectDir: current, managePy, settingsModule };
+    return { projectDir: current, managePy, ...(await settingsFor(current, managePy, settingsOverride)) };
   }
   return null;
 }
@@ -263,8 +281,18 @@ function validModule(value: string | null): string | null {
   return value && /^[A-Za-z_][\w]*(\.[A-Za-z_][\w]*)*$/.test(value) ? value : null;
 }
 
-/** Last resort for a manage.py that doesn't name its settings: a single `<pkg>/settings.py` or `<pkg>/settings/`. */
-async function guessSettingsModule(projectDir: string): Promise<string | null> {
+/**
+ * Module names a settings package's modules are most often given, in the order one is guessed: the settings a
+ * developer runs on their own machine first (they import the shared ones), the shared ones next.
+ */
+const LIKELY_SETTINGS = ['local', 'development', 'dev', 'develop', 'base', 'common', 'settings', 'default', 'defaults'];
+
+/**
+ * Last resort for a manage.py that doesn't name its settings (and no environment or `.env` does): a single
+ * `<pkg>/settings.py`, or `<pkg>/settings/` when its `__init__.py` holds settings. A package whose
+ * `__init__.py` holds nothing only groups modules (base, development, production...): one of them is guessed.
+ */
+async function guessSettingsModule(projectDir: string): Promise<{ module: string; among: string[] } | null> {
   const candidates = await fastGlob()(['*/settings.py', '*/settings/__init__.py'], {
     cwd: projectDir,
     onlyFiles: true,
@@ -272,5 +300,27 @@ async function guessSettingsModule(projectDir: string): Promise<string | null> {
     deep: 3,
   });
   const modules = [...new Set(candidates.map((rel) => `${rel.split('/')[0]}.settings`))].filter((m) => validModule(m));
-  return modules.length === 1 ? modules[0] : null;
+  if (modules.length !== 1) return null;
+  const [module] = modules;
+  const folder = path.join(projectDir, module.split('.')[0], 'settings');
+  const init = await fs.readFile(path.join(folder, '__init__.py'), 'utf8').catch(() => null);
+  if (init === null || holdsCode(init)) return { module, among: [module] };
+  const names = (await fs.readdir(folder).catch(() => [] as string[]))
+    .filter((name) => name.endsWith('.py') && name !== '__init__.py')
+    .map((name) => name.slice(0, -3))
+    .filter((name) => validModule(name))
+    .sort();
+  const choice = LIKELY_SETTINGS.find((name) => names.includes(name)) ?? (names.length === 1 ? names[0] : null);
+  return choice ? { module: `${module}.${choice}`, among: names.map((name) => `${module}.${name}`) } : null;
+}
+
+/** Whether Python source does anything: more than comments, blank lines and a docstring. */
+function holdsCode(source: string): boolean {
+  const tree = parser.parse(source);
+  for (let node = tree.topNode.firstChild; node; node = node.nextSibling) {
+    if (node.name === 'Comment') continue;
+    if (node.name === 'ExpressionStatement' && node.firstChild?.name === 'String' && node.firstChild.to === node.to) continue;
+    return true;
+  }
+  return false;
 }

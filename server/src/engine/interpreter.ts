@@ -168,6 +168,28 @@ export async function sitePackagesWithoutRunning(projectDir: string, stopAt?: st
 }
 
 /**
+ * Folders of the repository a project sits in that its packaging makes importable: a reusable app's example
+ * project (`example/manage.py` beside `src/shopkit/`) or a project inside its own package imports the
+ * repository's code through `pip install -e .`, which static mode cannot see when it finds no environment.
+ * The nearest folder above the project with a pyproject.toml, setup.py or setup.cfg gives its `src/` (when
+ * there is one) and itself, a few levels up at most, never past the repository's `.git`.
+ */
+export async function repositoryPackageRoots(projectDir: string): Promise<string[]> {
+  let dir = path.resolve(projectDir);
+  // A project at its repository's top already has the repository on sys.path.
+  if (await exists(path.join(dir, '.git'))) return [];
+  for (let level = 0; level < 3 && path.dirname(dir) !== dir; level++) {
+    dir = path.dirname(dir);
+    const names = await fs.readdir(dir).catch(() => [] as string[]);
+    if (names.some((name) => PACKAGING_FILES.has(name))) return existingDirs([path.join(dir, 'src'), dir]);
+    if (names.includes('.git')) break;
+  }
+  return [];
+}
+
+const PACKAGING_FILES = new Set(['pyproject.toml', 'setup.py', 'setup.cfg']);
+
+/**
  * The glob `<parent>/<prefix>*\/<leaf>` in the order a glob lists its matches (their paths sorted), leaving
  * out only what does not exist under `parent`: existingDirs drops the rest. Two readdirs instead of
  * fast-glob, which costs more to start than the whole first reading of a settings file.

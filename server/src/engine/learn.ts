@@ -1,8 +1,15 @@
 import { fsAsync as fs } from './fsAsync';
 import * as path from 'node:path';
-import { LearnOptions, ProjectModel, UserError } from './model';
+import { LearnOptions, Problem, ProjectModel, UserError } from './model';
 import { findEnclosingProject, findProjects, projectAt, ProjectLocation } from './discover';
-import { describeAttempts, findInterpreter, InterpreterAttempt, sitePackagesOf, sitePackagesWithoutRunning } from './interpreter';
+import {
+  describeAttempts,
+  findInterpreter,
+  InterpreterAttempt,
+  repositoryPackageRoots,
+  sitePackagesOf,
+  sitePackagesWithoutRunning,
+} from './interpreter';
 import { runDjangoMode } from './djangoMode';
 import { projectEnvironment } from './dotenv';
 import { learnStatic } from './staticMode/index';
@@ -27,8 +34,24 @@ export async function learnProject(root: string, options: LearnOptions = {}): Pr
   return learnLocation(location, absRoot, options);
 }
 
-/** Learns one located project (the workspace may hold several). */
+/** Learns one located project (the workspace may hold several); a guessed settings module is said first. */
 export async function learnLocation(location: ProjectLocation, root: string, options: LearnOptions = {}): Promise<ProjectModel> {
+  const model = await learnWithSettings(location, root, options);
+  if (location.settingsGuessed && location.settingsModule && !options.settings) model.problems.unshift(guessedSettings(location));
+  return model;
+}
+
+function guessedSettings(location: ProjectLocation): Problem {
+  const where = location.managePy ? path.basename(location.managePy) : 'The project';
+  const others = location.settingsGuessed!.filter((m) => m !== location.settingsModule);
+  return {
+    kind: 'settings-module-guessed',
+    message: `${where} does not set DJANGO_SETTINGS_MODULE, and neither do the environment nor the project's .env: ${location.settingsModule} was guessed${others.length ? ` (the others: ${others.join(', ')})` : ''}. Set djangoStatic.settingsModule (or pass --settings) to the module you run.`,
+    ...(location.managePy ? { file: location.managePy, line: 0 } : {}),
+  };
+}
+
+async function learnWithSettings(location: ProjectLocation, root: string, options: LearnOptions): Promise<ProjectModel> {
   const mode = options.mode ?? 'auto';
   const mayRun = options.allowExecute !== false;
   // Without a settings module only manage.py itself can say which one it uses: that needs Django mode.
@@ -114,6 +137,8 @@ async function learnStaticMode(
     settingsModule: location.settingsModule,
     python,
     sitePackages,
+    // The repository's own packages come last: an installed copy in site-packages is what Python imports first.
+    repositoryRoots: await repositoryPackageRoots(location.projectDir),
     modeReason,
   });
 }

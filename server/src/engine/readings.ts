@@ -22,33 +22,41 @@ export interface ReadingDifference {
 }
 
 /** Problems that say nothing about what the reading may have missed. */
-const NOT_GAPS = new Set(['apps-not-unique', 'django-version-untested']);
+const NOT_GAPS = new Set(['apps-not-unique', 'django-version-untested', 'settings-module-guessed']);
 
 /**
  * Whether a static reading may lack sources or settings Django mode would see. Every problem static mode
  * records is about a setting it watches (STATICFILES_DIRS, INSTALLED_APPS, STATIC_URL...) that it could not
  * read or located an app it could not find, so any of them can hide files; apps-not-unique is an error
- * Django raises too, and a Django version outside the tested ones is a caveat, not a gap.
+ * Django raises too, and a Django version outside the tested ones or a guessed settings module is a caveat
+ * that holds for both readings, not a gap.
  */
 export function mayMissSources(model: ProjectModel): boolean {
   return model.mode === 'static' && model.problems.some((p) => !NOT_GAPS.has(p.kind));
 }
 
 /**
- * True when a static reading could not tell a setting's value: written in a way static mode does not
- * evaluate, possibly set by a `from x import *` it did not read, or after the point where a limit stopped
- * the reading. Unread is not unset: only an unset STATIC_URL makes Django raise ImproperlyConfigured.
+ * The problems past which a static reading lost the settings: a star import of names it could not see, a limit
+ * that stopped it, or a statement that raised while INSTALLED_APPS still came out empty (static mode reads on
+ * past it, so the settings that matter were evidently meant to come from what failed: django-split-settings'
+ * include(), a settings class's loader). Every setting may come from there, sources included.
  */
-export function settingUnread(model: { mode: string; problems: ReadonlyArray<Pick<Problem, 'kind' | 'message'>> }, name: string): boolean {
-  return (
-    model.mode === 'static' &&
-    model.problems.some(
-      (p) =>
-        (p.kind === 'setting-unreadable' && p.message.startsWith(`${name} `)) ||
-        p.kind === 'settings-import-unread' ||
-        p.kind === 'settings-stopped',
-    )
+export function lostReadings(model: Pick<ProjectModel, 'mode' | 'problems' | 'finders'>): Problem[] {
+  if (model.mode !== 'static') return [];
+  const noApps = !model.finders.some((f) => f.kind === 'app' && f.apps.length > 0);
+  return model.problems.filter(
+    (p) => p.kind === 'settings-import-unread' || p.kind === 'settings-stopped' || (p.kind === 'settings-raises' && noApps),
   );
+}
+
+/**
+ * True when a static reading could not tell a setting's value: written in a way static mode does not
+ * evaluate, or possibly set past the point where the reading lost the settings (lostReadings). Unread is not
+ * unset: only an unset STATIC_URL makes Django raise ImproperlyConfigured.
+ */
+export function settingUnread(model: Pick<ProjectModel, 'mode' | 'problems' | 'finders'>, name: string): boolean {
+  if (model.mode !== 'static') return false;
+  return model.problems.some((p) => p.kind === 'setting-unreadable' && p.message.startsWith(`${name} `)) || lostReadings(model).length > 0;
 }
 
 export function compareReadings(earlier: ProjectModel, later: ProjectModel): ReadingDifference {

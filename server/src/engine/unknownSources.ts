@@ -5,6 +5,7 @@
  * summary, info, the report) and findings only name the one that may hold the path.
  */
 import type { ProjectModel } from './model';
+import { lostReadings } from './readings';
 
 export interface UnknownSource {
   kind: 'setting' | 'app' | 'finder';
@@ -32,14 +33,13 @@ const SOURCE_SETTINGS = /^(STATICFILES_DIRS|STATICFILES_FINDERS)\b/;
 export function unknownSources(model: ProjectModel): UnknownSource[] {
   const sources: UnknownSource[] = [];
   const seenSettings = new Set<string>();
-  // Static mode reads on past a statement that raises; when INSTALLED_APPS still came out empty, the settings
-  // that matter were evidently meant to come from what failed (django-split-settings' include(), say).
-  const noApps = !model.finders.some((f) => f.kind === 'app' && f.apps.length > 0);
+  const lost = new Set(lostReadings(model));
+  // Past the first point a file's reading was lost, its later ones add nothing: one label per file.
+  const lostFiles = new Set<string>();
   for (const problem of model.problems) {
-    // A star import of names static mode cannot see, a limit that stopped the reading, or a failure before any
-    // app was set, leaves the sources unknown: STATICFILES_DIRS and INSTALLED_APPS may well come from there.
-    const lost = problem.kind === 'settings-import-unread' || problem.kind === 'settings-stopped';
-    if ((lost || (problem.kind === 'settings-raises' && noApps)) && problem.file) {
+    if (lost.has(problem) && problem.file) {
+      if (lostFiles.has(problem.file)) continue;
+      lostFiles.add(problem.file);
       const label = `the settings past ${shortFile(problem.file, model.projectDir)}${problem.line !== undefined ? ` line ${problem.line + 1}` : ''}`;
       if (!seenSettings.has(label)) {
         seenSettings.add(label);

@@ -66,7 +66,7 @@ export const DIAGNOSTIC_CODES = {
   'not-built': {
     severity: 'warning',
     description:
-      "The path is missing where a front-end build writes (webpack output.path, Vite build.outDir, a package.json script's output argument) or in a folder .gitignore ignores: not built yet rather than a typo; the message names the build command when it can be read.",
+      "The path is missing where a front-end build writes (webpack output.path, Vite build.outDir, Rollup output.file/dir, a package.json script's output argument) or in a folder .gitignore ignores (an app's own static/ folder too, absent on a fresh clone, when a pattern names its place, such as `/*/static`): not built yet rather than a typo; the message names the build command when it can be read.",
     quickFix: null,
   },
   'not-in-manifest': {

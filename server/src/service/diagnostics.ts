@@ -5,7 +5,7 @@
 import { Diagnostic, DiagnosticSeverity, Range } from 'vscode-languageserver-types';
 import { URI } from 'vscode-uri';
 import { IndexEntry, Provider } from '../engine/indexTypes';
-import { buildOutputFor } from '../engine/buildOutputs';
+import { absentAppFolderOutput, buildOutputFor } from '../engine/buildOutputs';
 import { BuildOutput, ProjectModel } from '../engine/model';
 import { belowPrefix, destinationOf, withoutLeadingSlash } from '../engine/paths';
 import { possibleProvider, UnknownSource, unknownSources } from '../engine/unknownSources';
@@ -215,13 +215,32 @@ function checkReference(ref: StaticReference, ctx: ServiceContext, report: Repor
 /** The build output a missing destination would be written to, through the source that would serve it. */
 function notBuilt(destination: string, ctx: ServiceContext): { output: BuildOutput; file: string } | null {
   if (!ctx.model.buildOutputs?.length) return null;
+  // A build that writes the file (it names its command) says more than a folder .gitignore ignores.
+  let ignored: { output: BuildOutput; file: string } | null = null;
   for (const source of ctx.index.sources) {
     if (!source.root) continue;
     const rest = belowPrefix(source.prefix, destination);
     if (rest === null) continue;
     const file = `${source.root.replace(/\/+$/, '')}/${rest}`;
     const output = buildOutputFor(ctx.model.buildOutputs, file, source.root, source.finder === 'filesystem');
-    if (output) return { output, file };
+    if (output?.kind === 'path') return { output, file };
+    if (output) ignored ??= { output, file };
+  }
+  if (ignored) return ignored;
+  // No source at all: the app the path is named after has no static/ folder, which a build would write.
+  const namespace = destination.split('/')[0];
+  for (const finder of ctx.model.finders) {
+    if (finder.kind !== 'app') continue;
+    for (const app of finder.apps) {
+      if (app.staticDir || !app.path?.startsWith(`${ctx.model.projectDir}/`)) continue;
+      if (app.label !== namespace && app.name.split('.').pop() !== namespace) continue;
+      const root = `${app.path}/static`;
+      const file = `${root}/${destination}`;
+      const output =
+        buildOutputFor(ctx.model.buildOutputs, file, root, false) ??
+        absentAppFolderOutput(ctx.model.buildOutputs, root, ctx.model.staticRoot);
+      if (output) return { output, file };
+    }
   }
   return null;
 }

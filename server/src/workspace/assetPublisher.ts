@@ -1,14 +1,17 @@
 import { readFileSync } from 'fs';
 import { Diagnostic } from 'vscode-languageserver-types';
 import { URI } from 'vscode-uri';
-import { AssetPrediction, assetFindings, assetNamedKey, predictAssets } from '../engine/assets';
+import { AssetPrediction, assetFindingSteps, assetNamedKey, predictSteps } from '../engine/assets';
 import { isInside } from '../engine/paths';
+import { inSlices } from '../engine/slices';
 import type { DjangoStaticSettings } from '../protocol';
 import { assetDiagnostics } from '../service';
 import type { WorkspaceProject } from './projectManager';
 
 /** Changes quiet this long before the projects' CSS and JS are replayed again (saves come in bursts). */
 const QUIET_MS = 150;
+/** The replay runs this long at a time, then lets requests in (100k files: 1.5 s of work in all). */
+const SLICE_MS = 10;
 
 /**
  * Above this many static paths the server does not replay a project's CSS and JS on its own (the check
@@ -35,8 +38,11 @@ export interface AssetHost {
 /**
  * Publishes what `django-static check` finds in CSS and JS (the engine's replay of collectstatic's
  * post-processing) on the files of the static sources. The replay runs on a timer after changes, never
- * inside a request; files whose findings went away get an empty list. After a save only what the saved files
- * reach is replayed again (the engine continues the last prediction); anything else replays the project.
+ * inside a request, in slices with requests answered between them; files whose findings went away get an
+ * empty list. After a save only what the saved files reach is replayed again (the engine continues the last
+ * prediction); anything else replays the project. A replay overtaken by a change is never published: one
+ * that a file coming or going or a re-learn made useless stops at its next pause, one that a save overtook
+ * is finished (the next replay continues it) and the next one publishes.
  */
 export class AssetPublisher {
   private timer: NodeJS.Timeout | undefined;
@@ -52,6 +58,14 @@ export class AssetPublisher {
   private readonly namedKeys = new WeakMap<WorkspaceProject, string>();
   /** Source files whose text changed since the last replay; null: replay everything. */
   private changed: Set<string> | null = null;
+  /** Moves on with every schedule: a replay begun before it is overtaken. */
+  private scheduled = 0;
+  /** The replay running, if any: one at a time, since each continues the predictions the last one left. */
+  private running: Promise<void> | undefined;
+  /** The project being replayed; `readMidway`: the projects someone asked about meanwhile (and got nothing). */
+  private replaying: WorkspaceProject | undefined;
+  private readonly readMidway = new Set<WorkspaceProject>();
+  private closed = false;
   /** Milliseconds the last replay took, and how many files it re-ran (for the log and the benchmark). */
   lastReplay = { ms: 0, replayed: 0 };
 
@@ -67,10 +81,11 @@ export class AssetPublisher {
       this.changed ??= new Set();
       for (const f of changedFiles) this.changed.add(f);
     }
+    this.scheduled++;
     clearTimeout(this.timer);
     this.timer = setTimeout(() => {
       this.timer = undefined;
-      this.refresh();
+      this.start();
     }, delayMs);
   }
 
@@ -93,19 +108,53 @@ export class AssetPublisher {
 
   dispose(): void {
     clearTimeout(this.timer);
+    this.timer = undefined;
+    this.scheduled++;
+    this.changed = null; // a replay running stops at its next pause
+    this.closed = true;
   }
 
-  private refresh(): void {
+  /** Starts a replay unless one runs: that one is overtaken, and starts the next itself once it has stopped. */
+  private start(): void {
+    if (this.running) return;
+    this.running = (async () => {
+      try {
+        // Overtaken with no timer left to start the next: the timer of the change that overtook it has fired.
+        while ((await this.refresh()) === 'overtaken' && this.timer === undefined && !this.closed) {}
+      } finally {
+        this.running = undefined;
+      }
+    })();
+  }
+
+  /**
+   * One replay of every project. Not published: 'overtaken' when a change came meanwhile, 'stopped' when a
+   * project went (a re-learn, which schedules the next replay once its templates are checked).
+   */
+  private async refresh(): Promise<'published' | 'overtaken' | 'stopped'> {
     const started = Date.now();
     const changed = this.changed;
     this.changed = new Set();
+    const run = this.scheduled;
+    // Only a file coming or going (or a re-learn) makes the rest of this replay useless.
+    const useless = (): boolean => this.scheduled !== run && this.changed === null;
     let replayed = 0;
     const latest = new Map<string, Diagnostic[]>();
     let files = 0;
-    const namedChanged: WorkspaceProject[] = [];
+    const namedKeys = new Map<WorkspaceProject, string>();
     for (const project of this.host.projects()) {
       try {
-        const counts = this.replay(project, latest, changed);
+        const counts = await this.replay(project, latest, changed, useless);
+        if (counts === null) {
+          // Its files are replayed again with the newer ones (projects finished before continue what they left).
+          if (changed === null) this.changed = null;
+          else if (this.changed) for (const f of changed) this.changed.add(f);
+          this.host.log(
+            `Stopped checking the CSS and JS of ${project.location.projectDir} after ${Date.now() - started} ms: ` +
+              `${this.scheduled !== run ? 'files came or went meanwhile; checking again' : 'the project was learned again'}.`,
+          );
+          return this.scheduled !== run ? 'overtaken' : 'stopped';
+        }
         files += counts.files;
         replayed += counts.replayed;
       } catch (err) {
@@ -116,23 +165,38 @@ export class AssetPublisher {
       }
       // A save that moves no reference leaves the project's reference findings as they are.
       const replay = this.replayOf(project);
-      const key = replay === undefined ? 'none' : typeof replay === 'string' ? `not replayed: ${replay}` : assetNamedKey(replay);
-      if (this.namedKeys.get(project) !== key) namedChanged.push(project);
+      namedKeys.set(
+        project,
+        replay === undefined ? 'none' : typeof replay === 'string' ? `not replayed: ${replay}` : assetNamedKey(replay),
+      );
+    }
+    // Overtaken by a save: the predictions are kept (the next replay continues them), what they found is not shown.
+    if (this.scheduled !== run) return 'overtaken';
+    const namedChanged: WorkspaceProject[] = [];
+    for (const [project, key] of namedKeys) {
+      // What was made from the project while it had no prediction is made again.
+      if (this.namedKeys.get(project) !== key || this.readMidway.has(project)) namedChanged.push(project);
       this.namedKeys.set(project, key);
     }
+    this.readMidway.clear();
     this.latest = latest;
     this.sync();
     this.lastReplay = { ms: Date.now() - started, replayed };
     this.host.log(`Checked the references of ${files} CSS/JS files in ${this.lastReplay.ms} ms (${replayed} files replayed).`);
     this.host.replayed?.(namedChanged);
+    return 'published';
   }
 
-  /** One project's findings into `into`; counts the CSS/JS files with references, and the files replayed. */
-  private replay(
+  /**
+   * One project's findings into `into`, in slices; counts the CSS/JS files with references and the files
+   * replayed, or null when `useless()` said at a pause that the rest is not wanted.
+   */
+  private async replay(
     project: WorkspaceProject,
     into: Map<string, Diagnostic[]>,
     changed: Set<string> | null,
-  ): { files: number; replayed: number } {
+    useless: () => boolean,
+  ): Promise<{ files: number; replayed: number } | null> {
     if (project.index.size > MAX_REPLAYED_PATHS) {
       const note =
         `${project.location.projectDir}: CSS and JS references not checked: ${project.index.size.toLocaleString('en')} static paths ` +
@@ -143,8 +207,11 @@ export class AssetPublisher {
     }
     const open = (absPath: string): string | undefined => this.host.openText(absPath);
     const previous = changed ? this.predictions.get(project) : undefined;
+    // Until the replay is done the project has no prediction: one being continued changes as the replay goes,
+    // and an old one would say what no longer holds (and double the memory: 50 MB at 100k files).
     this.predictions.delete(project);
-    const prediction = predictAssets(project.model, project.index, {
+    this.replaying = project;
+    const steps = predictSteps(project.model, project.index, {
       readSource: (absPath) => {
         const text = open(absPath);
         return text === undefined ? readOrNull(absPath) : Buffer.from(text, 'utf8');
@@ -152,6 +219,9 @@ export class AssetPublisher {
       previous,
       changed: changed ?? undefined,
     });
+    const gone = (): boolean => useless() || !this.host.projects().includes(project);
+    const prediction = await inSlices(steps, SLICE_MS, gone).finally(() => (this.replaying = undefined));
+    if (!prediction) return null;
     this.predictions.set(project, prediction);
     if (prediction.unknown) {
       const note = `${project.location.projectDir}: CSS and JS references not checked: ${prediction.unknown}`;
@@ -159,7 +229,9 @@ export class AssetPublisher {
       this.noted.add(note);
       return { files: 0, replayed: 0 };
     }
-    const findings = assetFindings(prediction, (absPath) => open(absPath) ?? readOrNull(absPath)?.toString('utf8') ?? null);
+    const readText = (absPath: string) => open(absPath) ?? readOrNull(absPath)?.toString('utf8') ?? null;
+    const findings = await inSlices(assetFindingSteps(prediction, readText), SLICE_MS, gone);
+    if (!findings) return null;
     const overrides = this.host.settingsOf(project.location.projectDir).severity;
     for (const [file, diagnostics] of assetDiagnostics(findings, overrides)) {
       const uri = URI.file(file).toString();
@@ -171,6 +243,7 @@ export class AssetPublisher {
 
   /** The project's last prediction (for the hover's predicted manifest); undefined before the first replay. */
   predictionOf(project: WorkspaceProject): AssetPrediction | undefined {
+    if (project === this.replaying) this.readMidway.add(project);
     return this.predictions.get(project);
   }
 
@@ -178,7 +251,7 @@ export class AssetPublisher {
   replayOf(project: WorkspaceProject): AssetPrediction | string | undefined {
     if (project.index.size > MAX_REPLAYED_PATHS)
       return `the server does not replay projects of more than ${MAX_REPLAYED_PATHS.toLocaleString('en')} static paths`;
-    return this.predictions.get(project);
+    return this.predictionOf(project);
   }
 
   private inWorkspace(file: string): boolean {

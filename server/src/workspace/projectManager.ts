@@ -8,6 +8,7 @@ import { isSettingsFile, LearnOptions, ProjectModel, staticFolders } from '../en
 import { compareReadings, mayMissSources, ReadingDifference } from '../engine/readings';
 import { learnLocated, learnLocatedFirst, noteIndexProblems, readBuildOutputs } from '../engine/project';
 import { startIndex } from '../engine/staticIndex';
+import { liftWhileWalking } from '../launch/walkFlags';
 import { DjangoStaticSettings } from '../protocol';
 import { MANIFEST_NAME, readManifest } from './manifest';
 import {
@@ -640,6 +641,8 @@ export class ProjectManager {
     overlapped?.catch(() => undefined); // awaited below, unless the index fails first
     const [manifest, awaited] = await Promise.all([readManifest(model.staticRoot, model.djangoVersion), awaitedRoots(model)]);
     const walk = reused && previous ? null : startIndex(model, { ...options, workspaceFolders: scope });
+    // The heap grows with the index while it is walked: memory-reducing collections then only cost CPU.
+    if (walk) liftWhileWalking(walk.walked);
     const project: WorkspaceProject = {
       location,
       model,

@@ -49,7 +49,8 @@ export function describeFailure(r: FileReference): string {
   return r.outcome.kind === 'failed' ? `${r.outcome.error.type}: ${r.outcome.error.message}` : '';
 }
 
-export function findingsFor(p: AssetPrediction, readText: (absPath: string) => string | null): AssetFinding[] {
+/** The findings in steps, a pause after each failed reference (each may read its file for line numbers). */
+export function* assetFindingSteps(p: AssetPrediction, readText: (absPath: string) => string | null): Generator<void, AssetFinding[]> {
   const out: AssetFinding[] = [];
   const result = p.result;
   if (!result) return out;
@@ -74,6 +75,7 @@ export function findingsFor(p: AssetPrediction, readText: (absPath: string) => s
   for (const r of result.references) {
     const o = r.outcome;
     if (o.kind !== 'failed') continue;
+    yield;
     const quoted = capturedQuote(r.url);
     if (!hashes) {
       // Without hashing nothing fails at collectstatic: what matters is what the browser asks for.

@@ -56,8 +56,6 @@ export interface PostProcessInput {
 export interface ReplayMemory {
   files: CollectedFile[];
   byName: Map<string, CollectedFile>;
-  /** Winning source file → its name. */
-  byAbsPath: Map<string, string>;
   dirs: Set<string>;
   adjustable: Set<string>;
   /** Deepest folders first, as post_process walks them; `position` is each name's index in it. */
@@ -114,25 +112,44 @@ export const md5 = (b: Buffer): string =>
 const utf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
 const clean = (name: string): string => name.replace(/\\/g, '/');
 
-/** The collected files' structures a replay walks, built once per set of collected files. */
-function layout(files: CollectedFile[], groups: PatternGroup[]) {
-  const byName = new Map(files.map((f) => [f.name, f]));
+/** Files between two pauses where a step costs a glob match or a map entry per file. */
+export const FILES_PER_STEP = 2048;
+
+/** The collected files' structures a replay walks, built once per set of collected files (pausing between parts). */
+function* layout(files: CollectedFile[], groups: PatternGroup[]) {
+  const byName = new Map<string, CollectedFile>();
   const dirs = new Set<string>();
-  for (const f of files) for (let d = f.name; d.includes('/');) dirs.add((d = d.slice(0, d.lastIndexOf('/'))));
-  const adjustable = new Set(files.filter((f) => groups.some((g) => matchesGlob(f.name, g.glob))).map((f) => f.name));
-  const depth = (n: string): number => {
-    let d = 1;
-    for (let i = n.indexOf('/'); i >= 0; i = n.indexOf('/', i + 1)) d++;
-    return d;
-  };
-  const order = files
-    .map((f, i) => ({ f, i, d: depth(f.name) }))
-    .sort((a, b) => b.d - a.d || a.i - b.i)
-    .map((x) => x.f);
-  const position = new Map(order.map((f, i) => [f.name, i]));
-  const byAbsPath = new Map(files.map((f) => [f.absPath, f.name]));
-  const adjustableOrder = order.filter((f) => adjustable.has(f.name));
-  return { files, byName, byAbsPath, dirs, adjustable, order, adjustableOrder, position, derived: {} };
+  const adjustable = new Set<string>();
+  // Deepest folders first, in collect order within a depth (a stable sort by depth, without comparing).
+  const byDepth: CollectedFile[][] = [];
+  for (let i = 0; i < files.length; i++) {
+    const f = files[i];
+    byName.set(f.name, f);
+    let depth = 1;
+    for (let at = f.name.lastIndexOf('/'); at > 0; at = f.name.lastIndexOf('/', at - 1)) {
+      depth++;
+      const dir = f.name.slice(0, at);
+      if (dirs.has(dir)) {
+        for (let j = dir.indexOf('/'); j >= 0; j = dir.indexOf('/', j + 1)) depth++;
+        break;
+      }
+      dirs.add(dir);
+    }
+    (byDepth[depth] ??= []).push(f);
+    if (groups.some((g) => matchesGlob(f.name, g.glob))) adjustable.add(f.name);
+    if (i % FILES_PER_STEP === FILES_PER_STEP - 1) yield;
+  }
+  const order: CollectedFile[] = [];
+  for (let d = byDepth.length - 1; d > 0; d--) for (const f of byDepth[d] ?? []) order.push(f);
+  yield;
+  const position = new Map<string, number>();
+  const adjustableOrder: CollectedFile[] = [];
+  for (let i = 0; i < order.length; i++) {
+    position.set(order[i].name, i);
+    if (adjustable.has(order[i].name)) adjustableOrder.push(order[i]);
+    if (i % FILES_PER_STEP === FILES_PER_STEP - 1) yield;
+  }
+  return { files, byName, dirs, adjustable, order, adjustableOrder, position, derived: {} };
 }
 
 /** HashedFilesMixin.hashed_name of a file whose content is known: the md5's first 12 digits before the extension. */
@@ -178,10 +195,14 @@ function valueBefore(history: Array<[number, string]> | undefined, step: number)
   return undefined;
 }
 
-export function postProcess(input: PostProcessInput): PostProcessResult {
+/**
+ * The replay, in steps: a pause after each file a pass processes (see engine/slices.ts). A replay continuing
+ * `prior` takes over its records: abandoned midway, `prior` is no longer to be continued.
+ */
+export function* postProcessSteps(input: PostProcessInput): Generator<void, PostProcessResult> {
   const { reader, prior } = input;
   const root = input.staticRoot ?? '/STATIC_ROOT';
-  const structure = prior ?? layout(input.files, input.groups);
+  const structure = prior ?? (yield* layout(input.files, input.groups));
   const { byName, dirs, adjustable, order, position } = structure;
   // A whole replay re-runs every file; after a change, only what the change reaches (the rest answers from history).
   const live = prior ? reached(prior, input.changed ?? []) : null;
@@ -388,7 +409,8 @@ export function postProcess(input: PostProcessInput): PostProcessResult {
     else if (input.manifest) {
       const bytes = source(f);
       if (bytes) setHashed(clean(f.name), clean(hashedName(f.name, bytes)));
-    }
+    } else continue;
+    yield;
   }
   let unresolved: string[] | null = null;
   const changedIn: string[][] = [];
@@ -397,6 +419,7 @@ export function postProcess(input: PostProcessInput): PostProcessResult {
     for (const f of passOrder) {
       at(pass + 1, position.get(f.name)!);
       if (processOne(f, false)) changed.push(f.name);
+      yield;
     }
     // Files not re-run changed in this pass exactly as they did before.
     for (const n of prior?.changedIn[pass] ?? []) if (!isLive(n)) changed.push(n);

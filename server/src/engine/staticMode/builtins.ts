@@ -7,6 +7,7 @@ import * as os from 'node:os';
 import { step } from './budget';
 import type { CallArgs, CallSite } from './calls';
 import { ENV_LIBRARY_MODULES, envLibraryAttribute, envLibraryCall } from './envLibraries';
+import { SPLIT_SETTINGS_MODULES, splitSettingsCall } from './splitSettings';
 import { dictMethod, listMethod, strMethod } from './methods';
 import * as pyPath from './pyPath';
 import {
@@ -39,17 +40,25 @@ export const KNOWN_MODULE_MEMBERS: Record<string, Record<string, PyValue>> = {
     fspath: { kind: 'builtin', name: 'os.fspath' },
     sep: str('/'),
     pathsep: str(':'),
+    curdir: str('.'),
+    pardir: str('..'),
   },
-  'os.path': Object.fromEntries(
-    ['join', 'dirname', 'abspath', 'realpath', 'normpath', 'basename', 'expanduser', 'exists', 'isdir', 'isfile', 'isabs'].map((name) => [
-      name,
-      { kind: 'builtin', name: `os.path.${name}` } as PyValue,
-    ]),
-  ),
+  'os.path': {
+    ...Object.fromEntries(
+      ['join', 'dirname', 'abspath', 'realpath', 'normpath', 'basename', 'expanduser', 'exists', 'isdir', 'isfile', 'isabs'].map((name) => [
+        name,
+        { kind: 'builtin', name: `os.path.${name}` } as PyValue,
+      ]),
+    ),
+    sep: str('/'),
+    curdir: str('.'),
+    pardir: str('..'),
+  },
   pathlib: Object.fromEntries(
     ['Path', 'PurePath', 'PosixPath', 'PurePosixPath'].map((name) => [name, { kind: 'builtin', name: 'pathlib.Path' } as PyValue]),
   ),
   ...ENV_LIBRARY_MODULES,
+  ...SPLIT_SETTINGS_MODULES,
 };
 
 export const PYTHON_BUILTINS: Record<string, PyValue> = Object.fromEntries(
@@ -192,6 +201,7 @@ export function callValue(callee: PyValue, args: CallArgs, site: CallSite): PyVa
   // default still answer when the key is known.
   if (unknownArg && !KEEPS_UNKNOWN_ARGUMENTS.has(callee.name)) return unknownArg;
   if (callee.name.startsWith('decouple.') || callee.name.startsWith('environ.')) return envLibraryCall(callee, args, site);
+  if (callee.name.startsWith('split_settings.')) return splitSettingsCall(callee, args, site);
   const [a, b, c] = args.positional;
   switch (callee.name) {
     case 'os.getenv':

@@ -40,6 +40,8 @@ export interface StaticLearnInput {
   python: string | null;
   /** site-packages folders to locate apps outside the workspace (may be empty). */
   sitePackages: string[];
+  /** The repository's own package folders (repositoryPackageRoots): searched after site-packages, the user's code. */
+  repositoryRoots?: string[];
   /** Why static mode was chosen, copied into the model. */
   modeReason: string;
 }
@@ -76,6 +78,7 @@ export async function learnStatic(input: StaticLearnInput): Promise<ProjectModel
   const resolver = new ModuleResolver(
     [projectDir, ...managePySysPath(input.managePy)],
     withPthFolders(input.sitePackages.map((folder) => path.resolve(folder))),
+    input.repositoryRoots ?? [],
   );
   const location = resolver.resolve(input.settingsModule);
   if (!location || !location.file || !location.inProject) {
@@ -213,7 +216,7 @@ function starImportChain(settings: ModuleState, interpreter: Interpreter): strin
   const visit = (state: ModuleState | undefined) => {
     if (!state || seen.has(state.name)) return;
     seen.add(state.name);
-    files.push(state.file);
+    files.push(state.file, ...state.included);
     for (const imported of state.starImports) visit(interpreter.modules.get(imported));
   };
   visit(settings);

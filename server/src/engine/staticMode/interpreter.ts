@@ -11,7 +11,8 @@ import { parser } from '@lezer/python';
 import type { Problem } from '../model';
 import { getAttribute, KNOWN_MODULE_MEMBERS, PYTHON_BUILTINS } from './builtins';
 import { binaryArith } from './operators';
-import { bindTargets, childNodes, evaluate, EvalContext, hasSyntaxError, meaningfulChildren, textOf } from './evaluator';
+import { bindTargets, childNodes, evaluate, EvalContext, hasSyntaxError, meaningfulChildren, parseArgs, textOf } from './evaluator';
+import { includePatterns, pythonGlob, SPLIT_SETTINGS_INCLUDE } from './splitSettings';
 import { ModuleResolver, resolveRelativeModule } from './settingsFiles';
 import { STDLIB_MODULES } from './stdlibModules';
 import { Budget, BudgetLimits, grow, step, withBudget } from './budget';
@@ -37,6 +38,8 @@ export interface ModuleState {
   settings: boolean;
   /** Why the module was not read to its end, when it was not (its names may be missing). */
   unread?: string;
+  /** Files django-split-settings' include() ran in this module's namespace, in order (absolute). */
+  included: string[];
 }
 
 /** A scope: a module namespace, or a class body over its module. */
@@ -44,11 +47,17 @@ interface Scope {
   vars: Map<string, Binding>;
   module: ModuleState;
   parent: Scope | null;
+  /** The file whose statements run: the module's own, or one django-split-settings' include() runs in it. */
+  file: string;
   source: string;
   lineStarts: number[];
 }
 
 const IMPORT_ERROR_TYPES = ['ModuleNotFoundError', 'ImportError', 'Exception', 'BaseException'];
+/** The name include() keeps the file being included under, so nested patterns start from its folder. */
+const INCLUDED_FILE = '__included_file__';
+/** Arguments that hand a call the namespace of the module being read, so it can set the module's names. */
+const MODULE_NAMESPACE = /\b(globals|vars|locals)\(\s*\)|\bsys\.modules\b/;
 const MAX_LOOP_ITERATIONS = 10_000;
 const MAX_RESOLVE_DEPTH = 20;
 const MAX_BLOCK_DEPTH = 100;
@@ -97,6 +106,7 @@ export class Interpreter {
   /** Shared by every module this interpreter reads, site-packages included. */
   readonly budget: Budget;
   private budgetReported = false;
+  private configurationsReported = false;
   private helpersOutReported = false;
 
   /** `sys.path` as settings see it; settings that extend it change where modules are found. */
@@ -144,6 +154,7 @@ export class Interpreter {
       skipped: new Map(),
       inProject: location.inProject,
       settings,
+      included: [],
     };
     this.modules.set(name, state);
     if (location.file) this.runFile(state, location.file);
@@ -183,43 +194,101 @@ export class Interpreter {
   }
 
   private readFile(state: ModuleState, file: string): void {
-    let source: string;
-    try {
-      const size = fs.statSync(file).size;
-      if (size > MAX_FILE_BYTES) {
-        this.problems.push({
-          kind: 'settings-unreadable-file',
-          message: `${file} could not be read: file too large (${size.toLocaleString('en')} bytes; static mode reads files up to ${MAX_FILE_BYTES.toLocaleString('en')})`,
-          file,
-        });
-        return;
-      }
-      source = fs.readFileSync(file, 'utf8');
-    } catch (error) {
-      this.problems.push({ kind: 'settings-unreadable-file', message: `${file} could not be read: ${(error as Error).message}`, file });
-      return;
-    }
+    const source = this.readSource(file);
+    if (source === null) return;
     const spot = { file, line: 0, env: new Set<string>() };
     const define = (name: string, value: PyValue) => state.namespace.set(name, { value, ...spot });
     define('__file__', str(file));
     define('__name__', str(state.name));
     define('__package__', str(state.packageName));
-    const scope: Scope = { vars: state.namespace, module: state, parent: null, source, lineStarts: lineStarts(source) };
+    this.runSource({ vars: state.namespace, module: state, parent: null, file, source, lineStarts: lineStarts(source) });
+  }
+
+  /** A settings file's text, or null with a problem said when it is too large or unreadable. */
+  private readSource(file: string): string | null {
+    try {
+      const size = fs.statSync(file).size;
+      if (size <= MAX_FILE_BYTES) return fs.readFileSync(file, 'utf8');
+      this.problems.push({
+        kind: 'settings-unreadable-file',
+        message: `${file} could not be read: file too large (${size.toLocaleString('en')} bytes; static mode reads files up to ${MAX_FILE_BYTES.toLocaleString('en')})`,
+        file,
+      });
+    } catch (error) {
+      this.problems.push({ kind: 'settings-unreadable-file', message: `${file} could not be read: ${(error as Error).message}`, file });
+    }
+    return null;
+  }
+
+  /** Parses the scope's source and runs its statements (a parse over the budget stops the reading). */
+  private runSource(scope: Scope): void {
     let tree: Tree;
     try {
-      tree = this.budget.parse(parser, source);
+      tree = this.budget.parse(parser, scope.source);
     } catch (error) {
       if (!(error instanceof BudgetExceeded)) throw error;
       this.budgetReported = true;
       this.report(scope, {
         kind: 'settings-stopped',
-        message: `${this.relative(file)} could not be read: ${error.message}; static mode read no further`,
-        file,
+        message: `${this.relative(scope.file)} could not be read: ${error.message}; static mode read no further`,
+        file: scope.file,
         line: 0,
       });
       return;
     }
     withBudget(this.budget, () => this.runBlock(childNodes(tree.topNode), scope, true));
+  }
+
+  /**
+   * `include(...)` of django-split-settings as a statement: each file it names runs in this module's namespace
+   * (true when the statement was one; the files' own problems are said at their lines).
+   */
+  private includeStatement(expression: SyntaxNode, scope: Scope, ctx: EvalContext): boolean {
+    if (expression.name !== 'CallExpression' || scope.parent !== null) return false;
+    const [calleeNode, argList] = childNodes(expression);
+    if (!argList) return false;
+    const callee = evaluate(calleeNode, ctx);
+    if (callee.kind !== 'builtin' || callee.name !== SPLIT_SETTINGS_INCLUDE) return false;
+    const args = parseArgs(argList, ctx);
+    const scopeArg = 'kind' in args ? undefined : args.keywords.get('scope');
+    const patterns =
+      'kind' in args
+        ? args.reason
+        : scopeArg && !/\bscope\s*=\s*globals\(\s*\)/.test(textOf(argList, scope.source))
+          ? 'a scope other than globals()'
+          : includePatterns(args);
+    if (typeof patterns === 'string') {
+      this.report(scope, {
+        kind: 'settings-import-unread',
+        message: `${this.relative(scope.file)} line ${ctx.line + 1} calls include() with ${patterns}, which static mode cannot follow; names the included files set are unknown`,
+        file: scope.file,
+        line: ctx.line,
+      });
+      return true;
+    }
+    const includedFrom = scope.vars.get(INCLUDED_FILE)?.value ?? scope.vars.get('__file__')?.value;
+    const folder = path.dirname(includedFrom?.kind === 'str' ? includedFrom.value : scope.module.file);
+    for (const { pattern, optional } of patterns) {
+      const saved = scope.vars.get(INCLUDED_FILE);
+      const joined = pattern.startsWith('/') ? pattern : `${folder}/${pattern}`;
+      const files = pythonGlob(joined);
+      if (files.length === 0 && !optional)
+        throw new PyRaise(
+          ['OSError', 'Exception', 'BaseException'],
+          `calls include('${pattern}'), which matches no file (OSError: No such file: ${joined})`,
+        );
+      for (const found of files) {
+        const file = path.resolve(found);
+        if (scope.module.included.includes(file)) continue;
+        scope.module.included.push(file);
+        scope.vars.set(INCLUDED_FILE, { value: str(file), file: scope.file, line: ctx.line, env: new Set() });
+        const source = this.readSource(file);
+        if (source !== null) this.runSource({ ...scope, file, source, lineStarts: lineStarts(source) });
+      }
+      if (saved?.value.kind === 'str' && saved.value.value) scope.vars.set(INCLUDED_FILE, saved);
+      else scope.vars.delete(INCLUDED_FILE);
+    }
+    return true;
   }
 
   /** Runs statements; at module top level a raised exception is reported and the next statement runs. */
@@ -251,8 +320,8 @@ export class Interpreter {
               : describeFailure(error);
           this.report(scope, {
             kind: error instanceof PyRaise ? 'settings-raises' : stopped ? 'settings-stopped' : 'settings-statement-unreadable',
-            message: `${this.relative(scope.module.file)} line ${line + 1} ${why}`,
-            file: scope.module.file,
+            message: `${this.relative(scope.file)} line ${line + 1} ${why}`,
+            file: scope.file,
             line,
           });
         }
@@ -274,7 +343,7 @@ export class Interpreter {
 
   private context(node: SyntaxNode, scope: Scope): EvalContext {
     return {
-      file: scope.module.file,
+      file: scope.file,
       line: lineOf(scope, node.from),
       source: scope.source,
       cwd: this.options.cwd,
@@ -375,9 +444,10 @@ export class Interpreter {
       case 'ExpressionStatement': {
         const ctx = this.context(node, scope);
         const expression = meaningfulChildren(node)[0];
-        if (expression) {
-          evaluate(expression, ctx);
+        if (expression && !this.includeStatement(expression, scope, ctx)) {
+          const value = evaluate(expression, ctx);
           this.noteMutation(expression, scope, ctx);
+          if (isUnknown(value) && scope.parent === null) this.noteModuleWriter(expression, scope, ctx, false);
         }
         return;
       }
@@ -438,7 +508,7 @@ export class Interpreter {
   }
 
   private reportSyntaxError(node: SyntaxNode, scope: Scope): void {
-    const file = scope.module.file;
+    const file = scope.file;
     if (this.reportedSyntax.has(file)) return;
     this.reportedSyntax.add(file);
     let errorAt = node.from;
@@ -456,6 +526,30 @@ export class Interpreter {
     });
   }
 
+  /**
+   * A call static mode does not run, handed this module itself (`Settings.load_settings(__name__)`,
+   * `globals().update(...)`, `setattr(sys.modules[__name__], ...)`, dynaconf's `settings =
+   * DjangoDynaconf(__name__)`): it can set any setting here, so a setting still unset after it is unknown, not
+   * unset. An assigned call needs more than `__name__` (`logger = logging.getLogger(__name__)` sets nothing).
+   */
+  private noteModuleWriter(expression: SyntaxNode, scope: Scope, ctx: EvalContext, assigned: boolean): void {
+    if (expression.name !== 'CallExpression') return;
+    const [calleeNode, argList] = childNodes(expression);
+    const callee = textOf(calleeNode, scope.source);
+    const args = argList ? textOf(argList, scope.source) : '';
+    if (callee === 'print') return;
+    const writes = assigned
+      ? /\bDjangoDynaconf$/.test(callee) || MODULE_NAMESPACE.test(args)
+      : /^(globals|vars|locals)\(\s*\)\./.test(callee) || MODULE_NAMESPACE.test(args) || /\b__name__\b/.test(args);
+    if (!writes) return;
+    this.report(scope, {
+      kind: 'settings-import-unread',
+      message: `${this.relative(scope.file)} line ${ctx.line + 1} calls ${oneLine(callee)}() with this module's namespace, which static mode does not run; settings it sets are unknown`,
+      file: scope.file,
+      line: ctx.line,
+    });
+  }
+
   /** `a = b = value`, `a, b = 1, 2`, `x['k'] = v`, `X: T = v`. */
   private assign(node: SyntaxNode, scope: Scope): void {
     const ctx = this.context(node, scope);
@@ -467,6 +561,7 @@ export class Interpreter {
     if (segments.length < 2) return; // a bare annotation binds nothing
     const valueNodes = segments.pop()!;
     const value = this.evaluateSegment(valueNodes, ctx);
+    if (isUnknown(value) && scope.parent === null && valueNodes.length === 1) this.noteModuleWriter(valueNodes[0], scope, ctx, true);
     for (const targetNodes of segments) this.assignTarget(targetNodes, value, scope, ctx);
   }
 
@@ -602,8 +697,8 @@ export class Interpreter {
         if (!this.options.watchedNames.has(name) || scope.parent !== null) continue;
         this.report(scope, {
           kind: 'setting-from-environment',
-          message: `${name} in ${this.relative(scope.module.file)} line ${line + 1} is set in a branch that depends on environment variable${env.length > 1 ? 's' : ''} ${variables}; static mode assumed the default and did not take it`,
-          file: scope.module.file,
+          message: `${name} in ${this.relative(scope.file)} line ${line + 1} is set in a branch that depends on environment variable${env.length > 1 ? 's' : ''} ${variables}; static mode assumed the default and did not take it`,
+          file: scope.file,
           line,
         });
       }
@@ -696,18 +791,18 @@ export class Interpreter {
       if (this.options.watchedNames.has(name) && scope.parent === null) {
         this.report(scope, {
           kind: 'setting-unreadable',
-          message: `${name} in ${this.relative(scope.module.file)} line ${line + 1} could not be read: it ${why}; static mode kept its earlier value`,
-          file: scope.module.file,
+          message: `${name} in ${this.relative(scope.file)} line ${line + 1} could not be read: it ${why}; static mode kept its earlier value`,
+          file: scope.file,
           line,
         });
       }
       if (!scope.vars.has(name)) {
         scope.module.skipped.set(name, {
           value: unknown(`uses ${name}, which is only assigned in a block static mode skipped (line ${line + 1}: it ${why})`, {
-            file: scope.module.file,
+            file: scope.file,
             line,
           }),
-          file: scope.module.file,
+          file: scope.file,
           line,
           env: new Set(),
         });
@@ -747,6 +842,16 @@ export class Interpreter {
       line: ctx.line,
     };
     this.bind(scope, name, value, ctx);
+    if (scope.parent === null && scope.module.settings && bases.some(isConfigurationClass) && !this.configurationsReported) {
+      // django-configurations picks one class by DJANGO_CONFIGURATION and makes its attributes the settings.
+      this.configurationsReported = true;
+      this.report(scope, {
+        kind: 'settings-import-unread',
+        message: `${this.relative(scope.file)} line ${ctx.line + 1} defines ${name}, a django-configurations class: static mode does not read settings held in classes, so they are unknown (Django mode reads them)`,
+        file: scope.file,
+        line: ctx.line,
+      });
+    }
   }
 
   private importStatement(node: SyntaxNode, scope: Scope): void {
@@ -864,8 +969,8 @@ export class Interpreter {
     if (module.kind === 'external') {
       this.report(scope, {
         kind: 'settings-import-unread',
-        message: `${this.relative(scope.module.file)} line ${ctx.line + 1} imports * from ${moduleName}, which static mode does not read; names it defines are unknown`,
-        file: scope.module.file,
+        message: `${this.relative(scope.file)} line ${ctx.line + 1} imports * from ${moduleName}, which static mode does not read; names it defines are unknown`,
+        file: scope.file,
         line: ctx.line,
       });
       return;
@@ -885,6 +990,12 @@ export class Interpreter {
       for (const [name, value] of Object.entries(KNOWN_MODULE_MEMBERS[module.name])) this.bind(scope, name, value, ctx);
     }
   }
+}
+
+/** `configurations.Configuration`, or a class built on it. */
+function isConfigurationClass(value: PyValue): boolean {
+  if (value.kind === 'external') return value.module === 'configurations' && value.name === 'Configuration';
+  return value.kind === 'class' && value.bases.some(isConfigurationClass);
 }
 
 function lineOf(scope: Scope, offset: number): number {

@@ -23,10 +23,14 @@ export interface ModuleLocation {
 export class ModuleResolver {
   private readonly cache = new Map<string, ModuleLocation | null>();
 
-  /** `projectRoots` come first, as manage.py's folder comes first on sys.path. */
+  /**
+   * `projectRoots` come first, as manage.py's folder comes first on sys.path; `repositoryRoots` (the project's
+   * repository, installed in development mode) last, but what is found there is the user's code too.
+   */
   constructor(
     private projectRoots: string[],
     private readonly siteRoots: string[],
+    private readonly repositoryRoots: string[] = [],
   ) {}
 
   /** Follows `sys.path.insert(0, BASE_DIR / 'apps')` in settings: user folders searched before site-packages. */
@@ -46,7 +50,7 @@ export class ModuleResolver {
   private find(dotted: string): ModuleLocation | null {
     const parts = dotted.split('.');
     if (parts.some((part) => !part)) return null;
-    let searchPaths = [...this.projectRoots, ...this.siteRoots];
+    let searchPaths = [...this.projectRoots, ...this.siteRoots, ...this.repositoryRoots];
     let location: ModuleLocation | null = null;
     for (let i = 0; i < parts.length; i++) {
       if (location && !location.isPackage) return null;
@@ -56,7 +60,8 @@ export class ModuleResolver {
     }
     if (!location) return null;
     const anchor = location.file ?? location.searchPaths[0];
-    location.inProject = this.projectRoots.some((root) => anchor !== root && isInside(root, anchor));
+    const inside = (root: string) => anchor !== root && isInside(root, anchor);
+    location.inProject = this.projectRoots.some(inside) || (this.repositoryRoots.some(inside) && !this.siteRoots.some(inside));
     return location;
   }
 }

@@ -39,7 +39,7 @@ import {
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { Diagnostic } from 'vscode-languageserver-types';
 import { URI } from 'vscode-uri';
-import { createLanguageService, createModelCache, LanguageService, readsDocument, ServiceContext } from './service';
+import { createLanguageService, createModelCache, LanguageService, parseUri, readsDocument, ServiceContext } from './service';
 import {
   DEFAULT_SETTINGS,
   DjangoStaticSettings,
@@ -464,6 +464,7 @@ class DjangoStaticServer {
       openDocument: (uri) => this.documents.get(uri),
       openUris: () => this.documents.keys(),
       contextFor: (uri) => this.contextFor(uri),
+      doneWith: (uri) => this.models.remove(uri),
       prepare: (uri) => {
         const project = this.manager?.projectFor(fsPathOf(uri));
         return project && this.settingsCounted(uri, project);
@@ -861,10 +862,12 @@ class DjangoStaticServer {
   /** Sends the templates' and the assets' diagnostics of `uri` together, each part as its publisher last said. */
   private publish(uri: string, part: 'templates' | 'assets', diagnostics: Diagnostic[]): void {
     this.publishes++;
-    const both = { ...(this.published.get(uri) ?? { templates: [], assets: [] }), [part]: diagnostics };
+    const both = { ...(this.published.get(uri) ?? NOTHING_PUBLISHED), [part]: diagnostics };
     if (both.templates.length || both.assets.length) this.published.set(uri, both);
     else this.published.delete(uri);
-    void this.connection.sendDiagnostics({ uri, diagnostics: [...both.templates, ...both.assets] });
+    // Most files have findings of one part only: that list is sent as it is, not copied.
+    const all = !both.assets.length ? both.templates : !both.templates.length ? both.assets : [...both.templates, ...both.assets];
+    void this.connection.sendDiagnostics({ uri, diagnostics: all });
   }
 
   /**
@@ -1047,9 +1050,11 @@ function workspaceRoots(params: InitializeParams): string[] {
   return roots;
 }
 
+const NOTHING_PUBLISHED: { templates: Diagnostic[]; assets: Diagnostic[] } = { templates: [], assets: [] };
+
 function fsPathOf(uri: string): string | null {
   try {
-    const parsed = URI.parse(uri);
+    const parsed = parseUri(uri);
     return parsed.scheme === 'file' ? parsed.fsPath : null;
   } catch {
     return null;

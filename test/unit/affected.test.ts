@@ -4,8 +4,9 @@
 import * as assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { StaticIndexApi } from '../../server/src/engine/indexTypes';
-import { destinationOf } from '../../server/src/engine/paths';
+import { basename, destinationOf } from '../../server/src/engine/paths';
 import { IndexQuestions } from '../../server/src/service/indexQuestions';
+import { boundedDistance } from '../../server/src/service/editDistance';
 import { resolvePath } from '../../server/src/service/resolve';
 import { prepareSuggestions, suggestPaths } from '../../server/src/service/suggest';
 
@@ -141,5 +142,54 @@ describe('did-you-mean: its tables built ahead, a piece at a time (prepareSugges
     const fresh = indexOf(paths);
     for (const missing of ['vendor/m3/file_3.jss', 'vendor/m7/flie_1007.js', 'vendor/x/file_42.js', 'other/FILE_9.JS'])
       assert.deepEqual(suggestPaths(missing, prepared), suggestPaths(missing, fresh), missing);
+  });
+});
+
+describe('did-you-mean: the basename pass finds what comparing every name finds', () => {
+  // Names built from a few syllables share most bigrams, so the filter's counting (the common bigrams
+  // read last) decides which names reach the edit distance: its answers must be those of trying them all.
+  let seed = 11;
+  const random = (n: number): number => (seed = (seed * 1103515245 + 12345) % 2147483648) % n;
+  const syllables = ['item', 'it', 'em', '_', '1', '2', '12', 'site', 'sit', 'e', 'mi', 'ss', 'ing'];
+  const nameOf = (): string =>
+    Array.from({ length: 2 + random(4) }, () => syllables[random(syllables.length)]).join('') + (random(2) ? '.js' : '.css');
+  const paths = [...new Set(Array.from({ length: 150 }, (_, i) => `f${i % 7}/${nameOf()}`))];
+  const index = indexOf(paths);
+
+  /** suggestPaths' ranking over every path of a folder the missing path does not share (no same-folder pass). */
+  function everyName(missing: string, limit: number): string[] {
+    const typedBase = basename(missing).toLowerCase();
+    const maxBase = Math.max(1, Math.floor(typedBase.length / 3));
+    const maxDistance = Math.max(2, Math.floor(missing.length / 3));
+    const ranked: Array<{ path: string; rank: number }> = [];
+    for (const p of paths) {
+      const base = basename(p).toLowerCase();
+      if (boundedDistance(typedBase, base, maxBase) > maxBase) continue;
+      const folded = boundedDistance(missing.toLowerCase(), p.toLowerCase(), Math.max(maxDistance, missing.length));
+      const full = folded + (missing === p || folded > 0 ? 0 : 0.1);
+      ranked.push({ path: p, rank: Math.min(full, maxDistance + (base === typedBase ? 0.5 : 1)) });
+    }
+    ranked.sort((x, y) => x.rank - y.rank || (x.path < y.path ? -1 : 1));
+    return ranked.slice(0, limit).map((r) => r.path);
+  }
+
+  it('on 300 typos of names sharing most of their bigrams', () => {
+    const letters = 'aeimst_12.';
+    for (let q = 0; q < 300; q++) {
+      let name = basename(paths[random(paths.length)]);
+      for (let edits = 1 + random(3); edits > 0; edits--) {
+        const at = random(name.length);
+        const op = random(3);
+        const letter = letters[random(letters.length)];
+        name =
+          op === 0
+            ? name.slice(0, at) + name.slice(at + 1)
+            : op === 1
+              ? name.slice(0, at) + letter + name.slice(at)
+              : name.slice(0, at) + letter + name.slice(at + 1);
+      }
+      const missing = `nowhere/${name}`;
+      assert.deepEqual(suggestPaths(missing, index, 5), everyName(missing, 5), missing);
+    }
   });
 });

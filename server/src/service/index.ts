@@ -6,7 +6,6 @@
 import { settingsCodeActions, settingsCodeLenses, settingsDiagnostics, settingsHover } from './settingsDocument';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { Diagnostic, Location, Position } from 'vscode-languageserver-types';
-import { URI } from 'vscode-uri';
 import { codeActions } from './codeActions';
 import { CompletionDefaults, doComplete, resolveCompletionItem } from './completion';
 import { assetReading, AssetReading } from '../engine/assets';
@@ -22,6 +21,7 @@ import { hoverFor } from './hover';
 import { documentLinks } from './links';
 import { lookupPathOf, referenceAt } from './resolve';
 import { createModelCache, DocumentModelCache } from './modelCache';
+import { parseUri } from './uris';
 import { claimedKind, isAssetKind, readerFor } from './readers';
 import { DocumentKind, DocumentModel, MAX_REFERENCES_PER_DOCUMENT, scanFull } from './templateModel';
 
@@ -48,6 +48,7 @@ export { renderStaticUrl, storageUrl, pythonUrljoin, pythonQuote } from './stati
 export type { PathMove, ServiceContext, LanguageService, Validation } from './types';
 export { IndexQuestions } from './indexQuestions';
 export { createModelCache, MODEL_CACHE_LIMIT } from './modelCache';
+export { parseUri } from './uris';
 export type { DocumentModelCache } from './modelCache';
 export type { StaticDelta } from './indexQuestions';
 
@@ -278,7 +279,7 @@ function parseSafely(doc: TextDocument, flavor: DocumentKind, asset?: AssetReadi
 
 function fsPathOf(uri: string): string {
   try {
-    return URI.parse(uri).fsPath;
+    return parseUri(uri).fsPath;
   } catch {
     return uri;
   }

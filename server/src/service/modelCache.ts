@@ -28,7 +28,7 @@ interface Entry {
   model: DocumentModel;
 }
 
-/** Models kept at most: the open documents and the templates a workspace check is going through. */
+/** Models kept at most: the open documents and the templates checked one at a time (the workspace check lets its closed ones go). */
 export const MODEL_CACHE_LIMIT = 500;
 
 export function createModelCache(maxEntries = MODEL_CACHE_LIMIT): DocumentModelCache {

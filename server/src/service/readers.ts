@@ -83,10 +83,19 @@ export function isAssetKind(kind: DocumentKind): boolean {
   return kind === 'css' || kind === 'js';
 }
 
+/** The last answer of claimedKind: a check asks it three or four times in a row for the same document. */
+let lastClaim: { languageId: string; uri: string; kind: DocumentKind | undefined } | undefined;
+
 /** The kind a document is by language id or extension alone, if a reader claims it. */
 export function claimedKind(languageId: string, uri: string): DocumentKind | undefined {
+  if (lastClaim?.uri === uri && lastClaim.languageId === languageId) return lastClaim.kind;
+  let kind: DocumentKind | undefined;
   for (const reader of Object.values(READERS)) {
-    if (reader.claims(languageId, uri)) return reader.kind;
+    if (reader.claims(languageId, uri)) {
+      kind = reader.kind;
+      break;
+    }
   }
-  return undefined;
+  lastClaim = { languageId, uri, kind };
+  return kind;
 }

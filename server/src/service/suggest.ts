@@ -391,28 +391,65 @@ function lowerBound(list: ArrayLike<number>, value: number): number {
  * without computing a distance.
  */
 function closeBasenames(bases: BaseIndex, typed: string, max: number): number[] {
+  // Small functions, each with one job: the hot loops get optimised on their own within a few calls. As one
+  // function, TurboFan took 160–280 ms to compile it, and a cold workspace check ran it unoptimised meanwhile.
   const { names, lengthStart } = bases;
   const at = (length: number): number => lengthStart[Math.max(0, Math.min(length, lengthStart.length - 1))];
   const from = at(typed.length - max);
   const to = at(typed.length + max + 1);
   const close: number[] = [];
-  let needed = typed.length - 1 - 2 * max;
+  const needed = typed.length - 1 - 2 * max;
   if (needed <= 0) {
     for (let id = from; id < to; id++) if (boundedDistance(typed, names[id], max) <= max) close.push(id);
     return close.concat(closeLateNames(bases, typed, max));
   }
+  const plan = bigramPlan(bases, typed, from, to, needed);
+  const { counts, touched } = bases;
+  let left = plan.weight;
+  for (const { list, start, end, times } of plan.counted) {
+    // A name first met once the bigrams left (this one included) weigh less than `needed` cannot reach it:
+    // the common bigrams, read last, only add to names already met (exact, and far fewer names to filter).
+    countShared(list, start, end, times, left >= plan.needed, counts, touched);
+    left -= times;
+  }
+  const candidates = sharingEnough(touched, counts, plan.needed);
+  for (const id of touched) counts[id] = 0;
+  touched.length = 0;
+  for (const id of candidates) if (boundedDistance(typed, names[id], max) <= max) close.push(id);
+  return close.sort((x, y) => x - y).concat(closeLateNames(bases, typed, max));
+}
+
+/** One bigram's window of postings that is counted, and how often the typed name holds the bigram. */
+interface CountedBigram {
+  list: Int32Array;
+  start: number;
+  end: number;
+  times: number;
+}
+
+/**
+ * Which of the typed name's bigrams are counted, rarest first, and the shared count a name then needs. At most
+ * MAX_POSTINGS entries are read: a bigram too common for what is left (`it`, `js` in 20,000 `item_<n>.js`) is
+ * not counted, and a match then needs that many fewer shared ones (at least one), which keeps the filter exact
+ * for the bigrams counted. Decided by the windows' sizes alone, before any counting, so `needed` is final.
+ */
+function bigramPlan(
+  bases: BaseIndex,
+  typed: string,
+  from: number,
+  to: number,
+  needed: number,
+): { counted: CountedBigram[]; needed: number; weight: number } {
   const multiplicity = new Map<number, number>();
   for (let i = 0; i + 1 < typed.length; i++) {
     const gram = bigramAt(typed, i);
     multiplicity.set(gram, (multiplicity.get(gram) ?? 0) + 1);
   }
-  const { counts, touched } = bases;
-  // Rarest bigrams first, at most MAX_POSTINGS entries read: a bigram too common for what is left (`it`,
-  // `js` in 20,000 `item_<n>.js`) is not counted, and a match then needs that many fewer shared ones (at
-  // least one), which keeps the filter exact for the bigrams counted.
   const grams = [...multiplicity].map(([gram, times]) => ({ list: bases.postings.get(gram), times }));
   grams.sort((a, b) => (a.list?.length ?? 0) - (b.list?.length ?? 0));
   let budget = MAX_POSTINGS;
+  let weight = 0;
+  const counted: CountedBigram[] = [];
   for (const { list, times } of grams) {
     if (!list) continue;
     const start = lowerBound(list, from);
@@ -422,27 +459,46 @@ function closeBasenames(bases: BaseIndex, typed: string, max: number): number[] 
       continue;
     }
     budget -= end - start;
-    for (let j = start; j < end; j++) {
-      const id = list[j];
-      if (counts[id] === 0) touched.push(id);
-      counts[id] += times;
+    weight += times;
+    counted.push({ list, start, end, times });
+  }
+  return { counted, needed, weight };
+}
+
+/** Adds `times` to the count of each name in `list[start..end)`; a name not met before only when `admits`. */
+function countShared(
+  list: Int32Array,
+  start: number,
+  end: number,
+  times: number,
+  admits: boolean,
+  counts: Int32Array,
+  touched: number[],
+): void {
+  for (let j = start; j < end; j++) {
+    const id = list[j];
+    if (counts[id] === 0) {
+      if (!admits) continue;
+      touched.push(id);
     }
+    counts[id] += times;
   }
-  // 20,000 `item_<n>.js` share most bigrams with any typo of one: past MAX_DISTANCES candidates, the names
-  // sharing the most bigrams with the typed one are compared first, and the rest not at all.
-  let candidates = touched.filter((id) => counts[id] >= needed);
-  if (candidates.length > MAX_DISTANCES) {
-    const byShared: number[][] = [];
-    for (const id of candidates) (byShared[counts[id]] ??= []).push(id);
-    candidates = byShared
-      .reverse()
-      .flatMap((ids) => ids ?? [])
-      .slice(0, MAX_DISTANCES);
-  }
-  for (const id of touched) counts[id] = 0;
-  touched.length = 0;
-  for (const id of candidates) if (boundedDistance(typed, names[id], max) <= max) close.push(id);
-  return close.sort((x, y) => x - y).concat(closeLateNames(bases, typed, max));
+}
+
+/**
+ * The names met that share at least `needed` bigrams. 20,000 `item_<n>.js` share most bigrams with any typo of
+ * one: past MAX_DISTANCES of them, the names sharing the most are compared first, and the rest not at all.
+ */
+function sharingEnough(touched: number[], counts: Int32Array, needed: number): number[] {
+  const candidates: number[] = [];
+  for (const id of touched) if (counts[id] >= needed) candidates.push(id);
+  if (candidates.length <= MAX_DISTANCES) return candidates;
+  const byShared: number[][] = [];
+  for (const id of candidates) (byShared[counts[id]] ??= []).push(id);
+  return byShared
+    .reverse()
+    .flatMap((ids) => ids ?? [])
+    .slice(0, MAX_DISTANCES);
 }
 
 function closeLateNames(bases: BaseIndex, typed: string, max: number): number[] {

@@ -1,16 +1,16 @@
-import { readFileSync, statSync } from 'fs';
+import { closeSync, constants, fstatSync, openSync, readFileSync, readSync } from 'fs';
 import { fsAsync as fs } from '../engine/fsAsync';
-import * as path from 'path';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { Diagnostic } from 'vscode-languageserver-types';
-import { URI } from 'vscode-uri';
 import { destinationOf } from '../engine/paths';
 import type { NamedPath } from '../engine/referenceFindings';
 import type { IndexQuestions, LanguageService, ServiceContext, StaticDelta } from '../service';
-import { claimedKind, readsDocument } from '../service';
+import { claimedKind, parseUri, readsDocument } from '../service';
 
 /** Templates larger than this are not read from disk for workspace-wide checks (minified junk, dumps). */
 const MAX_TEMPLATE_BYTES = 2 * 1024 * 1024;
+/** What the workspace check reads a template into (one at a time): larger ones are read whole. */
+const readAhead = Buffer.allocUnsafe(64 * 1024);
 /** Templates checked between two progress reports. */
 const BATCH = 25;
 /** The workspace check works this long at most before other work (a request) gets a turn. */
@@ -53,6 +53,11 @@ export interface DiagnosticsHost {
   /** Starts work-done progress; resolves to a no-op handle when the client shows none. */
   beginProgress(title: string): Promise<ProgressHandle>;
   log(message: string): void;
+  /**
+   * The workspace check is done with a template no editor has open: what was kept to answer it (its parsed
+   * model) may go now, while it is young, instead of surviving into the old generation behind 500 others.
+   */
+  doneWith?(uri: string): void;
   /** Whether the client sent something since the last call: the workspace check lets its handling go first. */
   inputArrived?(): boolean;
   /**
@@ -127,7 +132,6 @@ export class DiagnosticsPublisher {
       // Requests, file events and the notifications made so far get a turn every few milliseconds; a turn
       // per template cost more than a check (the server's stdio writer sends at once, see stdioWriter.ts).
       const turn = async (): Promise<void> => {
-        if (performance.now() - sliceStart < SLICE_MS) return;
         // A message that came in meanwhile is handled in a turn queued behind this check's: yield once more.
         do await new Promise((resolve) => setImmediate(resolve));
         while (this.host.inputArrived?.());
@@ -142,7 +146,7 @@ export class DiagnosticsPublisher {
           prepared.add(ctx.index);
           const prepareStart = performance.now();
           for (const _ of this.host.service.prepareValidation(ctx)) {
-            await turn();
+            if (performance.now() - sliceStart >= SLICE_MS) await turn();
             if (run !== this.runId) return;
           }
           this.spent.prepare += performance.now() - prepareStart;
@@ -150,11 +154,16 @@ export class DiagnosticsPublisher {
         // Read at once, not through the thread pool: five round trips per template (stat, open, fstat, read,
         // close) cost more than the check itself, and a batch blocks for about a millisecond.
         const readStart = performance.now();
-        const preread = open.has(uri) || !this.workspaceUris.has(uri) ? undefined : Promise.resolve(this.readTemplateNow(uri));
+        const doc = this.host.openDocument(uri) ?? (!open.has(uri) && this.workspaceUris.has(uri) ? this.readTemplateNow(uri) : undefined);
         this.spent.read += performance.now() - readStart;
-        await this.validate(uri, preread, { ctx });
+        // Without a wait (the usual case) the document is checked in this turn: an await per template
+        // cost a cold JIT more than the bookkeeping around the check.
+        const readable = doc && readsDocument(doc.languageId, uri);
+        if (doc && !this.needsPreparing(doc, uri)) this.checkNow(uri, doc, readable ? ctx : undefined);
+        else await this.validate(uri, open.has(uri) ? undefined : Promise.resolve(doc), { ctx });
+        if (!this.host.openDocument(uri)) this.host.doneWith?.(uri);
         if (i % BATCH === BATCH - 1) progress.report(Math.round(((i + 1) * 100) / queue.length), `${i + 1}/${queue.length} templates`);
-        await turn();
+        if (performance.now() - sliceStart >= SLICE_MS) await turn();
       }
       const { prepare, read, check, publish } = this.spent;
       const ms = (n: number): string => n.toFixed(0);
@@ -230,7 +239,7 @@ export class DiagnosticsPublisher {
     if (!this.everythingChecked) return null;
     const survey: TemplateSurvey = { named: [], dynamicTemplates: [] };
     for (const [uri, checked] of this.checked) {
-      const file = URI.parse(uri).fsPath;
+      const file = parseUri(uri).fsPath;
       if (!templates.has(file)) continue;
       for (const n of checked.named) survey.named.push({ path: n.path, file, line: () => n.line });
       if (checked.dynamic) survey.dynamicTemplates.push(file);
@@ -253,31 +262,54 @@ export class DiagnosticsPublisher {
     preread?: Promise<TextDocument | undefined>,
     known?: { ctx: ServiceContext | undefined },
   ): Promise<void> {
-    let diagnostics: Diagnostic[] = [];
+    let doc: TextDocument | undefined;
+    let ctx: ServiceContext | undefined;
     try {
-      const doc = this.host.openDocument(uri) ?? (this.workspaceUris.has(uri) ? await (preread ?? this.readTemplate(uri)) : undefined);
+      doc = this.host.openDocument(uri) ?? (this.workspaceUris.has(uri) ? await (preread ?? this.readTemplate(uri)) : undefined);
       const readable = doc && readsDocument(doc.languageId, uri);
-      const pending = readable ? this.host.prepare?.(uri) : undefined;
+      const pending = readable && this.needsPreparing(doc!, uri) ? this.host.prepare?.(uri) : undefined;
       if (pending) await pending;
       // After awaiting the preparation the caller's context may be stale: look it up again.
-      const ctx = readable ? (known && !pending ? known.ctx : this.host.contextFor(uri)) : undefined;
+      ctx = readable ? (known && !pending ? known.ctx : this.host.contextFor(uri)) : undefined;
+    } catch (err) {
+      this.checkNow(uri, undefined, undefined, err);
+      return;
+    }
+    this.checkNow(uri, doc, ctx);
+  }
+
+  /** Only a settings document waits for work before its check (its counts, see DiagnosticsHost.prepare). */
+  private needsPreparing(doc: TextDocument, uri: string): boolean {
+    return !!this.host.prepare && claimedKind(doc.languageId, uri) === 'python-settings';
+  }
+
+  /**
+   * Checks `doc` with `ctx` and publishes what it found; without either, forgets what the document had.
+   * `failure`: reading or preparing it threw (logged; the document gets empty diagnostics).
+   */
+  private checkNow(uri: string, doc: TextDocument | undefined, ctx: ServiceContext | undefined, failure?: unknown): void {
+    let diagnostics: Diagnostic[] = [];
+    try {
+      if (failure !== undefined) throw failure;
       if (doc && ctx) {
         const checkStart = performance.now();
         const validation = this.host.service.doValidationWithDependencies(doc, ctx);
         diagnostics = validation.diagnostics;
-        const refs = this.host.service.parseTemplate(doc).references;
-        const named = refs.flatMap((r) => (r.destination === null ? [] : [{ path: r.destination, line: r.pathRange.start.line }]));
-        const dynamic = refs.some((r) => r.kind === 'dynamic');
+        const named: Checked['named'] = [];
+        let dynamic = false;
+        let tag = false;
+        for (const r of this.host.service.parseTemplate(doc).references) {
+          if (r.destination !== null) named.push({ path: r.destination, line: r.pathRange.start.line });
+          if (r.kind === 'dynamic') dynamic = true;
+          if (r.syntax === 'tag') tag = true;
+        }
         const before = this.checked.get(uri);
-        this.checked.set(uri, { asked: validation.asked, references: this.host.service.referencedPaths(doc, ctx), named, dynamic });
+        this.checked.set(uri, { asked: validation.asked, references: this.host.service.referencedPaths(doc), named, dynamic });
         const same = before
           ? before.dynamic === dynamic && JSON.stringify(before.named) === JSON.stringify(named)
           : !dynamic && !named.length;
         if (!same) this.noteReferences(uri);
-        this.noteStaticTag(
-          uri,
-          refs.some((r) => r.syntax === 'tag'),
-        );
+        this.noteStaticTag(uri, tag);
         this.spent.check += performance.now() - checkStart;
       } else {
         if (this.checked.delete(uri)) this.noteReferences(uri);
@@ -329,27 +361,42 @@ export class DiagnosticsPublisher {
    * documents with the same version, so an unchanged file is not parsed again.
    */
   private async readTemplate(uri: string): Promise<TextDocument | undefined> {
-    const file = URI.parse(uri).fsPath;
+    const file = parseUri(uri).fsPath;
     const stat = await fs.stat(file).catch(() => undefined);
     if (!stat?.isFile() || stat.size > MAX_TEMPLATE_BYTES) return undefined;
     return TextDocument.create(uri, languageIdFor(file), 0, await fs.readFile(file, 'utf8'));
   }
 
-  /** readTemplate without the thread pool; undefined also when the file cannot be read. */
+  /**
+   * readTemplate without the thread pool; undefined also when the file cannot be read. Most templates fit
+   * in one read into a reused buffer: open, read, close, where a stat first cost as much as the read.
+   */
   private readTemplateNow(uri: string): TextDocument | undefined {
-    const file = URI.parse(uri).fsPath;
+    const file = parseUri(uri).fsPath;
+    let fd: number | undefined;
     try {
-      const stat = statSync(file);
-      if (!stat.isFile() || stat.size > MAX_TEMPLATE_BYTES) return undefined;
-      return TextDocument.create(uri, languageIdFor(file), 0, readFileSync(file, 'utf8'));
+      // Non-blocking, so a FIFO's open returns; an empty read then asks what the file is, as the stat did.
+      fd = openSync(file, constants.O_RDONLY | constants.O_NONBLOCK);
+      const read = readSync(fd, readAhead, 0, readAhead.length, 0);
+      let text: string;
+      if (read === 0 && !fstatSync(fd).isFile()) return undefined;
+      if (read < readAhead.length) text = readAhead.toString('utf8', 0, read);
+      else {
+        const stat = fstatSync(fd);
+        if (!stat.isFile() || stat.size > MAX_TEMPLATE_BYTES) return undefined;
+        text = readFileSync(fd, 'utf8');
+      }
+      return TextDocument.create(uri, languageIdFor(file), 0, text);
     } catch {
-      return undefined;
+      return undefined; // a folder (EISDIR), gone, unreadable
+    } finally {
+      if (fd !== undefined) closeSync(fd);
     }
   }
 
   /** Records whether a template uses `{% static %}`; a change re-checks the open settings documents, which say so. */
   private noteStaticTag(uri: string, uses: boolean): void {
-    const file = URI.parse(uri).fsPath;
+    const file = parseUri(uri).fsPath;
     if (uses === this.staticTagUsers.has(file)) return;
     if (uses) this.staticTagUsers.add(file);
     else this.staticTagUsers.delete(file);
@@ -376,6 +423,8 @@ export class DiagnosticsPublisher {
 
 /** Language id for a template read from disk, as an editor would name it. */
 export function languageIdFor(file: string): string {
-  const ext = path.extname(file).toLowerCase();
-  return ext === '.jinja' || ext === '.jinja2' || ext === '.j2' ? 'jinja' : 'django-html';
+  return JINJA_FILE.test(file) ? 'jinja' : 'django-html';
 }
+
+/** A file name ending in .jinja, .jinja2 or .j2 (any case; a name that is only the extension has none). */
+const JINJA_FILE = /[^/]\.(jinja2?|j2)$/i;

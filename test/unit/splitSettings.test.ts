@@ -25,6 +25,9 @@ const PATTERNS = [
   'conf/missing.py',
   'conf/linked/*.py',
   'conf/**.py',
+  'conf/notdir/x.py',
+  'conf/notdir/*.py',
+  'conf/notdir/sub/*.py',
 ];
 
 describe('django-split-settings include()', () => {

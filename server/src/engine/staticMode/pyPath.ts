@@ -82,3 +82,12 @@ export function isFile(p: string): boolean {
     return false;
   }
 }
+
+/** `os.path.lexists`: a broken link exists, a path through a file does not (ENOTDIR is false, not an error). */
+export function lexists(p: string): boolean {
+  try {
+    return fs.lstatSync(p, { throwIfNoEntry: false }) !== undefined;
+  } catch {
+    return false;
+  }
+}

@@ -8,6 +8,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { fnmatchcase } from '../fnmatch';
+import { isDirectory, lexists } from './pyPath';
 import type { CallArgs, CallSite } from './calls';
 import { PyValue, unknown } from './values';
 
@@ -67,7 +68,7 @@ export function pythonGlob(pattern: string): string[] {
     for (const dir of found) {
       if (!MAGIC.test(segment)) {
         const candidate = join(dir, segment);
-        if (last ? lexists(candidate) : isDir(candidate)) next.push(candidate);
+        if (last ? lexists(candidate) : isDirectory(candidate)) next.push(candidate);
         continue;
       }
       for (const name of listInOrder(dir || '.', !last)) {
@@ -91,7 +92,8 @@ function listInOrder(dir: string, foldersOnly: boolean): string[] {
   try {
     handle = fs.opendirSync(dir);
     for (let entry = handle.readSync(); entry; entry = handle.readSync()) {
-      if (!foldersOnly || entry.isDirectory() || (entry.isSymbolicLink() && isDir(path.join(dir, entry.name)))) names.push(entry.name);
+      if (!foldersOnly || entry.isDirectory() || (entry.isSymbolicLink() && isDirectory(path.join(dir, entry.name))))
+        names.push(entry.name);
     }
   } catch {
     // An unreadable folder matches nothing, as in glob.
@@ -99,12 +101,4 @@ function listInOrder(dir: string, foldersOnly: boolean): string[] {
     handle?.closeSync();
   }
   return names;
-}
-
-function lexists(file: string): boolean {
-  return fs.lstatSync(file, { throwIfNoEntry: false }) !== undefined;
-}
-
-function isDir(file: string): boolean {
-  return fs.statSync(file, { throwIfNoEntry: false })?.isDirectory() ?? false;
 }

@@ -37,7 +37,7 @@ export async function learnProject(root: string, options: LearnOptions = {}): Pr
 /** Learns one located project (the workspace may hold several); a guessed settings module is said first. */
 export async function learnLocation(location: ProjectLocation, root: string, options: LearnOptions = {}): Promise<ProjectModel> {
   const model = await learnWithSettings(location, root, options);
-  if (location.settingsGuessed && location.settingsModule && !options.settings) model.problems.unshift(guessedSettings(location));
+  if (location.settingsGuessed) model.problems.unshift(guessedSettings(location));
   return model;
 }
 

@@ -41,10 +41,7 @@ export function unknownSources(model: ProjectModel): UnknownSource[] {
       if (lostFiles.has(problem.file)) continue;
       lostFiles.add(problem.file);
       const label = `the settings past ${shortFile(problem.file, model.projectDir)}${problem.line !== undefined ? ` line ${problem.line + 1}` : ''}`;
-      if (!seenSettings.has(label)) {
-        seenSettings.add(label);
-        sources.push({ kind: 'setting', label, file: problem.file, line: problem.line, reason: problem.message });
-      }
+      sources.push({ kind: 'setting', label, file: problem.file, line: problem.line, reason: problem.message });
       continue;
     }
     if (problem.kind !== 'setting-unreadable') continue;

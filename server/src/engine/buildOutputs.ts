@@ -64,8 +64,9 @@ export function buildOutputFor(
 /**
  * The build output an app's absent `static/` folder is: on a fresh clone the build that writes into the app
  * (gulp, webpack into `<app>/static/<app>/`) has not run, and .gitignore ignores the folder itself. Only a
- * pattern that names the folder's place (`shop/static/`, or a wildcard for the app folder) and leaves STATIC_ROOT alone counts: a
- * bare `static/` most often means STATIC_ROOT, and would make every app without static files "not built".
+ * pattern that names the folder's place (`shop/static/`, or a wildcard for the app folder) and leaves
+ * STATIC_ROOT alone counts: a bare `static/` most often means STATIC_ROOT, and would make every app without
+ * static files "not built".
  */
 export function absentAppFolderOutput(outputs: readonly BuildOutput[], staticDir: string, staticRoot: string | null): BuildOutput | null {
   for (const output of outputs) {

@@ -30,6 +30,9 @@ import {
   unknown,
 } from './values';
 
+/** The path constants `os` and `os.path` both have (posixpath's). */
+const PATH_CONSTANTS: Record<string, PyValue> = { sep: str('/'), curdir: str('.'), pardir: str('..') };
+
 /** Names a settings module can import from the standard library with a meaning static mode knows. */
 export const KNOWN_MODULE_MEMBERS: Record<string, Record<string, PyValue>> = {
   os: {
@@ -38,10 +41,8 @@ export const KNOWN_MODULE_MEMBERS: Record<string, Record<string, PyValue>> = {
     getenv: { kind: 'builtin', name: 'os.getenv' },
     getcwd: { kind: 'builtin', name: 'os.getcwd' },
     fspath: { kind: 'builtin', name: 'os.fspath' },
-    sep: str('/'),
     pathsep: str(':'),
-    curdir: str('.'),
-    pardir: str('..'),
+    ...PATH_CONSTANTS,
   },
   'os.path': {
     ...Object.fromEntries(
@@ -50,9 +51,7 @@ export const KNOWN_MODULE_MEMBERS: Record<string, Record<string, PyValue>> = {
         { kind: 'builtin', name: `os.path.${name}` } as PyValue,
       ]),
     ),
-    sep: str('/'),
-    curdir: str('.'),
-    pardir: str('..'),
+    ...PATH_CONSTANTS,
   },
   pathlib: Object.fromEntries(
     ['Path', 'PurePath', 'PosixPath', 'PurePosixPath'].map((name) => [name, { kind: 'builtin', name: 'pathlib.Path' } as PyValue]),

@@ -3,6 +3,8 @@ import * as path from 'node:path';
 import { chmodSync, promises as fsp } from 'node:fs';
 import { findProjects, settingsModuleFromSource } from '../../server/src/engine/discover';
 import { learnProject } from '../../server/src/engine/learn';
+import { checkSettings } from '../../server/src/engine/settingsChecks';
+import { readSettingsSource } from '../../server/src/engine/staticMode/settingsSource';
 import { staticFolders } from '../../server/src/engine/model';
 import {
   findInterpreter,
@@ -181,6 +183,9 @@ describe('findProjects', () => {
         guessed?.message ?? '',
         /^manage\.py does not set DJANGO_SETTINGS_MODULE.*: mysite\.settings\.development was guessed \(the others: mysite\.settings\.base, mysite\.settings\.production\)\. Set djangoStatic\.settingsModule/,
       );
+      // Said with the project's problems: not a setting static mode failed to evaluate on manage.py's first line.
+      const findings = checkSettings({ model, source: readSettingsSource(model), templatesUsingStatic: [] });
+      assert.ok(!findings.some((f) => f.file === path.join(root, 'manage.py')), JSON.stringify(findings));
     }
     // A settings package whose __init__.py holds settings is the module itself.
     await fsp.writeFile(path.join(root, 'mysite/settings/__init__.py'), 'from .base import *\n');

@@ -76,8 +76,11 @@ export interface SettingsCheckInput {
   lines?: LineCache;
 }
 
-/** Problems static mode records that are Django's own errors, not settings it could not evaluate. */
-const NOT_UNKNOWNS = new Set(['storage-missing', 'setting-invalid', 'apps-not-unique']);
+/**
+ * Problems static mode records that are not settings it could not evaluate: Django's own errors, and which
+ * settings module was guessed (a fact of both modes, said with the project's problems, not on manage.py's line 1).
+ */
+const NOT_UNKNOWNS = new Set(['storage-missing', 'setting-invalid', 'apps-not-unique', 'settings-module-guessed']);
 
 const SECURITY_MIDDLEWARE = 'django.middleware.security.SecurityMiddleware';
 const WHITENOISE_MIDDLEWARE = 'whitenoise.middleware.WhiteNoiseMiddleware';
